@@ -1,0 +1,127 @@
+#include "base/file_system.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/fakes/fake_file_system.h"
+#include "tests/fakes/test_util.h"
+
+namespace base {
+namespace {
+
+// One suite, run against the real and the fake implementation (Trillian's
+// storage/testonly pattern), so the fake cannot drift from the real thing.
+class FileSystemTest : public ::testing::TestWithParam<bool> {
+ protected:
+  void SetUp() override {
+    if (GetParam()) {
+      fs_ = NewPosixFileSystem();
+      root_ = tmp_.path();
+    } else {
+      fs_ = std::make_unique<kura_test::FakeFileSystem>();
+      root_ = "/root";
+      ASSERT_OK(fs_->CreateDirs(root_));
+    }
+  }
+  kura_test::TempDir tmp_;
+  std::unique_ptr<FileSystem> fs_;
+  std::string root_;
+};
+
+TEST_P(FileSystemTest, WriteFileDurablyThenRead) {
+  const std::string path = JoinPath(root_, "a.txt");
+  ASSERT_OK(WriteFileDurably(fs_.get(), path, "hello"));
+  auto data = fs_->ReadFile(path, 100);
+  ASSERT_OK(data);
+  EXPECT_EQ(*data, "hello");
+  EXPECT_TRUE(fs_->Stat(path + ".tmp").status().IsNotFound());
+}
+
+TEST_P(FileSystemTest, ReadFileEnforcesSizeLimit) {
+  const std::string path = JoinPath(root_, "big");
+  ASSERT_OK(WriteFileDurably(fs_.get(), path, std::string(101, 'x')));
+  EXPECT_EQ(fs_->ReadFile(path, 100).status().code(), Status::Code::kResourceExhausted);
+}
+
+TEST_P(FileSystemTest, ReadingADirectoryOrMissingFileFailsClearly) {
+  EXPECT_EQ(fs_->ReadFile(root_, 100).status().code(), Status::Code::kInvalidArgument);
+  EXPECT_TRUE(fs_->ReadFile(JoinPath(root_, "nope"), 100).status().IsNotFound());
+}
+
+TEST_P(FileSystemTest, CreateDirsIsIdempotentAndListDirSorts) {
+  ASSERT_OK(fs_->CreateDirs(JoinPath(root_, "x/y/z")));
+  ASSERT_OK(fs_->CreateDirs(JoinPath(root_, "x/y/z")));
+  ASSERT_OK(WriteFileDurably(fs_.get(), JoinPath(root_, "x/b"), "1"));
+  ASSERT_OK(WriteFileDurably(fs_.get(), JoinPath(root_, "x/a"), "2"));
+  auto names = fs_->ListDir(JoinPath(root_, "x"));
+  ASSERT_OK(names);
+  EXPECT_EQ(*names, (std::vector<std::string>{"a", "b", "y"}));
+}
+
+TEST_P(FileSystemTest, LockIsExclusiveUntilReleased) {
+  const std::string path = JoinPath(root_, "LOCK");
+  auto first = fs_->LockFile(path);
+  ASSERT_OK(first);
+  if (!GetParam()) {  // flock locks are per open file; same-process re-lock is the fake's test
+    EXPECT_EQ(fs_->LockFile(path).status().code(), Status::Code::kFailedPrecondition);
+    first->reset();
+    EXPECT_OK(fs_->LockFile(path));
+  }
+}
+
+TEST_P(FileSystemTest, SetModeMakesFileReadOnly) {
+  const std::string path = JoinPath(root_, "ro");
+  ASSERT_OK(WriteFileDurably(fs_.get(), path, "x"));
+  ASSERT_OK(fs_->SetMode(path, 0444));
+  auto info = fs_->Stat(path);
+  ASSERT_OK(info);
+  EXPECT_EQ(info->mode, 0444u);
+  EXPECT_EQ(info->size, 1u);
+}
+
+INSTANTIATE_TEST_SUITE_P(RealAndFake, FileSystemTest, ::testing::Values(true, false),
+                         [](const auto& param_info) { return param_info.param ? "Posix" : "Fake"; });
+
+TEST(FakeFileSystemTest, PowerCutDropsUnsyncedWrites) {
+  kura_test::FakeFileSystem fs;
+  ASSERT_OK(fs.CreateDirs("/d"));
+  ASSERT_OK(WriteFileDurably(&fs, "/d/durable", "kept"));
+  auto f = fs.NewWritableFile("/d/volatile", 0644);
+  ASSERT_OK(f);
+  ASSERT_OK((*f)->Append("lost"));
+  fs.DropUnsyncedData();
+  EXPECT_EQ(fs.Contents("/d/durable"), "kept");
+  EXPECT_FALSE(fs.Exists("/d/volatile"));
+}
+
+TEST(FakeFileSystemTest, RenameWithoutDirSyncIsNotDurable) {
+  kura_test::FakeFileSystem fs;
+  ASSERT_OK(fs.CreateDirs("/d"));
+  auto f = fs.NewWritableFile("/d/tmp", 0644);
+  ASSERT_OK(f);
+  ASSERT_OK((*f)->Append("x"));
+  ASSERT_OK((*f)->Sync());
+  ASSERT_OK(fs.Rename("/d/tmp", "/d/final"));
+  fs.DropUnsyncedData();
+  EXPECT_FALSE(fs.Exists("/d/final"));
+}
+
+TEST(FakeFileSystemTest, InjectedFailureSurfacesAndLeavesNoTemp) {
+  kura_test::FakeFileSystem fs;
+  ASSERT_OK(fs.CreateDirs("/d"));
+  fs.FailNext(kura_test::FakeFileSystem::Op::kSync);
+  EXPECT_EQ(WriteFileDurably(&fs, "/d/f", "x").code(), Status::Code::kIOError);
+  EXPECT_FALSE(fs.Exists("/d/f"));
+  EXPECT_FALSE(fs.Exists("/d/f.tmp"));
+}
+
+TEST(PathTest, JoinDirBase) {
+  EXPECT_EQ(JoinPath("a/b", "c"), "a/b/c");
+  EXPECT_EQ(JoinPath("a/b/", "c"), "a/b/c");
+  EXPECT_EQ(DirName("a/b/c"), "a/b");
+  EXPECT_EQ(DirName("c"), ".");
+  EXPECT_EQ(DirName("/c"), "/");
+  EXPECT_EQ(BaseName("a/b/c.pdf"), "c.pdf");
+}
+
+}  // namespace
+}  // namespace base
