@@ -10,16 +10,8 @@
 #include "base/result.h"
 #include "base/status.h"
 
-#define ASSERT_OK(expr)                                        \
-  do {                                                         \
-    const ::base::Status kura_s_ = ::kura_test::ToStatus(expr); \
-    ASSERT_TRUE(kura_s_.ok()) << kura_s_.ToString();           \
-  } while (0)
-#define EXPECT_OK(expr)                                        \
-  do {                                                         \
-    const ::base::Status kura_s_ = ::kura_test::ToStatus(expr); \
-    EXPECT_TRUE(kura_s_.ok()) << kura_s_.ToString();           \
-  } while (0)
+#define ASSERT_OK(expr) ASSERT_TRUE(::kura_test::IsOk(expr))
+#define EXPECT_OK(expr) EXPECT_TRUE(::kura_test::IsOk(expr))
 
 namespace kura_test {
 
@@ -27,6 +19,13 @@ inline base::Status ToStatus(const base::Status& s) { return s; }
 template <class T>
 base::Status ToStatus(const base::Result<T>& r) {
   return r.ok() ? base::Status::OK() : r.status();
+}
+/// For ASSERT_OK/EXPECT_OK: success, or a failure that prints the status.
+template <class T>
+::testing::AssertionResult IsOk(const T& status_or_result) {
+  const base::Status s = ToStatus(status_or_result);
+  if (s.ok()) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << s.ToString();
 }
 
 /// A fresh directory under $TMPDIR (or /tmp), removed with its contents when

@@ -1,0 +1,276 @@
+#include "storage/lmdb_env.h"
+
+#include <lmdb.h>
+
+#include <algorithm>
+#include <mutex>
+#include <shared_mutex>
+
+namespace storage {
+namespace {
+
+using base::Result;
+using base::Status;
+
+Status LmdbError(int rc, std::string_view context) {
+  std::string msg(context);
+  msg += ": ";
+  msg += ::mdb_strerror(rc);
+  switch (rc) {
+    case MDB_NOTFOUND: return Status::NotFound(msg);
+    case MDB_KEYEXIST: return Status::AlreadyExists(msg);
+    case MDB_MAP_FULL:
+    case MDB_TXN_FULL:
+    case MDB_DBS_FULL:
+    case MDB_READERS_FULL: return Status::ResourceExhausted(msg);
+    case MDB_CORRUPTED:
+    case MDB_PAGE_NOTFOUND:
+    case MDB_INVALID: return Status::Corruption(msg);
+    case MDB_VERSION_MISMATCH: return Status::FailedPrecondition(msg);
+    default: break;
+  }
+  if (rc > 0) return Status::FromErrno(context, rc);
+  return Status::IOError(msg);
+}
+
+MDB_val Val(std::string_view s) { return MDB_val{s.size(), const_cast<char*>(s.data())}; }
+std::string_view View(const MDB_val& v) {
+  return std::string_view(static_cast<const char*>(v.mv_data), v.mv_size);
+}
+
+// Set by a WriteTxn operation that hit MDB_MAP_FULL, so that Env::Write
+// grows the map and retries even when the callback rewrote the error.
+thread_local bool t_map_full = false;
+
+Status Checked(int rc, std::string_view context) {
+  if (rc == MDB_SUCCESS) return Status::OK();
+  if (rc == MDB_MAP_FULL) t_map_full = true;
+  return LmdbError(rc, context);
+}
+
+}  // namespace
+
+// ---- ReadTxn / WriteTxn ------------------------------------------------------
+
+Result<std::string_view> ReadTxn::Get(const Table& table, std::string_view key) const {
+  MDB_val k = Val(key), v;
+  const int rc = ::mdb_get(txn_, table.dbi, &k, &v);
+  if (rc == MDB_NOTFOUND) return Status::NotFound(table.name + ": no such key");
+  if (rc != MDB_SUCCESS) return LmdbError(rc, table.name + ": get");
+  return View(v);
+}
+
+Result<uint64_t> ReadTxn::Count(const Table& table) const {
+  MDB_stat st;
+  const int rc = ::mdb_stat(txn_, table.dbi, &st);
+  if (rc != MDB_SUCCESS) return LmdbError(rc, table.name + ": stat");
+  return static_cast<uint64_t>(st.ms_entries);
+}
+
+Result<Cursor> ReadTxn::NewCursor(const Table& table) const {
+  MDB_cursor* c = nullptr;
+  const int rc = ::mdb_cursor_open(txn_, table.dbi, &c);
+  if (rc != MDB_SUCCESS) return LmdbError(rc, table.name + ": cursor");
+  return Cursor(c);
+}
+
+Status WriteTxn::Put(const Table& table, std::string_view key, std::string_view value) {
+  MDB_val k = Val(key), v = Val(value);
+  return Checked(::mdb_put(txn_, table.dbi, &k, &v, 0), table.name + ": put");
+}
+
+Status WriteTxn::Insert(const Table& table, std::string_view key, std::string_view value) {
+  MDB_val k = Val(key), v = Val(value);
+  const int rc = ::mdb_put(txn_, table.dbi, &k, &v, MDB_NOOVERWRITE);
+  if (rc == MDB_KEYEXIST) return Status::AlreadyExists(table.name + ": key exists");
+  return Checked(rc, table.name + ": insert");
+}
+
+Status WriteTxn::Delete(const Table& table, std::string_view key) {
+  MDB_val k = Val(key);
+  const int rc = ::mdb_del(txn_, table.dbi, &k, nullptr);
+  if (rc == MDB_NOTFOUND) return Status::NotFound(table.name + ": no such key");
+  return Checked(rc, table.name + ": delete");
+}
+
+// ---- Cursor --------------------------------------------------------------------
+
+Cursor::Cursor(Cursor&& o) noexcept
+    : cursor_(std::exchange(o.cursor_, nullptr)),
+      valid_(o.valid_),
+      key_(o.key_),
+      value_(o.value_),
+      status_(std::move(o.status_)) {}
+
+Cursor& Cursor::operator=(Cursor&& o) noexcept {
+  if (this != &o) {
+    if (cursor_) ::mdb_cursor_close(cursor_);
+    cursor_ = std::exchange(o.cursor_, nullptr);
+    valid_ = o.valid_;
+    key_ = o.key_;
+    value_ = o.value_;
+    status_ = std::move(o.status_);
+  }
+  return *this;
+}
+
+Cursor::~Cursor() {
+  if (cursor_) ::mdb_cursor_close(cursor_);
+}
+
+bool Cursor::Move(int op, std::string_view seek_key) {
+  MDB_val k = Val(seek_key), v{0, nullptr};
+  const int rc = ::mdb_cursor_get(cursor_, &k, &v, static_cast<MDB_cursor_op>(op));
+  if (rc == MDB_SUCCESS) {
+    valid_ = true;
+    key_ = View(k);
+    value_ = View(v);
+    return true;
+  }
+  valid_ = false;
+  key_ = value_ = {};
+  if (rc != MDB_NOTFOUND) status_ = LmdbError(rc, "cursor");
+  return false;
+}
+
+bool Cursor::First() { return Move(MDB_FIRST); }
+bool Cursor::Last() { return Move(MDB_LAST); }
+bool Cursor::Seek(std::string_view key) { return Move(MDB_SET_RANGE, key); }
+bool Cursor::Next() { return Move(MDB_NEXT); }
+bool Cursor::Prev() { return Move(MDB_PREV); }
+
+// ---- Env -------------------------------------------------------------------------
+
+struct Env::Rep {
+  MDB_env* env = nullptr;
+  EnvOptions options;
+  std::mutex write_mu;                 // one writer at a time in this process
+  mutable std::shared_mutex resize_mu;  // exclusive only while the map is resized
+  uint64_t map_size = 0;                // GUARDED_BY(resize_mu)
+
+  ~Rep() {
+    if (env) ::mdb_env_close(env);
+  }
+
+  // Adopts a size set by another process, or grows ours. REQUIRES: resize_mu
+  // held exclusively (no transaction of this process is active).
+  Status SetMapSize(uint64_t size) {
+    const int rc = ::mdb_env_set_mapsize(env, size);
+    if (rc != MDB_SUCCESS) return LmdbError(rc, "catalog: resize map");
+    MDB_envinfo info;
+    ::mdb_env_info(env, &info);
+    map_size = info.me_mapsize;
+    return Status::OK();
+  }
+
+  // Begins a transaction, adopting a map grown by another process.
+  Status Begin(unsigned flags, MDB_txn** txn, std::shared_lock<std::shared_mutex>* lock) {
+    for (int attempt = 0;; ++attempt) {
+      const int rc = ::mdb_txn_begin(env, nullptr, flags, txn);
+      if (rc == MDB_SUCCESS) return Status::OK();
+      if (rc != MDB_MAP_RESIZED || attempt > 2) return LmdbError(rc, "catalog: begin");
+      lock->unlock();
+      {
+        std::unique_lock<std::shared_mutex> excl(resize_mu);
+        RETURN_IF_ERROR(SetMapSize(0));
+      }
+      lock->lock();
+    }
+  }
+};
+
+Env::Env(std::string dir, std::unique_ptr<Rep> rep) : dir_(std::move(dir)), rep_(std::move(rep)) {}
+Env::~Env() = default;
+
+Result<std::unique_ptr<Env>> Env::Open(const std::string& dir, const EnvOptions& options) {
+  auto rep = std::make_unique<Rep>();
+  rep->options = options;
+  int rc = ::mdb_env_create(&rep->env);
+  if (rc != MDB_SUCCESS) return LmdbError(rc, dir);
+  ::mdb_env_set_maxdbs(rep->env, options.max_tables);
+  ::mdb_env_set_mapsize(rep->env, options.initial_map_size);
+  // MDB_NOTLS: reader slots belong to transactions, not threads, so server
+  // thread pools may run one read transaction per request safely.
+  unsigned flags = MDB_NOTLS;
+  if (options.read_only) flags |= MDB_RDONLY;
+  rc = ::mdb_env_open(rep->env, dir.c_str(), flags, 0640);
+  if (rc != MDB_SUCCESS) return LmdbError(rc, dir);
+  MDB_envinfo info;
+  ::mdb_env_info(rep->env, &info);
+  rep->map_size = info.me_mapsize;
+  return std::unique_ptr<Env>(new Env(dir, std::move(rep)));
+}
+
+Result<Table> Env::OpenTable(const std::string& name) {
+  std::shared_lock<std::shared_mutex> lock(rep_->resize_mu);
+  MDB_txn* txn = nullptr;
+  const bool ro = rep_->options.read_only;
+  RETURN_IF_ERROR(rep_->Begin(ro ? MDB_RDONLY : 0, &txn, &lock));
+  MDB_dbi dbi;
+  int rc = ::mdb_dbi_open(txn, name.c_str(), ro ? 0 : MDB_CREATE, &dbi);
+  if (rc != MDB_SUCCESS) {
+    ::mdb_txn_abort(txn);
+    if (rc == MDB_NOTFOUND) return Status::NotFound("catalog: no table " + name);
+    return LmdbError(rc, "catalog: open table " + name);
+  }
+  rc = ::mdb_txn_commit(txn);
+  if (rc != MDB_SUCCESS) return LmdbError(rc, "catalog: open table " + name);
+  return Table{dbi, name};
+}
+
+Status Env::Write(const std::function<Status(WriteTxn&)>& fn) {
+  if (rep_->options.read_only) {
+    return Status::FailedPrecondition("catalog is open read-only");
+  }
+  std::lock_guard<std::mutex> writer(rep_->write_mu);
+  for (;;) {
+    bool map_full = false;
+    Status status;
+    {
+      std::shared_lock<std::shared_mutex> lock(rep_->resize_mu);
+      MDB_txn* raw = nullptr;
+      RETURN_IF_ERROR(rep_->Begin(0, &raw, &lock));
+      t_map_full = false;
+      WriteTxn txn(raw);
+      status = fn(txn);
+      map_full = t_map_full;
+      if (status.ok() && !map_full) {
+        // LMDB frees the transaction whether or not the commit succeeds.
+        const int rc = ::mdb_txn_commit(raw);
+        if (rc == MDB_SUCCESS) return Status::OK();
+        if (rc != MDB_MAP_FULL) return LmdbError(rc, "catalog: commit");
+        map_full = true;
+      } else {
+        ::mdb_txn_abort(raw);
+      }
+    }
+    if (!map_full) return status;
+    std::unique_lock<std::shared_mutex> excl(rep_->resize_mu);
+    if (rep_->map_size >= rep_->options.max_map_size) {
+      return Status::ResourceExhausted("catalog is full: the map size limit of " +
+                                       std::to_string(rep_->options.max_map_size) +
+                                       " bytes is reached");
+    }
+    RETURN_IF_ERROR(
+        rep_->SetMapSize(std::min(rep_->map_size * 2, rep_->options.max_map_size)));
+  }
+}
+
+Status Env::Read(const std::function<Status(const ReadTxn&)>& fn) const {
+  std::shared_lock<std::shared_mutex> lock(rep_->resize_mu);
+  MDB_txn* raw = nullptr;
+  RETURN_IF_ERROR(rep_->Begin(MDB_RDONLY, &raw, &lock));
+  struct Aborter {
+    MDB_txn* txn;
+    ~Aborter() { ::mdb_txn_abort(txn); }
+  } aborter{raw};
+  ReadTxn txn(raw);
+  return fn(txn);
+}
+
+uint64_t Env::map_size() const {
+  std::shared_lock<std::shared_mutex> lock(rep_->resize_mu);
+  return rep_->map_size;
+}
+
+}  // namespace storage

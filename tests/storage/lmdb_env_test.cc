@@ -1,0 +1,144 @@
+#include "storage/lmdb_env.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/fakes/test_util.h"
+
+namespace storage {
+namespace {
+
+using base::Status;
+
+class EnvTest : public ::testing::Test {
+ protected:
+  std::unique_ptr<Env> OpenEnv(EnvOptions options = {}) {
+    auto env = Env::Open(dir_.path(), options);
+    EXPECT_TRUE(env.ok()) << env.status().ToString();
+    return env.ok() ? std::move(*env) : nullptr;
+  }
+  kura_test::TempDir dir_;
+};
+
+TEST_F(EnvTest, CommittedWriteSurvivesReopen) {
+  {
+    auto env = OpenEnv();
+    auto t = env->OpenTable("docs");
+    ASSERT_OK(t);
+    ASSERT_OK(env->Write([&](WriteTxn& txn) { return txn.Put(*t, "k", "v"); }));
+  }
+  auto env = OpenEnv();
+  auto t = env->OpenTable("docs");
+  ASSERT_OK(t);
+  ASSERT_OK(env->Read([&](const ReadTxn& txn) -> Status {
+    auto v = txn.Get(*t, "k");
+    if (!v.ok()) return v.status();
+    EXPECT_EQ(*v, "v");
+    return Status::OK();
+  }));
+}
+
+TEST_F(EnvTest, CallbackErrorAbortsEverything) {
+  auto env = OpenEnv();
+  auto t = env->OpenTable("docs");
+  ASSERT_OK(t);
+  const Status s = env->Write([&](WriteTxn& txn) {
+    EXPECT_OK(txn.Put(*t, "a", "1"));
+    return Status::InvalidArgument("changed my mind");
+  });
+  EXPECT_EQ(s.code(), Status::Code::kInvalidArgument);
+  ASSERT_OK(env->Read([&](const ReadTxn& txn) {
+    EXPECT_TRUE(txn.Get(*t, "a").status().IsNotFound());
+    return Status::OK();
+  }));
+}
+
+TEST_F(EnvTest, InsertRefusesExistingKey) {
+  auto env = OpenEnv();
+  auto t = env->OpenTable("docs");
+  ASSERT_OK(t);
+  ASSERT_OK(env->Write([&](WriteTxn& txn) { return txn.Insert(*t, "a", "1"); }));
+  const Status s = env->Write([&](WriteTxn& txn) { return txn.Insert(*t, "a", "2"); });
+  EXPECT_TRUE(s.IsAlreadyExists()) << s.ToString();
+}
+
+TEST_F(EnvTest, MapGrowsWhenFullAndCallbackIsRetried) {
+  EnvOptions options;
+  options.initial_map_size = 1 << 20;  // 1 MiB
+  auto env = OpenEnv(options);
+  auto t = env->OpenTable("big");
+  ASSERT_OK(t);
+  const uint64_t before = env->map_size();
+  int attempts = 0;
+  const std::string value(4000, 'x');
+  ASSERT_OK(env->Write([&](WriteTxn& txn) -> Status {
+    ++attempts;
+    for (int i = 0; i < 2000; ++i) {  // ~8 MB
+      RETURN_IF_ERROR(txn.Put(*t, "key" + std::to_string(i), value));
+    }
+    return Status::OK();
+  }));
+  EXPECT_GT(attempts, 1);
+  EXPECT_GT(env->map_size(), before);
+  ASSERT_OK(env->Read([&](const ReadTxn& txn) {
+    EXPECT_EQ(*txn.Count(*t), 2000u);
+    return Status::OK();
+  }));
+}
+
+TEST_F(EnvTest, MapFullBeyondLimitIsResourceExhausted) {
+  EnvOptions options;
+  options.initial_map_size = 1 << 20;
+  options.max_map_size = 2 << 20;
+  auto env = OpenEnv(options);
+  auto t = env->OpenTable("big");
+  ASSERT_OK(t);
+  const std::string value(4000, 'x');
+  const Status s = env->Write([&](WriteTxn& txn) -> Status {
+    for (int i = 0; i < 2000; ++i) {
+      RETURN_IF_ERROR(txn.Put(*t, "key" + std::to_string(i), value));
+    }
+    return Status::OK();
+  });
+  EXPECT_EQ(s.code(), Status::Code::kResourceExhausted) << s.ToString();
+}
+
+TEST_F(EnvTest, CursorWalksInKeyOrder) {
+  auto env = OpenEnv();
+  auto t = env->OpenTable("docs");
+  ASSERT_OK(t);
+  ASSERT_OK(env->Write([&](WriteTxn& txn) -> Status {
+    for (const char* k : {"b", "d", "a", "c"}) RETURN_IF_ERROR(txn.Put(*t, k, k));
+    return Status::OK();
+  }));
+  ASSERT_OK(env->Read([&](const ReadTxn& txn) -> Status {
+    auto c = txn.NewCursor(*t);
+    if (!c.ok()) return c.status();
+    std::string seen;
+    for (bool ok = c->Seek("b"); ok; ok = c->Next()) seen += c->key();
+    EXPECT_EQ(seen, "bcd");
+    EXPECT_TRUE(c->Last());
+    EXPECT_EQ(c->key(), "d");
+    EXPECT_TRUE(c->Prev());
+    EXPECT_EQ(c->key(), "c");
+    EXPECT_FALSE(c->Seek("e"));
+    EXPECT_OK(c->status());
+    return Status::OK();
+  }));
+}
+
+TEST_F(EnvTest, ReadOnlyEnvRefusesWritesAndMissingTables) {
+  {
+    auto env = OpenEnv();
+    ASSERT_OK(env->OpenTable("docs"));
+  }
+  EnvOptions ro;
+  ro.read_only = true;
+  auto env = OpenEnv(ro);
+  ASSERT_OK(env->OpenTable("docs"));
+  EXPECT_TRUE(env->OpenTable("other").status().IsNotFound());
+  EXPECT_EQ(env->Write([](WriteTxn&) { return Status::OK(); }).code(),
+            Status::Code::kFailedPrecondition);
+}
+
+}  // namespace
+}  // namespace storage
