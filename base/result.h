@@ -54,7 +54,7 @@ class [[nodiscard]] Result {
 /// its status from the enclosing function, else assigns the value to lhs
 /// (which may be a declaration: `ASSIGN_OR_RETURN(auto x, F());`).
 #define ASSIGN_OR_RETURN(lhs, expr) \
-  ASSIGN_OR_RETURN_IMPL_(KURA_STATUS_CONCAT_(kura_result_, __LINE__), lhs, expr)
+  ASSIGN_OR_RETURN_IMPL_(KURA_STATUS_CONCAT_(kura_result_, __COUNTER__), lhs, expr)
 #define ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr)      \
   auto tmp = (expr);                                \
   if (!tmp.ok()) return std::move(tmp).TakeStatus(); \

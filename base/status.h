@@ -100,10 +100,13 @@ std::string_view CodeName(Status::Code code);
 #define KURA_STATUS_CONCAT_(a, b) KURA_STATUS_CONCAT_INNER_(a, b)
 
 /// Evaluates expr (a Status); returns it from the enclosing function if not OK.
-#define RETURN_IF_ERROR(expr)                         \
-  do {                                                \
-    ::base::Status kura_status_ = (expr);             \
-    if (!kura_status_.ok()) return kura_status_;      \
+/// (The variable name is unique per use, so that nested uses inside lambdas
+/// do not shadow each other.)
+#define RETURN_IF_ERROR(expr) RETURN_IF_ERROR_IMPL_(KURA_STATUS_CONCAT_(kura_status_, __COUNTER__), expr)
+#define RETURN_IF_ERROR_IMPL_(var, expr) \
+  do {                                   \
+    ::base::Status var = (expr);         \
+    if (!var.ok()) return var;           \
   } while (0)
 
 #endif  // BASE_STATUS_H_

@@ -1,0 +1,236 @@
+#include "app/commands.h"
+
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "app/config.h"
+#include "archive/archive.h"
+#include "archive/data_dir.h"
+
+namespace app {
+
+using base::Result;
+using base::Status;
+using nlohmann::json;
+
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitFailed = 1;
+constexpr int kExitUsage = 2;
+
+// A short Japanese phrase for people, before the precise English detail.
+const char* Japanese(const Status& s) {
+  switch (s.code()) {
+    case Status::Code::kNotFound: return "見つかりません";
+    case Status::Code::kInvalidArgument: return "入力が正しくありません";
+    case Status::Code::kResourceExhausted: return "サイズの上限を超えています";
+    case Status::Code::kPermissionDenied: return "権限がありません";
+    case Status::Code::kFailedPrecondition: return "実行できません";
+    case Status::Code::kCorruption: return "データが壊れています";
+    case Status::Code::kAborted: return "他の更新と競合しました";
+    case Status::Code::kAlreadyExists: return "既に存在します";
+    default: return "エラー";
+  }
+}
+
+void PrintError(const Context& ctx, const Status& s) {
+  std::fprintf(ctx.err, "kura: %s: %s\n", Japanese(s), s.message().c_str());
+}
+
+void PrintJson(const Context& ctx, const json& j) {
+  const std::string line = j.dump(-1, ' ', false, json::error_handler_t::replace);
+  std::fprintf(ctx.out, "%s\n", line.c_str());
+}
+
+archive::DataDirLayout Layout(const Context& ctx) { return archive::DataDirLayout{ctx.data_dir}; }
+
+// Opens the archive with the data directory's configuration applied.
+Result<std::unique_ptr<archive::Archive>> OpenArchive(const Context& ctx, bool read_only,
+                                                      Config* config_out = nullptr) {
+  RETURN_IF_ERROR(archive::CheckDataDir(ctx.fs, Layout(ctx)));
+  ASSIGN_OR_RETURN(const Config config, LoadConfig(ctx.fs, Layout(ctx).config()));
+  if (config_out) *config_out = config;
+  archive::ArchiveOptions options;
+  options.data_dir = ctx.data_dir;
+  options.read_only = read_only;
+  options.max_file_bytes = config.max_file_mb << 20;
+  return archive::Archive::Open(options, ctx.fs, ctx.clock);
+}
+
+}  // namespace
+
+int CmdInit(const Context& ctx) {
+  const bool existed = ctx.fs->Stat(Layout(ctx).format()).ok();
+  const Status s = archive::InitDataDir(ctx.fs, Layout(ctx), DefaultConfigText());
+  if (!s.ok()) {
+    PrintError(ctx, s);
+    return kExitUsage;
+  }
+  // Opening once creates the catalog tables.
+  auto a = OpenArchive(ctx, /*read_only=*/false);
+  if (!a.ok()) {
+    PrintError(ctx, a.status());
+    return kExitUsage;
+  }
+  std::fprintf(ctx.err, "kura: %s %s\n", existed ? "データディレクトリは初期化済みです:" : "データディレクトリを作成しました:",
+               ctx.data_dir.c_str());
+  return kExitOk;
+}
+
+int CmdIngest(const Context& ctx, const IngestArgs& args) {
+  Config config;
+  auto opened = OpenArchive(ctx, /*read_only=*/false, &config);
+  if (!opened.ok()) {
+    PrintError(ctx, opened.status());
+    return kExitUsage;
+  }
+  archive::Archive& arc = **opened;
+  const uint64_t max_bytes = config.max_file_mb << 20;
+  const uint64_t batch_bytes_limit = config.batch_mb << 20;
+  int failures = 0;
+  std::vector<archive::IncomingFile> batch;
+  uint64_t batch_bytes = 0;
+
+  const auto flush = [&] {
+    if (batch.empty()) return;
+    const auto results = arc.Ingest(std::move(batch));
+    for (const auto& r : results) {
+      if (r.ok()) {
+        PrintJson(ctx, archive::ToJson(*r));
+      } else {
+        ++failures;
+        PrintError(ctx, r.status());
+      }
+    }
+    std::fflush(ctx.out);
+    batch.clear();
+    batch_bytes = 0;
+  };
+
+  for (const std::string& path : args.files) {
+    auto bytes = ctx.fs->ReadFile(path, max_bytes);
+    if (!bytes.ok()) {
+      ++failures;
+      PrintError(ctx, bytes.status().code() == Status::Code::kResourceExhausted
+                          ? Status::ResourceExhausted(path + ": file is larger than the limit of " +
+                                                      std::to_string(config.max_file_mb) +
+                                                      " MiB ([ingest] max_file_mb)")
+                          : bytes.status());
+      continue;
+    }
+    batch_bytes += bytes->size();
+    batch.push_back(archive::IncomingFile{path, args.department, args.source, "cli:" + ctx.user,
+                                          std::move(*bytes)});
+    if (batch.size() >= config.batch_files || batch_bytes >= batch_bytes_limit) flush();
+  }
+  flush();
+  if (failures > 0) {
+    std::fprintf(ctx.err, "kura: %d 件のファイルを取り込めませんでした\n", failures);
+    return kExitFailed;
+  }
+  return kExitOk;
+}
+
+int CmdShow(const Context& ctx, const std::string& id) {
+  auto a = OpenArchive(ctx, /*read_only=*/true);
+  if (!a.ok()) {
+    PrintError(ctx, a.status());
+    return kExitUsage;
+  }
+  auto view = (*a)->Get(id);
+  if (!view.ok()) {
+    PrintError(ctx, view.status());
+    return kExitFailed;
+  }
+  std::fprintf(ctx.out, "%s\n", archive::ToJson(*view).dump(2, ' ', false).c_str());
+  return kExitOk;
+}
+
+int CmdGet(const Context& ctx, const std::string& id, const std::string& out_path) {
+  auto a = OpenArchive(ctx, /*read_only=*/true);
+  if (!a.ok()) {
+    PrintError(ctx, a.status());
+    return kExitUsage;
+  }
+  auto bytes = (*a)->ReadOriginal(id);
+  if (!bytes.ok()) {
+    PrintError(ctx, bytes.status());
+    return kExitFailed;
+  }
+  if (out_path.empty() || out_path == "-") {
+    if (::isatty(::fileno(ctx.out)) && ctx.out == stdout) {
+      PrintError(ctx, Status::InvalidArgument(
+                          "refusing to write the original to a terminal; use --out FILE"));
+      return kExitUsage;
+    }
+    std::fwrite(bytes->data(), 1, bytes->size(), ctx.out);
+    return std::fflush(ctx.out) == 0 ? kExitOk : kExitFailed;
+  }
+  const Status s = base::WriteFileDurably(ctx.fs, out_path, *bytes);
+  if (!s.ok()) {
+    PrintError(ctx, s);
+    return kExitFailed;
+  }
+  return kExitOk;
+}
+
+int CmdCorrect(const Context& ctx, const CorrectArgs& args) {
+  json changes = json::object();
+  for (const std::string& a : args.assignments) {
+    const size_t eq = a.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      PrintError(ctx, Status::InvalidArgument("--set takes FIELD=VALUE, got \"" + a + "\""));
+      return kExitUsage;
+    }
+    const std::string value = a.substr(eq + 1);
+    changes[a.substr(0, eq)] = value.empty() ? json(nullptr) : json(value);
+  }
+  auto opened = OpenArchive(ctx, /*read_only=*/false);
+  if (!opened.ok()) {
+    PrintError(ctx, opened.status());
+    return kExitUsage;
+  }
+  auto v = (*opened)->Correct(args.id, changes, "cli:" + ctx.user, args.reason,
+                              args.expected_version);
+  if (!v.ok()) {
+    PrintError(ctx, v.status());
+    return kExitFailed;
+  }
+  PrintJson(ctx, archive::ToJson(*v));
+  return kExitOk;
+}
+
+int CmdVerify(const Context& ctx, bool quiet) {
+  auto a = OpenArchive(ctx, /*read_only=*/true);
+  if (!a.ok()) {
+    PrintError(ctx, a.status());
+    return kExitUsage;
+  }
+  const bool show_progress = !quiet && ::isatty(::fileno(ctx.err));
+  auto report = (*a)->Verify([&](uint64_t done, uint64_t total) {
+    if (show_progress) {
+      std::fprintf(ctx.err, "\r検証中 %llu / %llu 件", static_cast<unsigned long long>(done),
+                   static_cast<unsigned long long>(total));
+    }
+  });
+  if (show_progress) std::fprintf(ctx.err, "\n");
+  if (!report.ok()) {
+    PrintError(ctx, report.status());
+    return kExitFailed;
+  }
+  for (const auto& f : report->failed) {
+    std::fprintf(ctx.err, "kura: 検証失敗 %s (%s): %s\n", f.id.c_str(), f.reason.c_str(),
+                 f.detail.c_str());
+  }
+  if (!quiet) {
+    std::fprintf(ctx.err, "kura: %llu 件中 %llu 件が正常です\n",
+                 static_cast<unsigned long long>(report->documents),
+                 static_cast<unsigned long long>(report->ok));
+  }
+  PrintJson(ctx, archive::ToJson(*report));
+  return report->failed.empty() ? kExitOk : kExitFailed;
+}
+
+}  // namespace app

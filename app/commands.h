@@ -1,0 +1,60 @@
+// The kura commands, one function each, called by main.cc after CLI11 has
+// parsed the command line. They print results to `out` (JSON for machines,
+// one object per line) and messages for people to `err`, and return the
+// process exit status: 0 success, 1 the operation failed (for verify: a
+// check failed), 2 bad usage or an unusable data directory.
+//
+// Thread safety: each command runs on the calling thread.
+#ifndef APP_COMMANDS_H_
+#define APP_COMMANDS_H_
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "base/file_system.h"
+#include "base/time.h"
+
+namespace app {
+
+/// What every command gets from main: the real world, injected.
+struct Context {
+  base::FileSystem* fs = nullptr;
+  const base::Clock* clock = nullptr;
+  std::string data_dir;  ///< --data, $KURA_DATA, or ./kura-data
+  std::string user;      ///< the OS user running the command
+  FILE* out = stdout;
+  FILE* err = stderr;
+};
+
+int CmdInit(const Context& ctx);
+
+struct IngestArgs {
+  std::string department;
+  std::string source = "cli";
+  std::vector<std::string> files;
+};
+int CmdIngest(const Context& ctx, const IngestArgs& args);
+
+int CmdShow(const Context& ctx, const std::string& id);
+int CmdGet(const Context& ctx, const std::string& id, const std::string& out_path);
+
+struct CorrectArgs {
+  std::string id;
+  std::vector<std::string> assignments;  ///< "field=value"; "field=" removes it
+  std::string reason;
+  uint32_t expected_version = 0;
+};
+int CmdCorrect(const Context& ctx, const CorrectArgs& args);
+
+int CmdVerify(const Context& ctx, bool quiet);
+
+struct ServeArgs {
+  std::string listen;  ///< empty: kura.toml's [server] listen
+  bool demo = false;
+};
+int CmdServe(const Context& ctx, const ServeArgs& args);
+
+}  // namespace app
+
+#endif  // APP_COMMANDS_H_

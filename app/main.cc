@@ -1,0 +1,109 @@
+// kura: the command-line program. Parses the command line (CLI11), builds
+// the real clock and file system, and hands over to app/commands.
+#include <pwd.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "app/commands.h"
+
+#ifndef KURA_VERSION
+#define KURA_VERSION "dev"
+#endif
+
+namespace {
+
+std::string OsUser() {
+  if (const passwd* pw = ::getpwuid(::geteuid())) return pw->pw_name;
+  const char* u = std::getenv("USER");
+  return u ? u : "unknown";
+}
+
+std::string DefaultDataDir() {
+  const char* env = std::getenv("KURA_DATA");
+  return env && *env ? env : "kura-data";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Logs go to stderr, one human-readable line per event; stdout carries
+  // the commands' JSON.
+  auto logger = spdlog::stderr_color_mt("kura");
+  logger->set_pattern("%Y-%m-%d %H:%M:%S %^%l%$ %v");
+  spdlog::set_default_logger(logger);
+
+  auto fs = base::NewPosixFileSystem();
+  base::SystemClock clock;
+  app::Context ctx;
+  ctx.fs = fs.get();
+  ctx.clock = &clock;
+  ctx.user = OsUser();
+  ctx.data_dir = DefaultDataDir();
+
+  CLI::App cli{
+      "kura (蔵): 受領した請求書を改ざんできない形で保存し、支出命令の決裁と会計審査を支える\n"
+      "kura keeps received invoices unchanged with proof, for a city's accounting office."};
+  cli.set_version_flag("--version", std::string("kura ") + KURA_VERSION);
+  cli.require_subcommand(1);
+  cli.add_option("--data", ctx.data_dir,
+                 "data directory (default: $KURA_DATA, else ./kura-data)")
+      ->option_text("DIR");
+
+  int rc = 0;
+  auto* init = cli.add_subcommand("init", "データディレクトリを作成する (create the data directory; idempotent)");
+  init->callback([&] { rc = app::CmdInit(ctx); });
+
+  app::IngestArgs ingest_args;
+  auto* ingest = cli.add_subcommand(
+      "ingest", "ファイルを受領して保存する (archive received files; one JSON line per file)");
+  ingest->add_option("--department", ingest_args.department, "department code (課のコード)");
+  ingest->add_option("--source", ingest_args.source,
+                     "how the files arrived: cli, scan, peppol, email, ... (default cli)");
+  ingest->add_option("FILE", ingest_args.files, "files to archive")->required();
+  ingest->callback([&] { rc = app::CmdIngest(ctx, ingest_args); });
+
+  std::string id;
+  auto* show = cli.add_subcommand("show", "文書の記録を表示する (record, versions, receipts as JSON)");
+  show->add_option("ID", id, "document id, e.g. D00000001")->required();
+  show->callback([&] { rc = app::CmdShow(ctx, id); });
+
+  std::string out_path;
+  auto* get = cli.add_subcommand("get", "原本を取り出す (write the original bytes, unchanged)");
+  get->add_option("ID", id, "document id")->required();
+  get->add_option("--out", out_path, "file to write (default: standard output)");
+  get->callback([&] { rc = app::CmdGet(ctx, id, out_path); });
+
+  app::CorrectArgs correct_args;
+  auto* correct = cli.add_subcommand(
+      "correct", "項目を訂正する (record a metadata correction as a new version; history is kept)");
+  correct->add_option("ID", correct_args.id, "document id")->required();
+  correct->add_option("--set", correct_args.assignments, "FIELD=VALUE (FIELD= removes it)")
+      ->required();
+  correct->add_option("--reason", correct_args.reason, "why (訂正理由)")->required();
+  correct->add_option("--expect-version", correct_args.expected_version,
+                      "refuse if the current version is not this one");
+  correct->callback([&] { rc = app::CmdCorrect(ctx, correct_args); });
+
+  bool quiet = false;
+  auto* verify = cli.add_subcommand(
+      "verify", "保存した原本をすべて再計算して検証する (exit 0 only if everything holds)");
+  verify->add_flag("--quiet", quiet, "print only the JSON summary");
+  verify->callback([&] { rc = app::CmdVerify(ctx, quiet); });
+
+  app::ServeArgs serve_args;
+  auto* serve = cli.add_subcommand("serve", "Webサーバーを起動する (start the HTTP server)");
+  serve->add_option("--listen", serve_args.listen, "HOST:PORT (default from kura.toml: 127.0.0.1:8080)");
+  serve->add_flag("--demo", serve_args.demo, "seed demo data on first start");
+  serve->callback([&] { rc = app::CmdServe(ctx, serve_args); });
+
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return cli.exit(e);
+  }
+  return rc;
+}

@@ -1,0 +1,167 @@
+#include "archive/catalog.h"
+
+#include "archive/data_dir.h"
+#include "storage/key_codec.h"
+
+namespace archive {
+
+using base::Result;
+using base::Status;
+using storage::KeyDecoder;
+using storage::KeyEncoder;
+
+namespace {
+constexpr std::string_view kFormatKey = "format";
+constexpr std::string_view kNextSeqKey = "next_seq";
+
+std::string SeqKey(uint64_t seq) { return KeyEncoder().U64(seq).Release(); }
+std::string SubKey(uint64_t seq, uint32_t n) { return KeyEncoder().U64(seq).U32(n).Release(); }
+
+template <class T>
+Result<T> Decode(std::string_view bytes, Result<T> (*from_json)(const nlohmann::json&)) {
+  ASSIGN_OR_RETURN(auto j, ParseJson(bytes));
+  return from_json(j);
+}
+
+// All rows of a (seq, n) keyed table for one seq, in n order.
+template <class T>
+Result<std::vector<T>> ScanSub(const storage::ReadTxn& txn, const storage::Table& table,
+                               uint64_t seq, Result<T> (*from_json)(const nlohmann::json&)) {
+  std::vector<T> out;
+  const std::string prefix = SeqKey(seq);
+  ASSIGN_OR_RETURN(storage::Cursor c, txn.NewCursor(table));
+  for (bool ok = c.Seek(prefix); ok && c.key().substr(0, prefix.size()) == prefix; ok = c.Next()) {
+    ASSIGN_OR_RETURN(T row, Decode<T>(c.value(), from_json));
+    out.push_back(std::move(row));
+  }
+  RETURN_IF_ERROR(c.status());
+  return out;
+}
+}  // namespace
+
+Result<Catalog> Catalog::Open(storage::Env* env) {
+  Catalog c;
+  ASSIGN_OR_RETURN(c.documents_, env->OpenTable("documents"));
+  ASSIGN_OR_RETURN(c.receipts_, env->OpenTable("receipts"));
+  ASSIGN_OR_RETURN(c.versions_, env->OpenTable("versions"));
+  ASSIGN_OR_RETURN(c.by_sha256_, env->OpenTable("by_sha256"));
+  ASSIGN_OR_RETURN(c.meta_, env->OpenTable("meta"));
+  const std::string want = std::to_string(kDataFormatVersion);
+  std::string found;
+  RETURN_IF_ERROR(env->Read([&](const storage::ReadTxn& txn) -> Status {
+    auto v = txn.Get(c.meta_, kFormatKey);
+    if (v.ok()) found = std::string(*v);
+    return v.ok() || v.status().IsNotFound() ? Status::OK() : v.status();
+  }));
+  if (found.empty()) {
+    RETURN_IF_ERROR(env->Write(
+        [&](storage::WriteTxn& txn) { return txn.Put(c.meta_, kFormatKey, want); }));
+  } else if (found != want) {
+    return Status::FailedPrecondition("catalog format " + found + " is not " + want +
+                                      ", the format this kura reads");
+  }
+  return c;
+}
+
+Result<uint64_t> Catalog::AllocateSeq(storage::WriteTxn& txn) const {
+  uint64_t next = 1;
+  auto v = txn.Get(meta_, kNextSeqKey);
+  if (v.ok()) {
+    KeyDecoder d(*v);
+    if (!d.U64(&next)) return Status::Corruption("catalog: bad next_seq");
+  } else if (!v.status().IsNotFound()) {
+    return v.status();
+  }
+  RETURN_IF_ERROR(txn.Put(meta_, kNextSeqKey, KeyEncoder().U64(next + 1).key()));
+  return next;
+}
+
+Result<std::optional<uint64_t>> Catalog::FindBySha256(const storage::ReadTxn& txn,
+                                                      std::string_view hex) const {
+  auto v = txn.Get(by_sha256_, hex);
+  if (!v.ok()) {
+    if (v.status().IsNotFound()) return std::optional<uint64_t>();
+    return v.status();
+  }
+  uint64_t seq;
+  KeyDecoder d(*v);
+  if (!d.U64(&seq)) return Status::Corruption("catalog: bad by_sha256 entry");
+  return std::optional<uint64_t>(seq);
+}
+
+Result<Document> Catalog::GetDocument(const storage::ReadTxn& txn, uint64_t seq) const {
+  auto v = txn.Get(documents_, SeqKey(seq));
+  if (!v.ok()) {
+    if (v.status().IsNotFound()) return Status::NotFound("no document " + FormatDocumentId(seq));
+    return v.status();
+  }
+  return Decode<Document>(*v, &DocumentFromJson);
+}
+
+Result<std::vector<Receipt>> Catalog::GetReceipts(const storage::ReadTxn& txn,
+                                                  uint64_t seq) const {
+  return ScanSub<Receipt>(txn, receipts_, seq, &ReceiptFromJson);
+}
+
+Result<std::vector<Version>> Catalog::GetVersions(const storage::ReadTxn& txn,
+                                                  uint64_t seq) const {
+  return ScanSub<Version>(txn, versions_, seq, &VersionFromJson);
+}
+
+Result<Version> Catalog::GetVersion(const storage::ReadTxn& txn, uint64_t seq,
+                                    uint32_t number) const {
+  auto v = txn.Get(versions_, SubKey(seq, number));
+  if (!v.ok()) {
+    if (v.status().IsNotFound()) {
+      return Status::NotFound("no version " + std::to_string(number) + " of " +
+                              FormatDocumentId(seq));
+    }
+    return v.status();
+  }
+  return Decode<Version>(*v, &VersionFromJson);
+}
+
+Status Catalog::PutDocument(storage::WriteTxn& txn, const Document& doc) const {
+  return txn.Put(documents_, SeqKey(doc.seq), ToJson(doc).dump());
+}
+
+Status Catalog::InsertDocument(storage::WriteTxn& txn, const Document& doc,
+                               const Receipt& receipt, const Version& version) const {
+  RETURN_IF_ERROR(txn.Insert(documents_, SeqKey(doc.seq), ToJson(doc).dump()));
+  RETURN_IF_ERROR(txn.Insert(by_sha256_, doc.sha256, SeqKey(doc.seq)));
+  RETURN_IF_ERROR(txn.Insert(receipts_, SubKey(doc.seq, receipt.number), ToJson(receipt).dump()));
+  return txn.Insert(versions_, SubKey(doc.seq, version.number), ToJson(version).dump());
+}
+
+Status Catalog::AddReceipt(storage::WriteTxn& txn, Document* doc, const Receipt& receipt) const {
+  RETURN_IF_ERROR(txn.Insert(receipts_, SubKey(doc->seq, receipt.number), ToJson(receipt).dump()));
+  doc->receipt_count = receipt.number;
+  return PutDocument(txn, *doc);
+}
+
+Status Catalog::AddVersion(storage::WriteTxn& txn, Document* doc, const Version& version) const {
+  if (version.number != doc->current_version + 1) {
+    return Status::Aborted("version " + std::to_string(version.number) + " does not follow " +
+                           std::to_string(doc->current_version));
+  }
+  RETURN_IF_ERROR(txn.Insert(versions_, SubKey(doc->seq, version.number), ToJson(version).dump()));
+  doc->current_version = version.number;
+  return PutDocument(txn, *doc);
+}
+
+Status Catalog::ScanDocuments(const storage::ReadTxn& txn, uint64_t from,
+                              const std::function<Status(const Document&, bool*)>& fn) const {
+  ASSIGN_OR_RETURN(storage::Cursor c, txn.NewCursor(documents_));
+  bool more = true;
+  for (bool ok = c.Seek(SeqKey(from)); ok && more; ok = c.Next()) {
+    ASSIGN_OR_RETURN(Document doc, Decode<Document>(c.value(), &DocumentFromJson));
+    RETURN_IF_ERROR(fn(doc, &more));
+  }
+  return c.status();
+}
+
+Result<uint64_t> Catalog::DocumentCount(const storage::ReadTxn& txn) const {
+  return txn.Count(documents_);
+}
+
+}  // namespace archive

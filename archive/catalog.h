@@ -1,0 +1,69 @@
+// Catalog: the LMDB tables that describe the archive's documents, and the
+// typed reads and writes on them. All methods run inside a transaction the
+// caller opened with storage::Env::Write or Read; none opens its own.
+//
+//   documents   seq                → Document (JSON)
+//   receipts    seq, receipt no.   → Receipt (JSON)
+//   versions    seq, version no.   → Version (JSON)
+//   by_sha256   64 hex digits      → seq
+//   meta        name               → value ("format", "next_seq")
+//
+// Thread safety: as for the transaction passed in.
+#ifndef ARCHIVE_CATALOG_H_
+#define ARCHIVE_CATALOG_H_
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "archive/document.h"
+#include "base/result.h"
+#include "storage/lmdb_env.h"
+
+namespace archive {
+
+class Catalog {
+ public:
+  /// Opens the tables (creating them unless env is read-only) and checks the
+  /// catalog's format; a catalog of another format is FailedPrecondition.
+  static base::Result<Catalog> Open(storage::Env* env);
+
+  /// The next unused document seq, reserved by this transaction.
+  base::Result<uint64_t> AllocateSeq(storage::WriteTxn& txn) const;
+
+  base::Result<std::optional<uint64_t>> FindBySha256(const storage::ReadTxn& txn,
+                                                      std::string_view hex) const;
+  base::Result<Document> GetDocument(const storage::ReadTxn& txn, uint64_t seq) const;
+  base::Result<std::vector<Receipt>> GetReceipts(const storage::ReadTxn& txn, uint64_t seq) const;
+  base::Result<std::vector<Version>> GetVersions(const storage::ReadTxn& txn, uint64_t seq) const;
+  base::Result<Version> GetVersion(const storage::ReadTxn& txn, uint64_t seq,
+                                   uint32_t number) const;
+
+  /// Writes a new document with its first receipt and version.
+  base::Status InsertDocument(storage::WriteTxn& txn, const Document& doc,
+                              const Receipt& receipt, const Version& version) const;
+  /// Adds a receipt to an existing document and bumps its receipt count.
+  base::Status AddReceipt(storage::WriteTxn& txn, Document* doc, const Receipt& receipt) const;
+  /// Adds a version and makes it current. REQUIRES: version.number ==
+  /// doc->current_version + 1.
+  base::Status AddVersion(storage::WriteTxn& txn, Document* doc, const Version& version) const;
+
+  /// Calls fn for documents with seq >= from, in seq order, until fn fails
+  /// or returns false in *more.
+  base::Status ScanDocuments(const storage::ReadTxn& txn, uint64_t from,
+                             const std::function<base::Status(const Document&, bool* more)>& fn)
+      const;
+  base::Result<uint64_t> DocumentCount(const storage::ReadTxn& txn) const;
+
+ private:
+  Catalog() = default;
+  base::Status PutDocument(storage::WriteTxn& txn, const Document& doc) const;
+
+  storage::Table documents_, receipts_, versions_, by_sha256_, meta_;
+};
+
+}  // namespace archive
+
+#endif  // ARCHIVE_CATALOG_H_

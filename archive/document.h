@@ -1,0 +1,67 @@
+// The catalog's records of a received document. A Document is the received
+// object (its bytes, by SHA-256); each time the same bytes arrive a Receipt
+// is added; each metadata correction adds a Version, and old versions stay
+// readable (電子帳簿保存法: corrections leave a history). Nothing is deleted.
+//
+// Thread safety: values.
+#ifndef ARCHIVE_DOCUMENT_H_
+#define ARCHIVE_DOCUMENT_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "base/result.h"
+#include "base/time.h"
+
+namespace archive {
+
+/// Who or what received a file, and how.
+struct Receipt {
+  uint32_t number = 0;  ///< 1 for the first receipt of these bytes
+  base::Time received_at;
+  std::string receiver;    ///< login or "cli:<os user>"; 電帳法 asks who stored it
+  std::string department;  ///< department code, may be empty
+  std::string source;      ///< "cli", "upload", "scan", "watch", "peppol", ...
+  std::string file_name;   ///< as received, base name only
+};
+
+/// One version of a document's metadata.
+struct Version {
+  uint32_t number = 0;  ///< 1 = as extracted at receipt
+  base::Time created_at;
+  std::string created_by;
+  std::string reason;       ///< why it was corrected; empty for version 1
+  nlohmann::json fields;    ///< invoice fields (object; {} when none)
+  nlohmann::json warnings;  ///< array of {"code","message"}
+};
+
+struct Document {
+  uint64_t seq = 0;  ///< internal key, 1, 2, 3, ...
+  std::string sha256;
+  uint64_t size = 0;
+  std::string media_type;
+  uint32_t current_version = 0;
+  uint32_t receipt_count = 0;
+};
+
+/// "D00000042" for seq 42; at least eight digits.
+std::string FormatDocumentId(uint64_t seq);
+/// The inverse; InvalidArgument for anything that is not a document id.
+base::Result<uint64_t> ParseDocumentId(std::string_view id);
+
+nlohmann::json ToJson(const Document& d);
+nlohmann::json ToJson(const Receipt& r);
+nlohmann::json ToJson(const Version& v);
+base::Result<Document> DocumentFromJson(const nlohmann::json& j);
+base::Result<Receipt> ReceiptFromJson(const nlohmann::json& j);
+base::Result<Version> VersionFromJson(const nlohmann::json& j);
+
+/// Parses JSON text without throwing; Corruption if it is not JSON.
+base::Result<nlohmann::json> ParseJson(std::string_view text);
+
+}  // namespace archive
+
+#endif  // ARCHIVE_DOCUMENT_H_

@@ -1,0 +1,62 @@
+#include "signing/sha256.h"
+
+#include <botan/sha2_32.h>
+
+#include "base/hex.h"
+
+namespace signing {
+
+std::string Digest::Hex() const { return base::HexEncode(AsStringView()); }
+
+std::string Digest::ToBytes() const { return std::string(AsStringView()); }
+
+base::Result<Digest> Digest::FromHex(std::string_view hex) {
+  if (hex.size() != 2 * kSize) {
+    return base::Status::InvalidArgument("sha256: expected 64 hex digits, got " +
+                                         std::to_string(hex.size()) + " characters");
+  }
+  ASSIGN_OR_RETURN(const std::string raw, base::HexDecode(hex));
+  return FromBytes(raw);
+}
+
+base::Result<Digest> Digest::FromBytes(std::string_view raw) {
+  if (raw.size() != kSize) {
+    return base::Status::InvalidArgument("sha256: expected 32 bytes, got " +
+                                         std::to_string(raw.size()));
+  }
+  Digest d;
+  for (size_t i = 0; i < kSize; ++i) d.bytes[i] = static_cast<uint8_t>(raw[i]);
+  return d;
+}
+
+// Botan::SHA_256 is used directly rather than through HashFunction::create():
+// no registry lookup and no heap allocation on the one-shot path. Hashing
+// never throws.
+Digest Sha256(std::string_view data) {
+  Botan::SHA_256 h;
+  h.update(reinterpret_cast<const uint8_t*>(data.data()), data.size());
+  Digest d;
+  h.final(d.bytes.data());
+  return d;
+}
+
+struct Sha256Hasher::Impl {
+  Botan::SHA_256 hash;
+};
+
+Sha256Hasher::Sha256Hasher() : impl_(std::make_unique<Impl>()) {}
+Sha256Hasher::~Sha256Hasher() = default;
+Sha256Hasher::Sha256Hasher(Sha256Hasher&&) noexcept = default;
+Sha256Hasher& Sha256Hasher::operator=(Sha256Hasher&&) noexcept = default;
+
+void Sha256Hasher::Update(std::string_view data) {
+  impl_->hash.update(reinterpret_cast<const uint8_t*>(data.data()), data.size());
+}
+
+Digest Sha256Hasher::Finish() {
+  Digest d;
+  impl_->hash.final(d.bytes.data());  // final() also resets the state
+  return d;
+}
+
+}  // namespace signing

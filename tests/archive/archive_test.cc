@@ -1,0 +1,249 @@
+#include "archive/archive.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "archive/data_dir.h"
+#include "signing/sha256.h"
+#include "tests/fakes/test_util.h"
+
+namespace archive {
+namespace {
+
+using base::Status;
+using nlohmann::json;
+
+class ArchiveTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    options_.data_dir = dir_.Join("kura-data");
+    ASSERT_OK(InitDataDir(fs_.get(), DataDirLayout{options_.data_dir}, ""));
+    Reopen();
+  }
+  void Reopen() {
+    archive_.reset();
+    auto a = Archive::Open(options_, fs_.get(), &clock_);
+    ASSERT_OK(a);
+    archive_ = std::move(*a);
+  }
+  IncomingFile File(std::string name, std::string bytes) {
+    return IncomingFile{std::move(name), "somu", "cli", "cli:test", std::move(bytes)};
+  }
+  IngestOutcome IngestOne(std::string name, std::string bytes) {
+    std::vector<IncomingFile> files;
+    files.push_back(File(std::move(name), std::move(bytes)));
+    auto results = archive_->Ingest(std::move(files));
+    EXPECT_EQ(results.size(), 1u);
+    EXPECT_OK(results[0]);
+    return results[0].ok() ? *results[0] : IngestOutcome{};
+  }
+  std::string ObjectPath(const std::string& sha) {
+    return options_.data_dir + "/objects/sha256/" + sha.substr(0, 2) + "/" + sha.substr(2, 2) +
+           "/" + sha;
+  }
+
+  kura_test::TempDir dir_;
+  std::unique_ptr<base::FileSystem> fs_ = base::NewPosixFileSystem();
+  base::FakeClock clock_{*base::ParseRfc3339("2026-11-22T01:00:00Z")};
+  ArchiveOptions options_;
+  std::unique_ptr<Archive> archive_;
+};
+
+TEST_F(ArchiveTest, IngestedDocumentSurvivesReopenWithItsReceipt) {
+  const IngestOutcome out = IngestOne("請求書.pdf", "%PDF-1.4 an invoice");
+  EXPECT_EQ(out.id, "D00000001");
+  EXPECT_EQ(out.sha256, signing::Sha256("%PDF-1.4 an invoice").Hex());
+  EXPECT_FALSE(out.duplicate);
+  EXPECT_EQ(out.media_type, "application/pdf");
+  EXPECT_EQ(out.size, 19u);
+  Reopen();
+  auto view = archive_->Get("D00000001");
+  ASSERT_OK(view);
+  ASSERT_EQ(view->receipts.size(), 1u);
+  EXPECT_EQ(view->receipts[0].file_name, "請求書.pdf");
+  EXPECT_EQ(view->receipts[0].department, "somu");
+  EXPECT_EQ(view->receipts[0].receiver, "cli:test");
+  EXPECT_EQ(base::FormatRfc3339(view->receipts[0].received_at), "2026-11-22T01:00:00.000000Z");
+  EXPECT_EQ(*archive_->ReadOriginal("D00000001"), "%PDF-1.4 an invoice");
+  const json j = ToJson(out);
+  EXPECT_EQ(j["status"], "archived");
+  EXPECT_TRUE(j["fields"].is_object());
+  EXPECT_TRUE(j["warnings"].is_array());
+}
+
+TEST_F(ArchiveTest, IdenticalBytesAreASecondReceiptNotASecondCopy) {
+  const IngestOutcome first = IngestOne("a.xml", "<Invoice/>");
+  clock_.Advance(std::chrono::hours(24));
+  const IngestOutcome second = IngestOne("a-resent.xml", "<Invoice/>");
+  EXPECT_TRUE(second.duplicate);
+  EXPECT_EQ(second.id, first.id);
+  EXPECT_EQ(second.receipt_number, 2u);
+  EXPECT_EQ(ToJson(second)["status"], "duplicate");
+  auto view = archive_->Get(first.id);
+  ASSERT_OK(view);
+  ASSERT_EQ(view->receipts.size(), 2u);
+  EXPECT_EQ(view->receipts[1].file_name, "a-resent.xml");
+  EXPECT_EQ(view->document.receipt_count, 2u);
+  // One object on disk.
+  size_t objects = 0;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(options_.data_dir + "/objects/sha256")) {
+    objects += e.is_regular_file();
+  }
+  EXPECT_EQ(objects, 1u);
+}
+
+TEST_F(ArchiveTest, DuplicatesWithinOneBatchShareTheDocument) {
+  std::vector<IncomingFile> files;
+  files.push_back(File("a", "same bytes"));
+  files.push_back(File("b", "other bytes"));
+  files.push_back(File("c", "same bytes"));
+  auto results = archive_->Ingest(std::move(files));
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_EQ(results[0]->id, "D00000001");
+  EXPECT_EQ(results[1]->id, "D00000002");
+  EXPECT_EQ(results[2]->id, "D00000001");
+  EXPECT_TRUE(results[2]->duplicate);
+  EXPECT_EQ(results[2]->receipt_number, 2u);
+}
+
+TEST_F(ArchiveTest, EmptyAndOversizedFilesAreRefusedOthersProceed) {
+  options_.max_file_bytes = 10;
+  Reopen();
+  std::vector<IncomingFile> files;
+  files.push_back(File("empty.pdf", ""));
+  files.push_back(File("big.pdf", std::string(11, 'x')));
+  files.push_back(File("ok.txt", "fine"));
+  auto results = archive_->Ingest(std::move(files));
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_EQ(results[0].status().code(), Status::Code::kInvalidArgument);
+  EXPECT_NE(results[0].status().message().find("empty.pdf"), std::string::npos);
+  EXPECT_EQ(results[1].status().code(), Status::Code::kResourceExhausted);
+  EXPECT_NE(results[1].status().message().find("big.pdf"), std::string::npos);
+  ASSERT_OK(results[2]);
+  EXPECT_EQ(results[2]->id, "D00000001");
+  EXPECT_EQ(*archive_->EventCount(), 1u);
+}
+
+TEST_F(ArchiveTest, CorrectionsAddVersionsAndKeepTheOldOnes) {
+  const IngestOutcome out = IngestOne("scan.pdf", "%PDF-1.4 scanned paper");
+  clock_.Advance(std::chrono::minutes(5));
+  auto v2 = archive_->Correct(out.id, {{"issue_date", "2026-11-01"}, {"total", "55000"}},
+                              "tanaka", "紙の請求書から入力");
+  ASSERT_OK(v2);
+  EXPECT_EQ(v2->number, 2u);
+  auto v3 = archive_->Correct(out.id, {{"total", "55500"}}, "suzuki", "金額の誤りを訂正", 2);
+  ASSERT_OK(v3);
+  // A stale version is refused.
+  EXPECT_EQ(archive_->Correct(out.id, {{"total", "1"}}, "x", "stale", 2).status().code(),
+            Status::Code::kAborted);
+  Reopen();
+  auto view = archive_->Get(out.id);
+  ASSERT_OK(view);
+  ASSERT_EQ(view->versions.size(), 3u);
+  EXPECT_EQ(view->document.current_version, 3u);
+  EXPECT_EQ(view->versions[0].fields, json::object());
+  EXPECT_EQ(view->versions[1].fields["total"], "55000");
+  EXPECT_EQ(view->versions[1].created_by, "tanaka");
+  EXPECT_EQ(view->versions[2].fields["total"], "55500");
+  EXPECT_EQ(view->versions[2].fields["issue_date"], "2026-11-01");
+  EXPECT_EQ(view->versions[2].reason, "金額の誤りを訂正");
+  EXPECT_EQ(*archive_->EventCount(), 3u);
+  // The original bytes never change.
+  EXPECT_EQ(*archive_->ReadOriginal(out.id), "%PDF-1.4 scanned paper");
+}
+
+TEST_F(ArchiveTest, CorrectionNeedsReasonAndFields) {
+  const IngestOutcome out = IngestOne("a", "x");
+  EXPECT_EQ(archive_->Correct(out.id, {{"total", "1"}}, "tanaka", "").status().code(),
+            Status::Code::kInvalidArgument);
+  EXPECT_EQ(archive_->Correct(out.id, json::object(), "tanaka", "why").status().code(),
+            Status::Code::kInvalidArgument);
+  EXPECT_TRUE(archive_->Correct("D00000099", {{"a", 1}}, "t", "r").status().IsNotFound());
+}
+
+TEST_F(ArchiveTest, VerifyPassesOnAnIntactArchive) {
+  IngestOne("a", "first");
+  IngestOne("b", "second");
+  auto report = archive_->Verify();
+  ASSERT_OK(report);
+  EXPECT_EQ(report->documents, 2u);
+  EXPECT_EQ(report->ok, 2u);
+  EXPECT_TRUE(report->failed.empty());
+}
+
+TEST_F(ArchiveTest, VerifyCatchesAFlippedByte) {
+  const IngestOutcome a = IngestOne("a", "the original invoice bytes");
+  IngestOne("b", "another");
+  const std::string path = ObjectPath(a.sha256);
+  std::filesystem::permissions(path, std::filesystem::perms::owner_write,
+                               std::filesystem::perm_options::add);
+  {
+    std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(4);
+    f.put('O' ^ 0x01);
+  }
+  auto report = archive_->Verify();
+  ASSERT_OK(report);
+  EXPECT_EQ(report->documents, 2u);
+  EXPECT_EQ(report->ok, 1u);
+  ASSERT_EQ(report->failed.size(), 1u);
+  EXPECT_EQ(report->failed[0].id, a.id);
+  EXPECT_EQ(report->failed[0].reason, "changed");
+  EXPECT_EQ(archive_->ReadOriginal(a.id).status().code(), Status::Code::kCorruption);
+}
+
+TEST_F(ArchiveTest, VerifyCatchesAMissingObject) {
+  const IngestOutcome a = IngestOne("a", "will vanish");
+  std::filesystem::remove(ObjectPath(a.sha256));
+  auto report = archive_->Verify();
+  ASSERT_OK(report);
+  ASSERT_EQ(report->failed.size(), 1u);
+  EXPECT_EQ(report->failed[0].reason, "missing");
+  const json j = ToJson(*report);
+  EXPECT_EQ(j["documents"], 1);
+  EXPECT_EQ(j["ok"], 0);
+  EXPECT_EQ(j["failed"][0]["id"], a.id);
+}
+
+TEST_F(ArchiveTest, ObjectsAreStoredReadOnly) {
+  const IngestOutcome a = IngestOne("a", "immutable");
+  EXPECT_EQ(fs_->Stat(ObjectPath(a.sha256))->mode, 0444u);
+}
+
+TEST_F(ArchiveTest, SecondWriterIsRefusedReadersAreNot) {
+  auto second = Archive::Open(options_, fs_.get(), &clock_);
+  EXPECT_EQ(second.status().code(), Status::Code::kFailedPrecondition);
+  ArchiveOptions ro = options_;
+  ro.read_only = true;
+  IngestOne("a", "visible to readers");
+  auto reader = Archive::Open(ro, fs_.get(), &clock_);
+  ASSERT_OK(reader);
+  EXPECT_OK((*reader)->Get("D00000001"));
+  std::vector<IncomingFile> files;
+  files.push_back(File("b", "no"));
+  EXPECT_EQ((*reader)->Ingest(std::move(files))[0].status().code(),
+            Status::Code::kFailedPrecondition);
+}
+
+TEST_F(ArchiveTest, UnknownIdsAreClearErrors) {
+  EXPECT_EQ(archive_->Get("invoice-7").status().code(), Status::Code::kInvalidArgument);
+  EXPECT_TRUE(archive_->Get("D00000007").status().IsNotFound());
+}
+
+TEST_F(ArchiveTest, FieldReaderFillsFieldsAndWarnings) {
+  archive_->SetFieldReader([](std::string_view bytes) {
+    return std::make_pair(json{{"format", "test"}, {"size_seen", bytes.size()}},
+                          json::array({{{"code", "w"}, {"message", "注意"}}}));
+  });
+  const IngestOutcome out = IngestOne("a", "12345");
+  EXPECT_EQ(out.fields["format"], "test");
+  EXPECT_EQ(out.fields["size_seen"], 5);
+  EXPECT_EQ(out.warnings[0]["code"], "w");
+  auto view = archive_->Get(out.id);
+  EXPECT_EQ(view->versions[0].fields["format"], "test");
+}
+
+}  // namespace
+}  // namespace archive

@@ -1,0 +1,121 @@
+#include "web/server.h"
+
+#include <httplib.h>
+#include <spdlog/spdlog.h>
+
+#include <nlohmann/json.hpp>
+
+#include "archive/archive.h"
+#include "archive/data_dir.h"
+
+namespace web {
+
+using base::Result;
+using base::Status;
+
+Result<ServerOptions> ParseListen(const std::string& listen) {
+  ServerOptions o;
+  const size_t colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 >= listen.size()) {
+    return Status::InvalidArgument("listen address must be HOST:PORT, got \"" + listen + "\"");
+  }
+  o.host = listen.substr(0, colon);
+  if (o.host.size() > 2 && o.host.front() == '[' && o.host.back() == ']') {
+    o.host = o.host.substr(1, o.host.size() - 2);
+  }
+  int port = 0;
+  for (char c : listen.substr(colon + 1)) {
+    if (c < '0' || c > '9' || port > 65535) {
+      return Status::InvalidArgument("not a port number in \"" + listen + "\"");
+    }
+    port = port * 10 + (c - '0');
+  }
+  if (port > 65535) return Status::InvalidArgument("port out of range in \"" + listen + "\"");
+  o.port = port;
+  return o;
+}
+
+struct Server::Rep {
+  ServerOptions options;
+  archive::Archive* archive;
+  httplib::Server http;
+  int port = -1;
+};
+
+namespace {
+constexpr char kStartPage[] = R"(<!doctype html>
+<html lang="ja"><head><meta charset="utf-8"><title>kura 蔵</title>
+<style>body{font-family:sans-serif;max-width:40em;margin:3em auto;line-height:1.7}</style>
+</head><body>
+<h1>kura 蔵</h1>
+<p>受領した請求書を、受け取ったときのまま保存し、いつ届いたか・変更されていないことを証明します。</p>
+<p>サーバーは稼働中です。画面は順次追加されます。</p>
+<ul><li><a href="/healthz">/healthz</a> 稼働確認</li>
+<li><a href="/api/v1/version">/api/v1/version</a> バージョン情報</li></ul>
+</body></html>
+)";
+}  // namespace
+
+Server::Server(ServerOptions options, archive::Archive* archive) : rep_(std::make_unique<Rep>()) {
+  rep_->options = std::move(options);
+  rep_->archive = archive;
+  auto& http = rep_->http;
+  http.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content("ok\n", "text/plain; charset=utf-8");
+  });
+  http.Get("/api/v1/version", [this](const httplib::Request&, httplib::Response& res) {
+    const nlohmann::json j{{"name", "kura"},
+                           {"version", rep_->options.version},
+                           {"data_format", archive::kDataFormatVersion}};
+    res.set_content(j.dump(), "application/json; charset=utf-8");
+  });
+  http.Get("/", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content(kStartPage, "text/html; charset=utf-8");
+  });
+  http.set_logger([](const httplib::Request& req, const httplib::Response& res) {
+    spdlog::info("{} {} {}", req.method, req.path, res.status);
+  });
+  // Last-resort net: a handler that throws is a bug; log it and answer 500.
+  http.set_exception_handler(
+      [](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+        std::string what = "unknown exception";
+        try {
+          std::rethrow_exception(ep);
+        } catch (const std::exception& e) {
+          what = e.what();
+        } catch (...) {
+        }
+        spdlog::error("{} {}: unhandled exception: {}", req.method, req.path, what);
+        res.status = 500;
+        res.set_content(
+            R"({"error":{"code":"internal","message":"内部エラーが発生しました"}})",
+            "application/json; charset=utf-8");
+      });
+}
+
+Server::~Server() = default;
+
+Result<int> Server::Bind() {
+  const auto& o = rep_->options;
+  if (o.port == 0) {
+    rep_->port = rep_->http.bind_to_any_port(o.host);
+  } else if (rep_->http.bind_to_port(o.host, o.port)) {
+    rep_->port = o.port;
+  }
+  if (rep_->port <= 0) {
+    return Status::Unavailable("cannot listen on " + o.host + ":" + std::to_string(o.port) +
+                               " (address in use, or not an address of this machine)");
+  }
+  return rep_->port;
+}
+
+Status Server::Run() {
+  if (!rep_->http.listen_after_bind()) {
+    return Status::IOError("the HTTP server stopped unexpectedly");
+  }
+  return Status::OK();
+}
+
+void Server::Stop() { rep_->http.stop(); }
+
+}  // namespace web

@@ -1,0 +1,52 @@
+// Server: kura's HTTP server. For now it answers /healthz, the version
+// endpoint and a start page; the JSON API and the browser UI grow here.
+// cpp-httplib is used only in this module's .cc files.
+//
+// Thread safety: Stop may be called from any thread; everything else from
+// the thread that owns the Server.
+#ifndef WEB_SERVER_H_
+#define WEB_SERVER_H_
+
+#include <memory>
+#include <string>
+
+#include "base/result.h"
+
+namespace archive {
+class Archive;
+}
+
+namespace web {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  int port = 8080;  ///< 0 picks a free port (tests)
+  std::string version;
+};
+
+/// Splits "HOST:PORT" ("[::1]:8080" for IPv6); InvalidArgument otherwise.
+base::Result<ServerOptions> ParseListen(const std::string& listen);
+
+class Server {
+ public:
+  /// archive must outlive the server.
+  Server(ServerOptions options, archive::Archive* archive);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  /// Binds the listening socket; returns the port. Unavailable if the
+  /// address is in use.
+  base::Result<int> Bind();
+  /// Serves requests until Stop(). REQUIRES: Bind() succeeded.
+  base::Status Run();
+  void Stop();
+
+ private:
+  struct Rep;
+  std::unique_ptr<Rep> rep_;
+};
+
+}  // namespace web
+
+#endif  // WEB_SERVER_H_
