@@ -49,6 +49,15 @@ int CmdCorrect(const Context& ctx, const CorrectArgs& args);
 
 int CmdVerify(const Context& ctx, bool quiet);
 
+struct WatchArgs {
+  std::string dir;
+  std::string department;
+  std::string source = "watch";
+  int interval_seconds = 2;
+  int settle_seconds = 2;
+};
+int CmdWatch(const Context& ctx, const WatchArgs& args);
+
 struct ServeArgs {
   std::string listen;  ///< empty: kura.toml's [server] listen
   bool demo = false;

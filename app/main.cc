@@ -94,6 +94,22 @@ int main(int argc, char** argv) {
   verify->add_flag("--quiet", quiet, "print only the JSON summary");
   verify->callback([&] { rc = app::CmdVerify(ctx, quiet); });
 
+  app::WatchArgs watch_args;
+  auto* watch = cli.add_subcommand(
+      "watch", "フォルダを監視して置かれたファイルを保存する (archive files dropped into DIR)");
+  watch->add_option("DIR", watch_args.dir, "folder a scanner or connector writes to")
+      ->required()
+      ->check(CLI::ExistingDirectory);
+  watch->add_option("--department", watch_args.department, "department code (課のコード)");
+  watch->add_option("--source", watch_args.source,
+                    "how the files arrived: scan for scanned paper (default watch)");
+  watch->add_option("--interval", watch_args.interval_seconds, "seconds between polls (default 2)")
+      ->check(CLI::Range(1, 3600));
+  watch->add_option("--settle", watch_args.settle_seconds,
+                    "seconds a file must stay unchanged before it is taken (default 2)")
+      ->check(CLI::Range(0, 3600));
+  watch->callback([&] { rc = app::CmdWatch(ctx, watch_args); });
+
   app::ServeArgs serve_args;
   auto* serve = cli.add_subcommand("serve", "Webサーバーを起動する (start the HTTP server)");
   serve->add_option("--listen", serve_args.listen, "HOST:PORT (default from kura.toml: 127.0.0.1:8080)");

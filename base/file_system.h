@@ -48,6 +48,7 @@ struct FileInfo {
   bool is_regular = false;
   bool is_directory = false;
   uint32_t mode = 0;  ///< permission bits
+  int64_t mtime_ns = 0;  ///< last modification, nanoseconds since the epoch
 };
 
 class FileSystem {

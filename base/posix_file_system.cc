@@ -147,6 +147,7 @@ class PosixFileSystem final : public FileSystem {
     info.is_regular = S_ISREG(st.st_mode);
     info.is_directory = S_ISDIR(st.st_mode);
     info.mode = st.st_mode & 07777;
+    info.mtime_ns = int64_t{st.st_mtim.tv_sec} * 1'000'000'000 + st.st_mtim.tv_nsec;
     return info;
   }
 

@@ -15,6 +15,7 @@ class FakeWritableFile final : public base::WritableFile {
     std::lock_guard<std::mutex> l(fs_->mu_);
     RETURN_IF_ERROR(fs_->MaybeFail(FakeFileSystem::Op::kWrite));
     node_->data.append(data);
+    node_->mtime_ns = ++fs_->change_counter_;
     return Status::OK();
   }
   Status Sync() override {
@@ -96,6 +97,7 @@ void FakeFileSystem::Overwrite(const std::string& path, const std::string& data)
   auto& node = files_[path];
   if (!node) node = std::make_shared<Node>();
   node->data = node->synced_data = data;
+  node->mtime_ns = ++change_counter_;
 }
 
 Result<std::string> FakeFileSystem::ReadFile(const std::string& path, uint64_t max_bytes) {
@@ -147,6 +149,7 @@ Result<base::FileInfo> FakeFileSystem::Stat(const std::string& path) {
   info.is_regular = true;
   info.size = it->second->data.size();
   info.mode = it->second->mode;
+  info.mtime_ns = it->second->mtime_ns;
   return info;
 }
 

@@ -57,6 +57,7 @@ class FakeFileSystem final : public base::FileSystem {
     std::string data;         // what readers see
     std::string synced_data;  // what survives DropUnsyncedData
     uint32_t mode = 0644;
+    int64_t mtime_ns = 0;  // a change counter, not a time
   };
   using NodePtr = std::shared_ptr<Node>;
   base::Status MaybeFail(Op op);  // REQUIRES: mu_ held
@@ -67,6 +68,7 @@ class FakeFileSystem final : public base::FileSystem {
   std::set<std::string> dirs_{"/", "."};
   std::map<Op, int> failures_;
   std::set<std::string> locks_;
+  int64_t change_counter_ = 0;
 };
 
 }  // namespace kura_test

@@ -1,0 +1,84 @@
+// `kura watch DIR`: archives whatever a scanner or connector drops into DIR,
+// polling every --interval seconds until SIGINT or SIGTERM.
+#include <signal.h>
+
+#include <spdlog/spdlog.h>
+
+#include <nlohmann/json.hpp>
+
+#include "app/commands.h"
+#include "app/config.h"
+#include "archive/archive.h"
+#include "archive/data_dir.h"
+#include "archive/intake.h"
+
+namespace app {
+
+int CmdWatch(const Context& ctx, const WatchArgs& args) {
+  const archive::DataDirLayout layout{ctx.data_dir};
+  const base::Status dir = archive::CheckDataDir(ctx.fs, layout);
+  if (!dir.ok()) {
+    spdlog::error("{}", dir.message());
+    return 2;
+  }
+  auto config = LoadConfig(ctx.fs, layout.config());
+  if (!config.ok()) {
+    spdlog::error("{}", config.status().message());
+    return 2;
+  }
+  archive::ArchiveOptions options;
+  options.data_dir = ctx.data_dir;
+  options.max_file_bytes = config->max_file_mb << 20;
+  auto arc = archive::Archive::Open(options, ctx.fs, ctx.clock);
+  if (!arc.ok()) {
+    spdlog::error("{}", arc.status().message());
+    return 2;
+  }
+  archive::IntakeOptions io;
+  io.dir = args.dir;
+  io.department = args.department;
+  io.source = args.source;
+  io.receiver = "watch:" + ctx.user;
+  io.settle = std::chrono::seconds(args.settle_seconds);
+  io.max_file_bytes = options.max_file_bytes;
+  archive::IntakeFolder folder(io, ctx.fs, ctx.clock, arc->get());
+  if (const base::Status s = folder.Init(); !s.ok()) {
+    spdlog::error("{}", s.message());
+    return 2;
+  }
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  spdlog::info("{} を監視しています (課: {}, 受領方法: {})。停止は Ctrl+C", args.dir,
+               args.department.empty() ? "-" : args.department, args.source);
+  for (;;) {
+    auto events = folder.Poll();
+    if (!events.ok()) {
+      spdlog::error("{}", events.status().message());
+      return 1;
+    }
+    for (const auto& e : *events) {
+      nlohmann::json j{{"file", e.file_name}, {"moved_to", e.moved_to}};
+      if (e.archived) {
+        j["id"] = e.id;
+        j["status"] = e.duplicate ? "duplicate" : "archived";
+        spdlog::info("{}: {} ({})", e.file_name, e.duplicate ? "受領済みと同一" : "保存しました", e.id);
+      } else {
+        j["status"] = "error";
+        j["error"] = e.error;
+        spdlog::warn("{}: 取り込めませんでした: {}", e.file_name, e.error);
+      }
+      std::fprintf(ctx.out, "%s\n", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+      std::fflush(ctx.out);
+    }
+    const timespec wait{args.interval_seconds, 0};
+    if (sigtimedwait(&signals, nullptr, &wait) > 0) {
+      spdlog::info("監視を終了します");
+      return 0;
+    }
+  }
+}
+
+}  // namespace app

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages kura needs to build, test and run.
+# Only what is missing is installed; with everything present it needs no
+# network. Run as root (or with sudo).
+set -euo pipefail
+
+packages=(
+  # toolchain
+  g++ cmake ninja-build pkg-config
+  # libraries (see docs/ARCHITECTURE.md for which module owns which)
+  libpodofo-dev libxml2-dev libbotan-2-dev liblmdb-dev libcpp-httplib-dev
+  libspdlog-dev libgtest-dev libgmock-dev nlohmann-json3-dev libcli11-dev
+  libtomlplusplus-dev libicu-dev libarchive-dev libssl-dev libbenchmark-dev
+  # tools the tests drive: openssl (ts -verify), pdftotext, a Japanese font
+  openssl poppler-utils fonts-ipaexfont
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages are installed"
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+echo "install-deps: installing ${missing[*]}"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
