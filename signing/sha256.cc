@@ -12,8 +12,9 @@ std::string Digest::ToBytes() const { return std::string(AsStringView()); }
 
 base::Result<Digest> Digest::FromHex(std::string_view hex) {
   if (hex.size() != 2 * kSize) {
-    return base::Status::InvalidArgument("sha256: expected 64 hex digits, got " +
-                                         std::to_string(hex.size()) + " characters");
+    return base::Status::InvalidArgument(
+        "sha256: expected 64 hex digits, got " + std::to_string(hex.size()) +
+        " characters");
   }
   ASSIGN_OR_RETURN(const std::string raw, base::HexDecode(hex));
   return FromBytes(raw);
@@ -50,7 +51,8 @@ Sha256Hasher::Sha256Hasher(Sha256Hasher&&) noexcept = default;
 Sha256Hasher& Sha256Hasher::operator=(Sha256Hasher&&) noexcept = default;
 
 void Sha256Hasher::Update(std::string_view data) {
-  impl_->hash.update(reinterpret_cast<const uint8_t*>(data.data()), data.size());
+  impl_->hash.update(reinterpret_cast<const uint8_t*>(data.data()),
+                     data.size());
 }
 
 Digest Sha256Hasher::Finish() {

@@ -47,7 +47,8 @@ struct Digest {
 /// SHA-256 of data.
 Digest Sha256(std::string_view data);
 
-/// Incremental SHA-256: Update() any number of times, then Finish().
+/// Incremental SHA-256: Update() any number of times, then Finish(). A
+/// moved-from hasher may only be destroyed or assigned to.
 class Sha256Hasher {
  public:
   Sha256Hasher();

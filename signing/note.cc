@@ -1,0 +1,365 @@
+#include "signing/note.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <utility>
+
+#include <botan/data_src.h>
+#include <botan/ed25519.h>
+#include <botan/pkcs8.h>
+#include <botan/pubkey.h>
+#include <botan/system_rng.h>
+#include <botan/x509_key.h>
+
+#include "signing/internal/text_util.h"
+#include "signing/sha256.h"
+
+namespace signing {
+namespace {
+
+constexpr uint8_t kAlgEd25519 = 0x01;
+constexpr size_t kEd25519KeySize = 32;
+constexpr size_t kEd25519SigSize = 64;
+constexpr size_t kMaxSignatures = 100;
+constexpr std::string_view kSigPrefix =
+    "\xE2\x80\x94 ";  // U+2014 EM DASH, space
+
+uint32_t ComputeKeyId(std::string_view name, std::string_view public_key) {
+  Sha256Hasher h;
+  h.Update(name);
+  h.Update("\n");
+  h.Update(std::string_view("\x01", 1));
+  h.Update(public_key);
+  const Digest d = h.Finish();
+  return (uint32_t{d.bytes[0]} << 24) | (uint32_t{d.bytes[1]} << 16) |
+         (uint32_t{d.bytes[2]} << 8) | uint32_t{d.bytes[3]};
+}
+
+std::string KeyIdHex(uint32_t id) {
+  char buf[9];
+  std::snprintf(buf, sizeof buf, "%08x", id);
+  return buf;
+}
+
+base::Result<uint32_t> ParseKeyIdHex(std::string_view hex) {
+  if (hex.size() != 8)
+    return base::Status::InvalidArgument("note: key ID is not 8 hex digits");
+  uint32_t id = 0;
+  for (const char c : hex) {
+    int v;
+    if (c >= '0' && c <= '9') {
+      v = c - '0';
+    } else if (c >= 'a' && c <= 'f') {
+      v = c - 'a' + 10;
+    } else {
+      return base::Status::InvalidArgument(
+          "note: key ID is not 8 lower-case hex digits");
+    }
+    id = (id << 4) | static_cast<uint32_t>(v);
+  }
+  return id;
+}
+
+}  // namespace
+
+base::Result<std::string> GenerateEd25519KeyPem() {
+  try {
+    Botan::System_RNG rng;
+    const Botan::Ed25519_PrivateKey key(rng);
+    return Botan::PKCS8::PEM_encode(key);
+  } catch (const std::exception& e) {
+    return base::Status::Internal(
+        std::string("note: generating an Ed25519 key: ") + e.what());
+  }
+}
+
+// --- NoteVerifier ---------------------------------------------------------
+
+NoteVerifier::NoteVerifier(std::string name, std::string public_key,
+                           uint32_t key_id)
+    : name_(std::move(name)),
+      public_key_(std::move(public_key)),
+      key_id_(key_id) {}
+
+base::Result<NoteVerifier> NoteVerifier::FromPublicKey(
+    std::string_view name, std::string_view public_key) {
+  if (!internal::IsValidKeyName(name)) {
+    return base::Status::InvalidArgument("note: invalid key name \"" +
+                                         std::string(name) + "\"");
+  }
+  if (public_key.size() != kEd25519KeySize) {
+    return base::Status::InvalidArgument(
+        "note: an Ed25519 public key has 32 bytes, got " +
+        std::to_string(public_key.size()));
+  }
+  return NoteVerifier(std::string(name), std::string(public_key),
+                      ComputeKeyId(name, public_key));
+}
+
+base::Result<NoteVerifier> NoteVerifier::FromVerifierKey(
+    std::string_view vkey) {
+  // The name contains no '+', the hex ID none either; base64 may.
+  const size_t p1 = vkey.find('+');
+  const size_t p2 = p1 == std::string_view::npos ? p1 : vkey.find('+', p1 + 1);
+  if (p2 == std::string_view::npos) {
+    return base::Status::InvalidArgument(
+        "note: verifier key is not name+id+key");
+  }
+  const std::string_view name = vkey.substr(0, p1);
+  ASSIGN_OR_RETURN(const uint32_t id,
+                   ParseKeyIdHex(vkey.substr(p1 + 1, p2 - p1 - 1)));
+  const std::optional<std::string> key =
+      internal::Base64Decode(vkey.substr(p2 + 1));
+  if (!key || key->empty()) {
+    return base::Status::InvalidArgument(
+        "note: verifier key material is not base64");
+  }
+  if (static_cast<uint8_t>((*key)[0]) != kAlgEd25519) {
+    return base::Status::InvalidArgument(
+        "note: verifier key algorithm " +
+        std::to_string(static_cast<uint8_t>((*key)[0])) +
+        " is not Ed25519 (1)");
+  }
+  ASSIGN_OR_RETURN(NoteVerifier v,
+                   FromPublicKey(name, std::string_view(*key).substr(1)));
+  if (v.key_id() != id) {
+    return base::Status::InvalidArgument(
+        "note: verifier key ID " + KeyIdHex(id) + " does not match the key (" +
+        KeyIdHex(v.key_id()) + ")");
+  }
+  return v;
+}
+
+std::string NoteVerifier::VerifierKey() const {
+  return name_ + "+" + KeyIdHex(key_id_) + "+" +
+         internal::Base64Encode(std::string(1, static_cast<char>(kAlgEd25519)) +
+                                public_key_);
+}
+
+std::string NoteVerifier::PublicKeyPem() const {
+  try {
+    const Botan::Ed25519_PublicKey key(
+        reinterpret_cast<const uint8_t*>(public_key_.data()),
+        public_key_.size());
+    return Botan::X509::PEM_encode(key);
+  } catch (const std::exception&) {
+    std::abort();  // the key was checked to be 32 bytes on construction
+  }
+}
+
+bool NoteVerifier::VerifySignature(std::string_view message,
+                                   std::string_view signature) const {
+  if (signature.size() != kEd25519SigSize) return false;
+  try {
+    const Botan::Ed25519_PublicKey key(
+        reinterpret_cast<const uint8_t*>(public_key_.data()),
+        public_key_.size());
+    Botan::PK_Verifier verifier(key, "Pure");
+    return verifier.verify_message(
+        reinterpret_cast<const uint8_t*>(message.data()), message.size(),
+        reinterpret_cast<const uint8_t*>(signature.data()), signature.size());
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+// --- NoteSigner -----------------------------------------------------------
+
+struct NoteSigner::Impl {
+  explicit Impl(const Botan::secure_vector<uint8_t>& seed_or_key)
+      : key(seed_or_key) {}
+  Botan::Ed25519_PrivateKey key;
+};
+
+NoteSigner::NoteSigner(std::unique_ptr<Impl> impl, NoteVerifier verifier)
+    : impl_(std::move(impl)), verifier_(std::move(verifier)) {}
+NoteSigner::NoteSigner(NoteSigner&&) noexcept = default;
+NoteSigner& NoteSigner::operator=(NoteSigner&&) noexcept = default;
+NoteSigner::~NoteSigner() = default;
+
+base::Result<NoteSigner> NoteSigner::FromPkcs8Pem(std::string_view name,
+                                                  std::string_view pem) {
+  std::unique_ptr<Impl> impl;
+  try {
+    Botan::DataSource_Memory source(std::string{pem});
+    Botan::System_RNG rng;  // unused by Botan for unencrypted keys
+    std::unique_ptr<Botan::Private_Key> key(
+        Botan::PKCS8::load_key(source, rng));
+    const auto* ed = dynamic_cast<const Botan::Ed25519_PrivateKey*>(key.get());
+    if (ed == nullptr) {
+      return base::Status::InvalidArgument("note: the PEM key is " +
+                                           key->algo_name() + ", not Ed25519");
+    }
+    impl = std::make_unique<Impl>(ed->get_private_key());
+  } catch (const std::exception& e) {
+    return base::Status::InvalidArgument(
+        std::string("note: not a PKCS#8 PEM private key: ") + e.what());
+  }
+  const std::vector<uint8_t>& pub = impl->key.get_public_key();
+  ASSIGN_OR_RETURN(
+      NoteVerifier verifier,
+      NoteVerifier::FromPublicKey(
+          name, std::string_view(reinterpret_cast<const char*>(pub.data()),
+                                 pub.size())));
+  return NoteSigner(std::move(impl), std::move(verifier));
+}
+
+base::Result<NoteSigner> NoteSigner::FromSignerKey(std::string_view skey) {
+  constexpr std::string_view kPrefix = "PRIVATE+KEY+";
+  if (skey.substr(0, kPrefix.size()) != kPrefix) {
+    return base::Status::InvalidArgument(
+        "note: signer key does not start with PRIVATE+KEY+");
+  }
+  // The rest has the verifier-key shape, with the seed in place of the key.
+  const std::string_view rest = skey.substr(kPrefix.size());
+  const size_t p1 = rest.find('+');
+  const size_t p2 = p1 == std::string_view::npos ? p1 : rest.find('+', p1 + 1);
+  if (p2 == std::string_view::npos) {
+    return base::Status::InvalidArgument(
+        "note: signer key is not PRIVATE+KEY+name+id+key");
+  }
+  const std::string_view name = rest.substr(0, p1);
+  ASSIGN_OR_RETURN(const uint32_t id,
+                   ParseKeyIdHex(rest.substr(p1 + 1, p2 - p1 - 1)));
+  const std::optional<std::string> seed =
+      internal::Base64Decode(rest.substr(p2 + 1));
+  if (!seed || seed->size() != 1 + kEd25519KeySize ||
+      static_cast<uint8_t>((*seed)[0]) != kAlgEd25519) {
+    return base::Status::InvalidArgument(
+        "note: signer key material is not 0x01 ‖ 32 bytes");
+  }
+  std::unique_ptr<Impl> impl;
+  try {
+    impl = std::make_unique<Impl>(
+        Botan::secure_vector<uint8_t>(seed->begin() + 1, seed->end()));
+  } catch (const std::exception& e) {
+    return base::Status::InvalidArgument(
+        std::string("note: bad Ed25519 seed: ") + e.what());
+  }
+  const std::vector<uint8_t>& pub = impl->key.get_public_key();
+  ASSIGN_OR_RETURN(
+      NoteVerifier verifier,
+      NoteVerifier::FromPublicKey(
+          name, std::string_view(reinterpret_cast<const char*>(pub.data()),
+                                 pub.size())));
+  if (verifier.key_id() != id) {
+    return base::Status::InvalidArgument("note: signer key ID " + KeyIdHex(id) +
+                                         " does not match the key");
+  }
+  return NoteSigner(std::move(impl), std::move(verifier));
+}
+
+base::Result<std::string> NoteSigner::SignRaw(std::string_view message) const {
+  try {
+    // Ed25519 is deterministic: the RNG is part of Botan's interface only.
+    Botan::System_RNG rng;
+    Botan::PK_Signer signer(impl_->key, rng, "Pure");
+    const std::vector<uint8_t> sig = signer.sign_message(
+        reinterpret_cast<const uint8_t*>(message.data()), message.size(), rng);
+    return std::string(sig.begin(), sig.end());
+  } catch (const std::exception& e) {
+    return base::Status::Internal(
+        std::string("note: Ed25519 signing failed: ") + e.what());
+  }
+}
+
+base::Result<std::string> NoteSigner::Sign(std::string_view text) const {
+  if (text.empty() || text.back() != '\n' || !internal::IsValidNoteText(text)) {
+    return base::Status::InvalidArgument(
+        "note: text must be non-empty UTF-8 ending in a newline, without "
+        "control characters");
+  }
+  const uint32_t id = verifier_.key_id();
+  std::string blob;
+  blob.push_back(static_cast<char>(id >> 24));
+  blob.push_back(static_cast<char>(id >> 16));
+  blob.push_back(static_cast<char>(id >> 8));
+  blob.push_back(static_cast<char>(id));
+  ASSIGN_OR_RETURN(const std::string sig, SignRaw(text));
+  blob += sig;
+  std::string out(text);
+  out += "\n";
+  out += kSigPrefix;
+  out += verifier_.name();
+  out += " ";
+  out += internal::Base64Encode(blob);
+  out += "\n";
+  return out;
+}
+
+// --- Parsing and opening ----------------------------------------------------
+
+base::Result<Note> ParseNote(std::string_view message) {
+  if (!internal::IsValidNoteText(message)) {
+    return base::Status::Corruption(
+        "note: not valid UTF-8 or contains control characters");
+  }
+  // The text is separated from the signatures by the last blank line.
+  const size_t split = message.rfind("\n\n");
+  if (split == std::string_view::npos) {
+    return base::Status::Corruption(
+        "note: no blank line before the signatures");
+  }
+  Note note;
+  note.text = std::string(message.substr(0, split + 1));
+  std::string_view sigs = message.substr(split + 2);
+  if (sigs.empty() || sigs.back() != '\n') {
+    return base::Status::Corruption(
+        "note: no signature lines, or no final newline");
+  }
+  while (!sigs.empty()) {
+    const size_t eol = sigs.find('\n');
+    std::string_view line = sigs.substr(0, eol);
+    sigs.remove_prefix(eol + 1);
+    if (note.signatures.size() == kMaxSignatures) {
+      return base::Status::Corruption("note: more than 100 signatures");
+    }
+    if (line.substr(0, kSigPrefix.size()) != kSigPrefix) {
+      return base::Status::Corruption(
+          "note: signature line does not start with \"— \"");
+    }
+    line.remove_prefix(kSigPrefix.size());
+    const size_t space = line.find(' ');
+    if (space == std::string_view::npos) {
+      return base::Status::Corruption("note: signature line has no signature");
+    }
+    const std::string_view name = line.substr(0, space);
+    const std::optional<std::string> blob =
+        internal::Base64Decode(line.substr(space + 1));
+    if (!internal::IsValidKeyName(name) || !blob || blob->size() < 5) {
+      return base::Status::Corruption("note: malformed signature line for \"" +
+                                      std::string(name) + "\"");
+    }
+    NoteSignature sig;
+    sig.name = std::string(name);
+    for (int i = 0; i < 4; ++i) {
+      sig.key_id = (sig.key_id << 8) | static_cast<uint8_t>((*blob)[i]);
+    }
+    sig.signature = blob->substr(4);
+    note.signatures.push_back(std::move(sig));
+  }
+  return note;
+}
+
+base::Result<std::string> OpenNote(std::string_view message,
+                                   const NoteVerifier& verifier) {
+  ASSIGN_OR_RETURN(Note note, ParseNote(message));
+  bool verified = false;
+  for (const NoteSignature& sig : note.signatures) {
+    if (sig.name != verifier.name() || sig.key_id != verifier.key_id())
+      continue;
+    if (!verifier.VerifySignature(note.text, sig.signature)) {
+      return base::Status::Corruption("note: invalid signature by " +
+                                      verifier.name() + "+" +
+                                      KeyIdHex(verifier.key_id()));
+    }
+    verified = true;
+  }
+  if (!verified) {
+    return base::Status::NotFound("note: no signature by " + verifier.name() +
+                                  "+" + KeyIdHex(verifier.key_id()));
+  }
+  return std::move(note.text);
+}
+
+}  // namespace signing

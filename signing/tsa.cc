@@ -1,0 +1,171 @@
+#include "signing/tsa.h"
+
+#include <ctime>
+#include <utility>
+
+#include <openssl/err.h>
+#include <openssl/objects.h>
+#include <openssl/ts.h>
+#include <openssl/x509v3.h>
+
+#include "signing/internal/openssl_util.h"
+#include "signing/internal/ts_util.h"
+
+namespace signing {
+
+using internal::OsslPtr;
+
+namespace {
+
+// TS_RESP_CTX callback: a fresh random serial for each token.
+ASN1_INTEGER* SerialCallback(TS_RESP_CTX* ctx, void* /*data*/) {
+  base::Result<OsslPtr<ASN1_INTEGER>> serial = internal::RandomSerial128();
+  if (!serial.ok()) {
+    ::TS_RESP_CTX_set_status_info(ctx, TS_STATUS_REJECTION,
+                                  "serial number generation failed");
+    ::TS_RESP_CTX_add_failure_info(ctx, TS_INFO_ADD_INFO_NOT_AVAILABLE);
+    return nullptr;
+  }
+  return serial->release();
+}
+
+// TS_RESP_CTX callback: genTime is the injected instant, not the system
+// clock OpenSSL would read by default.
+int TimeCallback(TS_RESP_CTX* /*ctx*/, void* data, long* sec,
+                 long* usec) {  // NOLINT(runtime/int)
+  const int64_t micros =
+      base::ToUnixMicros(*static_cast<const base::Time*>(data));
+  int64_t s = micros / 1000000;
+  int64_t us = micros % 1000000;
+  if (us < 0) {
+    us += 1000000;
+    --s;
+  }
+  *sec = static_cast<long>(s);    // NOLINT(runtime/int)
+  *usec = static_cast<long>(us);  // NOLINT(runtime/int)
+  return 1;
+}
+
+time_t Seconds(base::Time t) {
+  return static_cast<time_t>(
+      std::chrono::floor<std::chrono::seconds>(t).time_since_epoch().count());
+}
+
+}  // namespace
+
+struct Tsa::Impl {
+  OsslPtr<EVP_PKEY> key;
+  OsslPtr<X509> cert;
+  OsslPtr<ASN1_OBJECT> policy;
+  TsaOptions options;
+
+  base::Status CheckValidity(base::Time now) const {
+    time_t t = Seconds(now);
+    if (::X509_cmp_time(::X509_get0_notBefore(cert.get()), &t) != -1 ||
+        ::X509_cmp_time(::X509_get0_notAfter(cert.get()), &t) != 1) {
+      return base::Status::FailedPrecondition(
+          "tsa: " + base::FormatRfc3339(now) +
+          " is outside the TSA certificate's validity");
+    }
+    return base::Status::OK();
+  }
+
+  // Runs OpenSSL's TSA on a DER request read from req_bio.
+  base::Result<OsslPtr<TS_RESP>> Respond(BIO* req_bio, base::Time now) const {
+    RETURN_IF_ERROR(CheckValidity(now));
+    ::ERR_clear_error();
+    OsslPtr<TS_RESP_CTX> ctx(::TS_RESP_CTX_new());
+    if (!ctx || ::TS_RESP_CTX_set_signer_cert(ctx.get(), cert.get()) != 1 ||
+        ::TS_RESP_CTX_set_signer_key(ctx.get(), key.get()) != 1 ||
+        ::TS_RESP_CTX_set_signer_digest(ctx.get(), ::EVP_sha256()) != 1 ||
+        ::TS_RESP_CTX_set_ess_cert_id_digest(ctx.get(), ::EVP_sha256()) != 1 ||
+        ::TS_RESP_CTX_set_def_policy(ctx.get(), policy.get()) != 1 ||
+        ::TS_RESP_CTX_add_md(ctx.get(), ::EVP_sha256()) != 1 ||
+        ::TS_RESP_CTX_add_md(ctx.get(), ::EVP_sha384()) != 1 ||
+        ::TS_RESP_CTX_add_md(ctx.get(), ::EVP_sha512()) != 1 ||
+        ::TS_RESP_CTX_set_clock_precision_digits(ctx.get(), 6) != 1) {
+      return internal::InternalError("tsa: setting up the response context");
+    }
+    const int64_t acc = options.accuracy.count();
+    if (acc > 0 &&
+        ::TS_RESP_CTX_set_accuracy(ctx.get(), static_cast<int>(acc / 1000000),
+                                   static_cast<int>(acc / 1000 % 1000),
+                                   static_cast<int>(acc % 1000)) != 1) {
+      return internal::InternalError("tsa: accuracy");
+    }
+    ::TS_RESP_CTX_add_flags(ctx.get(), TS_TSA_NAME);
+    ::TS_RESP_CTX_set_serial_cb(ctx.get(), &SerialCallback, nullptr);
+    ::TS_RESP_CTX_set_time_cb(ctx.get(), &TimeCallback, &now);
+    OsslPtr<TS_RESP> resp(::TS_RESP_create_response(ctx.get(), req_bio));
+    if (!resp) return internal::InternalError("tsa: creating the response");
+    ::ERR_clear_error();  // a rejection leaves the reason in the queue too
+    return resp;
+  }
+};
+
+Tsa::Tsa(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Tsa::~Tsa() = default;
+
+base::Result<std::unique_ptr<Tsa>> Tsa::Create(std::string_view key_pem,
+                                               std::string_view cert_pem,
+                                               const TsaOptions& options) {
+  auto impl = std::make_unique<Impl>();
+  ASSIGN_OR_RETURN(impl->key, internal::PrivateKeyFromPem(key_pem));
+  ASSIGN_OR_RETURN(impl->cert, internal::CertificateFromPem(cert_pem));
+  ::ERR_clear_error();
+  if (::X509_check_private_key(impl->cert.get(), impl->key.get()) != 1) {
+    ::ERR_clear_error();
+    return base::Status::InvalidArgument(
+        "tsa: the key does not belong to the certificate");
+  }
+  if (::X509_check_purpose(impl->cert.get(), X509_PURPOSE_TIMESTAMP_SIGN, 0) !=
+      1) {
+    ::ERR_clear_error();
+    return base::Status::InvalidArgument(
+        "tsa: not a TSA certificate (needs extendedKeyUsage timeStamping only, "
+        "critical)");
+  }
+  impl->policy.reset(::OBJ_txt2obj(options.policy_oid.c_str(), /*no_name=*/1));
+  if (!impl->policy) {
+    ::ERR_clear_error();
+    return base::Status::InvalidArgument("tsa: bad policy OID \"" +
+                                         options.policy_oid + "\"");
+  }
+  if (options.accuracy.count() < 0) {
+    return base::Status::InvalidArgument("tsa: negative accuracy");
+  }
+  impl->options = options;
+  return std::unique_ptr<Tsa>(new Tsa(std::move(impl)));
+}
+
+base::Result<std::string> Tsa::Timestamp(const Digest& imprint,
+                                         std::optional<uint64_t> nonce,
+                                         base::Time now) const {
+  ASSIGN_OR_RETURN(OsslPtr<TS_REQ> req,
+                   internal::BuildTsRequest(imprint, nonce));
+  const std::string der = internal::ToDer(req.get(), ::i2d_TS_REQ);
+  if (der.empty()) return internal::InternalError("tsa: encoding the request");
+  OsslPtr<BIO> bio = internal::MemBio(der);
+  ASSIGN_OR_RETURN(OsslPtr<TS_RESP> resp, impl_->Respond(bio.get(), now));
+  const long status =  // NOLINT(runtime/int)
+      ::ASN1_INTEGER_get(
+          ::TS_STATUS_INFO_get0_status(::TS_RESP_get_status_info(resp.get())));
+  if (status != TS_STATUS_GRANTED) {
+    return base::Status::Internal("tsa: own request was not granted (status " +
+                                  std::to_string(status) + ")");
+  }
+  std::string out = internal::ToDer(resp.get(), ::i2d_TS_RESP);
+  if (out.empty()) return internal::InternalError("tsa: encoding the response");
+  return out;
+}
+
+base::Result<std::string> Tsa::Respond(std::string_view der_request,
+                                       base::Time now) const {
+  OsslPtr<BIO> bio = internal::MemBio(der_request);
+  ASSIGN_OR_RETURN(OsslPtr<TS_RESP> resp, impl_->Respond(bio.get(), now));
+  std::string out = internal::ToDer(resp.get(), ::i2d_TS_RESP);
+  if (out.empty()) return internal::InternalError("tsa: encoding the response");
+  return out;
+}
+
+}  // namespace signing

@@ -1,0 +1,186 @@
+#include "signing/tsa_identity.h"
+
+#include <chrono>
+#include <ctime>
+#include <utility>
+
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/x509v3.h>
+
+#include "signing/internal/openssl_util.h"
+#include "signing/internal/ts_util.h"
+
+namespace signing {
+namespace {
+
+using internal::OsslPtr;
+
+struct Extension {
+  int nid;
+  const char* value;  // OpenSSL's config syntax, as in an x509v3 extfile
+};
+
+base::Result<OsslPtr<EVP_PKEY>> NewP256Key() {
+  ::ERR_clear_error();
+  OsslPtr<EVP_PKEY> key(::EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
+  if (!key)
+    return internal::InternalError("tsa identity: generating a P-256 key");
+  return key;
+}
+
+time_t ToTimeT(base::Time t) {
+  return static_cast<time_t>(
+      std::chrono::floor<std::chrono::seconds>(t).time_since_epoch().count());
+}
+
+// t plus whole calendar years; 29 February becomes 28 February.
+base::Time AddYears(base::Time t, int years) {
+  namespace chr = std::chrono;
+  const chr::sys_days day = chr::floor<chr::days>(t);
+  chr::year_month_day ymd{day};
+  ymd += chr::years(years);
+  if (!ymd.ok()) ymd = ymd.year() / ymd.month() / chr::last;
+  return chr::sys_days(ymd) + (t - day);
+}
+
+base::Result<OsslPtr<X509_NAME>> MakeName(const std::string& organization,
+                                          const std::string& common_name) {
+  OsslPtr<X509_NAME> name(::X509_NAME_new());
+  const auto add = [&name](const char* field, const std::string& value) {
+    return ::X509_NAME_add_entry_by_txt(
+               name.get(), field, MBSTRING_UTF8,
+               reinterpret_cast<const unsigned char*>(value.c_str()), -1, -1,
+               0) == 1;
+  };
+  if (!name || !add("O", organization) || !add("CN", common_name)) {
+    return internal::InternalError("tsa identity: subject name");
+  }
+  return name;
+}
+
+// Makes a certificate for subject_key. issuer == nullptr: self-signed (the
+// issuer key is then the subject key).
+base::Result<OsslPtr<X509>> MakeCertificate(
+    X509_NAME* subject, EVP_PKEY* subject_key, X509* issuer,
+    EVP_PKEY* issuer_key, base::Time not_before, base::Time not_after,
+    std::initializer_list<Extension> extensions) {
+  ::ERR_clear_error();
+  OsslPtr<X509> cert(::X509_new());
+  if (!cert) return internal::InternalError("tsa identity: certificate");
+  ASSIGN_OR_RETURN(OsslPtr<ASN1_INTEGER> serial, internal::RandomSerial128());
+  if (::X509_set_version(cert.get(), X509_VERSION_3) != 1 ||
+      ::X509_set_serialNumber(cert.get(), serial.get()) != 1 ||
+      ::X509_set_subject_name(cert.get(), subject) != 1 ||
+      ::X509_set_issuer_name(
+          cert.get(), issuer ? ::X509_get_subject_name(issuer) : subject) !=
+          1 ||
+      ::ASN1_TIME_set(::X509_getm_notBefore(cert.get()), ToTimeT(not_before)) ==
+          nullptr ||
+      ::ASN1_TIME_set(::X509_getm_notAfter(cert.get()), ToTimeT(not_after)) ==
+          nullptr ||
+      ::X509_set_pubkey(cert.get(), subject_key) != 1) {
+    return internal::InternalError("tsa identity: certificate fields");
+  }
+  X509V3_CTX ctx;
+  ::X509V3_set_ctx(&ctx, issuer ? issuer : cert.get(), cert.get(), nullptr,
+                   nullptr, 0);
+  for (const Extension& e : extensions) {
+    OsslPtr<X509_EXTENSION> ext(
+        ::X509V3_EXT_conf_nid(nullptr, &ctx, e.nid, e.value));
+    if (!ext || ::X509_add_ext(cert.get(), ext.get(), -1) != 1) {
+      return internal::InternalError(std::string("tsa identity: extension ") +
+                                     ::OBJ_nid2sn(e.nid) + "=" + e.value);
+    }
+  }
+  if (::X509_sign(cert.get(), issuer_key, ::EVP_sha256()) <= 0) {
+    return internal::InternalError("tsa identity: signing the certificate");
+  }
+  return cert;
+}
+
+base::Status CheckOptions(const TsaIdentityOptions& o) {
+  if (o.organization.empty() || o.ca_common_name.empty() ||
+      o.tsa_common_name.empty()) {
+    return base::Status::InvalidArgument(
+        "tsa identity: names must not be empty");
+  }
+  if (o.tsa_validity_years <= 0 || o.ca_validity_years < o.tsa_validity_years) {
+    return base::Status::InvalidArgument(
+        "tsa identity: validities must be positive and the root must outlive "
+        "the TSA");
+  }
+  return base::Status::OK();
+}
+
+// Issues the TSA key and certificate under (ca_key, ca_cert) into *id.
+base::Status IssueTsa(EVP_PKEY* ca_key, X509* ca_cert,
+                      const TsaIdentityOptions& o, TsaIdentity* id) {
+  const base::Time not_after = AddYears(o.not_before, o.tsa_validity_years);
+  time_t end = ToTimeT(not_after);
+  if (::X509_cmp_time(::X509_get0_notAfter(ca_cert), &end) != 1) {
+    return base::Status::InvalidArgument(
+        "tsa identity: the root CA expires before the TSA certificate would");
+  }
+  ASSIGN_OR_RETURN(OsslPtr<EVP_PKEY> key, NewP256Key());
+  ASSIGN_OR_RETURN(OsslPtr<X509_NAME> name,
+                   MakeName(o.organization, o.tsa_common_name));
+  ASSIGN_OR_RETURN(
+      OsslPtr<X509> cert,
+      MakeCertificate(name.get(), key.get(), ca_cert, ca_key, o.not_before,
+                      not_after,
+                      {{NID_basic_constraints, "critical,CA:FALSE"},
+                       {NID_key_usage, "critical,digitalSignature"},
+                       {NID_ext_key_usage, "critical,timeStamping"},
+                       {NID_subject_key_identifier, "hash"},
+                       {NID_authority_key_identifier, "keyid:always"}}));
+  ASSIGN_OR_RETURN(id->tsa_key_pem, internal::PrivateKeyToPem(key.get()));
+  ASSIGN_OR_RETURN(id->tsa_cert_pem, internal::CertificateToPem(cert.get()));
+  return base::Status::OK();
+}
+
+}  // namespace
+
+base::Result<TsaIdentity> GenerateTsaIdentity(
+    const TsaIdentityOptions& options) {
+  RETURN_IF_ERROR(CheckOptions(options));
+  ASSIGN_OR_RETURN(OsslPtr<EVP_PKEY> ca_key, NewP256Key());
+  ASSIGN_OR_RETURN(OsslPtr<X509_NAME> ca_name,
+                   MakeName(options.organization, options.ca_common_name));
+  ASSIGN_OR_RETURN(
+      OsslPtr<X509> ca_cert,
+      MakeCertificate(ca_name.get(), ca_key.get(), nullptr, ca_key.get(),
+                      options.not_before,
+                      AddYears(options.not_before, options.ca_validity_years),
+                      {{NID_basic_constraints, "critical,CA:TRUE,pathlen:0"},
+                       {NID_key_usage, "critical,keyCertSign,cRLSign"},
+                       {NID_subject_key_identifier, "hash"}}));
+  TsaIdentity id;
+  ASSIGN_OR_RETURN(id.ca_key_pem, internal::PrivateKeyToPem(ca_key.get()));
+  ASSIGN_OR_RETURN(id.ca_cert_pem, internal::CertificateToPem(ca_cert.get()));
+  RETURN_IF_ERROR(IssueTsa(ca_key.get(), ca_cert.get(), options, &id));
+  return id;
+}
+
+base::Result<TsaIdentity> RenewTsaIdentity(const std::string& ca_key_pem,
+                                           const std::string& ca_cert_pem,
+                                           const TsaIdentityOptions& options) {
+  RETURN_IF_ERROR(CheckOptions(options));
+  ASSIGN_OR_RETURN(OsslPtr<EVP_PKEY> ca_key,
+                   internal::PrivateKeyFromPem(ca_key_pem));
+  ASSIGN_OR_RETURN(OsslPtr<X509> ca_cert,
+                   internal::CertificateFromPem(ca_cert_pem));
+  ::ERR_clear_error();
+  if (::X509_check_private_key(ca_cert.get(), ca_key.get()) != 1) {
+    ::ERR_clear_error();
+    return base::Status::InvalidArgument(
+        "tsa identity: the CA key does not match the CA cert");
+  }
+  TsaIdentity id;
+  id.ca_key_pem = ca_key_pem;
+  id.ca_cert_pem = ca_cert_pem;
+  RETURN_IF_ERROR(IssueTsa(ca_key.get(), ca_cert.get(), options, &id));
+  return id;
+}
+
+}  // namespace signing

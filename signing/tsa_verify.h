@@ -1,0 +1,72 @@
+// Verification of RFC 3161 time-stamp responses, from kura's built-in TSA
+// or any other: the status, the message imprint, the nonce, the signature,
+// the ESS signing-certificate attribute, the signer certificate's critical
+// timeStamping extendedKeyUsage and its chain to a trusted root. What
+// `openssl ts -verify -digest … -CAfile …` checks, and a little more.
+//
+// Thread safety: a pure function.
+#ifndef SIGNING_TSA_VERIFY_H_
+#define SIGNING_TSA_VERIFY_H_
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "base/result.h"
+#include "base/time.h"
+#include "signing/sha256.h"
+
+namespace signing {
+
+/// What a verified token says.
+struct TimestampInfo {
+  std::string serial_hex;  ///< serial number, lower-case hex, two digits a byte
+  base::Time gen_time;     ///< genTime (fractions beyond µs truncated)
+  std::string policy_oid;  ///< dotted decimal
+  Digest imprint;          ///< the SHA-256 message imprint
+  std::optional<uint64_t> nonce;
+  /// The accuracy the TSA claims, if it states one.
+  std::optional<std::chrono::microseconds> accuracy;
+  std::string tsa_subject;  ///< the signer certificate's subject, RFC 2253
+};
+
+struct TimestampVerifyOptions {
+  /// The nonce of the request; the token must carry the same. nullopt: any
+  /// or no nonce is accepted (a stored token is checked without one).
+  std::optional<uint64_t> expected_nonce;
+  /// The instant at which the certificate chain must be valid. nullopt:
+  /// the token's own genTime, i.e. "the TSA's certificate was valid when it
+  /// issued the token" (`openssl ts -verify` instead uses the current time,
+  /// which fails once the certificate has expired).
+  std::optional<base::Time> validation_time;
+};
+
+/// Verifies a DER TimeStampResp for the SHA-256 `data_digest`, trusting the
+/// certificates in `trusted_pem` (the TSA's root CA, and optionally its
+/// intermediates and the TSA certificate itself). The signer certificate may
+/// come from the token or from trusted_pem. Revocation is not checked.
+///
+/// Errors, each message saying what failed:
+///  - InvalidArgument: trusted_pem holds no certificate.
+///  - Corruption "not a DER TimeStampResp": garbage, trailing bytes.
+///  - FailedPrecondition "status not granted": the TSA refused (the message
+///    gives its status, text and failure info).
+///  - Corruption "imprint mismatch": the token is for other data (or hashes
+///    with something other than SHA-256).
+///  - Corruption "nonce mismatch" / "nonce missing".
+///  - Corruption "signer certificate …extendedKeyUsage…": the signer lacks
+///    the critical, sole timeStamping extendedKeyUsage.
+///  - Corruption "untrusted chain: …": the signer certificate does not chain
+///    to trusted_pem, or is not valid at the validation time.
+///  - Corruption "signature invalid: …": the signature, the signed
+///    attributes or the ESS signing-certificate attribute do not verify
+///    (the token was changed after signing).
+base::Result<TimestampInfo> VerifyTimestampResponse(
+    std::string_view der_response, const Digest& data_digest,
+    std::string_view trusted_pem, const TimestampVerifyOptions& options = {});
+
+}  // namespace signing
+
+#endif  // SIGNING_TSA_VERIFY_H_
