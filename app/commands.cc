@@ -7,6 +7,7 @@
 #include "app/config.h"
 #include "archive/archive.h"
 #include "archive/data_dir.h"
+#include "base/date.h"
 
 namespace app {
 
@@ -202,14 +203,24 @@ int CmdCorrect(const Context& ctx, const CorrectArgs& args) {
   return kExitOk;
 }
 
-int CmdVerify(const Context& ctx, bool quiet) {
+int CmdVerify(const Context& ctx, const VerifyArgs& args) {
+  archive::VerifyOptions options;
+  for (auto [text, field] : {std::pair{&args.from, &options.from}, {&args.to, &options.to}}) {
+    if (text->empty()) continue;
+    auto d = base::Date::Parse(*text);
+    if (!d.ok()) {
+      PrintError(ctx, d.status());
+      return kExitUsage;
+    }
+    *field = *d;
+  }
   auto a = OpenArchive(ctx, /*read_only=*/true);
   if (!a.ok()) {
     PrintError(ctx, a.status());
     return kExitUsage;
   }
-  const bool show_progress = !quiet && ::isatty(::fileno(ctx.err));
-  auto report = (*a)->Verify([&](uint64_t done, uint64_t total) {
+  const bool show_progress = !args.quiet && ::isatty(::fileno(ctx.err));
+  auto report = (*a)->Verify(options, [&](uint64_t done, uint64_t total) {
     if (show_progress) {
       std::fprintf(ctx.err, "\r検証中 %llu / %llu 件", static_cast<unsigned long long>(done),
                    static_cast<unsigned long long>(total));
@@ -224,13 +235,119 @@ int CmdVerify(const Context& ctx, bool quiet) {
     std::fprintf(ctx.err, "kura: 検証失敗 %s (%s): %s\n", f.id.c_str(), f.reason.c_str(),
                  f.detail.c_str());
   }
-  if (!quiet) {
-    std::fprintf(ctx.err, "kura: %llu 件中 %llu 件が正常です\n",
+  if (!args.quiet) {
+    std::fprintf(ctx.err,
+                 "kura: 文書 %llu 件中 %llu 件が正常 (タイムスタンプ %llu 件を検証、ログ %llu 件、"
+                 "署名済みチェックポイント %llu)\n",
                  static_cast<unsigned long long>(report->documents),
-                 static_cast<unsigned long long>(report->ok));
+                 static_cast<unsigned long long>(report->ok),
+                 static_cast<unsigned long long>(report->tokens_checked),
+                 static_cast<unsigned long long>(report->events),
+                 static_cast<unsigned long long>(report->checkpoint_size));
   }
   PrintJson(ctx, archive::ToJson(*report));
   return report->failed.empty() ? kExitOk : kExitFailed;
+}
+
+namespace {
+// Writes bytes to out_path (durably), or to standard output when empty.
+int WriteOutput(const Context& ctx, const std::string& out_path, const std::string& bytes,
+                bool binary) {
+  if (out_path.empty() || out_path == "-") {
+    if (binary && ctx.out == stdout && ::isatty(::fileno(ctx.out))) {
+      PrintError(ctx, Status::InvalidArgument(
+                          "refusing to write binary data to a terminal; use --out FILE"));
+      return kExitUsage;
+    }
+    std::fwrite(bytes.data(), 1, bytes.size(), ctx.out);
+    return std::fflush(ctx.out) == 0 ? kExitOk : kExitFailed;
+  }
+  const Status s = base::WriteFileDurably(ctx.fs, out_path, bytes);
+  if (!s.ok()) {
+    PrintError(ctx, s);
+    return kExitFailed;
+  }
+  return kExitOk;
+}
+}  // namespace
+
+int CmdToken(const Context& ctx, const std::string& id, const std::string& out_path) {
+  auto a = OpenArchive(ctx, /*read_only=*/true);
+  if (!a.ok()) {
+    PrintError(ctx, a.status());
+    return kExitUsage;
+  }
+  auto der = (*a)->TimestampResponse(id);
+  if (!der.ok()) {
+    PrintError(ctx, der.status());
+    return kExitFailed;
+  }
+  auto record = (*a)->TimestampRecord(id);
+  if (record.ok() && (*record)["kind"] == "batch") {
+    std::fprintf(ctx.err,
+                 "kura: このトークンはバッチのMerkleルートに対するものです。"
+                 "文書の包含証明は `kura show` ではなく token 記録にあります: %s\n",
+                 record->dump().c_str());
+  }
+  return WriteOutput(ctx, out_path, *der, /*binary=*/true);
+}
+
+int CmdTsaCert(const Context& ctx, const std::string& out_path) {
+  auto a = OpenArchive(ctx, /*read_only=*/true);
+  if (!a.ok()) {
+    PrintError(ctx, a.status());
+    return kExitUsage;
+  }
+  return WriteOutput(ctx, out_path, (*a)->TrustedTsaPem(), /*binary=*/false);
+}
+
+int CmdLogCheckpoint(const Context& ctx) {
+  auto a = OpenArchive(ctx, /*read_only=*/true);
+  if (!a.ok()) {
+    PrintError(ctx, a.status());
+    return kExitUsage;
+  }
+  auto note = (*a)->LatestCheckpoint();
+  if (!note.ok()) {
+    PrintError(ctx, note.status());
+    return kExitFailed;
+  }
+  std::fputs(note->c_str(), ctx.out);
+  std::fprintf(ctx.err, "kura: 検証鍵 (verifier key): %s\n", (*a)->LogVerifierKey().c_str());
+  return kExitOk;
+}
+
+int CmdLogProof(const Context& ctx, const std::string& id) {
+  auto a = OpenArchive(ctx, /*read_only=*/true);
+  if (!a.ok()) {
+    PrintError(ctx, a.status());
+    return kExitUsage;
+  }
+  auto proof = (*a)->ProveDocument(id);
+  if (!proof.ok()) {
+    PrintError(ctx, proof.status());
+    return kExitFailed;
+  }
+  json j = archive::ToJson(*proof);
+  j["verifier_key"] = (*a)->LogVerifierKey();
+  std::fprintf(ctx.out, "%s\n", j.dump(2, ' ', false).c_str());
+  return kExitOk;
+}
+
+int CmdTimestampRetry(const Context& ctx) {
+  auto a = OpenArchive(ctx, /*read_only=*/false);
+  if (!a.ok()) {
+    PrintError(ctx, a.status());
+    return kExitUsage;
+  }
+  auto granted = (*a)->RetryPendingTimestamps();
+  if (!granted.ok()) {
+    PrintError(ctx, granted.status());
+    return kExitFailed;
+  }
+  auto left = (*a)->PendingTimestampCount();
+  PrintJson(ctx, json{{"granted", *granted}, {"pending", left.ok() ? *left : 0}});
+  return left.ok() && *left == 0 ? kExitOk : kExitFailed;
 }
 
 }  // namespace app

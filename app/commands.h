@@ -47,7 +47,22 @@ struct CorrectArgs {
 };
 int CmdCorrect(const Context& ctx, const CorrectArgs& args);
 
-int CmdVerify(const Context& ctx, bool quiet);
+struct VerifyArgs {
+  bool quiet = false;
+  std::string from, to;  ///< YYYY-MM-DD, optional: the period to check
+};
+int CmdVerify(const Context& ctx, const VerifyArgs& args);
+
+/// `kura token ID [--out FILE]`: the document's RFC 3161 TimeStampResp (DER).
+int CmdToken(const Context& ctx, const std::string& id, const std::string& out_path);
+/// `kura tsa-cert [--out FILE]`: the certificates that verify kura's tokens.
+int CmdTsaCert(const Context& ctx, const std::string& out_path);
+/// `kura log checkpoint`: the latest signed checkpoint; `kura log proof ID`:
+/// the inclusion proof of the document's receipt event (JSON).
+int CmdLogCheckpoint(const Context& ctx);
+int CmdLogProof(const Context& ctx, const std::string& id);
+/// `kura timestamp`: asks the TSA again for pending time-stamps.
+int CmdTimestampRetry(const Context& ctx);
 
 struct WatchArgs {
   std::string dir;

@@ -88,11 +88,38 @@ int main(int argc, char** argv) {
                       "refuse if the current version is not this one");
   correct->callback([&] { rc = app::CmdCorrect(ctx, correct_args); });
 
-  bool quiet = false;
+  app::VerifyArgs verify_args;
   auto* verify = cli.add_subcommand(
-      "verify", "保存した原本をすべて再計算して検証する (exit 0 only if everything holds)");
-  verify->add_flag("--quiet", quiet, "print only the JSON summary");
-  verify->callback([&] { rc = app::CmdVerify(ctx, quiet); });
+      "verify",
+      "原本・タイムスタンプ・ログ・台帳をすべて検証する (exit 0 only if everything holds)");
+  verify->add_flag("--quiet", verify_args.quiet, "print only the JSON summary");
+  verify->add_option("--from", verify_args.from,
+                     "check documents received from this date (YYYY-MM-DD, 一括検証)");
+  verify->add_option("--to", verify_args.to, "... up to this date (inclusive)");
+  verify->callback([&] { rc = app::CmdVerify(ctx, verify_args); });
+
+  auto* token = cli.add_subcommand(
+      "token", "文書のタイムスタンプトークンを出力する (RFC 3161 TimeStampResp, DER)");
+  token->add_option("ID", id, "document id")->required();
+  token->add_option("--out", out_path, "file to write (default: standard output)");
+  token->callback([&] { rc = app::CmdToken(ctx, id, out_path); });
+
+  auto* tsa_cert = cli.add_subcommand(
+      "tsa-cert", "タイムスタンプ検証用の証明書を出力する (PEM, for openssl ts -verify -CAfile)");
+  tsa_cert->add_option("--out", out_path, "file to write (default: standard output)");
+  tsa_cert->callback([&] { rc = app::CmdTsaCert(ctx, out_path); });
+
+  auto* log = cli.add_subcommand("log", "イベントログの署名済みチェックポイントと証明");
+  log->require_subcommand(1);
+  log->add_subcommand("checkpoint", "最新の署名済みチェックポイント (C2SP signed note)")
+      ->callback([&] { rc = app::CmdLogCheckpoint(ctx); });
+  auto* proof = log->add_subcommand("proof", "文書の受領イベントの包含証明 (inclusion proof, JSON)");
+  proof->add_option("ID", id, "document id")->required();
+  proof->callback([&] { rc = app::CmdLogProof(ctx, id); });
+
+  auto* timestamp = cli.add_subcommand(
+      "timestamp", "取得できていないタイムスタンプを再取得する (retry pending time-stamps)");
+  timestamp->callback([&] { rc = app::CmdTimestampRetry(ctx); });
 
   app::WatchArgs watch_args;
   auto* watch = cli.add_subcommand(

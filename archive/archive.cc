@@ -1,20 +1,26 @@
 #include "archive/archive.h"
 
+#include <algorithm>
 #include <map>
-#include <mutex>
+#include <set>
 
-#include "archive/catalog.h"
-#include "archive/data_dir.h"
-#include "archive/event_log.h"
+#include <atomic>
+#include <thread>
+
+#include "archive/internal/archive_rep.h"
+#include "archive/readers/fields_json.h"
+#include "archive/readers/invoice_reader.h"
 #include "archive/sniff.h"
-#include "signing/sha256.h"
-#include "storage/blob_store.h"
+#include "signing/checkpoint.h"
+#include "signing/merkle.h"
+#include "signing/tsa_verify.h"
 
 namespace archive {
 
 using base::Result;
 using base::Status;
 using nlohmann::json;
+using signing::Digest;
 
 json ToJson(const IngestOutcome& o) {
   return json{{"id", o.id},
@@ -24,6 +30,7 @@ json ToJson(const IngestOutcome& o) {
               {"size", o.size},
               {"receipt", o.receipt_number},
               {"received_at", base::FormatRfc3339(o.received_at)},
+              {"timestamp", o.timestamp},
               {"fields", o.fields},
               {"warnings", o.warnings}};
 }
@@ -45,24 +52,80 @@ json ToJson(const VerifyReport& r) {
   for (const auto& f : r.failed) {
     failed.push_back(json{{"id", f.id}, {"reason", f.reason}, {"detail", f.detail}});
   }
-  return json{{"documents", r.documents}, {"ok", r.ok}, {"failed", failed}};
+  return json{{"documents", r.documents},
+              {"ok", r.ok},
+              {"failed", failed},
+              {"events", r.events},
+              {"checkpoint", r.checkpoint_size},
+              {"timestamps_checked", r.tokens_checked}};
 }
 
-struct Archive::Rep {
-  ArchiveOptions options;
-  DataDirLayout layout;
-  base::FileSystem* fs = nullptr;
-  const base::Clock* clock = nullptr;
-  std::unique_ptr<base::FileLock> lock;  // held while open for writing
-  std::unique_ptr<storage::Env> env;
-  std::unique_ptr<Catalog> catalog;
-  std::unique_ptr<EventLog> log;
-  std::unique_ptr<storage::BlobStore> blobs;
-  std::mutex writer_mu;  // one ingest/correction pipeline at a time
-  FieldReader reader;
+json ToJson(const LogProof& p) {
+  json proof = json::array();
+  for (const auto& d : p.proof) proof.push_back(d.Hex());
+  return json{{"id", p.id},
+              {"event_index", p.event_index},
+              {"event", p.event},
+              {"leaf_hash", p.leaf_hash.Hex()},
+              {"tree_size", p.tree_size},
+              {"inclusion_proof", proof},
+              {"checkpoint", p.checkpoint}};
+}
 
-  Result<uint64_t> SeqOf(std::string_view id) const { return ParseDocumentId(id); }
-};
+json TimestampEventJson(const TokenRecord& t) {
+  return json{{"tsr", t.tsr_sha256},
+              {"gen_time", base::FormatRfc3339(t.gen_time)},
+              {"serial", t.serial_hex},
+              {"kind", t.batch ? "batch" : "each"}};
+}
+
+std::string Archive::Rep::TrustedPem() const {
+  return keys.ChainPem() + (options.timestamp.url.empty() ? "" : options.timestamp.trusted_pem);
+}
+
+Status Archive::Rep::SignCheckpoint() {
+  uint64_t size = 0;
+  Digest root;
+  std::optional<signing::Checkpoint> previous;
+  RETURN_IF_ERROR(env->Read([&](const storage::ReadTxn& txn) -> Status {
+    ASSIGN_OR_RETURN(const signing::CompactRange range, log->Frontier(txn));
+    size = range.size();
+    root = range.Root();
+    auto latest = checkpoints->Latest(txn);
+    if (!latest.ok()) return latest.status().IsNotFound() ? Status::OK() : latest.status();
+    ASSIGN_OR_RETURN(previous, signing::VerifyCheckpoint(latest->note, *verifier, keys.origin));
+    if (previous->size >= size) return Status::OK();
+    // A log must never sign two inconsistent checkpoints: prove that the
+    // new tree extends the last signed one before signing it.
+    ASSIGN_OR_RETURN(const auto proof, log->ConsistencyProof(txn, previous->size, size));
+    const Status consistent =
+        signing::VerifyConsistency(previous->size, size, previous->root, root, proof);
+    if (!consistent.ok()) {
+      return Status::Corruption("refusing to sign checkpoint " + std::to_string(size) +
+                                ": it does not extend checkpoint " +
+                                std::to_string(previous->size) + " (" + consistent.message() +
+                                ")");
+    }
+    return Status::OK();
+  }));
+  if (size == 0 || (previous && previous->size >= size)) return Status::OK();
+  ASSIGN_OR_RETURN(const std::string note,
+                   signing::SignCheckpoint(signing::Checkpoint{keys.origin, size, root, {}}, *signer));
+  const base::Time now = clock->Now();
+  // A checkpoint whose time-stamp failed is still stored; the next one is
+  // stamped again.
+  auto stamp = stamper->StampDigest(signing::Sha256(note), now);
+  return env->Write([&](storage::WriteTxn& txn) -> Status {
+    StoredCheckpoint c;
+    c.size = size;
+    c.note = note;
+    c.created_at = now;
+    if (stamp.ok()) {
+      ASSIGN_OR_RETURN(c.tsr_sha256, tokens->PutResponse(txn, stamp->response_der));
+    }
+    return checkpoints->Put(txn, c);
+  });
+}
 
 Archive::Archive(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
 Archive::~Archive() = default;
@@ -74,8 +137,15 @@ Result<std::unique_ptr<Archive>> Archive::Open(const ArchiveOptions& options, ba
   rep->layout.root = options.data_dir;
   rep->fs = fs;
   rep->clock = clock;
+  rep->reader = [](std::string_view bytes) {
+    const ReadResult r = ReadInvoice(bytes);
+    return std::make_pair(FieldsToJson(r.fields), WarningsToJson(r.warnings));
+  };
   RETURN_IF_ERROR(CheckDataDir(fs, rep->layout));
   if (!options.read_only) {
+    if (!options.timestamp.url.empty() && options.timestamp.transport == nullptr) {
+      return Status::InvalidArgument("an external TSA needs a transport");
+    }
     auto lock = fs->LockFile(rep->layout.lock());
     if (!lock.ok()) {
       return Status::FailedPrecondition(
@@ -84,6 +154,24 @@ Result<std::unique_ptr<Archive>> Archive::Open(const ArchiveOptions& options, ba
           "stop it or use that process");
     }
     rep->lock = std::move(*lock);
+    RETURN_IF_ERROR(EnsureKeys(fs, rep->layout, clock->Now()));
+  }
+  ASSIGN_OR_RETURN(rep->keys, LoadKeys(fs, rep->layout, /*with_private=*/!options.read_only));
+  ASSIGN_OR_RETURN(signing::NoteVerifier verifier,
+                   signing::NoteVerifier::FromVerifierKey(rep->keys.log_vkey));
+  rep->verifier = std::make_unique<signing::NoteVerifier>(std::move(verifier));
+  if (!options.read_only) {
+    ASSIGN_OR_RETURN(signing::NoteSigner signer,
+                     signing::NoteSigner::FromPkcs8Pem(rep->keys.origin, rep->keys.log_key_pem));
+    rep->signer = std::make_unique<signing::NoteSigner>(std::move(signer));
+    if (options.timestamp.url.empty()) {
+      ASSIGN_OR_RETURN(rep->stamper,
+                       NewBuiltinTimestamper(rep->keys.tsa_key_pem, rep->keys.tsa_cert_pem,
+                                             rep->keys.ChainPem()));
+    } else {
+      rep->stamper = NewExternalTimestamper(options.timestamp.transport, options.timestamp.url,
+                                            options.timestamp.trusted_pem);
+    }
   }
   storage::EnvOptions env_options = options.env;
   env_options.read_only = options.read_only;
@@ -92,6 +180,10 @@ Result<std::unique_ptr<Archive>> Archive::Open(const ArchiveOptions& options, ba
   rep->catalog = std::make_unique<Catalog>(std::move(catalog));
   ASSIGN_OR_RETURN(EventLog log, EventLog::Open(rep->env.get()));
   rep->log = std::make_unique<EventLog>(std::move(log));
+  ASSIGN_OR_RETURN(TokenStore tokens, TokenStore::Open(rep->env.get()));
+  rep->tokens = std::make_unique<TokenStore>(std::move(tokens));
+  ASSIGN_OR_RETURN(CheckpointStore checkpoints, CheckpointStore::Open(rep->env.get()));
+  rep->checkpoints = std::make_unique<CheckpointStore>(std::move(checkpoints));
   rep->blobs = std::make_unique<storage::BlobStore>(fs, rep->layout.objects());
   if (!options.read_only) {
     RETURN_IF_ERROR(rep->blobs->Init());
@@ -107,11 +199,25 @@ Result<std::unique_ptr<Archive>> Archive::Open(const ArchiveOptions& options, ba
       }));
       return found;
     }));
+    // A crash after a commit but before its checkpoint: sign it now.
+    std::lock_guard<std::mutex> writer(rep->writer_mu);
+    RETURN_IF_ERROR(rep->SignCheckpoint());
   }
   return std::unique_ptr<Archive>(new Archive(std::move(rep)));
 }
 
 void Archive::SetFieldReader(FieldReader reader) { rep_->reader = std::move(reader); }
+
+namespace {
+
+// What the time-stamping step decided for one new document.
+struct StampPlan {
+  std::optional<Stamp> stamp;  // shared by a batch: the same response
+  TokenRecord record;          // without tsr_sha256, filled in the txn
+  std::string error;           // when pending
+};
+
+}  // namespace
 
 std::vector<Result<IngestOutcome>> Archive::Ingest(std::vector<IncomingFile> files) {
   std::vector<Result<IngestOutcome>> results;
@@ -131,18 +237,17 @@ std::vector<Result<IngestOutcome>> Archive::Ingest(std::vector<IncomingFile> fil
   };
   std::vector<std::optional<Prepared>> prepared(files.size());
   std::vector<Status> refused(files.size());
-  storage::BlobStore::Batch batch;
-  for (size_t i = 0; i < files.size(); ++i) {
+  const auto prepare_one = [&](size_t i) {
     const IncomingFile& f = files[i];
     if (f.bytes.empty()) {
       refused[i] = Status::InvalidArgument(f.file_name + ": file is empty");
-      continue;
+      return;
     }
     if (f.bytes.size() > rep_->options.max_file_bytes) {
       refused[i] = Status::ResourceExhausted(
           f.file_name + ": file is larger than the limit of " +
           std::to_string(rep_->options.max_file_bytes >> 20) + " MiB");
-      continue;
+      return;
     }
     Prepared p;
     p.outcome.sha256 = signing::Sha256(f.bytes).Hex();
@@ -164,16 +269,89 @@ std::vector<Result<IngestOutcome>> Archive::Ingest(std::vector<IncomingFile> fil
     p.version.created_by = "kura";
     p.version.fields = p.outcome.fields;
     p.version.warnings = p.outcome.warnings;
-    batch.Add(p.outcome.sha256, f.bytes);
     prepared[i] = std::move(p);
+  };
+  // Hashing and reading dominate ingest; spread them over the cores.
+  const size_t workers =
+      std::min<size_t>(files.size(), std::max(1u, std::min(4u, std::thread::hardware_concurrency())));
+  if (workers <= 1) {
+    for (size_t i = 0; i < files.size(); ++i) prepare_one(i);
+  } else {
+    std::atomic<size_t> next_file{0};
+    std::vector<std::thread> pool;
+    for (size_t w = 0; w < workers; ++w) {
+      pool.emplace_back([&] {
+        for (size_t i; (i = next_file.fetch_add(1)) < files.size();) prepare_one(i);
+      });
+    }
+    for (auto& t : pool) t.join();
+  }
+  storage::BlobStore::Batch batch;
+  for (size_t i = 0; i < files.size(); ++i) {
+    if (prepared[i]) batch.Add(prepared[i]->outcome.sha256, files[i].bytes);
   }
 
   std::lock_guard<std::mutex> writer(rep_->writer_mu);
-  // 2. The originals, durable before any record names them.
-  Status status = batch.empty() ? Status::OK() : rep_->blobs->Prepare(&batch);
+  // 2. Which documents are new? (Only the writer adds documents, and we
+  // hold the writer lock, so the answer holds until our commit.)
+  std::vector<std::string> new_shas;
+  Status status = rep_->env->Read([&](const storage::ReadTxn& txn) -> Status {
+    std::set<std::string> seen;
+    for (const auto& p : prepared) {
+      if (!p || !seen.insert(p->outcome.sha256).second) continue;
+      ASSIGN_OR_RETURN(auto seq, rep_->catalog->FindBySha256(txn, p->outcome.sha256));
+      if (!seq) new_shas.push_back(p->outcome.sha256);
+    }
+    return Status::OK();
+  });
 
-  // 3. One short write transaction for the whole batch. The callback may run
-  // more than once (map growth), so it starts from `prepared` every time.
+  // 3. Time-stamps for the new documents, before anything is acknowledged.
+  std::map<std::string, StampPlan> plans;
+  if (status.ok() && !new_shas.empty()) {
+    const base::Time now = rep_->clock->Now();
+    if (rep_->options.timestamp.batch) {
+      std::vector<Digest> leaves;
+      for (const auto& sha : new_shas) {
+        leaves.push_back(signing::HashLeaf(Digest::FromHex(sha)->AsStringView()));
+      }
+      auto stamp = rep_->stamper->StampDigest(signing::RootFromLeafHashes(leaves), now);
+      const signing::NodeHashFn nodes = signing::NodesFromLeafHashes(leaves);
+      for (size_t i = 0; i < new_shas.size(); ++i) {
+        StampPlan& plan = plans[new_shas[i]];
+        if (!stamp.ok()) {
+          plan.error = stamp.status().message();
+          continue;
+        }
+        plan.stamp = *stamp;
+        plan.record.batch = true;
+        plan.record.batch_index = i;
+        plan.record.batch_size = leaves.size();
+        plan.record.batch_path = *signing::InclusionProof(i, leaves.size(), nodes);
+      }
+    } else {
+      for (const auto& sha : new_shas) {
+        StampPlan& plan = plans[sha];
+        auto stamp = rep_->stamper->StampDigest(*Digest::FromHex(sha), now);
+        if (stamp.ok()) {
+          plan.stamp = std::move(*stamp);
+        } else {
+          plan.error = stamp.status().message();
+        }
+      }
+    }
+    for (auto& [sha, plan] : plans) {
+      if (!plan.stamp) continue;
+      plan.record.gen_time = plan.stamp->gen_time;
+      plan.record.serial_hex = plan.stamp->serial_hex;
+      plan.record.tsa = rep_->stamper->name();
+    }
+  }
+
+  // 4. The originals, durable before any record names them.
+  if (status.ok() && !batch.empty()) status = rep_->blobs->Prepare(&batch);
+
+  // 5. One short write transaction for the whole batch. The callback may
+  // run more than once (map growth), so it starts from `prepared` each time.
   std::vector<IngestOutcome> committed;
   if (status.ok()) {
     status = rep_->env->Write([&](storage::WriteTxn& txn) -> Status {
@@ -194,7 +372,6 @@ std::vector<Result<IngestOutcome>> Archive::Ingest(std::vector<IncomingFile> fil
             existing = d;
           }
         }
-        json event;
         if (existing) {
           Document doc = *existing;
           receipt.number = doc.receipt_count + 1;
@@ -204,11 +381,14 @@ std::vector<Result<IngestOutcome>> Archive::Ingest(std::vector<IncomingFile> fil
           out.duplicate = true;
           out.id = FormatDocumentId(doc.seq);
           out.fields = current.fields;  // what the archive holds for these bytes
+          out.timestamp = "existing";
           docs_in_batch[out.sha256] = doc;
-          event = json{{"type", "document.received_again"},
-                       {"id", out.id},
-                       {"sha256", out.sha256},
-                       {"receipt", ToJson(receipt)}};
+          RETURN_IF_ERROR(rep_->log
+                              ->Append(txn, json{{"type", "document.received_again"},
+                                                 {"id", out.id},
+                                                 {"sha256", out.sha256},
+                                                 {"receipt", ToJson(receipt)}})
+                              .status());
         } else {
           ASSIGN_OR_RETURN(const uint64_t seq, rep_->catalog->AllocateSeq(txn));
           Document doc;
@@ -219,26 +399,53 @@ std::vector<Result<IngestOutcome>> Archive::Ingest(std::vector<IncomingFile> fil
           doc.current_version = 1;
           doc.receipt_count = 1;
           receipt.number = 1;
+          out.id = FormatDocumentId(seq);
+          json event{{"type", "document.received"},
+                     {"id", out.id},
+                     {"sha256", out.sha256},
+                     {"size", out.size},
+                     {"media_type", out.media_type},
+                     {"receipt", ToJson(receipt)},
+                     {"version", ToJson(prepared[i]->version)}};
+          const StampPlan& plan = plans[out.sha256];
+          if (plan.stamp) {
+            TokenRecord record = plan.record;
+            ASSIGN_OR_RETURN(record.tsr_sha256,
+                             rep_->tokens->PutResponse(txn, plan.stamp->response_der));
+            RETURN_IF_ERROR(rep_->tokens->PutToken(txn, seq, record));
+            event["timestamp"] = TimestampEventJson(record);
+            out.timestamp = "granted";
+          } else {
+            PendingStamp pending;
+            pending.seq = seq;
+            pending.since = out.received_at;
+            pending.attempts = 1;
+            pending.next_attempt = out.received_at + std::chrono::minutes(1);
+            pending.last_error = plan.error;
+            RETURN_IF_ERROR(rep_->tokens->PutPending(txn, pending));
+            event["timestamp"] = "pending";
+            out.timestamp = "pending";
+            out.warnings.push_back(
+                json{{"code", "timestamp_pending"},
+                     {"message", "タイムスタンプを取得できませんでした。後で自動的に再取得します (" +
+                                     plan.error + ")"}});
+          }
+          ASSIGN_OR_RETURN(doc.received_event, rep_->log->Append(txn, event));
           RETURN_IF_ERROR(
               rep_->catalog->InsertDocument(txn, doc, receipt, prepared[i]->version));
-          out.id = FormatDocumentId(seq);
           docs_in_batch[out.sha256] = doc;
-          event = json{{"type", "document.received"},
-                       {"id", out.id},
-                       {"sha256", out.sha256},
-                       {"size", out.size},
-                       {"media_type", out.media_type},
-                       {"receipt", ToJson(receipt)},
-                       {"version", ToJson(prepared[i]->version)}};
         }
         out.receipt_number = receipt.number;
-        RETURN_IF_ERROR(rep_->log->Append(txn, event).status());
         committed.push_back(std::move(out));
       }
       return Status::OK();
     });
   }
   rep_->blobs->Finish(batch);
+  // The receipts are durable and acknowledged even if signing the
+  // checkpoint fails; the next change (or open) signs it, and `kura verify`
+  // reports events that no checkpoint covers yet.
+  if (status.ok()) rep_->SignCheckpoint().IgnoreError();
 
   size_t next = 0;
   for (size_t i = 0; i < files.size(); ++i) {
@@ -254,7 +461,7 @@ std::vector<Result<IngestOutcome>> Archive::Ingest(std::vector<IncomingFile> fil
 }
 
 Result<DocumentView> Archive::Get(std::string_view id) const {
-  ASSIGN_OR_RETURN(const uint64_t seq, rep_->SeqOf(id));
+  ASSIGN_OR_RETURN(const uint64_t seq, ParseDocumentId(id));
   DocumentView view;
   RETURN_IF_ERROR(rep_->env->Read([&](const storage::ReadTxn& txn) -> Status {
     ASSIGN_OR_RETURN(view.document, rep_->catalog->GetDocument(txn, seq));
@@ -266,7 +473,7 @@ Result<DocumentView> Archive::Get(std::string_view id) const {
 }
 
 Result<std::string> Archive::ReadOriginal(std::string_view id) const {
-  ASSIGN_OR_RETURN(const uint64_t seq, rep_->SeqOf(id));
+  ASSIGN_OR_RETURN(const uint64_t seq, ParseDocumentId(id));
   Document doc;
   RETURN_IF_ERROR(rep_->env->Read([&](const storage::ReadTxn& txn) -> Status {
     ASSIGN_OR_RETURN(doc, rep_->catalog->GetDocument(txn, seq));
@@ -289,7 +496,7 @@ Result<Version> Archive::Correct(std::string_view id, const json& changes,
   }
   if (reason.empty()) return Status::InvalidArgument("a correction needs a reason");
   if (actor.empty()) return Status::InvalidArgument("a correction needs the person making it");
-  ASSIGN_OR_RETURN(const uint64_t seq, rep_->SeqOf(id));
+  ASSIGN_OR_RETURN(const uint64_t seq, ParseDocumentId(id));
   const base::Time now = rep_->clock->Now();
   Version version;
   std::lock_guard<std::mutex> writer(rep_->writer_mu);
@@ -317,72 +524,127 @@ Result<Version> Archive::Correct(std::string_view id, const json& changes,
     version.warnings = current.warnings;
     RETURN_IF_ERROR(rep_->catalog->AddVersion(txn, &doc, version));
     const json event{{"type", "document.corrected"},
-                     {"id", std::string(id)},
+                     {"id", FormatDocumentId(seq)},
                      {"changes", changes},
                      {"version", ToJson(version)}};
     return rep_->log->Append(txn, event).status();
   }));
+  rep_->SignCheckpoint().IgnoreError();  // as in Ingest
   return version;
 }
 
-Result<VerifyReport> Archive::Verify(const std::function<void(uint64_t, uint64_t)>& progress) const {
-  VerifyReport report;
-  uint64_t total = 0;
+Result<std::string> Archive::TimestampResponse(std::string_view id) const {
+  ASSIGN_OR_RETURN(const uint64_t seq, ParseDocumentId(id));
+  std::string der;
   RETURN_IF_ERROR(rep_->env->Read([&](const storage::ReadTxn& txn) -> Status {
-    ASSIGN_OR_RETURN(total, rep_->catalog->DocumentCount(txn));
+    RETURN_IF_ERROR(rep_->catalog->GetDocument(txn, seq).status());
+    ASSIGN_OR_RETURN(const TokenRecord t, rep_->tokens->GetToken(txn, seq));
+    ASSIGN_OR_RETURN(der, rep_->tokens->GetResponse(txn, t.tsr_sha256));
     return Status::OK();
   }));
-  // Documents are read in chunks so that no read transaction stays open
-  // while objects are hashed.
-  constexpr size_t kChunk = 1024;
-  uint64_t from = 1;
-  signing::Sha256Hasher hasher;
-  std::string buf;
-  for (;;) {
-    std::vector<Document> chunk;
-    RETURN_IF_ERROR(rep_->env->Read([&](const storage::ReadTxn& txn) {
-      return rep_->catalog->ScanDocuments(txn, from, [&](const Document& d, bool* more) {
-        chunk.push_back(d);
-        *more = chunk.size() < kChunk;
-        return Status::OK();
-      });
-    }));
-    if (chunk.empty()) break;
-    from = chunk.back().seq + 1;
-    for (const Document& doc : chunk) {
-      ++report.documents;
-      const std::string id = FormatDocumentId(doc.seq);
-      auto file = rep_->blobs->Open(doc.sha256);
-      if (!file.ok()) {
-        report.failed.push_back(
-            {id, file.status().IsNotFound() ? "missing" : "unreadable", file.status().message()});
-        continue;
-      }
-      uint64_t size = 0;
-      Status read_status;
-      for (;;) {
-        read_status = (*file)->Read(1 << 20, &buf);
-        if (!read_status.ok() || buf.empty()) break;
-        size += buf.size();
-        hasher.Update(buf);
-      }
-      const std::string hex = hasher.Finish().Hex();
-      report.bytes += size;
-      if (!read_status.ok()) {
-        report.failed.push_back({id, "unreadable", read_status.message()});
-      } else if (size != doc.size || hex != doc.sha256) {
-        report.failed.push_back({id, "changed",
-                                 "stored bytes hash to " + hex + " (" + std::to_string(size) +
-                                     " bytes), the catalog recorded " + doc.sha256 + " (" +
-                                     std::to_string(doc.size) + " bytes)"});
-      } else {
-        ++report.ok;
-      }
-      if (progress && report.documents % 1000 == 0) progress(report.documents, total);
+  return der;
+}
+
+Result<json> Archive::TimestampRecord(std::string_view id) const {
+  ASSIGN_OR_RETURN(const uint64_t seq, ParseDocumentId(id));
+  json out;
+  RETURN_IF_ERROR(rep_->env->Read([&](const storage::ReadTxn& txn) -> Status {
+    RETURN_IF_ERROR(rep_->catalog->GetDocument(txn, seq).status());
+    ASSIGN_OR_RETURN(const TokenRecord t, rep_->tokens->GetToken(txn, seq));
+    out = ToJson(t);
+    return Status::OK();
+  }));
+  return out;
+}
+
+std::string Archive::TrustedTsaPem() const { return rep_->TrustedPem(); }
+
+Result<std::string> Archive::LatestCheckpoint() const {
+  std::string note;
+  RETURN_IF_ERROR(rep_->env->Read([&](const storage::ReadTxn& txn) -> Status {
+    ASSIGN_OR_RETURN(const StoredCheckpoint c, rep_->checkpoints->Latest(txn));
+    note = c.note;
+    return Status::OK();
+  }));
+  return note;
+}
+
+std::string Archive::LogVerifierKey() const { return rep_->keys.log_vkey; }
+
+Result<LogProof> Archive::ProveDocument(std::string_view id) const {
+  ASSIGN_OR_RETURN(const uint64_t seq, ParseDocumentId(id));
+  LogProof p;
+  p.id = FormatDocumentId(seq);
+  RETURN_IF_ERROR(rep_->env->Read([&](const storage::ReadTxn& txn) -> Status {
+    ASSIGN_OR_RETURN(const Document doc, rep_->catalog->GetDocument(txn, seq));
+    ASSIGN_OR_RETURN(const StoredCheckpoint c, rep_->checkpoints->Latest(txn));
+    if (doc.received_event >= c.size) {
+      return Status::FailedPrecondition(p.id + " is not yet covered by a signed checkpoint");
     }
+    p.event_index = doc.received_event;
+    p.tree_size = c.size;
+    p.checkpoint = c.note;
+    ASSIGN_OR_RETURN(p.event, rep_->log->Get(txn, doc.received_event));
+    p.leaf_hash = signing::HashLeaf(p.event);
+    ASSIGN_OR_RETURN(p.proof, rep_->log->InclusionProof(txn, p.event_index, p.tree_size));
+    return Status::OK();
+  }));
+  return p;
+}
+
+Result<uint64_t> Archive::PendingTimestampCount() const {
+  uint64_t n = 0;
+  RETURN_IF_ERROR(rep_->env->Read([&](const storage::ReadTxn& txn) -> Status {
+    ASSIGN_OR_RETURN(n, rep_->tokens->PendingCount(txn));
+    return Status::OK();
+  }));
+  return n;
+}
+
+Result<uint64_t> Archive::RetryPendingTimestamps() {
+  if (rep_->options.read_only) return Status::FailedPrecondition("archive is open read-only");
+  std::lock_guard<std::mutex> writer(rep_->writer_mu);
+  const base::Time now = rep_->clock->Now();
+  std::vector<std::pair<PendingStamp, std::string>> due;  // with the document's sha256
+  RETURN_IF_ERROR(rep_->env->Read([&](const storage::ReadTxn& txn) -> Status {
+    ASSIGN_OR_RETURN(const auto pending, rep_->tokens->ListPending(txn, now, 1000));
+    for (const auto& p : pending) {
+      ASSIGN_OR_RETURN(const Document doc, rep_->catalog->GetDocument(txn, p.seq));
+      due.emplace_back(p, doc.sha256);
+    }
+    return Status::OK();
+  }));
+  uint64_t granted = 0;
+  for (auto& [pending, sha] : due) {
+    auto stamp = rep_->stamper->StampDigest(*Digest::FromHex(sha), now);
+    RETURN_IF_ERROR(rep_->env->Write([&](storage::WriteTxn& txn) -> Status {
+      if (!stamp.ok()) {
+        PendingStamp p = pending;
+        ++p.attempts;
+        const auto backoff =
+            std::min<std::chrono::microseconds>(std::chrono::minutes(1) * (1LL << std::min<uint32_t>(p.attempts - 1, 12)),
+                                                std::chrono::hours(24));
+        p.next_attempt = now + backoff;
+        p.last_error = stamp.status().message();
+        return rep_->tokens->PutPending(txn, p);
+      }
+      TokenRecord record;
+      record.gen_time = stamp->gen_time;
+      record.serial_hex = stamp->serial_hex;
+      record.tsa = rep_->stamper->name();
+      ASSIGN_OR_RETURN(record.tsr_sha256, rep_->tokens->PutResponse(txn, stamp->response_der));
+      RETURN_IF_ERROR(rep_->tokens->PutToken(txn, pending.seq, record));
+      RETURN_IF_ERROR(rep_->tokens->DeletePending(txn, pending.seq));
+      return rep_->log
+          ->Append(txn, json{{"type", "document.timestamped"},
+                             {"id", FormatDocumentId(pending.seq)},
+                             {"timestamp", TimestampEventJson(record)}})
+          .status();
+    }));
+    if (stamp.ok()) ++granted;
   }
-  if (progress) progress(report.documents, total);
-  return report;
+  if (granted > 0) rep_->SignCheckpoint().IgnoreError();
+  return granted;
 }
 
 Result<uint64_t> Archive::EventCount() const {

@@ -5,8 +5,13 @@
 // happens before that transaction opens.
 //
 // Ingest is group-committed: a batch of files shares one round of syncfs for
-// the originals and one LMDB commit. Nothing is acknowledged (returned)
-// before both are durable. There is no delete.
+// the originals and one LMDB commit. Every new document gets an RFC 3161
+// time-stamp over its SHA-256 before the ingest is acknowledged (or, if the
+// TSA cannot be reached, is archived anyway and marked "timestamp pending"
+// until RetryPendingTimestamps gets one). After each committed change the
+// event log's new root is signed as a checkpoint, and the checkpoint is
+// time-stamped too. Nothing is acknowledged (returned) before it is durable.
+// There is no delete.
 //
 // Thread safety: an Archive is safe for concurrent use; writes are
 // serialised. Only one process may open a data directory for writing (the
@@ -17,18 +22,35 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "archive/document.h"
+#include "base/date.h"
 #include "base/file_system.h"
 #include "base/result.h"
 #include "base/time.h"
+#include "signing/tsa_client.h"
+#include "signing/sha256.h"
 #include "storage/lmdb_env.h"
 
 namespace archive {
+
+struct TimestampOptions {
+  /// One token per ingest batch over the Merkle root of its documents,
+  /// each document keeping its inclusion path (for paid TSAs). Default: one
+  /// token per document, verifiable with `openssl ts -verify -data`.
+  bool batch = false;
+  /// External TSA (RFC 3161 over HTTP); empty: the built-in TSA.
+  std::string url;
+  /// PEM certificates that verify the external TSA's tokens.
+  std::string trusted_pem;
+  /// How to reach url; must outlive the Archive. REQUIRED when url is set.
+  signing::TsaTransport* transport = nullptr;
+};
 
 struct ArchiveOptions {
   std::string data_dir = "kura-data";
@@ -37,6 +59,7 @@ struct ArchiveOptions {
   /// [ingest] max_file_mb).
   uint64_t max_file_bytes = uint64_t{100} << 20;
   storage::EnvOptions env;
+  TimestampOptions timestamp;
 };
 
 /// A file as it arrived, with who received it and how.
@@ -58,6 +81,9 @@ struct IngestOutcome {
   base::Time received_at;
   nlohmann::json fields = nlohmann::json::object();
   nlohmann::json warnings = nlohmann::json::array();
+  /// "granted" (a token is stored), "pending" (the TSA failed; retried
+  /// later) or "existing" (a duplicate: the first receipt's token holds).
+  std::string timestamp;
 };
 /// The line `kura ingest` prints: {"id","sha256","status","media_type",
 /// "size","fields","warnings"}.
@@ -72,21 +98,49 @@ struct DocumentView {
 nlohmann::json ToJson(const DocumentView& v);
 
 struct VerifyFailure {
+  /// A document id, or "log" / "catalog" / "checkpoint" for the structures.
   std::string id;
-  std::string reason;  ///< "changed", "missing" or "unreadable"
+  /// Documents: "changed", "missing", "unreadable", "timestamp_invalid",
+  /// "timestamp_pending". Structures: "tree_mismatch", "checkpoint_invalid",
+  /// "unexplained_record", "record_mismatch", "missing_record".
+  std::string reason;
   std::string detail;
 };
+struct VerifyOptions {
+  /// Only documents first received on these Japanese dates (inclusive) are
+  /// re-hashed and have their tokens checked (一括検証 of a period); the log
+  /// and the catalog are always checked whole.
+  std::optional<base::Date> from, to;
+};
 struct VerifyReport {
-  uint64_t documents = 0;
-  uint64_t ok = 0;
+  uint64_t documents = 0;  ///< documents checked (in the period)
+  uint64_t ok = 0;         ///< of those, with intact bytes and a valid token
   uint64_t bytes = 0;
+  uint64_t tokens_checked = 0;
+  uint64_t events = 0;
+  uint64_t checkpoint_size = 0;
   std::vector<VerifyFailure> failed;
 };
-/// {"documents": N, "ok": N, "failed": [{"id", "reason", "detail"}]}
+/// {"documents": N, "ok": N, "failed": [{"id", "reason", "detail"}], "events": N,
+///  "checkpoint": N, "timestamps_checked": N}
 nlohmann::json ToJson(const VerifyReport& r);
 
+/// Where a document stands in the event log: its receipt event, the event's
+/// inclusion proof and the signed checkpoint the proof leads to.
+struct LogProof {
+  std::string id;
+  uint64_t event_index = 0;
+  std::string event;  ///< canonical bytes
+  signing::Digest leaf_hash;
+  std::vector<signing::Digest> proof;
+  std::string checkpoint;  ///< signed note
+  uint64_t tree_size = 0;
+};
+nlohmann::json ToJson(const LogProof& p);
+
 /// Reads a received file's fields; returns {fields, warnings}. Must not
-/// throw, touch the network or the file system.
+/// throw, touch the network or the file system, and must be safe to call
+/// from several threads at once (ingest reads a batch in parallel).
 using FieldReader = std::function<std::pair<nlohmann::json, nlohmann::json>(std::string_view)>;
 
 class Archive {
@@ -99,7 +153,7 @@ class Archive {
                                                      const base::Clock* clock);
   ~Archive();
 
-  /// Replaces the field reader (default: none, fields stay {}).
+  /// Replaces the field reader (default: archive/readers' ReadInvoice).
   void SetFieldReader(FieldReader reader);
 
   /// Archives a batch of files with one group commit. The result has one
@@ -122,16 +176,43 @@ class Archive {
                                 const std::string& actor, const std::string& reason,
                                 uint32_t expected_version = 0);
 
-  /// Re-hashes every stored original and compares it with the catalog.
-  /// progress(done, total) is called now and then.
+  /// Checks everything: re-hashes the originals and checks their tokens (in
+  /// the period), rebuilds the Merkle tree from the stored events and compares
+  /// it with every signed checkpoint, and replays the events against the
+  /// catalog, reporting any record the log does not explain (an edit of the
+  /// LMDB file behind kura's back). progress(done, total) is called now and
+  /// then. An error only if the check could not run at all.
   base::Result<VerifyReport> Verify(
+      const VerifyOptions& options = {},
       const std::function<void(uint64_t, uint64_t)>& progress = nullptr) const;
+
+  /// The DER TimeStampResp of a document's token; NotFound while pending.
+  base::Result<std::string> TimestampResponse(std::string_view id) const;
+  /// The document's token record as JSON (kind, gen_time, batch path...).
+  base::Result<nlohmann::json> TimestampRecord(std::string_view id) const;
+  /// PEM certificates that verify kura's tokens (built-in TSA chain, plus
+  /// the external TSA's trusted certificates if configured).
+  std::string TrustedTsaPem() const;
+  /// The latest signed checkpoint (C2SP note); NotFound before the first.
+  base::Result<std::string> LatestCheckpoint() const;
+  /// The log's verifier key ("<origin>+<hash>+<key>").
+  std::string LogVerifierKey() const;
+  base::Result<LogProof> ProveDocument(std::string_view id) const;
+
+  /// Asks the TSA again for documents whose time-stamp is pending and due
+  /// (backoff doubles per failure, from 1 minute to 1 day). Returns how many
+  /// got a token.
+  base::Result<uint64_t> RetryPendingTimestamps();
+  base::Result<uint64_t> PendingTimestampCount() const;
 
   /// Number of events in the log.
   base::Result<uint64_t> EventCount() const;
 
- private:
+  /// Internal state, defined in archive/internal/archive_rep.h for the
+  /// archive's own .cc files only.
   struct Rep;
+
+ private:
   explicit Archive(std::unique_ptr<Rep> rep);
   std::unique_ptr<Rep> rep_;
 };

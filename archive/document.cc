@@ -36,7 +36,8 @@ json ToJson(const Document& d) {
               {"size", d.size},
               {"media_type", d.media_type},
               {"current_version", d.current_version},
-              {"receipt_count", d.receipt_count}};
+              {"receipt_count", d.receipt_count},
+              {"received_event", d.received_event}};
 }
 
 json ToJson(const Receipt& r) {
@@ -89,6 +90,7 @@ Result<Document> DocumentFromJson(const json& j) {
   RETURN_IF_ERROR(Field(j, "media_type", &d.media_type));
   RETURN_IF_ERROR(Field(j, "current_version", &d.current_version));
   RETURN_IF_ERROR(Field(j, "receipt_count", &d.receipt_count));
+  RETURN_IF_ERROR(Field(j, "received_event", &d.received_event));
   return d;
 }
 

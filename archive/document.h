@@ -45,6 +45,7 @@ struct Document {
   std::string media_type;
   uint32_t current_version = 0;
   uint32_t receipt_count = 0;
+  uint64_t received_event = 0;  ///< index of its document.received event
 };
 
 /// "D00000042" for seq 42; at least eight digits.

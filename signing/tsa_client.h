@@ -32,8 +32,9 @@ class TsaTransport {
   virtual ~TsaTransport() = default;
   /// POSTs body to url with the given Content-Type and returns the reply
   /// body. An implementation returns Unavailable when the TSA cannot be
-  /// reached or answers with an HTTP error or the wrong Content-Type
-  /// (RFC 3161 §3.4: application/timestamp-reply).
+  /// reached or answers with an HTTP error, and Corruption when it answers
+  /// 200 with the wrong Content-Type (RFC 3161 §3.4:
+  /// application/timestamp-reply) or an oversized body.
   virtual base::Result<std::string> Post(const std::string& url,
                                          const std::string& content_type,
                                          const std::string& body) = 0;

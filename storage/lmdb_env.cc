@@ -42,6 +42,10 @@ std::string_view View(const MDB_val& v) {
 // grows the map and retries even when the callback rewrote the error.
 thread_local bool t_map_full = false;
 
+// True while this thread runs a write callback: a nested Write or
+// OpenTable would wait forever for LMDB's writer lock.
+thread_local bool t_in_write = false;
+
 Status Checked(int rc, std::string_view context) {
   if (rc == MDB_SUCCESS) return Status::OK();
   if (rc == MDB_MAP_FULL) t_map_full = true;
@@ -202,6 +206,9 @@ Result<std::unique_ptr<Env>> Env::Open(const std::string& dir, const EnvOptions&
 }
 
 Result<Table> Env::OpenTable(const std::string& name) {
+  if (t_in_write) {
+    return Status::FailedPrecondition("catalog: OpenTable inside a write transaction");
+  }
   std::shared_lock<std::shared_mutex> lock(rep_->resize_mu);
   MDB_txn* txn = nullptr;
   const bool ro = rep_->options.read_only;
@@ -222,7 +229,14 @@ Status Env::Write(const std::function<Status(WriteTxn&)>& fn) {
   if (rep_->options.read_only) {
     return Status::FailedPrecondition("catalog is open read-only");
   }
+  if (t_in_write) {
+    return Status::FailedPrecondition("catalog: nested write transaction");
+  }
   std::lock_guard<std::mutex> writer(rep_->write_mu);
+  struct InWrite {
+    InWrite() { t_in_write = true; }
+    ~InWrite() { t_in_write = false; }
+  } in_write;
   for (;;) {
     bool map_full = false;
     Status status;

@@ -134,7 +134,8 @@ class Env {
   /// Runs fn in a write transaction; see the file comment. Returns fn's error,
   /// or an error from LMDB (ResourceExhausted when the map cannot grow
   /// further, IOError when the commit fails). FailedPrecondition on a
-  /// read-only Env.
+  /// read-only Env, and for a Write or OpenTable from inside fn (which
+  /// would otherwise wait forever for LMDB's writer lock).
   base::Status Write(const std::function<base::Status(WriteTxn&)>& fn);
   /// Runs fn in a read transaction and returns its status.
   base::Status Read(const std::function<base::Status(const ReadTxn&)>& fn) const;

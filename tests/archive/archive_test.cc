@@ -143,7 +143,10 @@ TEST_F(ArchiveTest, CorrectionsAddVersionsAndKeepTheOldOnes) {
   ASSERT_OK(view);
   ASSERT_EQ(view->versions.size(), 3u);
   EXPECT_EQ(view->document.current_version, 3u);
-  EXPECT_EQ(view->versions[0].fields, json::object());
+  // Version 1 is what the reader found: a PDF without invoice data.
+  EXPECT_EQ(view->versions[0].fields["format"], "pdf");
+  EXPECT_EQ(view->versions[0].fields["needs_metadata"], true);
+  EXPECT_TRUE(view->versions[0].fields["total"].is_null());
   EXPECT_EQ(view->versions[1].fields["total"], "55000");
   EXPECT_EQ(view->versions[1].created_by, "tanaka");
   EXPECT_EQ(view->versions[2].fields["total"], "55500");

@@ -102,6 +102,19 @@ TEST_F(EnvTest, MapFullBeyondLimitIsResourceExhausted) {
   EXPECT_EQ(s.code(), Status::Code::kResourceExhausted) << s.ToString();
 }
 
+TEST_F(EnvTest, NestedWriteIsRefusedInsteadOfDeadlocking) {
+  auto env = OpenEnv();
+  ASSERT_OK(env->OpenTable("docs"));
+  Status inner;
+  ASSERT_OK(env->Write([&](WriteTxn&) {
+    inner = env->Write([](WriteTxn&) { return Status::OK(); });
+    EXPECT_EQ(env->OpenTable("other").status().code(), Status::Code::kFailedPrecondition);
+    return Status::OK();
+  }));
+  EXPECT_EQ(inner.code(), Status::Code::kFailedPrecondition);
+  EXPECT_OK(env->Write([](WriteTxn&) { return Status::OK(); }));  // and writes still work
+}
+
 TEST_F(EnvTest, CursorWalksInKeyOrder) {
   auto env = OpenEnv();
   auto t = env->OpenTable("docs");

@@ -1,0 +1,158 @@
+#include "archive/token_store.h"
+
+#include "archive/document.h"
+#include "storage/key_codec.h"
+
+namespace archive {
+
+using base::Result;
+using base::Status;
+using nlohmann::json;
+
+namespace {
+std::string SeqKey(uint64_t seq) { return storage::KeyEncoder().U64(seq).Release(); }
+
+template <class T>
+Status Field(const json& j, const char* key, T* out) {
+  auto it = j.find(key);
+  if (it == j.end()) return Status::Corruption(std::string("token record lacks \"") + key + "\"");
+  try {
+    *out = it->template get<T>();
+  } catch (const json::exception& e) {
+    return Status::Corruption(std::string("token record field \"") + key + "\": " + e.what());
+  }
+  return Status::OK();
+}
+
+Result<base::Time> TimeOf(const json& j, const char* key) {
+  std::string s;
+  RETURN_IF_ERROR(Field(j, key, &s));
+  auto t = base::ParseRfc3339(s);
+  if (!t.ok()) return Status::Corruption(t.status().message());
+  return *t;
+}
+
+json PendingJson(const PendingStamp& p) {
+  return json{{"since", base::FormatRfc3339(p.since)},
+              {"attempts", p.attempts},
+              {"next_attempt", base::FormatRfc3339(p.next_attempt)},
+              {"last_error", p.last_error}};
+}
+}  // namespace
+
+json ToJson(const TokenRecord& t) {
+  json j{{"tsr", t.tsr_sha256},
+         {"gen_time", base::FormatRfc3339(t.gen_time)},
+         {"serial", t.serial_hex},
+         {"tsa", t.tsa},
+         {"kind", t.batch ? "batch" : "each"}};
+  if (t.batch) {
+    json path = json::array();
+    for (const auto& d : t.batch_path) path.push_back(d.Hex());
+    j["batch"] = json{{"index", t.batch_index}, {"size", t.batch_size}, {"path", path}};
+  }
+  return j;
+}
+
+Result<TokenRecord> TokenRecordFromJson(const json& j) {
+  TokenRecord t;
+  std::string kind;
+  RETURN_IF_ERROR(Field(j, "tsr", &t.tsr_sha256));
+  ASSIGN_OR_RETURN(t.gen_time, TimeOf(j, "gen_time"));
+  RETURN_IF_ERROR(Field(j, "serial", &t.serial_hex));
+  RETURN_IF_ERROR(Field(j, "tsa", &t.tsa));
+  RETURN_IF_ERROR(Field(j, "kind", &kind));
+  t.batch = kind == "batch";
+  if (t.batch) {
+    auto b = j.find("batch");
+    if (b == j.end()) return Status::Corruption("batch token record lacks \"batch\"");
+    RETURN_IF_ERROR(Field(*b, "index", &t.batch_index));
+    RETURN_IF_ERROR(Field(*b, "size", &t.batch_size));
+    std::vector<std::string> path;
+    RETURN_IF_ERROR(Field(*b, "path", &path));
+    for (const auto& h : path) {
+      auto d = signing::Digest::FromHex(h);
+      if (!d.ok()) return Status::Corruption("batch path: " + d.status().message());
+      t.batch_path.push_back(*d);
+    }
+  }
+  return t;
+}
+
+Result<TokenStore> TokenStore::Open(storage::Env* env) {
+  TokenStore s;
+  ASSIGN_OR_RETURN(s.tokens_, env->OpenTable("tokens"));
+  ASSIGN_OR_RETURN(s.tsr_, env->OpenTable("tsr"));
+  ASSIGN_OR_RETURN(s.pending_, env->OpenTable("tsa_pending"));
+  return s;
+}
+
+Result<std::string> TokenStore::PutResponse(storage::WriteTxn& txn, std::string_view der) const {
+  const std::string hex = signing::Sha256(der).Hex();
+  const Status s = txn.Insert(tsr_, hex, der);
+  if (!s.ok() && !s.IsAlreadyExists()) return s;
+  return hex;
+}
+
+Result<std::string> TokenStore::GetResponse(const storage::ReadTxn& txn,
+                                            std::string_view tsr_sha256) const {
+  auto v = txn.Get(tsr_, tsr_sha256);
+  if (!v.ok()) {
+    if (v.status().IsNotFound()) {
+      return Status::NotFound("time-stamp response " + std::string(tsr_sha256) + " is missing");
+    }
+    return v.status();
+  }
+  return std::string(*v);
+}
+
+Status TokenStore::PutToken(storage::WriteTxn& txn, uint64_t seq, const TokenRecord& t) const {
+  return txn.Put(tokens_, SeqKey(seq), ToJson(t).dump());
+}
+
+Result<TokenRecord> TokenStore::GetToken(const storage::ReadTxn& txn, uint64_t seq) const {
+  auto v = txn.Get(tokens_, SeqKey(seq));
+  if (!v.ok()) {
+    if (v.status().IsNotFound()) {
+      return Status::NotFound(FormatDocumentId(seq) + " has no time-stamp yet");
+    }
+    return v.status();
+  }
+  ASSIGN_OR_RETURN(json j, ParseJson(*v));
+  return TokenRecordFromJson(j);
+}
+
+Status TokenStore::PutPending(storage::WriteTxn& txn, const PendingStamp& p) const {
+  return txn.Put(pending_, SeqKey(p.seq), PendingJson(p).dump());
+}
+
+Status TokenStore::DeletePending(storage::WriteTxn& txn, uint64_t seq) const {
+  const Status s = txn.Delete(pending_, SeqKey(seq));
+  return s.IsNotFound() ? Status::OK() : s;
+}
+
+Result<std::vector<PendingStamp>> TokenStore::ListPending(const storage::ReadTxn& txn,
+                                                          std::optional<base::Time> now,
+                                                          size_t limit) const {
+  std::vector<PendingStamp> out;
+  ASSIGN_OR_RETURN(storage::Cursor c, txn.NewCursor(pending_));
+  for (bool ok = c.First(); ok && out.size() < limit; ok = c.Next()) {
+    PendingStamp p;
+    storage::KeyDecoder d(c.key());
+    if (!d.U64(&p.seq)) return Status::Corruption("tsa_pending: malformed key");
+    ASSIGN_OR_RETURN(json j, ParseJson(c.value()));
+    ASSIGN_OR_RETURN(p.since, TimeOf(j, "since"));
+    ASSIGN_OR_RETURN(p.next_attempt, TimeOf(j, "next_attempt"));
+    RETURN_IF_ERROR(Field(j, "attempts", &p.attempts));
+    RETURN_IF_ERROR(Field(j, "last_error", &p.last_error));
+    if (!now || p.next_attempt <= *now) out.push_back(std::move(p));
+  }
+  RETURN_IF_ERROR(c.status());
+  return out;
+}
+
+Result<uint64_t> TokenStore::PendingCount(const storage::ReadTxn& txn) const {
+  return txn.Count(pending_);
+}
+
+}  // namespace archive

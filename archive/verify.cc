@@ -1,0 +1,372 @@
+// Archive::Verify: everything `kura verify` checks.
+//
+//  1. Checkpoints: each signed by the log key for this log's origin, each
+//     time-stamp valid over the note.
+//  2. The log: the Merkle tree rebuilt from the stored events must give the
+//     root of every signed checkpoint; events must be canonical JSON; no
+//     checkpoint may be larger than the log (deleted events).
+//  3. Replay: the catalog (documents, receipts, versions, by_sha256, tokens)
+//     must be exactly what the events say, no more and no less.
+//  4. Documents (in the period): the object re-hashes to the recorded
+//     SHA-256, and the document's time-stamp verifies over it.
+#include <map>
+#include <set>
+
+#include "archive/internal/archive_rep.h"
+#include "signing/checkpoint.h"
+#include "signing/merkle.h"
+#include "signing/tsa_verify.h"
+#include "storage/key_codec.h"
+
+namespace archive {
+
+using base::Result;
+using base::Status;
+using nlohmann::json;
+using signing::Digest;
+
+namespace {
+
+// What the log says a document should look like.
+struct Expected {
+  std::string sha256;
+  uint64_t size = 0;
+  std::string media_type;
+  uint64_t received_event = 0;
+  base::Date first_received{1970, 1, 1};
+  std::vector<Digest> receipts;  // hashes of canonical receipt JSON
+  std::vector<Digest> versions;  // hashes of canonical version JSON
+  std::string tsr;               // empty while pending
+};
+
+Digest HashJson(const json& j) { return signing::Sha256(EventLog::Canonical(j)); }
+
+uint64_t SeqFromEvent(const json& e) {
+  auto seq = ParseDocumentId(e.value("id", std::string()));
+  return seq.ok() ? *seq : 0;
+}
+
+class Verifier {
+ public:
+  Verifier(const Archive::Rep& rep, const VerifyOptions& options, VerifyReport* report)
+      : rep_(rep), options_(options), report_(report) {}
+
+  Status Run(const std::function<void(uint64_t, uint64_t)>& progress) {
+    RETURN_IF_ERROR(CheckCheckpoints());
+    RETURN_IF_ERROR(ReplayLog());
+    RETURN_IF_ERROR(CompareCatalog());
+    return CheckDocuments(progress);
+  }
+
+ private:
+  void Fail(std::string id, std::string reason, std::string detail) {
+    report_->failed.push_back({std::move(id), std::move(reason), std::move(detail)});
+  }
+
+  Status CheckCheckpoints() {
+    return rep_.env->Read([&](const storage::ReadTxn& txn) {
+      return rep_.checkpoints->ForEach(txn, [&](const StoredCheckpoint& c) -> Status {
+        const std::string where = "checkpoint " + std::to_string(c.size);
+        auto cp = signing::VerifyCheckpoint(c.note, *rep_.verifier, rep_.keys.origin);
+        if (!cp.ok()) {
+          Fail("checkpoint", "checkpoint_invalid", where + ": " + cp.status().message());
+          return Status::OK();
+        }
+        if (cp->size != c.size) {
+          Fail("checkpoint", "checkpoint_invalid", where + ": stored under the wrong size");
+          return Status::OK();
+        }
+        roots_[cp->size] = cp->root;
+        report_->checkpoint_size = std::max(report_->checkpoint_size, cp->size);
+        if (c.tsr_sha256) {
+          auto der = rep_.tokens->GetResponse(txn, *c.tsr_sha256);
+          Status s = der.status();
+          if (der.ok()) {
+            s = signing::VerifyTimestampResponse(*der, signing::Sha256(c.note), rep_.TrustedPem())
+                    .status();
+          }
+          if (!s.ok()) Fail("checkpoint", "timestamp_invalid", where + ": " + s.message());
+        }
+        return Status::OK();
+      });
+    });
+  }
+
+  // Streams the events in chunks (no long read transaction), rebuilding the
+  // tree and the expected catalog.
+  Status ReplayLog() {
+    signing::CompactRange range;
+    constexpr uint64_t kChunk = 4096;
+    for (uint64_t from = 0;; from += kChunk) {
+      uint64_t seen = 0;
+      // ForEach stops with Aborted at a chunk boundary or a gap; only other
+      // errors are real.
+      const Status s = rep_.env->Read([&](const storage::ReadTxn& txn) {
+        return rep_.log->ForEach(txn, from, [&](uint64_t index, std::string_view bytes) -> Status {
+          if (index != range.size()) {
+            Fail("log", "tree_mismatch",
+                 "event " + std::to_string(range.size()) + " is missing (next stored is " +
+                     std::to_string(index) + ")");
+            return Status::Aborted("gap");
+          }
+          range.Append(signing::HashLeaf(bytes));
+          auto root = roots_.find(range.size());
+          if (root != roots_.end() && root->second != range.Root()) {
+            Fail("log", "tree_mismatch",
+                 "the events do not hash to the root signed in checkpoint " +
+                     std::to_string(range.size()) +
+                     " (an event was changed, removed or reordered)");
+          }
+          Apply(index, bytes);
+          return ++seen < kChunk ? Status::OK() : Status::Aborted("chunk");
+        });
+      });
+      if (!s.ok() && s.code() != Status::Code::kAborted) return s;
+      if (s.code() == Status::Code::kAborted && s.message() == "gap") break;
+      if (seen < kChunk) break;
+    }
+    report_->events = range.size();
+    if (report_->checkpoint_size > range.size()) {
+      Fail("log", "tree_mismatch",
+           "checkpoint " + std::to_string(report_->checkpoint_size) + " covers more events than the " +
+               std::to_string(range.size()) + " stored: events were deleted");
+    }
+    return Status::OK();
+  }
+
+  void Apply(uint64_t index, std::string_view bytes) {
+    const json e = json::parse(bytes, nullptr, /*allow_exceptions=*/false);
+    const std::string where = "event " + std::to_string(index);
+    if (e.is_discarded() || !e.is_object()) {
+      Fail("log", "record_mismatch", where + " is not JSON");
+      return;
+    }
+    if (EventLog::Canonical(e) != bytes) {
+      Fail("log", "record_mismatch", where + " is not in canonical form");
+    }
+    const std::string type = e.value("type", std::string());
+    const uint64_t seq = SeqFromEvent(e);
+    if (seq == 0) {
+      Fail("log", "record_mismatch", where + " (" + type + ") names no document");
+      return;
+    }
+    try {
+      if (type == "document.received") {
+        if (expected_.count(seq)) {
+          Fail(FormatDocumentId(seq), "record_mismatch", where + " receives it a second time");
+          return;
+        }
+        Expected x;
+        x.sha256 = e.at("sha256").get<std::string>();
+        x.size = e.at("size").get<uint64_t>();
+        x.media_type = e.at("media_type").get<std::string>();
+        x.received_event = index;
+        auto t = base::ParseRfc3339(e.at("receipt").at("received_at").get<std::string>());
+        if (t.ok()) x.first_received = base::Date::InJapan(*t);
+        x.receipts.push_back(HashJson(e.at("receipt")));
+        x.versions.push_back(HashJson(e.at("version")));
+        if (e.at("timestamp").is_object()) x.tsr = e["timestamp"].at("tsr").get<std::string>();
+        expected_[seq] = std::move(x);
+        return;
+      }
+      auto it = expected_.find(seq);
+      if (it == expected_.end()) {
+        Fail(FormatDocumentId(seq), "record_mismatch", where + " (" + type +
+                                                           ") precedes the document's receipt");
+        return;
+      }
+      if (type == "document.received_again") {
+        it->second.receipts.push_back(HashJson(e.at("receipt")));
+      } else if (type == "document.corrected") {
+        it->second.versions.push_back(HashJson(e.at("version")));
+      } else if (type == "document.timestamped") {
+        it->second.tsr = e.at("timestamp").at("tsr").get<std::string>();
+      } else {
+        Fail("log", "record_mismatch", where + " has unknown type \"" + type + "\"");
+      }
+    } catch (const json::exception& ex) {
+      Fail("log", "record_mismatch", where + " (" + type + ") is malformed: " + ex.what());
+    }
+  }
+
+  // Every catalog record must be one the log explains, and vice versa.
+  Status CompareCatalog() {
+    std::set<uint64_t> found;
+    uint64_t from = 1;
+    for (;;) {
+      std::vector<Document> chunk;
+      RETURN_IF_ERROR(rep_.env->Read([&](const storage::ReadTxn& txn) -> Status {
+        RETURN_IF_ERROR(rep_.catalog->ScanDocuments(txn, from, [&](const Document& d, bool* more) {
+          chunk.push_back(d);
+          *more = chunk.size() < 1024;
+          return Status::OK();
+        }));
+        for (const Document& d : chunk) RETURN_IF_ERROR(CompareDocument(txn, d));
+        return Status::OK();
+      }));
+      if (chunk.empty()) break;
+      for (const Document& d : chunk) found.insert(d.seq);
+      from = chunk.back().seq + 1;
+    }
+    for (const auto& [seq, x] : expected_) {
+      if (!found.count(seq)) {
+        Fail(FormatDocumentId(seq), "missing_record",
+             "the log received it (event " + std::to_string(x.received_event) +
+                 ") but the catalog has no record");
+      }
+    }
+    return Status::OK();
+  }
+
+  Status CompareDocument(const storage::ReadTxn& txn, const Document& d) {
+    const std::string id = FormatDocumentId(d.seq);
+    auto it = expected_.find(d.seq);
+    if (it == expected_.end()) {
+      Fail(id, "unexplained_record", "the catalog has this document but no event received it");
+      return Status::OK();
+    }
+    const Expected& x = it->second;
+    std::string diff;
+    if (d.sha256 != x.sha256) diff += " sha256";
+    if (d.size != x.size) diff += " size";
+    if (d.media_type != x.media_type) diff += " media_type";
+    if (d.received_event != x.received_event) diff += " received_event";
+    if (d.receipt_count != x.receipts.size()) diff += " receipt_count";
+    if (d.current_version != x.versions.size()) diff += " current_version";
+    ASSIGN_OR_RETURN(const auto receipts, rep_.catalog->GetReceipts(txn, d.seq));
+    ASSIGN_OR_RETURN(const auto versions, rep_.catalog->GetVersions(txn, d.seq));
+    if (receipts.size() != x.receipts.size()) {
+      diff += " receipts";
+    } else {
+      for (size_t i = 0; i < receipts.size(); ++i) {
+        if (HashJson(ToJson(receipts[i])) != x.receipts[i]) diff += " receipt#" + std::to_string(i + 1);
+      }
+    }
+    if (versions.size() != x.versions.size()) {
+      diff += " versions";
+    } else {
+      for (size_t i = 0; i < versions.size(); ++i) {
+        if (HashJson(ToJson(versions[i])) != x.versions[i]) diff += " version#" + std::to_string(i + 1);
+      }
+    }
+    auto by_sha = rep_.catalog->FindBySha256(txn, x.sha256);
+    if (!by_sha.ok() || !*by_sha || **by_sha != d.seq) diff += " by_sha256";
+    auto token = rep_.tokens->GetToken(txn, d.seq);
+    if (token.ok() ? token->tsr_sha256 != x.tsr : !x.tsr.empty()) diff += " timestamp";
+    if (!diff.empty()) {
+      Fail(id, "record_mismatch", "the catalog differs from what the log recorded in:" + diff);
+    }
+    return Status::OK();
+  }
+
+  bool InPeriod(const Expected& x) const {
+    return (!options_.from || x.first_received >= *options_.from) &&
+           (!options_.to || x.first_received <= *options_.to);
+  }
+
+  Status CheckDocuments(const std::function<void(uint64_t, uint64_t)>& progress) {
+    uint64_t total = 0;
+    for (const auto& [seq, x] : expected_) total += InPeriod(x);
+    const std::string trusted = rep_.TrustedPem();
+    std::map<std::string, Status> verified_batches;  // tsr → verdict over its root
+    signing::Sha256Hasher hasher;
+    std::string buf;
+    for (const auto& [seq, x] : expected_) {
+      if (!InPeriod(x)) continue;
+      ++report_->documents;
+      const std::string id = FormatDocumentId(seq);
+      bool ok = CheckObject(id, x, &hasher, &buf);
+      ok = CheckToken(seq, id, x, trusted, &verified_batches) && ok;
+      if (ok) ++report_->ok;
+      if (progress && report_->documents % 1000 == 0) progress(report_->documents, total);
+    }
+    if (progress) progress(report_->documents, total);
+    return Status::OK();
+  }
+
+  bool CheckObject(const std::string& id, const Expected& x, signing::Sha256Hasher* hasher,
+                   std::string* buf) {
+    auto file = rep_.blobs->Open(x.sha256);
+    if (!file.ok()) {
+      Fail(id, file.status().IsNotFound() ? "missing" : "unreadable", file.status().message());
+      return false;
+    }
+    uint64_t size = 0;
+    Status read_status;
+    for (;;) {
+      read_status = (*file)->Read(1 << 20, buf);
+      if (!read_status.ok() || buf->empty()) break;
+      size += buf->size();
+      hasher->Update(*buf);
+    }
+    const std::string hex = hasher->Finish().Hex();
+    report_->bytes += size;
+    if (!read_status.ok()) {
+      Fail(id, "unreadable", read_status.message());
+      return false;
+    }
+    if (size != x.size || hex != x.sha256) {
+      Fail(id, "changed",
+           "stored bytes hash to " + hex + " (" + std::to_string(size) +
+               " bytes), the log recorded " + x.sha256 + " (" + std::to_string(x.size) + " bytes)");
+      return false;
+    }
+    return true;
+  }
+
+  bool CheckToken(uint64_t seq, const std::string& id, const Expected& x,
+                  const std::string& trusted, std::map<std::string, Status>* verified_batches) {
+    if (x.tsr.empty()) {
+      Fail(id, "timestamp_pending", "no time-stamp yet (the TSA could not be reached)");
+      return false;
+    }
+    Status s;
+    auto done = rep_.env->Read([&](const storage::ReadTxn& txn) -> Status {
+      ASSIGN_OR_RETURN(const TokenRecord t, rep_.tokens->GetToken(txn, seq));
+      ASSIGN_OR_RETURN(const std::string der, rep_.tokens->GetResponse(txn, t.tsr_sha256));
+      ASSIGN_OR_RETURN(const Digest doc_digest, Digest::FromHex(x.sha256));
+      if (!t.batch) {
+        s = signing::VerifyTimestampResponse(der, doc_digest, trusted).status();
+        return Status::OK();
+      }
+      ASSIGN_OR_RETURN(const Digest root,
+                       signing::RootFromInclusionProof(t.batch_index, t.batch_size,
+                                                       signing::HashLeaf(doc_digest.AsStringView()),
+                                                       t.batch_path));
+      const std::string key = t.tsr_sha256 + root.Hex();
+      auto cached = verified_batches->find(key);
+      if (cached == verified_batches->end()) {
+        cached = verified_batches
+                     ->emplace(key, signing::VerifyTimestampResponse(der, root, trusted).status())
+                     .first;
+      }
+      s = cached->second;
+      return Status::OK();
+    });
+    ++report_->tokens_checked;
+    if (!done.ok()) s = done;
+    if (!s.ok()) {
+      Fail(id, "timestamp_invalid", s.message());
+      return false;
+    }
+    return true;
+  }
+
+  const Archive::Rep& rep_;
+  const VerifyOptions& options_;
+  VerifyReport* report_;
+  std::map<uint64_t, Digest> roots_;  // checkpoint size → signed root
+  std::map<uint64_t, Expected> expected_;
+};
+
+}  // namespace
+
+Result<VerifyReport> Archive::Verify(const VerifyOptions& options,
+                                     const std::function<void(uint64_t, uint64_t)>& progress) const {
+  VerifyReport report;
+  Verifier v(*rep_, options, &report);
+  RETURN_IF_ERROR(v.Run(progress));
+  return report;
+}
+
+}  // namespace archive

@@ -1,0 +1,226 @@
+// `Archive::Verify` must notice every way the stored evidence can be changed
+// behind kura's back: a catalog record edited in the LMDB file, an event
+// deleted or reordered, an original swapped for other bytes.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "archive/archive.h"
+#include "archive/data_dir.h"
+#include "signing/checkpoint.h"
+#include "signing/merkle.h"
+#include "signing/note.h"
+#include "storage/key_codec.h"
+#include "storage/lmdb_env.h"
+#include "tests/fakes/test_util.h"
+
+namespace archive {
+namespace {
+
+using base::Status;
+using nlohmann::json;
+
+class TamperTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    options_.data_dir = dir_.Join("kura-data");
+    ASSERT_OK(InitDataDir(fs_.get(), DataDirLayout{options_.data_dir}, ""));
+    Open();
+    for (const char* bytes : {"%PDF-1.4 first invoice", "%PDF-1.4 second invoice",
+                              "%PDF-1.4 third invoice"}) {
+      std::vector<IncomingFile> files;
+      files.push_back({"f.pdf", "somu", "cli", "cli:test", bytes});
+      auto r = archive_->Ingest(std::move(files));
+      ASSERT_OK(r[0]);
+      ids_.push_back(r[0]->id);
+      shas_.push_back(r[0]->sha256);
+      clock_.Advance(std::chrono::hours(1));
+    }
+    ASSERT_OK(archive_->Correct(ids_[1], {{"total", "1000"}}, "tanaka", "入力"));
+    archive_.reset();  // release the writer lock: the "attacker" edits offline
+  }
+  void Open() {
+    auto a = Archive::Open(options_, fs_.get(), &clock_);
+    ASSERT_OK(a);
+    archive_ = std::move(*a);
+  }
+  VerifyReport VerifyNow() {
+    ArchiveOptions ro = options_;
+    ro.read_only = true;
+    auto a = Archive::Open(ro, fs_.get(), &clock_);
+    EXPECT_OK(a);
+    auto r = (*a)->Verify();
+    EXPECT_OK(r);
+    return r.ok() ? *r : VerifyReport{};
+  }
+  // Edits one LMDB table directly, as someone with file access could.
+  void EditCatalog(const std::string& table,
+                   const std::function<Status(storage::WriteTxn&, const storage::Table&)>& edit) {
+    auto env = storage::Env::Open(options_.data_dir + "/catalog", {});
+    ASSERT_OK(env);
+    auto t = (*env)->OpenTable(table);
+    ASSERT_OK(t);
+    ASSERT_OK((*env)->Write([&](storage::WriteTxn& txn) { return edit(txn, *t); }));
+  }
+  static bool HasFailure(const VerifyReport& r, const std::string& id, const std::string& reason) {
+    for (const auto& f : r.failed) {
+      if (f.id == id && f.reason == reason) return true;
+    }
+    return false;
+  }
+  static std::string Dump(const VerifyReport& r) { return ToJson(r).dump(); }
+
+  kura_test::TempDir dir_;
+  std::unique_ptr<base::FileSystem> fs_ = base::NewPosixFileSystem();
+  base::FakeClock clock_{*base::ParseRfc3339("2026-11-22T01:00:00Z")};
+  ArchiveOptions options_;
+  std::unique_ptr<Archive> archive_;
+  std::vector<std::string> ids_, shas_;
+};
+
+TEST_F(TamperTest, UntouchedArchiveVerifies) {
+  const VerifyReport r = VerifyNow();
+  EXPECT_TRUE(r.failed.empty()) << Dump(r);
+  EXPECT_EQ(r.documents, 3u);
+  EXPECT_EQ(r.ok, 3u);
+  EXPECT_EQ(r.tokens_checked, 3u);
+  EXPECT_EQ(r.events, 4u);
+  EXPECT_EQ(r.checkpoint_size, 4u);
+}
+
+TEST_F(TamperTest, EditedCatalogRecordIsDetected) {
+  EditCatalog("versions", [&](storage::WriteTxn& txn, const storage::Table& versions) -> Status {
+    const std::string key = storage::KeyEncoder().U64(2).U32(2).Release();
+    ASSIGN_OR_RETURN(std::string_view v, txn.Get(versions, key));
+    json j = json::parse(v);
+    j["fields"]["total"] = "9000";  // someone "corrects" an amount without a trace
+    return txn.Put(versions, key, j.dump());
+  });
+  const VerifyReport r = VerifyNow();
+  EXPECT_TRUE(HasFailure(r, ids_[1], "record_mismatch")) << Dump(r);
+}
+
+TEST_F(TamperTest, RecordWithoutEventIsDetected) {
+  EditCatalog("documents", [&](storage::WriteTxn& txn, const storage::Table& docs) -> Status {
+    ASSIGN_OR_RETURN(std::string_view v, txn.Get(docs, storage::KeyEncoder().U64(1).key()));
+    json j = json::parse(v);
+    j["seq"] = 99;
+    return txn.Put(docs, storage::KeyEncoder().U64(99).key(), j.dump());
+  });
+  const VerifyReport r = VerifyNow();
+  EXPECT_TRUE(HasFailure(r, "D00000099", "unexplained_record")) << Dump(r);
+}
+
+TEST_F(TamperTest, DeletedEventIsDetected) {
+  EditCatalog("events", [&](storage::WriteTxn& txn, const storage::Table& events) -> Status {
+    return txn.Delete(events, storage::KeyEncoder().U64(3).key());  // the correction
+  });
+  const VerifyReport r = VerifyNow();
+  EXPECT_TRUE(HasFailure(r, "log", "tree_mismatch")) << Dump(r);
+}
+
+TEST_F(TamperTest, DeletedEventInTheMiddleIsDetected) {
+  EditCatalog("events", [&](storage::WriteTxn& txn, const storage::Table& events) -> Status {
+    return txn.Delete(events, storage::KeyEncoder().U64(1).key());
+  });
+  const VerifyReport r = VerifyNow();
+  EXPECT_TRUE(HasFailure(r, "log", "tree_mismatch")) << Dump(r);
+}
+
+TEST_F(TamperTest, ReorderedEventsAreDetected) {
+  EditCatalog("events", [&](storage::WriteTxn& txn, const storage::Table& events) -> Status {
+    const std::string k0 = storage::KeyEncoder().U64(0).Release();
+    const std::string k1 = storage::KeyEncoder().U64(1).Release();
+    ASSIGN_OR_RETURN(std::string_view v0, txn.Get(events, k0));
+    const std::string e0(v0);
+    ASSIGN_OR_RETURN(std::string_view v1, txn.Get(events, k1));
+    const std::string e1(v1);
+    RETURN_IF_ERROR(txn.Put(events, k0, e1));
+    return txn.Put(events, k1, e0);
+  });
+  const VerifyReport r = VerifyNow();
+  EXPECT_TRUE(HasFailure(r, "log", "tree_mismatch")) << Dump(r);
+}
+
+TEST_F(TamperTest, SwappedObjectIsDetected) {
+  // Replace the first original with the bytes of the second.
+  const auto path = [&](const std::string& sha) {
+    return options_.data_dir + "/objects/sha256/" + sha.substr(0, 2) + "/" + sha.substr(2, 2) +
+           "/" + sha;
+  };
+  std::filesystem::permissions(path(shas_[0]), std::filesystem::perms::owner_write,
+                               std::filesystem::perm_options::add);
+  std::filesystem::copy_file(path(shas_[1]), path(shas_[0]),
+                             std::filesystem::copy_options::overwrite_existing);
+  const VerifyReport r = VerifyNow();
+  EXPECT_TRUE(HasFailure(r, ids_[0], "changed")) << Dump(r);
+  EXPECT_EQ(r.ok, 2u);
+}
+
+TEST_F(TamperTest, ForgedTokenIsDetected) {
+  EditCatalog("tokens", [&](storage::WriteTxn& txn, const storage::Table& tokens) -> Status {
+    // Point document 1 at document 2's token: a valid token, for other bytes.
+    ASSIGN_OR_RETURN(std::string_view v, txn.Get(tokens, storage::KeyEncoder().U64(2).key()));
+    return txn.Put(tokens, storage::KeyEncoder().U64(1).key(), std::string(v));
+  });
+  const VerifyReport r = VerifyNow();
+  EXPECT_TRUE(HasFailure(r, ids_[0], "record_mismatch")) << Dump(r);
+  EXPECT_TRUE(HasFailure(r, ids_[0], "timestamp_invalid")) << Dump(r);
+}
+
+TEST_F(TamperTest, RewrittenHistoryWithAFreshCheckpointFailsTheSignature) {
+  // An attacker who edits an event and replaces the checkpoint cannot sign
+  // it with the log key: the checkpoint no longer verifies.
+  EditCatalog("checkpoints", [&](storage::WriteTxn& txn, const storage::Table& cps) -> Status {
+    ASSIGN_OR_RETURN(storage::Cursor c, txn.NewCursor(cps));
+    if (!c.Last()) return Status::NotFound("no checkpoint");
+    const std::string key(c.key());
+    json j = json::parse(c.value());
+    std::string note = j["note"];
+    note[note.find('\n') + 1] = '9';  // claim another size
+    j["note"] = note;
+    return txn.Put(cps, key, j.dump());
+  });
+  const VerifyReport r = VerifyNow();
+  EXPECT_TRUE(HasFailure(r, "checkpoint", "checkpoint_invalid")) << Dump(r);
+}
+
+TEST_F(TamperTest, InclusionProofLeadsToTheSignedCheckpoint) {
+  ArchiveOptions ro = options_;
+  ro.read_only = true;
+  auto a = Archive::Open(ro, fs_.get(), &clock_);
+  ASSERT_OK(a);
+  auto proof = (*a)->ProveDocument(ids_[1]);
+  ASSERT_OK(proof);
+  auto verifier = signing::NoteVerifier::FromVerifierKey((*a)->LogVerifierKey());
+  ASSERT_OK(verifier);
+  auto cp = signing::VerifyCheckpoint(proof->checkpoint, *verifier);
+  ASSERT_OK(cp);
+  EXPECT_EQ(cp->size, proof->tree_size);
+  EXPECT_EQ(signing::HashLeaf(proof->event), proof->leaf_hash);
+  EXPECT_OK(signing::VerifyInclusion(proof->event_index, proof->tree_size, proof->leaf_hash,
+                                     proof->proof, cp->root));
+  EXPECT_NE(proof->event.find(shas_[1]), std::string::npos);
+}
+
+TEST_F(TamperTest, PeriodVerificationChecksOnlyThatPeriodsDocuments) {
+  ArchiveOptions ro = options_;
+  ro.read_only = true;
+  auto a = Archive::Open(ro, fs_.get(), &clock_);
+  ASSERT_OK(a);
+  VerifyOptions period;
+  period.from = base::Date(2026, 11, 22);
+  period.to = base::Date(2026, 11, 22);
+  auto r = (*a)->Verify(period);
+  ASSERT_OK(r);
+  EXPECT_EQ(r->documents, 3u);  // received 10:00–12:00 JST on the 22nd
+  period.from = base::Date(2026, 11, 23);
+  period.to = std::nullopt;
+  r = (*a)->Verify(period);
+  ASSERT_OK(r);
+  EXPECT_EQ(r->documents, 0u);
+  EXPECT_TRUE(r->failed.empty());
+}
+
+}  // namespace
+}  // namespace archive
