@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/config.h"
+#include "app/open_archive.h"
 #include "archive/archive.h"
 #include "archive/data_dir.h"
 #include "base/date.h"
@@ -47,19 +48,6 @@ void PrintJson(const Context& ctx, const json& j) {
 
 archive::DataDirLayout Layout(const Context& ctx) { return archive::DataDirLayout{ctx.data_dir}; }
 
-// Opens the archive with the data directory's configuration applied.
-Result<std::unique_ptr<archive::Archive>> OpenArchive(const Context& ctx, bool read_only,
-                                                      Config* config_out = nullptr) {
-  RETURN_IF_ERROR(archive::CheckDataDir(ctx.fs, Layout(ctx)));
-  ASSIGN_OR_RETURN(const Config config, LoadConfig(ctx.fs, Layout(ctx).config()));
-  if (config_out) *config_out = config;
-  archive::ArchiveOptions options;
-  options.data_dir = ctx.data_dir;
-  options.read_only = read_only;
-  options.max_file_bytes = config.max_file_mb << 20;
-  return archive::Archive::Open(options, ctx.fs, ctx.clock);
-}
-
 }  // namespace
 
 int CmdInit(const Context& ctx) {
@@ -70,7 +58,7 @@ int CmdInit(const Context& ctx) {
     return kExitUsage;
   }
   // Opening once creates the catalog tables.
-  auto a = OpenArchive(ctx, /*read_only=*/false);
+  auto a = OpenArchiveFor(ctx, /*read_only=*/false);
   if (!a.ok()) {
     PrintError(ctx, a.status());
     return kExitUsage;
@@ -81,13 +69,13 @@ int CmdInit(const Context& ctx) {
 }
 
 int CmdIngest(const Context& ctx, const IngestArgs& args) {
-  Config config;
-  auto opened = OpenArchive(ctx, /*read_only=*/false, &config);
+  auto opened = OpenArchiveFor(ctx, /*read_only=*/false);
   if (!opened.ok()) {
     PrintError(ctx, opened.status());
     return kExitUsage;
   }
-  archive::Archive& arc = **opened;
+  archive::Archive& arc = *opened->archive;
+  const Config& config = opened->config;
   const uint64_t max_bytes = config.max_file_mb << 20;
   const uint64_t batch_bytes_limit = config.batch_mb << 20;
   int failures = 0;
@@ -135,12 +123,12 @@ int CmdIngest(const Context& ctx, const IngestArgs& args) {
 }
 
 int CmdShow(const Context& ctx, const std::string& id) {
-  auto a = OpenArchive(ctx, /*read_only=*/true);
+  auto a = OpenArchiveFor(ctx, /*read_only=*/true);
   if (!a.ok()) {
     PrintError(ctx, a.status());
     return kExitUsage;
   }
-  auto view = (*a)->Get(id);
+  auto view = a->archive->Get(id);
   if (!view.ok()) {
     PrintError(ctx, view.status());
     return kExitFailed;
@@ -150,12 +138,12 @@ int CmdShow(const Context& ctx, const std::string& id) {
 }
 
 int CmdGet(const Context& ctx, const std::string& id, const std::string& out_path) {
-  auto a = OpenArchive(ctx, /*read_only=*/true);
+  auto a = OpenArchiveFor(ctx, /*read_only=*/true);
   if (!a.ok()) {
     PrintError(ctx, a.status());
     return kExitUsage;
   }
-  auto bytes = (*a)->ReadOriginal(id);
+  auto bytes = a->archive->ReadOriginal(id);
   if (!bytes.ok()) {
     PrintError(ctx, bytes.status());
     return kExitFailed;
@@ -188,12 +176,12 @@ int CmdCorrect(const Context& ctx, const CorrectArgs& args) {
     const std::string value = a.substr(eq + 1);
     changes[a.substr(0, eq)] = value.empty() ? json(nullptr) : json(value);
   }
-  auto opened = OpenArchive(ctx, /*read_only=*/false);
+  auto opened = OpenArchiveFor(ctx, /*read_only=*/false);
   if (!opened.ok()) {
     PrintError(ctx, opened.status());
     return kExitUsage;
   }
-  auto v = (*opened)->Correct(args.id, changes, "cli:" + ctx.user, args.reason,
+  auto v = opened->archive->Correct(args.id, changes, "cli:" + ctx.user, args.reason,
                               args.expected_version);
   if (!v.ok()) {
     PrintError(ctx, v.status());
@@ -214,13 +202,13 @@ int CmdVerify(const Context& ctx, const VerifyArgs& args) {
     }
     *field = *d;
   }
-  auto a = OpenArchive(ctx, /*read_only=*/true);
+  auto a = OpenArchiveFor(ctx, /*read_only=*/true);
   if (!a.ok()) {
     PrintError(ctx, a.status());
     return kExitUsage;
   }
   const bool show_progress = !args.quiet && ::isatty(::fileno(ctx.err));
-  auto report = (*a)->Verify(options, [&](uint64_t done, uint64_t total) {
+  auto report = a->archive->Verify(options, [&](uint64_t done, uint64_t total) {
     if (show_progress) {
       std::fprintf(ctx.err, "\r検証中 %llu / %llu 件", static_cast<unsigned long long>(done),
                    static_cast<unsigned long long>(total));
@@ -272,17 +260,17 @@ int WriteOutput(const Context& ctx, const std::string& out_path, const std::stri
 }  // namespace
 
 int CmdToken(const Context& ctx, const std::string& id, const std::string& out_path) {
-  auto a = OpenArchive(ctx, /*read_only=*/true);
+  auto a = OpenArchiveFor(ctx, /*read_only=*/true);
   if (!a.ok()) {
     PrintError(ctx, a.status());
     return kExitUsage;
   }
-  auto der = (*a)->TimestampResponse(id);
+  auto der = a->archive->TimestampResponse(id);
   if (!der.ok()) {
     PrintError(ctx, der.status());
     return kExitFailed;
   }
-  auto record = (*a)->TimestampRecord(id);
+  auto record = a->archive->TimestampRecord(id);
   if (record.ok() && (*record)["kind"] == "batch") {
     std::fprintf(ctx.err,
                  "kura: このトークンはバッチのMerkleルートに対するものです。"
@@ -293,59 +281,59 @@ int CmdToken(const Context& ctx, const std::string& id, const std::string& out_p
 }
 
 int CmdTsaCert(const Context& ctx, const std::string& out_path) {
-  auto a = OpenArchive(ctx, /*read_only=*/true);
+  auto a = OpenArchiveFor(ctx, /*read_only=*/true);
   if (!a.ok()) {
     PrintError(ctx, a.status());
     return kExitUsage;
   }
-  return WriteOutput(ctx, out_path, (*a)->TrustedTsaPem(), /*binary=*/false);
+  return WriteOutput(ctx, out_path, a->archive->TrustedTsaPem(), /*binary=*/false);
 }
 
 int CmdLogCheckpoint(const Context& ctx) {
-  auto a = OpenArchive(ctx, /*read_only=*/true);
+  auto a = OpenArchiveFor(ctx, /*read_only=*/true);
   if (!a.ok()) {
     PrintError(ctx, a.status());
     return kExitUsage;
   }
-  auto note = (*a)->LatestCheckpoint();
+  auto note = a->archive->LatestCheckpoint();
   if (!note.ok()) {
     PrintError(ctx, note.status());
     return kExitFailed;
   }
   std::fputs(note->c_str(), ctx.out);
-  std::fprintf(ctx.err, "kura: 検証鍵 (verifier key): %s\n", (*a)->LogVerifierKey().c_str());
+  std::fprintf(ctx.err, "kura: 検証鍵 (verifier key): %s\n", a->archive->LogVerifierKey().c_str());
   return kExitOk;
 }
 
 int CmdLogProof(const Context& ctx, const std::string& id) {
-  auto a = OpenArchive(ctx, /*read_only=*/true);
+  auto a = OpenArchiveFor(ctx, /*read_only=*/true);
   if (!a.ok()) {
     PrintError(ctx, a.status());
     return kExitUsage;
   }
-  auto proof = (*a)->ProveDocument(id);
+  auto proof = a->archive->ProveDocument(id);
   if (!proof.ok()) {
     PrintError(ctx, proof.status());
     return kExitFailed;
   }
   json j = archive::ToJson(*proof);
-  j["verifier_key"] = (*a)->LogVerifierKey();
+  j["verifier_key"] = a->archive->LogVerifierKey();
   std::fprintf(ctx.out, "%s\n", j.dump(2, ' ', false).c_str());
   return kExitOk;
 }
 
 int CmdTimestampRetry(const Context& ctx) {
-  auto a = OpenArchive(ctx, /*read_only=*/false);
+  auto a = OpenArchiveFor(ctx, /*read_only=*/false);
   if (!a.ok()) {
     PrintError(ctx, a.status());
     return kExitUsage;
   }
-  auto granted = (*a)->RetryPendingTimestamps();
+  auto granted = a->archive->RetryPendingTimestamps();
   if (!granted.ok()) {
     PrintError(ctx, granted.status());
     return kExitFailed;
   }
-  auto left = (*a)->PendingTimestampCount();
+  auto left = a->archive->PendingTimestampCount();
   PrintJson(ctx, json{{"granted", *granted}, {"pending", left.ok() ? *left : 0}});
   return left.ok() && *left == 0 ? kExitOk : kExitFailed;
 }

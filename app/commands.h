@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "base/file_system.h"
+#include "base/status.h"
 #include "base/time.h"
 
 namespace app {
@@ -73,12 +74,31 @@ struct WatchArgs {
 };
 int CmdWatch(const Context& ctx, const WatchArgs& args);
 
+struct DemoDataArgs {
+  std::string out;
+  int count = 100;
+  uint64_t seed = 1;
+  double pdf_share = 0.3;
+};
+/// `kura demo-data`: realistic synthetic invoices (JP PINT XML and
+/// Japanese PDFs), deterministic for a seed.
+int CmdDemoData(const Context& ctx, const DemoDataArgs& args);
+
 struct ServeArgs {
   std::string listen;  ///< empty: kura.toml's [server] listen
   bool demo = false;
 };
 int CmdServe(const Context& ctx, const ServeArgs& args);
 
+}  // namespace app
+
+namespace archive {
+class Archive;
+}
+
+namespace app {
+/// Ingests `count` generated invoices (used by serve --demo).
+base::Status SeedDemoInvoices(archive::Archive* arc, int count);
 }  // namespace app
 
 #endif  // APP_COMMANDS_H_

@@ -23,6 +23,19 @@ max_file_mb = 100
 # fsync and one catalog commit.
 batch_files = 256
 batch_mb = 64
+
+[timestamp]
+# Every received document gets an RFC 3161 time-stamp before it is
+# acknowledged. Empty url: kura's built-in TSA (its certificate is in keys/).
+# Production: an accredited TSA (総務大臣認定), e.g.
+#   url = "https://tsa.example.jp/tsa"
+#   trusted_ca = "tsa-ca.pem"      # PEM that verifies its tokens
+url = ""
+trusted_ca = ""
+# true: one token per ingest batch over the Merkle root of its documents
+# (each keeps its inclusion path) — for TSAs that charge per token.
+batch = false
+timeout_seconds = 10
 )";
 }
 
@@ -64,6 +77,28 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source_name) 
   RETURN_IF_ERROR(ReadInt<uint64_t>(t, "ingest", "max_file_mb", 1, 4096, &config.max_file_mb));
   RETURN_IF_ERROR(ReadInt<uint32_t>(t, "ingest", "batch_files", 1, 10000, &config.batch_files));
   RETURN_IF_ERROR(ReadInt<uint64_t>(t, "ingest", "batch_mb", 1, 4096, &config.batch_mb));
+  for (auto [key, out] : {std::pair{"url", &config.tsa_url}, {"trusted_ca", &config.tsa_trusted_ca}}) {
+    if (const auto node = t["timestamp"][key]) {
+      const auto v = node.value<std::string>();
+      if (!v) return Status::InvalidArgument(std::string("[timestamp] ") + key + " must be a string");
+      *out = *v;
+    }
+  }
+  if (!config.tsa_url.empty() && config.tsa_url.rfind("http://", 0) != 0 &&
+      config.tsa_url.rfind("https://", 0) != 0) {
+    return Status::InvalidArgument("[timestamp] url must start with http:// or https://");
+  }
+  if (!config.tsa_url.empty() && config.tsa_trusted_ca.empty()) {
+    return Status::InvalidArgument(
+        "[timestamp] trusted_ca is required with url: the PEM that verifies the TSA's tokens");
+  }
+  if (const auto node = t["timestamp"]["batch"]) {
+    const auto v = node.value<bool>();
+    if (!v) return Status::InvalidArgument("[timestamp] batch must be true or false");
+    config.tsa_batch = *v;
+  }
+  RETURN_IF_ERROR(ReadInt<uint32_t>(t, "timestamp", "timeout_seconds", 1, 600,
+                                    &config.tsa_timeout_seconds));
   return config;
 }
 

@@ -19,6 +19,15 @@ struct Config {
   uint64_t max_file_mb = 100;             ///< [ingest] max_file_mb
   uint32_t batch_files = 256;             ///< [ingest] batch_files (group commit size)
   uint64_t batch_mb = 64;                 ///< [ingest] batch_mb
+  /// [timestamp] url: an external RFC 3161 TSA; empty = the built-in TSA.
+  std::string tsa_url;
+  /// [timestamp] trusted_ca: PEM file of the certificates that verify the
+  /// external TSA's tokens (relative paths are relative to the data dir).
+  std::string tsa_trusted_ca;
+  /// [timestamp] batch: one token per ingest batch over a Merkle root.
+  bool tsa_batch = false;
+  /// [timestamp] timeout_seconds for the external TSA.
+  uint32_t tsa_timeout_seconds = 10;
 };
 
 /// The kura.toml that `kura init` writes: every setting with its default.

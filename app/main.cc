@@ -137,6 +137,17 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 3600));
   watch->callback([&] { rc = app::CmdWatch(ctx, watch_args); });
 
+  app::DemoDataArgs demo_args;
+  auto* demo = cli.add_subcommand(
+      "demo-data", "デモ用の請求書を生成する (synthetic JP PINT XML and Japanese PDF invoices)");
+  demo->add_option("--out", demo_args.out, "folder to write into (created if missing)")->required();
+  demo->add_option("--count", demo_args.count, "number of invoices (default 100)")
+      ->check(CLI::Range(1, 10000000));
+  demo->add_option("--seed", demo_args.seed, "same seed, same files (default 1)");
+  demo->add_option("--pdf-share", demo_args.pdf_share, "fraction rendered as PDF (default 0.3)")
+      ->check(CLI::Range(0.0, 1.0));
+  demo->callback([&] { rc = app::CmdDemoData(ctx, demo_args); });
+
   app::ServeArgs serve_args;
   auto* serve = cli.add_subcommand("serve", "Webサーバーを起動する (start the HTTP server)");
   serve->add_option("--listen", serve_args.listen, "HOST:PORT (default from kura.toml: 127.0.0.1:8080)");

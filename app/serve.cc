@@ -5,10 +5,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 #include "app/commands.h"
 #include "app/config.h"
+#include "app/open_archive.h"
 #include "archive/archive.h"
 #include "archive/data_dir.h"
 #include "web/server.h"
@@ -28,31 +31,30 @@ int CmdServe(const Context& ctx, const ServeArgs& args) {
     const int rc = CmdInit(ctx);
     if (rc != 0) return rc;
   }
-  const Status dir = archive::CheckDataDir(ctx.fs, layout);
-  if (!dir.ok()) {
-    spdlog::error("{}", dir.message());
+  auto opened = OpenArchiveFor(ctx, /*read_only=*/false);
+  if (!opened.ok()) {
+    spdlog::error("{}", opened.status().message());
     return 2;
   }
-  auto config = LoadConfig(ctx.fs, layout.config());
-  if (!config.ok()) {
-    spdlog::error("{}", config.status().message());
-    return 2;
-  }
-  auto listen = web::ParseListen(args.listen.empty() ? config->listen : args.listen);
+  archive::Archive* arc = opened->archive.get();
+  auto listen = web::ParseListen(args.listen.empty() ? opened->config.listen : args.listen);
   if (!listen.ok()) {
     spdlog::error("{}", listen.status().message());
     return 2;
   }
-  archive::ArchiveOptions options;
-  options.data_dir = ctx.data_dir;
-  options.max_file_bytes = config->max_file_mb << 20;
-  auto arc = archive::Archive::Open(options, ctx.fs, ctx.clock);
-  if (!arc.ok()) {
-    spdlog::error("{}", arc.status().message());
-    return 2;
-  }
   if (args.demo) {
-    spdlog::warn("--demo: デモデータの投入はまだ実装されていません (demo data comes with the workflow)");
+    auto events = arc->EventCount();
+    if (events.ok() && *events == 0) {
+      spdlog::info("デモ用の請求書を投入しています (--demo)...");
+      const Status seeded = SeedDemoInvoices(arc, 60);
+      if (!seeded.ok()) {
+        spdlog::error("デモデータを投入できませんでした: {}", seeded.message());
+        return 1;
+      }
+      spdlog::info("デモ用の請求書 60 件を保存しました");
+    } else {
+      spdlog::info("--demo: 既にデータがあるため、デモデータは投入しません");
+    }
   }
 
   // Signals are handled by a dedicated thread, so Stop() runs outside a
@@ -64,7 +66,8 @@ int CmdServe(const Context& ctx, const ServeArgs& args) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   listen->version = KURA_VERSION;
-  web::Server server(*listen, arc->get());
+  const std::string data_dir = ctx.data_dir;
+  web::Server server(*listen, arc);
   auto port = server.Bind();
   if (!port.ok()) {
     spdlog::error("{}", port.status().message());
@@ -73,6 +76,24 @@ int CmdServe(const Context& ctx, const ServeArgs& args) {
   spdlog::info("kura {} を起動しました: http://{}:{}/ (データ: {})", KURA_VERSION, listen->host,
                *port, ctx.data_dir);
   spdlog::info("停止するには Ctrl+C を押してください");
+  // Pending time-stamps (the external TSA was down) are retried in the
+  // background; the archive backs off per document.
+  std::mutex mu;
+  std::condition_variable cv;
+  bool stopping = false;
+  std::thread retrier([&] {
+    std::unique_lock<std::mutex> lock(mu);
+    while (!cv.wait_for(lock, std::chrono::seconds(60), [&] { return stopping; })) {
+      lock.unlock();
+      auto granted = arc->RetryPendingTimestamps();
+      if (!granted.ok()) {
+        spdlog::warn("タイムスタンプの再取得に失敗しました: {}", granted.status().message());
+      } else if (*granted > 0) {
+        spdlog::info("保留中だったタイムスタンプを {} 件取得しました", *granted);
+      }
+      lock.lock();
+    }
+  });
   std::thread waiter([&] {
     int sig = 0;
     sigwait(&signals, &sig);
@@ -83,6 +104,12 @@ int CmdServe(const Context& ctx, const ServeArgs& args) {
   // Wake the waiter if the server stopped on its own.
   ::pthread_kill(waiter.native_handle(), SIGTERM);
   waiter.join();
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    stopping = true;
+  }
+  cv.notify_all();
+  retrier.join();
   if (!s.ok()) {
     spdlog::error("{}", s.message());
     return 1;

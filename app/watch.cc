@@ -8,6 +8,7 @@
 
 #include "app/commands.h"
 #include "app/config.h"
+#include "app/open_archive.h"
 #include "archive/archive.h"
 #include "archive/data_dir.h"
 #include "archive/intake.h"
@@ -15,23 +16,9 @@
 namespace app {
 
 int CmdWatch(const Context& ctx, const WatchArgs& args) {
-  const archive::DataDirLayout layout{ctx.data_dir};
-  const base::Status dir = archive::CheckDataDir(ctx.fs, layout);
-  if (!dir.ok()) {
-    spdlog::error("{}", dir.message());
-    return 2;
-  }
-  auto config = LoadConfig(ctx.fs, layout.config());
-  if (!config.ok()) {
-    spdlog::error("{}", config.status().message());
-    return 2;
-  }
-  archive::ArchiveOptions options;
-  options.data_dir = ctx.data_dir;
-  options.max_file_bytes = config->max_file_mb << 20;
-  auto arc = archive::Archive::Open(options, ctx.fs, ctx.clock);
-  if (!arc.ok()) {
-    spdlog::error("{}", arc.status().message());
+  auto opened = OpenArchiveFor(ctx, /*read_only=*/false);
+  if (!opened.ok()) {
+    spdlog::error("{}", opened.status().message());
     return 2;
   }
   archive::IntakeOptions io;
@@ -40,8 +27,8 @@ int CmdWatch(const Context& ctx, const WatchArgs& args) {
   io.source = args.source;
   io.receiver = "watch:" + ctx.user;
   io.settle = std::chrono::seconds(args.settle_seconds);
-  io.max_file_bytes = options.max_file_bytes;
-  archive::IntakeFolder folder(io, ctx.fs, ctx.clock, arc->get());
+  io.max_file_bytes = opened->config.max_file_mb << 20;
+  archive::IntakeFolder folder(io, ctx.fs, ctx.clock, opened->archive.get());
   if (const base::Status s = folder.Init(); !s.ok()) {
     spdlog::error("{}", s.message());
     return 2;

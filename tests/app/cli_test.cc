@@ -185,6 +185,65 @@ TEST_F(CliTest, CorrectKeepsHistory) {
   EXPECT_EQ(Kura("correct D00000001 --set total=1 --reason x --expect-version 1").exit_code, 1);
 }
 
+TEST_F(CliTest, TokenAndTsaCertVerifyWithOpensslTsVerify) {
+  ASSERT_EQ(Kura("init").exit_code, 0);
+  kura_test::WriteFileOrDie(dir_.Join("inv.pdf"), "%PDF-1.4 請求書 2026年11月分");
+  ASSERT_EQ(Kura("ingest inv.pdf").exit_code, 0);
+  ASSERT_EQ(Kura("token D00000001 --out inv.tsr").exit_code, 0);
+  ASSERT_EQ(Kura("tsa-cert --out chain.pem").exit_code, 0);
+  std::string out;
+  ASSERT_EQ(kura_test::RunCommand("cd " + dir_.path() +
+                                      " && openssl ts -verify -data inv.pdf -in inv.tsr "
+                                      "-CAfile chain.pem 2>&1",
+                                  &out),
+            0)
+      << out;
+  EXPECT_NE(out.find("Verification: OK"), std::string::npos) << out;
+  kura_test::WriteFileOrDie(dir_.Join("changed.pdf"), "%PDF-1.4 請求書 2026年12月分");
+  EXPECT_NE(kura_test::RunCommand("cd " + dir_.path() +
+                                      " && openssl ts -verify -data changed.pdf -in inv.tsr "
+                                      "-CAfile chain.pem 2>&1",
+                                  &out),
+            0);
+  EXPECT_EQ(out.find("Verification: OK"), std::string::npos) << out;
+}
+
+TEST_F(CliTest, LogCheckpointAndProofArePrinted) {
+  ASSERT_EQ(Kura("init").exit_code, 0);
+  kura_test::WriteFileOrDie(dir_.Join("a.pdf"), "%PDF a");
+  kura_test::WriteFileOrDie(dir_.Join("b.pdf"), "%PDF b");
+  ASSERT_EQ(Kura("ingest a.pdf b.pdf").exit_code, 0);
+  const KuraRun cp = Kura("log checkpoint");
+  ASSERT_EQ(cp.exit_code, 0) << cp.err;
+  EXPECT_EQ(cp.out.rfind("kura/", 0), 0u) << cp.out;
+  EXPECT_NE(cp.out.find("\n2\n"), std::string::npos) << cp.out;
+  const KuraRun proof = Kura("log proof D00000002");
+  ASSERT_EQ(proof.exit_code, 0) << proof.err;
+  const json p = json::parse(proof.out);
+  EXPECT_EQ(p["event_index"], 1);
+  EXPECT_EQ(p["tree_size"], 2);
+  EXPECT_EQ(p["inclusion_proof"].size(), 1u);
+}
+
+TEST_F(CliTest, DemoDataIsDeterministicAndIngestsWithFields) {
+  ASSERT_EQ(Kura("demo-data --out a --count 6 --seed 3").exit_code, 0);
+  ASSERT_EQ(Kura("demo-data --out b --count 6 --seed 3").exit_code, 0);
+  size_t files = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir_.Join("a"))) {
+    ++files;
+    EXPECT_EQ(kura_test::ReadFileOrDie(e.path().string()),
+              kura_test::ReadFileOrDie(dir_.Join("b/" + e.path().filename().string())));
+  }
+  EXPECT_EQ(files, 6u);
+  ASSERT_EQ(Kura("init").exit_code, 0);
+  const KuraRun r = Kura("ingest a/invoice-000003.xml");  // 1 and 2 are PDFs for seed 3
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json line = json::parse(r.out);
+  EXPECT_EQ(line["fields"]["format"], "jp-pint");
+  EXPECT_EQ(line["fields"]["buyer"], "蔵前市");
+  EXPECT_EQ(line["fields"]["registration_number"].get<std::string>().size(), 14u);
+}
+
 TEST_F(CliTest, NewerDataDirectoryIsRefusedClearly) {
   ASSERT_EQ(Kura("init").exit_code, 0);
   kura_test::WriteFileOrDie(dir_.Join("kura-data/FORMAT"), "kura-data-format 99\n");

@@ -22,6 +22,22 @@ TEST(ConfigTest, ValuesAreRead) {
   EXPECT_EQ(c->max_file_mb, 5u);
 }
 
+TEST(ConfigTest, TimestampSection) {
+  auto c = ParseConfig(
+      "[timestamp]\nurl = \"https://tsa.example.jp/tsa\"\ntrusted_ca = \"ca.pem\"\n"
+      "batch = true\ntimeout_seconds = 30\n",
+      "t");
+  ASSERT_OK(c);
+  EXPECT_EQ(c->tsa_url, "https://tsa.example.jp/tsa");
+  EXPECT_EQ(c->tsa_trusted_ca, "ca.pem");
+  EXPECT_TRUE(c->tsa_batch);
+  EXPECT_EQ(c->tsa_timeout_seconds, 30u);
+  EXPECT_FALSE(ParseConfig("[timestamp]\nurl = \"ftp://x\"\ntrusted_ca = \"a\"\n", "t").ok());
+  auto no_ca = ParseConfig("[timestamp]\nurl = \"https://x\"\n", "t");
+  ASSERT_FALSE(no_ca.ok());
+  EXPECT_NE(no_ca.status().message().find("trusted_ca"), std::string::npos);
+}
+
 TEST(ConfigTest, ErrorsNameTheKeyOrLine) {
   auto bad_type = ParseConfig("[ingest]\nmax_file_mb = \"lots\"\n", "kura.toml");
   ASSERT_FALSE(bad_type.ok());

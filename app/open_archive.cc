@@ -1,0 +1,37 @@
+#include "app/open_archive.h"
+
+#include "archive/data_dir.h"
+#include "web/http_tsa_transport.h"
+
+namespace app {
+
+base::Result<OpenedArchive> OpenArchiveFor(const Context& ctx, bool read_only) {
+  const archive::DataDirLayout layout{ctx.data_dir};
+  RETURN_IF_ERROR(archive::CheckDataDir(ctx.fs, layout));
+  OpenedArchive out;
+  ASSIGN_OR_RETURN(out.config, LoadConfig(ctx.fs, layout.config()));
+  archive::ArchiveOptions options;
+  options.data_dir = ctx.data_dir;
+  options.read_only = read_only;
+  options.max_file_bytes = out.config.max_file_mb << 20;
+  options.timestamp.batch = out.config.tsa_batch;
+  if (!out.config.tsa_url.empty()) {
+    const std::string& ca = out.config.tsa_trusted_ca;
+    const std::string ca_path = !ca.empty() && ca[0] == '/' ? ca : base::JoinPath(ctx.data_dir, ca);
+    auto pem = ctx.fs->ReadFile(ca_path, 1 << 20);
+    if (!pem.ok()) {
+      return pem.status().WithContext("[timestamp] trusted_ca");
+    }
+    web::HttpTsaTransportOptions t;
+    t.connect_timeout = std::chrono::seconds(out.config.tsa_timeout_seconds);
+    t.read_timeout = std::chrono::seconds(out.config.tsa_timeout_seconds);
+    out.transport = std::make_unique<web::HttpTsaTransport>(t);
+    options.timestamp.url = out.config.tsa_url;
+    options.timestamp.trusted_pem = *pem;
+    options.timestamp.transport = out.transport.get();
+  }
+  ASSIGN_OR_RETURN(out.archive, archive::Archive::Open(options, ctx.fs, ctx.clock));
+  return out;
+}
+
+}  // namespace app
