@@ -2,6 +2,9 @@
 
 #include <unistd.h>
 
+#include <deque>
+#include <future>
+
 #include <nlohmann/json.hpp>
 
 #include "app/config.h"
@@ -81,11 +84,12 @@ int CmdIngest(const Context& ctx, const IngestArgs& args) {
   int failures = 0;
   std::vector<archive::IncomingFile> batch;
   uint64_t batch_bytes = 0;
-
-  const auto flush = [&] {
-    if (batch.empty()) return;
-    const auto results = arc.Ingest(std::move(batch));
-    for (const auto& r : results) {
+  // Two batches in flight: one is hashed, parsed and time-stamped while the
+  // other waits for its fsyncs (Archive::Ingest serialises only its
+  // writes). Results are printed in the order the files were given.
+  std::deque<std::future<std::vector<base::Result<archive::IngestOutcome>>>> in_flight;
+  const auto print_oldest = [&] {
+    for (const auto& r : in_flight.front().get()) {
       if (r.ok()) {
         PrintJson(ctx, archive::ToJson(*r));
       } else {
@@ -94,6 +98,14 @@ int CmdIngest(const Context& ctx, const IngestArgs& args) {
       }
     }
     std::fflush(ctx.out);
+    in_flight.pop_front();
+  };
+  const auto flush = [&] {
+    if (batch.empty()) return;
+    if (in_flight.size() == 2) print_oldest();
+    in_flight.push_back(std::async(std::launch::async, [&arc, b = std::move(batch)]() mutable {
+      return arc.Ingest(std::move(b));
+    }));
     batch.clear();
     batch_bytes = 0;
   };
@@ -115,6 +127,7 @@ int CmdIngest(const Context& ctx, const IngestArgs& args) {
     if (batch.size() >= config.batch_files || batch_bytes >= batch_bytes_limit) flush();
   }
   flush();
+  while (!in_flight.empty()) print_oldest();
   if (failures > 0) {
     std::fprintf(ctx.err, "kura: %d 件のファイルを取り込めませんでした\n", failures);
     return kExitFailed;

@@ -4,10 +4,8 @@
 #include <map>
 #include <set>
 
-#include <atomic>
-#include <thread>
-
 #include "archive/internal/archive_rep.h"
+#include "archive/internal/parallel.h"
 #include "archive/readers/fields_json.h"
 #include "archive/readers/invoice_reader.h"
 #include "archive/sniff.h"
@@ -272,20 +270,7 @@ std::vector<Result<IngestOutcome>> Archive::Ingest(std::vector<IncomingFile> fil
     prepared[i] = std::move(p);
   };
   // Hashing and reading dominate ingest; spread them over the cores.
-  const size_t workers =
-      std::min<size_t>(files.size(), std::max(1u, std::min(4u, std::thread::hardware_concurrency())));
-  if (workers <= 1) {
-    for (size_t i = 0; i < files.size(); ++i) prepare_one(i);
-  } else {
-    std::atomic<size_t> next_file{0};
-    std::vector<std::thread> pool;
-    for (size_t w = 0; w < workers; ++w) {
-      pool.emplace_back([&] {
-        for (size_t i; (i = next_file.fetch_add(1)) < files.size();) prepare_one(i);
-      });
-    }
-    for (auto& t : pool) t.join();
-  }
+  ParallelFor(files.size(), prepare_one);
   storage::BlobStore::Batch batch;
   for (size_t i = 0; i < files.size(); ++i) {
     if (prepared[i]) batch.Add(prepared[i]->outcome.sha256, files[i].bytes);
@@ -329,15 +314,16 @@ std::vector<Result<IngestOutcome>> Archive::Ingest(std::vector<IncomingFile> fil
         plan.record.batch_path = *signing::InclusionProof(i, leaves.size(), nodes);
       }
     } else {
-      for (const auto& sha : new_shas) {
-        StampPlan& plan = plans[sha];
-        auto stamp = rep_->stamper->StampDigest(*Digest::FromHex(sha), now);
+      std::vector<StampPlan> stamped(new_shas.size());
+      ParallelFor(new_shas.size(), [&](size_t i) {
+        auto stamp = rep_->stamper->StampDigest(*Digest::FromHex(new_shas[i]), now);
         if (stamp.ok()) {
-          plan.stamp = std::move(*stamp);
+          stamped[i].stamp = std::move(*stamp);
         } else {
-          plan.error = stamp.status().message();
+          stamped[i].error = stamp.status().message();
         }
-      }
+      });
+      for (size_t i = 0; i < new_shas.size(); ++i) plans[new_shas[i]] = std::move(stamped[i]);
     }
     for (auto& [sha, plan] : plans) {
       if (!plan.stamp) continue;

@@ -153,8 +153,7 @@ int main(int argc, char** argv) {
   Row("kura: archive::ReadInvoice, JP PINT XML", xml_read, xml.size(), xml_bytes);
   const double xml_rate = PerSecond(xml_read, xml.size());
   std::printf("  ratio ReadInvoice / Sha256 (XML): %.4f (SHA-256 is %.0fx faster)\n",
-              xml_rate / PerSecond(xml_sha, xml.size()),
-              PerSecond(xml_sha, xml.size()) / xml_rate);
+              xml_rate / PerSecond(xml_sha, xml.size()), PerSecond(xml_sha, xml.size()) / xml_rate);
   std::string formats;
   for (const auto& [f, n] : xml_formats) formats += " " + f + "=" + std::to_string(n);
   const int jp_pint = xml_formats.count("jp-pint") ? xml_formats["jp-pint"] : 0;
@@ -166,17 +165,17 @@ int main(int argc, char** argv) {
               xml_rate, xml_rate >= 3000 ? "met" : "NOT met");
 
   if (pdfs > 0) {
-    std::printf("extra: %d PDFs from RenderPdf of the first %d invoices: %.2f MB, mean %.0f "
-                "bytes, %d pages\n",
-                pdfs, pdfs, pdf_bytes / 1e6, static_cast<double>(pdf_bytes) / pdfs, pdf_pages);
+    std::printf(
+        "extra: %d PDFs from RenderPdf of the first %d invoices: %.2f MB, mean %.0f "
+        "bytes, %d pages\n",
+        pdfs, pdfs, pdf_bytes / 1e6, static_cast<double>(pdf_bytes) / pdfs, pdf_pages);
     Header();
     Row("peer: signing::Sha256, PDF", pdf_sha, pdf.size(), pdf_bytes);
     Row("kura: archive::ReadInvoice, PDF", pdf_read, pdf.size(), pdf_bytes);
     formats.clear();
     for (const auto& [f, n] : pdf_formats) formats += " " + f + "=" + std::to_string(n);
     std::printf("  ratio ReadInvoice / Sha256 (PDF): %.4f; formats:%s\n",
-                PerSecond(pdf_read, pdf.size()) / PerSecond(pdf_sha, pdf.size()),
-                formats.c_str());
+                PerSecond(pdf_read, pdf.size()) / PerSecond(pdf_sha, pdf.size()), formats.c_str());
   }
   volatile uint8_t keep = sink;  // the results are used
   (void)keep;

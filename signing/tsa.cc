@@ -140,7 +140,8 @@ base::Result<std::unique_ptr<Tsa>> Tsa::Create(std::string_view key_pem,
 
 base::Result<std::string> Tsa::Timestamp(const Digest& imprint,
                                          std::optional<uint64_t> nonce,
-                                         base::Time now) const {
+                                         base::Time now,
+                                         std::string* serial_hex) const {
   ASSIGN_OR_RETURN(OsslPtr<TS_REQ> req,
                    internal::BuildTsRequest(imprint, nonce));
   const std::string der = internal::ToDer(req.get(), ::i2d_TS_REQ);
@@ -156,6 +157,10 @@ base::Result<std::string> Tsa::Timestamp(const Digest& imprint,
   }
   std::string out = internal::ToDer(resp.get(), ::i2d_TS_RESP);
   if (out.empty()) return internal::InternalError("tsa: encoding the response");
+  if (serial_hex != nullptr) {
+    *serial_hex = internal::IntegerToHex(
+        ::TS_TST_INFO_get_serial(::TS_RESP_get_tst_info(resp.get())));
+  }
   return out;
 }
 

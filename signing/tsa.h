@@ -65,10 +65,12 @@ class Tsa {
   /// A DER TimeStampResp with status granted whose token time-stamps
   /// `imprint` (a SHA-256 digest) at `now`, with `nonce` if given.
   /// FailedPrecondition if `now` lies outside the certificate's validity;
-  /// Internal if OpenSSL fails.
+  /// Internal if OpenSSL fails. If serial_hex is set it receives the token's
+  /// serial number (lower-case hex), so callers need not parse the token.
   base::Result<std::string> Timestamp(const Digest& imprint,
                                       std::optional<uint64_t> nonce,
-                                      base::Time now) const;
+                                      base::Time now,
+                                      std::string* serial_hex = nullptr) const;
 
   /// Answers a DER TimeStampReq the way an HTTP TSA does (for web/ or tests).
   /// A request OpenSSL cannot accept (malformed, unsupported hash — SHA-256,

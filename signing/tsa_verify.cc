@@ -184,16 +184,66 @@ base::Result<OsslPtr<X509_STORE>> TrustStore(
   return store;
 }
 
+// Serial, policy, nonce and accuracy of a TSTInfo into *info.
+void ReadTstFields(TS_TST_INFO* tst, TimestampInfo* info) {
+  info->serial_hex = internal::IntegerToHex(::TS_TST_INFO_get_serial(tst));
+  info->policy_oid = internal::OidToText(::TS_TST_INFO_get_policy_id(tst));
+  if (const ASN1_INTEGER* nonce = ::TS_TST_INFO_get_nonce(tst)) {
+    uint64_t n = 0;
+    if (::ASN1_INTEGER_get_uint64(&n, nonce) == 1) info->nonce = n;
+    ::ERR_clear_error();
+  }
+  if (const TS_ACCURACY* acc = ::TS_TST_INFO_get_accuracy(tst)) {
+    const auto get = [](const ASN1_INTEGER* v) -> int64_t {
+      return v == nullptr ? 0 : ::ASN1_INTEGER_get(v);
+    };
+    info->accuracy =
+        std::chrono::seconds(get(::TS_ACCURACY_get_seconds(acc))) +
+        std::chrono::milliseconds(get(::TS_ACCURACY_get_millis(acc))) +
+        std::chrono::microseconds(get(::TS_ACCURACY_get_micros(acc)));
+  }
+}
+
 }  // namespace
 
-base::Result<TimestampInfo> VerifyTimestampResponse(
-    std::string_view der_response, const Digest& data_digest,
-    std::string_view trusted_pem, const TimestampVerifyOptions& options) {
-  base::Result<std::vector<OsslPtr<X509>>> trusted =
-      internal::CertificatesFromPem(trusted_pem);
-  if (!trusted.ok())
-    return trusted.status().WithContext("tsa verify: trusted certificates");
+base::Result<TimestampInfo> InspectTimestampResponse(std::string_view der_response) {
+  ::ERR_clear_error();
+  const auto* p = reinterpret_cast<const unsigned char*>(der_response.data());
+  const auto* end = p + der_response.size();
+  OsslPtr<TS_RESP> resp(::d2i_TS_RESP(
+      nullptr, &p, static_cast<long>(der_response.size())));  // NOLINT
+  if (!resp || p != end) {
+    ::ERR_clear_error();
+    return base::Status::Corruption("tsa inspect: not a DER TimeStampResp");
+  }
+  TS_STATUS_INFO* status_info = ::TS_RESP_get_status_info(resp.get());
+  const long status =
+      ::ASN1_INTEGER_get(::TS_STATUS_INFO_get0_status(status_info));  // NOLINT
+  if (status != TS_STATUS_GRANTED && status != TS_STATUS_GRANTED_WITH_MODS) {
+    return base::Status::FailedPrecondition("tsa inspect: status not granted: " +
+                                            DescribeStatus(status_info, status));
+  }
+  TS_TST_INFO* tst = ::TS_RESP_get_tst_info(resp.get());
+  if (tst == nullptr) return base::Status::Corruption("tsa inspect: no TSTInfo");
+  TimestampInfo info;
+  ASSIGN_OR_RETURN(info.gen_time, internal::GeneralizedTimeToTime(::TS_TST_INFO_get_time(tst)));
+  const ASN1_OCTET_STRING* imprint =
+      ::TS_MSG_IMPRINT_get_msg(::TS_TST_INFO_get_msg_imprint(tst));
+  auto digest = Digest::FromBytes(std::string_view(
+      reinterpret_cast<const char*>(::ASN1_STRING_get0_data(imprint)),
+      static_cast<size_t>(::ASN1_STRING_length(imprint))));
+  if (digest.ok()) info.imprint = *digest;
+  ReadTstFields(tst, &info);
+  return info;
+}
 
+namespace {
+
+base::Result<TimestampInfo> VerifyWithCertificates(
+    std::string_view der_response, const Digest& data_digest,
+    const std::vector<OsslPtr<X509>>& trusted_certs,
+    const TimestampVerifyOptions& options) {
+  const std::vector<OsslPtr<X509>>* trusted = &trusted_certs;
   ::ERR_clear_error();
   const auto* p = reinterpret_cast<const unsigned char*>(der_response.data());
   const auto* end = p + der_response.size();
@@ -272,28 +322,45 @@ base::Result<TimestampInfo> VerifyTimestampResponse(
     return VerificationFailure();
   }
 
-  info.serial_hex = internal::IntegerToHex(::TS_TST_INFO_get_serial(tst));
-  info.policy_oid = internal::OidToText(::TS_TST_INFO_get_policy_id(tst));
+  ReadTstFields(tst, &info);
   info.imprint = data_digest;
-  if (const ASN1_INTEGER* nonce = ::TS_TST_INFO_get_nonce(tst)) {
-    uint64_t n = 0;
-    if (::ASN1_INTEGER_get_uint64(&n, nonce) == 1) info.nonce = n;
-    ::ERR_clear_error();
-  }
-  if (const TS_ACCURACY* acc = ::TS_TST_INFO_get_accuracy(tst)) {
-    const auto get = [](const ASN1_INTEGER* v) -> int64_t {
-      return v == nullptr ? 0 : ::ASN1_INTEGER_get(v);
-    };
-    info.accuracy =
-        std::chrono::seconds(get(::TS_ACCURACY_get_seconds(acc))) +
-        std::chrono::milliseconds(get(::TS_ACCURACY_get_millis(acc))) +
-        std::chrono::microseconds(get(::TS_ACCURACY_get_micros(acc)));
-  }
   OsslPtr<BIO> bio(::BIO_new(::BIO_s_mem()));
   ::X509_NAME_print_ex(bio.get(), ::X509_get_subject_name(signer), 0,
                        XN_FLAG_RFC2253);
   info.tsa_subject = internal::BioContents(bio.get());
   return info;
+}
+
+}  // namespace
+
+base::Result<TimestampInfo> VerifyTimestampResponse(
+    std::string_view der_response, const Digest& data_digest,
+    std::string_view trusted_pem, const TimestampVerifyOptions& options) {
+  ASSIGN_OR_RETURN(const TimestampVerifier verifier, TimestampVerifier::Create(trusted_pem));
+  return verifier.Verify(der_response, data_digest, options);
+}
+
+struct TimestampVerifier::Impl {
+  std::vector<OsslPtr<X509>> trusted;
+};
+
+TimestampVerifier::TimestampVerifier(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+TimestampVerifier::TimestampVerifier(TimestampVerifier&&) noexcept = default;
+TimestampVerifier& TimestampVerifier::operator=(TimestampVerifier&&) noexcept = default;
+TimestampVerifier::~TimestampVerifier() = default;
+
+base::Result<TimestampVerifier> TimestampVerifier::Create(std::string_view trusted_pem) {
+  base::Result<std::vector<OsslPtr<X509>>> trusted = internal::CertificatesFromPem(trusted_pem);
+  if (!trusted.ok()) return trusted.status().WithContext("tsa verify: trusted certificates");
+  auto impl = std::make_unique<Impl>();
+  impl->trusted = std::move(*trusted);
+  return TimestampVerifier(std::move(impl));
+}
+
+base::Result<TimestampInfo> TimestampVerifier::Verify(std::string_view der_response,
+                                                      const Digest& data_digest,
+                                                      const TimestampVerifyOptions& options) const {
+  return VerifyWithCertificates(der_response, data_digest, impl_->trusted, options);
 }
 
 }  // namespace signing

@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -66,6 +67,35 @@ struct TimestampVerifyOptions {
 base::Result<TimestampInfo> VerifyTimestampResponse(
     std::string_view der_response, const Digest& data_digest,
     std::string_view trusted_pem, const TimestampVerifyOptions& options = {});
+
+/// VerifyTimestampResponse with the trusted certificates parsed once, for
+/// checking many tokens against the same trust anchors (`kura verify`).
+/// Thread safety: Verify may be called from many threads at once.
+class TimestampVerifier {
+ public:
+  /// InvalidArgument if trusted_pem holds no certificate.
+  static base::Result<TimestampVerifier> Create(std::string_view trusted_pem);
+  TimestampVerifier(TimestampVerifier&&) noexcept;
+  TimestampVerifier& operator=(TimestampVerifier&&) noexcept;
+  ~TimestampVerifier();
+
+  /// Exactly VerifyTimestampResponse(der_response, data_digest, trusted_pem,
+  /// options), errors included.
+  base::Result<TimestampInfo> Verify(std::string_view der_response, const Digest& data_digest,
+                                     const TimestampVerifyOptions& options = {}) const;
+
+ private:
+  struct Impl;
+  explicit TimestampVerifier(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+/// Reads what a DER TimeStampResp says (serial, genTime, policy, imprint,
+/// nonce, accuracy) WITHOUT verifying anything: for tokens whose signature
+/// was already checked, or that kura's own TSA just issued. Corruption "not a
+/// DER TimeStampResp" for garbage, FailedPrecondition if the status is not
+/// granted. tsa_subject is left empty.
+base::Result<TimestampInfo> InspectTimestampResponse(std::string_view der_response);
 
 }  // namespace signing
 

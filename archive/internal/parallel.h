@@ -1,0 +1,36 @@
+// ParallelFor: runs fn(i) for i in [0, n) on up to `max_threads` threads
+// (the calling thread included when there is only one). For the slow,
+// independent per-file work of ingest: hashing, reading, time-stamping.
+#ifndef ARCHIVE_INTERNAL_PARALLEL_H_
+#define ARCHIVE_INTERNAL_PARALLEL_H_
+
+#include <algorithm>
+#include <atomic>
+#include <cstddef>
+#include <thread>
+#include <vector>
+
+namespace archive {
+
+template <class Fn>
+void ParallelFor(size_t n, Fn fn, unsigned max_threads = 4) {
+  const size_t workers = std::min<size_t>(
+      n, std::max(1u, std::min(max_threads, std::thread::hardware_concurrency())));
+  if (workers <= 1) {
+    for (size_t i = 0; i < n; ++i) fn(i);
+    return;
+  }
+  std::atomic<size_t> next{0};
+  std::vector<std::thread> pool;
+  pool.reserve(workers);
+  for (size_t w = 0; w < workers; ++w) {
+    pool.emplace_back([&] {
+      for (size_t i; (i = next.fetch_add(1)) < n;) fn(i);
+    });
+  }
+  for (auto& t : pool) t.join();
+}
+
+}  // namespace archive
+
+#endif  // ARCHIVE_INTERNAL_PARALLEL_H_
