@@ -1,5 +1,7 @@
 #include "archive/document.h"
 
+#include "archive/internal/json_fields.h"
+
 #include <cstdio>
 
 namespace archive {
@@ -58,61 +60,37 @@ json ToJson(const Version& v) {
               {"warnings", v.warnings}};
 }
 
-namespace {
-// Reads j[key] as T, or fails with Corruption naming the field.
-template <class T>
-Status Field(const json& j, const char* key, T* out) {
-  auto it = j.find(key);
-  if (it == j.end()) return Status::Corruption(std::string("record lacks \"") + key + "\"");
-  try {
-    *out = it->template get<T>();
-  } catch (const json::exception& e) {
-    return Status::Corruption(std::string("record field \"") + key + "\": " + e.what());
-  }
-  return Status::OK();
-}
-
-Status TimeField(const json& j, const char* key, base::Time* out) {
-  std::string s;
-  RETURN_IF_ERROR(Field(j, key, &s));
-  auto t = base::ParseRfc3339(s);
-  if (!t.ok()) return Status::Corruption(t.status().message());
-  *out = *t;
-  return Status::OK();
-}
-}  // namespace
-
 Result<Document> DocumentFromJson(const json& j) {
   Document d;
-  RETURN_IF_ERROR(Field(j, "seq", &d.seq));
-  RETURN_IF_ERROR(Field(j, "sha256", &d.sha256));
-  RETURN_IF_ERROR(Field(j, "size", &d.size));
-  RETURN_IF_ERROR(Field(j, "media_type", &d.media_type));
-  RETURN_IF_ERROR(Field(j, "current_version", &d.current_version));
-  RETURN_IF_ERROR(Field(j, "receipt_count", &d.receipt_count));
-  RETURN_IF_ERROR(Field(j, "received_event", &d.received_event));
+  RETURN_IF_ERROR(JsonField(j, "seq", &d.seq));
+  RETURN_IF_ERROR(JsonField(j, "sha256", &d.sha256));
+  RETURN_IF_ERROR(JsonField(j, "size", &d.size));
+  RETURN_IF_ERROR(JsonField(j, "media_type", &d.media_type));
+  RETURN_IF_ERROR(JsonField(j, "current_version", &d.current_version));
+  RETURN_IF_ERROR(JsonField(j, "receipt_count", &d.receipt_count));
+  RETURN_IF_ERROR(JsonField(j, "received_event", &d.received_event));
   return d;
 }
 
 Result<Receipt> ReceiptFromJson(const json& j) {
   Receipt r;
-  RETURN_IF_ERROR(Field(j, "number", &r.number));
-  RETURN_IF_ERROR(TimeField(j, "received_at", &r.received_at));
-  RETURN_IF_ERROR(Field(j, "receiver", &r.receiver));
-  RETURN_IF_ERROR(Field(j, "department", &r.department));
-  RETURN_IF_ERROR(Field(j, "source", &r.source));
-  RETURN_IF_ERROR(Field(j, "file_name", &r.file_name));
+  RETURN_IF_ERROR(JsonField(j, "number", &r.number));
+  RETURN_IF_ERROR(JsonTimeField(j, "received_at", &r.received_at));
+  RETURN_IF_ERROR(JsonField(j, "receiver", &r.receiver));
+  RETURN_IF_ERROR(JsonField(j, "department", &r.department));
+  RETURN_IF_ERROR(JsonField(j, "source", &r.source));
+  RETURN_IF_ERROR(JsonField(j, "file_name", &r.file_name));
   return r;
 }
 
 Result<Version> VersionFromJson(const json& j) {
   Version v;
-  RETURN_IF_ERROR(Field(j, "number", &v.number));
-  RETURN_IF_ERROR(TimeField(j, "created_at", &v.created_at));
-  RETURN_IF_ERROR(Field(j, "created_by", &v.created_by));
-  RETURN_IF_ERROR(Field(j, "reason", &v.reason));
-  RETURN_IF_ERROR(Field(j, "fields", &v.fields));
-  RETURN_IF_ERROR(Field(j, "warnings", &v.warnings));
+  RETURN_IF_ERROR(JsonField(j, "number", &v.number));
+  RETURN_IF_ERROR(JsonTimeField(j, "created_at", &v.created_at));
+  RETURN_IF_ERROR(JsonField(j, "created_by", &v.created_by));
+  RETURN_IF_ERROR(JsonField(j, "reason", &v.reason));
+  RETURN_IF_ERROR(JsonField(j, "fields", &v.fields));
+  RETURN_IF_ERROR(JsonField(j, "warnings", &v.warnings));
   return v;
 }
 

@@ -1,6 +1,7 @@
 #include "archive/token_store.h"
 
 #include "archive/document.h"
+#include "archive/internal/json_fields.h"
 #include "storage/key_codec.h"
 
 namespace archive {
@@ -12,24 +13,10 @@ using nlohmann::json;
 namespace {
 std::string SeqKey(uint64_t seq) { return storage::KeyEncoder().U64(seq).Release(); }
 
-template <class T>
-Status Field(const json& j, const char* key, T* out) {
-  auto it = j.find(key);
-  if (it == j.end()) return Status::Corruption(std::string("token record lacks \"") + key + "\"");
-  try {
-    *out = it->template get<T>();
-  } catch (const json::exception& e) {
-    return Status::Corruption(std::string("token record field \"") + key + "\": " + e.what());
-  }
-  return Status::OK();
-}
-
 Result<base::Time> TimeOf(const json& j, const char* key) {
-  std::string s;
-  RETURN_IF_ERROR(Field(j, key, &s));
-  auto t = base::ParseRfc3339(s);
-  if (!t.ok()) return Status::Corruption(t.status().message());
-  return *t;
+  base::Time t;
+  RETURN_IF_ERROR(JsonTimeField(j, key, &t));
+  return t;
 }
 
 json PendingJson(const PendingStamp& p) {
@@ -57,19 +44,19 @@ json ToJson(const TokenRecord& t) {
 Result<TokenRecord> TokenRecordFromJson(const json& j) {
   TokenRecord t;
   std::string kind;
-  RETURN_IF_ERROR(Field(j, "tsr", &t.tsr_sha256));
+  RETURN_IF_ERROR(JsonField(j, "tsr", &t.tsr_sha256));
   ASSIGN_OR_RETURN(t.gen_time, TimeOf(j, "gen_time"));
-  RETURN_IF_ERROR(Field(j, "serial", &t.serial_hex));
-  RETURN_IF_ERROR(Field(j, "tsa", &t.tsa));
-  RETURN_IF_ERROR(Field(j, "kind", &kind));
+  RETURN_IF_ERROR(JsonField(j, "serial", &t.serial_hex));
+  RETURN_IF_ERROR(JsonField(j, "tsa", &t.tsa));
+  RETURN_IF_ERROR(JsonField(j, "kind", &kind));
   t.batch = kind == "batch";
   if (t.batch) {
     auto b = j.find("batch");
     if (b == j.end()) return Status::Corruption("batch token record lacks \"batch\"");
-    RETURN_IF_ERROR(Field(*b, "index", &t.batch_index));
-    RETURN_IF_ERROR(Field(*b, "size", &t.batch_size));
+    RETURN_IF_ERROR(JsonField(*b, "index", &t.batch_index));
+    RETURN_IF_ERROR(JsonField(*b, "size", &t.batch_size));
     std::vector<std::string> path;
-    RETURN_IF_ERROR(Field(*b, "path", &path));
+    RETURN_IF_ERROR(JsonField(*b, "path", &path));
     for (const auto& h : path) {
       auto d = signing::Digest::FromHex(h);
       if (!d.ok()) return Status::Corruption("batch path: " + d.status().message());
@@ -143,8 +130,8 @@ Result<std::vector<PendingStamp>> TokenStore::ListPending(const storage::ReadTxn
     ASSIGN_OR_RETURN(json j, ParseJson(c.value()));
     ASSIGN_OR_RETURN(p.since, TimeOf(j, "since"));
     ASSIGN_OR_RETURN(p.next_attempt, TimeOf(j, "next_attempt"));
-    RETURN_IF_ERROR(Field(j, "attempts", &p.attempts));
-    RETURN_IF_ERROR(Field(j, "last_error", &p.last_error));
+    RETURN_IF_ERROR(JsonField(j, "attempts", &p.attempts));
+    RETURN_IF_ERROR(JsonField(j, "last_error", &p.last_error));
     if (!now || p.next_attempt <= *now) out.push_back(std::move(p));
   }
   RETURN_IF_ERROR(c.status());
