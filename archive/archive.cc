@@ -92,7 +92,12 @@ Status Archive::Rep::SignCheckpoint() {
     auto latest = checkpoints->Latest(txn);
     if (!latest.ok()) return latest.status().IsNotFound() ? Status::OK() : latest.status();
     ASSIGN_OR_RETURN(previous, signing::VerifyCheckpoint(latest->note, *verifier, keys.origin));
-    if (previous->size >= size) return Status::OK();
+    if (previous->size > size) {
+      return Status::Corruption("the event log holds " + std::to_string(size) +
+                                " events but checkpoint " + std::to_string(previous->size) +
+                                " was signed: events were removed");
+    }
+    if (previous->size == size) return Status::OK();
     // A log must never sign two inconsistent checkpoints: prove that the
     // new tree extends the last signed one before signing it.
     ASSIGN_OR_RETURN(const auto proof, log->ConsistencyProof(txn, previous->size, size));
@@ -258,10 +263,10 @@ std::vector<Result<IngestOutcome>> Archive::Ingest(std::vector<IncomingFile> fil
       p.outcome.warnings = std::move(warnings);
     }
     p.receipt.received_at = p.outcome.received_at;
-    p.receipt.receiver = f.receiver;
-    p.receipt.department = f.department;
-    p.receipt.source = f.source;
-    p.receipt.file_name = base::BaseName(f.file_name);
+    p.receipt.receiver = ValidUtf8(f.receiver);
+    p.receipt.department = ValidUtf8(f.department);
+    p.receipt.source = ValidUtf8(f.source);
+    p.receipt.file_name = ValidUtf8(base::BaseName(f.file_name));
     p.version.number = 1;
     p.version.created_at = p.outcome.received_at;
     p.version.created_by = "kura";
@@ -276,9 +281,10 @@ std::vector<Result<IngestOutcome>> Archive::Ingest(std::vector<IncomingFile> fil
     if (prepared[i]) batch.Add(prepared[i]->outcome.sha256, files[i].bytes);
   }
 
-  std::lock_guard<std::mutex> writer(rep_->writer_mu);
-  // 2. Which documents are new? (Only the writer adds documents, and we
-  // hold the writer lock, so the answer holds until our commit.)
+  // 2. Which documents are new? Decided before the writer lock so that a
+  // slow TSA does not hold up other batches; a document another batch adds
+  // meanwhile simply becomes a duplicate in the transaction below (its extra
+  // token is not used).
   std::vector<std::string> new_shas;
   Status status = rep_->env->Read([&](const storage::ReadTxn& txn) -> Status {
     std::set<std::string> seen;
@@ -333,6 +339,7 @@ std::vector<Result<IngestOutcome>> Archive::Ingest(std::vector<IncomingFile> fil
     }
   }
 
+  std::lock_guard<std::mutex> writer(rep_->writer_mu);
   // 4. The originals, durable before any record names them.
   if (status.ok() && !batch.empty()) status = rep_->blobs->Prepare(&batch);
 
@@ -393,7 +400,7 @@ std::vector<Result<IngestOutcome>> Archive::Ingest(std::vector<IncomingFile> fil
                      {"media_type", out.media_type},
                      {"receipt", ToJson(receipt)},
                      {"version", ToJson(prepared[i]->version)}};
-          const StampPlan& plan = plans[out.sha256];
+          const StampPlan& plan = plans[out.sha256];  // no plan: pending below
           if (plan.stamp) {
             TokenRecord record = plan.record;
             ASSIGN_OR_RETURN(record.tsr_sha256,
@@ -427,7 +434,9 @@ std::vector<Result<IngestOutcome>> Archive::Ingest(std::vector<IncomingFile> fil
       return Status::OK();
     });
   }
-  rep_->blobs->Finish(batch);
+  // On failure the intent stays, so that the next open's Recover removes
+  // the objects of this unacknowledged batch.
+  if (status.ok()) rep_->blobs->Finish(batch);
   // The receipts are durable and acknowledged even if signing the
   // checkpoint fails; the next change (or open) signs it, and `kura verify`
   // reports events that no checkpoint covers yet.
@@ -497,8 +506,8 @@ Result<Version> Archive::Correct(std::string_view id, const json& changes,
     version = Version{};
     version.number = doc.current_version + 1;
     version.created_at = now;
-    version.created_by = actor;
-    version.reason = reason;
+    version.created_by = ValidUtf8(actor);
+    version.reason = ValidUtf8(reason);
     version.fields = current.fields.is_object() ? current.fields : json::object();
     for (const auto& [key, value] : changes.items()) {
       if (value.is_null()) {
@@ -589,7 +598,6 @@ Result<uint64_t> Archive::PendingTimestampCount() const {
 
 Result<uint64_t> Archive::RetryPendingTimestamps() {
   if (rep_->options.read_only) return Status::FailedPrecondition("archive is open read-only");
-  std::lock_guard<std::mutex> writer(rep_->writer_mu);
   const base::Time now = rep_->clock->Now();
   std::vector<std::pair<PendingStamp, std::string>> due;  // with the document's sha256
   RETURN_IF_ERROR(rep_->env->Read([&](const storage::ReadTxn& txn) -> Status {
@@ -601,15 +609,25 @@ Result<uint64_t> Archive::RetryPendingTimestamps() {
     return Status::OK();
   }));
   uint64_t granted = 0;
+  bool tsa_down = false;
   for (auto& [pending, sha] : due) {
-    auto stamp = rep_->stamper->StampDigest(*Digest::FromHex(sha), now);
+    auto digest = Digest::FromHex(sha);
+    if (!digest.ok()) {
+      return Status::Corruption(FormatDocumentId(pending.seq) + ": recorded sha256 is not a digest");
+    }
+    // Once the TSA has failed in this round, the rest only get their backoff
+    // moved on (no more calls that would each wait for a timeout).
+    Result<Stamp> stamp = tsa_down ? Result<Stamp>(Status::Unavailable("TSA unavailable in this round"))
+                                   : rep_->stamper->StampDigest(*digest, now);
+    if (!stamp.ok()) tsa_down = true;
+    std::lock_guard<std::mutex> writer(rep_->writer_mu);
     RETURN_IF_ERROR(rep_->env->Write([&](storage::WriteTxn& txn) -> Status {
       if (!stamp.ok()) {
         PendingStamp p = pending;
         ++p.attempts;
-        const auto backoff =
-            std::min<std::chrono::microseconds>(std::chrono::minutes(1) * (1LL << std::min<uint32_t>(p.attempts - 1, 12)),
-                                                std::chrono::hours(24));
+        const auto backoff = std::min<std::chrono::microseconds>(
+            std::chrono::minutes(1) * (1LL << std::min<uint32_t>(p.attempts - 1, 12)),
+            std::chrono::hours(24));
         p.next_attempt = now + backoff;
         p.last_error = stamp.status().message();
         return rep_->tokens->PutPending(txn, p);
@@ -629,7 +647,10 @@ Result<uint64_t> Archive::RetryPendingTimestamps() {
     }));
     if (stamp.ok()) ++granted;
   }
-  if (granted > 0) rep_->SignCheckpoint().IgnoreError();
+  if (granted > 0) {
+    std::lock_guard<std::mutex> writer(rep_->writer_mu);
+    rep_->SignCheckpoint().IgnoreError();  // as in Ingest
+  }
   return granted;
 }
 

@@ -122,19 +122,19 @@ Result<Version> Catalog::GetVersion(const storage::ReadTxn& txn, uint64_t seq,
 }
 
 Status Catalog::PutDocument(storage::WriteTxn& txn, const Document& doc) const {
-  return txn.Put(documents_, SeqKey(doc.seq), ToJson(doc).dump());
+  return txn.Put(documents_, SeqKey(doc.seq), DumpRecord(ToJson(doc)));
 }
 
 Status Catalog::InsertDocument(storage::WriteTxn& txn, const Document& doc,
                                const Receipt& receipt, const Version& version) const {
-  RETURN_IF_ERROR(txn.Insert(documents_, SeqKey(doc.seq), ToJson(doc).dump()));
+  RETURN_IF_ERROR(txn.Insert(documents_, SeqKey(doc.seq), DumpRecord(ToJson(doc))));
   RETURN_IF_ERROR(txn.Insert(by_sha256_, doc.sha256, SeqKey(doc.seq)));
-  RETURN_IF_ERROR(txn.Insert(receipts_, SubKey(doc.seq, receipt.number), ToJson(receipt).dump()));
-  return txn.Insert(versions_, SubKey(doc.seq, version.number), ToJson(version).dump());
+  RETURN_IF_ERROR(txn.Insert(receipts_, SubKey(doc.seq, receipt.number), DumpRecord(ToJson(receipt))));
+  return txn.Insert(versions_, SubKey(doc.seq, version.number), DumpRecord(ToJson(version)));
 }
 
 Status Catalog::AddReceipt(storage::WriteTxn& txn, Document* doc, const Receipt& receipt) const {
-  RETURN_IF_ERROR(txn.Insert(receipts_, SubKey(doc->seq, receipt.number), ToJson(receipt).dump()));
+  RETURN_IF_ERROR(txn.Insert(receipts_, SubKey(doc->seq, receipt.number), DumpRecord(ToJson(receipt))));
   doc->receipt_count = receipt.number;
   return PutDocument(txn, *doc);
 }
@@ -144,7 +144,7 @@ Status Catalog::AddVersion(storage::WriteTxn& txn, Document* doc, const Version&
     return Status::Aborted("version " + std::to_string(version.number) + " does not follow " +
                            std::to_string(doc->current_version));
   }
-  RETURN_IF_ERROR(txn.Insert(versions_, SubKey(doc->seq, version.number), ToJson(version).dump()));
+  RETURN_IF_ERROR(txn.Insert(versions_, SubKey(doc->seq, version.number), DumpRecord(ToJson(version))));
   doc->current_version = version.number;
   return PutDocument(txn, *doc);
 }
@@ -155,6 +155,14 @@ Status Catalog::ScanDocuments(const storage::ReadTxn& txn, uint64_t from,
   bool more = true;
   for (bool ok = c.Seek(SeqKey(from)); ok && more; ok = c.Next()) {
     ASSIGN_OR_RETURN(Document doc, Decode<Document>(c.value(), &DocumentFromJson));
+    // The key is the truth; a record claiming another seq is corrupt.
+    uint64_t key_seq = 0;
+    storage::KeyDecoder d(c.key());
+    if (!d.U64(&key_seq) || !d.done()) return Status::Corruption("documents: malformed key");
+    if (doc.seq != key_seq) {
+      return Status::Corruption("documents: the record under " + FormatDocumentId(key_seq) +
+                                " says it is " + FormatDocumentId(doc.seq));
+    }
     RETURN_IF_ERROR(fn(doc, &more));
   }
   return c.status();
@@ -162,6 +170,10 @@ Status Catalog::ScanDocuments(const storage::ReadTxn& txn, uint64_t from,
 
 Result<uint64_t> Catalog::DocumentCount(const storage::ReadTxn& txn) const {
   return txn.Count(documents_);
+}
+
+Result<uint64_t> Catalog::Sha256IndexCount(const storage::ReadTxn& txn) const {
+  return txn.Count(by_sha256_);
 }
 
 }  // namespace archive

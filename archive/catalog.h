@@ -51,11 +51,12 @@ class Catalog {
   base::Status AddVersion(storage::WriteTxn& txn, Document* doc, const Version& version) const;
 
   /// Calls fn for documents with seq >= from, in seq order, until fn fails
-  /// or returns false in *more.
+  /// or returns false in *more. Corruption if a record's seq is not its key.
   base::Status ScanDocuments(const storage::ReadTxn& txn, uint64_t from,
                              const std::function<base::Status(const Document&, bool* more)>& fn)
       const;
   base::Result<uint64_t> DocumentCount(const storage::ReadTxn& txn) const;
+  base::Result<uint64_t> Sha256IndexCount(const storage::ReadTxn& txn) const;
 
  private:
   Catalog() = default;

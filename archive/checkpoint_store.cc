@@ -38,7 +38,7 @@ Result<CheckpointStore> CheckpointStore::Open(storage::Env* env) {
 Status CheckpointStore::Put(storage::WriteTxn& txn, const StoredCheckpoint& c) const {
   json j{{"note", c.note}, {"created_at", base::FormatRfc3339(c.created_at)}};
   j["tsr"] = c.tsr_sha256 ? json(*c.tsr_sha256) : json(nullptr);
-  return txn.Insert(table_, storage::KeyEncoder().U64(c.size).key(), j.dump());
+  return txn.Insert(table_, storage::KeyEncoder().U64(c.size).key(), DumpRecord(j));
 }
 
 Result<StoredCheckpoint> CheckpointStore::Latest(const storage::ReadTxn& txn) const {

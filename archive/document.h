@@ -60,6 +60,13 @@ base::Result<Document> DocumentFromJson(const nlohmann::json& j);
 base::Result<Receipt> ReceiptFromJson(const nlohmann::json& j);
 base::Result<Version> VersionFromJson(const nlohmann::json& j);
 
+/// s with every invalid UTF-8 sequence replaced by U+FFFD, so that names
+/// from Shift_JIS file systems can be stored and shown (JSON needs UTF-8).
+std::string ValidUtf8(std::string_view s);
+
+/// Compact JSON for storage; never throws (invalid UTF-8 becomes U+FFFD).
+std::string DumpRecord(const nlohmann::json& j);
+
 /// Parses JSON text without throwing; Corruption if it is not JSON.
 base::Result<nlohmann::json> ParseJson(std::string_view text);
 

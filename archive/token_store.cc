@@ -94,7 +94,7 @@ Result<std::string> TokenStore::GetResponse(const storage::ReadTxn& txn,
 }
 
 Status TokenStore::PutToken(storage::WriteTxn& txn, uint64_t seq, const TokenRecord& t) const {
-  return txn.Put(tokens_, SeqKey(seq), ToJson(t).dump());
+  return txn.Put(tokens_, SeqKey(seq), DumpRecord(ToJson(t)));
 }
 
 Result<TokenRecord> TokenStore::GetToken(const storage::ReadTxn& txn, uint64_t seq) const {
@@ -110,7 +110,7 @@ Result<TokenRecord> TokenStore::GetToken(const storage::ReadTxn& txn, uint64_t s
 }
 
 Status TokenStore::PutPending(storage::WriteTxn& txn, const PendingStamp& p) const {
-  return txn.Put(pending_, SeqKey(p.seq), PendingJson(p).dump());
+  return txn.Put(pending_, SeqKey(p.seq), DumpRecord(PendingJson(p)));
 }
 
 Status TokenStore::DeletePending(storage::WriteTxn& txn, uint64_t seq) const {
@@ -140,6 +140,10 @@ Result<std::vector<PendingStamp>> TokenStore::ListPending(const storage::ReadTxn
 
 Result<uint64_t> TokenStore::PendingCount(const storage::ReadTxn& txn) const {
   return txn.Count(pending_);
+}
+
+Result<uint64_t> TokenStore::TokenCount(const storage::ReadTxn& txn) const {
+  return txn.Count(tokens_);
 }
 
 }  // namespace archive

@@ -71,6 +71,7 @@ class TokenStore {
                                                       std::optional<base::Time> now,
                                                       size_t limit) const;
   base::Result<uint64_t> PendingCount(const storage::ReadTxn& txn) const;
+  base::Result<uint64_t> TokenCount(const storage::ReadTxn& txn) const;
 
  private:
   TokenStore() = default;

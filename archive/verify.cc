@@ -20,6 +20,7 @@
 #include "signing/checkpoint.h"
 #include "signing/merkle.h"
 #include "signing/tsa_verify.h"
+#include "base/hex.h"
 #include "storage/key_codec.h"
 
 namespace archive {
@@ -46,8 +47,15 @@ struct Expected {
 Digest HashJson(const json& j) { return signing::Sha256(EventLog::Canonical(j)); }
 
 uint64_t SeqFromEvent(const json& e) {
-  auto seq = ParseDocumentId(e.value("id", std::string()));
+  auto it = e.find("id");
+  if (it == e.end() || !it->is_string()) return 0;
+  auto seq = ParseDocumentId(it->get<std::string>());
   return seq.ok() ? *seq : 0;
+}
+
+std::string TypeOf(const json& e) {
+  auto it = e.find("type");
+  return it != e.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
 class Verifier {
@@ -86,7 +94,9 @@ class Verifier {
         if (c.tsr_sha256) {
           auto der = rep_.tokens->GetResponse(txn, *c.tsr_sha256);
           Status s = der.status();
-          if (der.ok()) {
+          if (der.ok() && signing::Sha256(*der).Hex() != *c.tsr_sha256) {
+            s = Status::Corruption("the stored response does not hash to its recorded sha256");
+          } else if (der.ok()) {
             s = signing::VerifyTimestampResponse(*der, signing::Sha256(c.note), rep_.TrustedPem())
                     .status();
           }
@@ -131,6 +141,10 @@ class Verifier {
       if (seen < kChunk) break;
     }
     report_->events = range.size();
+    if (range.size() > 0 && roots_.empty()) {
+      Fail("checkpoint", "checkpoint_invalid",
+           "the log holds " + std::to_string(range.size()) + " events but no signed checkpoint");
+    }
     if (report_->checkpoint_size > range.size()) {
       Fail("log", "tree_mismatch",
            "checkpoint " + std::to_string(report_->checkpoint_size) + " covers more events than the " +
@@ -149,7 +163,7 @@ class Verifier {
     if (EventLog::Canonical(e) != bytes) {
       Fail("log", "record_mismatch", where + " is not in canonical form");
     }
-    const std::string type = e.value("type", std::string());
+    const std::string type = TypeOf(e);
     const uint64_t seq = SeqFromEvent(e);
     if (seq == 0) {
       Fail("log", "record_mismatch", where + " (" + type + ") names no document");
@@ -163,6 +177,10 @@ class Verifier {
         }
         Expected x;
         x.sha256 = e.at("sha256").get<std::string>();
+        if (!base::IsLowerHex(x.sha256, 64)) {
+          Fail(FormatDocumentId(seq), "record_mismatch", where + " has no valid sha256");
+          return;
+        }
         x.size = e.at("size").get<uint64_t>();
         x.media_type = e.at("media_type").get<std::string>();
         x.received_event = index;
@@ -181,6 +199,10 @@ class Verifier {
         return;
       }
       if (type == "document.received_again") {
+        if (e.at("sha256").get<std::string>() != it->second.sha256) {
+          Fail(FormatDocumentId(seq), "record_mismatch",
+               where + " records a receipt of other bytes under this document");
+        }
         it->second.receipts.push_back(HashJson(e.at("receipt")));
       } else if (type == "document.corrected") {
         it->second.versions.push_back(HashJson(e.at("version")));
@@ -220,7 +242,25 @@ class Verifier {
                  ") but the catalog has no record");
       }
     }
-    return Status::OK();
+    // No more than the log explains: each index holds exactly one row per
+    // document (or per stamped document).
+    uint64_t with_token = 0;
+    for (const auto& [seq, x] : expected_) with_token += !x.tsr.empty();
+    return rep_.env->Read([&](const storage::ReadTxn& txn) -> Status {
+      ASSIGN_OR_RETURN(const uint64_t shas, rep_.catalog->Sha256IndexCount(txn));
+      if (shas != expected_.size()) {
+        Fail("catalog", "unexplained_record",
+             "by_sha256 holds " + std::to_string(shas) + " entries for " +
+                 std::to_string(expected_.size()) + " documents");
+      }
+      ASSIGN_OR_RETURN(const uint64_t tokens, rep_.tokens->TokenCount(txn));
+      if (tokens != with_token) {
+        Fail("catalog", "unexplained_record",
+             "tokens holds " + std::to_string(tokens) + " records for " +
+                 std::to_string(with_token) + " stamped documents");
+      }
+      return Status::OK();
+    });
   }
 
   Status CompareDocument(const storage::ReadTxn& txn, const Document& d) {
@@ -345,6 +385,9 @@ class Verifier {
       ASSIGN_OR_RETURN(der, rep_.tokens->GetResponse(txn, t.tsr_sha256));
       return Status::OK();
     });
+    if (s.ok() && signing::Sha256(der).Hex() != t.tsr_sha256) {
+      s = Status::Corruption("the stored response does not hash to its recorded sha256");
+    }
     if (s.ok()) s = CheckTokenBytes(t, der, x, tsa);
     tokens->fetch_add(1);
     if (!s.ok()) {

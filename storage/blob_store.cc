@@ -4,6 +4,8 @@
 
 #include <set>
 
+#include "base/hex.h"
+
 namespace storage {
 
 using base::Result;
@@ -34,7 +36,16 @@ std::string BlobStore::PathFor(std::string_view hex) const {
   return p;
 }
 
+namespace {
+Status CheckHex(std::string_view hex) {
+  return base::IsLowerHex(hex, 64)
+             ? Status::OK()
+             : Status::InvalidArgument("not a SHA-256 digest: \"" + std::string(hex) + "\"");
+}
+}  // namespace
+
 Result<bool> BlobStore::Contains(std::string_view hex) const {
+  RETURN_IF_ERROR(CheckHex(hex));
   auto info = fs_->Stat(PathFor(hex));
   if (info.ok()) return true;
   if (info.status().IsNotFound()) return false;
@@ -42,10 +53,12 @@ Result<bool> BlobStore::Contains(std::string_view hex) const {
 }
 
 Result<std::string> BlobStore::Read(std::string_view hex, uint64_t max_bytes) const {
+  RETURN_IF_ERROR(CheckHex(hex));
   return fs_->ReadFile(PathFor(hex), max_bytes);
 }
 
 Result<std::unique_ptr<base::SequentialFile>> BlobStore::Open(std::string_view hex) const {
+  RETURN_IF_ERROR(CheckHex(hex));
   return fs_->OpenSequential(PathFor(hex));
 }
 
@@ -81,6 +94,8 @@ Status BlobStore::Prepare(Batch* batch) {
   }
   for (const auto* item : fresh) {
     const std::string tmp = base::JoinPath(TmpDir(), item->hex + ".tmp");
+    // A read-only leftover of a failed batch would refuse O_TRUNC.
+    fs_->RemoveFile(tmp).IgnoreError();  // NotFound is the normal case
     ASSIGN_OR_RETURN(auto f, fs_->NewWritableFile(tmp, kObjectMode));
     RETURN_IF_ERROR(f->Append(item->bytes).WithContext(tmp));
     RETURN_IF_ERROR(f->Close());

@@ -42,6 +42,7 @@ class BlobStore {
 
   /// REQUIRES: hex is 64 lower-case hex digits.
   std::string PathFor(std::string_view hex) const;
+  /// Contains, Read and Open return InvalidArgument for a malformed digest.
   base::Result<bool> Contains(std::string_view hex) const;
   /// The whole object; NotFound if missing, ResourceExhausted over max_bytes.
   base::Result<std::string> Read(std::string_view hex, uint64_t max_bytes) const;

@@ -244,10 +244,19 @@ Status Env::Write(const std::function<Status(WriteTxn&)>& fn) {
       std::shared_lock<std::shared_mutex> lock(rep_->resize_mu);
       MDB_txn* raw = nullptr;
       RETURN_IF_ERROR(rep_->Begin(0, &raw, &lock));
+      // Aborts the transaction if fn throws (a bug, but it must not leave
+      // LMDB's writer lock held for ever).
+      struct AbortOnUnwind {
+        MDB_txn* txn;
+        ~AbortOnUnwind() {
+          if (txn) ::mdb_txn_abort(txn);
+        }
+      } guard{raw};
       t_map_full = false;
       WriteTxn txn(raw);
       status = fn(txn);
       map_full = t_map_full;
+      guard.txn = nullptr;
       if (status.ok() && !map_full) {
         // LMDB frees the transaction whether or not the commit succeeds.
         const int rc = ::mdb_txn_commit(raw);

@@ -230,6 +230,26 @@ TEST_F(ArchiveTest, SecondWriterIsRefusedReadersAreNot) {
             Status::Code::kFailedPrecondition);
 }
 
+// Regression (review finding): a Shift_JIS file name from a Windows share
+// made the catalog's JSON dump throw and the process abort.
+TEST_F(ArchiveTest, FileNameThatIsNotUtf8IsStoredWithReplacementCharacters) {
+  std::vector<IncomingFile> files;
+  files.push_back(File("ok.txt", "fine"));
+  files.push_back(File("\x90\xbf\x8b\x81\x8f\x91.pdf", "%PDF sjis name"));  // 請求書 in Shift_JIS
+  auto results = archive_->Ingest(std::move(files));
+  ASSERT_EQ(results.size(), 2u);
+  ASSERT_OK(results[0]);
+  ASSERT_OK(results[1]);
+  auto view = archive_->Get(results[1]->id);
+  ASSERT_OK(view);
+  EXPECT_NE(view->receipts[0].file_name.find("\xEF\xBF\xBD"), std::string::npos);
+  EXPECT_NE(view->receipts[0].file_name.find(".pdf"), std::string::npos);
+  auto report = archive_->Verify();
+  ASSERT_OK(report);
+  EXPECT_TRUE(report->failed.empty()) << ToJson(*report).dump();
+  EXPECT_OK(archive_->Correct(results[1]->id, {{"total", "1"}}, "cli:\xff", "\x82\xa0"));
+}
+
 TEST_F(ArchiveTest, UnknownIdsAreClearErrors) {
   EXPECT_EQ(archive_->Get("invoice-7").status().code(), Status::Code::kInvalidArgument);
   EXPECT_TRUE(archive_->Get("D00000007").status().IsNotFound());

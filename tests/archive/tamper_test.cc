@@ -168,6 +168,51 @@ TEST_F(TamperTest, ForgedTokenIsDetected) {
   EXPECT_TRUE(HasFailure(r, ids_[0], "timestamp_invalid")) << Dump(r);
 }
 
+// Regression (review finding): an injected by_sha256 row would make later
+// receipts of new bytes "duplicates" of another document.
+TEST_F(TamperTest, InjectedShaIndexRowIsDetected) {
+  EditCatalog("by_sha256", [&](storage::WriteTxn& txn, const storage::Table& t) -> Status {
+    return txn.Put(t, std::string(64, 'a'), storage::KeyEncoder().U64(1).key());
+  });
+  const VerifyReport r = VerifyNow();
+  EXPECT_TRUE(HasFailure(r, "catalog", "unexplained_record")) << Dump(r);
+}
+
+// Regression: a record whose seq differs from its key made verify loop.
+TEST_F(TamperTest, RecordClaimingAnotherSeqIsAnErrorNotAHang) {
+  EditCatalog("documents", [&](storage::WriteTxn& txn, const storage::Table& docs) -> Status {
+    const std::string key = storage::KeyEncoder().U64(2).Release();
+    ASSIGN_OR_RETURN(std::string_view v, txn.Get(docs, key));
+    json j = json::parse(v);
+    j["seq"] = 1;
+    return txn.Put(docs, key, j.dump());
+  });
+  ArchiveOptions ro = options_;
+  ro.read_only = true;
+  auto a = Archive::Open(ro, fs_.get(), &clock_);
+  ASSERT_OK(a);
+  auto r = (*a)->Verify();
+  ASSERT_FALSE(r.ok());
+  EXPECT_TRUE(r.status().IsCorruption()) << r.status().ToString();
+}
+
+// Regression: the stored DER must hash to the key the log committed to.
+TEST_F(TamperTest, ReplacedTokenBytesAreDetected) {
+  EditCatalog("tsr", [&](storage::WriteTxn& txn, const storage::Table& t) -> Status {
+    ASSIGN_OR_RETURN(storage::Cursor c, txn.NewCursor(t));
+    if (!c.First()) return Status::NotFound("no tsr");
+    const std::string key(c.key());
+    std::string der(c.value());
+    der[der.size() - 1] ^= 0x01;
+    return txn.Put(t, key, der);
+  });
+  const VerifyReport r = VerifyNow();
+  EXPECT_FALSE(r.failed.empty()) << Dump(r);
+  bool found = false;
+  for (const auto& f : r.failed) found |= f.reason == "timestamp_invalid";
+  EXPECT_TRUE(found) << Dump(r);
+}
+
 TEST_F(TamperTest, RewrittenHistoryWithAFreshCheckpointFailsTheSignature) {
   // An attacker who edits an event and replaces the checkpoint cannot sign
   // it with the log key: the checkpoint no longer verifies.
