@@ -60,6 +60,33 @@ base::Result<uint32_t> ParseKeyIdHex(std::string_view hex) {
   return id;
 }
 
+// The "name+hexid+base64" shape shared by verifier keys and (after the
+// PRIVATE+KEY+ prefix) signer keys. `what` names the key in errors. The name
+// contains no '+', the hex ID none either; base64 may.
+struct KeyParts {
+  std::string_view name;
+  uint32_t id = 0;
+  std::string material;  // the decoded base64
+};
+base::Result<KeyParts> SplitKeyString(std::string_view text, const char* what,
+                                      const char* shape) {
+  const size_t p1 = text.find('+');
+  const size_t p2 = p1 == std::string_view::npos ? p1 : text.find('+', p1 + 1);
+  if (p2 == std::string_view::npos) {
+    return base::Status::InvalidArgument(std::string("note: ") + what + " is not " + shape);
+  }
+  KeyParts parts;
+  parts.name = text.substr(0, p1);
+  ASSIGN_OR_RETURN(parts.id, ParseKeyIdHex(text.substr(p1 + 1, p2 - p1 - 1)));
+  std::optional<std::string> material = internal::Base64Decode(text.substr(p2 + 1));
+  if (!material || material->empty()) {
+    return base::Status::InvalidArgument(std::string("note: ") + what +
+                                         " material is not base64");
+  }
+  parts.material = std::move(*material);
+  return parts;
+}
+
 }  // namespace
 
 base::Result<std::string> GenerateEd25519KeyPem() {
@@ -98,30 +125,20 @@ base::Result<NoteVerifier> NoteVerifier::FromPublicKey(
 
 base::Result<NoteVerifier> NoteVerifier::FromVerifierKey(
     std::string_view vkey) {
-  // The name contains no '+', the hex ID none either; base64 may.
-  const size_t p1 = vkey.find('+');
-  const size_t p2 = p1 == std::string_view::npos ? p1 : vkey.find('+', p1 + 1);
-  if (p2 == std::string_view::npos) {
-    return base::Status::InvalidArgument(
-        "note: verifier key is not name+id+key");
-  }
-  const std::string_view name = vkey.substr(0, p1);
-  ASSIGN_OR_RETURN(const uint32_t id,
-                   ParseKeyIdHex(vkey.substr(p1 + 1, p2 - p1 - 1)));
-  const std::optional<std::string> key =
-      internal::Base64Decode(vkey.substr(p2 + 1));
-  if (!key || key->empty()) {
-    return base::Status::InvalidArgument(
-        "note: verifier key material is not base64");
-  }
-  if (static_cast<uint8_t>((*key)[0]) != kAlgEd25519) {
+  auto split = SplitKeyString(vkey, "verifier key", "name+id+key");
+  if (!split.ok()) return split.status();
+  const KeyParts& parts = *split;
+  const std::string_view name = parts.name;
+  const uint32_t id = parts.id;
+  const std::string& key = parts.material;
+  if (static_cast<uint8_t>(key[0]) != kAlgEd25519) {
     return base::Status::InvalidArgument(
         "note: verifier key algorithm " +
-        std::to_string(static_cast<uint8_t>((*key)[0])) +
+        std::to_string(static_cast<uint8_t>(key[0])) +
         " is not Ed25519 (1)");
   }
   ASSIGN_OR_RETURN(NoteVerifier v,
-                   FromPublicKey(name, std::string_view(*key).substr(1)));
+                   FromPublicKey(name, std::string_view(key).substr(1)));
   if (v.key_id() != id) {
     return base::Status::InvalidArgument(
         "note: verifier key ID " + KeyIdHex(id) + " does not match the key (" +
@@ -212,26 +229,21 @@ base::Result<NoteSigner> NoteSigner::FromSignerKey(std::string_view skey) {
   }
   // The rest has the verifier-key shape, with the seed in place of the key.
   const std::string_view rest = skey.substr(kPrefix.size());
-  const size_t p1 = rest.find('+');
-  const size_t p2 = p1 == std::string_view::npos ? p1 : rest.find('+', p1 + 1);
-  if (p2 == std::string_view::npos) {
-    return base::Status::InvalidArgument(
-        "note: signer key is not PRIVATE+KEY+name+id+key");
-  }
-  const std::string_view name = rest.substr(0, p1);
-  ASSIGN_OR_RETURN(const uint32_t id,
-                   ParseKeyIdHex(rest.substr(p1 + 1, p2 - p1 - 1)));
-  const std::optional<std::string> seed =
-      internal::Base64Decode(rest.substr(p2 + 1));
-  if (!seed || seed->size() != 1 + kEd25519KeySize ||
-      static_cast<uint8_t>((*seed)[0]) != kAlgEd25519) {
+  auto split = SplitKeyString(rest, "signer key", "PRIVATE+KEY+name+id+key");
+  if (!split.ok()) return split.status();
+  const KeyParts& parts = *split;
+  const std::string_view name = parts.name;
+  const uint32_t id = parts.id;
+  const std::string& seed = parts.material;
+  if (seed.size() != 1 + kEd25519KeySize ||
+      static_cast<uint8_t>(seed[0]) != kAlgEd25519) {
     return base::Status::InvalidArgument(
         "note: signer key material is not 0x01 ‖ 32 bytes");
   }
   std::unique_ptr<Impl> impl;
   try {
     impl = std::make_unique<Impl>(
-        Botan::secure_vector<uint8_t>(seed->begin() + 1, seed->end()));
+        Botan::secure_vector<uint8_t>(seed.begin() + 1, seed.end()));
   } catch (const std::exception& e) {
     return base::Status::InvalidArgument(
         std::string("note: bad Ed25519 seed: ") + e.what());
