@@ -663,4 +663,37 @@ Result<uint64_t> Archive::EventCount() const {
   return n;
 }
 
+Status Archive::Write(
+    const std::function<Status(storage::WriteTxn&, const AppendEvent&)>& fn) {
+  if (rep_->options.read_only) {
+    return Status::FailedPrecondition("the archive is open read-only");
+  }
+  {
+    std::lock_guard<std::mutex> writer(rep_->writer_mu);
+    RETURN_IF_ERROR(rep_->env->Write([&](storage::WriteTxn& txn) -> Status {
+      const AppendEvent append = [&](const json& event) -> Result<uint64_t> {
+        auto type = event.find("type");
+        if (type == event.end() || !type->is_string() || type->get<std::string>().empty()) {
+          return Status::InvalidArgument("an event needs a \"type\"");
+        }
+        if (type->get<std::string>().rfind("document.", 0) == 0) {
+          return Status::InvalidArgument("\"document.\" events belong to the archive");
+        }
+        return rep_->log->Append(txn, event);
+      };
+      return fn(txn, append);
+    }));
+    rep_->SignCheckpoint().IgnoreError();  // as in Ingest
+  }
+  return Status::OK();
+}
+
+Status Archive::Read(const std::function<Status(const storage::ReadTxn&)>& fn) const {
+  return rep_->env->Read(fn);
+}
+
+Result<storage::Table> Archive::OpenTable(const std::string& name) {
+  return rep_->env->OpenTable(name);
+}
+
 }  // namespace archive

@@ -208,6 +208,25 @@ class Archive {
   /// Number of events in the log.
   base::Result<uint64_t> EventCount() const;
 
+  // The write path for the modules above the archive (workflow, retention,
+  // compliance). They keep their records in tables of the same LMDB
+  // environment, so that a state change and its event commit together.
+
+  /// Appends one event to the log inside the current Write; returns its
+  /// index. The event's "type" must not start with "document." (those are
+  /// the archive's own); use a module prefix such as "workflow.".
+  using AppendEvent = std::function<base::Result<uint64_t>(const nlohmann::json& event)>;
+  /// Runs fn in one LMDB write transaction, serialised with ingest and
+  /// corrections; fn changes its tables and appends the events describing
+  /// the change. Nothing of it is visible if fn fails. A checkpoint is
+  /// signed after the commit. FailedPrecondition on a read-only archive.
+  base::Status Write(const std::function<base::Status(storage::WriteTxn&, const AppendEvent&)>& fn);
+  /// Runs fn in a read transaction (a consistent snapshot).
+  base::Status Read(const std::function<base::Status(const storage::ReadTxn&)>& fn) const;
+  /// Opens (creating unless read-only) a table for a module above the
+  /// archive. Call before any Write or Read that uses it, not inside one.
+  base::Result<storage::Table> OpenTable(const std::string& name);
+
   /// Internal state, defined in archive/internal/archive_rep.h for the
   /// archive's own .cc files only.
   struct Rep;

@@ -164,6 +164,13 @@ class Verifier {
       Fail("log", "record_mismatch", where + " is not in canonical form");
     }
     const std::string type = TypeOf(e);
+    if (type.empty()) {
+      Fail("log", "record_mismatch", where + " has no type");
+      return;
+    }
+    // Events of the modules above the archive (workflow., ...) describe
+    // their own tables; the leaf hashes above already cover them.
+    if (type.rfind("document.", 0) != 0) return;
     const uint64_t seq = SeqFromEvent(e);
     if (seq == 0) {
       Fail("log", "record_mismatch", where + " (" + type + ") names no document");

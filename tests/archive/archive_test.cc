@@ -268,5 +268,37 @@ TEST_F(ArchiveTest, FieldReaderFillsFieldsAndWarnings) {
   EXPECT_EQ(view->versions[0].fields["format"], "test");
 }
 
+TEST_F(ArchiveTest, ModuleWriteCommitsItsTableAndEventTogether) {
+  IngestOne("a.xml", "<Invoice/>");
+  auto table = archive_->OpenTable("test_module");
+  ASSERT_OK(table);
+  ASSERT_OK(archive_->Write([&](storage::WriteTxn& txn, const Archive::AppendEvent& append) {
+    RETURN_IF_ERROR(txn.Put(*table, "k", "v"));
+    return append(json{{"type", "test.changed"}, {"key", "k"}}).status();
+  }));
+  EXPECT_EQ(*archive_->EventCount(), 2u);
+  // A failing change leaves neither its record nor its event.
+  EXPECT_FALSE(archive_->Write([&](storage::WriteTxn& txn, const Archive::AppendEvent& append) {
+    RETURN_IF_ERROR(txn.Put(*table, "k2", "v2"));
+    RETURN_IF_ERROR(append(json{{"type", "test.changed"}, {"key", "k2"}}).status());
+    return Status::Aborted("guard failed");
+  }).ok());
+  EXPECT_EQ(*archive_->EventCount(), 2u);
+  ASSERT_OK(archive_->Read([&](const storage::ReadTxn& txn) {
+    EXPECT_TRUE(txn.Get(*table, "k").ok());
+    EXPECT_FALSE(txn.Get(*table, "k2").ok());
+    return Status::OK();
+  }));
+  // The archive's own event types cannot be forged by a module.
+  EXPECT_FALSE(archive_->Write([&](storage::WriteTxn&, const Archive::AppendEvent& append) {
+    return append(json{{"type", "document.received"}, {"id", "D00000009"}}).status();
+  }).ok());
+  auto report = archive_->Verify();
+  ASSERT_OK(report);
+  EXPECT_TRUE(report->failed.empty()) << ToJson(*report).dump();
+  EXPECT_EQ(report->events, 2u);
+  EXPECT_EQ(report->checkpoint_size, 2u);
+}
+
 }  // namespace
 }  // namespace archive
