@@ -1,0 +1,31 @@
+// Text normalisation for matching Japanese names, on ICU.
+//
+// People write the same company in many ways: full-width or half-width
+// letters and digits, half-width katakana, 株式会社 / (株) / ㈱ / （株）, with or
+// without spaces. NormalizeName maps all of them to one key, so that search
+// (substring match) and the workflow's vendor matching agree on what "the
+// same name" means.
+//
+// Thread safety: pure functions.
+#ifndef BASE_TEXT_H_
+#define BASE_TEXT_H_
+
+#include <string>
+#include <string_view>
+
+namespace base {
+
+/// The matching key of a name: Unicode NFKC with case folding (full/half
+/// width, ㈱ → (株), Ｋａｂｕ → kabu), then without white space, middle dots
+/// and the legal-entity designators (株式会社, 有限会社, 合同会社, 一般社団法人, …,
+/// and their abbreviations (株), (有), (同), …). Invalid UTF-8 becomes U+FFFD.
+/// "株式会社　山田商事" and "(株)ﾔﾏﾀﾞ" are not equal, but "㈱山田商事" and
+/// "山田商事 株式会社" are: both give "山田商事".
+std::string NormalizeName(std::string_view utf8);
+
+/// NFKC with case folding only (no removals), for free-text search.
+std::string NormalizeText(std::string_view utf8);
+
+}  // namespace base
+
+#endif  // BASE_TEXT_H_

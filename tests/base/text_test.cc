@@ -1,0 +1,50 @@
+#include "base/text.h"
+
+#include <gtest/gtest.h>
+
+namespace base {
+namespace {
+
+TEST(NormalizeNameTest, CompanyDesignatorsAndWidthsGiveOneKey) {
+  const std::string key = NormalizeName("山田商事");
+  EXPECT_EQ(key, "山田商事");
+  EXPECT_EQ(NormalizeName("株式会社山田商事"), key);
+  EXPECT_EQ(NormalizeName("株式会社　山田商事"), key);  // ideographic space
+  EXPECT_EQ(NormalizeName("(株)山田商事"), key);
+  EXPECT_EQ(NormalizeName("（株）山田商事"), key);  // full-width parentheses
+  EXPECT_EQ(NormalizeName("㈱山田商事"), key);        // U+3231
+  EXPECT_EQ(NormalizeName("山田商事 株式会社"), key);
+  EXPECT_EQ(NormalizeName("山田商事㈱"), key);
+}
+
+TEST(NormalizeNameTest, FoldsWidthAndCase) {
+  EXPECT_EQ(NormalizeName("ＡＢＣ　Ｔｅｃｈ"), "abctech");
+  EXPECT_EQ(NormalizeName("abc tech"), "abctech");
+  EXPECT_EQ(NormalizeName("ﾔﾏﾀﾞ"), "ヤマダ");  // half-width katakana with dakuten
+  EXPECT_EQ(NormalizeName("ヤマダ・テクノ"), NormalizeName("ﾔﾏﾀﾞ･ﾃｸﾉ"));
+  EXPECT_EQ(NormalizeName("１２３"), "123");
+}
+
+TEST(NormalizeNameTest, OtherLegalFormsAndEmptyInput) {
+  EXPECT_EQ(NormalizeName("有限会社 佐藤工務店"), "佐藤工務店");
+  EXPECT_EQ(NormalizeName("(有)佐藤工務店"), "佐藤工務店");
+  EXPECT_EQ(NormalizeName("一般社団法人 地域振興会"), "地域振興会");
+  EXPECT_EQ(NormalizeName("合同会社ミライ"), "ミライ");
+  EXPECT_EQ(NormalizeName(""), "");
+  EXPECT_EQ(NormalizeName("株式会社"), "");
+  // Different names stay different.
+  EXPECT_NE(NormalizeName("山田商事"), NormalizeName("山田商店"));
+}
+
+TEST(NormalizeNameTest, InvalidUtf8DoesNotCrash) {
+  const std::string s = NormalizeName(std::string("\xff\xfe abc", 6));
+  EXPECT_NE(s.find("abc"), std::string::npos);
+}
+
+TEST(NormalizeTextTest, KeepsWordsButFoldsWidth) {
+  EXPECT_EQ(NormalizeText("ＰＣ 保守"), "pc 保守");
+  EXPECT_EQ(NormalizeText("株式会社"), "株式会社");
+}
+
+}  // namespace
+}  // namespace base
