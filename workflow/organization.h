@@ -1,0 +1,100 @@
+// The organisation the workflow runs in: departments, users with their
+// roles, and the vendor master (債権者). Values and pure rules only; the
+// Workflow facade (workflow/workflow.h) stores them.
+//
+// Thread safety: values and pure functions.
+#ifndef WORKFLOW_ORGANIZATION_H_
+#define WORKFLOW_ORGANIZATION_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "base/result.h"
+#include "base/status.h"
+
+namespace workflow {
+
+/// What a user may do. A user may hold several roles.
+enum class Role {
+  kClerk,       ///< 会計担当: drafts and submits the department's payment orders
+  kApprover,    ///< 決裁者 with a title (課長, 部長, 副市長): approves a route step
+  kAccountant,  ///< 会計室: 会計審査 (accept or return) and payment
+  kAuditor,     ///< 監査: reads everything
+  kCompliance,  ///< exports evidence
+  kAdmin,       ///< manages departments, users and the vendor master
+};
+
+/// "clerk", "approver", "accountant", "auditor", "compliance", "admin".
+std::string_view RoleName(Role role);
+/// The inverse; InvalidArgument for anything else.
+base::Result<Role> ParseRole(std::string_view name);
+
+struct Department {
+  std::string code;  ///< "somu": [a-z0-9_-]{1,32}
+  std::string name;  ///< "総務課"
+};
+
+struct User {
+  std::string login;       ///< [a-z0-9._-]{1,64}
+  std::string name;        ///< for people
+  std::string department;  ///< a department code
+  std::vector<Role> roles;
+  /// The approver's title (課長, 部長, 副市長) that route steps name; empty
+  /// unless the user is an approver.
+  std::string title;
+  /// A disabled user cannot log in or act.
+  bool active = true;
+
+  bool HasRole(Role role) const;
+};
+
+/// A creditor in the vendor master. The bank account is what the city pays
+/// to; an invoice naming another account is the classic fraud signal.
+struct Vendor {
+  std::string id;                   ///< creditor number, e.g. "V00001"
+  std::string name;                 ///< registered name
+  std::string registration_number;  ///< "T" + 13 digits, or empty
+  std::string bank_account;         ///< "bank:branch:type:number" (JP PINT IBT-084)
+  std::string address;
+};
+
+/// InvalidArgument (with a message for people) unless the record is well
+/// formed: codes and logins in their character sets, names non-empty, at
+/// least one role, an approver with a title.
+base::Status Validate(const Department& d);
+base::Status Validate(const User& u);
+base::Status Validate(const Vendor& v);
+
+/// {"code","name"}
+nlohmann::json ToJson(const Department& d);
+/// {"login","name","department","roles":[...],"title","active"}; never a
+/// password or its hash.
+nlohmann::json ToJson(const User& u);
+/// {"id","name","registration_number","bank_account","address"}
+nlohmann::json ToJson(const Vendor& v);
+/// The inverses; Corruption for a malformed record.
+base::Result<Department> DepartmentFromJson(const nlohmann::json& j);
+base::Result<User> UserFromJson(const nlohmann::json& j);
+base::Result<Vendor> VendorFromJson(const nlohmann::json& j);
+
+/// Argon2id cost. The defaults follow OWASP's recommendation (19 MiB,
+/// 2 passes, 1 lane); tests may pass cheaper ones.
+struct PasswordParams {
+  size_t memory_kib = 19456;
+  size_t iterations = 2;
+  size_t parallelism = 1;
+};
+
+/// An Argon2id hash of password with a fresh random salt, as a PHC string
+/// ("$argon2id$v=19$m=...,t=...,p=...$salt$hash"). InvalidArgument for an
+/// empty password or one shorter than 8 bytes; Internal if Botan fails.
+base::Result<std::string> HashPassword(std::string_view password, const PasswordParams& params);
+/// True if password matches the hash. A malformed hash is false.
+bool CheckPassword(std::string_view password, const std::string& hash);
+
+}  // namespace workflow
+
+#endif  // WORKFLOW_ORGANIZATION_H_

@@ -1,0 +1,55 @@
+#include "workflow/route.h"
+
+#include <algorithm>
+
+namespace workflow {
+
+using base::Status;
+
+namespace {
+
+Status ValidateRule(const RouteRule& rule, const std::string& name) {
+  for (size_t i = 0; i < rule.tiers.size(); ++i) {
+    if (rule.tiers[i].titles.empty()) {
+      return Status::InvalidArgument("route " + name + ": tier " + std::to_string(i + 1) +
+                                     " names no approver");
+    }
+    if (i > 0 && !(rule.tiers[i - 1].max_amount < rule.tiers[i].max_amount)) {
+      return Status::InvalidArgument("route " + name + ": tiers must ascend by amount");
+    }
+  }
+  if (rule.above.empty()) {
+    return Status::InvalidArgument("route " + name + ": no approvers above the last tier");
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+bool RouteConfig::IsAnyDepartmentTitle(std::string_view title) const {
+  return std::find(any_department_titles.begin(), any_department_titles.end(), title) !=
+         any_department_titles.end();
+}
+
+Status Validate(const RouteConfig& config) {
+  RETURN_IF_ERROR(ValidateRule(config.rule, "default"));
+  for (const auto& [type, rule] : config.by_expense_type) {
+    RETURN_IF_ERROR(ValidateRule(rule, type));
+  }
+  return Status::OK();
+}
+
+std::vector<std::string> ChooseRoute(const RouteConfig& config, const base::Decimal& amount,
+                                     std::string_view expense_type) {
+  const RouteRule* rule = &config.rule;
+  if (auto it = config.by_expense_type.find(std::string(expense_type));
+      it != config.by_expense_type.end()) {
+    rule = &it->second;
+  }
+  for (const RouteTier& tier : rule->tiers) {
+    if (amount <= tier.max_amount) return tier.titles;
+  }
+  return rule->above;
+}
+
+}  // namespace workflow
