@@ -1,0 +1,505 @@
+#include "workflow/workflow.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <memory>
+
+#include "archive/corpus/corpus.h"
+#include "archive/data_dir.h"
+#include "tests/fakes/test_util.h"
+
+namespace workflow {
+namespace {
+
+using base::Date;
+using base::Decimal;
+using Code = base::Status::Code;
+using nlohmann::json;
+
+constexpr char kPassword[] = "correct horse battery";
+
+class WorkflowTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    options_.data_dir = dir_.Join("kura-data");
+    ASSERT_OK(archive::InitDataDir(fs_.get(), archive::DataDirLayout{options_.data_dir}, ""));
+    auto a = archive::Archive::Open(options_, fs_.get(), &clock_);
+    ASSERT_OK(a);
+    archive_ = std::move(*a);
+    WorkflowOptions wo;
+    wo.password = PasswordParams{64, 1, 1};  // cheap for tests
+    auto w = Workflow::Open(archive_.get(), &clock_, wo);
+    ASSERT_OK(w);
+    wf_ = std::move(*w);
+    const User root = Workflow::SystemUser("test");
+    for (auto [code, name] : {std::pair{"somu", "総務課"}, {"doboku", "土木課"}, {"kaikei", "会計課"},
+                              {"hisho", "秘書課"}}) {
+      ASSERT_OK(wf_->CreateDepartment({code, name}, root));
+    }
+    AddUser("kato", "somu", {Role::kClerk});
+    AddUser("ito", "somu", {Role::kClerk});
+    AddUser("mori", "doboku", {Role::kClerk});
+    AddUser("kacho", "somu", {Role::kApprover}, "課長");
+    AddUser("bucho", "somu", {Role::kApprover}, "部長");
+    AddUser("fuku", "hisho", {Role::kApprover}, "副市長");
+    AddUser("kaikei", "kaikei", {Role::kAccountant});
+    AddUser("admin", "hisho", {Role::kAdmin});
+    ASSERT_OK(wf_->PutVendor(kVendor, U("admin")));
+  }
+  void AddUser(const std::string& login, const std::string& dept, std::vector<Role> roles,
+               const std::string& title = "") {
+    User u{login, login + "さん", dept, std::move(roles), title, true};
+    ASSERT_OK(wf_->AddUser(u, kPassword, Workflow::SystemUser("test")));
+    users_[login] = u;
+  }
+  const User& U(const std::string& login) { return users_.at(login); }
+
+  // Receives an invoice whose fields are exactly `fields` (a JSON field
+  // reader stands in for the invoice readers).
+  std::string Receive(json fields, const std::string& department = "somu") {
+    archive_->SetFieldReader([](std::string_view bytes) {
+      return std::pair{json::parse(bytes), json::array()};
+    });
+    std::vector<archive::IncomingFile> files;
+    files.push_back({"invoice.json", department, "upload", "kato", fields.dump()});
+    auto results = archive_->Ingest(std::move(files));
+    EXPECT_OK(results[0]);
+    return results[0].ok() ? results[0]->id : "";
+  }
+  json Invoice(int64_t total, const std::string& number = "INV-1") {
+    const int64_t taxable = total * 10 / 11;
+    return json{{"document_type", "invoice"},
+                {"invoice_number", number},
+                {"issue_date", "2026-05-10"},
+                {"currency", "JPY"},
+                {"total", std::to_string(total)},
+                {"counterparty", "㈱山田商事"},
+                {"registration_number", kVendor.registration_number},
+                {"tax_subtotals", json::array({{{"category", "S"},
+                                                {"rate", "10"},
+                                                {"taxable", std::to_string(taxable)},
+                                                {"tax", std::to_string(total - taxable)}}})},
+                {"bank_account", kVendor.bank_account},
+                {"supplier_address", "埼玉県草加市栄町三丁目2番8号"}};
+  }
+  Commitment NewCommitment(int64_t amount, const std::string& type = "goods") {
+    Commitment c;
+    c.department = "somu";
+    c.vendor_id = kVendor.id;
+    c.budget_line = "02-01-03-11";
+    c.fiscal_year = 2026;
+    c.description = "コピー用紙 単価契約";
+    c.amount = Decimal::FromInt(amount);
+    c.contract_from = Date(2026, 4, 1);
+    c.contract_to = Date(2027, 3, 31);
+    c.expense_type = type;
+    auto created = wf_->CreateCommitment(c, U("kato"));
+    EXPECT_OK(created);
+    return created.ok() ? *created : Commitment{};
+  }
+  base::Result<OrderView> Do(const OrderView& v, Action a, const std::string& who,
+                             std::string comment = "") {
+    ActionRequest r;
+    r.action = a;
+    r.version = v.order.version;
+    r.comment = std::move(comment);
+    if (a == Action::kAccept) {
+      for (std::string_view item : kChecklistItems) r.checklist.push_back({std::string(item), true, ""});
+    }
+    return wf_->Act(v.order.id, r, U(who));
+  }
+  // Walks an order from draft to paid; returns the final view.
+  OrderView WalkToPaid(OrderView v) {
+    auto step = [&](Action a, const std::string& who) {
+      auto next = Do(v, a, who);
+      EXPECT_OK(next) << ActionName(a) << " by " << who;
+      if (next.ok()) v = *next;
+    };
+    step(Action::kSubmit, "kato");
+    for (const RouteStep& s : std::vector<RouteStep>(v.order.route)) {
+      step(Action::kApprove, s.title == "課長" ? "kacho" : s.title == "部長" ? "bucho" : "fuku");
+    }
+    step(Action::kAccept, "kaikei");
+    step(Action::kPay, "kaikei");
+    return v;
+  }
+  // Every event the archive logged.
+  std::vector<json> Events() {
+    std::vector<json> out;
+    auto table = archive_->OpenTable("events");
+    EXPECT_OK(table);
+    EXPECT_OK(archive_->Read([&](const storage::ReadTxn& txn) {
+      auto cursor = txn.NewCursor(*table);
+      if (!cursor.ok()) return cursor.status();
+      for (bool ok = cursor->First(); ok; ok = cursor->Next()) {
+        out.push_back(json::parse(cursor->value()));
+      }
+      return base::Status::OK();
+    }));
+    return out;
+  }
+  void ExpectVerified() {
+    auto report = archive_->Verify();
+    ASSERT_OK(report);
+    EXPECT_TRUE(report->failed.empty()) << archive::ToJson(*report).dump();
+  }
+
+  const Vendor kVendor{"V00001", "山田商事株式会社", "T7010705000725", "0005:123:1:1234567",
+                       "埼玉県草加市栄町3丁目2番8号"};
+  kura_test::TempDir dir_;
+  std::unique_ptr<base::FileSystem> fs_ = base::NewPosixFileSystem();
+  // 2026-05-12 10:00 JST
+  base::FakeClock clock_{*base::ParseRfc3339("2026-05-12T01:00:00Z")};
+  archive::ArchiveOptions options_;
+  std::unique_ptr<archive::Archive> archive_;
+  std::unique_ptr<Workflow> wf_;
+  std::map<std::string, User> users_;
+};
+
+TEST_F(WorkflowTest, UsersAuthenticateWithArgon2idAndNoEventCarriesThePassword) {
+  auto user = wf_->Authenticate("kato", kPassword);
+  ASSERT_OK(user);
+  EXPECT_EQ(user->department, "somu");
+  EXPECT_EQ(wf_->Authenticate("kato", "wrong password").status().code(), Code::kPermissionDenied);
+  EXPECT_EQ(wf_->Authenticate("nobody", kPassword).status().message(),
+            wf_->Authenticate("kato", "wrong password").status().message());
+  ASSERT_OK(wf_->SetUserActive("ito", false, U("admin")));
+  EXPECT_EQ(wf_->Authenticate("ito", kPassword).status().code(), Code::kFailedPrecondition);
+  ASSERT_OK(wf_->SetPassword("kato", "a new password", U("kato")));
+  EXPECT_FALSE(wf_->Authenticate("kato", kPassword).ok());
+  EXPECT_OK(wf_->Authenticate("kato", "a new password"));
+  EXPECT_EQ(wf_->SetPassword("kacho", "hijacked!!", U("kato")).code(), Code::kPermissionDenied);
+  for (const json& e : Events()) {
+    const std::string text = e.dump();
+    EXPECT_EQ(text.find(kPassword), std::string::npos) << text;
+    EXPECT_EQ(text.find("argon2"), std::string::npos) << text;
+  }
+  auto listed = wf_->ListUsers();
+  ASSERT_OK(listed);
+  EXPECT_EQ(listed->size(), 8u);
+  ExpectVerified();
+}
+
+TEST_F(WorkflowTest, OnlyAdminsManageTheOrganisation) {
+  EXPECT_EQ(wf_->CreateDepartment({"kikaku", "企画課"}, U("kato")).code(), Code::kPermissionDenied);
+  EXPECT_EQ(wf_->CreateDepartment({"somu", "総務課"}, U("admin")).code(), Code::kAlreadyExists);
+  User u{"new", "新人", "somu", {Role::kClerk}, "", true};
+  EXPECT_EQ(wf_->AddUser(u, kPassword, U("kacho")).code(), Code::kPermissionDenied);
+  u.department = "nowhere";
+  EXPECT_EQ(wf_->AddUser(u, kPassword, U("admin")).code(), Code::kInvalidArgument);
+  EXPECT_EQ(wf_->AddUser(users_.at("kato"), kPassword, U("admin")).code(), Code::kAlreadyExists);
+  EXPECT_EQ(wf_->PutVendor(kVendor, U("kato")).code(), Code::kPermissionDenied);
+  // A disabled admin can no longer act, even with the User value in hand.
+  ASSERT_OK(wf_->SetUserActive("admin", false, Workflow::SystemUser("test")));
+  EXPECT_EQ(wf_->CreateDepartment({"kikaku", "企画課"}, U("admin")).code(), Code::kPermissionDenied);
+}
+
+TEST_F(WorkflowTest, DraftFillsTheOrderFromTheInvoiceAndMatchesEveryField) {
+  const Commitment c = NewCommitment(1'320'000);
+  EXPECT_EQ(c.id, "C2026-0001");
+  const std::string doc = Receive(Invoice(110'000));
+  auto v = wf_->Draft(doc, c.id, U("kato"));
+  ASSERT_OK(v);
+  EXPECT_EQ(v->order.id, "P2026-0001");
+  EXPECT_EQ(v->order.amount, Decimal::FromInt(110'000));
+  EXPECT_EQ(v->order.invoice_number, "INV-1");
+  EXPECT_EQ(v->order.fiscal_year, 2026);
+  EXPECT_EQ(v->order.route.size(), 1u);
+  for (const FieldMatch& m : v->order.match) {
+    EXPECT_EQ(m.status, MatchStatus::kMatch) << ToJson(m).dump();
+  }
+  EXPECT_EQ(v->commitment.Remaining(), Decimal::FromInt(1'210'000));
+  const json j = ToJson(*v);
+  EXPECT_EQ(j["state"], "draft");
+  EXPECT_EQ(j["match"].size(), 7u);
+  EXPECT_EQ(j["route"][0]["title"], "課長");
+  EXPECT_EQ(j["available_actions"], json({"submit", "withdraw"}));
+  EXPECT_EQ(j["payment_clock"]["due_date"], "2026-06-11");  // received 5/12 + 30
+  EXPECT_EQ(j["history"][0]["action"], "draft");
+  // One order per invoice.
+  EXPECT_EQ(wf_->Draft(doc, c.id, U("ito")).status().code(), Code::kAborted);
+  // Only a clerk of the commitment's department drafts.
+  const std::string doc2 = Receive(Invoice(110'000, "INV-2"));
+  EXPECT_EQ(wf_->Draft(doc2, c.id, U("mori")).status().code(), Code::kPermissionDenied);
+  EXPECT_EQ(wf_->Draft(doc2, c.id, U("kacho")).status().code(), Code::kPermissionDenied);
+  EXPECT_EQ(wf_->Draft("D99999999", c.id, U("kato")).status().code(), Code::kNotFound);
+  EXPECT_EQ(wf_->Draft(doc2, "C2026-0099", U("kato")).status().code(), Code::kNotFound);
+}
+
+TEST_F(WorkflowTest, RouteThresholdsAtTheirBoundaries) {
+  const Commitment c = NewCommitment(100'000'000);
+  const std::pair<int64_t, size_t> cases[] = {
+      {500'000, 1}, {500'001, 2}, {5'000'000, 2}, {5'000'001, 3}};
+  int n = 0;
+  for (const auto& [amount, steps] : cases) {
+    const std::string doc = Receive(Invoice(amount, "INV-R" + std::to_string(++n)));
+    auto v = wf_->Draft(doc, c.id, U("kato"));
+    ASSERT_OK(v);
+    EXPECT_EQ(v->order.route.size(), steps) << amount;
+    const OrderView paid = WalkToPaid(*v);
+    EXPECT_EQ(paid.order.state, OrderState::kPaid) << amount;
+  }
+  auto after = wf_->GetCommitment(c.id);
+  ASSERT_OK(after);
+  EXPECT_EQ(after->paid, Decimal::FromInt(500'000 + 500'001 + 5'000'000 + 5'000'001));
+  EXPECT_EQ(after->reserved, after->paid);
+  ExpectVerified();
+}
+
+TEST_F(WorkflowTest, EveryTransitionLogsOneEventWithActorTimeFromToAndReason) {
+  const Commitment c = NewCommitment(1'000'000);
+  auto v = wf_->Draft(Receive(Invoice(600'000)), c.id, U("kato"));
+  ASSERT_OK(v);
+  const uint64_t before = *archive_->EventCount();
+  auto s = Do(*v, Action::kSubmit, "kato");
+  ASSERT_OK(s);
+  auto a = Do(*s, Action::kApprove, "kacho");
+  ASSERT_OK(a);
+  auto r = Do(*a, Action::kReturn, "bucho", "検収調書を添付してください");
+  ASSERT_OK(r);
+  EXPECT_EQ(*archive_->EventCount(), before + 3);
+  const json last = Events().back();
+  EXPECT_EQ(last["type"], "workflow.order.returned");
+  EXPECT_EQ(last["actor"], "bucho");
+  EXPECT_EQ(last["from"], "pending_approval");
+  EXPECT_EQ(last["to"], "draft");
+  EXPECT_EQ(last["reason"], "検収調書を添付してください");
+  EXPECT_EQ(last["step"], "部長");
+  EXPECT_EQ(last["time"], "2026-05-12T01:00:00.000000Z");
+  // The return comes back to the clerk with its reason.
+  auto inbox = wf_->GetInbox(U("kato"), {});
+  ASSERT_OK(inbox);
+  ASSERT_EQ(inbox->waiting_for_me.size(), 1u);
+  EXPECT_EQ(inbox->waiting_for_me[0].id, v->order.id);
+  auto back = wf_->GetOrder(v->order.id, U("kato"));
+  ASSERT_OK(back);
+  EXPECT_EQ(back->order.last_return_reason, "検収調書を添付してください");
+  // A refused action writes nothing.
+  EXPECT_EQ(Do(*r, Action::kApprove, "kacho").status().code(), Code::kAborted);
+  EXPECT_EQ(*archive_->EventCount(), before + 3);
+  ExpectVerified();
+}
+
+TEST_F(WorkflowTest, StaleVersionIsAbortedAndChangesNothing) {
+  const Commitment c = NewCommitment(1'000'000);
+  auto v = wf_->Draft(Receive(Invoice(100'000)), c.id, U("kato"));
+  ASSERT_OK(v);
+  ASSERT_OK(Do(*v, Action::kSubmit, "kato"));
+  auto stale = Do(*v, Action::kSubmit, "ito");  // ito saw version 1
+  EXPECT_EQ(stale.status().code(), Code::kAborted);
+  EXPECT_NE(stale.status().message().find("再読み込み"), std::string::npos);
+  auto now = wf_->GetOrder(v->order.id, U("kacho"));
+  ASSERT_OK(now);
+  EXPECT_EQ(now->order.version, 2u);
+  EXPECT_EQ(now->actions, (std::vector<Action>{Action::kApprove, Action::kReturn}));
+}
+
+TEST_F(WorkflowTest, BalanceIsReservedByLiveOrdersAndReleasedByWithdrawal) {
+  const Commitment c = NewCommitment(1'000'000);
+  auto first = wf_->Draft(Receive(Invoice(600'000, "A")), c.id, U("kato"));
+  ASSERT_OK(first);
+  auto second = wf_->Draft(Receive(Invoice(600'000, "B")), c.id, U("kato"));
+  ASSERT_OK(second);
+  const auto amount_match = [](const OrderView& v) {
+    for (const FieldMatch& m : v.order.match) {
+      if (m.field == "amount") return m;
+    }
+    return FieldMatch{};
+  };
+  EXPECT_EQ(amount_match(*first).status, MatchStatus::kMatch);
+  EXPECT_EQ(amount_match(*second).status, MatchStatus::kMismatch);
+  EXPECT_EQ(amount_match(*second).expected_value, "400000");
+  EXPECT_EQ(second->commitment.Remaining(), Decimal::FromInt(-200'000));
+  // × must be acknowledged, and even then the balance does not hold it.
+  EXPECT_EQ(Do(*second, Action::kSubmit, "kato").status().code(), Code::kFailedPrecondition);
+  ActionRequest submit{Action::kSubmit, second->order.version, "残額を確認済み", {"amount"}, {}, false, ""};
+  auto refused = wf_->Act(second->order.id, submit, U("kato"));
+  EXPECT_EQ(refused.status().code(), Code::kFailedPrecondition);
+  EXPECT_NE(refused.status().message().find("残額"), std::string::npos);
+  // Withdrawing the first releases its reservation and its invoice.
+  auto withdrawn = Do(*first, Action::kWithdraw, "kato", "二重請求のため");
+  ASSERT_OK(withdrawn);
+  EXPECT_EQ(withdrawn->order.state, OrderState::kWithdrawn);
+  EXPECT_EQ(withdrawn->commitment.Remaining(), Decimal::FromInt(400'000));
+  auto ok = wf_->Act(second->order.id, submit, U("kato"));
+  ASSERT_OK(ok);
+  EXPECT_EQ(ok->order.acknowledgements[0].comment, "残額を確認済み");
+  // The withdrawn order's invoice can be drafted again.
+  EXPECT_OK(wf_->Draft(first->order.document_id, c.id, U("kato")));
+}
+
+TEST_F(WorkflowTest, DisabledUserCannotActOnOrders) {
+  const Commitment c = NewCommitment(1'000'000);
+  auto v = wf_->Draft(Receive(Invoice(100'000)), c.id, U("kato"));
+  ASSERT_OK(v);
+  ASSERT_OK(wf_->SetUserActive("kato", false, U("admin")));
+  EXPECT_EQ(Do(*v, Action::kSubmit, "kato").status().code(), Code::kPermissionDenied);
+  EXPECT_OK(Do(*v, Action::kSubmit, "ito"));
+  // The system user manages the organisation but never acts on orders.
+  EXPECT_EQ(wf_->Draft(v->order.document_id, c.id, Workflow::SystemUser("x")).status().code(),
+            Code::kPermissionDenied);
+}
+
+TEST_F(WorkflowTest, InboxShowsUnprocessedInvoicesAndDeadlines) {
+  const Commitment goods = NewCommitment(10'000'000);
+  const Commitment works = NewCommitment(10'000'000, "works");
+  // Received 5/12 (JST): due 6/11 for goods, 6/21 for works.
+  const std::string doc1 = Receive(Invoice(100'000, "1"));
+  const std::string doc2 = Receive(Invoice(100'000, "2"));
+  const std::string doc3 = Receive(Invoice(100'000, "3"));
+  const std::string other = Receive(Invoice(100'000, "4"), "doboku");
+  std::vector<DocumentSummary> received;
+  for (const auto& [id, dept] : {std::pair{doc1, "somu"}, {doc2, "somu"}, {doc3, "somu"}, {other, "doboku"}}) {
+    received.push_back({id, dept, clock_.Now(), "山田商事", "100000", "2026-05-10"});
+  }
+  auto inbox = wf_->GetInbox(U("kato"), received);
+  ASSERT_OK(inbox);
+  EXPECT_EQ(inbox->unprocessed.size(), 3u);  // not doboku's
+  EXPECT_EQ(inbox->unprocessed[0].due, Date(2026, 6, 11));
+  EXPECT_TRUE(inbox->due_soon.empty());
+
+  auto o2 = wf_->Draft(doc2, goods.id, U("kato"));
+  ASSERT_OK(o2);
+  auto o3 = wf_->Draft(doc3, works.id, U("kato"));
+  ASSERT_OK(o3);
+  EXPECT_EQ(DueDate(o3->order.clock), Date(2026, 6, 21));  // 40 days for works
+
+  // 6/4 JST: goods due 6/11 are within 7 days; works (6/21) are not.
+  clock_.Set(*base::ParseRfc3339("2026-06-04T01:00:00Z"));
+  inbox = wf_->GetInbox(U("kato"), received);
+  ASSERT_OK(inbox);
+  ASSERT_EQ(inbox->unprocessed.size(), 1u);
+  EXPECT_EQ(inbox->unprocessed[0].id, doc1);
+  EXPECT_EQ(inbox->waiting_for_me.size(), 2u);
+  std::vector<std::string> soon;
+  for (const InboxItem& i : inbox->due_soon) soon.push_back(i.id);
+  EXPECT_EQ(soon, (std::vector<std::string>{doc1, o2->order.id}));
+  EXPECT_TRUE(inbox->overdue.empty());
+  EXPECT_EQ(ToJson(*inbox)["counts"]["due_soon"], 2);
+
+  // 6/15: both goods items are overdue; works (6/21) is now due soon.
+  clock_.Set(*base::ParseRfc3339("2026-06-15T01:00:00Z"));
+  inbox = wf_->GetInbox(U("kacho"), received);
+  ASSERT_OK(inbox);
+  EXPECT_EQ(inbox->overdue.size(), 2u);
+  ASSERT_EQ(inbox->due_soon.size(), 1u);
+  EXPECT_EQ(inbox->due_soon[0].id, o3->order.id);
+  EXPECT_TRUE(inbox->waiting_for_me.empty());  // nothing submitted to 課長 yet
+  // The accounting office sees every department's overdue items.
+  inbox = wf_->GetInbox(U("kaikei"), received);
+  ASSERT_OK(inbox);
+  EXPECT_EQ(inbox->overdue.size(), 3u);  // + doboku's unprocessed invoice
+}
+
+TEST_F(WorkflowTest, DefectReturnStopsTheClockUntilTheCorrectedInvoiceArrives) {
+  const Commitment c = NewCommitment(10'000'000);
+  // Received 5/12; due 6/11.
+  auto v = wf_->Draft(Receive(Invoice(100'000, "X")), c.id, U("kato"));
+  ASSERT_OK(v);
+  auto s = Do(*v, Action::kSubmit, "kato");
+  ASSERT_OK(s);
+  auto a = Do(*s, Action::kApprove, "kacho");
+  ASSERT_OK(a);
+  // 5/22: the accounting office returns it: the invoice lacks a required item.
+  clock_.Set(*base::ParseRfc3339("2026-05-22T01:00:00Z"));
+  ActionRequest ret{Action::kReturn, a->order.version, "適用税率の記載がありません", {}, {}, true, ""};
+  auto r = wf_->Act(v->order.id, ret, U("kaikei"));
+  ASSERT_OK(r);
+  EXPECT_TRUE(r->order.clock.stopped());
+  EXPECT_EQ(r->order.clock.used_days, 10);
+  EXPECT_EQ(r->deadline, DeadlineStatus::kStopped);
+  // Far past the old due date nothing is overdue while the clock is stopped.
+  clock_.Set(*base::ParseRfc3339("2026-06-20T01:00:00Z"));
+  auto inbox = wf_->GetInbox(U("kato"), {});
+  ASSERT_OK(inbox);
+  EXPECT_TRUE(inbox->overdue.empty());
+  ASSERT_EQ(inbox->waiting_for_me.size(), 1u);
+  EXPECT_EQ(inbox->waiting_for_me[0].deadline, DeadlineStatus::kStopped);
+  // Resubmitting before the corrected invoice is refused.
+  EXPECT_EQ(Do(*r, Action::kSubmit, "kato").status().code(), Code::kFailedPrecondition);
+  // The corrected invoice arrives 6/20: 20 days remain → due 7/10.
+  const std::string corrected = Receive(Invoice(100'000, "X-corrected"));
+  ActionRequest resume{Action::kResume, r->order.version, "訂正請求書を受領", {}, {}, false, corrected};
+  auto resumed = wf_->Act(v->order.id, resume, U("kato"));
+  ASSERT_OK(resumed);
+  EXPECT_EQ(DueDate(resumed->order.clock), Date(2026, 7, 10));
+  EXPECT_EQ(resumed->order.state, OrderState::kDraft);
+  // The corrected invoice belongs to the order: not unprocessed.
+  inbox = wf_->GetInbox(U("kato"), {{corrected, "somu", clock_.Now(), "", "", ""}});
+  ASSERT_OK(inbox);
+  EXPECT_TRUE(inbox->unprocessed.empty());
+  // 7/4: due soon; then paid in time.
+  clock_.Set(*base::ParseRfc3339("2026-07-04T01:00:00Z"));
+  EXPECT_EQ(wf_->GetOrder(v->order.id, U("kato"))->deadline, DeadlineStatus::kDueSoon);
+  const OrderView paid = WalkToPaid(*resumed);
+  EXPECT_EQ(paid.order.state, OrderState::kPaid);
+  EXPECT_EQ(paid.deadline, DeadlineStatus::kPaid);
+  ExpectVerified();
+}
+
+TEST_F(WorkflowTest, OldYearOrdersArePaidOnlyUntilTheEndOfMay) {
+  Commitment c;
+  c.department = "somu";
+  c.vendor_id = kVendor.id;
+  c.budget_line = "02-01-03-11";
+  c.fiscal_year = 2025;
+  c.description = "令和7年度 保守委託";
+  c.amount = Decimal::FromInt(1'000'000);
+  c.contract_from = Date(2025, 4, 1);
+  c.contract_to = Date(2026, 3, 31);
+  c.expense_type = "services";
+  auto created = wf_->CreateCommitment(c, U("kato"));
+  ASSERT_OK(created);
+  json inv = Invoice(100'000);
+  inv["issue_date"] = "2026-03-31";
+  auto v = wf_->Draft(Receive(inv), created->id, U("kato"));
+  ASSERT_OK(v);
+  EXPECT_EQ(v->order.fiscal_year, 2025);
+  EXPECT_EQ(v->order.id, "P2025-0001");
+  auto s = Do(*v, Action::kSubmit, "kato");
+  ASSERT_OK(s);
+  auto a = Do(*s, Action::kApprove, "kacho");
+  ASSERT_OK(a);
+  auto acc = Do(*a, Action::kAccept, "kaikei");
+  ASSERT_OK(acc);
+  clock_.Set(*base::ParseRfc3339("2026-06-01T01:00:00Z"));  // 6/1 JST
+  EXPECT_EQ(Do(*acc, Action::kPay, "kaikei").status().code(), Code::kFailedPrecondition);
+  clock_.Set(*base::ParseRfc3339("2026-05-31T01:00:00Z"));  // 5/31 JST
+  EXPECT_OK(Do(*acc, Action::kPay, "kaikei"));
+}
+
+TEST_F(WorkflowTest, GeneratedInvoiceRunsTheWholeFlowAndVerifies) {
+  archive::corpus::Options options;
+  options.target_xml_bytes = 0;
+  options.from = Date(2026, 4, 1);
+  options.to = Date(2026, 5, 10);
+  archive::corpus::Generator gen(options);
+  const archive::corpus::Invoice inv = gen.Next();
+  std::vector<archive::IncomingFile> files;
+  files.push_back({inv.id + ".xml", "somu", "peppol", "kato", archive::corpus::RenderJpPint(inv)});
+  auto results = archive_->Ingest(std::move(files));
+  ASSERT_OK(results[0]);
+  const Vendor v{"V00042", inv.vendor.name, inv.vendor.registration_number, inv.vendor.bank_account,
+                 inv.vendor.address};
+  ASSERT_OK(wf_->PutVendor(v, U("kaikei")));
+  Commitment c = NewCommitment(1);  // replaced below
+  c.vendor_id = v.id;
+  c.amount = Decimal::FromInt(inv.payable_amount.mantissa() * 12);
+  auto created = wf_->CreateCommitment(c, U("kato"));
+  ASSERT_OK(created);
+  auto draft = wf_->Draft(results[0]->id, created->id, U("kato"));
+  ASSERT_OK(draft);
+  for (const FieldMatch& m : draft->order.match) {
+    EXPECT_EQ(m.status, m.field == "address" ? MatchStatus::kMissing : MatchStatus::kMatch)
+        << ToJson(m).dump();
+  }
+  EXPECT_EQ(draft->order.amount, inv.payable_amount);
+  const OrderView paid = WalkToPaid(*draft);
+  EXPECT_EQ(paid.order.state, OrderState::kPaid);
+  EXPECT_EQ(paid.commitment.paid, inv.payable_amount);
+  ExpectVerified();
+}
+
+}  // namespace
+}  // namespace workflow

@@ -1,0 +1,68 @@
+#include "workflow/internal/store.h"
+
+#include <charconv>
+
+#include "archive/document.h"
+
+namespace workflow::internal {
+
+using base::Result;
+using base::Status;
+
+Result<Tables> OpenTables(archive::Archive* archive) {
+  Tables t;
+  ASSIGN_OR_RETURN(t.departments, archive->OpenTable("wf_departments"));
+  ASSIGN_OR_RETURN(t.users, archive->OpenTable("wf_users"));
+  ASSIGN_OR_RETURN(t.vendors, archive->OpenTable("wf_vendors"));
+  ASSIGN_OR_RETURN(t.commitments, archive->OpenTable("wf_commitments"));
+  ASSIGN_OR_RETURN(t.orders, archive->OpenTable("wf_orders"));
+  ASSIGN_OR_RETURN(t.doc_orders, archive->OpenTable("wf_doc_orders"));
+  ASSIGN_OR_RETURN(t.open_orders, archive->OpenTable("wf_open_orders"));
+  ASSIGN_OR_RETURN(t.meta, archive->OpenTable("wf_meta"));
+  return t;
+}
+
+Result<nlohmann::json> GetRecord(const storage::ReadTxn& txn, const storage::Table& table,
+                                 std::string_view key, std::string_view not_found_message) {
+  auto v = txn.Get(table, key);
+  if (!v.ok()) {
+    if (v.status().IsNotFound()) return Status::NotFound(not_found_message);
+    return v.status();
+  }
+  auto j = archive::ParseJson(*v);
+  if (!j.ok()) return Status::Corruption(table.name + "/" + std::string(key) + ": not JSON");
+  return std::move(*j);
+}
+
+Status PutRecord(storage::WriteTxn& txn, const storage::Table& table, std::string_view key,
+                 const nlohmann::json& record) {
+  return txn.Put(table, key, archive::DumpRecord(record));
+}
+
+Result<uint64_t> NextSeq(storage::WriteTxn& txn, const Tables& tables, std::string_view kind,
+                         int fiscal_year) {
+  const std::string key = "seq/" + std::string(kind) + "/" + std::to_string(fiscal_year);
+  uint64_t last = 0;
+  auto v = txn.Get(tables.meta, key);
+  if (v.ok()) {
+    auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), last);
+    if (ec != std::errc() || p != v->data() + v->size()) {
+      return Status::Corruption("wf_meta/" + key + ": not a number");
+    }
+  } else if (!v.status().IsNotFound()) {
+    return v.status();
+  }
+  RETURN_IF_ERROR(txn.Put(tables.meta, key, std::to_string(last + 1)));
+  return last + 1;
+}
+
+Status ForEach(const storage::ReadTxn& txn, const storage::Table& table,
+               const std::function<Status(std::string_view, std::string_view)>& fn) {
+  ASSIGN_OR_RETURN(storage::Cursor cursor, txn.NewCursor(table));
+  for (bool ok = cursor.First(); ok; ok = cursor.Next()) {
+    RETURN_IF_ERROR(fn(cursor.key(), cursor.value()));
+  }
+  return cursor.status();
+}
+
+}  // namespace workflow::internal

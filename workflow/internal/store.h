@@ -1,0 +1,54 @@
+// The workflow's LMDB tables and typed record access. Records are JSON
+// (archive::DumpRecord); keys are the records' ids.
+//
+//   wf_departments  code          Department
+//   wf_users        login         User + "password_hash"
+//   wf_vendors      id            Vendor
+//   wf_commitments  id            Commitment
+//   wf_orders       id            PaymentOrder
+//   wf_doc_orders   document id   order id (documents that have a live order)
+//   wf_open_orders  order id      "" (orders neither paid nor withdrawn)
+//   wf_meta         "seq/<kind>/<fiscal year>"  last number used (decimal)
+//
+// Thread safety: Tables is a value; the functions run inside the caller's
+// transaction.
+#ifndef WORKFLOW_INTERNAL_STORE_H_
+#define WORKFLOW_INTERNAL_STORE_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "archive/archive.h"
+#include "base/result.h"
+#include "storage/lmdb_env.h"
+
+namespace workflow::internal {
+
+struct Tables {
+  storage::Table departments, users, vendors, commitments, orders, doc_orders, open_orders, meta;
+};
+
+/// Opens (creating) the tables; call once at Workflow::Open.
+base::Result<Tables> OpenTables(archive::Archive* archive);
+
+/// The record under key; NotFound(not_found_message) if absent, Corruption
+/// if it is not JSON.
+base::Result<nlohmann::json> GetRecord(const storage::ReadTxn& txn, const storage::Table& table,
+                                       std::string_view key, std::string_view not_found_message);
+base::Status PutRecord(storage::WriteTxn& txn, const storage::Table& table, std::string_view key,
+                       const nlohmann::json& record);
+
+/// The next number of a sequence ("commitment", 2026) → 1, 2, ...
+base::Result<uint64_t> NextSeq(storage::WriteTxn& txn, const Tables& tables, std::string_view kind,
+                               int fiscal_year);
+
+/// Calls fn(key, value) for every entry of table, in key order.
+base::Status ForEach(const storage::ReadTxn& txn, const storage::Table& table,
+                     const std::function<base::Status(std::string_view, std::string_view)>& fn);
+
+}  // namespace workflow::internal
+
+#endif  // WORKFLOW_INTERNAL_STORE_H_

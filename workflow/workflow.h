@@ -1,0 +1,169 @@
+// Workflow: the facade the web API and the CLI call for everything of the
+// payment-order workflow — organisation, commitments (支出負担行為), payment
+// orders (支出命令) with automatic matching, and the inbox.
+//
+// Storage: tables in the archive's LMDB environment (workflow/internal/
+// store.h). Every change is ONE Archive::Write that updates the tables and
+// appends its "workflow.*" event (actor, time, from, to, reason/comment) to
+// the archive's Merkle-tree event log, so a change and its audit record
+// commit together or not at all, and `kura verify` covers them. Slow work
+// (password hashing, reading the archived document) happens before the
+// write transaction opens. Passwords are never stored, logged or put in an
+// event; only their Argon2id hash is stored.
+//
+// Who may do what: the state machine (state_machine.h) for orders; admins
+// manage departments and users; admins and accountants manage the vendor
+// master; clerks of the department, accountants and admins create
+// commitments. The acting user is re-read from the users table inside the
+// transaction, so a disabled user or a removed role takes effect at once
+// even for a session that is still open. SystemUser() stands for the CLI
+// bootstrap (`kura user add`) and may only manage the organisation.
+//
+// Errors, and their HTTP status in the API:
+//   InvalidArgument     malformed input (400)
+//   PermissionDenied    not allowed (403); from Authenticate: bad login or
+//                       password — base::Status has no Unauthenticated code,
+//                       so the session endpoint maps Authenticate's
+//                       PermissionDenied to 401
+//   NotFound            no such order, commitment, document, user (404)
+//   Aborted             stale version, illegal transition, or the document
+//                       already has an order (409)
+//   AlreadyExists       a department, user or vendor id taken (409)
+//   FailedPrecondition  the request cannot be carried out as things stand:
+//                       disabled account, unacknowledged ×, balance,
+//                       checklist, fiscal year, unreadable invoice (422)
+// Messages meant for people are Japanese.
+//
+// Thread safety: a Workflow is safe for concurrent use; writes are
+// serialised by the archive, and every decision is taken inside the write
+// transaction on the current records.
+#ifndef WORKFLOW_WORKFLOW_H_
+#define WORKFLOW_WORKFLOW_H_
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "archive/archive.h"
+#include "base/result.h"
+#include "base/time.h"
+#include "workflow/commitment.h"
+#include "workflow/inbox.h"
+#include "workflow/organization.h"
+#include "workflow/payment_order.h"
+#include "workflow/route.h"
+#include "workflow/state_machine.h"
+
+namespace workflow {
+
+/// An order with what a viewer needs beside it.
+struct OrderView {
+  PaymentOrder order;
+  Commitment commitment;  ///< with its current balance
+  DeadlineStatus deadline = DeadlineStatus::kOnTime;
+  std::vector<Action> actions;  ///< what the viewer may do (AvailableActions)
+};
+/// ToJson(order) plus {"commitment": {...}, "deadline": "due_soon",
+/// "available_actions": ["approve", "return"]}.
+nlohmann::json ToJson(const OrderView& view);
+
+struct CommitmentFilter {
+  std::string department;  ///< empty: all
+  int fiscal_year = 0;     ///< 0: all
+  std::string vendor_id;   ///< empty: all
+};
+
+struct WorkflowOptions {
+  RouteConfig routes;
+  PasswordParams password;
+  int due_soon_days = 7;
+};
+
+class Workflow {
+ public:
+  /// Opens the workflow's tables in archive (creating them). archive and
+  /// clock must outlive the Workflow. InvalidArgument for a bad route
+  /// configuration.
+  static base::Result<std::unique_ptr<Workflow>> Open(archive::Archive* archive,
+                                                      const base::Clock* clock,
+                                                      WorkflowOptions options = {});
+  ~Workflow();
+
+  /// An in-process administrator for bootstrapping from the CLI
+  /// ("system:<name>"); never stored, cannot log in or act on orders.
+  static User SystemUser(std::string_view name);
+
+  // --- Organisation -------------------------------------------------------
+
+  /// Admin only. AlreadyExists if the code is taken.
+  base::Status CreateDepartment(const Department& department, const User& actor);
+  base::Result<std::vector<Department>> ListDepartments() const;
+  /// Admin only. The department must exist (InvalidArgument otherwise);
+  /// the password is hashed with Argon2id before the transaction.
+  base::Status AddUser(const User& user, std::string_view password, const User& actor);
+  /// The user themself or an admin.
+  base::Status SetPassword(std::string_view login, std::string_view password, const User& actor);
+  /// Admin only: enables or disables a login.
+  base::Status SetUserActive(std::string_view login, bool active, const User& actor);
+  base::Result<User> GetUser(std::string_view login) const;
+  base::Result<std::vector<User>> ListUsers() const;
+  /// The user, if login and password match an active user.
+  /// PermissionDenied("ログインIDまたはパスワードが違います") for an unknown
+  /// login or a wrong password (the same message and about the same time
+  /// for both); FailedPrecondition for a disabled account.
+  base::Result<User> Authenticate(std::string_view login, std::string_view password) const;
+  /// Creates or replaces a vendor master entry (admin or accountant). The
+  /// event records the previous and new values, so a changed bank account
+  /// stays visible in the log.
+  base::Status PutVendor(const Vendor& vendor, const User& actor);
+  base::Result<Vendor> GetVendor(std::string_view id) const;
+  base::Result<std::vector<Vendor>> ListVendors() const;
+
+  // --- Commitments --------------------------------------------------------
+
+  /// Creates a commitment; id, reserved, paid, created_by/at are assigned.
+  /// A clerk of its department, an accountant or an admin. The department
+  /// and vendor must exist (InvalidArgument).
+  base::Result<Commitment> CreateCommitment(const Commitment& commitment, const User& actor);
+  base::Result<Commitment> GetCommitment(std::string_view id) const;
+  /// Sorted by id.
+  base::Result<std::vector<Commitment>> ListCommitments(const CommitmentFilter& filter) const;
+
+  // --- Payment orders -----------------------------------------------------
+
+  /// Drafts a payment order for an archived invoice against a commitment:
+  /// fills it from the invoice fields, matches every field (matching.h),
+  /// chooses the route, starts the payment clock at the invoice's receipt
+  /// and reserves the amount from the commitment. The actor must be a clerk
+  /// of the commitment's department. Aborted if the document already has a
+  /// live order; FailedPrecondition if the invoice has no readable total in
+  /// yen or is a credit note, or the vendor is not in the master.
+  base::Result<OrderView> Draft(std::string_view document_id, std::string_view commitment_id,
+                                const User& actor);
+  /// Performs an action (state_machine.h) as one transaction with its event.
+  base::Result<OrderView> Act(std::string_view order_id, const ActionRequest& request,
+                              const User& actor);
+  /// The order with its match, route, history, commitment and what the
+  /// viewer may do.
+  base::Result<OrderView> GetOrder(std::string_view order_id, const User& viewer) const;
+
+  // --- Inbox --------------------------------------------------------------
+
+  /// The user's inbox (inbox.h). received: the documents the archive's
+  /// search found for the user's scope (the caller decides the window,
+  /// e.g. the last 90 days); those that have an order are left out of
+  /// "unprocessed".
+  base::Result<Inbox> GetInbox(const User& user, const std::vector<DocumentSummary>& received) const;
+
+ private:
+  struct Rep;
+  explicit Workflow(std::unique_ptr<Rep> rep);
+  std::unique_ptr<Rep> rep_;
+};
+
+}  // namespace workflow
+
+#endif  // WORKFLOW_WORKFLOW_H_

@@ -1,0 +1,321 @@
+// Workflow: payment orders (draft, act, get) and the inbox.
+#include <cstdio>
+#include <set>
+
+#include "archive/document.h"
+#include "workflow/internal/json_util.h"
+#include "workflow/internal/store.h"
+#include "workflow/internal/workflow_rep.h"
+#include "workflow/workflow.h"
+
+namespace workflow {
+
+using base::Date;
+using base::Decimal;
+using base::Result;
+using base::Status;
+using nlohmann::json;
+
+namespace {
+
+std::string_view EventVerb(Action a) {
+  switch (a) {
+    case Action::kSubmit: return "submitted";
+    case Action::kApprove: return "approved";
+    case Action::kReturn: return "returned";
+    case Action::kWithdraw: return "withdrawn";
+    case Action::kAccept: return "accepted";
+    case Action::kPay: return "paid";
+    case Action::kResume: return "resumed";
+  }
+  return "changed";
+}
+
+// What Draft needs from the archived document, read before the transaction.
+struct InvoiceData {
+  json fields;
+  std::string receipt_department;
+  Date received_on{2000, 1, 1};
+  Decimal amount;
+  std::string currency;
+};
+
+Result<InvoiceData> ReadInvoice(const archive::Archive& archive, std::string_view document_id) {
+  auto view = archive.Get(document_id);
+  if (!view.ok()) {
+    if (view.status().IsNotFound()) {
+      return Status::NotFound("書類がありません: " + internal::Clean(document_id));
+    }
+    return view.status();
+  }
+  InvoiceData d;
+  d.fields = view->versions.empty() ? json::object() : view->versions.back().fields;
+  if (!d.fields.is_object()) d.fields = json::object();
+  if (!view->receipts.empty()) {
+    d.receipt_department = view->receipts.front().department;
+    d.received_on = Date::InJapan(view->receipts.front().received_at);
+  }
+  if (internal::StringOr(d.fields, "document_type") == "credit_note") {
+    return Status::FailedPrecondition("返品・値引き（クレジットノート）からは支出命令を起票できません");
+  }
+  d.currency = internal::StringOr(d.fields, "currency", "JPY");
+  if (d.currency.empty()) d.currency = "JPY";
+  if (d.currency != "JPY") {
+    return Status::FailedPrecondition("円建てでない請求書です（" + d.currency + "）");
+  }
+  std::string total = internal::StringOr(d.fields, "total");
+  if (total.empty()) total = internal::StringOr(d.fields, "tax_inclusive_total");
+  auto amount = Decimal::Parse(total);
+  if (total.empty() || !amount.ok() || amount->sign() <= 0 || amount->Normalized().scale() != 0) {
+    return Status::FailedPrecondition(
+        "請求金額が読み取れません。書類のメタデータ（total）を補正してから起票してください");
+  }
+  d.amount = amount->Normalized();
+  return d;
+}
+
+std::string FormatId(char prefix, int fiscal_year, uint64_t seq) {
+  char id[32];
+  std::snprintf(id, sizeof id, "%c%d-%04llu", prefix, fiscal_year, static_cast<unsigned long long>(seq));
+  return id;
+}
+
+OrderView MakeView(PaymentOrder order, Commitment commitment, const User& viewer,
+                   const RouteConfig& routes, Date today, int due_soon_days) {
+  OrderView v;
+  v.deadline = Classify(order.clock, today, due_soon_days);
+  v.actions = AvailableActions(order, viewer, routes, today);
+  v.order = std::move(order);
+  v.commitment = std::move(commitment);
+  return v;
+}
+
+}  // namespace
+
+json ToJson(const OrderView& view) {
+  json j = ToJson(view.order);
+  j["commitment"] = ToJson(view.commitment);
+  j["deadline"] = std::string(DeadlineStatusName(view.deadline));
+  json actions = json::array();
+  for (Action a : view.actions) actions.push_back(std::string(ActionName(a)));
+  j["available_actions"] = actions;
+  return j;
+}
+
+Result<OrderView> Workflow::Draft(std::string_view document_id, std::string_view commitment_id,
+                                  const User& actor) {
+  ASSIGN_OR_RETURN(const InvoiceData invoice, ReadInvoice(*rep_->archive, document_id));
+  const base::Time now = rep_->clock->Now();
+  const Date today = Date::InJapan(now);
+  const std::string doc_id = internal::Clean(document_id);
+  PaymentOrder order_out;
+  Commitment commitment_out;
+  User me_out;
+  RETURN_IF_ERROR(rep_->archive->Write([&](storage::WriteTxn& txn,
+                                           const archive::Archive::AppendEvent& append) {
+    const internal::Tables& t = rep_->tables;
+    ASSIGN_OR_RETURN(const User me, rep_->CurrentUser(txn, actor));
+    ASSIGN_OR_RETURN(Commitment commitment, rep_->LoadCommitment(txn, commitment_id));
+    if (!me.HasRole(Role::kClerk) || me.department != commitment.department) {
+      return Status::PermissionDenied("支出負担行為の課（" + commitment.department +
+                                      "）の会計担当者だけが起票できます");
+    }
+    if (auto existing = txn.Get(t.doc_orders, doc_id); existing.ok()) {
+      return Status::Aborted("この請求書にはすでに支出命令 " + std::string(*existing) + " があります");
+    }
+    auto vendor = rep_->LoadVendor(txn, commitment.vendor_id);
+    if (!vendor.ok()) {
+      if (vendor.status().IsNotFound()) {
+        return Status::FailedPrecondition("債権者マスタにない債権者です: " + commitment.vendor_id);
+      }
+      return vendor.status();
+    }
+    PaymentOrder o;
+    ASSIGN_OR_RETURN(const uint64_t seq, internal::NextSeq(txn, t, "order", commitment.fiscal_year));
+    o.id = FormatId('P', commitment.fiscal_year, seq);
+    o.document_id = doc_id;
+    o.commitment_id = commitment.id;
+    o.department = commitment.department;
+    o.vendor_id = commitment.vendor_id;
+    o.counterparty = internal::StringOr(invoice.fields, "counterparty");
+    o.budget_line = commitment.budget_line;
+    o.expense_type = commitment.expense_type;
+    o.fiscal_year = commitment.fiscal_year;
+    o.amount = invoice.amount;
+    o.currency = invoice.currency;
+    o.invoice_number = internal::StringOr(invoice.fields, "invoice_number");
+    o.issue_date = internal::StringOr(invoice.fields, "issue_date");
+    o.bank_account = vendor->bank_account;  // the city pays the master's account
+    o.drafter = me.login;
+    o.created_at = now;
+    for (const std::string& title : ChooseRoute(rep_->options.routes, o.amount, o.expense_type)) {
+      o.route.push_back({title, "", std::nullopt});
+    }
+    o.match = MatchInvoice(
+        {invoice.fields, invoice.receipt_department, commitment, *vendor, commitment.Remaining()});
+    o.clock = StartPaymentClock(invoice.received_on, PaymentDaysFor(o.expense_type));
+    o.history.push_back({"draft", me.login, now, "", std::string(StateName(OrderState::kDraft)),
+                         "", false, 0, ""});
+    ASSIGN_OR_RETURN(commitment.reserved, commitment.reserved.Add(o.amount));
+
+    RETURN_IF_ERROR(txn.Insert(t.orders, o.id, archive::DumpRecord(ToJson(o))));
+    RETURN_IF_ERROR(internal::PutRecord(txn, t.commitments, commitment.id, ToJson(commitment)));
+    RETURN_IF_ERROR(txn.Put(t.doc_orders, o.document_id, o.id));
+    RETURN_IF_ERROR(txn.Put(t.open_orders, o.id, ""));
+    json e = rep_->Event("workflow.order.drafted", me);
+    e["order"] = o.id;
+    e["version"] = o.version;
+    e["document"] = o.document_id;
+    e["commitment"] = o.commitment_id;
+    e["amount"] = o.amount.ToString();
+    e["from"] = nullptr;
+    e["to"] = "draft";
+    json route = json::array();
+    for (const RouteStep& s : o.route) route.push_back(s.title);
+    e["route"] = route;
+    json match = json::object();
+    for (const FieldMatch& m : o.match) match[m.field] = std::string(MatchStatusName(m.status));
+    e["match"] = match;
+    RETURN_IF_ERROR(append(e).status());
+    order_out = std::move(o);
+    commitment_out = std::move(commitment);
+    me_out = me;
+    return Status::OK();
+  }));
+  return MakeView(std::move(order_out), std::move(commitment_out), me_out, rep_->options.routes,
+                  today, rep_->options.due_soon_days);
+}
+
+Result<OrderView> Workflow::Act(std::string_view order_id, const ActionRequest& request,
+                                const User& actor) {
+  ActionRequest req = request;
+  req.comment = internal::Clean(req.comment);
+  req.document_id = internal::Clean(req.document_id);
+  for (std::string& f : req.acknowledge) f = internal::Clean(f);
+  for (ChecklistAnswer& a : req.checklist) {
+    a.item = internal::Clean(a.item);
+    a.note = internal::Clean(a.note);
+  }
+  const base::Time now = rep_->clock->Now();
+  const Date today = Date::InJapan(now);
+  ApplyContext apply{now, today, std::nullopt};
+  if (req.action == Action::kResume && !req.document_id.empty()) {
+    // The corrected invoice: its receipt restarts the clock.
+    auto view = rep_->archive->Get(req.document_id);
+    if (!view.ok()) {
+      if (view.status().IsNotFound()) return Status::NotFound("書類がありません: " + req.document_id);
+      return view.status();
+    }
+    if (!view->receipts.empty()) apply.corrected_received_on = Date::InJapan(view->receipts.front().received_at);
+  }
+  PaymentOrder order_out;
+  Commitment commitment_out;
+  User me_out;
+  RETURN_IF_ERROR(rep_->archive->Write([&](storage::WriteTxn& txn,
+                                           const archive::Archive::AppendEvent& append) {
+    const internal::Tables& t = rep_->tables;
+    ASSIGN_OR_RETURN(const User me, rep_->CurrentUser(txn, actor));
+    ASSIGN_OR_RETURN(PaymentOrder o, rep_->LoadOrder(txn, order_id));
+    ASSIGN_OR_RETURN(Commitment commitment, rep_->LoadCommitment(txn, o.commitment_id));
+    ASSIGN_OR_RETURN(const Decimal available, commitment.Remaining().Add(o.amount));
+    ASSIGN_OR_RETURN(const Transition* transition,
+                     Decide(GuardContext{o, req, me, rep_->options.routes, today, available}));
+    if (req.action == Action::kResume && !req.document_id.empty()) {
+      if (auto other = txn.Get(t.doc_orders, req.document_id); other.ok()) {
+        return Status::Aborted("この書類はすでに支出命令 " + std::string(*other) + " に結び付いています");
+      }
+    }
+    const std::string step_title =
+        o.state == OrderState::kPendingApproval && o.step < o.route.size() ? o.route[o.step].title : "";
+    Apply(*transition, req, me, apply, &o);
+
+    // Effects outside the order: the commitment's balance and the indexes.
+    if (transition->to == OrderState::kWithdrawn) {
+      ASSIGN_OR_RETURN(commitment.reserved, commitment.reserved.Sub(o.amount));
+      RETURN_IF_ERROR(txn.Delete(t.open_orders, o.id));
+      // The invoice is unprocessed again.
+      for (const std::string& doc : o.corrected_documents) txn.Delete(t.doc_orders, doc).IgnoreError();
+      txn.Delete(t.doc_orders, o.document_id).IgnoreError();
+    } else if (transition->to == OrderState::kPaid) {
+      ASSIGN_OR_RETURN(commitment.paid, commitment.paid.Add(o.amount));
+      RETURN_IF_ERROR(txn.Delete(t.open_orders, o.id));
+    }
+    if (req.action == Action::kResume && !req.document_id.empty()) {
+      RETURN_IF_ERROR(txn.Put(t.doc_orders, req.document_id, o.id));
+    }
+    RETURN_IF_ERROR(internal::PutRecord(txn, t.orders, o.id, ToJson(o)));
+    RETURN_IF_ERROR(internal::PutRecord(txn, t.commitments, commitment.id, ToJson(commitment)));
+
+    json e = rep_->Event("workflow.order." + std::string(EventVerb(req.action)), me);
+    e["order"] = o.id;
+    e["version"] = o.version;
+    e["from"] = std::string(StateName(transition->from));
+    e["to"] = std::string(StateName(transition->to));
+    e["reason"] = req.comment;
+    if (!step_title.empty()) e["step"] = step_title;
+    if (req.action == Action::kReturn) e["defect"] = req.defect;
+    if (!req.acknowledge.empty()) e["acknowledged"] = req.acknowledge;
+    if (!req.checklist.empty()) {
+      json checklist = json::array();
+      for (const ChecklistAnswer& a : req.checklist) {
+        checklist.push_back({{"item", a.item}, {"confirmed", a.confirmed}, {"note", a.note}});
+      }
+      e["checklist"] = checklist;
+    }
+    if (req.action == Action::kResume) {
+      e["document"] = req.document_id;
+      e["payment_clock"] = ToJson(o.clock);
+    }
+    if (req.action == Action::kReturn && req.defect) e["payment_clock"] = ToJson(o.clock);
+    RETURN_IF_ERROR(append(e).status());
+    order_out = std::move(o);
+    commitment_out = std::move(commitment);
+    me_out = me;
+    return Status::OK();
+  }));
+  return MakeView(std::move(order_out), std::move(commitment_out), me_out, rep_->options.routes,
+                  today, rep_->options.due_soon_days);
+}
+
+Result<OrderView> Workflow::GetOrder(std::string_view order_id, const User& viewer) const {
+  PaymentOrder order;
+  Commitment commitment;
+  User me;
+  RETURN_IF_ERROR(rep_->archive->Read([&](const storage::ReadTxn& txn) {
+    ASSIGN_OR_RETURN(me, rep_->CurrentUser(txn, viewer));
+    ASSIGN_OR_RETURN(order, rep_->LoadOrder(txn, order_id));
+    ASSIGN_OR_RETURN(commitment, rep_->LoadCommitment(txn, order.commitment_id));
+    return Status::OK();
+  }));
+  return MakeView(std::move(order), std::move(commitment), me, rep_->options.routes,
+                  Date::InJapan(rep_->clock->Now()), rep_->options.due_soon_days);
+}
+
+Result<Inbox> Workflow::GetInbox(const User& user,
+                                 const std::vector<DocumentSummary>& received) const {
+  User me;
+  std::set<std::string> with_orders;
+  std::vector<PaymentOrder> open;
+  RETURN_IF_ERROR(rep_->archive->Read([&](const storage::ReadTxn& txn) {
+    with_orders.clear();
+    open.clear();
+    ASSIGN_OR_RETURN(me, rep_->CurrentUser(txn, user));
+    for (const DocumentSummary& d : received) {
+      auto o = txn.Get(rep_->tables.doc_orders, d.id);
+      if (o.ok()) {
+        with_orders.insert(d.id);
+      } else if (!o.status().IsNotFound()) {
+        return o.status();
+      }
+    }
+    return internal::ForEach(txn, rep_->tables.open_orders, [&](std::string_view id, std::string_view) {
+      ASSIGN_OR_RETURN(PaymentOrder o, rep_->LoadOrder(txn, id));
+      open.push_back(std::move(o));
+      return Status::OK();
+    });
+  }));
+  return BuildInbox(me, received, with_orders, open, rep_->options.routes,
+                    Date::InJapan(rep_->clock->Now()), rep_->options.due_soon_days);
+}
+
+}  // namespace workflow
