@@ -11,8 +11,10 @@
 //     SHA-256, and the document's time-stamp verifies over it.
 #include <algorithm>
 #include <atomic>
+#include <cstdint>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 
 #include "archive/internal/archive_rep.h"
@@ -64,6 +66,11 @@ class Verifier {
       : rep_(rep), options_(options), report_(report) {}
 
   Status Run(const std::function<void(uint64_t, uint64_t)>& progress) {
+    // One verifier for every token: it parses the trusted certificates once
+    // and checks each distinct TSA certificate's chain once.
+    ASSIGN_OR_RETURN(signing::TimestampVerifier tsa,
+                     signing::TimestampVerifier::Create(rep_.TrustedPem()));
+    tsa_.emplace(std::move(tsa));
     RETURN_IF_ERROR(CheckCheckpoints());
     RETURN_IF_ERROR(ReplayLog());
     RETURN_IF_ERROR(CompareCatalog());
@@ -97,8 +104,7 @@ class Verifier {
           if (der.ok() && signing::Sha256(*der).Hex() != *c.tsr_sha256) {
             s = Status::Corruption("the stored response does not hash to its recorded sha256");
           } else if (der.ok()) {
-            s = signing::VerifyTimestampResponse(*der, signing::Sha256(c.note), rep_.TrustedPem())
-                    .status();
+            s = tsa_->Verify(*der, signing::Sha256(c.note)).status();
           }
           if (!s.ok()) Fail("checkpoint", "timestamp_invalid", where + ": " + s.message());
         }
@@ -108,37 +114,58 @@ class Verifier {
   }
 
   // Streams the events in chunks (no long read transaction), rebuilding the
-  // tree and the expected catalog.
+  // tree and the expected catalog. Within a chunk the costly, independent
+  // part of each event (leaf hash, JSON parse, canonical re-serialisation,
+  // hashes of its receipt and version) runs on all cores; the tree and the
+  // expected catalog are then built from it in log order, one event after
+  // the other, exactly as before.
   Status ReplayLog() {
     signing::CompactRange range;
     constexpr uint64_t kChunk = 4096;
     for (uint64_t from = 0;; from += kChunk) {
-      uint64_t seen = 0;
-      // ForEach stops with Aborted at a chunk boundary or a gap; only other
-      // errors are real.
-      const Status s = rep_.env->Read([&](const storage::ReadTxn& txn) {
-        return rep_.log->ForEach(txn, from, [&](uint64_t index, std::string_view bytes) -> Status {
-          if (index != range.size()) {
-            Fail("log", "tree_mismatch",
-                 "event " + std::to_string(range.size()) + " is missing (next stored is " +
-                     std::to_string(index) + ")");
-            return Status::Aborted("gap");
+      size_t seen = 0;
+      bool gap = false;
+      RETURN_IF_ERROR(rep_.env->Read([&](const storage::ReadTxn& txn) -> Status {
+        std::vector<std::pair<uint64_t, std::string_view>> events;
+        // ForEach stops with Aborted at the chunk boundary; only other
+        // errors are real.
+        const Status s =
+            rep_.log->ForEach(txn, from, [&](uint64_t index, std::string_view bytes) -> Status {
+              events.emplace_back(index, bytes);
+              return events.size() < kChunk ? Status::OK() : Status::Aborted("chunk");
+            });
+        if (!s.ok() && s.code() != Status::Code::kAborted) return s;
+        seen = events.size();
+        // A window of parsed events at a time keeps their JSON small enough
+        // to stay in cache.
+        constexpr size_t kWindow = 1024;
+        std::vector<Decoded> decoded(kWindow);
+        for (size_t w = 0; w < events.size() && !gap; w += kWindow) {
+          const size_t n = std::min(kWindow, events.size() - w);
+          ParallelFor(n, [&](size_t i) { decoded[i] = Decode(events[w + i].second); });
+          for (size_t i = 0; i < n; ++i) {
+            const uint64_t index = events[w + i].first;
+            if (index != range.size()) {
+              Fail("log", "tree_mismatch",
+                   "event " + std::to_string(range.size()) + " is missing (next stored is " +
+                       std::to_string(index) + ")");
+              gap = true;
+              break;
+            }
+            range.Append(decoded[i].leaf);
+            auto root = roots_.find(range.size());
+            if (root != roots_.end() && root->second != range.Root()) {
+              Fail("log", "tree_mismatch",
+                   "the events do not hash to the root signed in checkpoint " +
+                       std::to_string(range.size()) +
+                       " (an event was changed, removed or reordered)");
+            }
+            Apply(index, decoded[i]);
           }
-          range.Append(signing::HashLeaf(bytes));
-          auto root = roots_.find(range.size());
-          if (root != roots_.end() && root->second != range.Root()) {
-            Fail("log", "tree_mismatch",
-                 "the events do not hash to the root signed in checkpoint " +
-                     std::to_string(range.size()) +
-                     " (an event was changed, removed or reordered)");
-          }
-          Apply(index, bytes);
-          return ++seen < kChunk ? Status::OK() : Status::Aborted("chunk");
-        });
-      });
-      if (!s.ok() && s.code() != Status::Code::kAborted) return s;
-      if (s.code() == Status::Code::kAborted && s.message() == "gap") break;
-      if (seen < kChunk) break;
+        }
+        return Status::OK();
+      }));
+      if (gap || seen < kChunk) break;
     }
     report_->events = range.size();
     if (range.size() > 0 && roots_.empty()) {
@@ -153,14 +180,55 @@ class Verifier {
     return Status::OK();
   }
 
-  void Apply(uint64_t index, std::string_view bytes) {
-    const json e = json::parse(bytes, nullptr, /*allow_exceptions=*/false);
+  // What an event says, computed without the replay's state (so events can
+  // be decoded in parallel): its leaf hash, its JSON, whether that is
+  // canonical, and the hashes of its receipt and version if it has them.
+  struct Decoded {
+    Digest leaf;
+    json e;
+    bool canonical = false;
+    std::optional<Digest> receipt, version;  // HashJson(e["receipt"]), ...
+  };
+
+  static Decoded Decode(std::string_view bytes) {
+    Decoded d;
+    d.leaf = signing::HashLeaf(bytes);
+    d.e = json::parse(bytes, nullptr, /*allow_exceptions=*/false);
+    if (d.e.is_discarded() || !d.e.is_object()) return d;
+    // EventLog::Canonical(e), put together from the canonical forms of its
+    // members the way nlohmann's serializer writes an object ({"key":value,
+    // ...} in key order), so that the receipt's and the version's canonical
+    // bytes, whose hashes the replay needs, are serialised only once.
+    std::string canonical = "{";
+    for (auto it = d.e.begin(); it != d.e.end(); ++it) {
+      if (it != d.e.begin()) canonical += ',';
+      canonical += EventLog::Canonical(json(it.key()));
+      canonical += ':';
+      const size_t start = canonical.size();
+      canonical += EventLog::Canonical(it.value());
+      const std::string_view member = std::string_view(canonical).substr(start);
+      if (it.key() == "receipt") d.receipt = signing::Sha256(member);  // = HashJson(value)
+      if (it.key() == "version") d.version = signing::Sha256(member);
+    }
+    canonical += '}';
+    d.canonical = canonical == bytes;
+    return d;
+  }
+
+  // HashJson(e.at(key)), from the hash Decode computed; throws as at() would.
+  static Digest HashOf(const json& e, const char* key, const std::optional<Digest>& h) {
+    if (!h) (void)e.at(key);  // throws json::out_of_range, as before
+    return *h;
+  }
+
+  void Apply(uint64_t index, const Decoded& d) {
+    const json& e = d.e;
     const std::string where = "event " + std::to_string(index);
     if (e.is_discarded() || !e.is_object()) {
       Fail("log", "record_mismatch", where + " is not JSON");
       return;
     }
-    if (EventLog::Canonical(e) != bytes) {
+    if (!d.canonical) {
       Fail("log", "record_mismatch", where + " is not in canonical form");
     }
     const std::string type = TypeOf(e);
@@ -193,8 +261,8 @@ class Verifier {
         x.received_event = index;
         auto t = base::ParseRfc3339(e.at("receipt").at("received_at").get<std::string>());
         if (t.ok()) x.first_received = base::Date::InJapan(*t);
-        x.receipts.push_back(HashJson(e.at("receipt")));
-        x.versions.push_back(HashJson(e.at("version")));
+        x.receipts.push_back(HashOf(e, "receipt", d.receipt));
+        x.versions.push_back(HashOf(e, "version", d.version));
         if (e.at("timestamp").is_object()) x.tsr = e["timestamp"].at("tsr").get<std::string>();
         expected_[seq] = std::move(x);
         return;
@@ -210,9 +278,9 @@ class Verifier {
           Fail(FormatDocumentId(seq), "record_mismatch",
                where + " records a receipt of other bytes under this document");
         }
-        it->second.receipts.push_back(HashJson(e.at("receipt")));
+        it->second.receipts.push_back(HashOf(e, "receipt", d.receipt));
       } else if (type == "document.corrected") {
-        it->second.versions.push_back(HashJson(e.at("version")));
+        it->second.versions.push_back(HashOf(e, "version", d.version));
       } else if (type == "document.timestamped") {
         it->second.tsr = e.at("timestamp").at("tsr").get<std::string>();
       } else {
@@ -230,15 +298,35 @@ class Verifier {
     for (;;) {
       std::vector<Document> chunk;
       RETURN_IF_ERROR(rep_.env->Read([&](const storage::ReadTxn& txn) -> Status {
-        RETURN_IF_ERROR(rep_.catalog->ScanDocuments(txn, from, [&](const Document& d, bool* more) {
+        return rep_.catalog->ScanDocuments(txn, from, [&](const Document& d, bool* more) {
           chunk.push_back(d);
           *more = chunk.size() < 1024;
           return Status::OK();
-        }));
-        for (const Document& d : chunk) RETURN_IF_ERROR(CompareDocument(txn, d));
-        return Status::OK();
+        });
       }));
       if (chunk.empty()) break;
+      // The documents are independent: compare them on all cores, each
+      // slice of the chunk in its own read transaction.
+      constexpr size_t kSlice = 64;
+      std::mutex error_mu;
+      Status error;  // of the first failing slice, as a sequential scan would stop
+      size_t error_slice = SIZE_MAX;
+      ParallelFor((chunk.size() + kSlice - 1) / kSlice, [&](size_t slice) {
+        const Status s = rep_.env->Read([&](const storage::ReadTxn& txn) -> Status {
+          const size_t end = std::min(chunk.size(), (slice + 1) * kSlice);
+          for (size_t i = slice * kSlice; i < end; ++i) {
+            RETURN_IF_ERROR(CompareDocument(txn, chunk[i]));
+          }
+          return Status::OK();
+        });
+        if (s.ok()) return;
+        std::lock_guard<std::mutex> l(error_mu);
+        if (slice < error_slice) {
+          error = s;
+          error_slice = slice;
+        }
+      });
+      RETURN_IF_ERROR(error);
       for (const Document& d : chunk) found.insert(d.seq);
       from = chunk.back().seq + 1;
     }
@@ -323,7 +411,7 @@ class Verifier {
     for (const auto& [seq, x] : expected_) {
       if (InPeriod(x)) todo.emplace_back(seq, &x);
     }
-    ASSIGN_OR_RETURN(const signing::TimestampVerifier tsa, signing::TimestampVerifier::Create(rep_.TrustedPem()));
+    const signing::TimestampVerifier& tsa = *tsa_;
     std::atomic<uint64_t> done{0}, ok{0}, bytes{0}, tokens{0};
     ParallelFor(todo.size(), [&](size_t i) {
       const auto [seq, x] = todo[i];
@@ -358,8 +446,11 @@ class Verifier {
     std::string buf;
     uint64_t size = 0;
     Status read_status;
+    // Read sizes the buffer (zero-filling it) to what is asked for: ask for
+    // the recorded size and one byte more (to see a longer file), not 1 MiB.
+    const size_t chunk = static_cast<size_t>(std::clamp<uint64_t>(x.size + 1, 4096, 1 << 20));
     for (;;) {
-      read_status = (*file)->Read(1 << 20, &buf);
+      read_status = (*file)->Read(chunk, &buf);
       if (!read_status.ok() || buf.empty()) break;
       size += buf.size();
       hasher.Update(buf);
@@ -431,7 +522,8 @@ class Verifier {
   VerifyReport* report_;
   std::map<uint64_t, Digest> roots_;  // checkpoint size → signed root
   std::map<uint64_t, Expected> expected_;
-  std::mutex mu_;  // guards report_->failed and verified_batches_ during CheckDocuments
+  std::optional<signing::TimestampVerifier> tsa_;  // set by Run
+  std::mutex mu_;  // guards report_->failed and verified_batches_ (parallel phases)
   std::map<std::string, Status> verified_batches_;  // tsr + root → verdict
 };
 

@@ -2,11 +2,18 @@
 
 #include <cstdio>
 #include <cstring>
+#include <algorithm>
+#include <atomic>
 #include <ctime>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
 #include <utility>
 #include <vector>
 
 #include <openssl/err.h>
+#include <openssl/ess.h>
 #include <openssl/objects.h>
 #include <openssl/pkcs7.h>
 #include <openssl/ts.h>
@@ -333,6 +340,363 @@ base::Result<TimestampInfo> VerifyWithCertificates(
 
 }  // namespace
 
+
+// ---------------------------------------------------------------------------
+// The fast path for many tokens from the same TSA certificate.
+//
+// Checking a token in full costs, on OpenSSL 3.0, far more than its one
+// ECDSA signature: d2i_TS_RESP decodes the TSA certificate every token
+// embeds (OpenSSL 3.0 decodes its public key through the provider decoders,
+// ~0.3 ms), and the chain verification checks the CA's signature over that
+// certificate again. TimestampVerifier therefore remembers, per distinct
+// embedded certificate (by its DER bytes), what does not depend on the
+// token: the decoded certificate, the chain X509_verify_cert built for it
+// (purpose timestampSigning, against the same trusted store) and the
+// certificate kura's own signer lookup finds, with its EKU checked. For a
+// token carrying exactly that certificate, it decodes the response with the
+// certificate field cut out and checks everything that does depend on the
+// token, exactly as the full path does: status, imprint, nonce, version,
+// one signer named by issuer and serial, ESS signing-certificate(-v2)
+// against the chain, the signature, the TSA name against the signer.
+//
+// Time: the chain was verified at one instant and is reused only for a
+// validation time at which every trusted certificate and the token's
+// certificate are valid (notBefore <= t < notAfter, as X509_cmp_time has
+// it; certificates whose times X509_cmp_time would not read never qualify).
+// At such instants no validity check in X509_verify_cert fails and its
+// choice among candidate issuers (it prefers ones valid at the time) does
+// not change; nothing else in it depends on the time (no CRLs are used), so
+// it gives the same verdict and chain at any of them.
+//
+// The fast path only ever accepts: whatever it cannot confirm (another
+// certificate, more than one, CRLs, unusual encodings, a time outside that
+// period, any failed check) goes through the full path, which decides and
+// words the error. It is therefore exactly as strict as the full path.
+// ---------------------------------------------------------------------------
+namespace {
+
+// One DER TLV: tag (single byte, low tag number), header and content.
+struct Tlv {
+  unsigned char tag = 0;
+  size_t header = 0;  // bytes of tag and length
+  std::string_view content;
+  std::string_view all;
+};
+
+// Reads the TLV at the start of in: definite, minimally encoded lengths
+// only (DER); anything else is nullopt, which sends the caller to the full
+// path.
+std::optional<Tlv> ReadTlv(std::string_view in) {
+  if (in.size() < 2) return std::nullopt;
+  const auto* b = reinterpret_cast<const unsigned char*>(in.data());
+  Tlv t;
+  t.tag = b[0];
+  if ((t.tag & 0x1f) == 0x1f) return std::nullopt;  // high tag number
+  size_t len = 0;
+  size_t pos = 2;
+  if (b[1] < 0x80) {
+    len = b[1];
+  } else {
+    const size_t n = b[1] & 0x7f;
+    if (n == 0 || n > 4 || in.size() < 2 + n || b[2] == 0) return std::nullopt;
+    for (size_t i = 0; i < n; ++i) len = (len << 8) | b[2 + i];
+    if (len < 0x80 || (n > 1 && len < (size_t{1} << (8 * (n - 1))))) return std::nullopt;
+    pos += n;
+  }
+  if (in.size() - pos < len) return std::nullopt;
+  t.header = pos;
+  t.content = in.substr(pos, len);
+  t.all = in.substr(0, pos + len);
+  return t;
+}
+
+void AppendTlv(unsigned char tag, std::string_view content, std::string* out) {
+  out->push_back(static_cast<char>(tag));
+  const size_t n = content.size();
+  if (n < 0x80) {
+    out->push_back(static_cast<char>(n));
+  } else {
+    int bytes = 0;
+    for (size_t v = n; v != 0; v >>= 8) ++bytes;
+    out->push_back(static_cast<char>(0x80 | bytes));
+    for (int i = bytes - 1; i >= 0; --i) out->push_back(static_cast<char>((n >> (8 * i)) & 0xff));
+  }
+  out->append(content);
+}
+
+// A TimeStampResp whose SignedData carries exactly one certificate and no
+// CRLs, split into that certificate and the same response without it.
+struct SplitResponse {
+  std::string_view cert;  // the certificate's DER, inside the input
+  std::string stripped;   // the response with the certificates field removed
+};
+
+//   TimeStampResp ::= SEQUENCE { status PKIStatusInfo, timeStampToken ContentInfo }
+//   ContentInfo   ::= SEQUENCE { contentType OID, content [0] EXPLICIT SignedData }
+//   SignedData    ::= SEQUENCE { version, digestAlgorithms SET, encapContentInfo,
+//                                certificates [0] IMPLICIT SET OF Certificate,
+//                                signerInfos SET }
+std::optional<SplitResponse> SplitCertificate(std::string_view der) {
+  auto resp = ReadTlv(der);
+  if (!resp || resp->tag != 0x30 || resp->all.size() != der.size()) return std::nullopt;
+  auto status = ReadTlv(resp->content);
+  if (!status || status->tag != 0x30) return std::nullopt;
+  auto ci = ReadTlv(resp->content.substr(status->all.size()));
+  if (!ci || ci->tag != 0x30 || status->all.size() + ci->all.size() != resp->content.size()) {
+    return std::nullopt;
+  }
+  auto oid = ReadTlv(ci->content);
+  if (!oid || oid->tag != 0x06) return std::nullopt;
+  auto explicit0 = ReadTlv(ci->content.substr(oid->all.size()));
+  if (!explicit0 || explicit0->tag != 0xa0 ||
+      oid->all.size() + explicit0->all.size() != ci->content.size()) {
+    return std::nullopt;
+  }
+  auto sd = ReadTlv(explicit0->content);
+  if (!sd || sd->tag != 0x30 || sd->all.size() != explicit0->content.size()) return std::nullopt;
+  // version, digestAlgorithms, encapContentInfo, certificates, signerInfos
+  std::string_view rest = sd->content;
+  std::string_view before_certs = rest;
+  size_t before_len = 0;
+  const unsigned char expected[] = {0x02, 0x31, 0x30};
+  for (unsigned char tag : expected) {
+    auto f = ReadTlv(rest);
+    if (!f || f->tag != tag) return std::nullopt;
+    before_len += f->all.size();
+    rest.remove_prefix(f->all.size());
+  }
+  auto certs = ReadTlv(rest);
+  if (!certs || certs->tag != 0xa0) return std::nullopt;
+  rest.remove_prefix(certs->all.size());
+  auto cert = ReadTlv(certs->content);
+  if (!cert || cert->tag != 0x30 || cert->all.size() != certs->content.size()) return std::nullopt;
+  auto signer_infos = ReadTlv(rest);
+  if (!signer_infos || signer_infos->tag != 0x31 || signer_infos->all.size() != rest.size()) {
+    return std::nullopt;
+  }
+
+  std::string sd_body(before_certs.substr(0, before_len));
+  sd_body.append(signer_infos->all);
+  std::string sd_der, explicit_der, ci_body, ci_der, resp_body;
+  AppendTlv(0x30, sd_body, &sd_der);
+  AppendTlv(0xa0, sd_der, &explicit_der);
+  ci_body.append(oid->all);
+  ci_body.append(explicit_der);
+  AppendTlv(0x30, ci_body, &ci_der);
+  resp_body.append(status->all);
+  resp_body.append(ci_der);
+  SplitResponse out;
+  out.cert = cert->all;
+  AppendTlv(0x30, resp_body, &out.stripped);
+  return out;
+}
+
+// X509_cmp_time compares only times in this strict form (anything else is
+// an error there); ASN1_TIME_to_tm reads them exactly.
+bool StrictTime(const ASN1_TIME* t) {
+  const int type = ::ASN1_STRING_type(t);
+  const int len = ::ASN1_STRING_length(t);
+  const unsigned char* d = ::ASN1_STRING_get0_data(t);
+  if (!((type == V_ASN1_UTCTIME && len == 13) || (type == V_ASN1_GENERALIZEDTIME && len == 15))) {
+    return false;
+  }
+  for (int i = 0; i < len - 1; ++i) {
+    if (d[i] < '0' || d[i] > '9') return false;
+  }
+  return d[len - 1] == 'Z';
+}
+
+// [notBefore, notAfter] of a certificate as time_t; nullopt if unreadable.
+std::optional<std::pair<time_t, time_t>> Validity(const X509* cert) {
+  if (!StrictTime(::X509_get0_notBefore(cert)) || !StrictTime(::X509_get0_notAfter(cert))) {
+    return std::nullopt;
+  }
+  struct tm nb {}, na {};
+  if (::ASN1_TIME_to_tm(::X509_get0_notBefore(cert), &nb) != 1 ||
+      ::ASN1_TIME_to_tm(::X509_get0_notAfter(cert), &na) != 1) {
+    ::ERR_clear_error();
+    return std::nullopt;
+  }
+  return std::make_pair(::timegm(&nb), ::timegm(&na));
+}
+
+// The instants at which every certificate of a set is valid, as
+// X509_verify_cert sees it: X509_cmp_time(notBefore, t) < 0 (notBefore <= t)
+// and X509_cmp_time(notAfter, t) > 0 (t < notAfter), at second precision.
+struct Period {
+  time_t from = 0;   // the latest notBefore
+  time_t until = 0;  // the earliest notAfter (excluded)
+  bool empty = true;
+  bool Contains(time_t t) const { return !empty && from <= t && t < until; }
+};
+
+Period PeriodOf(const X509* cert) {
+  auto v = Validity(cert);
+  if (!v) return Period{};
+  return Period{v->first, v->second, v->first >= v->second};
+}
+
+Period Intersect(Period p, const X509* cert) {
+  const Period c = PeriodOf(cert);
+  if (p.empty || c.empty) return Period{};
+  p.from = std::max(p.from, c.from);
+  p.until = std::min(p.until, c.until);
+  p.empty = p.from >= p.until;
+  return p;
+}
+
+struct StoreCtxDeleter {
+  void operator()(X509_STORE_CTX* p) const { ::X509_STORE_CTX_free(p); }
+};
+
+// What one distinct embedded certificate gives, whatever the token.
+struct SignerEntry {
+  std::string der;
+  OsslPtr<X509> cert;                    // OpenSSL's signer: the token's certificate
+  OsslPtr<STACK_OF(X509)> cert_stack;    // {cert}, to look the signer up
+  OsslPtr<STACK_OF(X509)> chain;         // as X509_verify_cert built it
+  Period period;                         // trusted certificates ∩ cert
+  std::string tsa_subject;               // of kura's signer (trusted first)
+};
+
+time_t ToTimeT(base::Time t) {
+  return static_cast<time_t>(
+      std::chrono::floor<std::chrono::seconds>(t).time_since_epoch().count());
+}
+
+// The TSA-name check of TS_RESP_verify_response (TS_VFY_SIGNER): the name,
+// if the token states one, is the signer's subject or one of its
+// subjectAltNames.
+bool SignerNameMatches(GENERAL_NAME* tsa_name, X509* signer) {
+  if (tsa_name->type == GEN_DIRNAME &&
+      ::X509_NAME_cmp(tsa_name->d.dirn, ::X509_get_subject_name(signer)) == 0) {
+    return true;
+  }
+  int idx = -1;
+  bool found = false;
+  for (;;) {
+    auto* names = static_cast<GENERAL_NAMES*>(
+        ::X509_get_ext_d2i(signer, NID_subject_alt_name, nullptr, &idx));
+    if (names == nullptr) break;
+    for (int i = 0; !found && i < sk_GENERAL_NAME_num(names); ++i) {
+      found = ::GENERAL_NAME_cmp(sk_GENERAL_NAME_value(names, i), tsa_name) == 0;
+    }
+    ::GENERAL_NAMES_free(names);
+    if (found) break;
+  }
+  ::ERR_clear_error();
+  return found;
+}
+
+// The ESS check of TS_RESP_verify_signature: the signing-certificate(-v2)
+// attribute names the signer (and, if it lists more, the whole chain).
+bool EssMatches(const PKCS7_SIGNER_INFO* si, const STACK_OF(X509)* chain) {
+  ESS_SIGNING_CERT* ss = nullptr;
+  ESS_SIGNING_CERT_V2* ssv2 = nullptr;
+  if (ASN1_TYPE* a = ::PKCS7_get_signed_attribute(si, NID_id_smime_aa_signingCertificate)) {
+    if (a->type != V_ASN1_SEQUENCE) return false;
+    const unsigned char* p = a->value.sequence->data;
+    ss = ::d2i_ESS_SIGNING_CERT(nullptr, &p, a->value.sequence->length);
+  }
+  if (ASN1_TYPE* a = ::PKCS7_get_signed_attribute(si, NID_id_smime_aa_signingCertificateV2)) {
+    if (a->type != V_ASN1_SEQUENCE) {
+      ::ESS_SIGNING_CERT_free(ss);
+      return false;
+    }
+    const unsigned char* p = a->value.sequence->data;
+    ssv2 = ::d2i_ESS_SIGNING_CERT_V2(nullptr, &p, a->value.sequence->length);
+  }
+  const bool ok = ::OSSL_ESS_check_signing_certs(ss, ssv2, chain, 1) > 0;
+  ::ESS_SIGNING_CERT_free(ss);
+  ::ESS_SIGNING_CERT_V2_free(ssv2);
+  ::ERR_clear_error();
+  return ok;
+}
+
+// Accepts the token (returns its info) only if every check of the full path
+// holds; nullopt means "not confirmed here", never "invalid".
+std::optional<TimestampInfo> FastVerify(const SplitResponse& split, const SignerEntry& e,
+                                        const Digest& data_digest,
+                                        const TimestampVerifyOptions& options) {
+  ::ERR_clear_error();
+  const auto* p = reinterpret_cast<const unsigned char*>(split.stripped.data());
+  const auto* end = p + split.stripped.size();
+  OsslPtr<TS_RESP> resp(::d2i_TS_RESP(nullptr, &p,
+                                      static_cast<long>(split.stripped.size())));  // NOLINT
+  if (!resp || p != end) {
+    ::ERR_clear_error();
+    return std::nullopt;
+  }
+  TS_STATUS_INFO* status_info = ::TS_RESP_get_status_info(resp.get());
+  const long status =  // NOLINT(runtime/int)
+      ::ASN1_INTEGER_get(::TS_STATUS_INFO_get0_status(status_info));
+  if (status != TS_STATUS_GRANTED && status != TS_STATUS_GRANTED_WITH_MODS) return std::nullopt;
+  PKCS7* token = ::TS_RESP_get_token(resp.get());
+  TS_TST_INFO* tst = ::TS_RESP_get_tst_info(resp.get());
+  if (token == nullptr || tst == nullptr || !PKCS7_type_is_signed(token)) return std::nullopt;
+  if (!CheckImprint(tst, data_digest).ok() || !CheckNonce(tst, options.expected_nonce).ok()) {
+    ::ERR_clear_error();
+    return std::nullopt;
+  }
+  STACK_OF(PKCS7_SIGNER_INFO)* sinfos = ::PKCS7_get_signer_info(token);
+  if (sinfos == nullptr || sk_PKCS7_SIGNER_INFO_num(sinfos) != 1) return std::nullopt;
+  PKCS7_SIGNER_INFO* si = sk_PKCS7_SIGNER_INFO_value(sinfos, 0);
+  if (PKCS7_get_detached(token)) return std::nullopt;
+
+  // The signer, as OpenSSL looks it up among the token's certificates
+  // ({cert}): the SignerInfo must name cert's issuer and serial. kura's own
+  // lookup (trusted certificates first) then finds the entry's.
+  STACK_OF(X509)* signers = ::PKCS7_get0_signers(token, e.cert_stack.get(), 0);
+  const bool is_cert = signers != nullptr && sk_X509_num(signers) == 1 &&
+                       sk_X509_value(signers, 0) == e.cert.get();
+  sk_X509_free(signers);
+  ::ERR_clear_error();
+  if (!is_cert) return std::nullopt;
+
+  TimestampInfo info;
+  auto gen_time = internal::GeneralizedTimeToTime(::TS_TST_INFO_get_time(tst));
+  if (!gen_time.ok()) return std::nullopt;
+  info.gen_time = *gen_time;
+  if (!e.period.Contains(ToTimeT(options.validation_time.value_or(info.gen_time)))) {
+    return std::nullopt;
+  }
+
+  // What TS_RESP_verify_response checks besides the signature and the TSA
+  // name, with the context TS_REQ_to_TS_VERIFY_CTX makes from our request
+  // (status granted, TSTInfo present: above): TS_VFY_VERSION; TS_VFY_IMPRINT
+  // (the algorithm is SHA-256 and the imprint ours: CheckImprint above; its
+  // parameters absent or NULL); TS_VFY_NONCE (CheckNonce above).
+  if (::TS_TST_INFO_get_version(tst) != 1) return std::nullopt;
+  {
+    const X509_ALGOR* alg = ::TS_MSG_IMPRINT_get_algo(::TS_TST_INFO_get_msg_imprint(tst));
+    const void* param = nullptr;
+    int param_type = V_ASN1_UNDEF;
+    ::X509_ALGOR_get0(nullptr, &param_type, &param, alg);
+    if (param_type != V_ASN1_UNDEF && param_type != V_ASN1_NULL) return std::nullopt;
+  }
+  // TS_RESP_verify_signature after the chain: ESS attribute, signature.
+  if (!EssMatches(si, e.chain.get())) return std::nullopt;
+  OsslPtr<BIO> p7bio(::PKCS7_dataInit(token, nullptr));
+  if (!p7bio) return std::nullopt;
+  char buf[4096];
+  while (::BIO_read(p7bio.get(), buf, sizeof buf) > 0) continue;
+  if (::PKCS7_signatureVerify(p7bio.get(), token, si, e.cert.get()) <= 0) {
+    ::ERR_clear_error();
+    return std::nullopt;
+  }
+  // TS_VFY_SIGNER.
+  if (GENERAL_NAME* tsa_name = ::TS_TST_INFO_get_tsa(tst)) {
+    if (!SignerNameMatches(tsa_name, e.cert.get())) return std::nullopt;
+  }
+
+  ReadTstFields(tst, &info);
+  info.imprint = data_digest;
+  info.tsa_subject = e.tsa_subject;
+  return info;
+}
+
+}  // namespace
+
 base::Result<TimestampInfo> VerifyTimestampResponse(
     std::string_view der_response, const Digest& data_digest,
     std::string_view trusted_pem, const TimestampVerifyOptions& options) {
@@ -342,6 +706,69 @@ base::Result<TimestampInfo> VerifyTimestampResponse(
 
 struct TimestampVerifier::Impl {
   std::vector<OsslPtr<X509>> trusted;
+  OsslPtr<STACK_OF(X509)> trusted_stack;
+  Period trusted_period;  // in which every trusted certificate is valid
+
+  std::atomic<uint64_t> fast{0}, full{0};
+  std::mutex mu;
+  // SHA-256 of an embedded certificate's DER → what it gives; only
+  // certificates of tokens that passed the full check.
+  std::map<std::string, std::shared_ptr<const SignerEntry>> signers;
+
+  std::shared_ptr<const SignerEntry> Find(const std::string& key) {
+    std::lock_guard<std::mutex> l(mu);
+    auto it = signers.find(key);
+    return it == signers.end() ? nullptr : it->second;
+  }
+
+  // After the full check accepted a token carrying only `cert_der` at
+  // validation time `at`: verifies that certificate's chain once, the way
+  // TS_RESP_verify_signature does, and remembers it.
+  void Remember(const std::string& key, std::string_view cert_der, time_t at) {
+    auto e = std::make_shared<SignerEntry>();
+    e->der = std::string(cert_der);
+    const auto* p = reinterpret_cast<const unsigned char*>(e->der.data());
+    e->cert.reset(::d2i_X509(nullptr, &p, static_cast<long>(e->der.size())));  // NOLINT
+    if (!e->cert || p != reinterpret_cast<const unsigned char*>(e->der.data()) + e->der.size()) {
+      ::ERR_clear_error();
+      return;
+    }
+    e->period = Intersect(trusted_period, e->cert.get());
+    if (!e->period.Contains(at)) return;
+    e->cert_stack.reset(sk_X509_new_null());
+    if (!e->cert_stack || !sk_X509_push(e->cert_stack.get(), e->cert.get())) return;
+    ::X509_up_ref(e->cert.get());
+
+    auto store = TrustStore(trusted, at);
+    if (!store.ok()) return;
+    std::unique_ptr<X509_STORE_CTX, StoreCtxDeleter> sctx(::X509_STORE_CTX_new());
+    if (!sctx ||
+        ::X509_STORE_CTX_init(sctx.get(), store->get(), e->cert.get(), e->cert_stack.get()) != 1) {
+      ::ERR_clear_error();
+      return;
+    }
+    ::X509_STORE_CTX_set_purpose(sctx.get(), X509_PURPOSE_TIMESTAMP_SIGN);
+    if (::X509_verify_cert(sctx.get()) != 1) {
+      ::ERR_clear_error();
+      return;
+    }
+    e->chain.reset(::X509_STORE_CTX_get1_chain(sctx.get()));
+    if (!e->chain) return;
+
+    // kura's signer lookup: the trusted certificates first, then the token's.
+    X509* kura_signer = ::X509_find_by_issuer_and_serial(
+        trusted_stack.get(), ::X509_get_issuer_name(e->cert.get()),
+        const_cast<ASN1_INTEGER*>(::X509_get0_serialNumber(e->cert.get())));
+    if (kura_signer == nullptr) kura_signer = e->cert.get();
+    if (!CheckTimestampEku(kura_signer).ok()) return;
+    OsslPtr<BIO> bio(::BIO_new(::BIO_s_mem()));
+    ::X509_NAME_print_ex(bio.get(), ::X509_get_subject_name(kura_signer), 0, XN_FLAG_RFC2253);
+    e->tsa_subject = internal::BioContents(bio.get());
+    ::ERR_clear_error();
+
+    std::lock_guard<std::mutex> l(mu);
+    signers.emplace(key, std::move(e));
+  }
 };
 
 TimestampVerifier::TimestampVerifier(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -354,13 +781,45 @@ base::Result<TimestampVerifier> TimestampVerifier::Create(std::string_view trust
   if (!trusted.ok()) return trusted.status().WithContext("tsa verify: trusted certificates");
   auto impl = std::make_unique<Impl>();
   impl->trusted = std::move(*trusted);
+  impl->trusted_stack = internal::CertificateStack(impl->trusted);
+  Period period = PeriodOf(impl->trusted.front().get());
+  for (size_t i = 1; i < impl->trusted.size(); ++i) period = Intersect(period, impl->trusted[i].get());
+  impl->trusted_period = period;
   return TimestampVerifier(std::move(impl));
 }
 
 base::Result<TimestampInfo> TimestampVerifier::Verify(std::string_view der_response,
                                                       const Digest& data_digest,
                                                       const TimestampVerifyOptions& options) const {
-  return VerifyWithCertificates(der_response, data_digest, impl_->trusted, options);
+  std::optional<SplitResponse> split = SplitCertificate(der_response);
+  std::string key;
+  if (split) {
+    key = std::string(Sha256(split->cert).AsStringView());
+    if (std::shared_ptr<const SignerEntry> e = impl_->Find(key);
+        e != nullptr && e->der == split->cert) {
+      if (auto info = FastVerify(*split, *e, data_digest, options)) {
+        impl_->fast.fetch_add(1, std::memory_order_relaxed);
+        return *std::move(info);
+      }
+    }
+  }
+  impl_->full.fetch_add(1, std::memory_order_relaxed);
+  base::Result<TimestampInfo> full =
+      VerifyWithCertificates(der_response, data_digest, impl_->trusted, options);
+  if (full.ok() && split && impl_->Find(key) == nullptr) {
+    impl_->Remember(key, split->cert,
+                    ToTimeT(options.validation_time.value_or(full->gen_time)));
+  }
+  return full;
+}
+
+TimestampVerifier::Stats TimestampVerifier::GetStats() const {
+  Stats s;
+  s.fast = impl_->fast.load();
+  s.full = impl_->full.load();
+  std::lock_guard<std::mutex> l(impl_->mu);
+  s.signers = impl_->signers.size();
+  return s;
 }
 
 }  // namespace signing

@@ -127,6 +127,22 @@ TEST_F(TamperTest, DeletedEventInTheMiddleIsDetected) {
   EXPECT_TRUE(HasFailure(r, "log", "tree_mismatch")) << Dump(r);
 }
 
+// The same event, re-serialised in another (valid JSON, same meaning) form:
+// only the canonical-form check and the tree notice; the catalog still
+// matches what the event says.
+TEST_F(TamperTest, NonCanonicalEventIsDetected) {
+  EditCatalog("events", [&](storage::WriteTxn& txn, const storage::Table& events) -> Status {
+    const std::string key = storage::KeyEncoder().U64(2).Release();
+    ASSIGN_OR_RETURN(std::string_view v, txn.Get(events, key));
+    return txn.Put(events, key, json::parse(v).dump(1));
+  });
+  const VerifyReport r = VerifyNow();
+  EXPECT_TRUE(HasFailure(r, "log", "record_mismatch")) << Dump(r);
+  EXPECT_TRUE(HasFailure(r, "log", "tree_mismatch")) << Dump(r);
+  EXPECT_FALSE(HasFailure(r, ids_[2], "record_mismatch")) << Dump(r);
+  EXPECT_EQ(r.ok, 3u) << Dump(r);
+}
+
 TEST_F(TamperTest, ReorderedEventsAreDetected) {
   EditCatalog("events", [&](storage::WriteTxn& txn, const storage::Table& events) -> Status {
     const std::string k0 = storage::KeyEncoder().U64(0).Release();
