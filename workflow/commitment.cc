@@ -34,7 +34,8 @@ Status Validate(const Commitment& c) {
   if (c.department.empty()) return Status::InvalidArgument("課が指定されていません");
   if (c.vendor_id.empty()) return Status::InvalidArgument("債権者が指定されていません");
   if (!IsBudgetLine(c.budget_line)) {
-    return Status::InvalidArgument("予算科目（款項目節）は \"02-01-03-13\" の形式で指定してください");
+    return Status::InvalidArgument(
+        "予算科目（款項目節）は \"02-01-03-13\" の形式で指定してください");
   }
   if (c.fiscal_year < 2000 || c.fiscal_year > 2999) {
     return Status::InvalidArgument("会計年度が正しくありません");

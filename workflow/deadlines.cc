@@ -44,12 +44,18 @@ int DaysUsed(const PaymentClock& clock, Date today) {
 
 std::string_view DeadlineStatusName(DeadlineStatus s) {
   switch (s) {
-    case DeadlineStatus::kOnTime: return "on_time";
-    case DeadlineStatus::kDueSoon: return "due_soon";
-    case DeadlineStatus::kOverdue: return "overdue";
-    case DeadlineStatus::kStopped: return "stopped";
-    case DeadlineStatus::kPaid: return "paid";
-    case DeadlineStatus::kPaidLate: return "paid_late";
+    case DeadlineStatus::kOnTime:
+      return "on_time";
+    case DeadlineStatus::kDueSoon:
+      return "due_soon";
+    case DeadlineStatus::kOverdue:
+      return "overdue";
+    case DeadlineStatus::kStopped:
+      return "stopped";
+    case DeadlineStatus::kPaid:
+      return "paid";
+    case DeadlineStatus::kPaidLate:
+      return "paid_late";
   }
   return "unknown";
 }

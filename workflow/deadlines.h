@@ -58,12 +58,12 @@ std::optional<base::Date> DueDate(const PaymentClock& clock);
 int DaysUsed(const PaymentClock& clock, base::Date today);
 
 enum class DeadlineStatus {
-  kOnTime,   ///< more than the warning window left
-  kDueSoon,  ///< due within the window (today included)
-  kOverdue,  ///< past the due date, unpaid
-  kStopped,  ///< returned for a defect; waiting for the corrected invoice
-  kPaid,     ///< paid on or before the due date
-  kPaidLate, ///< paid after it (interest is owed)
+  kOnTime,    ///< more than the warning window left
+  kDueSoon,   ///< due within the window (today included)
+  kOverdue,   ///< past the due date, unpaid
+  kStopped,   ///< returned for a defect; waiting for the corrected invoice
+  kPaid,      ///< paid on or before the due date
+  kPaidLate,  ///< paid after it (interest is owed)
 };
 std::string_view DeadlineStatusName(DeadlineStatus s);
 

@@ -63,8 +63,16 @@ Inbox BuildInbox(const User& user, const std::vector<DocumentSummary>& received,
   for (const DocumentSummary& d : received) {
     if (documents_with_orders.count(d.id) > 0 || !InScope(user, d.department, routes)) continue;
     const PaymentClock clock = StartPaymentClock(base::Date::InJapan(d.received_at), 30);
-    InboxItem item{"document", d.id, d.department, d.counterparty, d.total, "received", 0,
-                   DueDate(clock), Classify(clock, today, due_soon_days), {}};
+    InboxItem item{"document",
+                   d.id,
+                   d.department,
+                   d.counterparty,
+                   d.total,
+                   "received",
+                   0,
+                   DueDate(clock),
+                   Classify(clock, today, due_soon_days),
+                   {}};
     // Documents are unprocessed for their own department; other scopes see
     // them only when they are late.
     if (d.department == user.department) inbox.unprocessed.push_back(item);
@@ -81,9 +89,16 @@ Inbox BuildInbox(const User& user, const std::vector<DocumentSummary>& received,
     }
     const bool in_scope = InScope(user, o.department, routes);
     if (!waiting && !in_scope) continue;
-    InboxItem item{"order", o.id, o.department, o.counterparty, o.amount.ToString(),
-                   std::string(StateName(o.state)), o.version, DueDate(o.clock),
-                   Classify(o.clock, today, due_soon_days), std::move(actions)};
+    InboxItem item{"order",
+                   o.id,
+                   o.department,
+                   o.counterparty,
+                   o.amount.ToString(),
+                   std::string(StateName(o.state)),
+                   o.version,
+                   DueDate(o.clock),
+                   Classify(o.clock, today, due_soon_days),
+                   std::move(actions)};
     if (waiting) inbox.waiting_for_me.push_back(item);
     if (in_scope) file_deadline(item);
   }

@@ -55,20 +55,35 @@ std::string Encode(const std::u32string& s) {
 // Digit value of a kanji numeral (0..9), 10/100/1000 for 十百千, or -1.
 int KanjiValue(char32_t c) {
   switch (c) {
-    case U'〇': case U'零': return 0;
-    case U'一': return 1;
-    case U'二': return 2;
-    case U'三': return 3;
-    case U'四': return 4;
-    case U'五': return 5;
-    case U'六': return 6;
-    case U'七': return 7;
-    case U'八': return 8;
-    case U'九': return 9;
-    case U'十': return 10;
-    case U'百': return 100;
-    case U'千': return 1000;
-    default: return -1;
+    case U'〇':
+    case U'零':
+      return 0;
+    case U'一':
+      return 1;
+    case U'二':
+      return 2;
+    case U'三':
+      return 3;
+    case U'四':
+      return 4;
+    case U'五':
+      return 5;
+    case U'六':
+      return 6;
+    case U'七':
+      return 7;
+    case U'八':
+      return 8;
+    case U'九':
+      return 9;
+    case U'十':
+      return 10;
+    case U'百':
+      return 100;
+    case U'千':
+      return 1000;
+    default:
+      return -1;
   }
 }
 
@@ -76,8 +91,16 @@ bool IsDigit(char32_t c) { return c >= U'0' && c <= U'9'; }
 
 bool IsDash(char32_t c) {
   switch (c) {
-    case U'-': case U'\u2010': case U'\u2011': case U'\u2012': case U'\u2013':
-    case U'\u2014': case U'\u2015': case U'\u2212': case U'\uFF0D': case U'\uFE63':
+    case U'-':
+    case U'\u2010':
+    case U'\u2011':
+    case U'\u2012':
+    case U'\u2013':
+    case U'\u2014':
+    case U'\u2015':
+    case U'\u2212':
+    case U'\uFF0D':
+    case U'\uFE63':
       return true;
     default:
       return false;
@@ -129,7 +152,8 @@ std::string StringField(const json& fields, const char* key) {
 }
 
 FieldMatch Compare(std::string field, std::string invoice_value, std::string expected, bool equal) {
-  FieldMatch m{std::move(field), MatchStatus::kMatch, std::move(invoice_value), std::move(expected)};
+  FieldMatch m{std::move(field), MatchStatus::kMatch, std::move(invoice_value),
+               std::move(expected)};
   if (m.invoice_value.empty()) {
     m.status = MatchStatus::kMissing;
   } else if (!equal) {
@@ -150,8 +174,7 @@ FieldMatch MatchVendor(const MatchInput& in) {
   const std::string reg = StringField(in.fields, "registration_number");
   const std::string name = StringField(in.fields, "counterparty");
   if (!reg.empty() && !in.vendor.registration_number.empty()) {
-    return Compare("vendor", reg + " " + name,
-                   in.vendor.registration_number + " " + in.vendor.name,
+    return Compare("vendor", reg + " " + name, in.vendor.registration_number + " " + in.vendor.name,
                    base::NormalizeText(reg) == base::NormalizeText(in.vendor.registration_number));
   }
   return Compare("vendor", name, in.vendor.name,
@@ -237,9 +260,12 @@ FieldMatch MatchAddress(const MatchInput& in) {
 
 std::string_view MatchStatusName(MatchStatus s) {
   switch (s) {
-    case MatchStatus::kMatch: return "match";
-    case MatchStatus::kMismatch: return "mismatch";
-    case MatchStatus::kMissing: return "missing";
+    case MatchStatus::kMatch:
+      return "match";
+    case MatchStatus::kMismatch:
+      return "mismatch";
+    case MatchStatus::kMissing:
+      return "missing";
   }
   return "missing";
 }
@@ -260,9 +286,9 @@ std::vector<FieldMatch> MatchInvoice(const MatchInput& in) {
   out.push_back(Compare("department", in.receipt_department, in.commitment.department,
                         in.receipt_department == in.commitment.department));
   const std::string account = StringField(in.fields, "bank_account");
-  out.push_back(Compare("bank_account", account, in.vendor.bank_account,
-                        !in.vendor.bank_account.empty() &&
-                            Compact(account) == Compact(in.vendor.bank_account)));
+  out.push_back(Compare(
+      "bank_account", account, in.vendor.bank_account,
+      !in.vendor.bank_account.empty() && Compact(account) == Compact(in.vendor.bank_account)));
   out.push_back(MatchAddress(in));
   return out;
 }
@@ -284,8 +310,8 @@ std::string NormalizeAddress(std::string_view utf8) {
       size_t j = i;
       while (j < s.size() && KanjiValue(s[j]) >= 0) ++j;
       const std::u32string run = s.substr(i, j - i);
-      const bool after_block = !out.empty() && out.back() == U'-' && out.size() >= 2 &&
-                               IsDigit(out[out.size() - 2]);
+      const bool after_block =
+          !out.empty() && out.back() == U'-' && out.size() >= 2 && IsDigit(out[out.size() - 2]);
       if (MarkerAt(s, j) || after_block) {
         out += KanjiNumber(run);
       } else {
@@ -307,9 +333,8 @@ std::string NormalizeAddress(std::string_view utf8) {
       }
     }
     // "2番地の8", "2の8": の between block numbers.
-    const bool after_number =
-        last_is_digit() || (!out.empty() && out.back() == U'-' && out.size() >= 2 &&
-                            IsDigit(out[out.size() - 2]));
+    const bool after_number = last_is_digit() || (!out.empty() && out.back() == U'-' &&
+                                                  out.size() >= 2 && IsDigit(out[out.size() - 2]));
     if (c == U'の' && after_number && i + 1 < s.size() &&
         (IsDigit(s[i + 1]) || KanjiValue(s[i + 1]) >= 0)) {
       hyphen();

@@ -26,7 +26,8 @@ constexpr std::array<std::pair<Role, std::string_view>, 6> kRoleNames = {{
 bool InCharset(std::string_view s, size_t max_len, std::string_view extra) {
   if (s.empty() || s.size() > max_len) return false;
   return std::all_of(s.begin(), s.end(), [&](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || extra.find(c) != std::string_view::npos;
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+           extra.find(c) != std::string_view::npos;
   });
 }
 

@@ -1,8 +1,8 @@
 // Argon2id through Botan 2. Botan throws; every call is wrapped here.
+#include <exception>
+
 #include <botan/argon2.h>
 #include <botan/system_rng.h>
-
-#include <exception>
 
 #include "workflow/organization.h"
 
@@ -14,9 +14,8 @@ base::Result<std::string> HashPassword(std::string_view password, const Password
   }
   try {
     Botan::System_RNG rng;
-    return Botan::argon2_generate_pwhash(password.data(), password.size(), rng,
-                                         params.parallelism, params.memory_kib,
-                                         params.iterations, /*y=Argon2id*/ 2);
+    return Botan::argon2_generate_pwhash(password.data(), password.size(), rng, params.parallelism,
+                                         params.memory_kib, params.iterations, /*y=Argon2id*/ 2);
   } catch (const std::exception& e) {
     return base::Status::Internal(std::string("argon2id: ") + e.what());
   }

@@ -54,12 +54,12 @@ base::Result<Action> ParseAction(std::string_view s);
 
 /// The items of 会計審査 the accounting office confirms before accepting.
 inline constexpr std::array<std::string_view, 7> kChecklistItems = {
-    "fiscal_year",          ///< 会計年度
-    "budget_line",          ///< 予算科目
-    "legitimate_creditor",  ///< 正当債権者
-    "amount",               ///< 金額
-    "delivery_done",        ///< 履行確認（検収）
-    "debt_fixed",           ///< 債務確定
+    "fiscal_year",              ///< 会計年度
+    "budget_line",              ///< 予算科目
+    "legitimate_creditor",      ///< 正当債権者
+    "amount",                   ///< 金額
+    "delivery_done",            ///< 履行確認（検収）
+    "debt_fixed",               ///< 債務確定
     "payment_method_and_date",  ///< 支払方法・支払日
 };
 

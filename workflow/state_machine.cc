@@ -13,25 +13,38 @@ namespace {
 
 std::string StateLabel(OrderState s) {
   switch (s) {
-    case OrderState::kDraft: return "起票中";
-    case OrderState::kPendingApproval: return "決裁待ち";
-    case OrderState::kAccountingReview: return "会計審査中";
-    case OrderState::kAccepted: return "支払待ち";
-    case OrderState::kPaid: return "支払済";
-    case OrderState::kWithdrawn: return "取下げ済";
+    case OrderState::kDraft:
+      return "起票中";
+    case OrderState::kPendingApproval:
+      return "決裁待ち";
+    case OrderState::kAccountingReview:
+      return "会計審査中";
+    case OrderState::kAccepted:
+      return "支払待ち";
+    case OrderState::kPaid:
+      return "支払済";
+    case OrderState::kWithdrawn:
+      return "取下げ済";
   }
   return "不明";
 }
 
 std::string ActionLabel(Action a) {
   switch (a) {
-    case Action::kSubmit: return "提出";
-    case Action::kApprove: return "承認";
-    case Action::kReturn: return "差戻し";
-    case Action::kWithdraw: return "取下げ";
-    case Action::kAccept: return "会計審査の受理";
-    case Action::kPay: return "支払";
-    case Action::kResume: return "支払期限の再開";
+    case Action::kSubmit:
+      return "提出";
+    case Action::kApprove:
+      return "承認";
+    case Action::kReturn:
+      return "差戻し";
+    case Action::kWithdraw:
+      return "取下げ";
+    case Action::kAccept:
+      return "会計審査の受理";
+    case Action::kPay:
+      return "支払";
+    case Action::kResume:
+      return "支払期限の再開";
   }
   return "不明な操作";
 }
@@ -77,10 +90,15 @@ Status Accountant(const GuardContext& c) {
 Status NotDrafter(const GuardContext& c) {
   if (c.actor.login == c.order.drafter) {
     switch (c.request.action) {
-      case Action::kApprove: return Status::PermissionDenied("自分が起票した支出命令は承認できません");
-      case Action::kReturn: return Status::PermissionDenied("自分が起票した支出命令は差し戻せません（取下げを使ってください）");
-      case Action::kAccept: return Status::PermissionDenied("自分が起票した支出命令は会計審査できません");
-      default: return Status::PermissionDenied("自分が起票した支出命令には行えません");
+      case Action::kApprove:
+        return Status::PermissionDenied("自分が起票した支出命令は承認できません");
+      case Action::kReturn:
+        return Status::PermissionDenied(
+            "自分が起票した支出命令は差し戻せません（取下げを使ってください）");
+      case Action::kAccept:
+        return Status::PermissionDenied("自分が起票した支出命令は会計審査できません");
+      default:
+        return Status::PermissionDenied("自分が起票した支出命令には行えません");
     }
   }
   return Status::OK();
@@ -89,7 +107,8 @@ Status NotDrafter(const GuardContext& c) {
 Status NotApprovedThisRound(const GuardContext& c) {
   for (const RouteStep& s : c.order.route) {
     if (s.approved_by == c.actor.login) {
-      return Status::PermissionDenied("この支出命令はすでに承認しています（同じ人は二度決裁できません）");
+      return Status::PermissionDenied(
+          "この支出命令はすでに承認しています（同じ人は二度決裁できません）");
     }
   }
   return Status::OK();
@@ -124,8 +143,10 @@ Status AcknowledgementsWellFormed(const GuardContext& c) {
 
 Status ChecklistWellFormed(const GuardContext& c) {
   for (const ChecklistAnswer& a : c.request.checklist) {
-    if (std::find(kChecklistItems.begin(), kChecklistItems.end(), a.item) == kChecklistItems.end()) {
-      return Status::InvalidArgument("会計審査のチェック項目にありません: " + internal::Clean(a.item));
+    if (std::find(kChecklistItems.begin(), kChecklistItems.end(), a.item) ==
+        kChecklistItems.end()) {
+      return Status::InvalidArgument("会計審査のチェック項目にありません: " +
+                                     internal::Clean(a.item));
     }
   }
   return Status::OK();
@@ -143,7 +164,8 @@ Status MismatchesAcknowledged(const GuardContext& c) {
     missing += (missing.empty() ? "" : ", ") + field;
   }
   if (!missing.empty()) {
-    return Status::FailedPrecondition("× の項目を確認してコメントしてから提出してください: " + missing);
+    return Status::FailedPrecondition("× の項目を確認してコメントしてから提出してください: " +
+                                      missing);
   }
   return Status::OK();
 }
@@ -175,12 +197,14 @@ Status ClockStopped(const GuardContext& c) {
 Status ChecklistComplete(const GuardContext& c) {
   std::string missing;
   for (std::string_view item : kChecklistItems) {
-    const bool ok = std::any_of(c.request.checklist.begin(), c.request.checklist.end(),
-                                [&](const ChecklistAnswer& a) { return a.item == item && a.confirmed; });
+    const bool ok =
+        std::any_of(c.request.checklist.begin(), c.request.checklist.end(),
+                    [&](const ChecklistAnswer& a) { return a.item == item && a.confirmed; });
     if (!ok) missing += (missing.empty() ? "" : ", ") + std::string(item);
   }
   if (!missing.empty()) {
-    return Status::FailedPrecondition("会計審査のチェック項目がすべて確認されていません: " + missing);
+    return Status::FailedPrecondition("会計審査のチェック項目がすべて確認されていません: " +
+                                      missing);
   }
   return Status::OK();
 }
@@ -192,8 +216,8 @@ Status PayableFiscalYear(const GuardContext& c) {
   if (fy > now) {
     return Status::FailedPrecondition(std::to_string(fy) + "年度の支出命令はまだ支払えません");
   }
-  return Status::FailedPrecondition("出納整理期間（5月31日まで）を過ぎたため、" + std::to_string(fy) +
-                                    "年度の支出命令は支払えません");
+  return Status::FailedPrecondition("出納整理期間（5月31日まで）を過ぎたため、" +
+                                    std::to_string(fy) + "年度の支出命令は支払えません");
 }
 
 constexpr Guard kClerkOfDepartment{"clerk_of_department", ClerkOfDepartment};
@@ -204,7 +228,8 @@ constexpr Guard kNotDrafter{"not_drafter", NotDrafter};
 constexpr Guard kNotApprovedThisRound{"not_approved_this_round", NotApprovedThisRound};
 constexpr Guard kNotAnApprover{"not_an_approver", NotAnApprover};
 constexpr Guard kReasonGiven{"reason_given", ReasonGiven};
-constexpr Guard kAcknowledgementsWellFormed{"acknowledgements_well_formed", AcknowledgementsWellFormed};
+constexpr Guard kAcknowledgementsWellFormed{"acknowledgements_well_formed",
+                                            AcknowledgementsWellFormed};
 constexpr Guard kChecklistWellFormed{"checklist_well_formed", ChecklistWellFormed};
 constexpr Guard kMismatchesAcknowledged{"mismatches_acknowledged", MismatchesAcknowledged};
 constexpr Guard kWithinBalance{"within_balance", WithinBalance};
@@ -215,9 +240,12 @@ constexpr Guard kPayableFiscalYear{"payable_fiscal_year", PayableFiscalYear};
 
 bool Applies(When when, const PaymentOrder& o) {
   switch (when) {
-    case When::kAlways: return true;
-    case When::kNotLastStep: return o.step + 1 < o.route.size();
-    case When::kLastStep: return o.step + 1 >= o.route.size();
+    case When::kAlways:
+      return true;
+    case When::kNotLastStep:
+      return o.step + 1 < o.route.size();
+    case When::kLastStep:
+      return o.step + 1 >= o.route.size();
   }
   return false;
 }
@@ -228,23 +256,44 @@ const std::vector<Transition>& Transitions() {
   using S = OrderState;
   using A = Action;
   static const std::vector<Transition> kTable = {
-      {A::kSubmit, S::kDraft, S::kPendingApproval, When::kAlways,
+      {A::kSubmit,
+       S::kDraft,
+       S::kPendingApproval,
+       When::kAlways,
        {kClerkOfDepartment, kAcknowledgementsWellFormed, kMismatchesAcknowledged, kWithinBalance,
         kClockRunning}},
-      {A::kApprove, S::kPendingApproval, S::kPendingApproval, When::kNotLastStep,
+      {A::kApprove,
+       S::kPendingApproval,
+       S::kPendingApproval,
+       When::kNotLastStep,
        {kCurrentStepApprover, kNotDrafter, kNotApprovedThisRound}},
-      {A::kApprove, S::kPendingApproval, S::kAccountingReview, When::kLastStep,
+      {A::kApprove,
+       S::kPendingApproval,
+       S::kAccountingReview,
+       When::kLastStep,
        {kCurrentStepApprover, kNotDrafter, kNotApprovedThisRound}},
-      {A::kReturn, S::kPendingApproval, S::kDraft, When::kAlways,
+      {A::kReturn,
+       S::kPendingApproval,
+       S::kDraft,
+       When::kAlways,
        {kCurrentStepApprover, kNotDrafter, kReasonGiven}},
-      {A::kReturn, S::kAccountingReview, S::kDraft, When::kAlways,
+      {A::kReturn,
+       S::kAccountingReview,
+       S::kDraft,
+       When::kAlways,
        {kAccountant, kNotDrafter, kNotAnApprover, kReasonGiven, kChecklistWellFormed}},
       {A::kWithdraw, S::kDraft, S::kWithdrawn, When::kAlways, {kDrafter}},
       {A::kWithdraw, S::kPendingApproval, S::kWithdrawn, When::kAlways, {kDrafter}},
       {A::kWithdraw, S::kAccountingReview, S::kWithdrawn, When::kAlways, {kDrafter}},
-      {A::kAccept, S::kAccountingReview, S::kAccepted, When::kAlways,
+      {A::kAccept,
+       S::kAccountingReview,
+       S::kAccepted,
+       When::kAlways,
        {kAccountant, kNotDrafter, kNotAnApprover, kChecklistWellFormed, kChecklistComplete}},
-      {A::kPay, S::kAccepted, S::kPaid, When::kAlways,
+      {A::kPay,
+       S::kAccepted,
+       S::kPaid,
+       When::kAlways,
        {kAccountant, kNotDrafter, kPayableFiscalYear}},
       {A::kResume, S::kDraft, S::kDraft, When::kAlways, {kClerkOfDepartment, kClockStopped}},
   };
@@ -343,7 +392,8 @@ std::vector<Action> AvailableActions(const PaymentOrder& order, const User& user
     const GuardContext ctx{order, request, user, routes, today, order.amount};
     auto decision = Decide(ctx);
     const auto code = decision.status().code();
-    if (decision.ok() || (code != Status::Code::kPermissionDenied && code != Status::Code::kAborted)) {
+    if (decision.ok() ||
+        (code != Status::Code::kPermissionDenied && code != Status::Code::kAborted)) {
       out.push_back(a);
     }
   }

@@ -50,9 +50,11 @@ Result<User> Workflow::Rep::CurrentUser(const storage::ReadTxn& txn, const User&
 }
 
 json Workflow::Rep::Event(std::string type, const User& actor) const {
-  return {{"type", std::move(type)},
-          {"actor", actor.login},
-          {"time", base::FormatRfc3339(clock->Now())}};
+  return Event(std::move(type), actor, clock->Now());
+}
+
+json Workflow::Rep::Event(std::string type, const User& actor, base::Time now) const {
+  return {{"type", std::move(type)}, {"actor", actor.login}, {"time", base::FormatRfc3339(now)}};
 }
 
 Result<Commitment> Workflow::Rep::LoadCommitment(const storage::ReadTxn& txn,
@@ -101,11 +103,13 @@ User Workflow::SystemUser(std::string_view name) {
 Status Workflow::CreateDepartment(const Department& department, const User& actor) {
   Department d{internal::Clean(department.code), internal::Clean(department.name)};
   RETURN_IF_ERROR(Validate(d));
-  return rep_->archive->Write([&](storage::WriteTxn& txn, const archive::Archive::AppendEvent& append) {
+  return rep_->archive->Write([&](storage::WriteTxn& txn,
+                                  const archive::Archive::AppendEvent& append) {
     ASSIGN_OR_RETURN(const User me, rep_->CurrentUser(txn, actor));
     RETURN_IF_ERROR(RequireAdmin(me));
     const Status s = txn.Insert(rep_->tables.departments, d.code, archive::DumpRecord(ToJson(d)));
-    if (s.IsAlreadyExists()) return Status::AlreadyExists("課コードはすでに使われています: " + d.code);
+    if (s.IsAlreadyExists())
+      return Status::AlreadyExists("課コードはすでに使われています: " + d.code);
     RETURN_IF_ERROR(s);
     json e = rep_->Event("workflow.department.created", me);
     e["department"] = ToJson(d);
@@ -117,12 +121,13 @@ Result<std::vector<Department>> Workflow::ListDepartments() const {
   std::vector<Department> out;
   RETURN_IF_ERROR(rep_->archive->Read([&](const storage::ReadTxn& txn) {
     out.clear();
-    return internal::ForEach(txn, rep_->tables.departments, [&](std::string_view, std::string_view v) {
-      ASSIGN_OR_RETURN(json j, archive::ParseJson(v));
-      ASSIGN_OR_RETURN(Department d, DepartmentFromJson(j));
-      out.push_back(std::move(d));
-      return Status::OK();
-    });
+    return internal::ForEach(txn, rep_->tables.departments,
+                             [&](std::string_view, std::string_view v) {
+                               ASSIGN_OR_RETURN(json j, archive::ParseJson(v));
+                               ASSIGN_OR_RETURN(Department d, DepartmentFromJson(j));
+                               out.push_back(std::move(d));
+                               return Status::OK();
+                             });
   }));
   return out;
 }
@@ -137,60 +142,66 @@ Status Workflow::AddUser(const User& user, std::string_view password, const User
   if (internal::IsSystemLogin(u.login)) return Status::InvalidArgument("予約されたログインIDです");
   RETURN_IF_ERROR(RequireAdmin(actor));
   ASSIGN_OR_RETURN(const std::string hash, HashPassword(password, rep_->options.password));
-  return rep_->archive->Write([&](storage::WriteTxn& txn, const archive::Archive::AppendEvent& append) {
-    ASSIGN_OR_RETURN(const User me, rep_->CurrentUser(txn, actor));
-    RETURN_IF_ERROR(RequireAdmin(me));
-    if (!txn.Get(rep_->tables.departments, u.department).ok()) {
-      return Status::InvalidArgument("所属課が登録されていません: " + u.department);
-    }
-    const Status s = txn.Insert(rep_->tables.users, u.login, archive::DumpRecord(UserRecord(u, hash)));
-    if (s.IsAlreadyExists()) return Status::AlreadyExists("ログインIDはすでに使われています: " + u.login);
-    RETURN_IF_ERROR(s);
-    json e = rep_->Event("workflow.user.added", me);
-    e["user"] = ToJson(u);  // never the password or its hash
-    return append(e).status();
-  });
+  return rep_->archive->Write(
+      [&](storage::WriteTxn& txn, const archive::Archive::AppendEvent& append) {
+        ASSIGN_OR_RETURN(const User me, rep_->CurrentUser(txn, actor));
+        RETURN_IF_ERROR(RequireAdmin(me));
+        if (!txn.Get(rep_->tables.departments, u.department).ok()) {
+          return Status::InvalidArgument("所属課が登録されていません: " + u.department);
+        }
+        const Status s =
+            txn.Insert(rep_->tables.users, u.login, archive::DumpRecord(UserRecord(u, hash)));
+        if (s.IsAlreadyExists())
+          return Status::AlreadyExists("ログインIDはすでに使われています: " + u.login);
+        RETURN_IF_ERROR(s);
+        json e = rep_->Event("workflow.user.added", me);
+        e["user"] = ToJson(u);  // never the password or its hash
+        return append(e).status();
+      });
 }
 
 Status Workflow::SetPassword(std::string_view login, std::string_view password, const User& actor) {
   ASSIGN_OR_RETURN(const std::string hash, HashPassword(password, rep_->options.password));
   const std::string who = internal::Clean(login);
-  return rep_->archive->Write([&](storage::WriteTxn& txn, const archive::Archive::AppendEvent& append) {
-    ASSIGN_OR_RETURN(const User me, rep_->CurrentUser(txn, actor));
-    if (me.login != who) RETURN_IF_ERROR(RequireAdmin(me));
-    ASSIGN_OR_RETURN(json record, internal::GetRecord(txn, rep_->tables.users, who,
-                                                      "利用者が登録されていません: " + who));
-    record["password_hash"] = hash;
-    RETURN_IF_ERROR(internal::PutRecord(txn, rep_->tables.users, who, record));
-    json e = rep_->Event("workflow.user.password_changed", me);
-    e["login"] = who;
-    return append(e).status();
-  });
+  return rep_->archive->Write(
+      [&](storage::WriteTxn& txn, const archive::Archive::AppendEvent& append) {
+        ASSIGN_OR_RETURN(const User me, rep_->CurrentUser(txn, actor));
+        if (me.login != who) RETURN_IF_ERROR(RequireAdmin(me));
+        ASSIGN_OR_RETURN(json record, internal::GetRecord(txn, rep_->tables.users, who,
+                                                          "利用者が登録されていません: " + who));
+        record["password_hash"] = hash;
+        RETURN_IF_ERROR(internal::PutRecord(txn, rep_->tables.users, who, record));
+        json e = rep_->Event("workflow.user.password_changed", me);
+        e["login"] = who;
+        return append(e).status();
+      });
 }
 
 Status Workflow::SetUserActive(std::string_view login, bool active, const User& actor) {
   const std::string who = internal::Clean(login);
-  return rep_->archive->Write([&](storage::WriteTxn& txn, const archive::Archive::AppendEvent& append) {
-    ASSIGN_OR_RETURN(const User me, rep_->CurrentUser(txn, actor));
-    RETURN_IF_ERROR(RequireAdmin(me));
-    ASSIGN_OR_RETURN(json record, internal::GetRecord(txn, rep_->tables.users, who,
-                                                      "利用者が登録されていません: " + who));
-    const bool before = record.value("active", true);
-    record["active"] = active;
-    RETURN_IF_ERROR(internal::PutRecord(txn, rep_->tables.users, who, record));
-    json e = rep_->Event(active ? "workflow.user.enabled" : "workflow.user.disabled", me);
-    e["login"] = who;
-    e["from"] = before;
-    e["to"] = active;
-    return append(e).status();
-  });
+  return rep_->archive->Write(
+      [&](storage::WriteTxn& txn, const archive::Archive::AppendEvent& append) {
+        ASSIGN_OR_RETURN(const User me, rep_->CurrentUser(txn, actor));
+        RETURN_IF_ERROR(RequireAdmin(me));
+        ASSIGN_OR_RETURN(json record, internal::GetRecord(txn, rep_->tables.users, who,
+                                                          "利用者が登録されていません: " + who));
+        const bool before = record.value("active", true);
+        record["active"] = active;
+        RETURN_IF_ERROR(internal::PutRecord(txn, rep_->tables.users, who, record));
+        json e = rep_->Event(active ? "workflow.user.enabled" : "workflow.user.disabled", me);
+        e["login"] = who;
+        e["from"] = before;
+        e["to"] = active;
+        return append(e).status();
+      });
 }
 
 Result<User> Workflow::GetUser(std::string_view login) const {
   User out;
   RETURN_IF_ERROR(rep_->archive->Read([&](const storage::ReadTxn& txn) {
-    ASSIGN_OR_RETURN(json j, internal::GetRecord(txn, rep_->tables.users, login,
-                                                 "利用者が登録されていません: " + internal::Clean(login)));
+    ASSIGN_OR_RETURN(json j,
+                     internal::GetRecord(txn, rep_->tables.users, login,
+                                         "利用者が登録されていません: " + internal::Clean(login)));
     ASSIGN_OR_RETURN(out, UserFromJson(j));
     return Status::OK();
   }));
@@ -234,7 +245,8 @@ Status Workflow::PutVendor(const Vendor& vendor, const User& actor) {
            internal::Clean(vendor.registration_number), internal::Clean(vendor.bank_account),
            internal::Clean(vendor.address)};
   RETURN_IF_ERROR(Validate(v));
-  return rep_->archive->Write([&](storage::WriteTxn& txn, const archive::Archive::AppendEvent& append) {
+  return rep_->archive->Write([&](storage::WriteTxn& txn,
+                                  const archive::Archive::AppendEvent& append) {
     ASSIGN_OR_RETURN(const User me, rep_->CurrentUser(txn, actor));
     if (!me.HasRole(Role::kAdmin) && !me.HasRole(Role::kAccountant)) {
       return Status::PermissionDenied("債権者マスタは会計室または管理者だけが変更できます");
@@ -298,13 +310,15 @@ Result<Commitment> Workflow::CreateCommitment(const Commitment& commitment, cons
     if (!txn.Get(rep_->tables.vendors, c.vendor_id).ok()) {
       return Status::InvalidArgument("債権者が登録されていません: " + c.vendor_id);
     }
-    ASSIGN_OR_RETURN(const uint64_t seq, internal::NextSeq(txn, rep_->tables, "commitment", c.fiscal_year));
+    ASSIGN_OR_RETURN(const uint64_t seq,
+                     internal::NextSeq(txn, rep_->tables, "commitment", c.fiscal_year));
     Commitment record = c;
     char id[32];
     std::snprintf(id, sizeof id, "C%d-%04llu", c.fiscal_year, static_cast<unsigned long long>(seq));
     record.id = id;
     record.created_by = me.login;
-    RETURN_IF_ERROR(txn.Insert(rep_->tables.commitments, record.id, archive::DumpRecord(ToJson(record))));
+    RETURN_IF_ERROR(
+        txn.Insert(rep_->tables.commitments, record.id, archive::DumpRecord(ToJson(record))));
     json e = rep_->Event("workflow.commitment.created", me);
     e["commitment"] = ToJson(record);
     RETURN_IF_ERROR(append(e).status());
@@ -327,16 +341,17 @@ Result<std::vector<Commitment>> Workflow::ListCommitments(const CommitmentFilter
   std::vector<Commitment> out;
   RETURN_IF_ERROR(rep_->archive->Read([&](const storage::ReadTxn& txn) {
     out.clear();
-    return internal::ForEach(txn, rep_->tables.commitments, [&](std::string_view, std::string_view v) {
-      ASSIGN_OR_RETURN(json j, archive::ParseJson(v));
-      ASSIGN_OR_RETURN(Commitment c, CommitmentFromJson(j));
-      if ((filter.department.empty() || c.department == filter.department) &&
-          (filter.fiscal_year == 0 || c.fiscal_year == filter.fiscal_year) &&
-          (filter.vendor_id.empty() || c.vendor_id == filter.vendor_id)) {
-        out.push_back(std::move(c));
-      }
-      return Status::OK();
-    });
+    return internal::ForEach(
+        txn, rep_->tables.commitments, [&](std::string_view, std::string_view v) {
+          ASSIGN_OR_RETURN(json j, archive::ParseJson(v));
+          ASSIGN_OR_RETURN(Commitment c, CommitmentFromJson(j));
+          if ((filter.department.empty() || c.department == filter.department) &&
+              (filter.fiscal_year == 0 || c.fiscal_year == filter.fiscal_year) &&
+              (filter.vendor_id.empty() || c.vendor_id == filter.vendor_id)) {
+            out.push_back(std::move(c));
+          }
+          return Status::OK();
+        });
   }));
   // "C2026-0002" < "C2026-0010" as strings, but "C2026-10000" would not be:
   // sort by (year, number).

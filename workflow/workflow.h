@@ -156,7 +156,8 @@ class Workflow {
   /// search found for the user's scope (the caller decides the window,
   /// e.g. the last 90 days); those that have an order are left out of
   /// "unprocessed".
-  base::Result<Inbox> GetInbox(const User& user, const std::vector<DocumentSummary>& received) const;
+  base::Result<Inbox> GetInbox(const User& user,
+                               const std::vector<DocumentSummary>& received) const;
 
  private:
   struct Rep;

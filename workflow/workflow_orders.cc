@@ -20,13 +20,20 @@ namespace {
 
 std::string_view EventVerb(Action a) {
   switch (a) {
-    case Action::kSubmit: return "submitted";
-    case Action::kApprove: return "approved";
-    case Action::kReturn: return "returned";
-    case Action::kWithdraw: return "withdrawn";
-    case Action::kAccept: return "accepted";
-    case Action::kPay: return "paid";
-    case Action::kResume: return "resumed";
+    case Action::kSubmit:
+      return "submitted";
+    case Action::kApprove:
+      return "approved";
+    case Action::kReturn:
+      return "returned";
+    case Action::kWithdraw:
+      return "withdrawn";
+    case Action::kAccept:
+      return "accepted";
+    case Action::kPay:
+      return "paid";
+    case Action::kResume:
+      return "resumed";
   }
   return "changed";
 }
@@ -56,7 +63,8 @@ Result<InvoiceData> ReadInvoice(const archive::Archive& archive, std::string_vie
     d.received_on = Date::InJapan(view->receipts.front().received_at);
   }
   if (internal::StringOr(d.fields, "document_type") == "credit_note") {
-    return Status::FailedPrecondition("返品・値引き（クレジットノート）からは支出命令を起票できません");
+    return Status::FailedPrecondition(
+        "返品・値引き（クレジットノート）からは支出命令を起票できません");
   }
   d.currency = internal::StringOr(d.fields, "currency", "JPY");
   if (d.currency.empty()) d.currency = "JPY";
@@ -76,7 +84,8 @@ Result<InvoiceData> ReadInvoice(const archive::Archive& archive, std::string_vie
 
 std::string FormatId(char prefix, int fiscal_year, uint64_t seq) {
   char id[32];
-  std::snprintf(id, sizeof id, "%c%d-%04llu", prefix, fiscal_year, static_cast<unsigned long long>(seq));
+  std::snprintf(id, sizeof id, "%c%d-%04llu", prefix, fiscal_year,
+                static_cast<unsigned long long>(seq));
   return id;
 }
 
@@ -121,7 +130,8 @@ Result<OrderView> Workflow::Draft(std::string_view document_id, std::string_view
                                       "）の会計担当者だけが起票できます");
     }
     if (auto existing = txn.Get(t.doc_orders, doc_id); existing.ok()) {
-      return Status::Aborted("この請求書にはすでに支出命令 " + std::string(*existing) + " があります");
+      return Status::Aborted("この請求書にはすでに支出命令 " + std::string(*existing) +
+                             " があります");
     }
     auto vendor = rep_->LoadVendor(txn, commitment.vendor_id);
     if (!vendor.ok()) {
@@ -131,7 +141,8 @@ Result<OrderView> Workflow::Draft(std::string_view document_id, std::string_view
       return vendor.status();
     }
     PaymentOrder o;
-    ASSIGN_OR_RETURN(const uint64_t seq, internal::NextSeq(txn, t, "order", commitment.fiscal_year));
+    ASSIGN_OR_RETURN(const uint64_t seq,
+                     internal::NextSeq(txn, t, "order", commitment.fiscal_year));
     o.id = FormatId('P', commitment.fiscal_year, seq);
     o.document_id = doc_id;
     o.commitment_id = commitment.id;
@@ -154,15 +165,15 @@ Result<OrderView> Workflow::Draft(std::string_view document_id, std::string_view
     o.match = MatchInvoice(
         {invoice.fields, invoice.receipt_department, commitment, *vendor, commitment.Remaining()});
     o.clock = StartPaymentClock(invoice.received_on, PaymentDaysFor(o.expense_type));
-    o.history.push_back({"draft", me.login, now, "", std::string(StateName(OrderState::kDraft)),
-                         "", false, 0, ""});
+    o.history.push_back(
+        {"draft", me.login, now, "", std::string(StateName(OrderState::kDraft)), "", false, 0, ""});
     ASSIGN_OR_RETURN(commitment.reserved, commitment.reserved.Add(o.amount));
 
     RETURN_IF_ERROR(txn.Insert(t.orders, o.id, archive::DumpRecord(ToJson(o))));
     RETURN_IF_ERROR(internal::PutRecord(txn, t.commitments, commitment.id, ToJson(commitment)));
     RETURN_IF_ERROR(txn.Put(t.doc_orders, o.document_id, o.id));
     RETURN_IF_ERROR(txn.Put(t.open_orders, o.id, ""));
-    json e = rep_->Event("workflow.order.drafted", me);
+    json e = rep_->Event("workflow.order.drafted", me, now);
     e["order"] = o.id;
     e["version"] = o.version;
     e["document"] = o.document_id;
@@ -203,10 +214,12 @@ Result<OrderView> Workflow::Act(std::string_view order_id, const ActionRequest& 
     // The corrected invoice: its receipt restarts the clock.
     auto view = rep_->archive->Get(req.document_id);
     if (!view.ok()) {
-      if (view.status().IsNotFound()) return Status::NotFound("書類がありません: " + req.document_id);
+      if (view.status().IsNotFound())
+        return Status::NotFound("書類がありません: " + req.document_id);
       return view.status();
     }
-    if (!view->receipts.empty()) apply.corrected_received_on = Date::InJapan(view->receipts.front().received_at);
+    if (!view->receipts.empty())
+      apply.corrected_received_on = Date::InJapan(view->receipts.front().received_at);
   }
   PaymentOrder order_out;
   Commitment commitment_out;
@@ -222,11 +235,13 @@ Result<OrderView> Workflow::Act(std::string_view order_id, const ActionRequest& 
                      Decide(GuardContext{o, req, me, rep_->options.routes, today, available}));
     if (req.action == Action::kResume && !req.document_id.empty()) {
       if (auto other = txn.Get(t.doc_orders, req.document_id); other.ok()) {
-        return Status::Aborted("この書類はすでに支出命令 " + std::string(*other) + " に結び付いています");
+        return Status::Aborted("この書類はすでに支出命令 " + std::string(*other) +
+                               " に結び付いています");
       }
     }
     const std::string step_title =
-        o.state == OrderState::kPendingApproval && o.step < o.route.size() ? o.route[o.step].title : "";
+        o.state == OrderState::kPendingApproval && o.step < o.route.size() ? o.route[o.step].title
+                                                                           : "";
     Apply(*transition, req, me, apply, &o);
 
     // Effects outside the order: the commitment's balance and the indexes.
@@ -234,7 +249,8 @@ Result<OrderView> Workflow::Act(std::string_view order_id, const ActionRequest& 
       ASSIGN_OR_RETURN(commitment.reserved, commitment.reserved.Sub(o.amount));
       RETURN_IF_ERROR(txn.Delete(t.open_orders, o.id));
       // The invoice is unprocessed again.
-      for (const std::string& doc : o.corrected_documents) txn.Delete(t.doc_orders, doc).IgnoreError();
+      for (const std::string& doc : o.corrected_documents)
+        txn.Delete(t.doc_orders, doc).IgnoreError();
       txn.Delete(t.doc_orders, o.document_id).IgnoreError();
     } else if (transition->to == OrderState::kPaid) {
       ASSIGN_OR_RETURN(commitment.paid, commitment.paid.Add(o.amount));
@@ -246,7 +262,7 @@ Result<OrderView> Workflow::Act(std::string_view order_id, const ActionRequest& 
     RETURN_IF_ERROR(internal::PutRecord(txn, t.orders, o.id, ToJson(o)));
     RETURN_IF_ERROR(internal::PutRecord(txn, t.commitments, commitment.id, ToJson(commitment)));
 
-    json e = rep_->Event("workflow.order." + std::string(EventVerb(req.action)), me);
+    json e = rep_->Event("workflow.order." + std::string(EventVerb(req.action)), me, now);
     e["order"] = o.id;
     e["version"] = o.version;
     e["from"] = std::string(StateName(transition->from));
@@ -308,11 +324,12 @@ Result<Inbox> Workflow::GetInbox(const User& user,
         return o.status();
       }
     }
-    return internal::ForEach(txn, rep_->tables.open_orders, [&](std::string_view id, std::string_view) {
-      ASSIGN_OR_RETURN(PaymentOrder o, rep_->LoadOrder(txn, id));
-      open.push_back(std::move(o));
-      return Status::OK();
-    });
+    return internal::ForEach(txn, rep_->tables.open_orders,
+                             [&](std::string_view id, std::string_view) {
+                               ASSIGN_OR_RETURN(PaymentOrder o, rep_->LoadOrder(txn, id));
+                               open.push_back(std::move(o));
+                               return Status::OK();
+                             });
   }));
   return BuildInbox(me, received, with_orders, open, rep_->options.routes,
                     Date::InJapan(rep_->clock->Now()), rep_->options.due_soon_days);

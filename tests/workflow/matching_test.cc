@@ -1,9 +1,9 @@
 #include "workflow/matching.h"
 
-#include <gtest/gtest.h>
-
 #include <map>
 #include <memory>
+
+#include <gtest/gtest.h>
 
 #include "archive/archive.h"
 #include "archive/corpus/corpus.h"
@@ -42,7 +42,8 @@ TEST(NormalizeAddressTest, BlockNumbersInAnyWritingGiveOneKey) {
 }
 
 TEST(NormalizeAddressTest, PlaceNameNumeralsStayAndTensAreRead) {
-  EXPECT_EQ(NormalizeAddress("東京都三鷹市下連雀三丁目十二番二十三号"), "東京都三鷹市下連雀3-12-23");
+  EXPECT_EQ(NormalizeAddress("東京都三鷹市下連雀三丁目十二番二十三号"),
+            "東京都三鷹市下連雀3-12-23");
   EXPECT_EQ(NormalizeAddress("東京都八王子市元本郷町1-24-1"), "東京都八王子市元本郷町1-24-1");
   EXPECT_NE(NormalizeAddress("栄町3-2-8"), NormalizeAddress("栄町3-2-9"));
   EXPECT_EQ(NormalizeAddress("ＡＢＣビル２Ｆ"), NormalizeAddress("abcビル2f"));
@@ -52,16 +53,17 @@ TEST(NormalizeAddressTest, PlaceNameNumeralsStayAndTensAreRead) {
 class MatchInvoiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    in_.fields = json{{"issue_date", "2026-05-10"},
-                      {"currency", "JPY"},
-                      {"total", "110000"},
-                      {"counterparty", "㈱山田商事"},
-                      {"registration_number", "T7010705000725"},
-                      {"tax_subtotals",
-                       json::array({{{"category", "S"}, {"rate", "10"}, {"taxable", "100000"},
-                                     {"tax", "10000"}}})},
-                      {"bank_account", "0005:123:1:1234567"},
-                      {"supplier_address", "埼玉県草加市栄町３－２－８"}};
+    in_.fields =
+        json{{"issue_date", "2026-05-10"},
+             {"currency", "JPY"},
+             {"total", "110000"},
+             {"counterparty", "㈱山田商事"},
+             {"registration_number", "T7010705000725"},
+             {"tax_subtotals",
+              json::array(
+                  {{{"category", "S"}, {"rate", "10"}, {"taxable", "100000"}, {"tax", "10000"}}})},
+             {"bank_account", "0005:123:1:1234567"},
+             {"supplier_address", "埼玉県草加市栄町３－２－８"}};
     in_.receipt_department = "somu";
     in_.commitment.department = "somu";
     in_.commitment.amount = Decimal::FromInt(1'320'000);
@@ -121,9 +123,9 @@ TEST_F(MatchInvoiceTest, VendorFallsBackToTheNormalisedName) {
 }
 
 TEST_F(MatchInvoiceTest, TaxIsRecomputedPerRateWithOneRounding) {
-  in_.fields["tax_subtotals"] = json::array(
-      {{{"rate", "10"}, {"taxable", "12345"}, {"tax", "1234"}},     // 1234.5 down
-       {{"rate", "8"}, {"taxable", "1001"}, {"tax", "81"}}});       // 80.08 up
+  in_.fields["tax_subtotals"] =
+      json::array({{{"rate", "10"}, {"taxable", "12345"}, {"tax", "1234"}},  // 1234.5 down
+                   {{"rate", "8"}, {"taxable", "1001"}, {"tax", "81"}}});    // 80.08 up
   auto m = Run();
   EXPECT_EQ(m["tax"].status, MatchStatus::kMatch);
   EXPECT_EQ(m["tax"].invoice_value, "10%: 1234 / 8%: 81");
@@ -191,7 +193,8 @@ TEST_F(MatchCorpusTest, GeneratedInvoicesMatchTheirCommitment) {
     const archive::corpus::Invoice inv = gen.Next();
     const json fields = Ingest(inv);
     const auto m = ByField(MatchInvoice(InputFor(inv, fields)));
-    for (const char* f : {"vendor", "amount", "tax", "invoice_date", "department", "bank_account"}) {
+    for (const char* f :
+         {"vendor", "amount", "tax", "invoice_date", "department", "bank_account"}) {
       EXPECT_EQ(m.at(f).status, MatchStatus::kMatch) << inv.id << " " << ToJson(m.at(f)).dump();
     }
     // The readers do not extract the supplier's address (yet).

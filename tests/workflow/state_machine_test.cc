@@ -1,10 +1,10 @@
 #include "workflow/state_machine.h"
 
-#include <gtest/gtest.h>
-
 #include <map>
 #include <set>
 #include <tuple>
+
+#include <gtest/gtest.h>
 
 #include "tests/fakes/test_util.h"
 
@@ -20,16 +20,17 @@ using A = Action;
 // The cast: every role, plus people holding two roles for the four-eyes rules.
 std::map<std::string, User> People() {
   std::map<std::string, User> p;
-  auto add = [&](std::string login, std::string dept, std::vector<Role> roles, std::string title = "") {
+  auto add = [&](std::string login, std::string dept, std::vector<Role> roles,
+                 std::string title = "") {
     p[login] = User{login, login, dept, std::move(roles), std::move(title), true};
   };
-  add("kato", "somu", {Role::kClerk});                // the drafter
-  add("ito", "somu", {Role::kClerk});                 // another clerk of the department
-  add("mori", "doboku", {Role::kClerk});              // a clerk of another department
+  add("kato", "somu", {Role::kClerk});    // the drafter
+  add("ito", "somu", {Role::kClerk});     // another clerk of the department
+  add("mori", "doboku", {Role::kClerk});  // a clerk of another department
   add("kacho", "somu", {Role::kApprover}, "課長");
   add("kacho2", "doboku", {Role::kApprover}, "課長");  // 課長 of another department
   add("bucho", "somu", {Role::kApprover}, "部長");
-  add("fuku", "hisho", {Role::kApprover}, "副市長");   // approves any department
+  add("fuku", "hisho", {Role::kApprover}, "副市長");  // approves any department
   add("kaikei", "kaikei", {Role::kAccountant});
   add("kansa", "kansa", {Role::kAuditor});
   add("comp", "somu", {Role::kCompliance});
@@ -70,13 +71,14 @@ ActionRequest GoodRequest(A action, uint32_t version = 7) {
   r.action = action;
   r.version = version;
   r.comment = "確認しました";
-  for (std::string_view item : kChecklistItems) r.checklist.push_back({std::string(item), true, ""});
+  for (std::string_view item : kChecklistItems)
+    r.checklist.push_back({std::string(item), true, ""});
   return r;
 }
 
 base::Result<const Transition*> Try(const PaymentOrder& o, const ActionRequest& r, const User& u,
-                                    const RouteConfig& routes = RouteConfig(),
-                                    Date today = kToday, Decimal available = Decimal::FromInt(10'000'000)) {
+                                    const RouteConfig& routes = RouteConfig(), Date today = kToday,
+                                    Decimal available = Decimal::FromInt(10'000'000)) {
   return Decide(GuardContext{o, r, u, routes, today, available});
 }
 
@@ -107,20 +109,21 @@ const Allowed kAllowed[] = {
 
 TEST(StateMachineTest, EveryStateActionAndRoleIsAllowedOnlyWhereTheTableSays) {
   const auto people = People();
-  const std::pair<S, size_t> positions[] = {
-      {S::kDraft, 0},           {S::kPendingApproval, 0}, {S::kPendingApproval, 1},
-      {S::kAccountingReview, 0}, {S::kAccepted, 0},       {S::kPaid, 0},
-      {S::kWithdrawn, 0}};
+  const std::pair<S, size_t> positions[] = {{S::kDraft, 0},           {S::kPendingApproval, 0},
+                                            {S::kPendingApproval, 1}, {S::kAccountingReview, 0},
+                                            {S::kAccepted, 0},        {S::kPaid, 0},
+                                            {S::kWithdrawn, 0}};
   int allowed = 0, refused = 0;
   for (const auto& [state, step] : positions) {
-    for (A action : {A::kSubmit, A::kApprove, A::kReturn, A::kWithdraw, A::kAccept, A::kPay,
-                     A::kResume}) {
+    for (A action :
+         {A::kSubmit, A::kApprove, A::kReturn, A::kWithdraw, A::kAccept, A::kPay, A::kResume}) {
       for (const auto& [login, user] : people) {
         const PaymentOrder o = OrderIn(state, step);
         const ActionRequest r = GoodRequest(action);
         const Allowed* expected = nullptr;
         for (const Allowed& a : kAllowed) {
-          if (a.state == state && a.step == step && a.action == action && a.who == login) expected = &a;
+          if (a.state == state && a.step == step && a.action == action && a.who == login)
+            expected = &a;
         }
         const auto d = Try(o, r, user);
         const std::string where = std::string(StateName(state)) + "/" + std::to_string(step) + " " +
@@ -166,14 +169,14 @@ TEST(StateMachineTest, GuardsRefuseWithTheirStatus) {
   const auto people = People();
   auto none = [](PaymentOrder&, ActionRequest&, User&, Date&, Decimal&) {};
   const RefusalCase cases[] = {
-      {"stale version", [](auto&, auto& r, auto&, auto&, auto&) { r.version = 6; },
-       A::kApprove, S::kPendingApproval, 0, "kacho", Code::kAborted},
+      {"stale version", [](auto&, auto& r, auto&, auto&, auto&) { r.version = 6; }, A::kApprove,
+       S::kPendingApproval, 0, "kacho", Code::kAborted},
       {"drafter who is 課長 approves own order",
-       [](auto& o, auto&, auto&, auto&, auto&) { o.drafter = "kacho"; },
-       A::kApprove, S::kPendingApproval, 0, "kacho", Code::kPermissionDenied},
+       [](auto& o, auto&, auto&, auto&, auto&) { o.drafter = "kacho"; }, A::kApprove,
+       S::kPendingApproval, 0, "kacho", Code::kPermissionDenied},
       {"drafter who is accountant accepts own order",
-       [](auto& o, auto&, auto&, auto&, auto&) { o.drafter = "kaikei"; },
-       A::kAccept, S::kAccountingReview, 0, "kaikei", Code::kPermissionDenied},
+       [](auto& o, auto&, auto&, auto&, auto&) { o.drafter = "kaikei"; }, A::kAccept,
+       S::kAccountingReview, 0, "kaikei", Code::kPermissionDenied},
       {"same person approves two steps",
        [](auto& o, auto&, auto&, auto&, auto&) {
          o.route = {{"課長", "kacho", std::nullopt}, {"課長", "", std::nullopt}};
@@ -183,12 +186,14 @@ TEST(StateMachineTest, GuardsRefuseWithTheirStatus) {
        [](auto& o, auto&, auto& u, auto&, auto&) {
          u.roles.push_back(Role::kApprover);
          u.title = "課長";
-         o.history.push_back({"approve", u.login, kNow, "pending_approval", "pending_approval", "", false, 1, "課長"});
+         o.history.push_back({"approve", u.login, kNow, "pending_approval", "pending_approval", "",
+                              false, 1, "課長"});
        },
        A::kAccept, S::kAccountingReview, 0, "kaikei", Code::kPermissionDenied},
       {"accountant who approved in an earlier round returns",
        [](auto& o, auto&, auto& u, auto&, auto&) {
-         o.history.push_back({"approve", u.login, kNow, "pending_approval", "pending_approval", "", false, 1, "課長"});
+         o.history.push_back({"approve", u.login, kNow, "pending_approval", "pending_approval", "",
+                              false, 1, "課長"});
        },
        A::kReturn, S::kAccountingReview, 0, "kaikei", Code::kPermissionDenied},
       {"課長 of another department", none, A::kApprove, S::kPendingApproval, 0, "kacho2",
@@ -199,8 +204,9 @@ TEST(StateMachineTest, GuardsRefuseWithTheirStatus) {
          o.route[1].approved_by = "bucho";
        },
        A::kApprove, S::kPendingApproval, 2, "fuku", Code::kOk},
-      {"disabled approver role missing", [](auto&, auto&, auto& u, auto&, auto&) { u.roles = {Role::kClerk}; },
-       A::kApprove, S::kPendingApproval, 0, "kacho", Code::kPermissionDenied},
+      {"disabled approver role missing",
+       [](auto&, auto&, auto& u, auto&, auto&) { u.roles = {Role::kClerk}; }, A::kApprove,
+       S::kPendingApproval, 0, "kacho", Code::kPermissionDenied},
       {"return without a reason", [](auto&, auto& r, auto&, auto&, auto&) { r.comment.clear(); },
        A::kReturn, S::kPendingApproval, 0, "kacho", Code::kInvalidArgument},
       {"submit with an unacknowledged ×",
@@ -220,8 +226,8 @@ TEST(StateMachineTest, GuardsRefuseWithTheirStatus) {
        },
        A::kSubmit, S::kDraft, 0, "kato", Code::kOk},
       {"acknowledging a field that is not matched",
-       [](auto&, auto& r, auto&, auto&, auto&) { r.acknowledge = {"colour"}; },
-       A::kSubmit, S::kDraft, 0, "kato", Code::kInvalidArgument},
+       [](auto&, auto& r, auto&, auto&, auto&) { r.acknowledge = {"colour"}; }, A::kSubmit,
+       S::kDraft, 0, "kato", Code::kInvalidArgument},
       {"a missing field needs no acknowledgement",
        [](auto& o, auto&, auto&, auto&, auto&) { o.match[1].status = MatchStatus::kMissing; },
        A::kSubmit, S::kDraft, 0, "kato", Code::kOk},
@@ -241,13 +247,15 @@ TEST(StateMachineTest, GuardsRefuseWithTheirStatus) {
        [](auto& o, auto&, auto&, auto&, auto&) { StopPaymentClock(&o.clock, Date(2026, 5, 25)); },
        A::kResume, S::kDraft, 0, "mori", Code::kPermissionDenied},
       {"accept with one checklist item unconfirmed",
-       [](auto&, auto& r, auto&, auto&, auto&) { r.checklist[4].confirmed = false; },
-       A::kAccept, S::kAccountingReview, 0, "kaikei", Code::kFailedPrecondition},
+       [](auto&, auto& r, auto&, auto&, auto&) { r.checklist[4].confirmed = false; }, A::kAccept,
+       S::kAccountingReview, 0, "kaikei", Code::kFailedPrecondition},
       {"accept with a checklist item missing",
-       [](auto&, auto& r, auto&, auto&, auto&) { r.checklist.pop_back(); },
-       A::kAccept, S::kAccountingReview, 0, "kaikei", Code::kFailedPrecondition},
+       [](auto&, auto& r, auto&, auto&, auto&) { r.checklist.pop_back(); }, A::kAccept,
+       S::kAccountingReview, 0, "kaikei", Code::kFailedPrecondition},
       {"accept with an unknown checklist item",
-       [](auto&, auto& r, auto&, auto&, auto&) { r.checklist.push_back({"mood", true, ""}); },
+       [](auto&, auto& r, auto&, auto&, auto&) {
+         r.checklist.push_back({"mood", true, ""});
+       },
        A::kAccept, S::kAccountingReview, 0, "kaikei", Code::kInvalidArgument},
       {"pay last year's order in 出納整理期間 (5/31)",
        [](auto& o, auto&, auto&, auto& today, auto&) {
@@ -256,14 +264,13 @@ TEST(StateMachineTest, GuardsRefuseWithTheirStatus) {
        },
        A::kPay, S::kAccepted, 0, "kaikei", Code::kOk},
       {"pay last year's order after 出納整理期間 (6/1)",
-       [](auto& o, auto&, auto&, auto&, auto&) { o.fiscal_year = 2025; },
-       A::kPay, S::kAccepted, 0, "kaikei", Code::kFailedPrecondition},
-      {"pay next year's order",
-       [](auto& o, auto&, auto&, auto&, auto&) { o.fiscal_year = 2027; },
+       [](auto& o, auto&, auto&, auto&, auto&) { o.fiscal_year = 2025; }, A::kPay, S::kAccepted, 0,
+       "kaikei", Code::kFailedPrecondition},
+      {"pay next year's order", [](auto& o, auto&, auto&, auto&, auto&) { o.fiscal_year = 2027; },
        A::kPay, S::kAccepted, 0, "kaikei", Code::kFailedPrecondition},
       {"pay by the drafter who is an accountant",
-       [](auto& o, auto&, auto&, auto&, auto&) { o.drafter = "kaikei"; },
-       A::kPay, S::kAccepted, 0, "kaikei", Code::kPermissionDenied},
+       [](auto& o, auto&, auto&, auto&, auto&) { o.drafter = "kaikei"; }, A::kPay, S::kAccepted, 0,
+       "kaikei", Code::kPermissionDenied},
       {"withdraw by another clerk", none, A::kWithdraw, S::kPendingApproval, 0, "ito",
        Code::kPermissionDenied},
       {"withdraw after acceptance", none, A::kWithdraw, S::kAccepted, 0, "kato", Code::kAborted},
@@ -377,7 +384,8 @@ TEST(StateMachineTest, AvailableActionsFollowTheTable) {
   const RouteConfig routes;
   auto names = [&](const PaymentOrder& o, const std::string& who) {
     std::set<std::string> out;
-    for (A a : AvailableActions(o, people.at(who), routes, kToday)) out.insert(std::string(ActionName(a)));
+    for (A a : AvailableActions(o, people.at(who), routes, kToday))
+      out.insert(std::string(ActionName(a)));
     return out;
   };
   PaymentOrder draft = OrderIn(S::kDraft);
@@ -385,9 +393,11 @@ TEST(StateMachineTest, AvailableActionsFollowTheTable) {
   EXPECT_EQ(names(draft, "kato"), (std::set<std::string>{"submit", "withdraw"}));
   EXPECT_EQ(names(draft, "ito"), (std::set<std::string>{"submit"}));
   EXPECT_TRUE(names(draft, "kacho").empty());
-  EXPECT_EQ(names(OrderIn(S::kPendingApproval), "kacho"), (std::set<std::string>{"approve", "return"}));
+  EXPECT_EQ(names(OrderIn(S::kPendingApproval), "kacho"),
+            (std::set<std::string>{"approve", "return"}));
   EXPECT_TRUE(names(OrderIn(S::kPendingApproval), "bucho").empty());
-  EXPECT_EQ(names(OrderIn(S::kAccountingReview), "kaikei"), (std::set<std::string>{"accept", "return"}));
+  EXPECT_EQ(names(OrderIn(S::kAccountingReview), "kaikei"),
+            (std::set<std::string>{"accept", "return"}));
   EXPECT_EQ(names(OrderIn(S::kAccepted), "kaikei"), (std::set<std::string>{"pay"}));
   EXPECT_TRUE(names(OrderIn(S::kPaid), "kaikei").empty());
 }

@@ -1,9 +1,9 @@
 #include "workflow/workflow.h"
 
-#include <gtest/gtest.h>
-
 #include <map>
 #include <memory>
+
+#include <gtest/gtest.h>
 
 #include "archive/corpus/corpus.h"
 #include "archive/data_dir.h"
@@ -33,7 +33,9 @@ class WorkflowTest : public ::testing::Test {
     ASSERT_OK(w);
     wf_ = std::move(*w);
     const User root = Workflow::SystemUser("test");
-    for (auto [code, name] : {std::pair{"somu", "総務課"}, {"doboku", "土木課"}, {"kaikei", "会計課"},
+    for (auto [code, name] : {std::pair{"somu", "総務課"},
+                              {"doboku", "土木課"},
+                              {"kaikei", "会計課"},
                               {"hisho", "秘書課"}}) {
       ASSERT_OK(wf_->CreateDepartment({code, name}, root));
     }
@@ -105,7 +107,8 @@ class WorkflowTest : public ::testing::Test {
     r.version = v.order.version;
     r.comment = std::move(comment);
     if (a == Action::kAccept) {
-      for (std::string_view item : kChecklistItems) r.checklist.push_back({std::string(item), true, ""});
+      for (std::string_view item : kChecklistItems)
+        r.checklist.push_back({std::string(item), true, ""});
     }
     return wf_->Act(v.order.id, r, U(who));
   }
@@ -192,7 +195,8 @@ TEST_F(WorkflowTest, OnlyAdminsManageTheOrganisation) {
   EXPECT_EQ(wf_->PutVendor(kVendor, U("kato")).code(), Code::kPermissionDenied);
   // A disabled admin can no longer act, even with the User value in hand.
   ASSERT_OK(wf_->SetUserActive("admin", false, Workflow::SystemUser("test")));
-  EXPECT_EQ(wf_->CreateDepartment({"kikaku", "企画課"}, U("admin")).code(), Code::kPermissionDenied);
+  EXPECT_EQ(wf_->CreateDepartment({"kikaku", "企画課"}, U("admin")).code(),
+            Code::kPermissionDenied);
 }
 
 TEST_F(WorkflowTest, DraftFillsTheOrderFromTheInvoiceAndMatchesEveryField) {
@@ -313,7 +317,8 @@ TEST_F(WorkflowTest, BalanceIsReservedByLiveOrdersAndReleasedByWithdrawal) {
   EXPECT_EQ(second->commitment.Remaining(), Decimal::FromInt(-200'000));
   // × must be acknowledged, and even then the balance does not hold it.
   EXPECT_EQ(Do(*second, Action::kSubmit, "kato").status().code(), Code::kFailedPrecondition);
-  ActionRequest submit{Action::kSubmit, second->order.version, "残額を確認済み", {"amount"}, {}, false, ""};
+  ActionRequest submit{
+      Action::kSubmit, second->order.version, "残額を確認済み", {"amount"}, {}, false, ""};
   auto refused = wf_->Act(second->order.id, submit, U("kato"));
   EXPECT_EQ(refused.status().code(), Code::kFailedPrecondition);
   EXPECT_NE(refused.status().message().find("残額"), std::string::npos);
@@ -350,7 +355,8 @@ TEST_F(WorkflowTest, InboxShowsUnprocessedInvoicesAndDeadlines) {
   const std::string doc3 = Receive(Invoice(100'000, "3"));
   const std::string other = Receive(Invoice(100'000, "4"), "doboku");
   std::vector<DocumentSummary> received;
-  for (const auto& [id, dept] : {std::pair{doc1, "somu"}, {doc2, "somu"}, {doc3, "somu"}, {other, "doboku"}}) {
+  for (const auto& [id, dept] :
+       {std::pair{doc1, "somu"}, {doc2, "somu"}, {doc3, "somu"}, {other, "doboku"}}) {
     received.push_back({id, dept, clock_.Now(), "山田商事", "100000", "2026-05-10"});
   }
   auto inbox = wf_->GetInbox(U("kato"), received);
@@ -403,7 +409,8 @@ TEST_F(WorkflowTest, DefectReturnStopsTheClockUntilTheCorrectedInvoiceArrives) {
   ASSERT_OK(a);
   // 5/22: the accounting office returns it: the invoice lacks a required item.
   clock_.Set(*base::ParseRfc3339("2026-05-22T01:00:00Z"));
-  ActionRequest ret{Action::kReturn, a->order.version, "適用税率の記載がありません", {}, {}, true, ""};
+  ActionRequest ret{
+      Action::kReturn, a->order.version, "適用税率の記載がありません", {}, {}, true, ""};
   auto r = wf_->Act(v->order.id, ret, U("kaikei"));
   ASSERT_OK(r);
   EXPECT_TRUE(r->order.clock.stopped());
@@ -420,7 +427,8 @@ TEST_F(WorkflowTest, DefectReturnStopsTheClockUntilTheCorrectedInvoiceArrives) {
   EXPECT_EQ(Do(*r, Action::kSubmit, "kato").status().code(), Code::kFailedPrecondition);
   // The corrected invoice arrives 6/20: 20 days remain → due 7/10.
   const std::string corrected = Receive(Invoice(100'000, "X-corrected"));
-  ActionRequest resume{Action::kResume, r->order.version, "訂正請求書を受領", {}, {}, false, corrected};
+  ActionRequest resume{Action::kResume, r->order.version, "訂正請求書を受領", {}, {},
+                       false,           corrected};
   auto resumed = wf_->Act(v->order.id, resume, U("kato"));
   ASSERT_OK(resumed);
   EXPECT_EQ(DueDate(resumed->order.clock), Date(2026, 7, 10));

@@ -1,0 +1,151 @@
+#include "workflow/requests.h"
+
+#include <string>
+
+#include "workflow/internal/json_util.h"
+
+namespace workflow {
+
+using base::Result;
+using base::Status;
+using nlohmann::json;
+
+namespace {
+
+Status Bad(const std::string& what) { return Status::InvalidArgument(what); }
+
+// An optional string member; InvalidArgument if present and not a string.
+Status OptionalString(const json& body, const char* key, std::string* out) {
+  auto it = body.find(key);
+  if (it == body.end() || it->is_null()) return Status::OK();
+  if (!it->is_string()) return Bad(std::string(key) + " は文字列で指定してください");
+  *out = internal::Clean(it->get<std::string>());
+  return Status::OK();
+}
+
+Status RequiredString(const json& body, const char* key, std::string* out) {
+  RETURN_IF_ERROR(OptionalString(body, key, out));
+  if (out->empty()) return Bad(std::string(key) + " を指定してください");
+  return Status::OK();
+}
+
+Status RequiredDate(const json& body, const char* key, base::Date* out) {
+  std::string text;
+  RETURN_IF_ERROR(RequiredString(body, key, &text));
+  auto d = base::Date::Parse(text);
+  if (!d.ok()) return Bad(std::string(key) + " は YYYY-MM-DD の日付で指定してください");
+  *out = *d;
+  return Status::OK();
+}
+
+Status ParseChecklist(const json& j, std::vector<ChecklistAnswer>* out) {
+  if (j.is_object()) {
+    for (const auto& [item, value] : j.items()) {
+      ChecklistAnswer a{internal::Clean(item), false, ""};
+      if (value.is_boolean()) {
+        a.confirmed = value.get<bool>();
+      } else if (value.is_object()) {
+        auto c = value.find("confirmed");
+        if (c == value.end() || !c->is_boolean()) {
+          return Bad("checklist の " + a.item + " の confirmed は true/false です");
+        }
+        a.confirmed = c->get<bool>();
+        RETURN_IF_ERROR(OptionalString(value, "note", &a.note));
+      } else {
+        return Bad("checklist の " + a.item + " は true/false で指定してください");
+      }
+      out->push_back(std::move(a));
+    }
+    return Status::OK();
+  }
+  if (j.is_array()) {
+    for (const json& e : j) {
+      if (!e.is_object()) return Bad("checklist の要素は {\"item\", \"confirmed\"} です");
+      ChecklistAnswer a;
+      RETURN_IF_ERROR(RequiredString(e, "item", &a.item));
+      auto c = e.find("confirmed");
+      if (c == e.end() || !c->is_boolean()) return Bad("checklist の confirmed は true/false です");
+      a.confirmed = c->get<bool>();
+      RETURN_IF_ERROR(OptionalString(e, "note", &a.note));
+      out->push_back(std::move(a));
+    }
+    return Status::OK();
+  }
+  return Bad("checklist はオブジェクトか配列で指定してください");
+}
+
+}  // namespace
+
+Result<ActionRequest> ActionRequestFromJson(const json& body) {
+  if (!body.is_object()) return Bad("リクエストは JSON オブジェクトで送ってください");
+  ActionRequest r;
+  std::string action;
+  RETURN_IF_ERROR(RequiredString(body, "action", &action));
+  ASSIGN_OR_RETURN(r.action, ParseAction(action));
+  auto version = body.find("version");
+  if (version == body.end() || !version->is_number_unsigned()) {
+    return Bad("version（表示していた支出命令の版）を指定してください");
+  }
+  const uint64_t v = version->get<uint64_t>();
+  if (v > UINT32_MAX) return Bad("version が大きすぎます");
+  r.version = static_cast<uint32_t>(v);
+  RETURN_IF_ERROR(OptionalString(body, "comment", &r.comment));
+  RETURN_IF_ERROR(OptionalString(body, "document_id", &r.document_id));
+  if (auto it = body.find("acknowledge"); it != body.end() && !it->is_null()) {
+    if (!it->is_array()) return Bad("acknowledge は項目名の配列で指定してください");
+    for (const json& f : *it) {
+      if (!f.is_string()) return Bad("acknowledge は項目名の配列で指定してください");
+      r.acknowledge.push_back(internal::Clean(f.get<std::string>()));
+    }
+  }
+  if (auto it = body.find("checklist"); it != body.end() && !it->is_null()) {
+    RETURN_IF_ERROR(ParseChecklist(*it, &r.checklist));
+  }
+  if (auto it = body.find("defect"); it != body.end() && !it->is_null()) {
+    if (!it->is_boolean()) return Bad("defect は true/false で指定してください");
+    r.defect = it->get<bool>();
+  }
+  return r;
+}
+
+Result<Commitment> CommitmentFromRequest(const json& body) {
+  if (!body.is_object()) return Bad("リクエストは JSON オブジェクトで送ってください");
+  Commitment c;
+  RETURN_IF_ERROR(RequiredString(body, "department", &c.department));
+  RETURN_IF_ERROR(RequiredString(body, "vendor_id", &c.vendor_id));
+  RETURN_IF_ERROR(RequiredString(body, "budget_line", &c.budget_line));
+  RETURN_IF_ERROR(RequiredString(body, "description", &c.description));
+  RETURN_IF_ERROR(RequiredString(body, "expense_type", &c.expense_type));
+  auto fy = body.find("fiscal_year");
+  if (fy == body.end() || !fy->is_number_integer())
+    return Bad("fiscal_year（会計年度）を整数で指定してください");
+  c.fiscal_year = fy->get<int>();
+  auto amount = body.find("amount");
+  std::string amount_text;
+  if (amount != body.end() && amount->is_string()) {
+    amount_text = amount->get<std::string>();
+  } else if (amount != body.end() && amount->is_number_integer()) {
+    amount_text = std::to_string(amount->get<int64_t>());
+  } else {
+    return Bad("amount（金額）を整数の文字列で指定してください");
+  }
+  auto d = base::Decimal::Parse(amount_text);
+  if (!d.ok()) return Bad("amount（金額）が数値ではありません");
+  c.amount = *d;
+  RETURN_IF_ERROR(RequiredDate(body, "contract_from", &c.contract_from));
+  RETURN_IF_ERROR(RequiredDate(body, "contract_to", &c.contract_to));
+  return c;
+}
+
+Result<Vendor> VendorFromRequest(const json& body) {
+  if (!body.is_object()) return Bad("リクエストは JSON オブジェクトで送ってください");
+  Vendor v;
+  RETURN_IF_ERROR(RequiredString(body, "id", &v.id));
+  RETURN_IF_ERROR(RequiredString(body, "name", &v.name));
+  RETURN_IF_ERROR(OptionalString(body, "registration_number", &v.registration_number));
+  RETURN_IF_ERROR(OptionalString(body, "bank_account", &v.bank_account));
+  RETURN_IF_ERROR(OptionalString(body, "address", &v.address));
+  return v;
+}
+
+}  // namespace workflow
