@@ -663,6 +663,15 @@ Result<uint64_t> Archive::EventCount() const {
   return n;
 }
 
+Result<SearchResult> Archive::Search(const SearchQuery& query) const {
+  SearchResult result;
+  RETURN_IF_ERROR(rep_->env->Read([&](const storage::ReadTxn& txn) -> Status {
+    ASSIGN_OR_RETURN(result, rep_->catalog->Search(txn, query));
+    return Status::OK();
+  }));
+  return result;
+}
+
 Status Archive::Write(
     const std::function<Status(storage::WriteTxn&, const AppendEvent&)>& fn) {
   if (rep_->options.read_only) {

@@ -29,6 +29,7 @@
 #include <nlohmann/json.hpp>
 
 #include "archive/document.h"
+#include "archive/search.h"
 #include "base/date.h"
 #include "base/file_system.h"
 #include "base/result.h"
@@ -164,6 +165,8 @@ class Archive {
   std::vector<base::Result<IngestOutcome>> Ingest(std::vector<IncomingFile> files);
 
   base::Result<DocumentView> Get(std::string_view id) const;
+  /// Searches the documents (archive/search.h); one consistent snapshot.
+  base::Result<SearchResult> Search(const SearchQuery& query) const;
   /// The original bytes, unchanged. Corruption if they no longer match the
   /// recorded digest.
   base::Result<std::string> ReadOriginal(std::string_view id) const;

@@ -60,7 +60,64 @@ Result<Catalog> Catalog::Open(storage::Env* env) {
     return Status::FailedPrecondition("catalog format " + found + " is not " + want +
                                       ", the format this kura reads");
   }
+  auto search = SearchIndex::Open(env);
+  if (search.ok()) {
+    c.search_.emplace(std::move(*search));
+    if (!env->read_only()) RETURN_IF_ERROR(BackfillSearchIndex(env, c));
+  } else if (!env->read_only()) {
+    return search.status();
+  }
   return c;
+}
+
+Status Catalog::BackfillSearchIndex(storage::Env* env, const Catalog& c) {
+  uint64_t rows = 0, docs = 0;
+  RETURN_IF_ERROR(env->Read([&](const storage::ReadTxn& txn) -> Status {
+    ASSIGN_OR_RETURN(rows, c.search_->RowCount(txn));
+    ASSIGN_OR_RETURN(docs, c.DocumentCount(txn));
+    return Status::OK();
+  }));
+  if (rows != 0 || docs == 0) return Status::OK();
+  uint64_t next = 1;
+  bool done = false;
+  while (!done) {
+    RETURN_IF_ERROR(env->Write([&](storage::WriteTxn& txn) -> Status {
+      int n = 0;
+      done = true;
+      return c.ScanDocuments(txn, next, [&](const Document& doc, bool* more) -> Status {
+        if (++n > 5000) {
+          *more = false;
+          done = false;
+          next = doc.seq;
+          return Status::OK();
+        }
+        ASSIGN_OR_RETURN(std::vector<Receipt> receipts, c.GetReceipts(txn, doc.seq));
+        ASSIGN_OR_RETURN(std::vector<Version> versions, c.GetVersions(txn, doc.seq));
+        if (receipts.empty() || versions.empty()) {
+          return Status::Corruption(FormatDocumentId(doc.seq) + " has no receipt or version");
+        }
+        for (size_t i = 0; i < versions.size(); ++i) {
+          const SearchRow row = SearchRowFor(doc, receipts[0], versions[i]);
+          if (i == 0) {
+            RETURN_IF_ERROR(c.search_->Put(txn, row, nullptr));
+          } else {
+            const SearchRow prev = SearchRowFor(doc, receipts[0], versions[i - 1]);
+            RETURN_IF_ERROR(c.search_->Put(txn, row, &prev));
+          }
+        }
+        return Status::OK();
+      });
+    }));
+  }
+  return Status::OK();
+}
+
+Result<SearchResult> Catalog::Search(const storage::ReadTxn& txn, const SearchQuery& query) const {
+  if (!search_) {
+    return Status::FailedPrecondition(
+        "検索の索引がまだありません。kura を一度書き込みで開く（kura serve など）と作られます");
+  }
+  return search_->Search(txn, query);
 }
 
 Result<uint64_t> Catalog::AllocateSeq(storage::WriteTxn& txn) const {
@@ -130,7 +187,9 @@ Status Catalog::InsertDocument(storage::WriteTxn& txn, const Document& doc,
   RETURN_IF_ERROR(txn.Insert(documents_, SeqKey(doc.seq), DumpRecord(ToJson(doc))));
   RETURN_IF_ERROR(txn.Insert(by_sha256_, doc.sha256, SeqKey(doc.seq)));
   RETURN_IF_ERROR(txn.Insert(receipts_, SubKey(doc.seq, receipt.number), DumpRecord(ToJson(receipt))));
-  return txn.Insert(versions_, SubKey(doc.seq, version.number), DumpRecord(ToJson(version)));
+  RETURN_IF_ERROR(txn.Insert(versions_, SubKey(doc.seq, version.number), DumpRecord(ToJson(version))));
+  if (!search_) return Status::FailedPrecondition("catalog: no search index");
+  return search_->Put(txn, SearchRowFor(doc, receipt, version), nullptr);
 }
 
 Status Catalog::AddReceipt(storage::WriteTxn& txn, Document* doc, const Receipt& receipt) const {
@@ -144,9 +203,18 @@ Status Catalog::AddVersion(storage::WriteTxn& txn, Document* doc, const Version&
     return Status::Aborted("version " + std::to_string(version.number) + " does not follow " +
                            std::to_string(doc->current_version));
   }
+  if (!search_) return Status::FailedPrecondition("catalog: no search index");
+  // The search index replaces the current row and keeps the old one as
+  // history; both need the first receipt (receive date, department).
+  auto first = txn.Get(receipts_, SubKey(doc->seq, 1));
+  if (!first.ok()) return first.status();
+  ASSIGN_OR_RETURN(const Receipt receipt, Decode<Receipt>(*first, &ReceiptFromJson));
+  ASSIGN_OR_RETURN(const Version previous, GetVersion(txn, doc->seq, doc->current_version));
   RETURN_IF_ERROR(txn.Insert(versions_, SubKey(doc->seq, version.number), DumpRecord(ToJson(version))));
   doc->current_version = version.number;
-  return PutDocument(txn, *doc);
+  RETURN_IF_ERROR(PutDocument(txn, *doc));
+  const SearchRow old_row = SearchRowFor(*doc, receipt, previous);
+  return search_->Put(txn, SearchRowFor(*doc, receipt, version), &old_row);
 }
 
 Status Catalog::ScanDocuments(const storage::ReadTxn& txn, uint64_t from,

@@ -8,6 +8,9 @@
 //   by_sha256   64 hex digits      → seq
 //   meta        name               → value ("format", "next_seq")
 //
+// and the search indexes of archive/search_index.h, updated in the same
+// transaction as the records.
+//
 // Thread safety: as for the transaction passed in.
 #ifndef ARCHIVE_CATALOG_H_
 #define ARCHIVE_CATALOG_H_
@@ -19,6 +22,8 @@
 #include <vector>
 
 #include "archive/document.h"
+#include "archive/search.h"
+#include "archive/search_index.h"
 #include "base/result.h"
 #include "storage/lmdb_env.h"
 
@@ -58,11 +63,20 @@ class Catalog {
   base::Result<uint64_t> DocumentCount(const storage::ReadTxn& txn) const;
   base::Result<uint64_t> Sha256IndexCount(const storage::ReadTxn& txn) const;
 
+  /// Runs a search (archive/search.h). FailedPrecondition if the archive was
+  /// opened read-only before a writer built its search index.
+  base::Result<SearchResult> Search(const storage::ReadTxn& txn, const SearchQuery& query) const;
+
  private:
   Catalog() = default;
   base::Status PutDocument(storage::WriteTxn& txn, const Document& doc) const;
 
+  /// Indexes every document not yet in the search index (data written by a
+  /// kura before the index existed), in transactions of a few thousand.
+  static base::Status BackfillSearchIndex(storage::Env* env, const Catalog& c);
+
   storage::Table documents_, receipts_, versions_, by_sha256_, meta_;
+  std::optional<SearchIndex> search_;
 };
 
 }  // namespace archive

@@ -69,6 +69,7 @@ class [[nodiscard]] Status {
   bool IsNotFound() const { return code() == Code::kNotFound; }
   bool IsCorruption() const { return code() == Code::kCorruption; }
   bool IsAlreadyExists() const { return code() == Code::kAlreadyExists; }
+  bool IsInvalidArgument() const { return code() == Code::kInvalidArgument; }
 
   /// The message without the code name; empty for OK.
   const std::string& message() const;

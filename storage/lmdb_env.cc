@@ -291,6 +291,8 @@ Status Env::Read(const std::function<Status(const ReadTxn&)>& fn) const {
   return fn(txn);
 }
 
+bool Env::read_only() const { return rep_->options.read_only; }
+
 uint64_t Env::map_size() const {
   std::shared_lock<std::shared_mutex> lock(rep_->resize_mu);
   return rep_->map_size;

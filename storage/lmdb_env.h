@@ -141,6 +141,7 @@ class Env {
   base::Status Read(const std::function<base::Status(const ReadTxn&)>& fn) const;
 
   uint64_t map_size() const;
+  bool read_only() const;
   const std::string& dir() const { return dir_; }
 
  private:

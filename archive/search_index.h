@@ -1,0 +1,101 @@
+// SearchIndex: the secondary indexes behind archive/search.h, kept in the
+// catalog's LMDB environment and written in the same transaction as the
+// record they index (Catalog calls Put).
+//
+// Every version of every document is one row. Each index is a table whose
+// key orders the rows for one kind of condition, and whose value is the same
+// fixed 48-byte "filter tuple" (issue date, receive date, amount, type,
+// format, flags, dictionary ids of counterparty, department and
+// registration number, seq, version), so that every other condition is
+// checked from the index entry itself, without a lookup:
+//
+//   s_ix_date    issue date, amount, seq, version   (date, and date+amount
+//                                                     by skipping within days)
+//   s_ix_amount  amount, seq, version
+//   s_ix_cp      normalised counterparty, issue date, seq, version
+//   s_ix_regno   registration number, issue date, seq, version
+//   s_ix_dept    department, issue date, seq, version
+//   s_ix_kind    type, format, issue date, seq, version
+//   s_ix_invno   invoice number (NFKC), seq, version
+//   s_ix_recv    receive date, seq, version
+//   s_rows       seq, version → the row (for display and text matching)
+//   s_terms      kind, string → dictionary id;  kind, id → string
+//
+// A query is planned by counting, up to a small cap, the entries each usable
+// index would visit, and driving by the cheapest; a query whose order is that
+// of the driving index streams, others keep only the best offset+limit rows
+// in a heap. Memory is bounded by offset + limit, never by the result size.
+//
+// Thread safety: methods run inside the caller's transaction.
+#ifndef ARCHIVE_SEARCH_INDEX_H_
+#define ARCHIVE_SEARCH_INDEX_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "archive/search.h"
+#include "base/date.h"
+#include "base/money.h"
+#include "base/result.h"
+#include "storage/lmdb_env.h"
+
+namespace archive {
+
+struct Document;
+struct Receipt;
+struct Version;
+
+/// One indexed version of a document.
+struct SearchRow {
+  uint64_t seq = 0;
+  uint32_t version = 0;
+  std::optional<base::Date> issue_date;
+  std::optional<base::Decimal> amount;
+  std::string currency;
+  std::string counterparty;  ///< as written
+  std::string registration_number;
+  std::string department;
+  std::string type;    ///< invoice | credit_note | unknown
+  std::string format;  ///< reader format
+  std::string invoice_number;
+  std::string file_name;
+  base::Date received{1970, 1, 1};
+  bool needs_metadata = false;
+  std::vector<std::string> line_descriptions;
+};
+
+/// The row for a document's version: fields from the version (a person's
+/// corrections included), receipt data from the first receipt.
+SearchRow SearchRowFor(const Document& doc, const Receipt& first, const Version& version);
+
+class SearchIndex {
+ public:
+  /// Opens (creating) the tables.
+  static base::Result<SearchIndex> Open(storage::Env* env);
+
+  /// Indexes row as the current version of its document. previous, if
+  /// given, is the row of the version it replaces: it stays indexed, as
+  /// history.
+  base::Status Put(storage::WriteTxn& txn, const SearchRow& row,
+                   const SearchRow* previous) const;
+
+  /// Runs the query; InvalidArgument for a bad query or cursor.
+  base::Result<SearchResult> Search(const storage::ReadTxn& txn, const SearchQuery& query) const;
+
+  /// Number of indexed rows (versions).
+  base::Result<uint64_t> RowCount(const storage::ReadTxn& txn) const;
+
+ private:
+  struct Tables {
+    storage::Table date, amount, cp, regno, dept, kind, invno, recv, rows, terms, meta;
+  };
+  explicit SearchIndex(Tables t) : t_(std::move(t)) {}
+  friend class SearchRun;
+  Tables t_;
+};
+
+}  // namespace archive
+
+#endif  // ARCHIVE_SEARCH_INDEX_H_
