@@ -11,6 +11,7 @@
 #include "app/open_archive.h"
 #include "archive/archive.h"
 #include "archive/data_dir.h"
+#include "archive/search.h"
 #include "base/date.h"
 
 namespace app {
@@ -147,6 +148,49 @@ int CmdShow(const Context& ctx, const std::string& id) {
     return kExitFailed;
   }
   std::fprintf(ctx.out, "%s\n", archive::ToJson(*view).dump(2, ' ', false).c_str());
+  return kExitOk;
+}
+
+int CmdSearch(const Context& ctx, const SearchArgs& args) {
+  auto query = archive::SearchQueryFromParams(args.params);
+  if (!query.ok()) {
+    PrintError(ctx, query.status());
+    return kExitUsage;
+  }
+  auto a = OpenArchiveFor(ctx, /*read_only=*/true);
+  if (!a.ok()) {
+    PrintError(ctx, a.status());
+    return kExitUsage;
+  }
+  archive::SearchQuery q = *query;
+  if (args.output == "csv" && args.all) q.limit = 1000;
+  if (args.output == "csv") std::fputs(archive::SearchCsvHeader().c_str(), ctx.out);
+  uint64_t total = 0, written = 0;
+  for (bool first = true;; first = false) {
+    auto r = a->archive->Search(q);
+    if (!r.ok()) {
+      PrintError(ctx, r.status());
+      return kExitFailed;
+    }
+    if (args.explain) std::fprintf(ctx.err, "kura: plan: %s\n", r->plan.c_str());
+    if (first) total = r->count;
+    if (args.output == "json") {
+      PrintJson(ctx, archive::ToJson(*r));
+      return kExitOk;
+    }
+    std::fputs(archive::SearchCsvRows(r->items).c_str(), ctx.out);
+    written += r->items.size();
+    if (!args.all || !r->next) break;
+    if (args.all && ctx.err != nullptr && total > 5000) {
+      std::fprintf(ctx.err, "\rkura: %llu / %llu 件", static_cast<unsigned long long>(written),
+                   static_cast<unsigned long long>(total));
+    }
+    q.after = *r->next;
+    q.count = false;  // counted on the first page
+  }
+  if (args.all && total > 5000) std::fprintf(ctx.err, "\n");
+  std::fprintf(ctx.err, "kura: %llu 件を書き出しました（該当 %llu 件）\n",
+               static_cast<unsigned long long>(written), static_cast<unsigned long long>(total));
   return kExitOk;
 }
 

@@ -38,6 +38,16 @@ struct IngestArgs {
 int CmdIngest(const Context& ctx, const IngestArgs& args);
 
 int CmdShow(const Context& ctx, const std::string& id);
+
+struct SearchArgs {
+  /// Query parameters as archive::SearchQueryFromParams takes them.
+  std::vector<std::pair<std::string, std::string>> params;
+  std::string output = "json";  ///< json | csv
+  /// csv without a limit, offset or cursor: every hit, paged internally.
+  bool all = false;
+  bool explain = false;  ///< print the plan to stderr
+};
+int CmdSearch(const Context& ctx, const SearchArgs& args);
 int CmdGet(const Context& ctx, const std::string& id, const std::string& out_path);
 
 struct CorrectArgs {

@@ -71,6 +71,54 @@ int main(int argc, char** argv) {
   show->add_option("ID", id, "document id, e.g. D00000001")->required();
   show->callback([&] { rc = app::CmdShow(ctx, id); });
 
+  app::SearchArgs search_args;
+  std::map<std::string, std::string> search_opts;
+  std::vector<std::string> search_regnos;
+  bool search_desc = false, search_history = false;
+  auto* search = cli.add_subcommand(
+      "search",
+      "文書を検索する (取引年月日・取引金額・取引先ほか; conditions combine with AND)");
+  const std::pair<const char*, const char*> search_flags[] = {
+      {"--date-from", "取引年月日の開始 YYYY-MM-DD (inclusive)"},
+      {"--date-to", "取引年月日の終了 YYYY-MM-DD (inclusive)"},
+      {"--amount-min", "取引金額の下限 (inclusive)"},
+      {"--amount-max", "取引金額の上限 (inclusive)"},
+      {"--counterparty", "取引先 (part of the name; 全角/半角, 株式会社/(株)/㈱ ignored)"},
+      {"--department", "部署コード"},
+      {"--type", "invoice | credit_note"},
+      {"--doc-format", "jp-pint, peppol-bis, xrechnung, ubl, cii, factur-x, zugferd, pdf"},
+      {"--invoice-number", "請求書番号 (exact)"},
+      {"--received-from", "受領日の開始 YYYY-MM-DD"},
+      {"--received-to", "受領日の終了 YYYY-MM-DD"},
+      {"--text", "請求書番号・取引先・ファイル名・明細の一部"},
+      {"--sort", "date | amount | counterparty (default date)"},
+      {"--limit", "件数 1..1000 (default 50)"},
+      {"--offset", "skip this many hits"},
+      {"--after", "the \"next\" cursor of the previous page"},
+  };
+  for (const auto& [flag, help] : search_flags) search->add_option(flag, search_opts[flag], help);
+  search->add_option("--registration-number", search_regnos, "登録番号 T+13桁 (repeatable)");
+  search->add_flag("--desc", search_desc, "descending order");
+  search->add_flag("--history", search_history, "also match earlier versions of corrected documents");
+  search->add_option("--format", search_args.output, "json (one page) | csv (UTF-8 with BOM; all hits unless --limit)")
+      ->check(CLI::IsMember({"json", "csv"}));
+  search->add_flag("--explain", search_args.explain, "print which index drove the query (stderr)");
+  search->callback([&] {
+    for (const auto& [flag, value] : search_opts) {
+      if (value.empty()) continue;
+      std::string name = std::string(flag).substr(2);
+      if (name == "doc-format") name = "format";
+      for (char& c : name) c = c == '-' ? '_' : c;
+      search_args.params.emplace_back(name, value);
+    }
+    for (const auto& r : search_regnos) search_args.params.emplace_back("registration_number", r);
+    if (search_desc) search_args.params.emplace_back("desc", "true");
+    if (search_history) search_args.params.emplace_back("history", "true");
+    search_args.all = search_args.output == "csv" && search_opts["--limit"].empty() &&
+                      search_opts["--offset"].empty() && search_opts["--after"].empty();
+    rc = app::CmdSearch(ctx, search_args);
+  });
+
   std::string out_path;
   auto* get = cli.add_subcommand("get", "原本を取り出す (write the original bytes, unchanged)");
   get->add_option("ID", id, "document id")->required();

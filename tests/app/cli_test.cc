@@ -244,6 +244,44 @@ TEST_F(CliTest, DemoDataIsDeterministicAndIngestsWithFields) {
   EXPECT_EQ(line["fields"]["registration_number"].get<std::string>().size(), 14u);
 }
 
+TEST_F(CliTest, SearchPrintsJsonPagesAndCsvWithBomForEveryHit) {
+  ASSERT_EQ(Kura("demo-data --out inv --count 30 --seed 5").exit_code, 0);
+  ASSERT_EQ(Kura("init").exit_code, 0);
+  ASSERT_EQ(Kura("ingest --department somu inv/*").exit_code, 0);
+  KuraRun r = Kura("search --department somu --limit 4");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json page = json::parse(r.out);
+  EXPECT_EQ(page["count"], 30);
+  EXPECT_EQ(page["items"].size(), 4u);
+  ASSERT_TRUE(page["next"].is_string());
+  r = Kura("search --department somu --limit 4 --after " + page["next"].get<std::string>());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(json::parse(r.out)["items"][0]["id"], page["items"][0]["id"]);
+
+  // A structured invoice found by the three 電帳法 keys.
+  r = Kura("search --type invoice --limit 1 --sort amount --desc");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json top = json::parse(r.out)["items"][0];
+  const std::string date = top["issue_date"], total = top["total"];
+  r = Kura("search --date-from " + date + " --date-to " + date + " --amount-min " + total +
+           " --amount-max " + total + " --counterparty '" + top["counterparty"].get<std::string>() +
+           "'");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(json::parse(r.out)["items"][0]["id"], top["id"]);
+
+  r = Kura("search --format csv --department somu");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.substr(0, 3), "\xEF\xBB\xBF");
+  size_t rows = 0;
+  for (size_t pos = 0; (pos = r.out.find("\r\n", pos)) != std::string::npos; pos += 2) ++rows;
+  EXPECT_EQ(rows, 31u);  // header + every hit, not one page
+  EXPECT_NE(r.err.find("30 件"), std::string::npos) << r.err;
+
+  r = Kura("search --date-from 2025-02-30");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("date_from"), std::string::npos) << r.err;
+}
+
 TEST_F(CliTest, NewerDataDirectoryIsRefusedClearly) {
   ASSERT_EQ(Kura("init").exit_code, 0);
   kura_test::WriteFileOrDie(dir_.Join("kura-data/FORMAT"), "kura-data-format 99\n");
