@@ -78,6 +78,7 @@ Status Catalog::BackfillSearchIndex(storage::Env* env, const Catalog& c) {
     return Status::OK();
   }));
   if (rows != 0 || docs == 0) return Status::OK();
+  RETURN_IF_ERROR(env->Write([&](storage::WriteTxn& txn) { return c.search_->Clear(txn); }));
   uint64_t next = 1;
   bool done = false;
   while (!done) {

@@ -260,7 +260,22 @@ Result<SearchIndex> SearchIndex::Open(storage::Env* env) {
   ASSIGN_OR_RETURN(t.recv, env->OpenTable("s_ix_recv"));
   ASSIGN_OR_RETURN(t.rows, env->OpenTable("s_rows"));
   ASSIGN_OR_RETURN(t.terms, env->OpenTable("s_terms"));
+  ASSIGN_OR_RETURN(t.days, env->OpenTable("s_days"));
   return SearchIndex(std::move(t));
+}
+
+Status SearchIndex::Clear(storage::WriteTxn& txn) const {
+  for (const storage::Table* table : {&t_.date, &t_.amount, &t_.cp, &t_.regno, &t_.dept, &t_.kind,
+                                      &t_.invno, &t_.recv, &t_.rows, &t_.terms, &t_.days}) {
+    std::vector<std::string> keys;
+    {
+      ASSIGN_OR_RETURN(storage::Cursor c, txn.NewCursor(*table));
+      for (bool ok = c.First(); ok; ok = c.Next()) keys.emplace_back(c.key());
+      RETURN_IF_ERROR(c.status());
+    }
+    for (const auto& k : keys) RETURN_IF_ERROR(txn.Delete(*table, k));
+  }
+  return Status::OK();
 }
 
 Result<uint64_t> SearchIndex::RowCount(const storage::ReadTxn& txn) const {
@@ -325,7 +340,17 @@ Status SearchIndex::Put(storage::WriteTxn& txn, const SearchRow& row,
     RETURN_IF_ERROR(
         txn.Put(t_.invno, StringKey(base::NormalizeText(r.invoice_number)) + sv, value));
     RETURN_IF_ERROR(txn.Put(t_.recv, DateKey(t.received) + sv, value));
-    return Status::OK();
+    // Current rows per issue date.
+    uint64_t n = 0;
+    auto old = txn.Get(t_.days, date);
+    if (old.ok()) {
+      storage::KeyDecoder dec(*old);
+      if (!dec.U64(&n)) return Status::Corruption("search index: bad day count");
+    } else if (!old.status().IsNotFound()) {
+      return old.status();
+    }
+    n = current ? n + 1 : (n > 0 ? n - 1 : 0);
+    return txn.Put(t_.days, date, KeyEncoder().U64(n).Release());
   };
   if (previous != nullptr) RETURN_IF_ERROR(write(*previous, /*current=*/false));
   RETURN_IF_ERROR(write(row, /*current=*/true));
@@ -751,10 +776,91 @@ class SearchRun {
     return q_.descending ? key < cursor_ : key > cursor_;
   }
 
-  Result<SearchResult> Execute(const Driver& d) {
+  // Only the issue date (or nothing) is asked, current versions, in date
+  // order: the day counts answer the count and the offset.
+  bool DateOnly() const {
+    return !has_amount_ && !has_cp_ && !has_regno_ && q_.department.empty() && type_ < 0 &&
+           format_ < 0 && invno_.empty() && !has_recv_ && text_.empty() && !q_.include_history &&
+           q_.sort == SearchSort::kDate;
+  }
+
+  // Sums the day counts over the query's dates; with an offset, also moves
+  // the driver's range to the day where the page starts and returns the
+  // offset left within that day.
+  Result<uint64_t> CountByDays(Driver* d, uint64_t* offset) const {
+    const int32_t lo = has_date_ ? date_lo_ : kNoDate, hi = has_date_ ? date_hi_ : INT32_MAX;
+    const std::string lo_key = DateKey(lo);
+    const std::string hi_key = hi == INT32_MAX ? std::string() : DateKey(hi + 1);
+    ASSIGN_OR_RETURN(storage::Cursor c, txn_.NewCursor(t_.days));
+    uint64_t total = 0, skipped = 0;
+    std::string start_day;
+    std::vector<std::pair<std::string, uint64_t>> days;  // descending needs the tail
+    for (bool ok = c.Seek(lo_key); ok && (hi_key.empty() || c.key() < hi_key); ok = c.Next()) {
+      storage::KeyDecoder dec(c.value());
+      uint64_t n = 0;
+      if (!dec.U64(&n)) return Status::Corruption("search index: bad day count");
+      total += n;
+      if (q_.descending) {
+        days.emplace_back(std::string(c.key()), n);
+      } else if (start_day.empty() && skipped + n > *offset) {
+        start_day = std::string(c.key());
+      } else if (start_day.empty()) {
+        skipped += n;
+      }
+    }
+    RETURN_IF_ERROR(c.status());
+    if (q_.descending) {
+      for (auto it = days.rbegin(); it != days.rend(); ++it) {
+        if (skipped + it->second > *offset) {
+          start_day = it->first;
+          break;
+        }
+        skipped += it->second;
+      }
+    }
+    if (start_day.empty()) {
+      *offset = 0;
+      d->ranges = {{lo_key, lo_key}};  // past the end: nothing to scan
+      return total;
+    }
+    *offset -= skipped;
+    if (q_.descending) {
+      d->ranges[0].hi = storage::PrefixSuccessor(start_day);
+    } else {
+      d->ranges[0].lo = start_day;
+    }
+    return total;
+  }
+
+  Result<SearchResult> Execute(Driver d) {
     const bool streaming = d.streams == q_.sort;
+    uint64_t offset = q_.offset;
+    bool count = q_.count;
+    std::optional<uint64_t> counted;
+    if (streaming && DateOnly()) {
+      // The whole-index driver and the date driver both scan s_ix_date.
+      if (d.ranges[0].lo.empty() && d.ranges[0].hi.empty()) d.ranges[0] = {DateKey(kNoDate), ""};
+      if (cursor_.empty()) {
+        ASSIGN_OR_RETURN(counted, CountByDays(&d, &offset));
+      } else if (q_.count) {
+        uint64_t no_offset = 0;
+        Driver whole = d;
+        ASSIGN_OR_RETURN(counted, CountByDays(&whole, &no_offset));
+      }
+      count = false;
+    }
+    if (streaming && !count && !cursor_.empty()) {
+      // Start right after the cursor instead of walking up to it.
+      for (Range& r : d.ranges) {
+        if (q_.descending) {
+          if (r.hi.empty() || cursor_ < r.hi) r.hi = cursor_;
+        } else if (cursor_ >= r.lo) {
+          r.lo = cursor_ + '\0';
+        }
+      }
+    }
     ASSIGN_OR_RETURN(Scanner scan, ScannerFor(d, streaming && q_.descending));
-    const uint64_t keep = q_.offset + q_.limit;
+    const uint64_t keep = offset + q_.limit;
     uint64_t matches = 0, after_cursor = 0;
     struct Hit {
       std::string key;
@@ -774,10 +880,10 @@ class SearchRun {
       ++matches;
       if (streaming) {
         if (!AfterCursor(k)) continue;
-        if (after_cursor++ < q_.offset) continue;
+        if (after_cursor++ < offset) continue;
         if (page.size() < q_.limit) {
           page.push_back({std::string(k), t});
-        } else if (!q_.count) {
+        } else if (!count) {
           break;  // one more hit exists: enough to know there is a next page
         }
       } else {
@@ -797,10 +903,10 @@ class SearchRun {
     RETURN_IF_ERROR(scan.status());
     if (!streaming) {
       std::sort_heap(page.begin(), page.end(), better);
-      page.erase(page.begin(), page.begin() + std::min<uint64_t>(q_.offset, page.size()));
+      page.erase(page.begin(), page.begin() + std::min<uint64_t>(offset, page.size()));
     }
     SearchResult result;
-    result.count = q_.count ? matches : 0;
+    result.count = counted ? *counted : (q_.count ? matches : 0);
     for (const Hit& h : page) {
       ASSIGN_OR_RETURN(StoredRow row, ReadRow(h.t.seq, h.t.version));
       SearchItem item;
@@ -822,7 +928,7 @@ class SearchRun {
       item.needs_metadata = r.needs_metadata;
       result.items.push_back(std::move(item));
     }
-    if (after_cursor > q_.offset + page.size() && !page.empty()) {
+    if (after_cursor > offset + page.size() && !page.empty()) {
       result.next = std::string{SortChar(q_.sort), q_.descending ? '-' : '+'} +
                     base::HexEncode(page.back().key);
     }

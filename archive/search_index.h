@@ -20,11 +20,15 @@
 //   s_ix_recv    receive date, seq, version
 //   s_rows       seq, version → the row (for display and text matching)
 //   s_terms      kind, string → dictionary id;  kind, id → string
+//   s_days       issue date → number of current rows of that date
 //
 // A query is planned by counting, up to a small cap, the entries each usable
 // index would visit, and driving by the cheapest; a query whose order is that
 // of the driving index streams, others keep only the best offset+limit rows
 // in a heap. Memory is bounded by offset + limit, never by the result size.
+// A query on the issue date alone (the auditor's "everything of this
+// period") is counted and offset from s_days, so that a page deep into a
+// large result costs a walk over days, not over the documents before it.
 //
 // Thread safety: methods run inside the caller's transaction.
 #ifndef ARCHIVE_SEARCH_INDEX_H_
@@ -84,12 +88,15 @@ class SearchIndex {
   /// Runs the query; InvalidArgument for a bad query or cursor.
   base::Result<SearchResult> Search(const storage::ReadTxn& txn, const SearchQuery& query) const;
 
+  /// Empties every table of the index (before rebuilding it).
+  base::Status Clear(storage::WriteTxn& txn) const;
+
   /// Number of indexed rows (versions).
   base::Result<uint64_t> RowCount(const storage::ReadTxn& txn) const;
 
  private:
   struct Tables {
-    storage::Table date, amount, cp, regno, dept, kind, invno, recv, rows, terms, meta;
+    storage::Table date, amount, cp, regno, dept, kind, invno, recv, rows, terms, days;
   };
   explicit SearchIndex(Tables t) : t_(std::move(t)) {}
   friend class SearchRun;

@@ -204,7 +204,7 @@ TEST_F(SearchTest, EveryCombinationOfDateAmountAndCounterpartyMatchesBruteForce)
 }
 
 TEST_F(SearchTest, SortsByAmountAndCounterpartyWithOffsetAndCursorAgreeing) {
-  for (SearchSort sort : {SearchSort::kAmount, SearchSort::kCounterparty}) {
+  for (SearchSort sort : {SearchSort::kDate, SearchSort::kAmount, SearchSort::kCounterparty}) {
     for (bool desc : {false, true}) {
       SearchQuery q;
       q.sort = sort;
@@ -221,6 +221,15 @@ TEST_F(SearchTest, SortsByAmountAndCounterpartyWithOffsetAndCursorAgreeing) {
       }
       EXPECT_EQ(by_cursor, by_offset);
       ASSERT_FALSE(by_cursor.empty());
+      // Counting: the same whichever way the query runs.
+      uint64_t count_planned = 0, count_scanned = 0;
+      q.offset = 0;
+      AllIds(q, &count_planned);
+      SearchQuery scan = q;
+      scan.include_history = true;  // no corrections here, so the same hits, counted by scanning
+      AllIds(scan, &count_scanned);
+      EXPECT_EQ(count_planned, by_cursor.size());
+      EXPECT_EQ(count_scanned, by_cursor.size());
       // And the order is the one asked for.
       q.offset = 0;
       q.limit = 1000;
@@ -228,7 +237,9 @@ TEST_F(SearchTest, SortsByAmountAndCounterpartyWithOffsetAndCursorAgreeing) {
       ASSERT_OK(r);
       for (size_t i = 1; i < r->items.size(); ++i) {
         const SearchItem &a = r->items[i - 1], &b = r->items[i];
-        if (sort == SearchSort::kAmount) {
+        if (sort == SearchSort::kDate) {
+          EXPECT_TRUE(desc ? *a.issue_date >= *b.issue_date : *a.issue_date <= *b.issue_date);
+        } else if (sort == SearchSort::kAmount) {
           const Decimal x = *Decimal::Parse(*a.total), y = *Decimal::Parse(*b.total);
           EXPECT_TRUE(desc ? x >= y : x <= y) << a.id << " " << b.id;
         } else {
@@ -262,6 +273,16 @@ TEST_F(SearchTest, PlannerDrivesBySelectiveIndexNotTheWholeCatalog) {
   ASSERT_OK(r);
   EXPECT_NE(r->plan.find("amount"), std::string::npos) << r->plan;
   EXPECT_LE(std::stoull(r->plan.substr(r->plan.find(": ") + 2)), 10u) << r->plan;
+
+  // A page deep into everything: counted by day, so only the page is read.
+  SearchQuery deep;
+  deep.offset = 250;
+  deep.limit = 5;
+  r = archive_->Search(deep);
+  ASSERT_OK(r);
+  EXPECT_EQ(r->count, static_cast<uint64_t>(kInvoices));
+  EXPECT_EQ(r->items.size(), 5u);
+  EXPECT_LE(std::stoull(r->plan.substr(r->plan.find(": ") + 2)), 20u) << r->plan;
 }
 
 TEST_F(SearchTest, OtherConditionsFilterExactly) {
