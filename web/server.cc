@@ -1,9 +1,8 @@
 #include "web/server.h"
 
 #include <httplib.h>
-#include <spdlog/spdlog.h>
-
 #include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 
 #include "archive/archive.h"
 #include "archive/data_dir.h"
@@ -39,6 +38,7 @@ struct Server::Rep {
   ServerOptions options;
   archive::Archive* archive;
   httplib::Server http;
+  std::unique_ptr<Api> api;
   int port = -1;
 };
 
@@ -51,15 +51,22 @@ constexpr char kStartPage[] = R"(<!doctype html>
 <p>受領した請求書を、受け取ったときのまま保存し、いつ届いたか・変更されていないことを証明します。</p>
 <p>サーバーは稼働中です。画面は順次追加されます。</p>
 <ul><li><a href="/healthz">/healthz</a> 稼働確認</li>
+<li>/api/v1/… JSON API（docs/API.md）</li>
 <li><a href="/api/v1/version">/api/v1/version</a> バージョン情報</li></ul>
 </body></html>
 )";
 }  // namespace
 
-Server::Server(ServerOptions options, archive::Archive* archive) : rep_(std::make_unique<Rep>()) {
+Server::Server(ServerOptions options, archive::Archive* archive, workflow::Workflow* workflow,
+               const base::Clock* clock)
+    : rep_(std::make_unique<Rep>()) {
   rep_->options = std::move(options);
   rep_->archive = archive;
   auto& http = rep_->http;
+  if (workflow != nullptr) {
+    rep_->api = std::make_unique<Api>(rep_->options.api, archive, workflow, clock);
+    rep_->api->Register(&http);
+  }
   http.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
     res.set_content("ok\n", "text/plain; charset=utf-8");
   });
@@ -87,9 +94,8 @@ Server::Server(ServerOptions options, archive::Archive* archive) : rep_(std::mak
         }
         spdlog::error("{} {}: unhandled exception: {}", req.method, req.path, what);
         res.status = 500;
-        res.set_content(
-            R"({"error":{"code":"internal","message":"内部エラーが発生しました"}})",
-            "application/json; charset=utf-8");
+        res.set_content(R"({"error":{"code":"internal","message":"内部エラーが発生しました"}})",
+                        "application/json; charset=utf-8");
       });
 }
 

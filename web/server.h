@@ -1,6 +1,6 @@
-// Server: kura's HTTP server. For now it answers /healthz, the version
-// endpoint and a start page; the JSON API and the browser UI grow here.
-// cpp-httplib is used only in this module's .cc files.
+// Server: kura's HTTP server: /healthz, the version endpoint, a start page
+// and, given a workflow, the JSON API under /api/v1 (web/api.h,
+// docs/API.md). cpp-httplib is used only in this module's .cc files.
 //
 // Thread safety: Stop may be called from any thread; everything else from
 // the thread that owns the Server.
@@ -11,9 +11,14 @@
 #include <string>
 
 #include "base/result.h"
+#include "base/time.h"
+#include "web/api.h"
 
 namespace archive {
 class Archive;
+}
+namespace workflow {
+class Workflow;
 }
 
 namespace web {
@@ -22,6 +27,7 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 8080;  ///< 0 picks a free port (tests)
   std::string version;
+  ApiOptions api;
 };
 
 /// Splits "HOST:PORT" ("[::1]:8080" for IPv6); InvalidArgument otherwise.
@@ -29,8 +35,11 @@ base::Result<ServerOptions> ParseListen(const std::string& listen);
 
 class Server {
  public:
-  /// archive must outlive the server.
-  Server(ServerOptions options, archive::Archive* archive);
+  /// archive (and workflow and clock, if given) must outlive the server.
+  /// Without a workflow the server has no JSON API (only /healthz, the
+  /// version and the start page). REQUIRES: clock if workflow.
+  Server(ServerOptions options, archive::Archive* archive, workflow::Workflow* workflow = nullptr,
+         const base::Clock* clock = nullptr);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

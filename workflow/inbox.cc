@@ -22,16 +22,18 @@ bool SortsBefore(const InboxItem& a, const InboxItem& b) {
 void Sort(std::vector<InboxItem>* items) { std::sort(items->begin(), items->end(), SortsBefore); }
 
 json ItemJson(const InboxItem& i) {
-  return {{"kind", i.kind},
-          {"id", i.id},
-          {"department", i.department},
-          {"counterparty", i.counterparty},
-          {"amount", i.amount},
-          {"state", i.state},
-          {"version", i.version},
-          {"due", i.due ? json(i.due->ToString()) : json(nullptr)},
-          {"deadline", std::string(DeadlineStatusName(i.deadline))},
-          {"actions", i.actions}};
+  json j = {{"kind", i.kind},
+            {"id", i.id},
+            {"department", i.department},
+            {"counterparty", i.counterparty},
+            {"amount", i.amount},
+            {"state", i.state},
+            {"version", i.version},
+            {"due", i.due ? json(i.due->ToString()) : json(nullptr)},
+            {"deadline", std::string(DeadlineStatusName(i.deadline))},
+            {"actions", i.actions}};
+  if (!i.return_reason.empty()) j["return_reason"] = i.return_reason;
+  return j;
 }
 
 json ListJson(const std::vector<InboxItem>& items) {
@@ -99,6 +101,7 @@ Inbox BuildInbox(const User& user, const std::vector<DocumentSummary>& received,
                    DueDate(o.clock),
                    Classify(o.clock, today, due_soon_days),
                    std::move(actions)};
+    if (o.state == OrderState::kDraft) item.return_reason = o.last_return_reason;
     if (waiting) inbox.waiting_for_me.push_back(item);
     if (in_scope) file_deadline(item);
   }

@@ -49,6 +49,9 @@ struct InboxItem {
   std::optional<base::Date> due;  ///< none while the clock is stopped
   DeadlineStatus deadline = DeadlineStatus::kOnTime;
   std::vector<std::string> actions;  ///< what the user may do (orders)
+  /// A draft that came back (差戻し): the reason, so the drafter sees it on
+  /// the home screen. Empty otherwise.
+  std::string return_reason;
 };
 
 struct Inbox {
@@ -75,7 +78,8 @@ bool InScope(const User& user, const std::string& department, const RouteConfig&
 /// {"unprocessed": [...], "waiting_for_me": [...], "due_soon": [...],
 ///  "overdue": [...], "counts": {"unprocessed", "waiting_for_me", "due_soon",
 ///  "overdue"}}; each item {"kind","id","department","counterparty",
-///  "amount","state","version","due","deadline","actions"}.
+///  "amount","state","version","due","deadline","actions"} and, for a
+///  returned draft, "return_reason".
 nlohmann::json ToJson(const Inbox& inbox);
 
 }  // namespace workflow

@@ -1,0 +1,528 @@
+// The JSON API over real HTTP on loopback: a web::Server on a free port in
+// front of a real archive and workflow in a temp dir, driven by
+// httplib::Client the way a browser or curl would (cookie + CSRF header).
+#include "web/api.h"
+
+#include <map>
+#include <memory>
+#include <thread>
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include "archive/archive.h"
+#include "archive/corpus/corpus.h"
+#include "archive/data_dir.h"
+#include "tests/fakes/test_util.h"
+#include "web/server.h"
+#include "workflow/workflow.h"
+
+namespace web {
+namespace {
+
+using nlohmann::json;
+using workflow::Role;
+
+constexpr char kPassword[] = "correct horse battery";
+
+struct Login {
+  std::string cookie;  // "kura_session=..."
+  std::string csrf;
+  json user;
+};
+
+// One generated invoice, its vendor in the master and a commitment for it.
+struct Prepared {
+  std::string xml;
+  std::string file_name;
+  std::string vendor_id;
+  std::string commitment_id;
+  std::string total;
+};
+
+class ApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    archive::ArchiveOptions ao;
+    ao.data_dir = dir_.Join("kura-data");
+    ASSERT_OK(archive::InitDataDir(fs_.get(), archive::DataDirLayout{ao.data_dir}, ""));
+    auto a = archive::Archive::Open(ao, fs_.get(), &clock_);
+    ASSERT_OK(a);
+    archive_ = std::move(*a);
+    workflow::WorkflowOptions wo;
+    wo.password = workflow::PasswordParams{64, 1, 1};  // cheap for tests
+    auto w = workflow::Workflow::Open(archive_.get(), &clock_, wo);
+    ASSERT_OK(w);
+    wf_ = std::move(*w);
+    const workflow::User root = workflow::Workflow::SystemUser("test");
+    for (auto [code, name] :
+         {std::pair{"somu", "総務課"}, {"kaikei", "会計課"}, {"hisho", "秘書課"}}) {
+      ASSERT_OK(wf_->CreateDepartment({code, name}, root));
+    }
+    AddUser("kato", "somu", {Role::kClerk});
+    AddUser("kacho", "somu", {Role::kApprover}, "課長");
+    AddUser("bucho", "somu", {Role::kApprover}, "部長");
+    AddUser("fuku", "hisho", {Role::kApprover}, "副市長");
+    AddUser("kaikei", "kaikei", {Role::kAccountant});
+    AddUser("admin", "hisho", {Role::kAdmin});
+
+    ServerOptions so;
+    so.host = "127.0.0.1";
+    so.port = 0;
+    so.api.max_upload_bytes = 256 << 10;
+    server_ = std::make_unique<Server>(so, archive_.get(), wf_.get(), &clock_);
+    auto port = server_->Bind();
+    ASSERT_OK(port);
+    port_ = *port;
+    thread_ = std::thread([this] { server_->Run().IgnoreError(); });
+    client_ = std::make_unique<httplib::Client>("127.0.0.1", port_);
+    // Wait until the accept loop runs (so that Stop() in TearDown stops it).
+    auto health = client_->Get("/healthz");
+    ASSERT_TRUE(health);
+  }
+  void TearDown() override {
+    if (server_) server_->Stop();
+    if (thread_.joinable()) thread_.join();
+  }
+
+  void AddUser(const std::string& login, const std::string& dept, std::vector<Role> roles,
+               const std::string& title = "") {
+    workflow::User u{login, login + "さん", dept, std::move(roles), title, true};
+    ASSERT_OK(wf_->AddUser(u, kPassword, workflow::Workflow::SystemUser("test")));
+  }
+
+  Login LogIn(const std::string& login) {
+    auto res =
+        client_->Post("/api/v1/session", json{{"login", login}, {"password", kPassword}}.dump(),
+                      "application/json");
+    Login l;
+    EXPECT_TRUE(res);
+    if (!res) return l;
+    EXPECT_EQ(res->status, 200) << res->body;
+    const std::string set_cookie = res->get_header_value("Set-Cookie");
+    l.cookie = set_cookie.substr(0, set_cookie.find(';'));
+    const json body = json::parse(res->body);
+    l.csrf = body.value("csrf_token", "");
+    l.user = body["user"];
+    return l;
+  }
+  httplib::Headers Headers(const Login& l, bool csrf = true) {
+    httplib::Headers h{{"Cookie", l.cookie}};
+    if (csrf) h.emplace("X-CSRF-Token", l.csrf);
+    return h;
+  }
+  httplib::Result Get(const Login& l, const std::string& path) {
+    return client_->Get(path.c_str(), Headers(l, false));
+  }
+  httplib::Result Post(const Login& l, const std::string& path, const json& body,
+                       bool csrf = true) {
+    return client_->Post(path.c_str(), Headers(l, csrf), body.dump(), "application/json");
+  }
+  // Status and parsed body of a JSON response.
+  std::pair<int, json> Call(const httplib::Result& res) {
+    if (!res) return {0, json()};
+    return {res->status, json::parse(res->body, nullptr, false)};
+  }
+
+  // The nth invoice of the generator (fiscal year 2026), its vendor put in
+  // the master with `bank_account` (empty: the invoice's own) and a
+  // commitment of the somu department for it.
+  Prepared PrepareInvoice(int nth, const std::string& bank_account = "") {
+    archive::corpus::Options options;
+    options.seed = 7;
+    options.from = base::Date(2026, 5, 1);
+    options.to = base::Date(2026, 5, 15);
+    options.target_xml_bytes = 0;
+    archive::corpus::Generator gen(options);
+    archive::corpus::Invoice inv = gen.Next();
+    for (int i = 0; i < nth; ++i) inv = gen.Next();
+    Prepared p;
+    p.xml = archive::corpus::RenderJpPint(inv);
+    p.file_name = "請求書-" + inv.id + ".xml";
+    p.total = inv.payable_amount.ToString();
+    char id[16];
+    std::snprintf(id, sizeof id, "V%05d", inv.vendor_index + 1);
+    p.vendor_id = id;
+    const workflow::Vendor v{p.vendor_id, inv.vendor.name, inv.vendor.registration_number,
+                             bank_account.empty() ? inv.vendor.bank_account : bank_account,
+                             inv.vendor.address};
+    EXPECT_OK(wf_->PutVendor(v, *wf_->GetUser("admin")));
+    workflow::Commitment c;
+    c.department = "somu";
+    c.vendor_id = p.vendor_id;
+    c.budget_line = "02-01-01-10";
+    c.fiscal_year = 2026;
+    c.description = "単価契約";
+    c.amount = base::Decimal::FromInt(50'000'000);
+    c.contract_from = base::Date(2026, 4, 1);
+    c.contract_to = base::Date(2027, 3, 31);
+    c.expense_type = "goods";
+    auto created = wf_->CreateCommitment(c, *wf_->GetUser("kato"));
+    EXPECT_OK(created);
+    if (created.ok()) p.commitment_id = created->id;
+    return p;
+  }
+  httplib::Result Upload(const Login& l, const std::string& bytes, const std::string& name,
+                         const std::string& department = "somu") {
+    httplib::MultipartFormDataItems items{{"file", bytes, name, "application/xml"},
+                                          {"department", department, "", ""}};
+    return client_->Post("/api/v1/documents", Headers(l), items);
+  }
+  // Uploads and drafts; returns the order JSON.
+  json UploadAndDraft(const Login& clerk, const Prepared& p) {
+    auto [up_status, up] = Call(Upload(clerk, p.xml, p.file_name));
+    EXPECT_EQ(up_status, 201) << up.dump();
+    auto [status, order] =
+        Call(Post(clerk, "/api/v1/payment-orders",
+                  {{"document_id", up["id"]}, {"commitment_id", p.commitment_id}}));
+    EXPECT_EQ(status, 201) << order.dump();
+    return order;
+  }
+  std::pair<int, json> Act(const Login& who, const json& order, json body) {
+    body["version"] = order["version"];
+    return Call(
+        Post(who, "/api/v1/payment-orders/" + order["id"].get<std::string>() + "/actions", body));
+  }
+  json Submit(const Login& clerk, const json& order) {
+    json ack = order["unacknowledged"];
+    auto [status, submitted] =
+        Act(clerk, order,
+            {{"action", "submit"}, {"acknowledge", ack}, {"comment", "振込先の変更届を確認済み"}});
+    EXPECT_EQ(status, 200) << submitted.dump();
+    return submitted;
+  }
+  static std::string ApproverFor(const std::string& title) {
+    return title == "課長" ? "kacho" : title == "部長" ? "bucho" : "fuku";
+  }
+
+  kura_test::TempDir dir_;
+  std::unique_ptr<base::FileSystem> fs_ = base::NewPosixFileSystem();
+  // 2026-05-20 10:00 JST (fiscal year 2026)
+  base::FakeClock clock_{*base::ParseRfc3339("2026-05-20T01:00:00Z")};
+  std::unique_ptr<archive::Archive> archive_;
+  std::unique_ptr<workflow::Workflow> wf_;
+  std::unique_ptr<Server> server_;
+  int port_ = 0;
+  std::thread thread_;
+  std::unique_ptr<httplib::Client> client_;
+};
+
+TEST_F(ApiTest, FullFlowFromUploadToPaymentWithMatchAcknowledgementsAndChecklist) {
+  const Login clerk = LogIn("kato");
+  EXPECT_EQ(clerk.user["login"], "kato");
+  EXPECT_EQ(clerk.csrf.size(), 64u);
+  // The vendor master has another bank account than the invoice: ×.
+  const Prepared p = PrepareInvoice(0, "0001:001:1:7777777");
+
+  auto [up_status, up] = Call(Upload(clerk, p.xml, p.file_name));
+  ASSERT_EQ(up_status, 201) << up.dump();
+  const std::string doc = up["id"];
+  EXPECT_EQ(up["status"], "archived");
+
+  // The new invoice is on the clerk's home screen.
+  auto [inbox_status, inbox] = Call(Get(clerk, "/api/v1/inbox"));
+  ASSERT_EQ(inbox_status, 200) << inbox.dump();
+  ASSERT_EQ(inbox["counts"]["unprocessed"], 1) << inbox.dump();
+  EXPECT_EQ(inbox["unprocessed"][0]["id"], doc);
+
+  // A commitment over the API, too.
+  auto [c_status, commitment] = Call(Post(clerk, "/api/v1/commitments",
+                                          {{"department", "somu"},
+                                           {"vendor_id", p.vendor_id},
+                                           {"budget_line", "02-01-01-10"},
+                                           {"fiscal_year", 2026},
+                                           {"description", "追加の契約"},
+                                           {"amount", "1000000"},
+                                           {"contract_from", "2026-04-01"},
+                                           {"contract_to", "2027-03-31"},
+                                           {"expense_type", "goods"}}));
+  ASSERT_EQ(c_status, 201) << commitment.dump();
+  auto [list_status, list] = Call(Get(clerk, "/api/v1/commitments?department=somu"));
+  ASSERT_EQ(list_status, 200);
+  EXPECT_EQ(list["items"].size(), 2u);
+
+  auto [d_status, order] = Call(Post(clerk, "/api/v1/payment-orders",
+                                     {{"document_id", doc}, {"commitment_id", p.commitment_id}}));
+  ASSERT_EQ(d_status, 201) << order.dump();
+  EXPECT_EQ(order["state"], "draft");
+  EXPECT_EQ(order["amount"], p.total);
+  std::map<std::string, std::string> match;
+  for (const json& m : order["match"]) match[m["field"]] = m["status"];
+  EXPECT_EQ(match["vendor"], "match") << order["match"].dump();
+  EXPECT_EQ(match["amount"], "match");
+  EXPECT_EQ(match["bank_account"], "mismatch");
+  ASSERT_FALSE(order["unacknowledged"].empty());
+
+  // The document left "unprocessed".
+  auto [_, inbox2] = Call(Get(clerk, "/api/v1/inbox"));
+  EXPECT_EQ(inbox2["counts"]["unprocessed"], 0) << inbox2.dump();
+
+  // × must be acknowledged before submission (422).
+  auto [unack_status, unack] = Act(clerk, order, {{"action", "submit"}});
+  EXPECT_EQ(unack_status, 422) << unack.dump();
+  EXPECT_EQ(unack["error"]["code"], "failed_precondition");
+
+  order = Submit(clerk, order);
+  EXPECT_EQ(order["state"], "pending_approval");
+  for (const json& step : json(order["route"])) {
+    const Login approver = LogIn(ApproverFor(step["title"]));
+    auto [status, next] = Act(approver, order, {{"action", "approve"}});
+    ASSERT_EQ(status, 200) << next.dump();
+    order = next;
+  }
+  EXPECT_EQ(order["state"], "accounting_review");
+
+  const Login accountant = LogIn("kaikei");
+  json checklist = json::object();
+  for (std::string_view item : workflow::kChecklistItems) checklist[std::string(item)] = true;
+  auto [acc_status, accepted] =
+      Act(accountant, order, {{"action", "accept"}, {"checklist", checklist}});
+  ASSERT_EQ(acc_status, 200) << accepted.dump();
+  EXPECT_EQ(accepted["state"], "accepted");
+  auto [pay_status, paid] = Act(accountant, accepted, {{"action", "pay"}});
+  ASSERT_EQ(pay_status, 200) << paid.dump();
+  EXPECT_EQ(paid["state"], "paid");
+
+  auto [get_status, got] =
+      Call(Get(clerk, "/api/v1/payment-orders/" + paid["id"].get<std::string>()));
+  ASSERT_EQ(get_status, 200);
+  EXPECT_EQ(got["state"], "paid");
+  EXPECT_EQ(got["history"].size(), 4 + order["route"].size()) << got["history"].dump();
+  EXPECT_EQ(got["history"].back()["actor"], "kaikei");
+  EXPECT_EQ(got["acknowledgements"][0]["comment"], "振込先の変更届を確認済み");
+  EXPECT_TRUE(got.contains("commitment"));
+}
+
+TEST_F(ApiTest, ReturnComesBackToTheClerkWithItsReason) {
+  const Login clerk = LogIn("kato");
+  const Prepared p = PrepareInvoice(1);
+  json order = Submit(clerk, UploadAndDraft(clerk, p));
+  const Login kacho = LogIn("kacho");
+  const std::string reason = "納品書の写しを添付してください";
+  auto [status, returned] = Act(kacho, order, {{"action", "return"}, {"comment", reason}});
+  ASSERT_EQ(status, 200) << returned.dump();
+  EXPECT_EQ(returned["state"], "draft");
+
+  const std::string path = "/api/v1/payment-orders/" + order["id"].get<std::string>();
+  auto [get_status, got] = Call(Get(clerk, path));
+  ASSERT_EQ(get_status, 200);
+  EXPECT_EQ(got["last_return_reason"], reason);
+  EXPECT_EQ(got["history"].back()["action"], "return");
+  EXPECT_EQ(got["history"].back()["actor"], "kacho");
+  EXPECT_EQ(got["history"].back()["comment"], reason);
+
+  auto [inbox_status, inbox] = Call(Get(clerk, "/api/v1/inbox"));
+  ASSERT_EQ(inbox_status, 200);
+  bool found = false;
+  for (const json& item : inbox["waiting_for_me"]) {
+    if (item["id"] == order["id"]) {
+      found = true;
+      EXPECT_EQ(item["return_reason"], reason);
+      EXPECT_EQ(item["state"], "draft");
+    }
+  }
+  EXPECT_TRUE(found) << inbox.dump();
+
+  // A return without a reason is refused (400), by the approver of a
+  // resubmitted order.
+  order = Submit(clerk, got);
+  auto [no_reason, body] = Act(kacho, order, {{"action", "return"}});
+  EXPECT_EQ(no_reason, 400) << body.dump();
+}
+
+TEST_F(ApiTest, EveryEndpointButLoginNeedsASession) {
+  for (const char* path : {"/api/v1/inbox", "/api/v1/documents", "/api/v1/commitments",
+                           "/api/v1/payment-orders/P2026-0001", "/api/v1/session"}) {
+    auto res = client_->Get(path);
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 401) << path;
+    EXPECT_EQ(json::parse(res->body)["error"]["code"], "unauthenticated") << path;
+  }
+  auto forged = client_->Get("/api/v1/inbox", {{"Cookie", "kura_session=" + std::string(64, 'a')}});
+  EXPECT_EQ(forged->status, 401);
+  auto health = client_->Get("/healthz");
+  EXPECT_EQ(health->status, 200);
+
+  auto wrong = client_->Post("/api/v1/session",
+                             json{{"login", "kato"}, {"password", "wrong password"}}.dump(),
+                             "application/json");
+  ASSERT_TRUE(wrong);
+  EXPECT_EQ(wrong->status, 401);
+  EXPECT_TRUE(wrong->get_header_value("Set-Cookie").empty());
+  EXPECT_FALSE(json::parse(wrong->body)["error"]["message"].get<std::string>().empty());
+}
+
+TEST_F(ApiTest, SessionCookieIsHttpOnlyStrictAndEndsOnLogoutOrIdleTimeout) {
+  auto res =
+      client_->Post("/api/v1/session", json{{"login", "kato"}, {"password", kPassword}}.dump(),
+                    "application/json");
+  ASSERT_TRUE(res);
+  const std::string cookie = res->get_header_value("Set-Cookie");
+  EXPECT_NE(cookie.find("HttpOnly"), std::string::npos) << cookie;
+  EXPECT_NE(cookie.find("SameSite=Strict"), std::string::npos) << cookie;
+  EXPECT_EQ(cookie.find("kura_session="), 0u);
+  EXPECT_EQ(cookie.substr(13, cookie.find(';') - 13).size(), 64u) << cookie;  // 256 bits
+
+  const Login a = LogIn("kato");
+  EXPECT_EQ(Get(a, "/api/v1/session")->status, 200);
+  // Logout needs the CSRF header like every change.
+  EXPECT_EQ(client_->Delete("/api/v1/session", Headers(a, false))->status, 403);
+  EXPECT_EQ(client_->Delete("/api/v1/session", Headers(a))->status, 204);
+  EXPECT_EQ(Get(a, "/api/v1/inbox")->status, 401);
+
+  const Login b = LogIn("kato");
+  clock_.Set(clock_.Now() + std::chrono::hours(7));
+  EXPECT_EQ(Get(b, "/api/v1/inbox")->status, 200);  // restarts the idle timer
+  clock_.Set(clock_.Now() + std::chrono::hours(7));
+  EXPECT_EQ(Get(b, "/api/v1/inbox")->status, 200);
+  clock_.Set(clock_.Now() + std::chrono::hours(8) + std::chrono::seconds(1));
+  EXPECT_EQ(Get(b, "/api/v1/inbox")->status, 401);
+
+  // A disabled account is locked out at once, even with a live session.
+  const Login c = LogIn("kato");
+  ASSERT_OK(wf_->SetUserActive("kato", false, *wf_->GetUser("admin")));
+  EXPECT_EQ(Get(c, "/api/v1/inbox")->status, 401);
+}
+
+TEST_F(ApiTest, StateChangesWithoutTheCsrfHeaderAreForbidden) {
+  const Login clerk = LogIn("kato");
+  const Prepared p = PrepareInvoice(2);
+  auto [status, body] = Call(Post(clerk, "/api/v1/commitments", json::object(), /*csrf=*/false));
+  EXPECT_EQ(status, 403);
+  EXPECT_EQ(body["error"]["code"], "csrf");
+  // Another session's token does not do either.
+  const Login other = LogIn("kacho");
+  httplib::Headers h{{"Cookie", clerk.cookie}, {"X-CSRF-Token", other.csrf}};
+  httplib::MultipartFormDataItems items{{"file", p.xml, "a.xml", "application/xml"}};
+  auto up = client_->Post("/api/v1/documents", h, items);
+  ASSERT_TRUE(up);
+  EXPECT_EQ(up->status, 403);
+}
+
+TEST_F(ApiTest, ErrorsHaveTheRightStatusAndJsonBody) {
+  const Login clerk = LogIn("kato");
+  const Prepared p = PrepareInvoice(3);
+  json order = UploadAndDraft(clerk, p);
+  const json stale = order;
+  order = Submit(clerk, order);
+  // 409: someone acted since version 1.
+  auto [stale_status, stale_body] = Act(clerk, stale, {{"action", "withdraw"}});
+  EXPECT_EQ(stale_status, 409) << stale_body.dump();
+  EXPECT_EQ(stale_body["error"]["code"], "conflict");
+  EXPECT_FALSE(stale_body["error"]["message"].get<std::string>().empty());
+  // 409: the invoice already has an order.
+  auto [dup_status, dup] =
+      Call(Post(clerk, "/api/v1/payment-orders",
+                {{"document_id", order["document_id"]}, {"commitment_id", p.commitment_id}}));
+  EXPECT_EQ(dup_status, 409) << dup.dump();
+  // 403: the clerk approving.
+  auto [self_status, self] = Act(clerk, order, {{"action", "approve"}});
+  EXPECT_EQ(self_status, 403) << self.dump();
+  // 400: malformed JSON, an unknown action, missing members.
+  auto bad =
+      client_->Post("/api/v1/payment-orders", Headers(clerk), "{not json", "application/json");
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 400);
+  EXPECT_EQ(json::parse(bad->body)["error"]["code"], "invalid_argument");
+  EXPECT_EQ(Act(clerk, order, {{"action", "dance"}}).first, 400);
+  EXPECT_EQ(Call(Post(clerk, "/api/v1/payment-orders", {{"document_id", "D00000001"}})).first, 400);
+  // 404: unknown order, document, commitment, path.
+  auto [nf_status, nf] = Call(Get(clerk, "/api/v1/payment-orders/P2026-9999"));
+  EXPECT_EQ(nf_status, 404);
+  EXPECT_EQ(nf["error"]["code"], "not_found");
+  EXPECT_EQ(Get(clerk, "/api/v1/documents/D09999999")->status, 404);
+  EXPECT_EQ(Call(Post(clerk, "/api/v1/payment-orders",
+                      {{"document_id", "D09999999"}, {"commitment_id", p.commitment_id}}))
+                .first,
+            404);
+  auto [path_status, path_body] = Call(Get(clerk, "/api/v1/no-such-thing"));
+  EXPECT_EQ(path_status, 404);
+  EXPECT_EQ(path_body["error"]["code"], "not_found");
+  // 413: over the upload limit (256 KiB here).
+  auto [big_status, big] = Call(Upload(clerk, std::string((256 << 10) + 1, 'x'), "big.pdf"));
+  EXPECT_EQ(big_status, 413);
+  EXPECT_EQ(big["error"]["code"], "too_large");
+  // 403: uploading for another department.
+  EXPECT_EQ(Call(Upload(clerk, "%PDF-1.4 other", "o.pdf", "kaikei")).first, 403);
+  // 400: a department that does not exist (accountants may pick one).
+  EXPECT_EQ(Call(Upload(LogIn("kaikei"), "%PDF-1.4 other", "o.pdf", "nowhere")).first, 400);
+}
+
+TEST_F(ApiTest, SearchReturnsPagesAsJsonAndEveryHitAsCsv) {
+  const Login clerk = LogIn("kato");
+  std::vector<Prepared> invoices;
+  for (int i = 0; i < 3; ++i) {
+    invoices.push_back(PrepareInvoice(i));
+    ASSERT_EQ(Upload(clerk, invoices.back().xml, invoices.back().file_name)->status, 201);
+  }
+  auto [status, page] = Call(Get(clerk, "/api/v1/documents?department=somu&limit=2&sort=amount"));
+  ASSERT_EQ(status, 200) << page.dump();
+  EXPECT_EQ(page["count"], 3);
+  EXPECT_EQ(page["items"].size(), 2u);
+  ASSERT_TRUE(page["next"].is_string());
+  auto [status2, page2] =
+      Call(Get(clerk, "/api/v1/documents?department=somu&limit=2&sort=amount&after=" +
+                          page["next"].get<std::string>()));
+  ASSERT_EQ(status2, 200);
+  EXPECT_EQ(page2["items"].size(), 1u);
+  EXPECT_TRUE(page2["next"].is_null());
+  // format= is the document format; output=csv is the CSV.
+  auto [fmt_status, fmt] = Call(Get(clerk, "/api/v1/documents?format=jp-pint"));
+  EXPECT_EQ(fmt_status, 200);
+  EXPECT_EQ(fmt["count"], 3);
+  EXPECT_EQ(Get(clerk, "/api/v1/documents?amount_min=abc")->status, 400);
+
+  auto csv = Get(clerk, "/api/v1/documents?department=somu&output=csv");
+  ASSERT_TRUE(csv);
+  EXPECT_EQ(csv->status, 200);
+  EXPECT_EQ(csv->get_header_value("Content-Type").rfind("text/csv", 0), 0u);
+  EXPECT_EQ(csv->body.rfind("\xEF\xBB\xBF", 0), 0u);  // BOM for Excel
+  size_t lines = 0;
+  for (size_t at = csv->body.find("\r\n"); at != std::string::npos;
+       at = csv->body.find("\r\n", at + 2)) {
+    ++lines;
+  }
+  EXPECT_EQ(lines, 4u);  // header + 3
+  httplib::Headers accept = Headers(clerk, false);
+  accept.emplace("Accept", "text/csv");
+  auto csv2 = client_->Get("/api/v1/documents", accept);
+  EXPECT_EQ(csv2->body, csv->body);
+
+  // The record and the original, unchanged.
+  const std::string id = page["items"][0]["id"];
+  auto [rec_status, rec] = Call(Get(clerk, "/api/v1/documents/" + id));
+  ASSERT_EQ(rec_status, 200);
+  EXPECT_EQ(rec["id"], id);
+  auto original = Get(clerk, "/api/v1/documents/" + id + "/original");
+  ASSERT_TRUE(original);
+  EXPECT_EQ(original->status, 200);
+  bool same = false;
+  for (const Prepared& p : invoices) same = same || p.xml == original->body;
+  EXPECT_TRUE(same);
+  EXPECT_NE(original->get_header_value("Content-Type").find("xml"), std::string::npos);
+  EXPECT_NE(original->get_header_value("Content-Disposition").find("filename*=UTF-8''"),
+            std::string::npos);
+  EXPECT_EQ(original->get_header_value("X-Content-Type-Options"), "nosniff");
+
+  // Uploading the same bytes again is a second receipt (200, duplicate).
+  auto again = Upload(clerk, invoices[0].xml, "again.xml");
+  EXPECT_EQ(again->status, 200);
+  EXPECT_EQ(json::parse(again->body)["status"], "duplicate");
+}
+
+TEST(HttpStatusTest, StatusesMapToHttp) {
+  using base::Status;
+  EXPECT_EQ(HttpStatusFor(Status::InvalidArgument("x")), 400);
+  EXPECT_EQ(HttpStatusFor(Status::PermissionDenied("x")), 403);
+  EXPECT_EQ(HttpStatusFor(Status::NotFound("x")), 404);
+  EXPECT_EQ(HttpStatusFor(Status::Aborted("x")), 409);
+  EXPECT_EQ(HttpStatusFor(Status::AlreadyExists("x")), 409);
+  EXPECT_EQ(HttpStatusFor(Status::ResourceExhausted("x")), 413);
+  EXPECT_EQ(HttpStatusFor(Status::FailedPrecondition("x")), 422);
+  EXPECT_EQ(HttpStatusFor(Status::Corruption("x")), 500);
+  EXPECT_EQ(ErrorCodeFor(Status::Aborted("x")), "conflict");
+}
+
+}  // namespace
+}  // namespace web
