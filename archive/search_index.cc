@@ -20,6 +20,9 @@ using storage::KeyEncoder;
 
 namespace {
 
+__extension__ typedef __int128 i128;
+__extension__ typedef unsigned __int128 u128;
+
 constexpr int32_t kNoDate = INT32_MIN;
 constexpr uint8_t kCurrent = 1;
 constexpr uint8_t kNeedsMetadata = 2;
@@ -361,7 +364,7 @@ Status SearchIndex::Put(storage::WriteTxn& txn, const SearchRow& row,
 
 namespace {
 
-constexpr uint64_t kEstimateCap = 4096;
+constexpr uint64_t kEstimateCap = 2048;
 
 struct Range {
   std::string lo, hi;  // [lo, hi); hi empty = to the end of the table
@@ -771,6 +774,56 @@ class SearchRun {
     return Status::Internal("unknown sort");
   }
 
+  // The sort position of a row as numbers, in the order of SortKey's bytes
+  // for date and amount sorts.
+  struct Rank {
+    int32_t date = 0;
+    uint8_t has = 0;
+    i128 amount = 0;
+    uint64_t seq = 0;
+    uint32_t version = 0;
+    friend bool operator<(const Rank& a, const Rank& b) {
+      if (a.date != b.date) return a.date < b.date;
+      if (a.has != b.has) return a.has < b.has;
+      if (a.amount != b.amount) return a.amount < b.amount;
+      if (a.seq != b.seq) return a.seq < b.seq;
+      return a.version < b.version;
+    }
+  };
+  Rank RankOf(const Tuple& t) const {
+    Rank r;
+    r.date = q_.sort == SearchSort::kDate ? t.date : 0;
+    r.has = t.has_amount;
+    if (t.has_amount) {
+      i128 v = t.mantissa;
+      for (int s = t.scale; s < Decimal::kMaxScale; ++s) v *= 10;
+      r.amount = v;
+    }
+    r.seq = t.seq;
+    r.version = t.version;
+    return r;
+  }
+  bool RankFromKey(std::string_view key, Rank* r) const {
+    const auto be = [&](size_t n) {
+      u128 x = 0;
+      for (size_t i = 0; i < n; ++i) x = x << 8 | static_cast<unsigned char>(key[i]);
+      key.remove_prefix(n);
+      return x;
+    };
+    const size_t want = (q_.sort == SearchSort::kDate ? 4 : 0) + kAmountKeySize + 12;
+    if (key.size() != want) return false;
+    *r = Rank{};
+    if (q_.sort == SearchSort::kDate) {
+      r->date = static_cast<int32_t>(static_cast<int64_t>(be(4)) + INT32_MIN);
+    }
+    r->has = static_cast<uint8_t>(be(1));
+    const u128 a = be(16);
+    r->amount = r->has ? static_cast<i128>(a ^ (static_cast<u128>(1) << 127)) : 0;
+    r->seq = static_cast<uint64_t>(be(8));
+    r->version = static_cast<uint32_t>(be(4));
+    return true;
+  }
+
   bool AfterCursor(std::string_view key) const {
     if (cursor_.empty()) return true;
     return q_.descending ? key < cursor_ : key > cursor_;
@@ -862,12 +915,21 @@ class SearchRun {
     ASSIGN_OR_RETURN(Scanner scan, ScannerFor(d, streaming && q_.descending));
     const uint64_t keep = offset + q_.limit;
     uint64_t matches = 0, after_cursor = 0;
+    // Heap order for date and amount sorts compares numbers, not key
+    // strings (no allocation per hit); counterparty order needs the name.
+    const bool by_rank = q_.sort != SearchSort::kCounterparty;
+    Rank cursor_rank;
+    if (!streaming && by_rank && !cursor_.empty() && !RankFromKey(cursor_, &cursor_rank)) {
+      return Status::InvalidArgument("after: 続きの位置（カーソル）が壊れています");
+    }
     struct Hit {
-      std::string key;
+      std::string key;  // streaming and counterparty order only
+      Rank rank;
       Tuple t;
     };
     std::vector<Hit> page;  // streaming: in order; otherwise a heap
     const auto better = [&](const Hit& a, const Hit& b) {
+      if (by_rank && !streaming) return q_.descending ? b.rank < a.rank : a.rank < b.rank;
       return q_.descending ? a.key > b.key : a.key < b.key;
     };
     std::string_view k, v;
@@ -882,20 +944,28 @@ class SearchRun {
         if (!AfterCursor(k)) continue;
         if (after_cursor++ < offset) continue;
         if (page.size() < q_.limit) {
-          page.push_back({std::string(k), t});
+          page.push_back({std::string(k), {}, t});
         } else if (!count) {
           break;  // one more hit exists: enough to know there is a next page
         }
       } else {
-        ASSIGN_OR_RETURN(std::string key, SortKey(t));
-        if (!AfterCursor(key)) continue;
+        Hit hit{{}, RankOf(t), t};
+        if (by_rank) {
+          if (!cursor_.empty() &&
+              !(q_.descending ? hit.rank < cursor_rank : cursor_rank < hit.rank)) {
+            continue;
+          }
+        } else {
+          ASSIGN_OR_RETURN(hit.key, SortKey(t));
+          if (!AfterCursor(hit.key)) continue;
+        }
         ++after_cursor;
         if (page.size() < keep) {
-          page.push_back({std::move(key), t});
+          page.push_back(std::move(hit));
           std::push_heap(page.begin(), page.end(), better);
-        } else if (better(Hit{key, t}, page.front())) {
+        } else if (better(hit, page.front())) {
           std::pop_heap(page.begin(), page.end(), better);
-          page.back() = {std::move(key), t};
+          page.back() = std::move(hit);
           std::push_heap(page.begin(), page.end(), better);
         }
       }
@@ -929,8 +999,12 @@ class SearchRun {
       result.items.push_back(std::move(item));
     }
     if (after_cursor > offset + page.size() && !page.empty()) {
+      std::string last = page.back().key;
+      if (last.empty()) {
+        ASSIGN_OR_RETURN(last, SortKey(page.back().t));
+      }
       result.next = std::string{SortChar(q_.sort), q_.descending ? '-' : '+'} +
-                    base::HexEncode(page.back().key);
+                    base::HexEncode(last);
     }
     result.plan = d.name + ": " + std::to_string(scan.visited()) + " entries visited";
     return result;

@@ -10,10 +10,15 @@ packages=(
   # libraries (see docs/ARCHITECTURE.md for which module owns which)
   libpodofo-dev libxml2-dev libbotan-2-dev liblmdb-dev libcpp-httplib-dev
   libspdlog-dev libgtest-dev libgmock-dev nlohmann-json3-dev libcli11-dev
-  libtomlplusplus-dev libicu-dev libarchive-dev libssl-dev libbenchmark-dev
+  libtomlplusplus-dev libicu-dev libarchive-dev libssl-dev libbenchmark-dev libpq-dev
   # tools the tests drive: openssl (ts -verify), pdftotext, a Japanese font
   openssl poppler-utils fonts-ipaexfont
 )
+# --bench: also the peers the benchmarks measure against (bench/search_bench
+# starts its own PostgreSQL 15 server in a temporary directory).
+if [ "${1:-}" = "--bench" ]; then
+  packages+=(postgresql-15)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
