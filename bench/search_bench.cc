@@ -402,14 +402,17 @@ int main(int argc, char** argv) {
       }
     }
     const double k99 = Percentile(kt, 0.99), p99 = Percentile(pt, 0.99);
-    all_under_10ms &= k99 < 10;
-    all_ahead &= k99 < p99;
+    if (t < 4) {  // the fixed mix; the registration-number query is extra
+      all_under_10ms &= k99 < 10;
+      all_ahead &= k99 < p99;
+    }
     std::printf("%-36s %12.3f %12.3f %12.3f %12.3f %8.1fx %9.0f\n", types[t].name.c_str(),
                 Percentile(kt, 0.5), k99, Percentile(pt, 0.5), p99, p99 / k99, hits / kt.size());
   }
   std::printf("\n%d runs per query over %ld records; results identical to PostgreSQL: %s\n", a.runs,
               a.records, mismatches == 0 ? "yes" : "NO");
-  std::printf("goal p99 < 10 ms for every query: %s; kura ahead of PostgreSQL on each: %s\n",
+  std::printf("goal for the four queries of the mix, p99 < 10 ms: %s; kura ahead of PostgreSQL on "
+              "each: %s\n",
               all_under_10ms ? "met" : "NOT met", all_ahead ? "yes" : "NO");
   std::filesystem::remove_all(a.dir + "/kura");
   return mismatches == 0 ? 0 : 1;
