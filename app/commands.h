@@ -24,6 +24,7 @@ struct Context {
   const base::Clock* clock = nullptr;
   std::string data_dir;  ///< --data, $KURA_DATA, or ./kura-data
   std::string user;      ///< the OS user running the command
+  FILE* in = stdin;      ///< passwords (kura user add)
   FILE* out = stdout;
   FILE* err = stderr;
 };
@@ -94,6 +95,30 @@ struct DemoDataArgs {
 /// Japanese PDFs), deterministic for a seed.
 int CmdDemoData(const Context& ctx, const DemoDataArgs& args);
 
+struct UserAddArgs {
+  std::string login;
+  std::string name;
+  std::string department;
+  std::vector<std::string> roles;  ///< clerk, approver, accountant, auditor, compliance, admin
+  std::string title;               ///< 課長, 部長, 副市長 (approvers)
+};
+/// `kura user add`: the password comes from ctx.in — typed twice without
+/// echo on a terminal, else the first line (for scripts: printf 'pw\n' |).
+int CmdUserAdd(const Context& ctx, const UserAddArgs& args);
+/// `kura user list`: one JSON line per user (never a password hash).
+int CmdUserList(const Context& ctx);
+int CmdDepartmentAdd(const Context& ctx, const std::string& code, const std::string& name);
+
+struct VendorAddArgs {
+  std::string id;
+  std::string name;
+  std::string registration_number;
+  std::string bank_account;  ///< "bank:branch:type:number"
+  std::string address;
+};
+/// `kura vendor add`: creates or replaces a vendor master entry.
+int CmdVendorAdd(const Context& ctx, const VendorAddArgs& args);
+
 struct ServeArgs {
   std::string listen;  ///< empty: kura.toml's [server] listen
   bool demo = false;
@@ -105,10 +130,27 @@ int CmdServe(const Context& ctx, const ServeArgs& args);
 namespace archive {
 class Archive;
 }
+namespace workflow {
+class Workflow;
+}
 
 namespace app {
-/// Ingests `count` generated invoices (used by serve --demo).
-base::Status SeedDemoInvoices(archive::Archive* arc, int count);
+
+/// The one password of every demo user (serve --demo).
+inline constexpr char kDemoPassword[] = "demo-pass-2026";
+
+/// Seeds a demo organisation for `kura serve --demo` unless it is there:
+/// departments and users for every role (password kDemoPassword), the
+/// vendor master and commitments from the demo-invoice generator, and
+/// `invoice_count` generated invoices of the current fiscal year (only if
+/// the archive holds no document yet). Idempotent: a second run adds
+/// nothing.
+base::Status SeedDemo(const Context& ctx, archive::Archive* arc, workflow::Workflow* wf,
+                      int invoice_count);
+/// Prints the demo logins and password to ctx.err, with curl examples
+/// against url ("http://127.0.0.1:8080/").
+void PrintDemoLogins(const Context& ctx, const std::string& url);
+
 }  // namespace app
 
 #endif  // APP_COMMANDS_H_

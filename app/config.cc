@@ -15,6 +15,8 @@ std::string DefaultConfigText() {
 # Address and port of the web server (kura serve). 127.0.0.1 keeps it on
 # this machine; use 0.0.0.0 to serve the office network.
 listen = "127.0.0.1:8080"
+# A web session ends after this many minutes without a request.
+session_idle_minutes = 480
 
 [ingest]
 # Received files larger than this are refused with a clear error.
@@ -36,24 +38,111 @@ trusted_ca = ""
 # (each keeps its inclusion path) — for TSAs that charge per token.
 batch = false
 timeout_seconds = 10
+
+[routes]
+# 専決規程: who approves a payment order (支出命令), by amount in yen. Each
+# tier covers amounts up to and including max_amount (ascending); `above`
+# is the route for larger amounts. A route lists approver titles (the
+# `--title` of `kura user add`), one approval step each, in order.
+tiers = [
+  { max_amount = 500000, titles = ["課長"] },
+  { max_amount = 5000000, titles = ["課長", "部長"] },
+]
+above = ["課長", "部長", "副市長"]
+# Holders of these titles approve orders of every department; other
+# approvers only their own department's.
+any_department_titles = ["副市長"]
+# Another rule for one expense type (goods, services, works) replaces the
+# one above for orders of that type (keys it leaves out are taken from the
+# one above), e.g. public works:
+# [routes.works]
+# tiers = [{ max_amount = 1300000, titles = ["課長"] }]
+# above = ["課長", "部長"]
 )";
 }
 
 namespace {
 template <class T>
-Status ReadInt(const toml::table& t, const char* section, const char* key, T min, T max,
-               T* out) {
+Status ReadInt(const toml::table& t, const char* section, const char* key, T min, T max, T* out) {
   const auto node = t[section][key];
   if (!node) return Status::OK();
   const auto v = node.value<int64_t>();
   if (!v || *v < static_cast<int64_t>(min) || *v > static_cast<int64_t>(max)) {
     return Status::InvalidArgument(std::string("[") + section + "] " + key +
-                                   " must be a whole number from " + std::to_string(min) +
-                                   " to " + std::to_string(max));
+                                   " must be a whole number from " + std::to_string(min) + " to " +
+                                   std::to_string(max));
   }
   *out = static_cast<T>(*v);
   return Status::OK();
 }
+Result<std::vector<std::string>> ReadTitles(const toml::node* node, const std::string& key) {
+  const toml::array* array = node ? node->as_array() : nullptr;
+  if (array == nullptr) return Status::InvalidArgument(key + " must be a list of titles");
+  std::vector<std::string> titles;
+  for (const toml::node& n : *array) {
+    const auto v = n.value<std::string>();
+    if (!v || v->empty()) return Status::InvalidArgument(key + " must be a list of titles");
+    titles.push_back(*v);
+  }
+  return titles;
+}
+
+// One rule: tiers = [{max_amount, titles}...], above = [...].
+Status ReadRule(const toml::table& t, const std::string& where, workflow::RouteRule* rule) {
+  if (const toml::node* tiers_node = t.get("tiers")) {
+    const toml::array* tiers = tiers_node->as_array();
+    if (tiers == nullptr) return Status::InvalidArgument(where + ".tiers must be a list");
+    rule->tiers.clear();
+    for (const toml::node& n : *tiers) {
+      const toml::table* tier = n.as_table();
+      if (tier == nullptr) {
+        return Status::InvalidArgument(where + ".tiers: each tier is { max_amount, titles }");
+      }
+      workflow::RouteTier out;
+      const toml::node* max = tier->get("max_amount");
+      if (max != nullptr && max->is_integer()) {
+        out.max_amount = base::Decimal::FromInt(*max->value<int64_t>());
+      } else if (max != nullptr && max->is_string()) {
+        auto d = base::Decimal::Parse(*max->value<std::string>());
+        if (!d.ok()) return Status::InvalidArgument(where + ".tiers: bad max_amount");
+        out.max_amount = *d;
+      } else {
+        return Status::InvalidArgument(where + ".tiers: max_amount (yen) is required");
+      }
+      ASSIGN_OR_RETURN(out.titles, ReadTitles(tier->get("titles"), where + ".tiers titles"));
+      rule->tiers.push_back(std::move(out));
+    }
+  }
+  if (const toml::node* above = t.get("above")) {
+    ASSIGN_OR_RETURN(rule->above, ReadTitles(above, where + ".above"));
+  }
+  return Status::OK();
+}
+
+Status ReadRoutes(const toml::table& t, workflow::RouteConfig* routes) {
+  const toml::table* r = t["routes"].as_table();
+  if (r == nullptr) {
+    if (t.contains("routes")) return Status::InvalidArgument("[routes] must be a table");
+    return Status::OK();
+  }
+  RETURN_IF_ERROR(ReadRule(*r, "[routes]", &routes->rule));
+  if (const toml::node* any = r->get("any_department_titles")) {
+    ASSIGN_OR_RETURN(routes->any_department_titles,
+                     ReadTitles(any, "[routes] any_department_titles"));
+  }
+  for (const auto& [key, node] : *r) {
+    const toml::table* sub = node.as_table();
+    if (sub == nullptr) continue;
+    const std::string type(key.str());
+    workflow::RouteRule rule = routes->rule;
+    RETURN_IF_ERROR(ReadRule(*sub, "[routes." + type + "]", &rule));
+    routes->by_expense_type[type] = std::move(rule);
+  }
+  const Status valid = workflow::Validate(*routes);
+  if (!valid.ok()) return Status::InvalidArgument("[routes]: " + valid.message());
+  return Status::OK();
+}
+
 }  // namespace
 
 Result<Config> ParseConfig(std::string_view text, std::string_view source_name) {
@@ -74,13 +163,17 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source_name) 
     }
     config.listen = *v;
   }
+  RETURN_IF_ERROR(ReadInt<uint32_t>(t, "server", "session_idle_minutes", 1, 7 * 24 * 60,
+                                    &config.session_idle_minutes));
   RETURN_IF_ERROR(ReadInt<uint64_t>(t, "ingest", "max_file_mb", 1, 4096, &config.max_file_mb));
   RETURN_IF_ERROR(ReadInt<uint32_t>(t, "ingest", "batch_files", 1, 10000, &config.batch_files));
   RETURN_IF_ERROR(ReadInt<uint64_t>(t, "ingest", "batch_mb", 1, 4096, &config.batch_mb));
-  for (auto [key, out] : {std::pair{"url", &config.tsa_url}, {"trusted_ca", &config.tsa_trusted_ca}}) {
+  for (auto [key, out] :
+       {std::pair{"url", &config.tsa_url}, {"trusted_ca", &config.tsa_trusted_ca}}) {
     if (const auto node = t["timestamp"][key]) {
       const auto v = node.value<std::string>();
-      if (!v) return Status::InvalidArgument(std::string("[timestamp] ") + key + " must be a string");
+      if (!v)
+        return Status::InvalidArgument(std::string("[timestamp] ") + key + " must be a string");
       *out = *v;
     }
   }
@@ -97,8 +190,13 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source_name) 
     if (!v) return Status::InvalidArgument("[timestamp] batch must be true or false");
     config.tsa_batch = *v;
   }
-  RETURN_IF_ERROR(ReadInt<uint32_t>(t, "timestamp", "timeout_seconds", 1, 600,
-                                    &config.tsa_timeout_seconds));
+  RETURN_IF_ERROR(
+      ReadInt<uint32_t>(t, "timestamp", "timeout_seconds", 1, 600, &config.tsa_timeout_seconds));
+  try {
+    RETURN_IF_ERROR(ReadRoutes(t, &config.routes));
+  } catch (const std::exception& e) {
+    return Status::InvalidArgument(std::string("[routes]: ") + e.what());
+  }
   return config;
 }
 

@@ -11,6 +11,7 @@
 
 #include "base/file_system.h"
 #include "base/result.h"
+#include "workflow/route.h"
 
 namespace app {
 
@@ -28,6 +29,12 @@ struct Config {
   bool tsa_batch = false;
   /// [timestamp] timeout_seconds for the external TSA.
   uint32_t tsa_timeout_seconds = 10;
+  /// [server] session_idle_minutes: a web session ends after this long
+  /// without a request.
+  uint32_t session_idle_minutes = 480;
+  /// [routes]: the approval routes (専決規程) by amount and expense type;
+  /// the defaults of workflow::RouteConfig when absent.
+  workflow::RouteConfig routes;
 };
 
 /// The kura.toml that `kura init` writes: every setting with its default.

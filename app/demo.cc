@@ -1,12 +1,19 @@
 // `kura demo-data` (write a synthetic invoice corpus to a folder) and the
-// demo seeding of `kura serve --demo`.
-#include <unistd.h>
+// demo organisation of `kura serve --demo`: departments, users for every
+// role, the vendor master, commitments and invoices, so that a newcomer can
+// click through the whole payment-order flow.
+#include <cstdio>
+#include <map>
 
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include "app/commands.h"
 #include "archive/archive.h"
 #include "archive/corpus/corpus.h"
+#include "archive/search.h"
+#include "base/date.h"
+#include "workflow/workflow.h"
 
 namespace app {
 
@@ -16,8 +23,8 @@ int CmdDemoData(const Context& ctx, const DemoDataArgs& args) {
   options.count = args.count;
   options.pdf_share = args.pdf_share;
   const bool tty = ::isatty(::fileno(ctx.err));
-  const base::Status s = archive::corpus::WriteCorpus(
-      options, ctx.fs, args.out, [&](int done, int total) {
+  const base::Status s =
+      archive::corpus::WriteCorpus(options, ctx.fs, args.out, [&](int done, int total) {
         if (tty && (done % 50 == 0 || done == total)) {
           std::fprintf(ctx.err, "\r請求書を生成中 %d / %d", done, total);
         }
@@ -32,19 +39,87 @@ int CmdDemoData(const Context& ctx, const DemoDataArgs& args) {
   return 0;
 }
 
-base::Status SeedDemoInvoices(archive::Archive* arc, int count) {
+namespace {
+
+using base::Status;
+
+// The departments of the demo organisation: a handful of the generator's,
+// and an audit office that receives no invoices.
+constexpr const char* kDemoDepartments[] = {"somu",    "kaikei", "joho",
+                                            "fukushi", "doboku", "kyoiku"};
+
+struct DemoUser {
+  std::string login;
+  std::string name;
+  std::string department;
+  workflow::Role role;
+  std::string title;
+};
+
+std::vector<DemoUser> DemoUsers(const std::vector<workflow::Department>& departments) {
+  std::vector<DemoUser> users;
+  for (const workflow::Department& d : departments) {
+    if (d.code == "kansa") continue;
+    users.push_back({d.code + ".tanto", d.name + " 会計担当", d.code, workflow::Role::kClerk, ""});
+    users.push_back(
+        {d.code + ".kacho", d.name + " 課長", d.code, workflow::Role::kApprover, "課長"});
+    users.push_back(
+        {d.code + ".bucho", d.name + " 部長", d.code, workflow::Role::kApprover, "部長"});
+  }
+  users.push_back({"fukushicho", "副市長", "somu", workflow::Role::kApprover, "副市長"});
+  users.push_back({"kaikei", "会計管理者", "kaikei", workflow::Role::kAccountant, ""});
+  users.push_back({"kansa", "監査委員事務局 監査担当", "kansa", workflow::Role::kAuditor, ""});
+  users.push_back({"compliance", "文書管理担当", "somu", workflow::Role::kCompliance, ""});
+  users.push_back({"admin", "システム管理者", "joho", workflow::Role::kAdmin, ""});
+  return users;
+}
+
+// 節 of the vendor's budget item → (expense type, budget line 款-項-目-節).
+std::pair<std::string, std::string> ExpenseOf(const std::string& budget_item) {
+  if (budget_item == "工事請負費") return {"works", "08-02-01-14"};
+  if (budget_item == "委託料") return {"services", "02-01-01-12"};
+  if (budget_item == "使用料及び賃借料") return {"services", "02-01-01-13"};
+  if (budget_item == "備品購入費") return {"goods", "02-01-01-17"};
+  return {"goods", "02-01-01-10"};  // 需用費
+}
+
+std::string VendorId(int index) {
+  char id[16];
+  std::snprintf(id, sizeof id, "V%05d", index + 1);
+  return id;
+}
+
+// The demo invoices: deterministic for the fiscal year, dated from its
+// first day to today, addressed to the demo departments.
+std::vector<archive::corpus::Invoice> DemoInvoices(base::Date today, int count) {
   archive::corpus::Options options;
   options.seed = 2026;
-  options.count = count;
+  options.from = base::FiscalYearStart(base::FiscalYearOf(today));
+  options.to = today;
   options.pdf_share = 0.3;
+  options.target_xml_bytes = 0;
   archive::corpus::Generator gen(options);
+  std::vector<archive::corpus::Invoice> out;
+  while (static_cast<int>(out.size()) < count) {
+    archive::corpus::Invoice inv = gen.Next();
+    for (const char* code : kDemoDepartments) {
+      if (inv.department_code == code) {
+        out.push_back(std::move(inv));
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+Status SeedInvoices(archive::Archive* arc, const std::vector<archive::corpus::Invoice>& invoices) {
   std::vector<archive::IncomingFile> files;
-  for (int n = 1; n <= count; ++n) {
-    const archive::corpus::Invoice inv = gen.Next();
+  int n = 0;
+  for (const archive::corpus::Invoice& inv : invoices) {
     archive::IncomingFile f;
     f.department = inv.department_code;
     f.receiver = "demo";
-    f.file_name = archive::corpus::CorpusFileName(n, inv.format);
+    f.file_name = archive::corpus::CorpusFileName(++n, inv.format);
     if (inv.format == archive::corpus::Format::kPdf) {
       ASSIGN_OR_RETURN(f.bytes, archive::corpus::RenderPdf(inv));
       f.source = "email";
@@ -55,7 +130,128 @@ base::Status SeedDemoInvoices(archive::Archive* arc, int count) {
     files.push_back(std::move(f));
   }
   for (const auto& r : arc->Ingest(std::move(files))) RETURN_IF_ERROR(r.status());
-  return base::Status::OK();
+  return Status::OK();
+}
+
+}  // namespace
+
+Status SeedDemo(const Context& ctx, archive::Archive* arc, workflow::Workflow* wf,
+                int invoice_count) {
+  const workflow::User root = workflow::Workflow::SystemUser("demo");
+  const base::Date today = base::Date::InJapan(ctx.clock->Now());
+  const int fiscal_year = base::FiscalYearOf(today);
+  archive::corpus::Generator master(archive::corpus::Options{});
+
+  // Departments and users, each only if missing.
+  std::vector<workflow::Department> departments;
+  for (const auto& d : master.departments()) {
+    for (const char* code : kDemoDepartments) {
+      if (d.code == code) departments.push_back({d.code, d.name});
+    }
+  }
+  departments.push_back({"kansa", "監査委員事務局"});
+  ASSIGN_OR_RETURN(const auto existing_departments, wf->ListDepartments());
+  for (const workflow::Department& d : departments) {
+    bool exists = false;
+    for (const auto& e : existing_departments) exists = exists || e.code == d.code;
+    if (!exists) RETURN_IF_ERROR(wf->CreateDepartment(d, root));
+  }
+  const std::vector<DemoUser> users = DemoUsers(departments);
+  int added_users = 0;
+  for (const DemoUser& u : users) {
+    auto got = wf->GetUser(u.login);
+    if (got.ok()) continue;
+    if (!got.status().IsNotFound()) return got.status();
+    RETURN_IF_ERROR(
+        wf->AddUser({u.login, u.name, u.department, {u.role}, u.title, true}, kDemoPassword, root));
+    ++added_users;
+  }
+
+  // The vendor master.
+  int added_vendors = 0;
+  for (size_t i = 0; i < master.vendors().size(); ++i) {
+    const auto& v = master.vendors()[i];
+    const std::string id = VendorId(static_cast<int>(i));
+    auto got = wf->GetVendor(id);
+    if (got.ok()) continue;
+    if (!got.status().IsNotFound()) return got.status();
+    // A few vendors' master accounts differ from the account on their
+    // invoices, so the demo shows the × a changed account raises.
+    std::string account = v.bank_account;
+    if (i % 10 == 3 && !account.empty()) account.back() = account.back() == '9' ? '0' : '9';
+    RETURN_IF_ERROR(wf->PutVendor({id, v.name, v.registration_number, account, v.address}, root));
+    ++added_vendors;
+  }
+
+  // Invoices, only into an empty archive.
+  const std::vector<archive::corpus::Invoice> invoices = DemoInvoices(today, invoice_count);
+  archive::SearchQuery any;
+  any.limit = 1;
+  ASSIGN_OR_RETURN(const archive::SearchResult docs, arc->Search(any));
+  if (docs.count == 0) {
+    spdlog::info("デモ用の請求書 {} 件を保存しています...", invoices.size());
+    RETURN_IF_ERROR(SeedInvoices(arc, invoices));
+  }
+
+  // One commitment (支出負担行為) per department and vendor of the demo
+  // invoices, for the fiscal year, with room for all of them.
+  ASSIGN_OR_RETURN(const auto commitments, wf->ListCommitments({}));
+  int added_commitments = 0;
+  if (commitments.empty()) {
+    std::map<std::pair<std::string, int>, int64_t> totals;
+    for (const auto& inv : invoices) {
+      totals[{inv.department_code, inv.vendor_index}] += inv.payable_amount.Normalized().mantissa();
+    }
+    for (const auto& [key, total] : totals) {
+      const auto& v = master.vendors()[static_cast<size_t>(key.second)];
+      const auto [type, budget_line] = ExpenseOf(v.expense_type);
+      workflow::Commitment c;
+      c.department = key.first;
+      c.vendor_id = VendorId(key.second);
+      c.budget_line = budget_line;
+      c.fiscal_year = fiscal_year;
+      c.description = v.name + " " + v.expense_type + "（" + std::to_string(fiscal_year) + "年度）";
+      c.amount = base::Decimal::FromInt((total * 3 / 2 / 100'000 + 1) * 100'000);
+      c.contract_from = base::FiscalYearStart(fiscal_year);
+      c.contract_to = base::FiscalYearEnd(fiscal_year);
+      c.expense_type = type;
+      RETURN_IF_ERROR(wf->CreateCommitment(c, root).status());
+      ++added_commitments;
+    }
+  }
+  if (added_users + added_vendors + added_commitments > 0) {
+    spdlog::info("デモ組織を作成しました: ユーザー {} 人、債権者 {} 件、支出負担行為 {} 件",
+                 added_users, added_vendors, added_commitments);
+  }
+
+  return Status::OK();
+}
+
+void PrintDemoLogins(const Context& ctx, const std::string& url) {
+  archive::corpus::Generator master(archive::corpus::Options{});
+  std::vector<workflow::Department> departments;
+  for (const auto& d : master.departments()) {
+    for (const char* code : kDemoDepartments) {
+      if (d.code == code) departments.push_back({d.code, d.name});
+    }
+  }
+  std::string logins;
+  for (const DemoUser& u : DemoUsers(departments)) {
+    char line[256];
+    std::snprintf(line, sizeof line, "\n    %-14s %s", u.login.c_str(), u.name.c_str());
+    logins += line;
+  }
+  std::fprintf(ctx.err,
+               "\n==== kura デモ (serve --demo) =====================================\n"
+               "  パスワード (全ユーザー共通): %s\n"
+               "  ログインID:%s\n"
+               "  試し方 (docs/API.md):\n"
+               "    curl -c jar -H 'Content-Type: application/json' \\\n"
+               "      -d '{\"login\":\"somu.tanto\",\"password\":\"%s\"}' %sapi/v1/session\n"
+               "    curl -b jar %sapi/v1/inbox\n"
+               "===================================================================\n\n",
+               kDemoPassword, logins.c_str(), kDemoPassword, url.c_str(), url.c_str());
+  std::fflush(ctx.err);
 }
 
 }  // namespace app

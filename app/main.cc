@@ -1,12 +1,12 @@
 // kura: the command-line program. Parses the command line (CLI11), builds
 // the real clock and file system, and hands over to app/commands.
-#include <pwd.h>
-#include <unistd.h>
+#include <cstdlib>
 
 #include <CLI/CLI.hpp>
-#include <cstdlib>
+#include <pwd.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include "app/commands.h"
 
@@ -49,12 +49,12 @@ int main(int argc, char** argv) {
       "kura keeps received invoices unchanged with proof, for a city's accounting office."};
   cli.set_version_flag("--version", std::string("kura ") + KURA_VERSION);
   cli.require_subcommand(1);
-  cli.add_option("--data", ctx.data_dir,
-                 "data directory (default: $KURA_DATA, else ./kura-data)")
+  cli.add_option("--data", ctx.data_dir, "data directory (default: $KURA_DATA, else ./kura-data)")
       ->option_text("DIR");
 
   int rc = 0;
-  auto* init = cli.add_subcommand("init", "データディレクトリを作成する (create the data directory; idempotent)");
+  auto* init = cli.add_subcommand(
+      "init", "データディレクトリを作成する (create the data directory; idempotent)");
   init->callback([&] { rc = app::CmdInit(ctx); });
 
   app::IngestArgs ingest_args;
@@ -67,7 +67,8 @@ int main(int argc, char** argv) {
   ingest->callback([&] { rc = app::CmdIngest(ctx, ingest_args); });
 
   std::string id;
-  auto* show = cli.add_subcommand("show", "文書の記録を表示する (record, versions, receipts as JSON)");
+  auto* show =
+      cli.add_subcommand("show", "文書の記録を表示する (record, versions, receipts as JSON)");
   show->add_option("ID", id, "document id, e.g. D00000001")->required();
   show->callback([&] { rc = app::CmdShow(ctx, id); });
 
@@ -76,8 +77,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> search_regnos;
   bool search_desc = false, search_history = false;
   auto* search = cli.add_subcommand(
-      "search",
-      "文書を検索する (取引年月日・取引金額・取引先ほか; conditions combine with AND)");
+      "search", "文書を検索する (取引年月日・取引金額・取引先ほか; conditions combine with AND)");
   const std::pair<const char*, const char*> search_flags[] = {
       {"--date-from", "取引年月日の開始 YYYY-MM-DD (inclusive)"},
       {"--date-to", "取引年月日の終了 YYYY-MM-DD (inclusive)"},
@@ -99,8 +99,11 @@ int main(int argc, char** argv) {
   for (const auto& [flag, help] : search_flags) search->add_option(flag, search_opts[flag], help);
   search->add_option("--registration-number", search_regnos, "登録番号 T+13桁 (repeatable)");
   search->add_flag("--desc", search_desc, "descending order");
-  search->add_flag("--history", search_history, "also match earlier versions of corrected documents");
-  search->add_option("--format", search_args.output, "json (one page) | csv (UTF-8 with BOM; all hits unless --limit)")
+  search->add_flag("--history", search_history,
+                   "also match earlier versions of corrected documents");
+  search
+      ->add_option("--format", search_args.output,
+                   "json (one page) | csv (UTF-8 with BOM; all hits unless --limit)")
       ->check(CLI::IsMember({"json", "csv"}));
   search->add_flag("--explain", search_args.explain, "print which index drove the query (stderr)");
   search->callback([&] {
@@ -161,7 +164,8 @@ int main(int argc, char** argv) {
   log->require_subcommand(1);
   log->add_subcommand("checkpoint", "最新の署名済みチェックポイント (C2SP signed note)")
       ->callback([&] { rc = app::CmdLogCheckpoint(ctx); });
-  auto* proof = log->add_subcommand("proof", "文書の受領イベントの包含証明 (inclusion proof, JSON)");
+  auto* proof =
+      log->add_subcommand("proof", "文書の受領イベントの包含証明 (inclusion proof, JSON)");
   proof->add_option("ID", id, "document id")->required();
   proof->callback([&] { rc = app::CmdLogProof(ctx, id); });
 
@@ -180,8 +184,9 @@ int main(int argc, char** argv) {
                     "how the files arrived: scan for scanned paper (default watch)");
   watch->add_option("--interval", watch_args.interval_seconds, "seconds between polls (default 2)")
       ->check(CLI::Range(1, 3600));
-  watch->add_option("--settle", watch_args.settle_seconds,
-                    "seconds a file must stay unchanged before it is taken (default 2)")
+  watch
+      ->add_option("--settle", watch_args.settle_seconds,
+                   "seconds a file must stay unchanged before it is taken (default 2)")
       ->check(CLI::Range(0, 3600));
   watch->callback([&] { rc = app::CmdWatch(ctx, watch_args); });
 
@@ -196,10 +201,54 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0.0, 1.0));
   demo->callback([&] { rc = app::CmdDemoData(ctx, demo_args); });
 
+  app::UserAddArgs user_args;
+  auto* user =
+      cli.add_subcommand("user", "ユーザーを管理する (users of the payment-order workflow)");
+  user->require_subcommand(1);
+  auto* user_add =
+      user->add_subcommand("add", "ユーザーを登録する (the password is read from standard input)");
+  user_add->add_option("--login", user_args.login, "login id: a-z 0-9 . _ -")->required();
+  user_add->add_option("--name", user_args.name, "氏名")->required();
+  user_add->add_option("--department", user_args.department, "department code (課のコード)")
+      ->required();
+  user_add
+      ->add_option("--role", user_args.roles,
+                   "clerk | approver | accountant | auditor | compliance | admin (repeatable)")
+      ->required();
+  user_add->add_option("--title", user_args.title, "approver's title: 課長, 部長, 副市長, ...");
+  user_add->callback([&] { rc = app::CmdUserAdd(ctx, user_args); });
+  user->add_subcommand("list", "ユーザーの一覧 (one JSON line each)")->callback([&] {
+    rc = app::CmdUserList(ctx);
+  });
+
+  std::string dept_code, dept_name;
+  auto* department = cli.add_subcommand("department", "課を管理する (departments)");
+  department->require_subcommand(1);
+  auto* department_add = department->add_subcommand("add", "課を登録する");
+  department_add->add_option("--code", dept_code, "code: a-z 0-9 _ - (e.g. somu)")->required();
+  department_add->add_option("--name", dept_name, "name (e.g. 総務課)")->required();
+  department_add->callback([&] { rc = app::CmdDepartmentAdd(ctx, dept_code, dept_name); });
+
+  app::VendorAddArgs vendor_args;
+  auto* vendor = cli.add_subcommand("vendor", "債権者マスタを管理する (the vendor master)");
+  vendor->require_subcommand(1);
+  auto* vendor_add = vendor->add_subcommand("add", "債権者を登録・更新する");
+  vendor_add->add_option("--id", vendor_args.id, "creditor number, e.g. V00001")->required();
+  vendor_add->add_option("--name", vendor_args.name, "registered name")->required();
+  vendor_add->add_option("--registration-number", vendor_args.registration_number,
+                         "適格請求書発行事業者登録番号 T + 13 digits");
+  vendor_add->add_option("--bank-account", vendor_args.bank_account,
+                         "payee account bank:branch:type:number, e.g. 0005:123:1:1234567");
+  vendor_add->add_option("--address", vendor_args.address, "所在地");
+  vendor_add->callback([&] { rc = app::CmdVendorAdd(ctx, vendor_args); });
+
   app::ServeArgs serve_args;
   auto* serve = cli.add_subcommand("serve", "Webサーバーを起動する (start the HTTP server)");
-  serve->add_option("--listen", serve_args.listen, "HOST:PORT (default from kura.toml: 127.0.0.1:8080)");
-  serve->add_flag("--demo", serve_args.demo, "seed demo data on first start");
+  serve->add_option("--listen", serve_args.listen,
+                    "HOST:PORT (default from kura.toml: 127.0.0.1:8080)");
+  serve->add_flag("--demo", serve_args.demo,
+                  "seed a demo organisation, vendors, commitments and invoices (once) and "
+                  "print the demo logins");
   serve->callback([&] { rc = app::CmdServe(ctx, serve_args); });
 
   try {

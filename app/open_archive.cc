@@ -34,4 +34,11 @@ base::Result<OpenedArchive> OpenArchiveFor(const Context& ctx, bool read_only) {
   return out;
 }
 
+base::Result<std::unique_ptr<workflow::Workflow>> OpenWorkflowFor(const Context& ctx,
+                                                                  const OpenedArchive& opened) {
+  workflow::WorkflowOptions options;
+  options.routes = opened.config.routes;
+  return workflow::Workflow::Open(opened.archive.get(), ctx.clock, options);
+}
+
 }  // namespace app

@@ -10,6 +10,7 @@
 #include "app/config.h"
 #include "archive/archive.h"
 #include "signing/tsa_client.h"
+#include "workflow/workflow.h"
 
 namespace app {
 
@@ -20,6 +21,11 @@ struct OpenedArchive {
 };
 
 base::Result<OpenedArchive> OpenArchiveFor(const Context& ctx, bool read_only);
+
+/// The workflow over an opened archive, with the routes of its kura.toml.
+/// The OpenedArchive must outlive it.
+base::Result<std::unique_ptr<workflow::Workflow>> OpenWorkflowFor(const Context& ctx,
+                                                                  const OpenedArchive& opened);
 
 }  // namespace app
 

@@ -1,13 +1,13 @@
-// `kura serve`: opens (creating on first run) the data directory and serves
-// HTTP until SIGINT or SIGTERM.
-#include <pthread.h>
-#include <signal.h>
-
-#include <spdlog/spdlog.h>
-
+// `kura serve`: opens (creating on first run) the data directory and the
+// workflow over it, and serves the web server with its JSON API until
+// SIGINT or SIGTERM. --demo seeds a demo organisation first (demo.cc).
 #include <condition_variable>
 #include <mutex>
 #include <thread>
+
+#include <pthread.h>
+#include <signal.h>
+#include <spdlog/spdlog.h>
 
 #include "app/commands.h"
 #include "app/config.h"
@@ -15,6 +15,7 @@
 #include "archive/archive.h"
 #include "archive/data_dir.h"
 #include "web/server.h"
+#include "workflow/workflow.h"
 
 #ifndef KURA_VERSION
 #define KURA_VERSION "dev"
@@ -25,6 +26,16 @@ namespace app {
 using base::Status;
 
 int CmdServe(const Context& ctx, const ServeArgs& args) {
+  // Signals are handled by a dedicated thread, so Stop() runs outside a
+  // signal handler. Block them before any other thread starts: the archive's
+  // time-stamping and Botan's Argon2 may start threads, and a thread with
+  // SIGTERM unblocked would die of it instead of stopping cleanly.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
   const archive::DataDirLayout layout{ctx.data_dir};
   if (!ctx.fs->Stat(layout.format()).ok()) {
     // The embedded default: the first `kura serve` sets up ./kura-data.
@@ -42,32 +53,24 @@ int CmdServe(const Context& ctx, const ServeArgs& args) {
     spdlog::error("{}", listen.status().message());
     return 2;
   }
+  auto wf = OpenWorkflowFor(ctx, *opened);
+  if (!wf.ok()) {
+    spdlog::error("{}", wf.status().message());
+    return 2;
+  }
   if (args.demo) {
-    auto events = arc->EventCount();
-    if (events.ok() && *events == 0) {
-      spdlog::info("デモ用の請求書を投入しています (--demo)...");
-      const Status seeded = SeedDemoInvoices(arc, 60);
-      if (!seeded.ok()) {
-        spdlog::error("デモデータを投入できませんでした: {}", seeded.message());
-        return 1;
-      }
-      spdlog::info("デモ用の請求書 60 件を保存しました");
-    } else {
-      spdlog::info("--demo: 既にデータがあるため、デモデータは投入しません");
+    const Status seeded = SeedDemo(ctx, arc, wf->get(), 60);
+    if (!seeded.ok()) {
+      spdlog::error("デモデータを投入できませんでした: {}", seeded.message());
+      return 1;
     }
   }
 
-  // Signals are handled by a dedicated thread, so Stop() runs outside a
-  // signal handler. Block them before any other thread starts.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   listen->version = KURA_VERSION;
-  const std::string data_dir = ctx.data_dir;
-  web::Server server(*listen, arc);
+  listen->api.max_upload_bytes = opened->config.max_file_mb << 20;
+  listen->api.sessions.idle = std::chrono::minutes(opened->config.session_idle_minutes);
+  web::Server server(*listen, arc, wf->get(), ctx.clock);
   auto port = server.Bind();
   if (!port.ok()) {
     spdlog::error("{}", port.status().message());
@@ -75,6 +78,9 @@ int CmdServe(const Context& ctx, const ServeArgs& args) {
   }
   spdlog::info("kura {} を起動しました: http://{}:{}/ (データ: {})", KURA_VERSION, listen->host,
                *port, ctx.data_dir);
+  if (args.demo) {
+    PrintDemoLogins(ctx, "http://" + listen->host + ":" + std::to_string(*port) + "/");
+  }
   spdlog::info("停止するには Ctrl+C を押してください");
   // Pending time-stamps (the external TSA was down) are retried in the
   // background; the archive backs off per document.

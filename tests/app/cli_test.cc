@@ -1,15 +1,14 @@
 // Runs the real kura program the way an administrator would.
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include <gtest/gtest.h>
 #include <httplib.h>
-
-#include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "tests/fakes/test_util.h"
 
@@ -29,10 +28,63 @@ class CliTest : public ::testing::Test {
   KuraRun Kura(const std::string& args) {
     const std::string err_file = dir_.Join("stderr.txt");
     std::string out;
-    const int rc = kura_test::RunCommand("cd " + dir_.path() + " && " + KURA_PROGRAM + " " +
-                                             args + " 2>" + err_file,
-                                         &out);
+    const int rc = kura_test::RunCommand(
+        "cd " + dir_.path() + " && " + KURA_PROGRAM + " " + args + " 2>" + err_file, &out);
     return KuraRun{rc, out, kura_test::ReadFileOrDie(err_file)};
+  }
+  // Runs kura with `input` on its standard input (a file, not a tty).
+  KuraRun KuraWithInput(const std::string& input, const std::string& args) {
+    kura_test::WriteFileOrDie(dir_.Join("stdin.txt"), input);
+    return Kura(args + " < " + dir_.Join("stdin.txt"));
+  }
+  // Starts `kura serve ARGS --listen 127.0.0.1:0` and reads its log until
+  // it is ready; returns the port (0 on failure) and fills *log.
+  int StartServe(const std::vector<std::string>& args, std::string* log) {
+    int err_pipe[2];
+    if (::pipe(err_pipe) != 0) return 0;
+    serve_pid_ = ::fork();
+    if (serve_pid_ < 0) return 0;
+    if (serve_pid_ == 0) {
+      ::dup2(err_pipe[1], 2);
+      ::close(err_pipe[0]);
+      if (::chdir(dir_.path().c_str()) != 0) _exit(9);
+      std::vector<const char*> argv{KURA_PROGRAM, "serve", "--listen", "127.0.0.1:0"};
+      for (const std::string& a : args) argv.push_back(a.c_str());
+      argv.push_back(nullptr);
+      ::execv(KURA_PROGRAM, const_cast<char* const*>(argv.data()));
+      _exit(127);
+    }
+    ::close(err_pipe[1]);
+    serve_err_ = err_pipe[0];
+    int port = 0;
+    char buf[4096];
+    while (log->find("Ctrl+C") == std::string::npos) {
+      const ssize_t n = ::read(serve_err_, buf, sizeof buf);
+      if (n <= 0) return 0;
+      log->append(buf, static_cast<size_t>(n));
+    }
+    const size_t at = log->find("http://127.0.0.1:");
+    if (at != std::string::npos) port = std::stoi(log->substr(at + 17));
+    return port;
+  }
+  // Stops the server started by StartServe; true if it exited with 0.
+  bool StopServe() {
+    ::kill(serve_pid_, SIGTERM);
+    int status = 0;
+    ::waitpid(serve_pid_, &status, 0);
+    ::close(serve_err_);
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  }
+  static int LogIn(httplib::Client& client, const std::string& login, const std::string& password,
+                   std::string* cookie = nullptr) {
+    auto res = client.Post("/api/v1/session", json{{"login", login}, {"password", password}}.dump(),
+                           "application/json");
+    if (!res) return 0;
+    if (cookie) {
+      const std::string set = res->get_header_value("Set-Cookie");
+      *cookie = set.substr(0, set.find(';'));
+    }
+    return res->status;
   }
   std::vector<json> JsonLines(const std::string& out) {
     std::vector<json> lines;
@@ -41,11 +93,14 @@ class CliTest : public ::testing::Test {
     return lines;
   }
   kura_test::TempDir dir_;
+  pid_t serve_pid_ = -1;
+  int serve_err_ = -1;
 };
 
 TEST_F(CliTest, HelpWorksForEveryCommand) {
   EXPECT_EQ(Kura("--help").exit_code, 0);
-  for (const char* cmd : {"init", "ingest", "show", "get", "correct", "verify", "serve"}) {
+  for (const char* cmd : {"init", "ingest", "show", "get", "correct", "verify", "serve", "user add",
+                          "department add", "vendor add"}) {
     const KuraRun r = Kura(std::string(cmd) + " --help");
     EXPECT_EQ(r.exit_code, 0) << cmd;
     EXPECT_NE(r.out.find("Usage"), std::string::npos) << cmd;
@@ -59,10 +114,10 @@ TEST_F(CliTest, InitIsIdempotentAndHonoursKuraData) {
   EXPECT_EQ(Kura("--data elsewhere init").exit_code, 0);
   EXPECT_TRUE(std::filesystem::exists(dir_.Join("elsewhere/catalog/data.mdb")));
   const std::string program = KURA_PROGRAM;
-  EXPECT_EQ(kura_test::RunCommand("cd " + dir_.path() + " && KURA_DATA=viaenv " + program +
-                                      " init 2>/dev/null",
-                                  nullptr),
-            0);
+  EXPECT_EQ(
+      kura_test::RunCommand(
+          "cd " + dir_.path() + " && KURA_DATA=viaenv " + program + " init 2>/dev/null", nullptr),
+      0);
   EXPECT_TRUE(std::filesystem::exists(dir_.Join("viaenv/FORMAT")));
 }
 
@@ -149,8 +204,8 @@ TEST_F(CliTest, VerifyExitsNonZeroAndNamesTheChangedDocument) {
   EXPECT_EQ(good["checkpoint"], 2);
 
   const std::string sha = lines[1]["sha256"];
-  const std::string object =
-      dir_.Join("kura-data/objects/sha256/" + sha.substr(0, 2) + "/" + sha.substr(2, 2) + "/" + sha);
+  const std::string object = dir_.Join("kura-data/objects/sha256/" + sha.substr(0, 2) + "/" +
+                                       sha.substr(2, 2) + "/" + sha);
   std::filesystem::permissions(object, std::filesystem::perms::owner_write,
                                std::filesystem::perm_options::add);
   {
@@ -172,8 +227,9 @@ TEST_F(CliTest, CorrectKeepsHistory) {
   ASSERT_EQ(Kura("init").exit_code, 0);
   kura_test::WriteFileOrDie(dir_.Join("scan.pdf"), "%PDF scanned");
   ASSERT_EQ(Kura("ingest scan.pdf").exit_code, 0);
-  const KuraRun r = Kura("correct D00000001 --set total=55000 --set issue_date=2026-11-01 "
-                     "--reason '紙の請求書から入力'");
+  const KuraRun r = Kura(
+      "correct D00000001 --set total=55000 --set issue_date=2026-11-01 "
+      "--reason '紙の請求書から入力'");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const json doc = json::parse(Kura("show D00000001").out);
   ASSERT_EQ(doc["versions"].size(), 2u);
@@ -347,6 +403,127 @@ TEST_F(CliTest, ServeCreatesTheDataDirectoryAndAnswersHealthz) {
   ::waitpid(pid, &status, 0);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
   ::close(err_pipe[0]);
+}
+
+TEST_F(CliTest, UserAddReadsThePasswordFromStdinAndTheUserLogsIn) {
+  ASSERT_EQ(Kura("init").exit_code, 0);
+  const KuraRun dept = Kura("department add --code somu --name 総務課");
+  ASSERT_EQ(dept.exit_code, 0) << dept.err;
+  EXPECT_EQ(JsonLines(dept.out)[0]["name"], "総務課");
+  const KuraRun add = KuraWithInput(
+      "a long secret 1\nsecond line ignored\n",
+      "user add --login kato --name 加藤 --department somu --role clerk --role auditor");
+  ASSERT_EQ(add.exit_code, 0) << add.err;
+  const json user = JsonLines(add.out)[0];
+  EXPECT_EQ(user["login"], "kato");
+  EXPECT_EQ(user["roles"], json::array({"clerk", "auditor"}));
+  EXPECT_EQ(add.out.find("a long secret"), std::string::npos);
+  EXPECT_EQ(add.out.find("argon2"), std::string::npos);
+  const KuraRun approver = KuraWithInput(
+      "another secret\n",
+      "user add --login kacho --name 課長 --department somu --role approver --title 課長");
+  EXPECT_EQ(approver.exit_code, 0) << approver.err;
+
+  // Refusals: a login taken, an unknown department, a short or missing
+  // password, an unknown role, an approver without a title.
+  EXPECT_EQ(KuraWithInput("a long secret 1\n",
+                          "user add --login kato --name x --department somu --role clerk")
+                .exit_code,
+            1);
+  EXPECT_NE(KuraWithInput("a long secret 1\n",
+                          "user add --login ito --name x --department nowhere --role clerk")
+                .exit_code,
+            0);
+  EXPECT_EQ(KuraWithInput("short\n", "user add --login ito --name x --department somu --role clerk")
+                .exit_code,
+            2);
+  EXPECT_EQ(
+      KuraWithInput("", "user add --login ito --name x --department somu --role clerk").exit_code,
+      2);
+  EXPECT_EQ(KuraWithInput("a long secret 1\n",
+                          "user add --login ito --name x --department somu --role boss")
+                .exit_code,
+            2);
+  EXPECT_EQ(KuraWithInput("a long secret 1\n",
+                          "user add --login ito --name x --department somu --role approver")
+                .exit_code,
+            2);
+  const KuraRun list = Kura("user list");
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_EQ(JsonLines(list.out).size(), 2u);
+  EXPECT_EQ(list.out.find("argon2"), std::string::npos);
+  const KuraRun vendor = Kura(
+      "vendor add --id V00001 --name 山田商事株式会社 --registration-number T7010705000725 "
+      "--bank-account 0005:123:1:1234567 --address 埼玉県草加市栄町3丁目2番8号");
+  EXPECT_EQ(vendor.exit_code, 0) << vendor.err;
+
+  std::string log;
+  const int port = StartServe({}, &log);
+  ASSERT_GT(port, 0) << log;
+  httplib::Client client("127.0.0.1", port);
+  EXPECT_EQ(LogIn(client, "kato", "a long secret 1"), 200);
+  EXPECT_EQ(LogIn(client, "kato", "second line ignored"), 401);
+  EXPECT_TRUE(StopServe());
+}
+
+TEST_F(CliTest, ServeDemoSeedsAnOrganisationOnceAndPrintsTheLogins) {
+  std::string log;
+  int port = StartServe({"--demo"}, &log);
+  ASSERT_GT(port, 0) << log;
+  EXPECT_NE(log.find("demo-pass-2026"), std::string::npos) << log;
+  EXPECT_NE(log.find("somu.tanto"), std::string::npos) << log;
+  EXPECT_NE(log.find("kaikei"), std::string::npos) << log;
+
+  json first;
+  {
+    httplib::Client client("127.0.0.1", port);
+    std::string cookie;
+    ASSERT_EQ(LogIn(client, "somu.tanto", "demo-pass-2026", &cookie), 200);
+    for (const char* login :
+         {"somu.kacho", "somu.bucho", "fukushicho", "kaikei", "kansa", "compliance", "admin"}) {
+      EXPECT_EQ(LogIn(client, login, "demo-pass-2026"), 200) << login;
+    }
+    const httplib::Headers h{{"Cookie", cookie}};
+    auto inbox = client.Get("/api/v1/inbox", h);
+    ASSERT_TRUE(inbox);
+    ASSERT_EQ(inbox->status, 200) << inbox->body;
+    first["unprocessed"] = json::parse(inbox->body)["counts"]["unprocessed"];
+    EXPECT_GT(first["unprocessed"].get<int>(), 0) << inbox->body;
+    auto commitments = client.Get("/api/v1/commitments", h);
+    first["commitments"] = json::parse(commitments->body)["items"].size();
+    EXPECT_GT(first["commitments"].get<int>(), 0);
+    auto docs = client.Get("/api/v1/documents", h);
+    first["documents"] = json::parse(docs->body)["count"];
+    EXPECT_EQ(first["documents"], 60);
+    auto vendors = client.Get("/api/v1/vendors", h);
+    first["vendors"] = json::parse(vendors->body)["items"].size();
+  }
+  ASSERT_TRUE(StopServe());
+  const size_t users = JsonLines(Kura("user list").out).size();
+  EXPECT_GE(users, 10u);
+
+  // A second start adds nothing.
+  log.clear();
+  port = StartServe({"--demo"}, &log);
+  ASSERT_GT(port, 0) << log;
+  {
+    httplib::Client client("127.0.0.1", port);
+    std::string cookie;
+    ASSERT_EQ(LogIn(client, "somu.tanto", "demo-pass-2026", &cookie), 200);
+    const httplib::Headers h{{"Cookie", cookie}};
+    EXPECT_EQ(json::parse(client.Get("/api/v1/commitments", h)->body)["items"].size(),
+              first["commitments"]);
+    EXPECT_EQ(json::parse(client.Get("/api/v1/documents", h)->body)["count"], first["documents"]);
+    EXPECT_EQ(json::parse(client.Get("/api/v1/vendors", h)->body)["items"].size(),
+              first["vendors"]);
+    EXPECT_EQ(json::parse(client.Get("/api/v1/inbox", h)->body)["counts"]["unprocessed"],
+              first["unprocessed"]);
+  }
+  ASSERT_TRUE(StopServe());
+  EXPECT_EQ(JsonLines(Kura("user list").out).size(), users);
+  // And everything the demo wrote verifies.
+  const KuraRun verify = Kura("verify --quiet");
+  EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
 }
 
 }  // namespace

@@ -38,6 +38,59 @@ TEST(ConfigTest, TimestampSection) {
   EXPECT_NE(no_ca.status().message().find("trusted_ca"), std::string::npos);
 }
 
+TEST(ConfigTest, DefaultRoutesAreTheWorkflowDefaults) {
+  auto c = ParseConfig(DefaultConfigText(), "kura.toml");
+  ASSERT_OK(c);
+  EXPECT_EQ(c->session_idle_minutes, 480u);
+  const workflow::RouteConfig defaults;
+  ASSERT_EQ(c->routes.rule.tiers.size(), defaults.rule.tiers.size());
+  for (size_t i = 0; i < defaults.rule.tiers.size(); ++i) {
+    EXPECT_EQ(c->routes.rule.tiers[i].max_amount.ToString(),
+              defaults.rule.tiers[i].max_amount.ToString());
+    EXPECT_EQ(c->routes.rule.tiers[i].titles, defaults.rule.tiers[i].titles);
+  }
+  EXPECT_EQ(c->routes.rule.above, defaults.rule.above);
+  EXPECT_EQ(c->routes.any_department_titles, defaults.any_department_titles);
+  EXPECT_TRUE(c->routes.by_expense_type.empty());
+  // Absent: the same defaults.
+  auto empty = ParseConfig("", "t");
+  ASSERT_OK(empty);
+  EXPECT_EQ(empty->routes.rule.above, defaults.rule.above);
+}
+
+TEST(ConfigTest, RoutesAreReadPerExpenseType) {
+  auto c = ParseConfig(R"([routes]
+tiers = [{ max_amount = 300000, titles = ["課長"] }, { max_amount = "3000000", titles = ["課長", "部長"] }]
+above = ["課長", "部長", "市長"]
+any_department_titles = ["市長"]
+[routes.works]
+tiers = [{ max_amount = 1300000, titles = ["課長"] }]
+)",
+                       "t");
+  ASSERT_OK(c);
+  EXPECT_EQ(workflow::ChooseRoute(c->routes, base::Decimal::FromInt(300000), "goods"),
+            std::vector<std::string>{"課長"});
+  EXPECT_EQ(workflow::ChooseRoute(c->routes, base::Decimal::FromInt(300001), "goods"),
+            (std::vector<std::string>{"課長", "部長"}));
+  EXPECT_EQ(workflow::ChooseRoute(c->routes, base::Decimal::FromInt(3000001), "goods"),
+            (std::vector<std::string>{"課長", "部長", "市長"}));
+  EXPECT_EQ(workflow::ChooseRoute(c->routes, base::Decimal::FromInt(1300000), "works"),
+            std::vector<std::string>{"課長"});
+  EXPECT_EQ(workflow::ChooseRoute(c->routes, base::Decimal::FromInt(1300001), "works"),
+            (std::vector<std::string>{"課長", "部長", "市長"}));
+  EXPECT_EQ(c->routes.any_department_titles, std::vector<std::string>{"市長"});
+
+  auto descending = ParseConfig(
+      "[routes]\ntiers = [{ max_amount = 5, titles = [\"a\"] }, { max_amount = 1, titles = "
+      "[\"b\"] }]\n",
+      "t");
+  ASSERT_FALSE(descending.ok());
+  EXPECT_NE(descending.status().message().find("[routes]"), std::string::npos);
+  EXPECT_FALSE(ParseConfig("[routes]\nabove = []\n", "t").ok());
+  EXPECT_FALSE(ParseConfig("[routes]\ntiers = [{ titles = [\"a\"] }]\n", "t").ok());
+  EXPECT_FALSE(ParseConfig("routes = 3\n", "t").ok());
+}
+
 TEST(ConfigTest, ErrorsNameTheKeyOrLine) {
   auto bad_type = ParseConfig("[ingest]\nmax_file_mb = \"lots\"\n", "kura.toml");
   ASSERT_FALSE(bad_type.ok());
