@@ -197,6 +197,10 @@ std::string Trim(std::string s) {
   return s;
 }
 
+// Invoice numbers match after NFKC, case folding and trimming, the same
+// way in the index key, the query and the row check.
+std::string InvoiceNumberKey(std::string_view s) { return Trim(base::NormalizeText(s)); }
+
 std::string NormalizeRegistrationNumber(std::string_view s) {
   std::string t = Trim(base::NormalizeText(s));
   for (char& c : t) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -341,7 +345,7 @@ Status SearchIndex::Put(storage::WriteTxn& txn, const SearchRow& row,
     RETURN_IF_ERROR(txn.Put(
         t_.kind, KeyEncoder().U32(t.type).U32(t.format).Release() + date + sv, value));
     RETURN_IF_ERROR(
-        txn.Put(t_.invno, StringKey(base::NormalizeText(r.invoice_number)) + sv, value));
+        txn.Put(t_.invno, StringKey(InvoiceNumberKey(r.invoice_number)) + sv, value));
     RETURN_IF_ERROR(txn.Put(t_.recv, DateKey(t.received) + sv, value));
     // Current rows per issue date.
     uint64_t n = 0;
@@ -562,7 +566,7 @@ class SearchRun {
     if (!q_.type.empty()) type_ = CodeOf(kTypes, q_.type);
     if (!q_.format.empty()) format_ = CodeOf(kFormats, q_.format);
     if ((!q_.type.empty() && type_ < 0) || (!q_.format.empty() && format_ < 0)) *empty = true;
-    if (!q_.invoice_number.empty()) invno_ = base::NormalizeText(Trim(q_.invoice_number));
+    if (!q_.invoice_number.empty()) invno_ = InvoiceNumberKey(q_.invoice_number);
     if (!q_.text.empty()) text_ = base::NormalizeText(q_.text);
     if (has_date_ && date_lo_ > date_hi_) *empty = true;
     if (has_recv_ && recv_lo_ > recv_hi_) *empty = true;
@@ -601,7 +605,7 @@ class SearchRun {
   Result<bool> PassesRow(const Tuple& t) {
     if (invno_.empty() && text_.empty()) return true;
     ASSIGN_OR_RETURN(StoredRow row, ReadRow(t.seq, t.version));
-    if (!invno_.empty() && base::NormalizeText(row.row.invoice_number) != invno_) return false;
+    if (!invno_.empty() && InvoiceNumberKey(row.row.invoice_number) != invno_) return false;
     if (!text_.empty() && row.text.find(text_) == std::string::npos) return false;
     return true;
   }

@@ -304,6 +304,10 @@ TEST_F(SearchTest, OtherConditionsFilterExactly) {
   ASSERT_EQ(r->items.size(), 1u);
   EXPECT_EQ(r->items[0].id, t.id);
   EXPECT_EQ(r->items[0].registration_number, f["registration_number"].get<std::string>());
+  by_number.invoice_number = "  " + by_number.invoice_number + " ";  // as pasted from a mail
+  r = archive_->Search(by_number);
+  ASSERT_OK(r);
+  ASSERT_EQ(r->items.size(), 1u);
 
   SearchQuery by_regno;
   by_regno.registration_numbers = {f["registration_number"].get<std::string>(), "T0000000000000"};
