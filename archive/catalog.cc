@@ -23,18 +23,31 @@ Result<T> Decode(std::string_view bytes, Result<T> (*from_json)(const nlohmann::
   return from_json(j);
 }
 
+// The stored bytes of all rows of a (seq, n) keyed table for one seq, in n
+// order; valid while txn is open.
+Result<std::vector<std::string_view>> ScanSubRaw(const storage::ReadTxn& txn,
+                                                 const storage::Table& table, uint64_t seq) {
+  std::vector<std::string_view> out;
+  const std::string prefix = SeqKey(seq);
+  ASSIGN_OR_RETURN(storage::Cursor c, txn.NewCursor(table));
+  for (bool ok = c.Seek(prefix); ok && c.key().substr(0, prefix.size()) == prefix; ok = c.Next()) {
+    out.push_back(c.value());
+  }
+  RETURN_IF_ERROR(c.status());
+  return out;
+}
+
 // All rows of a (seq, n) keyed table for one seq, in n order.
 template <class T>
 Result<std::vector<T>> ScanSub(const storage::ReadTxn& txn, const storage::Table& table,
                                uint64_t seq, Result<T> (*from_json)(const nlohmann::json&)) {
+  ASSIGN_OR_RETURN(const std::vector<std::string_view> rows, ScanSubRaw(txn, table, seq));
   std::vector<T> out;
-  const std::string prefix = SeqKey(seq);
-  ASSIGN_OR_RETURN(storage::Cursor c, txn.NewCursor(table));
-  for (bool ok = c.Seek(prefix); ok && c.key().substr(0, prefix.size()) == prefix; ok = c.Next()) {
-    ASSIGN_OR_RETURN(T row, Decode<T>(c.value(), from_json));
+  out.reserve(rows.size());
+  for (std::string_view bytes : rows) {
+    ASSIGN_OR_RETURN(T row, Decode<T>(bytes, from_json));
     out.push_back(std::move(row));
   }
-  RETURN_IF_ERROR(c.status());
   return out;
 }
 }  // namespace
@@ -164,6 +177,16 @@ Result<std::vector<Receipt>> Catalog::GetReceipts(const storage::ReadTxn& txn,
 Result<std::vector<Version>> Catalog::GetVersions(const storage::ReadTxn& txn,
                                                   uint64_t seq) const {
   return ScanSub<Version>(txn, versions_, seq, &VersionFromJson);
+}
+
+Result<std::vector<std::string_view>> Catalog::ReceiptRecords(const storage::ReadTxn& txn,
+                                                              uint64_t seq) const {
+  return ScanSubRaw(txn, receipts_, seq);
+}
+
+Result<std::vector<std::string_view>> Catalog::VersionRecords(const storage::ReadTxn& txn,
+                                                              uint64_t seq) const {
+  return ScanSubRaw(txn, versions_, seq);
 }
 
 Result<Version> Catalog::GetVersion(const storage::ReadTxn& txn, uint64_t seq,

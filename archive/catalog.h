@@ -43,6 +43,13 @@ class Catalog {
   base::Result<Document> GetDocument(const storage::ReadTxn& txn, uint64_t seq) const;
   base::Result<std::vector<Receipt>> GetReceipts(const storage::ReadTxn& txn, uint64_t seq) const;
   base::Result<std::vector<Version>> GetVersions(const storage::ReadTxn& txn, uint64_t seq) const;
+  /// The stored bytes of every receipt (resp. version) record of seq, in
+  /// number order, exactly as written (canonical JSON); the views are valid
+  /// while txn is open. For checks that must see every byte (Archive::Verify).
+  base::Result<std::vector<std::string_view>> ReceiptRecords(const storage::ReadTxn& txn,
+                                                             uint64_t seq) const;
+  base::Result<std::vector<std::string_view>> VersionRecords(const storage::ReadTxn& txn,
+                                                             uint64_t seq) const;
   base::Result<Version> GetVersion(const storage::ReadTxn& txn, uint64_t seq,
                                    uint32_t number) const;
 

@@ -18,6 +18,7 @@
 #include <set>
 
 #include "archive/internal/archive_rep.h"
+#include "archive/internal/event_fields.h"
 #include "archive/internal/parallel.h"
 #include "signing/checkpoint.h"
 #include "signing/merkle.h"
@@ -29,7 +30,6 @@ namespace archive {
 
 using base::Result;
 using base::Status;
-using nlohmann::json;
 using signing::Digest;
 
 namespace {
@@ -45,20 +45,6 @@ struct Expected {
   std::vector<Digest> versions;  // hashes of canonical version JSON
   std::string tsr;               // empty while pending
 };
-
-Digest HashJson(const json& j) { return signing::Sha256(EventLog::Canonical(j)); }
-
-uint64_t SeqFromEvent(const json& e) {
-  auto it = e.find("id");
-  if (it == e.end() || !it->is_string()) return 0;
-  auto seq = ParseDocumentId(it->get<std::string>());
-  return seq.ok() ? *seq : 0;
-}
-
-std::string TypeOf(const json& e) {
-  auto it = e.find("type");
-  return it != e.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
 
 class Verifier {
  public:
@@ -181,57 +167,29 @@ class Verifier {
   }
 
   // What an event says, computed without the replay's state (so events can
-  // be decoded in parallel): its leaf hash, its JSON, whether that is
-  // canonical, and the hashes of its receipt and version if it has them.
+  // be decoded in parallel): its leaf hash and its fields
+  // (archive/internal/event_fields.h), including whether it is canonical and
+  // the hashes of its receipt and version.
   struct Decoded {
     Digest leaf;
-    json e;
-    bool canonical = false;
-    std::optional<Digest> receipt, version;  // HashJson(e["receipt"]), ...
+    EventFields f;
   };
 
   static Decoded Decode(std::string_view bytes) {
-    Decoded d;
-    d.leaf = signing::HashLeaf(bytes);
-    d.e = json::parse(bytes, nullptr, /*allow_exceptions=*/false);
-    if (d.e.is_discarded() || !d.e.is_object()) return d;
-    // EventLog::Canonical(e), put together from the canonical forms of its
-    // members the way nlohmann's serializer writes an object ({"key":value,
-    // ...} in key order), so that the receipt's and the version's canonical
-    // bytes, whose hashes the replay needs, are serialised only once.
-    std::string canonical = "{";
-    for (auto it = d.e.begin(); it != d.e.end(); ++it) {
-      if (it != d.e.begin()) canonical += ',';
-      canonical += EventLog::Canonical(json(it.key()));
-      canonical += ':';
-      const size_t start = canonical.size();
-      canonical += EventLog::Canonical(it.value());
-      const std::string_view member = std::string_view(canonical).substr(start);
-      if (it.key() == "receipt") d.receipt = signing::Sha256(member);  // = HashJson(value)
-      if (it.key() == "version") d.version = signing::Sha256(member);
-    }
-    canonical += '}';
-    d.canonical = canonical == bytes;
-    return d;
-  }
-
-  // HashJson(e.at(key)), from the hash Decode computed; throws as at() would.
-  static Digest HashOf(const json& e, const char* key, const std::optional<Digest>& h) {
-    if (!h) (void)e.at(key);  // throws json::out_of_range, as before
-    return *h;
+    return Decoded{signing::HashLeaf(bytes), DecodeEvent(bytes)};
   }
 
   void Apply(uint64_t index, const Decoded& d) {
-    const json& e = d.e;
+    const EventFields& e = d.f;
     const std::string where = "event " + std::to_string(index);
-    if (e.is_discarded() || !e.is_object()) {
+    if (!e.object) {
       Fail("log", "record_mismatch", where + " is not JSON");
       return;
     }
-    if (!d.canonical) {
+    if (!e.canonical) {
       Fail("log", "record_mismatch", where + " is not in canonical form");
     }
-    const std::string type = TypeOf(e);
+    const std::string type = e.type.value_or("");
     if (type.empty()) {
       Fail("log", "record_mismatch", where + " has no type");
       return;
@@ -239,55 +197,69 @@ class Verifier {
     // Events of the modules above the archive (workflow., ...) describe
     // their own tables; the leaf hashes above already cover them.
     if (type.rfind("document.", 0) != 0) return;
-    const uint64_t seq = SeqFromEvent(e);
+    auto seq_or = e.id ? ParseDocumentId(*e.id) : Result<uint64_t>(Status::NotFound(""));
+    const uint64_t seq = seq_or.ok() ? *seq_or : 0;
     if (seq == 0) {
       Fail("log", "record_mismatch", where + " (" + type + ") names no document");
       return;
     }
-    try {
-      if (type == "document.received") {
-        if (expected_.count(seq)) {
-          Fail(FormatDocumentId(seq), "record_mismatch", where + " receives it a second time");
-          return;
-        }
-        Expected x;
-        x.sha256 = e.at("sha256").get<std::string>();
-        if (!base::IsLowerHex(x.sha256, 64)) {
-          Fail(FormatDocumentId(seq), "record_mismatch", where + " has no valid sha256");
-          return;
-        }
-        x.size = e.at("size").get<uint64_t>();
-        x.media_type = e.at("media_type").get<std::string>();
-        x.received_event = index;
-        auto t = base::ParseRfc3339(e.at("receipt").at("received_at").get<std::string>());
-        if (t.ok()) x.first_received = base::Date::InJapan(*t);
-        x.receipts.push_back(HashOf(e, "receipt", d.receipt));
-        x.versions.push_back(HashOf(e, "version", d.version));
-        if (e.at("timestamp").is_object()) x.tsr = e["timestamp"].at("tsr").get<std::string>();
-        expected_[seq] = std::move(x);
+    // A member the event's type needs is missing or of the wrong type.
+    auto malformed = [&](const char* what) {
+      Fail("log", "record_mismatch", where + " (" + type + ") is malformed: " + what);
+    };
+    if (type == "document.received") {
+      if (expected_.count(seq)) {
+        Fail(FormatDocumentId(seq), "record_mismatch", where + " receives it a second time");
         return;
       }
-      auto it = expected_.find(seq);
-      if (it == expected_.end()) {
-        Fail(FormatDocumentId(seq), "record_mismatch", where + " (" + type +
-                                                           ") precedes the document's receipt");
+      if (!e.sha256) return malformed("no string \"sha256\"");
+      if (!base::IsLowerHex(*e.sha256, 64)) {
+        Fail(FormatDocumentId(seq), "record_mismatch", where + " has no valid sha256");
         return;
       }
-      if (type == "document.received_again") {
-        if (e.at("sha256").get<std::string>() != it->second.sha256) {
-          Fail(FormatDocumentId(seq), "record_mismatch",
-               where + " records a receipt of other bytes under this document");
-        }
-        it->second.receipts.push_back(HashOf(e, "receipt", d.receipt));
-      } else if (type == "document.corrected") {
-        it->second.versions.push_back(HashOf(e, "version", d.version));
-      } else if (type == "document.timestamped") {
-        it->second.tsr = e.at("timestamp").at("tsr").get<std::string>();
-      } else {
-        Fail("log", "record_mismatch", where + " has unknown type \"" + type + "\"");
+      if (!e.size) return malformed("no non-negative integer \"size\"");
+      if (!e.media_type) return malformed("no string \"media_type\"");
+      if (!e.received_at) return malformed("no string \"receipt\".\"received_at\"");
+      if (!e.version) return malformed("no \"version\"");
+      if (e.timestamp == EventFields::Timestamp::kAbsent) return malformed("no \"timestamp\"");
+      if (e.timestamp == EventFields::Timestamp::kObject && !e.tsr) {
+        return malformed("no string \"timestamp\".\"tsr\"");
       }
-    } catch (const json::exception& ex) {
-      Fail("log", "record_mismatch", where + " (" + type + ") is malformed: " + ex.what());
+      Expected x;
+      x.sha256 = *e.sha256;
+      x.size = *e.size;
+      x.media_type = *e.media_type;
+      x.received_event = index;
+      auto t = base::ParseRfc3339(*e.received_at);
+      if (t.ok()) x.first_received = base::Date::InJapan(*t);
+      x.receipts.push_back(*e.receipt);
+      x.versions.push_back(*e.version);
+      if (e.timestamp == EventFields::Timestamp::kObject) x.tsr = *e.tsr;
+      expected_[seq] = std::move(x);
+      return;
+    }
+    auto it = expected_.find(seq);
+    if (it == expected_.end()) {
+      Fail(FormatDocumentId(seq), "record_mismatch", where + " (" + type +
+                                                         ") precedes the document's receipt");
+      return;
+    }
+    if (type == "document.received_again") {
+      if (!e.sha256) return malformed("no string \"sha256\"");
+      if (!e.receipt) return malformed("no \"receipt\"");
+      if (*e.sha256 != it->second.sha256) {
+        Fail(FormatDocumentId(seq), "record_mismatch",
+             where + " records a receipt of other bytes under this document");
+      }
+      it->second.receipts.push_back(*e.receipt);
+    } else if (type == "document.corrected") {
+      if (!e.version) return malformed("no \"version\"");
+      it->second.versions.push_back(*e.version);
+    } else if (type == "document.timestamped") {
+      if (!e.tsr) return malformed("no string \"timestamp\".\"tsr\"");
+      it->second.tsr = *e.tsr;
+    } else {
+      Fail("log", "record_mismatch", where + " has unknown type \"" + type + "\"");
     }
   }
 
@@ -373,20 +345,23 @@ class Verifier {
     if (d.received_event != x.received_event) diff += " received_event";
     if (d.receipt_count != x.receipts.size()) diff += " receipt_count";
     if (d.current_version != x.versions.size()) diff += " current_version";
-    ASSIGN_OR_RETURN(const auto receipts, rep_.catalog->GetReceipts(txn, d.seq));
-    ASSIGN_OR_RETURN(const auto versions, rep_.catalog->GetVersions(txn, d.seq));
+    // The stored receipt and version records must be, byte for byte, the
+    // canonical JSON the events carry (both are written by one serializer),
+    // so their hashes are compared without decoding them.
+    ASSIGN_OR_RETURN(const auto receipts, rep_.catalog->ReceiptRecords(txn, d.seq));
+    ASSIGN_OR_RETURN(const auto versions, rep_.catalog->VersionRecords(txn, d.seq));
     if (receipts.size() != x.receipts.size()) {
       diff += " receipts";
     } else {
       for (size_t i = 0; i < receipts.size(); ++i) {
-        if (HashJson(ToJson(receipts[i])) != x.receipts[i]) diff += " receipt#" + std::to_string(i + 1);
+        if (signing::Sha256(receipts[i]) != x.receipts[i]) diff += " receipt#" + std::to_string(i + 1);
       }
     }
     if (versions.size() != x.versions.size()) {
       diff += " versions";
     } else {
       for (size_t i = 0; i < versions.size(); ++i) {
-        if (HashJson(ToJson(versions[i])) != x.versions[i]) diff += " version#" + std::to_string(i + 1);
+        if (signing::Sha256(versions[i]) != x.versions[i]) diff += " version#" + std::to_string(i + 1);
       }
     }
     auto by_sha = rep_.catalog->FindBySha256(txn, x.sha256);

@@ -5,8 +5,6 @@
 #include <string>
 #include <utility>
 
-#include <botan/sha2_32.h>
-
 namespace signing {
 namespace {
 
@@ -71,12 +69,8 @@ base::Status Match(const Digest& computed, const Digest& expected,
 Digest EmptyRoot() { return Sha256(""); }
 
 Digest HashLeaf(std::string_view data) {
-  Botan::SHA_256 h;
-  h.update(kLeafPrefix);
-  h.update(reinterpret_cast<const uint8_t*>(data.data()), data.size());
-  Digest d;
-  h.final(d.bytes.data());
-  return d;
+  const char prefix = static_cast<char>(kLeafPrefix);
+  return Sha256Concat({std::string_view(&prefix, 1), data});
 }
 
 Digest HashChildren(const Digest& left, const Digest& right) {
@@ -84,11 +78,7 @@ Digest HashChildren(const Digest& left, const Digest& right) {
   buf[0] = kNodePrefix;
   std::copy(left.bytes.begin(), left.bytes.end(), buf + 1);
   std::copy(right.bytes.begin(), right.bytes.end(), buf + 1 + Digest::kSize);
-  Botan::SHA_256 h;
-  h.update(buf, sizeof buf);
-  Digest d;
-  h.final(d.bytes.data());
-  return d;
+  return Sha256Concat({std::string_view(reinterpret_cast<const char*>(buf), sizeof buf)});
 }
 
 Digest RootFromLeafHashes(std::span<const Digest> leaf_hashes) {

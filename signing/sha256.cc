@@ -30,16 +30,22 @@ base::Result<Digest> Digest::FromBytes(std::string_view raw) {
   return d;
 }
 
-// Botan::SHA_256 is used directly rather than through HashFunction::create():
-// no registry lookup and no heap allocation on the one-shot path. Hashing
-// never throws.
-Digest Sha256(std::string_view data) {
-  Botan::SHA_256 h;
-  h.update(reinterpret_cast<const uint8_t*>(data.data()), data.size());
+// Botan::SHA_256 is used directly rather than through HashFunction::create()
+// (no registry lookup), and one per thread is reused: constructing one
+// allocates its buffers from Botan's locked memory pool, which behind a
+// mutex cost more than hashing a short record. final() resets the state.
+// Hashing never throws.
+Digest Sha256Concat(std::initializer_list<std::string_view> parts) {
+  thread_local Botan::SHA_256 h;
+  for (std::string_view p : parts) {
+    h.update(reinterpret_cast<const uint8_t*>(p.data()), p.size());
+  }
   Digest d;
   h.final(d.bytes.data());
   return d;
 }
+
+Digest Sha256(std::string_view data) { return Sha256Concat({data}); }
 
 struct Sha256Hasher::Impl {
   Botan::SHA_256 hash;

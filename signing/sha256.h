@@ -14,6 +14,7 @@
 #include <compare>
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -46,6 +47,9 @@ struct Digest {
 
 /// SHA-256 of data.
 Digest Sha256(std::string_view data);
+
+/// SHA-256 of the concatenation of parts, without copying them together.
+Digest Sha256Concat(std::initializer_list<std::string_view> parts);
 
 /// Incremental SHA-256: Update() any number of times, then Finish(). A
 /// moved-from hasher may only be destroyed or assigned to.

@@ -100,6 +100,28 @@ TEST_F(TamperTest, EditedCatalogRecordIsDetected) {
   EXPECT_TRUE(HasFailure(r, ids_[1], "record_mismatch")) << Dump(r);
 }
 
+// Records are compared byte for byte with what the events carry, so an edit
+// that a reader would not even see (a member kura does not read, another
+// layout of the same JSON) is reported too.
+TEST_F(TamperTest, EditInvisibleToTheRecordReaderIsDetected) {
+  EditCatalog("receipts", [&](storage::WriteTxn& txn, const storage::Table& receipts) -> Status {
+    const std::string key = storage::KeyEncoder().U64(1).U32(1).Release();
+    ASSIGN_OR_RETURN(std::string_view v, txn.Get(receipts, key));
+    json j = json::parse(v);
+    j["zz_note"] = "added later";
+    return txn.Put(receipts, key, j.dump());
+  });
+  EditCatalog("versions", [&](storage::WriteTxn& txn, const storage::Table& versions) -> Status {
+    const std::string key = storage::KeyEncoder().U64(3).U32(1).Release();
+    ASSIGN_OR_RETURN(std::string_view v, txn.Get(versions, key));
+    return txn.Put(versions, key, json::parse(v).dump(2));  // same JSON, indented
+  });
+  const VerifyReport r = VerifyNow();
+  EXPECT_TRUE(HasFailure(r, ids_[0], "record_mismatch")) << Dump(r);
+  EXPECT_TRUE(HasFailure(r, ids_[2], "record_mismatch")) << Dump(r);
+  EXPECT_FALSE(HasFailure(r, ids_[1], "record_mismatch")) << Dump(r);
+}
+
 TEST_F(TamperTest, RecordWithoutEventIsDetected) {
   EditCatalog("documents", [&](storage::WriteTxn& txn, const storage::Table& docs) -> Status {
     ASSIGN_OR_RETURN(std::string_view v, txn.Get(docs, storage::KeyEncoder().U64(1).key()));

@@ -1,0 +1,256 @@
+// The verifier reads events with a one-pass canonical scan instead of a
+// parse and re-dump (archive/internal/event_fields.h). The scan is only
+// allowed to be faster: whenever it answers, its answer must be the
+// reference's, and it must answer for every event kura writes.
+#include "archive/internal/event_fields.h"
+
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "archive/archive.h"
+#include "archive/data_dir.h"
+#include "archive/event_log.h"
+#include "base/random.h"
+#include "storage/key_codec.h"
+#include "storage/lmdb_env.h"
+#include "tests/fakes/test_util.h"
+
+namespace archive {
+namespace {
+
+using nlohmann::json;
+
+// Stored events of a small archive: receipts with and without a time-stamp,
+// a second receipt, a correction, a late time-stamp.
+std::vector<std::string> RealEvents() {
+  kura_test::TempDir dir;
+  auto fs = base::NewPosixFileSystem();
+  base::FakeClock clock(*base::ParseRfc3339("2026-11-22T01:00:00Z"));
+  ArchiveOptions options;
+  options.data_dir = dir.Join("kura-data");
+  EXPECT_OK(InitDataDir(fs.get(), DataDirLayout{options.data_dir}, ""));
+  {
+    auto a = Archive::Open(options, fs.get(), &clock);
+    EXPECT_OK(a);
+    std::vector<std::string> ids;
+    for (const char* bytes : {"%PDF-1.4 one", "%PDF-1.4 two", "%PDF-1.4 one"}) {
+      std::vector<IncomingFile> files;
+      files.push_back({"請求書 \"1\"\n.pdf", "somu", "cli", "cli:test\\x", bytes});
+      auto r = (*a)->Ingest(std::move(files));
+      EXPECT_OK(r[0]);
+      if (r[0].ok()) ids.push_back(r[0]->id);
+    }
+    EXPECT_OK((*a)->Correct(ids[0], {{"total", "1000"}, {"counterparty", "株式会社\t蔵前"}},
+                            "tanaka", "金額の訂正\u0001"));
+  }
+  std::vector<std::string> events;
+  auto env = storage::Env::Open(options.data_dir + "/catalog", {});
+  EXPECT_OK(env);
+  auto table = (*env)->OpenTable("events");
+  EXPECT_OK(table);
+  EXPECT_OK((*env)->Read([&](const storage::ReadTxn& txn) -> base::Status {
+    ASSIGN_OR_RETURN(storage::Cursor c, txn.NewCursor(*table));
+    const std::string first = storage::KeyEncoder().U64(0).Release();
+    for (bool ok = c.Seek(first); ok; ok = c.Next()) events.emplace_back(c.value());
+    return c.status();
+  }));
+  return events;
+}
+
+// The scan may decline, but if it answers it must agree with the reference.
+void ExpectAgrees(const std::string& bytes) {
+  const EventFields ref = DecodeEventReference(bytes);
+  const std::optional<EventFields> fast = ScanCanonicalEvent(bytes);
+  if (fast) {
+    EXPECT_TRUE(*fast == ref) << bytes;
+    EXPECT_TRUE(ref.canonical) << bytes;
+  }
+  EXPECT_TRUE(DecodeEvent(bytes) == ref) << bytes;
+}
+
+TEST(EventFieldsTest, ScansEveryEventKuraWritesAndAgreesWithTheReference) {
+  const std::vector<std::string> events = RealEvents();
+  ASSERT_EQ(events.size(), 4u);
+  std::set<std::string> types;
+  for (const std::string& e : events) {
+    const std::optional<EventFields> fast = ScanCanonicalEvent(e);
+    ASSERT_TRUE(fast.has_value()) << e;
+    const EventFields ref = DecodeEventReference(e);
+    EXPECT_TRUE(*fast == ref) << e;
+    EXPECT_TRUE(fast->canonical);
+    ASSERT_TRUE(fast->type.has_value());
+    types.insert(*fast->type);
+    // The hashes are those of the members' canonical bytes.
+    const json j = json::parse(e);
+    if (j.contains("receipt")) {
+      EXPECT_EQ(fast->receipt, signing::Sha256(EventLog::Canonical(j["receipt"])));
+    }
+    if (j.contains("version")) {
+      EXPECT_EQ(fast->version, signing::Sha256(EventLog::Canonical(j["version"])));
+    }
+  }
+  EXPECT_EQ(types, (std::set<std::string>{"document.received", "document.received_again",
+                                          "document.corrected"}));
+  // The first event is a receipt with every member the verifier reads.
+  const EventFields f = DecodeEvent(events[0]);
+  EXPECT_EQ(f.id, "D00000001");
+  EXPECT_EQ(f.media_type, "application/pdf");
+  EXPECT_EQ(f.size, 12u);
+  EXPECT_EQ(f.received_at, "2026-11-22T01:00:00.000000Z");
+  EXPECT_EQ(f.timestamp, EventFields::Timestamp::kObject);
+  ASSERT_TRUE(f.tsr.has_value());
+  EXPECT_EQ(f.tsr->size(), 64u);
+}
+
+// Every single-byte change, deletion and insertion of real events: the scan
+// never accepts what the reference calls non-canonical, and never differs.
+TEST(EventFieldsTest, AgreesWithTheReferenceOnEveryOneByteEdit) {
+  const std::vector<std::string> events = RealEvents();
+  ASSERT_FALSE(events.empty());
+  const char replacements[] = {' ', '"', '\\', '0', '9', 'a', '{', '}', '[', ',', ':', '\x01',
+                               '\x7f', '\xe3', '\xff', 'n', '-', '.', 'e'};
+  size_t accepted_changes = 0;
+  for (const std::string& e : {events[0], events[3]}) {
+    for (size_t i = 0; i < e.size(); ++i) {
+      for (char r : replacements) {
+        if (e[i] == r) continue;
+        std::string changed = e;
+        changed[i] = r;
+        ExpectAgrees(changed);
+        accepted_changes += ScanCanonicalEvent(changed).has_value();
+      }
+      std::string deleted = e;
+      deleted.erase(i, 1);
+      ExpectAgrees(deleted);
+      std::string inserted = e;
+      inserted.insert(i, " ");
+      ExpectAgrees(inserted);
+    }
+  }
+  // Changes inside string values keep an event canonical: the scan must
+  // still read those (and then agree), not decline everything.
+  EXPECT_GT(accepted_changes, 1000u);
+}
+
+TEST(EventFieldsTest, HandWrittenCases) {
+  const std::vector<std::string> cases = {
+      "",
+      "null",
+      "[]",
+      "{}",
+      " {}",
+      "{} ",
+      "{}{}",
+      R"({"type":"document.received"})",
+      R"({"type":"a","type":"b"})",              // duplicate key
+      R"({"type":"b","id":"D00000001"})",        // keys out of order
+      R"({"id":"D00000001","type":"b"})",
+      R"({"id" :"D1"})",
+      R"({"id":"\u3042"})",                      // escaped where canonical is raw
+      R"({"id":"あ"})",
+      R"({"id":"\/"})",
+      R"({"id":"a\nb"})",
+      R"({"id":"a\u000ab"})",
+      R"({"id":"a\u0001b"})",
+      R"({"id":"a\u0001B"})",                    // canonical escapes are lower case
+      R"({"id":"a\u001fb"})",
+      R"({"id":"a\"b\\c"})",
+      "{\"id\":\"a\x7f\"}",
+      "{\"id\":\"\xff\"}",                         // not UTF-8
+      R"({"size":12})",
+      R"({"size":-12})",
+      R"({"size":-0})",
+      R"({"size":0})",
+      R"({"size":012})",
+      R"({"size":12.0})",
+      R"({"size":1.5})",
+      R"({"size":1e3})",
+      R"({"size":1000.0})",
+      R"({"size":18446744073709551615})",
+      R"({"size":18446744073709551616})",
+      R"({"size":"12"})",
+      R"({"id":{"id":"D00000001"}})",
+      R"({"receipt":{"received_at":"2026-01-01T00:00:00Z"}})",
+      R"({"receipt":{"received_at":5}})",
+      R"({"receipt":{"x":{"received_at":"2026"}}})",
+      R"({"receipt":["received_at"]})",
+      R"({"receipt":null,"version":[1,2,{"a":[]}]})",
+      R"({"receipt":{},"version":{}})",
+      R"({"timestamp":null})",
+      R"({"timestamp":[]})",
+      R"({"timestamp":0})",
+      R"({"timestamp":{}})",
+      R"({"timestamp":{"tsr":"ab"}})",
+      R"({"timestamp":{"tsr":null}})",
+      R"({"timestamp":{"a":{"tsr":"ab"}}})",
+      R"({"a":[1,2,3],"b":[true,false,null],"c":{"d":[{"e":"f"}]}})",
+      R"({"a":[1, 2]})",
+      R"({"a":[1,2,]})",
+      R"({"a":true,})",
+      std::string(10000, '[') + std::string(10000, ']'),
+      "{\"a\":" + std::string(5000, '[') + std::string(5000, ']') + "}",
+  };
+  for (const std::string& c : cases) ExpectAgrees(c);
+  // Spot checks of what the reference (and so the scan) says.
+  EXPECT_FALSE(DecodeEvent("[]").object);
+  EXPECT_TRUE(DecodeEvent(R"({"type":"a","type":"b"})").object);
+  EXPECT_FALSE(DecodeEvent(R"({"type":"a","type":"b"})").canonical);
+  EXPECT_FALSE(DecodeEvent(R"({"id":"\u3042"})").canonical);
+  EXPECT_TRUE(DecodeEvent(R"({"id":"あ"})").canonical);
+  EXPECT_TRUE(ScanCanonicalEvent(R"({"id":"a\u0001b"})").has_value());
+  EXPECT_TRUE(ScanCanonicalEvent(R"({"id":"a\u001fb"})").has_value());
+  EXPECT_TRUE(ScanCanonicalEvent(R"({"size":1000.0})").has_value());
+  EXPECT_EQ(DecodeEvent(R"({"size":-12})").size, std::nullopt);
+  EXPECT_EQ(DecodeEvent(R"({"timestamp":null})").timestamp, EventFields::Timestamp::kOther);
+  EXPECT_EQ(DecodeEvent(R"({"timestamp":{"a":{"tsr":"ab"}}})").tsr, std::nullopt);
+}
+
+// Random JSON-ish documents built from canonical pieces, some then spoiled.
+TEST(EventFieldsTest, AgreesOnRandomDocuments) {
+  base::Random rng(20261123);
+  const std::vector<std::string> keys = {"id",      "media_type", "receipt", "received_at", "sha256",
+                                         "size",    "timestamp",  "tsr",     "type",        "version",
+                                         "a",       "z",          "あ",      "\n"};
+  std::function<json(int)> value = [&](int depth) -> json {
+    switch (rng.Uniform(depth > 3 ? 6 : 8)) {
+      case 0: return nullptr;
+      case 1: return rng.Uniform(2) == 0;
+      case 2: return static_cast<int64_t>(rng.Uniform(1000)) - 500;
+      case 3: return rng.Uniform(1u << 30);
+      case 4: return rng.Uniform(1000) / 8.0;
+      case 5: return keys[rng.Uniform(keys.size())] + "\"\\\x01";
+      case 6: {
+        json a = json::array();
+        for (uint32_t n = rng.Uniform(4); n > 0; --n) a.push_back(value(depth + 1));
+        return a;
+      }
+      default: {
+        json o = json::object();
+        for (uint32_t n = rng.Uniform(6); n > 0; --n) {
+          o[keys[rng.Uniform(keys.size())]] = value(depth + 1);
+        }
+        return o;
+      }
+    }
+  };
+  for (int i = 0; i < 3000; ++i) {
+    json doc = json::object();
+    for (uint32_t n = rng.Uniform(8); n > 0; --n) doc[keys[rng.Uniform(keys.size())]] = value(1);
+    std::string bytes = EventLog::Canonical(doc);
+    ASSERT_TRUE(ScanCanonicalEvent(bytes).has_value()) << bytes;
+    ExpectAgrees(bytes);
+    if (!bytes.empty()) {
+      bytes[rng.Uniform(bytes.size())] = " \"\\{}[],:0a"[rng.Uniform(11)];
+      ExpectAgrees(bytes);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace archive
