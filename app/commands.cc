@@ -283,12 +283,13 @@ int CmdVerify(const Context& ctx, const VerifyArgs& args) {
   if (!args.quiet) {
     std::fprintf(ctx.err,
                  "kura: 文書 %llu 件中 %llu 件が正常 (タイムスタンプ %llu 件を検証、ログ %llu 件、"
-                 "署名済みチェックポイント %llu)\n",
+                 "署名済みチェックポイント %llu、支出命令などの業務記録 %llu 件を照合)\n",
                  static_cast<unsigned long long>(report->documents),
                  static_cast<unsigned long long>(report->ok),
                  static_cast<unsigned long long>(report->tokens_checked),
                  static_cast<unsigned long long>(report->events),
-                 static_cast<unsigned long long>(report->checkpoint_size));
+                 static_cast<unsigned long long>(report->checkpoint_size),
+                 static_cast<unsigned long long>(report->module_records));
   }
   PrintJson(ctx, archive::ToJson(*report));
   return report->failed.empty() ? kExitOk : kExitFailed;

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "archive/internal/archive_rep.h"
+#include "archive/internal/write_set.h"
 #include "archive/internal/parallel.h"
 #include "archive/readers/fields_json.h"
 #include "archive/readers/invoice_reader.h"
@@ -55,7 +56,8 @@ json ToJson(const VerifyReport& r) {
               {"failed", failed},
               {"events", r.events},
               {"checkpoint", r.checkpoint_size},
-              {"timestamps_checked", r.tokens_checked}};
+              {"timestamps_checked", r.tokens_checked},
+              {"module_records", r.module_records}};
 }
 
 json ToJson(const LogProof& p) {
@@ -672,6 +674,12 @@ Result<SearchResult> Archive::Search(const SearchQuery& query) const {
   return result;
 }
 
+Status Archive::ForEachEvent(
+    uint64_t from, const std::function<Status(uint64_t, std::string_view)>& fn) const {
+  return rep_->env->Read(
+      [&](const storage::ReadTxn& txn) { return rep_->log->ForEach(txn, from, fn); });
+}
+
 Status Archive::Write(
     const std::function<Status(storage::WriteTxn&, const AppendEvent&)>& fn) {
   if (rep_->options.read_only) {
@@ -680,6 +688,11 @@ Status Archive::Write(
   {
     std::lock_guard<std::mutex> writer(rep_->writer_mu);
     RETURN_IF_ERROR(rep_->env->Write([&](storage::WriteTxn& txn) -> Status {
+      // The events are appended after fn, so that the last one can carry
+      // what fn changed (archive/internal/write_set.h).
+      ASSIGN_OR_RETURN(const uint64_t first_index, rep_->log->Size(txn));
+      std::vector<json> events;
+      WriteSet writes;
       const AppendEvent append = [&](const json& event) -> Result<uint64_t> {
         auto type = event.find("type");
         if (type == event.end() || !type->is_string() || type->get<std::string>().empty()) {
@@ -688,9 +701,28 @@ Status Archive::Write(
         if (type->get<std::string>().rfind("document.", 0) == 0) {
           return Status::InvalidArgument("\"document.\" events belong to the archive");
         }
-        return rep_->log->Append(txn, event);
+        if (event.contains("writes")) {
+          return Status::InvalidArgument("an event's \"writes\" member is the archive's");
+        }
+        events.push_back(event);
+        return first_index + events.size() - 1;
       };
-      return fn(txn, append);
+      const storage::WriteTxn::Observer observer = [&](const storage::Table& table,
+                                                       std::string_view key,
+                                                       std::optional<std::string_view> value) {
+        if (!IsArchiveTable(table.name)) writes.Record(table.name, key, value);
+      };
+      txn.SetObserver(&observer);
+      Status s = fn(txn, append);
+      txn.SetObserver(nullptr);
+      RETURN_IF_ERROR(s);
+      if (!writes.empty() && events.empty()) {
+        return Status::FailedPrecondition(
+            "a change without its event: Archive::Write must append an event describing it");
+      }
+      if (!writes.empty()) events.back()["writes"] = writes.ToJson();
+      for (const json& e : events) RETURN_IF_ERROR(rep_->log->Append(txn, e).status());
+      return Status::OK();
     }));
     rep_->SignCheckpoint().IgnoreError();  // as in Ingest
   }
@@ -702,6 +734,9 @@ Status Archive::Read(const std::function<Status(const storage::ReadTxn&)>& fn) c
 }
 
 Result<storage::Table> Archive::OpenTable(const std::string& name) {
+  if (IsArchiveTable(name)) {
+    return Status::InvalidArgument("table \"" + name + "\" is the archive's own");
+  }
   return rep_->env->OpenTable(name);
 }
 

@@ -120,10 +120,11 @@ struct VerifyReport {
   uint64_t tokens_checked = 0;
   uint64_t events = 0;
   uint64_t checkpoint_size = 0;
+  uint64_t module_records = 0;  ///< records of module tables (workflow, ...) checked
   std::vector<VerifyFailure> failed;
 };
 /// {"documents": N, "ok": N, "failed": [{"id", "reason", "detail"}], "events": N,
-///  "checkpoint": N, "timestamps_checked": N}
+///  "checkpoint": N, "timestamps_checked": N, "module_records": N}
 nlohmann::json ToJson(const VerifyReport& r);
 
 /// Where a document stands in the event log: its receipt event, the event's
@@ -210,24 +211,35 @@ class Archive {
 
   /// Number of events in the log.
   base::Result<uint64_t> EventCount() const;
+  /// Calls fn with each event from index `from` on, in log order, until fn
+  /// fails (its error is returned). Events are canonical JSON.
+  base::Status ForEachEvent(
+      uint64_t from, const std::function<base::Status(uint64_t index, std::string_view event)>& fn)
+      const;
 
   // The write path for the modules above the archive (workflow, retention,
   // compliance). They keep their records in tables of the same LMDB
   // environment, so that a state change and its event commit together.
 
-  /// Appends one event to the log inside the current Write; returns its
-  /// index. The event's "type" must not start with "document." (those are
-  /// the archive's own); use a module prefix such as "workflow.".
+  /// Adds one event to the log in the current Write; returns the index it
+  /// gets. The event's "type" must not start with "document." (those are
+  /// the archive's own); use a module prefix such as "workflow.". The
+  /// member "writes" is reserved (see Write).
   using AppendEvent = std::function<base::Result<uint64_t>(const nlohmann::json& event)>;
   /// Runs fn in one LMDB write transaction, serialised with ingest and
   /// corrections; fn changes its tables and appends the events describing
-  /// the change. Nothing of it is visible if fn fails. A checkpoint is
-  /// signed after the commit. FailedPrecondition on a read-only archive.
+  /// the change. Nothing of it is visible if fn fails. The archive watches
+  /// every change fn makes to module tables and records it in the last
+  /// event's "writes" member (table, key, SHA-256 of the new value), so that
+  /// Verify can replay the log over those tables; a change without an event
+  /// is FailedPrecondition. A checkpoint is signed after the commit.
+  /// FailedPrecondition on a read-only archive.
   base::Status Write(const std::function<base::Status(storage::WriteTxn&, const AppendEvent&)>& fn);
   /// Runs fn in a read transaction (a consistent snapshot).
   base::Status Read(const std::function<base::Status(const storage::ReadTxn&)>& fn) const;
   /// Opens (creating unless read-only) a table for a module above the
   /// archive. Call before any Write or Read that uses it, not inside one.
+  /// The archive's own tables are InvalidArgument.
   base::Result<storage::Table> OpenTable(const std::string& name);
 
   /// Internal state, defined in archive/internal/archive_rep.h for the

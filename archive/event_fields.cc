@@ -131,6 +131,7 @@ class CanonicalScanner {
     const std::string_view value = in_.substr(value_start_, pos_ - value_start_);
     if (k == "receipt") f_.receipt = signing::Sha256(value);
     if (k == "version") f_.version = signing::Sha256(value);
+    if (k == "writes") f_.writes = std::string(value);
     return true;
   }
   void TakeString(const std::string& s) {
@@ -202,6 +203,7 @@ EventFields DecodeEventReference(std::string_view bytes) {
   if (auto it = e.find("version"); it != e.end()) {
     f.version = signing::Sha256(EventLog::Canonical(*it));
   }
+  if (auto it = e.find("writes"); it != e.end()) f.writes = EventLog::Canonical(*it);
   if (auto it = e.find("timestamp"); it != e.end()) {
     if (it->is_object()) {
       f.timestamp = EventFields::Timestamp::kObject;

@@ -6,7 +6,9 @@
 //     root of every signed checkpoint; events must be canonical JSON; no
 //     checkpoint may be larger than the log (deleted events).
 //  3. Replay: the catalog (documents, receipts, versions, by_sha256, tokens)
-//     must be exactly what the events say, no more and no less.
+//     must be exactly what the events say, no more and no less; so must
+//     every table of the modules above the archive (workflow, ...), whose
+//     changes the events carry as write sets (archive/internal/write_set.h).
 //  4. Documents (in the period): the object re-hashes to the recorded
 //     SHA-256, and the document's time-stamp verifies over it.
 #include <algorithm>
@@ -19,6 +21,7 @@
 
 #include "archive/internal/archive_rep.h"
 #include "archive/internal/event_fields.h"
+#include "archive/internal/write_set.h"
 #include "archive/internal/parallel.h"
 #include "signing/checkpoint.h"
 #include "signing/merkle.h"
@@ -60,6 +63,7 @@ class Verifier {
     RETURN_IF_ERROR(CheckCheckpoints());
     RETURN_IF_ERROR(ReplayLog());
     RETURN_IF_ERROR(CompareCatalog());
+    RETURN_IF_ERROR(CompareModuleTables());
     return CheckDocuments(progress);
   }
 
@@ -194,6 +198,7 @@ class Verifier {
       Fail("log", "record_mismatch", where + " has no type");
       return;
     }
+    if (e.writes) ApplyWrites(index, where, *e.writes);
     // Events of the modules above the archive (workflow., ...) describe
     // their own tables; the leaf hashes above already cover them.
     if (type.rfind("document.", 0) != 0) return;
@@ -261,6 +266,89 @@ class Verifier {
     } else {
       Fail("log", "record_mismatch", where + " has unknown type \"" + type + "\"");
     }
+  }
+
+  // What a module table should hold after this event's changes.
+  void ApplyWrites(uint64_t index, const std::string& where, const std::string& writes_json) {
+    const nlohmann::json j = nlohmann::json::parse(writes_json, nullptr, false);
+    auto w = j.is_discarded() ? Result<WriteSet>(Status::InvalidArgument("\"writes\" is not JSON"))
+                              : WriteSet::FromJson(j);
+    if (!w.ok()) {
+      Fail("log", "record_mismatch", where + ": " + w.status().message());
+      return;
+    }
+    for (auto& [table, keys] : w->tables) {
+      auto& state = module_state_[table];
+      for (auto& [key, hash] : keys) state[key] = {hash, index};
+    }
+  }
+
+  // A table key for people: as it is when it is printable ASCII, else hex.
+  static std::string ShowKey(std::string_view key) {
+    for (unsigned char c : key) {
+      if (c < 0x20 || c > 0x7e) return "0x" + base::HexEncode(key);
+    }
+    return std::string(key);
+  }
+
+  // Every record of every module table must be the last value an event
+  // wrote under its key, and every key an event left written must be there.
+  // Both sides are in key order (std::string and LMDB compare bytewise), so
+  // one merge pass per table.
+  Status CompareModuleTables() {
+    ASSIGN_OR_RETURN(const std::vector<std::string> names, rep_.env->TableNames());
+    std::set<std::string> tables, existing;
+    for (const std::string& n : names) {
+      if (IsArchiveTable(n)) continue;
+      tables.insert(n);
+      existing.insert(n);
+    }
+    for (const auto& [t, keys] : module_state_) tables.insert(t);
+    static const std::map<std::string, WrittenValue> kNothing;
+    for (const std::string& name : tables) {
+      auto st = module_state_.find(name);
+      const auto& expected = st == module_state_.end() ? kNothing : st->second;
+      auto exp = expected.begin();
+      auto unexplained = [&](std::string_view key, std::string why) {
+        Fail(name + "/" + ShowKey(key), "unexplained_record", std::move(why));
+      };
+      auto check_missing_up_to = [&](std::optional<std::string_view> key) {
+        for (; exp != expected.end() && (!key || exp->first < *key); ++exp) {
+          if (exp->second.hash) {
+            Fail(name + "/" + ShowKey(exp->first), "missing_record",
+                 "event " + std::to_string(exp->second.event) +
+                     " wrote this record but the table does not have it");
+          }
+        }
+      };
+      // A table the events wrote may be gone altogether (then every record
+      // they left is missing); it is not created here.
+      if (existing.count(name)) {
+        ASSIGN_OR_RETURN(const storage::Table table, rep_.env->OpenTable(name));
+        RETURN_IF_ERROR(rep_.env->Read([&](const storage::ReadTxn& txn) -> Status {
+          ASSIGN_OR_RETURN(storage::Cursor c, txn.NewCursor(table));
+          for (bool ok = c.First(); ok; ok = c.Next()) {
+            ++report_->module_records;
+            check_missing_up_to(c.key());
+            if (exp == expected.end() || exp->first != c.key()) {
+              unexplained(c.key(), "no event wrote this record");
+              continue;
+            }
+            const WrittenValue& v = exp->second;
+            ++exp;
+            if (!v.hash) {
+              unexplained(c.key(), "event " + std::to_string(v.event) + " deleted this record");
+            } else if (signing::Sha256(c.value()) != *v.hash) {
+              Fail(name + "/" + ShowKey(c.key()), "record_mismatch",
+                   "the record differs from what event " + std::to_string(v.event) + " wrote");
+            }
+          }
+          return c.status();
+        }));
+      }
+      check_missing_up_to(std::nullopt);
+    }
+    return Status::OK();
   }
 
   // Every catalog record must be one the log explains, and vice versa.
@@ -497,6 +585,12 @@ class Verifier {
   VerifyReport* report_;
   std::map<uint64_t, Digest> roots_;  // checkpoint size → signed root
   std::map<uint64_t, Expected> expected_;
+  struct WrittenValue {
+    std::optional<Digest> hash;  // nullopt: deleted
+    uint64_t event = 0;          // the event that wrote it last
+  };
+  // Module table → key → what the events left there.
+  std::map<std::string, std::map<std::string, WrittenValue>> module_state_;
   std::optional<signing::TimestampVerifier> tsa_;  // set by Run
   std::mutex mu_;  // guards report_->failed and verified_batches_ (parallel phases)
   std::map<std::string, Status> verified_batches_;  // tsr + root → verdict

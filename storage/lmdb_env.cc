@@ -80,21 +80,27 @@ Result<Cursor> ReadTxn::NewCursor(const Table& table) const {
 
 Status WriteTxn::Put(const Table& table, std::string_view key, std::string_view value) {
   MDB_val k = Val(key), v = Val(value);
-  return Checked(::mdb_put(txn_, table.dbi, &k, &v, 0), table.name + ": put");
+  RETURN_IF_ERROR(Checked(::mdb_put(txn_, table.dbi, &k, &v, 0), table.name + ": put"));
+  Notify(table, key, value);
+  return Status::OK();
 }
 
 Status WriteTxn::Insert(const Table& table, std::string_view key, std::string_view value) {
   MDB_val k = Val(key), v = Val(value);
   const int rc = ::mdb_put(txn_, table.dbi, &k, &v, MDB_NOOVERWRITE);
   if (rc == MDB_KEYEXIST) return Status::AlreadyExists(table.name + ": key exists");
-  return Checked(rc, table.name + ": insert");
+  RETURN_IF_ERROR(Checked(rc, table.name + ": insert"));
+  Notify(table, key, value);
+  return Status::OK();
 }
 
 Status WriteTxn::Delete(const Table& table, std::string_view key) {
   MDB_val k = Val(key);
   const int rc = ::mdb_del(txn_, table.dbi, &k, nullptr);
   if (rc == MDB_NOTFOUND) return Status::NotFound(table.name + ": no such key");
-  return Checked(rc, table.name + ": delete");
+  RETURN_IF_ERROR(Checked(rc, table.name + ": delete"));
+  Notify(table, key, std::nullopt);
+  return Status::OK();
 }
 
 // ---- Cursor --------------------------------------------------------------------
@@ -223,6 +229,19 @@ Result<Table> Env::OpenTable(const std::string& name) {
   rc = ::mdb_txn_commit(txn);
   if (rc != MDB_SUCCESS) return LmdbError(rc, "catalog: open table " + name);
   return Table{dbi, name};
+}
+
+Result<std::vector<std::string>> Env::TableNames() const {
+  std::vector<std::string> names;
+  RETURN_IF_ERROR(Read([&](const ReadTxn& txn) -> Status {
+    // The unnamed main database holds one key per named table.
+    MDB_dbi main;
+    RETURN_IF_ERROR(Checked(::mdb_dbi_open(txn.txn_, nullptr, 0, &main), "catalog: main table"));
+    ASSIGN_OR_RETURN(Cursor c, txn.NewCursor(Table{main, "(main)"}));
+    for (bool ok = c.First(); ok; ok = c.Next()) names.emplace_back(c.key());
+    return c.status();
+  }));
+  return names;
 }
 
 Status Env::Write(const std::function<Status(WriteTxn&)>& fn) {

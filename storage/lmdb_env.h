@@ -21,8 +21,10 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/result.h"
 
@@ -79,8 +81,21 @@ class WriteTxn final : public ReadTxn {
   /// Removes key; NotFound if absent.
   base::Status Delete(const Table& table, std::string_view key);
 
+  /// Called after each successful Put or Insert (with the value) and Delete
+  /// (with nullopt) made through this transaction.
+  using Observer = std::function<void(const Table& table, std::string_view key,
+                                      std::optional<std::string_view> value)>;
+  /// Watches the changes from now on (nullptr: stop). The observer must
+  /// outlive the watching. For a layer that must account for every change
+  /// made on its behalf (archive::Archive::Write).
+  void SetObserver(const Observer* observer) { observer_ = observer; }
+
  private:
   explicit WriteTxn(MDB_txn* txn) : ReadTxn(txn) {}
+  void Notify(const Table& table, std::string_view key, std::optional<std::string_view> value) {
+    if (observer_) (*observer_)(table, key, value);
+  }
+  const Observer* observer_ = nullptr;
   friend class Env;
 };
 
@@ -130,6 +145,8 @@ class Env {
   /// Opens a named table, creating it unless the Env is read-only (then a
   /// missing table is NotFound). Call at start-up, before concurrent use.
   base::Result<Table> OpenTable(const std::string& name);
+  /// The names of all tables in the environment, in bytewise order.
+  base::Result<std::vector<std::string>> TableNames() const;
 
   /// Runs fn in a write transaction; see the file comment. Returns fn's error,
   /// or an error from LMDB (ResourceExhausted when the map cannot grow

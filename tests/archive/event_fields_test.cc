@@ -216,7 +216,7 @@ TEST(EventFieldsTest, AgreesOnRandomDocuments) {
   base::Random rng(20261123);
   const std::vector<std::string> keys = {"id",      "media_type", "receipt", "received_at", "sha256",
                                          "size",    "timestamp",  "tsr",     "type",        "version",
-                                         "a",       "z",          "あ",      "\n"};
+                                         "writes",  "a",          "z",       "あ",          "\n"};
   std::function<json(int)> value = [&](int depth) -> json {
     switch (rng.Uniform(depth > 3 ? 6 : 8)) {
       case 0: return nullptr;

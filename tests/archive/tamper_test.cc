@@ -12,6 +12,7 @@
 #include "signing/note.h"
 #include "storage/key_codec.h"
 #include "storage/lmdb_env.h"
+#include "tests/archive/offline.h"
 #include "tests/fakes/test_util.h"
 
 namespace archive {
@@ -44,23 +45,11 @@ class TamperTest : public ::testing::Test {
     ASSERT_OK(a);
     archive_ = std::move(*a);
   }
-  VerifyReport VerifyNow() {
-    ArchiveOptions ro = options_;
-    ro.read_only = true;
-    auto a = Archive::Open(ro, fs_.get(), &clock_);
-    EXPECT_OK(a);
-    auto r = (*a)->Verify();
-    EXPECT_OK(r);
-    return r.ok() ? *r : VerifyReport{};
-  }
+  VerifyReport VerifyNow() { return VerifyReadOnly(options_, fs_.get(), &clock_); }
   // Edits one LMDB table directly, as someone with file access could.
   void EditCatalog(const std::string& table,
                    const std::function<Status(storage::WriteTxn&, const storage::Table&)>& edit) {
-    auto env = storage::Env::Open(options_.data_dir + "/catalog", {});
-    ASSERT_OK(env);
-    auto t = (*env)->OpenTable(table);
-    ASSERT_OK(t);
-    ASSERT_OK((*env)->Write([&](storage::WriteTxn& txn) { return edit(txn, *t); }));
+    EditTableOffline(options_.data_dir, table, edit);
   }
   static bool HasFailure(const VerifyReport& r, const std::string& id, const std::string& reason) {
     for (const auto& f : r.failed) {

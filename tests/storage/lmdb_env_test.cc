@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
+#include <string>
+#include <vector>
+
 #include "tests/fakes/test_util.h"
 
 namespace storage {
@@ -50,6 +54,38 @@ TEST_F(EnvTest, CallbackErrorAbortsEverything) {
     EXPECT_TRUE(txn.Get(*t, "a").status().IsNotFound());
     return Status::OK();
   }));
+}
+
+TEST_F(EnvTest, ObserverSeesEverySuccessfulChangeAndNothingElse) {
+  auto env = OpenEnv();
+  auto t = env->OpenTable("docs");
+  ASSERT_OK(t);
+  std::vector<std::string> seen;
+  const WriteTxn::Observer observer = [&](const Table& table, std::string_view key,
+                                          std::optional<std::string_view> value) {
+    seen.push_back(table.name + ":" + std::string(key) + "=" +
+                   (value ? std::string(*value) : std::string("(deleted)")));
+  };
+  ASSERT_OK(env->Write([&](WriteTxn& txn) -> Status {
+    RETURN_IF_ERROR(txn.Put(*t, "before", "unseen"));  // not watched yet
+    txn.SetObserver(&observer);
+    RETURN_IF_ERROR(txn.Put(*t, "a", "1"));
+    RETURN_IF_ERROR(txn.Insert(*t, "b", "2"));
+    EXPECT_TRUE(txn.Insert(*t, "b", "3").IsAlreadyExists());  // failed: not reported
+    EXPECT_TRUE(txn.Delete(*t, "zz").IsNotFound());           // failed: not reported
+    RETURN_IF_ERROR(txn.Delete(*t, "a"));
+    txn.SetObserver(nullptr);
+    return txn.Put(*t, "after", "unseen");
+  }));
+  EXPECT_EQ(seen, (std::vector<std::string>{"docs:a=1", "docs:b=2", "docs:a=(deleted)"}));
+}
+
+TEST_F(EnvTest, TableNamesListsEveryTable) {
+  auto env = OpenEnv();
+  for (const char* name : {"zeta", "alpha", "wf_orders"}) ASSERT_OK(env->OpenTable(name));
+  auto names = env->TableNames();
+  ASSERT_OK(names);
+  EXPECT_EQ(*names, (std::vector<std::string>{"alpha", "wf_orders", "zeta"}));
 }
 
 TEST_F(EnvTest, InsertRefusesExistingKey) {

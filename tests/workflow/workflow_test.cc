@@ -7,6 +7,7 @@
 
 #include "archive/corpus/corpus.h"
 #include "archive/data_dir.h"
+#include "storage/lmdb_env.h"
 #include "tests/fakes/test_util.h"
 
 namespace workflow {
@@ -130,14 +131,8 @@ class WorkflowTest : public ::testing::Test {
   // Every event the archive logged.
   std::vector<json> Events() {
     std::vector<json> out;
-    auto table = archive_->OpenTable("events");
-    EXPECT_OK(table);
-    EXPECT_OK(archive_->Read([&](const storage::ReadTxn& txn) {
-      auto cursor = txn.NewCursor(*table);
-      if (!cursor.ok()) return cursor.status();
-      for (bool ok = cursor->First(); ok; ok = cursor->Next()) {
-        out.push_back(json::parse(cursor->value()));
-      }
+    EXPECT_OK(archive_->ForEachEvent(0, [&](uint64_t, std::string_view event) {
+      out.push_back(json::parse(event));
       return base::Status::OK();
     }));
     return out;
@@ -507,6 +502,49 @@ TEST_F(WorkflowTest, GeneratedInvoiceRunsTheWholeFlowAndVerifies) {
   EXPECT_EQ(paid.order.state, OrderState::kPaid);
   EXPECT_EQ(paid.commitment.paid, inv.payable_amount);
   ExpectVerified();
+}
+
+// The workflow's tables are covered by the log like the catalog: an order
+// pushed to "paid" or an administrator slipped into wf_users by editing the
+// LMDB file is reported by verify.
+TEST_F(WorkflowTest, TablesEditedBehindKurasBackFailVerification) {
+  const Commitment c = NewCommitment(1'000'000);
+  const std::string doc = Receive(Invoice(110'000));
+  auto draft = wf_->Draft(doc, c.id, U("kato"));
+  ASSERT_OK(draft);
+  ExpectVerified();
+  const std::string order_id = draft->order.id;
+  wf_.reset();
+  archive_.reset();
+  {
+    auto env = storage::Env::Open(options_.data_dir + "/catalog", {});
+    ASSERT_OK(env);
+    auto orders = (*env)->OpenTable("wf_orders");
+    auto users = (*env)->OpenTable("wf_users");
+    ASSERT_OK(orders);
+    ASSERT_OK(users);
+    ASSERT_OK((*env)->Write([&](storage::WriteTxn& txn) -> base::Status {
+      ASSIGN_OR_RETURN(std::string_view v, txn.Get(*orders, order_id));
+      json order = json::parse(v);
+      order["state"] = "paid";
+      RETURN_IF_ERROR(txn.Put(*orders, order_id, order.dump()));
+      ASSIGN_OR_RETURN(std::string_view admin, txn.Get(*users, "admin"));
+      const std::string copy(admin);
+      return txn.Put(*users, "intruder", copy);
+    }));
+  }
+  archive::ArchiveOptions ro = options_;
+  ro.read_only = true;
+  auto a = archive::Archive::Open(ro, fs_.get(), &clock_);
+  ASSERT_OK(a);
+  auto report = (*a)->Verify();
+  ASSERT_OK(report);
+  std::map<std::string, std::string> failed;
+  for (const auto& f : report->failed) failed[f.id] = f.reason;
+  EXPECT_EQ(failed, (std::map<std::string, std::string>{
+                        {"wf_orders/" + order_id, "record_mismatch"},
+                        {"wf_users/intruder", "unexplained_record"}}))
+      << archive::ToJson(*report).dump();
 }
 
 }  // namespace

@@ -1,0 +1,75 @@
+#include "archive/internal/write_set.h"
+
+#include <array>
+
+#include "base/hex.h"
+
+namespace archive {
+
+using base::Result;
+using base::Status;
+using nlohmann::json;
+
+bool IsArchiveTable(std::string_view name) {
+  // Every table archive/ opens itself (catalog.cc, event_log.cc,
+  // token_store.cc, checkpoint_store.cc, search_index.cc); archive_test
+  // checks this list against a fresh data directory.
+  static constexpr std::array<std::string_view, 23> kTables = {
+      "by_sha256", "checkpoints", "documents", "events",  "log_state", "merkle_nodes",
+      "meta",      "receipts",    "s_days",    "s_ix_amount", "s_ix_cp",   "s_ix_date",
+      "s_ix_dept", "s_ix_invno",  "s_ix_kind", "s_ix_recv",   "s_ix_regno", "s_rows",
+      "s_terms",   "tokens",      "tsa_pending", "tsr",       "versions"};
+  for (std::string_view t : kTables) {
+    if (t == name) return true;
+  }
+  return false;
+}
+
+void WriteSet::Record(const std::string& table, std::string_view key,
+                      std::optional<std::string_view> value) {
+  std::optional<signing::Digest> hash;
+  if (value) hash = signing::Sha256(*value);
+  tables[table][std::string(key)] = hash;  // the last change of a key wins
+}
+
+json WriteSet::ToJson() const {
+  json out = json::object();
+  for (const auto& [table, keys] : tables) {
+    json t = json::object();
+    for (const auto& [key, hash] : keys) {
+      t[base::HexEncode(key)] = hash ? json(hash->Hex()) : json(nullptr);
+    }
+    out[table] = std::move(t);
+  }
+  return out;
+}
+
+Result<WriteSet> WriteSet::FromJson(const json& j) {
+  if (!j.is_object()) return Status::InvalidArgument("\"writes\" is not an object");
+  WriteSet w;
+  for (const auto& [table, keys] : j.items()) {
+    if (table.empty() || !keys.is_object() || keys.empty()) {
+      return Status::InvalidArgument("\"writes\": table \"" + table + "\" is not a set of keys");
+    }
+    auto& out = w.tables[table];
+    for (const auto& [hex, hash] : keys.items()) {
+      auto key = base::HexDecode(hex);
+      if (!key.ok() || base::HexEncode(*key) != hex || key->empty()) {
+        return Status::InvalidArgument("\"writes\": " + table + ": key \"" + hex +
+                                       "\" is not lower-case hex");
+      }
+      std::optional<signing::Digest> digest;
+      if (!hash.is_null()) {
+        if (!hash.is_string() || !base::IsLowerHex(hash.get<std::string>(), 64)) {
+          return Status::InvalidArgument("\"writes\": " + table + ": the value of key " + hex +
+                                         " is neither a SHA-256 nor null");
+        }
+        ASSIGN_OR_RETURN(digest, signing::Digest::FromHex(hash.get<std::string>()));
+      }
+      out[*key] = digest;
+    }
+  }
+  return w;
+}
+
+}  // namespace archive
