@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "base/text.h"
+
 namespace archive {
 
 using base::Result;
@@ -79,6 +81,12 @@ Status ValidateSearchQuery(const SearchQuery& q) {
     return Bad("received_from", "開始日が終了日より後になっています");
   }
   if (q.offset > 10'000'000) return Bad("offset", "大きすぎます。after（カーソル）を使ってください");
+  // A name that normalises to nothing ("株式会社", spaces) would match every
+  // document: refuse it rather than silently drop the condition.
+  if (!q.counterparty.empty() && base::NormalizeName(q.counterparty).empty()) {
+    return Bad("counterparty",
+               "取引先名として検索できる文字がありません（法人格や空白だけでは検索できません）");
+  }
   return Status::OK();
 }
 

@@ -497,6 +497,8 @@ TEST(SearchParamsTest, ParsesWhatTheCliAndApiSend) {
            {"limit", "0"},
            {"limit", "5000"},
            {"sort", "name"},
+           {"counterparty", "株式会社"},  // nothing left to search for
+           {"counterparty", " (株)　"},
            {"colour", "red"}}) {
     auto r = SearchQueryFromParams({bad});
     EXPECT_TRUE(r.status().IsInvalidArgument()) << bad.first;
