@@ -425,9 +425,14 @@ std::vector<Result<IngestOutcome>> Archive::Ingest(std::vector<IncomingFile> fil
                      {"message", "タイムスタンプを取得できませんでした。後で自動的に再取得します (" +
                                      plan.error + ")"}});
           }
-          ASSIGN_OR_RETURN(doc.received_event, rep_->log->Append(txn, event));
-          RETURN_IF_ERROR(
-              rep_->catalog->InsertDocument(txn, doc, receipt, prepared[i]->version));
+          // The event carries the digest of the search-index row, so that
+          // verify can check the index without re-deriving it.
+          ASSIGN_OR_RETURN(doc.received_event, rep_->log->Size(txn));
+          ASSIGN_OR_RETURN(const signing::Digest row,
+                           rep_->catalog->InsertDocument(txn, doc, receipt, prepared[i]->version));
+          event["search_row"] = row.Hex();
+          ASSIGN_OR_RETURN(const uint64_t index, rep_->log->Append(txn, event));
+          if (index != doc.received_event) return Status::Internal("event log: index moved");
           docs_in_batch[out.sha256] = doc;
         }
         out.receipt_number = receipt.number;
@@ -519,10 +524,11 @@ Result<Version> Archive::Correct(std::string_view id, const json& changes,
       }
     }
     version.warnings = current.warnings;
-    RETURN_IF_ERROR(rep_->catalog->AddVersion(txn, &doc, version));
+    ASSIGN_OR_RETURN(const signing::Digest row, rep_->catalog->AddVersion(txn, &doc, version));
     const json event{{"type", "document.corrected"},
                      {"id", FormatDocumentId(seq)},
                      {"changes", changes},
+                     {"search_row", row.Hex()},
                      {"version", ToJson(version)}};
     return rep_->log->Append(txn, event).status();
   }));

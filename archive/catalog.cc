@@ -206,14 +206,17 @@ Status Catalog::PutDocument(storage::WriteTxn& txn, const Document& doc) const {
   return txn.Put(documents_, SeqKey(doc.seq), DumpRecord(ToJson(doc)));
 }
 
-Status Catalog::InsertDocument(storage::WriteTxn& txn, const Document& doc,
-                               const Receipt& receipt, const Version& version) const {
+Result<signing::Digest> Catalog::InsertDocument(storage::WriteTxn& txn, const Document& doc,
+                                                const Receipt& receipt,
+                                                const Version& version) const {
   RETURN_IF_ERROR(txn.Insert(documents_, SeqKey(doc.seq), DumpRecord(ToJson(doc))));
   RETURN_IF_ERROR(txn.Insert(by_sha256_, doc.sha256, SeqKey(doc.seq)));
   RETURN_IF_ERROR(txn.Insert(receipts_, SubKey(doc.seq, receipt.number), DumpRecord(ToJson(receipt))));
   RETURN_IF_ERROR(txn.Insert(versions_, SubKey(doc.seq, version.number), DumpRecord(ToJson(version))));
   if (!search_) return Status::FailedPrecondition("catalog: no search index");
-  return search_->Put(txn, SearchRowFor(doc, receipt, version), nullptr);
+  const SearchRow row = SearchRowFor(doc, receipt, version);
+  RETURN_IF_ERROR(search_->Put(txn, row, nullptr));
+  return SearchRowDigest(row);
 }
 
 Status Catalog::AddReceipt(storage::WriteTxn& txn, Document* doc, const Receipt& receipt) const {
@@ -222,7 +225,8 @@ Status Catalog::AddReceipt(storage::WriteTxn& txn, Document* doc, const Receipt&
   return PutDocument(txn, *doc);
 }
 
-Status Catalog::AddVersion(storage::WriteTxn& txn, Document* doc, const Version& version) const {
+Result<signing::Digest> Catalog::AddVersion(storage::WriteTxn& txn, Document* doc,
+                                            const Version& version) const {
   if (version.number != doc->current_version + 1) {
     return Status::Aborted("version " + std::to_string(version.number) + " does not follow " +
                            std::to_string(doc->current_version));
@@ -238,7 +242,9 @@ Status Catalog::AddVersion(storage::WriteTxn& txn, Document* doc, const Version&
   doc->current_version = version.number;
   RETURN_IF_ERROR(PutDocument(txn, *doc));
   const SearchRow old_row = SearchRowFor(*doc, receipt, previous);
-  return search_->Put(txn, SearchRowFor(*doc, receipt, version), &old_row);
+  const SearchRow row = SearchRowFor(*doc, receipt, version);
+  RETURN_IF_ERROR(search_->Put(txn, row, &old_row));
+  return SearchRowDigest(row);
 }
 
 Status Catalog::ScanDocuments(const storage::ReadTxn& txn, uint64_t from,

@@ -53,14 +53,17 @@ class Catalog {
   base::Result<Version> GetVersion(const storage::ReadTxn& txn, uint64_t seq,
                                    uint32_t number) const;
 
-  /// Writes a new document with its first receipt and version.
-  base::Status InsertDocument(storage::WriteTxn& txn, const Document& doc,
-                              const Receipt& receipt, const Version& version) const;
+  /// Writes a new document with its first receipt and version. Returns
+  /// SearchRowDigest of the search-index row written for it, for the event.
+  base::Result<signing::Digest> InsertDocument(storage::WriteTxn& txn, const Document& doc,
+                                               const Receipt& receipt,
+                                               const Version& version) const;
   /// Adds a receipt to an existing document and bumps its receipt count.
   base::Status AddReceipt(storage::WriteTxn& txn, Document* doc, const Receipt& receipt) const;
   /// Adds a version and makes it current. REQUIRES: version.number ==
-  /// doc->current_version + 1.
-  base::Status AddVersion(storage::WriteTxn& txn, Document* doc, const Version& version) const;
+  /// doc->current_version + 1. Returns SearchRowDigest of its row.
+  base::Result<signing::Digest> AddVersion(storage::WriteTxn& txn, Document* doc,
+                                           const Version& version) const;
 
   /// Calls fn for documents with seq >= from, in seq order, until fn fails
   /// or returns false in *more. Corruption if a record's seq is not its key.
@@ -69,6 +72,10 @@ class Catalog {
       const;
   base::Result<uint64_t> DocumentCount(const storage::ReadTxn& txn) const;
   base::Result<uint64_t> Sha256IndexCount(const storage::ReadTxn& txn) const;
+
+  /// The search index, or null when the archive was opened read-only
+  /// before a writer built it.
+  const SearchIndex* search_index() const { return search_ ? &*search_ : nullptr; }
 
   /// Runs a search (archive/search.h). FailedPrecondition if the archive was
   /// opened read-only before a writer built its search index.

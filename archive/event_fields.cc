@@ -1,10 +1,13 @@
 #include "archive/internal/event_fields.h"
 
+#include <algorithm>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "archive/document.h"
 #include "archive/event_log.h"
+#include "archive/search_index.h"
 
 namespace archive {
 
@@ -27,23 +30,41 @@ class CanonicalScanner {
   EventFields& fields() { return f_; }
 
   // nlohmann's SAX interface (duck-typed; see json_sax in json.hpp).
-  bool null() { return BeforeValue() && Emit("null") && AfterScalar(); }
-  bool boolean(bool v) { return BeforeValue() && Emit(v ? "true" : "false") && AfterScalar(); }
+  bool null() {
+    if (!BeforeValue() || !Emit("null")) return false;
+    TakeRowField(nullptr);
+    return AfterScalar();
+  }
+  bool boolean(bool v) {
+    if (!BeforeValue() || !Emit(v ? "true" : "false")) return false;
+    TakeRowField(v);
+    return AfterScalar();
+  }
   bool number_integer(json::number_integer_t v) {
-    return BeforeValue() && Emit(std::to_string(v)) && AfterScalar();
+    if (!BeforeValue() || !Emit(std::to_string(v))) return false;
+    TakeRowField(nullptr);
+    return AfterScalar();
   }
   bool number_unsigned(json::number_unsigned_t v) {
     if (!BeforeValue() || !Emit(std::to_string(v))) return false;
     if (open_.size() == 1 && key_[0] == "size") f_.size = v;
+    if (InVersion() && key_[1] == "number") f_.version_number = v;
+    TakeRowField(nullptr);
     return AfterScalar();
   }
   bool number_float(json::number_float_t v, const std::string&) {
     // The serializer's own rendering of a double: exactly what a re-dump writes.
-    return BeforeValue() && Emit(json(v).dump()) && AfterScalar();
+    if (!BeforeValue() || !Emit(json(v).dump())) return false;
+    TakeRowField(nullptr);
+    return AfterScalar();
   }
   bool string(std::string& s) {
     if (!BeforeValue() || !EmitString(s)) return false;
     TakeString(s);
+    if (InRowFields(4) && !open_[3].object && RowField()) {
+      (*f_.row_fields)[key_[2]].push_back(s);  // a string in an array field
+    }
+    TakeRowField(s);
     return AfterScalar();
   }
   bool binary(json::binary_t&) { return false; }  // not produced by JSON text
@@ -51,6 +72,9 @@ class CanonicalScanner {
     if (!BeforeValue() || !Emit("{")) return false;
     if (open_.empty()) f_.object = true;
     if (open_.size() == 1 && key_[0] == "timestamp") f_.timestamp = EventFields::Timestamp::kObject;
+    // Keys are sorted: "search_row", if present, has been seen by now.
+    if (InVersion() && key_[1] == "fields" && !has_search_row_) f_.row_fields = json::object();
+    TakeRowField(nullptr);
     open_.push_back({/*object=*/true, /*first=*/true});
     key_.emplace_back();
     return true;
@@ -63,6 +87,7 @@ class CanonicalScanner {
     l.first = false;
     if (!EmitString(k) || !Emit(":")) return false;
     key_.back() = k;
+    if (open_.size() == 1 && k == "search_row") has_search_row_ = true;
     return true;
   }
   bool end_object() {
@@ -75,6 +100,7 @@ class CanonicalScanner {
     if (open_.empty()) return false;  // an event is an object
     if (!BeforeValue() || !Emit("[")) return false;
     if (open_.size() == 1 && key_[0] == "timestamp") f_.timestamp = EventFields::Timestamp::kOther;
+    TakeRowField(json::array());
     open_.push_back({/*object=*/false, /*first=*/true});
     key_.emplace_back();
     return true;
@@ -141,15 +167,44 @@ class CanonicalScanner {
       if (k == "id") f_.id = s;
       if (k == "sha256") f_.sha256 = s;
       if (k == "media_type") f_.media_type = s;
+      if (k == "search_row") f_.search_row = s;
     } else if (open_.size() == 2 && open_[1].object) {
-      if (key_[0] == "receipt" && key_[1] == "received_at") f_.received_at = s;
+      if (key_[0] == "receipt") {
+        if (key_[1] == "received_at") f_.received_at = s;
+        if (key_[1] == "department") f_.department = s;
+        if (key_[1] == "file_name") f_.file_name = s;
+      }
       if (key_[0] == "timestamp" && key_[1] == "tsr") f_.tsr = s;
     }
+  }
+  // Directly inside the top-level "version" object.
+  bool InVersion() const {
+    return open_.size() == 2 && open_[1].object && key_[0] == "version";
+  }
+  // At the given depth inside version.fields (3: its members' values; 4:
+  // the elements of an array member).
+  bool InRowFields(size_t depth) const {
+    return open_.size() == depth && open_[1].object && open_[2].object &&
+           key_[0] == "version" && key_[1] == "fields";
+  }
+  // The member of version.fields being read is one the search row uses.
+  bool RowField() const {
+    return f_.row_fields &&
+           std::find(std::begin(kSearchRowFields), std::end(kSearchRowFields), key_[2]) !=
+               std::end(kSearchRowFields);
+  }
+  // A member value of version.fields: strings and booleans are kept, an
+  // array starts empty (its strings are added), anything else is null.
+  void TakeRowField(json value) {
+    if (!InRowFields(3) || !RowField()) return;
+    if (!value.is_string() && !value.is_boolean() && !value.is_array()) value = nullptr;
+    (*f_.row_fields)[key_[2]] = std::move(value);
   }
 
   std::string_view in_;
   size_t pos_ = 0;
   size_t value_start_ = 0;
+  bool has_search_row_ = false;  // the event has a top-level "search_row"
   std::vector<Level> open_;       // the containers the parse is inside
   std::vector<std::string> key_;  // per open container: its last key
   EventFields f_;
@@ -193,15 +248,43 @@ EventFields DecodeEventReference(std::string_view bytes) {
   f.id = StringMember(e, "id");
   f.sha256 = StringMember(e, "sha256");
   f.media_type = StringMember(e, "media_type");
+  f.search_row = StringMember(e, "search_row");
   if (auto it = e.find("size"); it != e.end() && it->is_number_unsigned()) {
     f.size = it->get<uint64_t>();
   }
   if (auto it = e.find("receipt"); it != e.end()) {
     f.receipt = signing::Sha256(EventLog::Canonical(*it));
-    if (it->is_object()) f.received_at = StringMember(*it, "received_at");
+    if (it->is_object()) {
+      f.received_at = StringMember(*it, "received_at");
+      f.department = StringMember(*it, "department");
+      f.file_name = StringMember(*it, "file_name");
+    }
   }
   if (auto it = e.find("version"); it != e.end()) {
     f.version = signing::Sha256(EventLog::Canonical(*it));
+    if (it->is_object()) {
+      if (auto n = it->find("number"); n != it->end() && n->is_number_unsigned()) {
+        f.version_number = n->get<uint64_t>();
+      }
+      if (auto fields = it->find("fields");
+          !e.contains("search_row") && fields != it->end() && fields->is_object()) {
+        json row = json::object();
+        for (std::string_view name : kSearchRowFields) {
+          auto m = fields->find(name);
+          if (m == fields->end()) continue;
+          json v = nullptr;
+          if (m->is_string() || m->is_boolean()) v = *m;
+          if (m->is_array()) {
+            v = json::array();
+            for (const json& x : *m) {
+              if (x.is_string()) v.push_back(x);
+            }
+          }
+          row[std::string(name)] = std::move(v);
+        }
+        f.row_fields = std::move(row);
+      }
+    }
   }
   if (auto it = e.find("writes"); it != e.end()) f.writes = EventLog::Canonical(*it);
   if (auto it = e.find("timestamp"); it != e.end()) {
@@ -213,6 +296,31 @@ EventFields DecodeEventReference(std::string_view bytes) {
     }
   }
   return f;
+}
+
+// The digest of the s_rows record the search index must hold for this
+// version of document seq, from what the log says: the digest the event
+// carries, or (events written before they carried it) the row derived from
+// the version's fields and the first receipt.
+std::optional<signing::Digest> ImpliedSearchRow(uint64_t seq, const base::Time& received_at,
+                                                const std::string& department,
+                                                const std::string& file_name,
+                                                const EventFields& f) {
+  if (f.search_row) {
+    auto d = signing::Digest::FromHex(*f.search_row);
+    return d.ok() ? std::optional<signing::Digest>(*d) : std::nullopt;
+  }
+  if (!f.version_number || *f.version_number > UINT32_MAX) return std::nullopt;
+  Document doc;
+  doc.seq = seq;
+  Receipt first;
+  first.received_at = received_at;
+  first.department = department;
+  first.file_name = file_name;
+  Version v;
+  v.number = static_cast<uint32_t>(*f.version_number);
+  if (f.row_fields) v.fields = *f.row_fields;
+  return SearchRowDigest(SearchRowFor(doc, first, v));
 }
 
 }  // namespace archive

@@ -35,14 +35,18 @@
 #define ARCHIVE_SEARCH_INDEX_H_
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "archive/search.h"
 #include "base/date.h"
 #include "base/money.h"
 #include "base/result.h"
+#include "signing/sha256.h"
 #include "storage/lmdb_env.h"
 
 namespace archive {
@@ -74,6 +78,17 @@ struct SearchRow {
 /// corrections included), receipt data from the first receipt.
 SearchRow SearchRowFor(const Document& doc, const Receipt& first, const Version& version);
 
+/// The members of a version's "fields" that SearchRowFor reads (and all
+/// that Archive::Verify extracts from the log to re-derive a row).
+inline constexpr std::string_view kSearchRowFields[] = {
+    "counterparty",        "currency",       "document_type",       "format",
+    "invoice_number",      "issue_date",     "line_descriptions",   "needs_metadata",
+    "registration_number", "tax_inclusive_total", "total"};
+
+/// SHA-256 of the s_rows record SearchIndex::Put writes for this row: what
+/// Archive::Verify compares the stored record with.
+signing::Digest SearchRowDigest(const SearchRow& row);
+
 class SearchIndex {
  public:
   /// Opens (creating) the tables.
@@ -94,11 +109,37 @@ class SearchIndex {
   /// Number of indexed rows (versions).
   base::Result<uint64_t> RowCount(const storage::ReadTxn& txn) const;
 
+  // For Archive::Verify: the index must be exactly what Put would have
+  // written for the catalog's versions.
+
+  /// The tables in which the row of (seq, version), as its document's
+  /// current version or as history, is missing or differs; empty if the
+  /// index holds it exactly. The stored s_rows record must hash to
+  /// row_digest (SearchRowDigest of the row the log implies), and the entries
+  /// of the eight indexes must be what Put writes for it. Sets *day to the
+  /// row's issue-date key for CheckCounts.
+  base::Result<std::vector<std::string>> CheckStoredRow(const storage::ReadTxn& txn,
+                                                        uint64_t seq, uint32_t version,
+                                                        const signing::Digest& row_digest,
+                                                        bool current, int32_t* day) const;
+  /// What is wrong with the index as a whole, given that `rows` rows were
+  /// checked by CheckStoredRow and the current ones fall on these issue
+  /// dates (the days it set → number of current rows): entry counts of every
+  /// table, and s_days. Empty if nothing.
+  base::Result<std::vector<std::string>> CheckCounts(
+      const storage::ReadTxn& txn, uint64_t rows,
+      const std::map<int32_t, uint64_t>& current_per_day) const;
+
  private:
   struct Tables {
     storage::Table date, amount, cp, regno, dept, kind, invno, recv, rows, terms, days;
   };
+  struct Entries;
   explicit SearchIndex(Tables t) : t_(std::move(t)) {}
+  base::Result<Entries> EntriesFor(
+      const SearchRow& r, bool current,
+      const std::function<base::Result<uint32_t>(char kind, std::string_view term)>& term_id)
+      const;
   friend class SearchRun;
   Tables t_;
 };

@@ -46,6 +46,12 @@ struct Expected {
   base::Date first_received{1970, 1, 1};
   std::vector<Digest> receipts;  // hashes of canonical receipt JSON
   std::vector<Digest> versions;  // hashes of canonical version JSON
+  // Per version: SearchRowDigest of the search-index row it implies
+  // (nullopt if the event does not say enough to derive it).
+  std::vector<std::optional<Digest>> rows;
+  // The first receipt's part of every row.
+  base::Time received_at;
+  std::string department, file_name;
   std::string tsr;               // empty while pending
 };
 
@@ -177,10 +183,20 @@ class Verifier {
   struct Decoded {
     Digest leaf;
     EventFields f;
+    std::optional<Digest> row;  // a receipt's search row (RowDigest)
   };
 
   static Decoded Decode(std::string_view bytes) {
-    return Decoded{signing::HashLeaf(bytes), DecodeEvent(bytes)};
+    Decoded d{signing::HashLeaf(bytes), DecodeEvent(bytes), std::nullopt};
+    const EventFields& f = d.f;
+    if (f.type == "document.received" && f.id && f.received_at) {
+      auto seq = ParseDocumentId(*f.id);
+      auto t = base::ParseRfc3339(*f.received_at);
+      if (seq.ok() && t.ok()) {
+        d.row = ImpliedSearchRow(*seq, *t, f.department.value_or(""), f.file_name.value_or(""), f);
+      }
+    }
+    return d;
   }
 
   void Apply(uint64_t index, const Decoded& d) {
@@ -236,9 +252,15 @@ class Verifier {
       x.media_type = *e.media_type;
       x.received_event = index;
       auto t = base::ParseRfc3339(*e.received_at);
-      if (t.ok()) x.first_received = base::Date::InJapan(*t);
+      if (t.ok()) {
+        x.first_received = base::Date::InJapan(*t);
+        x.received_at = *t;
+      }
+      x.department = e.department.value_or("");
+      x.file_name = e.file_name.value_or("");
       x.receipts.push_back(*e.receipt);
       x.versions.push_back(*e.version);
+      x.rows.push_back(d.row);
       if (e.timestamp == EventFields::Timestamp::kObject) x.tsr = *e.tsr;
       expected_[seq] = std::move(x);
       return;
@@ -259,7 +281,9 @@ class Verifier {
       it->second.receipts.push_back(*e.receipt);
     } else if (type == "document.corrected") {
       if (!e.version) return malformed("no \"version\"");
-      it->second.versions.push_back(*e.version);
+      Expected& x = it->second;
+      x.versions.push_back(*e.version);
+      x.rows.push_back(ImpliedSearchRow(seq, x.received_at, x.department, x.file_name, e));
     } else if (type == "document.timestamped") {
       if (!e.tsr) return malformed("no string \"timestamp\".\"tsr\"");
       it->second.tsr = *e.tsr;
@@ -414,6 +438,12 @@ class Verifier {
              "tokens holds " + std::to_string(tokens) + " records for " +
                  std::to_string(with_token) + " stamped documents");
       }
+      // No more index entries than the versions checked above.
+      if (const SearchIndex* index = rep_.catalog->search_index()) {
+        ASSIGN_OR_RETURN(const std::vector<std::string> wrong,
+                         index->CheckCounts(txn, index_rows_, index_current_days_));
+        for (const std::string& w : wrong) Fail("search_index", "index_mismatch", w);
+      }
       return Status::OK();
     });
   }
@@ -459,6 +489,43 @@ class Verifier {
     if (!diff.empty()) {
       Fail(id, "record_mismatch", "the catalog differs from what the log recorded in:" + diff);
     }
+    return CheckSearchIndex(txn, d.seq, x);
+  }
+
+  // The search index must hold every version of the document exactly as
+  // Put writes it, so that no document can be hidden from (or planted in)
+  // an auditor's search by editing the index alone. The row each version
+  // implies was derived from its event during the replay (RowDigest); here
+  // the stored row must hash to it and its entries must match it.
+  Status CheckSearchIndex(const storage::ReadTxn& txn, uint64_t seq, const Expected& x) {
+    const SearchIndex* index = rep_.catalog->search_index();
+    if (index == nullptr) return Status::OK();
+    const std::string id = FormatDocumentId(seq);
+    std::map<int32_t, uint64_t> current_days;
+    for (size_t i = 0; i < x.rows.size(); ++i) {
+      const uint32_t number = static_cast<uint32_t>(i + 1);
+      if (!x.rows[i]) {
+        Fail(id, "record_mismatch",
+             "the log's version " + std::to_string(number) +
+                 " has no valid search_row digest or version number");
+        continue;
+      }
+      const bool current = number == x.rows.size();
+      int32_t day = 0;
+      ASSIGN_OR_RETURN(const std::vector<std::string> differ,
+                       index->CheckStoredRow(txn, seq, number, *x.rows[i], current, &day));
+      if (current) ++current_days[day];
+      if (!differ.empty()) {
+        std::string tables;
+        for (const std::string& t : differ) tables += " " + t;
+        Fail(id, "index_mismatch",
+             "the search index lacks or differs for version " + std::to_string(number) +
+                 " in:" + tables);
+      }
+    }
+    std::lock_guard<std::mutex> l(mu_);
+    index_rows_ += x.rows.size();
+    for (const auto& [day, n] : current_days) index_current_days_[day] += n;
     return Status::OK();
   }
 
@@ -585,6 +652,8 @@ class Verifier {
   VerifyReport* report_;
   std::map<uint64_t, Digest> roots_;  // checkpoint size → signed root
   std::map<uint64_t, Expected> expected_;
+  uint64_t index_rows_ = 0;                         // versions checked in the index
+  std::map<int32_t, uint64_t> index_current_days_;  // their issue dates (current ones)
   struct WrittenValue {
     std::optional<Digest> hash;  // nullopt: deleted
     uint64_t event = 0;          // the event that wrote it last
@@ -592,7 +661,7 @@ class Verifier {
   // Module table → key → what the events left there.
   std::map<std::string, std::map<std::string, WrittenValue>> module_state_;
   std::optional<signing::TimestampVerifier> tsa_;  // set by Run
-  std::mutex mu_;  // guards report_->failed and verified_batches_ (parallel phases)
+  std::mutex mu_;  // guards report_->failed, verified_batches_, index_* (parallel phases)
   std::map<std::string, Status> verified_batches_;  // tsr + root → verdict
 };
 

@@ -18,6 +18,9 @@
 #include <string>
 #include <string_view>
 
+#include <nlohmann/json.hpp>
+
+#include "base/time.h"
 #include "signing/sha256.h"
 
 namespace archive {
@@ -29,11 +32,22 @@ struct EventFields {
   std::optional<std::string> type, id, sha256, media_type;
   std::optional<uint64_t> size;  // a non-negative integer
   // "receipt": its canonical bytes' hash if present (any type), and its
-  // "received_at" if it is an object holding that string.
+  // "received_at", "department" and "file_name" if it is an object holding
+  // those strings.
   std::optional<signing::Digest> receipt;
-  std::optional<std::string> received_at;
-  // "version": its canonical bytes' hash if present.
+  std::optional<std::string> received_at, department, file_name;
+  // "search_row": the digest of the version's search-index row, as kura
+  // computed it when it wrote the event (SearchRowDigest, hex).
+  std::optional<std::string> search_row;
+  // "version": its canonical bytes' hash if present; if it is an object, its
+  // "number" (a non-negative integer) and — only for events without a
+  // "search_row" member (written before events carried it), to derive the
+  // row from — if "fields" is an object, the members of it the search index
+  // is made of (kSearchRowFields): strings and booleans as they are, an
+  // array as its string elements, anything else null.
   std::optional<signing::Digest> version;
+  std::optional<uint64_t> version_number;
+  std::optional<nlohmann::json> row_fields;
   // "timestamp": absent, an object (with "tsr" if that is a string), or
   // another value (null: not yet stamped).
   enum class Timestamp { kAbsent, kObject, kOther } timestamp = Timestamp::kAbsent;
@@ -55,6 +69,15 @@ std::optional<EventFields> ScanCanonicalEvent(std::string_view bytes);
 /// nlohmann::json::parse, then EventLog::Canonical of the value and of its
 /// members. The definition DecodeEvent is held to.
 EventFields DecodeEventReference(std::string_view bytes);
+
+/// The digest (SearchRowDigest) of the search-index row that the version in
+/// f implies for document seq whose first receipt is given: f.search_row,
+/// or, for events written before they carried it, the row derived from
+/// f.version_number and f.row_fields. nullopt if f says too little.
+std::optional<signing::Digest> ImpliedSearchRow(uint64_t seq, const base::Time& received_at,
+                                                const std::string& department,
+                                                const std::string& file_name,
+                                                const EventFields& f);
 
 }  // namespace archive
 

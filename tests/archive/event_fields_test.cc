@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -14,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "archive/archive.h"
+#include "archive/corpus/corpus.h"
 #include "archive/data_dir.h"
 #include "archive/event_log.h"
 #include "base/random.h"
@@ -209,6 +211,74 @@ TEST(EventFieldsTest, HandWrittenCases) {
   EXPECT_EQ(DecodeEvent(R"({"size":-12})").size, std::nullopt);
   EXPECT_EQ(DecodeEvent(R"({"timestamp":null})").timestamp, EventFields::Timestamp::kOther);
   EXPECT_EQ(DecodeEvent(R"({"timestamp":{"a":{"tsr":"ab"}}})").tsr, std::nullopt);
+}
+
+// Events written before they carried "search_row" are checked by deriving
+// the row from the version's fields and the first receipt: that must give
+// exactly the row kura wrote. Real invoices (line descriptions, amounts,
+// registration numbers), a scanned PDF and corrections.
+TEST(EventFieldsTest, RowDerivedFromAnOldEventIsTheRowKuraWrote) {
+  kura_test::TempDir dir;
+  auto fs = base::NewPosixFileSystem();
+  base::FakeClock clock(*base::ParseRfc3339("2026-11-22T01:00:00Z"));
+  ArchiveOptions options;
+  options.data_dir = dir.Join("kura-data");
+  ASSERT_OK(InitDataDir(fs.get(), DataDirLayout{options.data_dir}, ""));
+  std::vector<std::string> events;
+  {
+    auto a = Archive::Open(options, fs.get(), &clock);
+    ASSERT_OK(a);
+    corpus::Options co;
+    co.target_xml_bytes = 0;
+    corpus::Generator gen(co);
+    std::vector<IncomingFile> files;
+    for (int i = 0; i < 20; ++i) {
+      const corpus::Invoice inv = gen.Next();
+      files.push_back({inv.id + ".xml", i % 2 ? "somu" : "doboku", "peppol", "cli:test",
+                       corpus::RenderJpPint(inv)});
+    }
+    files.push_back({"スキャン.pdf", "somu", "scan", "cli:test", "%PDF-1.4 paper"});
+    for (const auto& r : (*a)->Ingest(std::move(files))) ASSERT_OK(r);
+    ASSERT_OK((*a)->Correct("D00000021",
+                            {{"issue_date", "2026-10-31"}, {"total", "55000"},
+                             {"counterparty", "株式会社　山田"}, {"needs_metadata", false}},
+                            "cli:clerk", "紙の請求書から入力"));
+    ASSERT_OK((*a)->Correct("D00000003", {{"line_descriptions", json::array({"訂正", 5})}},
+                            "cli:clerk", "明細の訂正"));
+    ASSERT_OK((*a)->ForEachEvent(0, [&](uint64_t, std::string_view e) {
+      events.emplace_back(e);
+      return base::Status::OK();
+    }));
+  }
+  struct FirstReceipt {
+    base::Time at;
+    std::string department, file_name;
+  };
+  std::map<uint64_t, FirstReceipt> receipts;
+  size_t derived = 0;
+  for (const std::string& bytes : events) {
+    json j = json::parse(bytes);
+    if (!j.contains("search_row")) continue;
+    const std::string written = j["search_row"];
+    const uint64_t seq = *ParseDocumentId(j["id"].get<std::string>());
+    if (j["type"] == "document.received") {
+      receipts[seq] = {*base::ParseRfc3339(j["receipt"]["received_at"].get<std::string>()),
+                       j["receipt"]["department"], j["receipt"]["file_name"]};
+    }
+    j.erase("search_row");
+    const std::string old_style = EventLog::Canonical(j);
+    ExpectAgrees(old_style);
+    const EventFields f = DecodeEvent(old_style);
+    ASSERT_TRUE(f.row_fields.has_value()) << old_style;
+    const FirstReceipt& r = receipts.at(seq);
+    const auto row = ImpliedSearchRow(seq, r.at, r.department, r.file_name, f);
+    ASSERT_TRUE(row.has_value());
+    EXPECT_EQ(row->Hex(), written) << old_style;
+    // With the digest present, nothing is derived.
+    EXPECT_FALSE(DecodeEvent(bytes).row_fields.has_value());
+    ++derived;
+  }
+  EXPECT_EQ(derived, 23u);
 }
 
 // Random JSON-ish documents built from canonical pieces, some then spoiled.

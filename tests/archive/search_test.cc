@@ -444,6 +444,11 @@ TEST_F(SearchCorrectionTest, NeedsMetadataDocumentIsFoundByReceiptThenByEnteredF
   r = archive_->Search(SearchQuery{});
   ASSERT_OK(r);
   EXPECT_EQ(r->count, 1u);
+  // Verify re-derives every version's row from the log and finds the index
+  // exactly as written, history included.
+  auto report = archive_->Verify();
+  ASSERT_OK(report);
+  EXPECT_TRUE(report->failed.empty()) << ToJson(*report).dump();
 }
 
 TEST_F(SearchCorrectionTest, IndexIsBuiltForAnArchiveWrittenBeforeItExisted) {
@@ -471,6 +476,9 @@ TEST_F(SearchCorrectionTest, IndexIsBuiltForAnArchiveWrittenBeforeItExisted) {
   auto r = (*a)->Search(SearchQuery{});
   ASSERT_OK(r);
   EXPECT_EQ(r->count, 2u);
+  auto report = (*a)->Verify();  // the rebuilt index is exactly what Put writes
+  ASSERT_OK(report);
+  EXPECT_TRUE(report->failed.empty()) << ToJson(*report).dump();
 }
 
 TEST(SearchParamsTest, ParsesWhatTheCliAndApiSend) {

@@ -111,6 +111,68 @@ TEST_F(TamperTest, EditInvisibleToTheRecordReaderIsDetected) {
   EXPECT_FALSE(HasFailure(r, ids_[1], "record_mismatch")) << Dump(r);
 }
 
+// The search index is what an auditor's search sees: an entry removed (a
+// document hidden from a search), a row rewritten, an entry planted or a day
+// count changed is reported.
+TEST_F(TamperTest, SearchIndexEditsAreDetected) {
+  const std::string v2 = storage::KeyEncoder().U64(2).U32(2).Release();  // D2, corrected
+  EditCatalog("s_ix_amount", [&](storage::WriteTxn& txn, const storage::Table& t) -> Status {
+    ASSIGN_OR_RETURN(storage::Cursor c, txn.NewCursor(t));
+    for (bool ok = c.First(); ok; ok = c.Next()) {
+      if (c.key().ends_with(v2)) {
+        const std::string key(c.key());
+        return txn.Delete(t, key);
+      }
+    }
+    return Status::NotFound("no entry of D00000002 version 2");
+  });
+  EditCatalog("s_rows", [&](storage::WriteTxn& txn, const storage::Table& t) -> Status {
+    const std::string key = storage::KeyEncoder().U64(1).U32(1).Release();
+    ASSIGN_OR_RETURN(std::string_view v, txn.Get(t, key));
+    std::string row(v);
+    row.back() ^= 1;
+    return txn.Put(t, key, row);
+  });
+  VerifyReport r = VerifyNow();
+  EXPECT_TRUE(HasFailure(r, ids_[1], "index_mismatch")) << Dump(r);
+  EXPECT_TRUE(HasFailure(r, ids_[0], "index_mismatch")) << Dump(r);
+  EXPECT_FALSE(HasFailure(r, ids_[2], "index_mismatch")) << Dump(r);
+  EXPECT_NE(Dump(r).find("s_ix_amount"), std::string::npos) << Dump(r);
+  EXPECT_NE(Dump(r).find("s_rows"), std::string::npos) << Dump(r);
+}
+
+TEST_F(TamperTest, PlantedSearchEntriesAndDayCountsAreDetected) {
+  EditCatalog("s_ix_date", [&](storage::WriteTxn& txn, const storage::Table& t) -> Status {
+    ASSIGN_OR_RETURN(storage::Cursor c, txn.NewCursor(t));
+    if (!c.First()) return Status::NotFound("empty index");
+    const std::string key = std::string(c.key()) + "x", value(c.value());
+    return txn.Put(t, key, value);  // an entry no version explains
+  });
+  VerifyReport r = VerifyNow();
+  EXPECT_TRUE(HasFailure(r, "search_index", "index_mismatch")) << Dump(r);
+  EXPECT_NE(Dump(r).find("s_ix_date holds 5 entries for 4 versions"), std::string::npos)
+      << Dump(r);
+
+  EditCatalog("s_ix_date", [&](storage::WriteTxn& txn, const storage::Table& t) -> Status {
+    ASSIGN_OR_RETURN(storage::Cursor c, txn.NewCursor(t));
+    std::string planted;
+    for (bool ok = c.First(); ok; ok = c.Next()) {
+      if (c.key().ends_with("x")) planted = c.key();
+    }
+    return txn.Delete(t, planted);
+  });
+  EXPECT_TRUE(VerifyNow().failed.empty());
+  EditCatalog("s_days", [&](storage::WriteTxn& txn, const storage::Table& t) -> Status {
+    ASSIGN_OR_RETURN(storage::Cursor c, txn.NewCursor(t));
+    if (!c.First()) return Status::NotFound("no day");
+    const std::string key(c.key());
+    return txn.Put(t, key, storage::KeyEncoder().U64(7).Release());
+  });
+  r = VerifyNow();
+  EXPECT_TRUE(HasFailure(r, "search_index", "index_mismatch")) << Dump(r);
+  EXPECT_NE(Dump(r).find("s_days"), std::string::npos) << Dump(r);
+}
+
 TEST_F(TamperTest, RecordWithoutEventIsDetected) {
   EditCatalog("documents", [&](storage::WriteTxn& txn, const storage::Table& docs) -> Status {
     ASSIGN_OR_RETURN(std::string_view v, txn.Get(docs, storage::KeyEncoder().U64(1).key()));
