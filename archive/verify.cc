@@ -21,8 +21,8 @@
 
 #include "archive/internal/archive_rep.h"
 #include "archive/internal/event_fields.h"
-#include "archive/internal/write_set.h"
 #include "archive/internal/parallel.h"
+#include "archive/internal/write_set.h"
 #include "signing/checkpoint.h"
 #include "signing/merkle.h"
 #include "signing/tsa_verify.h"
@@ -183,7 +183,7 @@ class Verifier {
   struct Decoded {
     Digest leaf;
     EventFields f;
-    std::optional<Digest> row;  // a receipt's search row (RowDigest)
+    std::optional<Digest> row;  // a receipt's search row (ImpliedSearchRow)
   };
 
   static Decoded Decode(std::string_view bytes) {
@@ -193,7 +193,8 @@ class Verifier {
       auto seq = ParseDocumentId(*f.id);
       auto t = base::ParseRfc3339(*f.received_at);
       if (seq.ok() && t.ok()) {
-        d.row = ImpliedSearchRow(*seq, *t, f.department.value_or(""), f.file_name.value_or(""), f);
+        d.row = ImpliedSearchRow(*seq, *t, f.department.value_or(""),
+                                 f.file_name.value_or(""), f);
       }
     }
     return d;
@@ -494,9 +495,10 @@ class Verifier {
 
   // The search index must hold every version of the document exactly as
   // Put writes it, so that no document can be hidden from (or planted in)
-  // an auditor's search by editing the index alone. The row each version
-  // implies was derived from its event during the replay (RowDigest); here
-  // the stored row must hash to it and its entries must match it.
+  // an auditor's search by editing the index alone. The digest of the row
+  // each version implies came from its event during the replay
+  // (ImpliedSearchRow); here the stored row must hash to it and its entries
+  // must match it.
   Status CheckSearchIndex(const storage::ReadTxn& txn, uint64_t seq, const Expected& x) {
     const SearchIndex* index = rep_.catalog->search_index();
     if (index == nullptr) return Status::OK();
