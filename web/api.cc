@@ -247,9 +247,15 @@ struct Api::Rep {
   workflow::Workflow* workflow;
   const base::Clock* clock;
   SessionStore sessions;
+  LoginThrottle throttle;
 
   Rep(ApiOptions o, archive::Archive* a, workflow::Workflow* w, const base::Clock* c)
-      : options(std::move(o)), archive(a), workflow(w), clock(c), sessions(c, options.sessions) {}
+      : options(std::move(o)),
+        archive(a),
+        workflow(w),
+        clock(c),
+        sessions(c, options.sessions),
+        throttle(c, options.login_throttle) {}
 
   struct Caller {
     Session session;
@@ -307,9 +313,20 @@ struct Api::Rep {
     if (login.empty() || password.empty()) {
       return SendError(res, 400, "invalid_argument", "login と password を指定してください");
     }
+    // Password guessing is slowed down per login name and per client
+    // address; a locked caller is refused before the password is checked.
+    const std::string& address = req.remote_addr;
+    if (const auto wait = throttle.Wait(login, address); wait.count() > 0) {
+      const long long minutes = (wait.count() + 59) / 60;
+      res.set_header("Retry-After", std::to_string(wait.count()));
+      return SendError(res, 429, "too_many_attempts",
+                       "ログインに続けて失敗したため、一時的にログインできません。約" +
+                           std::to_string(minutes) + "分後にもう一度お試しください");
+    }
     auto user = workflow->Authenticate(login, password);
     if (!user.ok()) {
       if (user.status().code() == Code::kPermissionDenied) {
+        throttle.Failed(login, address);
         return SendError(res, 401, "unauthenticated", user.status().message());
       }
       if (user.status().code() == Code::kFailedPrecondition) {
@@ -317,6 +334,7 @@ struct Api::Rep {
       }
       return SendStatus(req, res, user.status());
     }
+    throttle.Succeeded(login);
     auto session = sessions.Create(user->login);
     if (!session.ok()) return SendStatus(req, res, session.status());
     res.set_header("Set-Cookie", SessionCookie(session->id, options.sessions.absolute.count()));

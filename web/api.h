@@ -28,6 +28,7 @@
 
 #include "base/status.h"
 #include "base/time.h"
+#include "web/login_throttle.h"
 #include "web/session.h"
 
 namespace httplib {
@@ -47,6 +48,8 @@ struct ApiOptions {
   /// max_file_mb).
   uint64_t max_upload_bytes = uint64_t{100} << 20;
   SessionOptions sessions;
+  /// Failed logins before a login name or client address must wait.
+  LoginThrottleOptions login_throttle;
   /// Add "Secure" to the session cookie (when served over HTTPS by a proxy).
   bool secure_cookie = false;
   /// The inbox lists documents received in the last this many days.

@@ -385,6 +385,35 @@ TEST_F(ApiTest, SessionCookieIsHttpOnlyStrictAndEndsOnLogoutOrIdleTimeout) {
   EXPECT_EQ(Get(c, "/api/v1/inbox")->status, 401);
 }
 
+TEST_F(ApiTest, RepeatedFailedLoginsMustWaitBeforeTheNextTry) {
+  auto attempt = [&](const std::string& login, const std::string& password) {
+    return client_->Post("/api/v1/session",
+                         json{{"login", login}, {"password", password}}.dump(),
+                         "application/json");
+  };
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(attempt("kato", "wrong guess")->status, 401);
+  // Now even the right password is refused, without being checked.
+  auto res = attempt("kato", kPassword);
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 429);
+  EXPECT_EQ(res->get_header_value("Retry-After"), "900");
+  const json body = json::parse(res->body);
+  EXPECT_EQ(body["error"]["code"], "too_many_attempts");
+  EXPECT_NE(body["error"]["message"].get<std::string>().find("15分後"), std::string::npos)
+      << body.dump();
+  // Other people are not locked out by someone guessing kato's password.
+  EXPECT_EQ(attempt("kacho", kPassword)->status, 200);
+  // A name that does not exist is throttled the same way (no hint which
+  // names exist).
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(attempt("nobody", "x")->status, 401);
+  EXPECT_EQ(attempt("nobody", "x")->status, 429);
+  // After the lockout, kato gets in, and a success starts a fresh count.
+  clock_.Set(clock_.Now() + std::chrono::minutes(15) + std::chrono::seconds(1));
+  EXPECT_EQ(attempt("kato", kPassword)->status, 200);
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(attempt("kato", "wrong guess")->status, 401);
+  EXPECT_EQ(attempt("kato", kPassword)->status, 200);
+}
+
 TEST_F(ApiTest, StateChangesWithoutTheCsrfHeaderAreForbidden) {
   const Login clerk = LogIn("kato");
   const Prepared p = PrepareInvoice(2);
