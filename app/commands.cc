@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <deque>
+#include <map>
 #include <future>
 
 #include <nlohmann/json.hpp>
@@ -265,6 +266,18 @@ int CmdVerify(const Context& ctx, const VerifyArgs& args) {
     return kExitUsage;
   }
   const bool show_progress = !args.quiet && ::isatty(::fileno(ctx.err));
+  if (show_progress) {
+    options.on_stage = [&](std::string_view stage) {
+      static const std::map<std::string_view, const char*> kStages = {
+          {"checkpoints", "署名済みチェックポイントを検証しています…"},
+          {"log", "イベントログを再生しています…"},
+          {"catalog", "台帳と検索索引を照合しています…"},
+          {"modules", "支出命令などの業務記録を照合しています…"},
+          {"documents", "原本とタイムスタンプを検証しています…"}};
+      auto it = kStages.find(stage);
+      if (it != kStages.end()) std::fprintf(ctx.err, "%s\n", it->second);
+    };
+  }
   auto report = a->archive->Verify(options, [&](uint64_t done, uint64_t total) {
     if (show_progress) {
       std::fprintf(ctx.err, "\r検証中 %llu / %llu 件", static_cast<unsigned long long>(done),

@@ -24,6 +24,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -112,6 +113,9 @@ struct VerifyOptions {
   /// re-hashed and have their tokens checked (一括検証 of a period); the log
   /// and the catalog are always checked whole.
   std::optional<base::Date> from, to;
+  /// Called as each stage starts, in this order: "checkpoints", "log",
+  /// "catalog", "modules", "documents" (for progress on long runs).
+  std::function<void(std::string_view stage)> on_stage;
 };
 struct VerifyReport {
   uint64_t documents = 0;  ///< documents checked (in the period)
@@ -183,9 +187,10 @@ class Archive {
   /// Checks everything: re-hashes the originals and checks their tokens (in
   /// the period), rebuilds the Merkle tree from the stored events and compares
   /// it with every signed checkpoint, and replays the events against the
-  /// catalog, reporting any record the log does not explain (an edit of the
-  /// LMDB file behind kura's back). progress(done, total) is called now and
-  /// then. An error only if the check could not run at all.
+  /// catalog, the search index and the modules' tables, reporting any
+  /// record the log does not explain (an edit of the LMDB file behind
+  /// kura's back). progress(done, total) is called now and then during the
+  /// documents. An error only if the check could not run at all.
   base::Result<VerifyReport> Verify(
       const VerifyOptions& options = {},
       const std::function<void(uint64_t, uint64_t)>& progress = nullptr) const;

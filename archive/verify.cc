@@ -66,10 +66,18 @@ class Verifier {
     ASSIGN_OR_RETURN(signing::TimestampVerifier tsa,
                      signing::TimestampVerifier::Create(rep_.TrustedPem()));
     tsa_.emplace(std::move(tsa));
+    auto stage = [&](std::string_view name) {
+      if (options_.on_stage) options_.on_stage(name);
+    };
+    stage("checkpoints");
     RETURN_IF_ERROR(CheckCheckpoints());
+    stage("log");
     RETURN_IF_ERROR(ReplayLog());
+    stage("catalog");
     RETURN_IF_ERROR(CompareCatalog());
+    stage("modules");
     RETURN_IF_ERROR(CompareModuleTables());
+    stage("documents");
     return CheckDocuments(progress);
   }
 

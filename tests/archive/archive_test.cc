@@ -169,11 +169,16 @@ TEST_F(ArchiveTest, CorrectionNeedsReasonAndFields) {
 TEST_F(ArchiveTest, VerifyPassesOnAnIntactArchive) {
   IngestOne("a", "first");
   IngestOne("b", "second");
-  auto report = archive_->Verify();
+  VerifyOptions options;
+  std::vector<std::string> stages;
+  options.on_stage = [&](std::string_view s) { stages.emplace_back(s); };
+  auto report = archive_->Verify(options);
   ASSERT_OK(report);
   EXPECT_EQ(report->documents, 2u);
   EXPECT_EQ(report->ok, 2u);
   EXPECT_TRUE(report->failed.empty());
+  EXPECT_EQ(stages, (std::vector<std::string>{"checkpoints", "log", "catalog", "modules",
+                                              "documents"}));
 }
 
 TEST_F(ArchiveTest, VerifyCatchesAFlippedByte) {
