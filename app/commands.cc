@@ -11,6 +11,7 @@
 #include "app/config.h"
 #include "app/open_archive.h"
 #include "archive/archive.h"
+#include "archive/correction.h"
 #include "archive/data_dir.h"
 #include "archive/search.h"
 #include "base/date.h"
@@ -234,13 +235,18 @@ int CmdCorrect(const Context& ctx, const CorrectArgs& args) {
     const std::string value = a.substr(eq + 1);
     changes[a.substr(0, eq)] = value.empty() ? json(nullptr) : json(value);
   }
+  auto checked = archive::NormalizeCorrection(changes);
+  if (!checked.ok()) {
+    PrintError(ctx, checked.status());
+    return kExitUsage;
+  }
   auto opened = OpenArchiveFor(ctx, /*read_only=*/false);
   if (!opened.ok()) {
     PrintError(ctx, opened.status());
     return kExitUsage;
   }
-  auto v = opened->archive->Correct(args.id, changes, "cli:" + ctx.user, args.reason,
-                              args.expected_version);
+  auto v = opened->archive->Correct(args.id, *checked, "cli:" + ctx.user, args.reason,
+                                    args.expected_version);
   if (!v.ok()) {
     PrintError(ctx, v.status());
     return kExitFailed;

@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "archive/archive.h"
+#include "archive/correction.h"
 #include "archive/search.h"
 #include "base/date.h"
 #include "workflow/requests.h"
@@ -475,6 +476,43 @@ struct Api::Rep {
     SendJson(res, 200, archive::ToJson(*view));
   }
 
+  // A person enters or corrects a document's metadata (a scanned paper
+  // invoice has none until someone types it): a new version with the
+  // reason, the old one kept. The receiving department's staff, the
+  // accounting office and administrators may; approvers and auditors read.
+  void Correct(const httplib::Request& req, httplib::Response& res, const Caller& c) {
+    const std::string id = req.matches[1].str();
+    auto body = ParseBody(req);
+    if (!body.ok()) return SendStatus(req, res, body.status());
+    const std::string reason = StringMember(*body, "reason");
+    if (reason.empty()) {
+      return SendError(res, 400, "invalid_argument", "訂正の理由（reason）を入力してください");
+    }
+    auto changes = archive::NormalizeCorrection(body->value("changes", json()));
+    if (!changes.ok()) return SendStatus(req, res, changes.status());
+    uint32_t expected_version = 0;
+    if (auto v = body->find("version"); v != body->end()) {
+      if (!v->is_number_unsigned() || v->get<uint64_t>() > UINT32_MAX) {
+        return SendError(res, 400, "invalid_argument", "version は正の整数で指定してください");
+      }
+      expected_version = v->get<uint32_t>();
+    }
+    auto view = archive->Get(id);
+    if (!view.ok()) return SendStatus(req, res, view.status());
+    const std::string department =
+        view->receipts.empty() ? std::string() : view->receipts.front().department;
+    const bool own_department = c.user.HasRole(workflow::Role::kClerk) &&
+                                !department.empty() && c.user.department == department;
+    if (!own_department && !c.user.HasRole(workflow::Role::kAccountant) &&
+        !c.user.HasRole(workflow::Role::kAdmin)) {
+      return SendError(res, 403, "permission_denied",
+                       "この書類の項目は、受け付けた課の担当者か会計室だけが入力・訂正できます");
+    }
+    auto version = archive->Correct(id, *changes, c.user.login, reason, expected_version);
+    if (!version.ok()) return SendStatus(req, res, version.status());
+    SendJson(res, 200, archive::ToJson(*version));
+  }
+
   void Original(const httplib::Request& req, httplib::Response& res, const Caller&) {
     const std::string id = req.matches[1].str();
     auto view = archive->Get(id);
@@ -613,6 +651,7 @@ void Api::Register(httplib::Server* server) {
   server->Get("/api/v1/documents", bind(&Rep::Search, kRead));
   server->Get(R"(/api/v1/documents/([^/]+))", bind(&Rep::Document, kRead));
   server->Get(R"(/api/v1/documents/([^/]+)/original)", bind(&Rep::Original, kRead));
+  server->Post(R"(/api/v1/documents/([^/]+)/corrections)", bind(&Rep::Correct, kWrite));
   server->Get("/api/v1/departments", bind(&Rep::Departments, kRead));
   server->Get("/api/v1/vendors", bind(&Rep::Vendors, kRead));
   server->Get("/api/v1/commitments", bind(&Rep::Commitments, kRead));

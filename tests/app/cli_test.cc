@@ -239,6 +239,12 @@ TEST_F(CliTest, CorrectKeepsHistory) {
   EXPECT_EQ(doc["current"]["reason"], "紙の請求書から入力");
   EXPECT_EQ(doc["current"]["created_by"].get<std::string>().rfind("cli:", 0), 0u);
   EXPECT_EQ(Kura("correct D00000001 --set total=1 --reason x --expect-version 1").exit_code, 1);
+  // What a person types is checked before anything is recorded.
+  const KuraRun bad = Kura("correct D00000001 --set issue_date=2026-13-01 --reason x");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("issue_date（取引年月日）"), std::string::npos) << bad.err;
+  EXPECT_EQ(Kura("correct D00000001 --set format=xml --reason x").exit_code, 2);
+  EXPECT_EQ(json::parse(Kura("show D00000001").out)["versions"].size(), 2u);
 }
 
 TEST_F(CliTest, TokenAndTsaCertVerifyWithOpensslTsVerify) {

@@ -414,6 +414,57 @@ TEST_F(ApiTest, RepeatedFailedLoginsMustWaitBeforeTheNextTry) {
   EXPECT_EQ(attempt("kato", kPassword)->status, 200);
 }
 
+// A scanned paper invoice has no metadata until the clerk types it in; then
+// an auditor's search finds it by date, amount and counterparty.
+TEST_F(ApiTest, ClerkEntersTheSearchKeysOfAScannedInvoice) {
+  const Login clerk = LogIn("kato");
+  auto [up_status, up] = Call(Upload(clerk, "%PDF-1.4 a scanned paper invoice", "scan.pdf"));
+  ASSERT_EQ(up_status, 201) << up.dump();
+  const std::string id = up["id"];
+  const std::string path = "/api/v1/documents/" + id + "/corrections";
+  const json entry{{"changes",
+                    {{"issue_date", "２０２６-０５-１２"},
+                     {"total", "33,000"},
+                     {"counterparty", "株式会社山田商事"},
+                     {"needs_metadata", false}}},
+                   {"reason", "紙の請求書から入力"},
+                   {"version", 1}};
+  // Approvers and auditors read; they do not enter.
+  EXPECT_EQ(Call(Post(LogIn("kacho"), path, entry)).first, 403);
+  EXPECT_EQ(Call(Post(clerk, path, entry, /*csrf=*/false)).first, 403);
+  // What cannot be right is refused, naming the field.
+  auto [bad_status, bad] = Call(Post(clerk, path, json{{"changes", {{"issue_date", "5/12"}}},
+                                                        {"reason", "入力"}}));
+  EXPECT_EQ(bad_status, 400);
+  EXPECT_NE(bad["error"]["message"].get<std::string>().find("issue_date"), std::string::npos);
+  EXPECT_EQ(Call(Post(clerk, path, json{{"changes", {{"total", "1"}}}})).first, 400);  // reason
+
+  auto [status, version] = Call(Post(clerk, path, entry));
+  ASSERT_EQ(status, 200) << version.dump();
+  EXPECT_EQ(version["number"], 2);
+  EXPECT_EQ(version["created_by"], "kato");
+  EXPECT_EQ(version["fields"]["issue_date"], "2026-05-12");
+  EXPECT_EQ(version["fields"]["total"], "33000");
+  // The same entry again is stale: it was made against version 1.
+  EXPECT_EQ(Call(Post(clerk, path, entry)).first, 409);
+  // The accounting office may correct too.
+  auto [fix_status, fix] = Call(Post(LogIn("kaikei"), path,
+                                     json{{"changes", {{"total", "33,300"}}},
+                                          {"reason", "金額の誤り"},
+                                          {"version", 2}}));
+  ASSERT_EQ(fix_status, 200) << fix.dump();
+
+  auto [s, hits] = Call(Get(LogIn("kaikei"),
+                            "/api/v1/documents?date_from=2026-05-01&date_to=2026-05-31"
+                            "&amount_min=33300&amount_max=33300&counterparty=%E5%B1%B1%E7%94%B0"));
+  ASSERT_EQ(s, 200) << hits.dump();
+  ASSERT_EQ(hits["items"].size(), 1u) << hits.dump();
+  EXPECT_EQ(hits["items"][0]["id"], id);
+  auto report = archive_->Verify();
+  ASSERT_OK(report);
+  EXPECT_TRUE(report->failed.empty()) << archive::ToJson(*report).dump();
+}
+
 TEST_F(ApiTest, StateChangesWithoutTheCsrfHeaderAreForbidden) {
   const Login clerk = LogIn("kato");
   const Prepared p = PrepareInvoice(2);

@@ -1,0 +1,135 @@
+#include "archive/correction.h"
+
+#include <algorithm>
+#include <cctype>
+#include <string>
+#include <string_view>
+
+#include "base/date.h"
+#include "base/money.h"
+#include "base/registration_number.h"
+#include "base/text.h"
+
+namespace archive {
+
+using base::Result;
+using base::Status;
+using nlohmann::json;
+
+namespace {
+
+enum class Kind { kDate, kAmount, kRegistrationNumber, kBool, kDocumentType, kCurrency, kText };
+
+struct Field {
+  std::string_view name;
+  std::string_view label;  // as the user knows it
+  Kind kind;
+};
+
+constexpr Field kFields[] = {
+    {"issue_date", "取引年月日", Kind::kDate},
+    {"due_date", "支払期日", Kind::kDate},
+    {"total", "取引金額（税込）", Kind::kAmount},
+    {"tax_inclusive_total", "税込合計", Kind::kAmount},
+    {"counterparty", "取引先", Kind::kText},
+    {"registration_number", "登録番号", Kind::kRegistrationNumber},
+    {"invoice_number", "請求書番号", Kind::kText},
+    {"bank_account", "振込先口座", Kind::kText},
+    {"currency", "通貨", Kind::kCurrency},
+    {"document_type", "書類の種類", Kind::kDocumentType},
+    {"needs_metadata", "要入力", Kind::kBool},
+};
+
+Status Bad(const Field& f, const std::string& what) {
+  return Status::InvalidArgument(std::string(f.name) + "（" + std::string(f.label) + "）: " + what);
+}
+
+Result<json> Normalize(const Field& f, const json& v) {
+  if (v.is_null()) return json(nullptr);  // removes the field
+  if (f.kind == Kind::kBool) {
+    if (v.is_boolean()) return v;
+    if (v == "true") return json(true);
+    if (v == "false") return json(false);
+    return Bad(f, "true か false で指定してください");
+  }
+  if (!v.is_string()) return Bad(f, "文字列で指定してください");
+  // Full-width digits and letters, as typed on a Japanese keyboard.
+  const std::string s = base::NormalizeText(v.get<std::string>());
+  const std::string raw = v.get<std::string>();
+  switch (f.kind) {
+    case Kind::kDate: {
+      auto d = base::Date::Parse(s);
+      if (!d.ok()) return Bad(f, "YYYY-MM-DD の形式の日付で指定してください（" + raw + "）");
+      return json(d->ToString());
+    }
+    case Kind::kAmount: {
+      std::string digits;
+      for (char c : s) {
+        if (c != ',') digits.push_back(c);
+      }
+      auto d = base::Decimal::Parse(digits);
+      if (!d.ok()) return Bad(f, "金額は数字で指定してください（" + raw + "）");
+      return json(d->ToString());
+    }
+    case Kind::kRegistrationNumber: {
+      std::string t = s;
+      if (!t.empty() && t[0] == 't') t[0] = 'T';
+      if (!base::IsValidRegistrationNumber(t)) {
+        return Bad(f, "T と 13 桁の数字の正しい登録番号を指定してください（" + raw + "）");
+      }
+      return json(t);
+    }
+    case Kind::kDocumentType:
+      if (s != "invoice" && s != "credit_note") {
+        return Bad(f, "invoice（請求書）か credit_note（返金・値引）を指定してください");
+      }
+      return json(s);
+    case Kind::kCurrency: {
+      std::string c = s;
+      for (char& ch : c) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+      const bool ok = c.size() == 3 && std::all_of(c.begin(), c.end(), [](char ch) {
+                        return ch >= 'A' && ch <= 'Z';
+                      });
+      if (!ok) return Bad(f, "JPY のような 3 文字の通貨コードで指定してください");
+      return json(c);
+    }
+    case Kind::kText: {
+      if (raw.find_first_not_of(" \t\r\n\u3000") == std::string::npos) {
+        return Bad(f, "空にはできません（消すときは null を指定してください）");
+      }
+      const auto chars = std::count_if(raw.begin(), raw.end(), [](char ch) {
+        return (static_cast<unsigned char>(ch) & 0xC0) != 0x80;  // not a UTF-8 continuation
+      });
+      if (chars > 200) return Bad(f, "長すぎます（200 文字まで）");
+      return json(raw);  // names are kept as written
+    }
+    case Kind::kBool:
+      break;
+  }
+  return Bad(f, "指定できません");
+}
+
+}  // namespace
+
+Result<json> NormalizeCorrection(const json& changes) {
+  if (!changes.is_object() || changes.empty()) {
+    return Status::InvalidArgument("訂正する項目を 1 つ以上指定してください");
+  }
+  json out = json::object();
+  for (const auto& [name, value] : changes.items()) {
+    const Field* field = nullptr;
+    for (const Field& f : kFields) {
+      if (f.name == name) field = &f;
+    }
+    if (field == nullptr) {
+      std::string known;
+      for (const Field& f : kFields) known += (known.empty() ? "" : ", ") + std::string(f.name);
+      return Status::InvalidArgument("訂正できない項目です: " + name + "（訂正できる項目: " +
+                                     known + "）");
+    }
+    ASSIGN_OR_RETURN(out[name], Normalize(*field, value));
+  }
+  return out;
+}
+
+}  // namespace archive

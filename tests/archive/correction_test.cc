@@ -1,0 +1,59 @@
+#include "archive/correction.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/fakes/test_util.h"
+
+namespace archive {
+namespace {
+
+using nlohmann::json;
+
+TEST(CorrectionTest, NormalisesWhatPeopleType) {
+  auto c = NormalizeCorrection(json{{"issue_date", "２０２６-１０-３１"},
+                                    {"total", "55,000"},
+                                    {"registration_number", "t8010401349597"},
+                                    {"needs_metadata", "false"},
+                                    {"currency", "jpy"},
+                                    {"counterparty", "株式会社　山田商事"},
+                                    {"due_date", nullptr}});
+  ASSERT_OK(c);
+  EXPECT_EQ(*c, (json{{"issue_date", "2026-10-31"},
+                      {"total", "55000"},
+                      {"registration_number", "T8010401349597"},
+                      {"needs_metadata", false},
+                      {"currency", "JPY"},
+                      {"counterparty", "株式会社　山田商事"},
+                      {"due_date", nullptr}}));
+}
+
+TEST(CorrectionTest, RefusesWhatCannotBeRightNamingTheField) {
+  for (const auto& [changes, field] : std::vector<std::pair<json, std::string>>{
+           {json{{"issue_date", "2026-13-01"}}, "issue_date"},
+           {json{{"issue_date", "31/10/2026"}}, "issue_date"},
+           {json{{"total", "五万円"}}, "total"},
+           {json{{"total", 55000}}, "total"},
+           {json{{"registration_number", "T8010401349598"}}, "registration_number"},  // check digit
+           {json{{"registration_number", "8010401349597"}}, "registration_number"},
+           {json{{"needs_metadata", "no"}}, "needs_metadata"},
+           {json{{"document_type", "receipt"}}, "document_type"},
+           {json{{"currency", "YEN!"}}, "currency"},
+           {json{{"counterparty", "　 "}}, "counterparty"},
+           {json{{"counterparty", std::string(201, 'a')}}, "counterparty"},
+           {json{{"format", "pdf"}}, "format"},  // not a person's to change
+           {json{{"sha256", "00"}}, "sha256"},
+       }) {
+    auto r = NormalizeCorrection(changes);
+    ASSERT_TRUE(r.status().IsInvalidArgument()) << changes.dump();
+    EXPECT_NE(r.status().message().find(field), std::string::npos) << r.status().message();
+  }
+  EXPECT_TRUE(NormalizeCorrection(json::object()).status().IsInvalidArgument());
+  EXPECT_TRUE(NormalizeCorrection(json::array()).status().IsInvalidArgument());
+  EXPECT_OK(NormalizeCorrection(json{{"counterparty", std::string(200 * 3, 'a').substr(0, 200)}}));
+  std::string two_hundred_kanji;
+  for (int i = 0; i < 200; ++i) two_hundred_kanji += "山";
+  EXPECT_OK(NormalizeCorrection(json{{"counterparty", two_hundred_kanji}}));
+}
+
+}  // namespace
+}  // namespace archive
