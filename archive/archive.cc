@@ -5,8 +5,8 @@
 #include <set>
 
 #include "archive/internal/archive_rep.h"
-#include "archive/internal/write_set.h"
 #include "archive/internal/parallel.h"
+#include "archive/internal/write_set.h"
 #include "archive/readers/fields_json.h"
 #include "archive/readers/invoice_reader.h"
 #include "archive/sniff.h"

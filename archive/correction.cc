@@ -53,9 +53,10 @@ Result<json> Normalize(const Field& f, const json& v) {
     return Bad(f, "true か false で指定してください");
   }
   if (!v.is_string()) return Bad(f, "文字列で指定してください");
-  // Full-width digits and letters, as typed on a Japanese keyboard.
-  const std::string s = base::NormalizeText(v.get<std::string>());
   const std::string raw = v.get<std::string>();
+  // Full-width digits and letters, as typed on a Japanese keyboard, for the
+  // kinds whose values are codes and numbers (names are kept as written).
+  const std::string s = f.kind == Kind::kText ? raw : base::NormalizeText(raw);
   switch (f.kind) {
     case Kind::kDate: {
       auto d = base::Date::Parse(s);
