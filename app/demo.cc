@@ -10,7 +10,7 @@
 
 #include "app/commands.h"
 #include "archive/archive.h"
-#include "archive/corpus/corpus.h"
+#include "corpus/corpus.h"
 #include "archive/search.h"
 #include "base/date.h"
 #include "workflow/workflow.h"
@@ -18,13 +18,13 @@
 namespace app {
 
 int CmdDemoData(const Context& ctx, const DemoDataArgs& args) {
-  archive::corpus::Options options;
+  corpus::Options options;
   options.seed = args.seed;
   options.count = args.count;
   options.pdf_share = args.pdf_share;
   const bool tty = ::isatty(::fileno(ctx.err));
   const base::Status s =
-      archive::corpus::WriteCorpus(options, ctx.fs, args.out, [&](int done, int total) {
+      corpus::WriteCorpus(options, ctx.fs, args.out, [&](int done, int total) {
         if (tty && (done % 50 == 0 || done == total)) {
           std::fprintf(ctx.err, "\r請求書を生成中 %d / %d", done, total);
         }
@@ -91,17 +91,17 @@ std::string VendorId(int index) {
 
 // The demo invoices: deterministic for the fiscal year, dated from its
 // first day to today, addressed to the demo departments.
-std::vector<archive::corpus::Invoice> DemoInvoices(base::Date today, int count) {
-  archive::corpus::Options options;
+std::vector<corpus::Invoice> DemoInvoices(base::Date today, int count) {
+  corpus::Options options;
   options.seed = 2026;
   options.from = base::FiscalYearStart(base::FiscalYearOf(today));
   options.to = today;
   options.pdf_share = 0.3;
   options.target_xml_bytes = 0;
-  archive::corpus::Generator gen(options);
-  std::vector<archive::corpus::Invoice> out;
+  corpus::Generator gen(options);
+  std::vector<corpus::Invoice> out;
   while (static_cast<int>(out.size()) < count) {
-    archive::corpus::Invoice inv = gen.Next();
+    corpus::Invoice inv = gen.Next();
     for (const char* code : kDemoDepartments) {
       if (inv.department_code == code) {
         out.push_back(std::move(inv));
@@ -112,19 +112,19 @@ std::vector<archive::corpus::Invoice> DemoInvoices(base::Date today, int count) 
   return out;
 }
 
-Status SeedInvoices(archive::Archive* arc, const std::vector<archive::corpus::Invoice>& invoices) {
+Status SeedInvoices(archive::Archive* arc, const std::vector<corpus::Invoice>& invoices) {
   std::vector<archive::IncomingFile> files;
   int n = 0;
-  for (const archive::corpus::Invoice& inv : invoices) {
+  for (const corpus::Invoice& inv : invoices) {
     archive::IncomingFile f;
     f.department = inv.department_code;
     f.receiver = "demo";
-    f.file_name = archive::corpus::CorpusFileName(++n, inv.format);
-    if (inv.format == archive::corpus::Format::kPdf) {
-      ASSIGN_OR_RETURN(f.bytes, archive::corpus::RenderPdf(inv));
+    f.file_name = corpus::CorpusFileName(++n, inv.format);
+    if (inv.format == corpus::Format::kPdf) {
+      ASSIGN_OR_RETURN(f.bytes, corpus::RenderPdf(inv));
       f.source = "email";
     } else {
-      f.bytes = archive::corpus::RenderJpPint(inv);
+      f.bytes = corpus::RenderJpPint(inv);
       f.source = "peppol";
     }
     files.push_back(std::move(f));
@@ -140,7 +140,7 @@ Status SeedDemo(const Context& ctx, archive::Archive* arc, workflow::Workflow* w
   const workflow::User root = workflow::Workflow::SystemUser("demo");
   const base::Date today = base::Date::InJapan(ctx.clock->Now());
   const int fiscal_year = base::FiscalYearOf(today);
-  archive::corpus::Generator master(archive::corpus::Options{});
+  corpus::Generator master(corpus::Options{});
 
   // Departments and users, each only if missing.
   std::vector<workflow::Department> departments;
@@ -184,7 +184,7 @@ Status SeedDemo(const Context& ctx, archive::Archive* arc, workflow::Workflow* w
   }
 
   // Invoices, only into an empty archive.
-  const std::vector<archive::corpus::Invoice> invoices = DemoInvoices(today, invoice_count);
+  const std::vector<corpus::Invoice> invoices = DemoInvoices(today, invoice_count);
   archive::SearchQuery any;
   any.limit = 1;
   ASSIGN_OR_RETURN(const archive::SearchResult docs, arc->Search(any));
@@ -228,7 +228,7 @@ Status SeedDemo(const Context& ctx, archive::Archive* arc, workflow::Workflow* w
 }
 
 void PrintDemoLogins(const Context& ctx, const std::string& url) {
-  archive::corpus::Generator master(archive::corpus::Options{});
+  corpus::Generator master(corpus::Options{});
   std::vector<workflow::Department> departments;
   for (const auto& d : master.departments()) {
     for (const char* code : kDemoDepartments) {

@@ -7,8 +7,8 @@
 #include "archive/internal/archive_rep.h"
 #include "archive/internal/parallel.h"
 #include "archive/internal/write_set.h"
-#include "archive/readers/fields_json.h"
-#include "archive/readers/invoice_reader.h"
+#include "invoice/fields_json.h"
+#include "invoice/invoice_reader.h"
 #include "archive/sniff.h"
 #include "signing/checkpoint.h"
 #include "signing/merkle.h"
@@ -143,8 +143,8 @@ Result<std::unique_ptr<Archive>> Archive::Open(const ArchiveOptions& options, ba
   rep->fs = fs;
   rep->clock = clock;
   rep->reader = [](std::string_view bytes) {
-    const ReadResult r = ReadInvoice(bytes);
-    return std::make_pair(FieldsToJson(r.fields), WarningsToJson(r.warnings));
+    const invoice::ReadResult r = invoice::ReadInvoice(bytes);
+    return std::make_pair(invoice::FieldsToJson(r.fields), invoice::WarningsToJson(r.warnings));
   };
   RETURN_IF_ERROR(CheckDataDir(fs, rep->layout));
   if (!options.read_only) {

@@ -159,7 +159,7 @@ class Archive {
                                                      const base::Clock* clock);
   ~Archive();
 
-  /// Replaces the field reader (default: archive/readers' ReadInvoice).
+  /// Replaces the field reader (default: invoice::ReadInvoice).
   void SetFieldReader(FieldReader reader);
 
   /// Archives a batch of files with one group commit. The result has one

@@ -2,12 +2,12 @@
 //
 //   build/bench/reader_bench [--invoices N] [--pdfs N] [--seconds S]
 //
-// Draws N invoices (default 2,000) from archive::corpus::Generator (seed 1,
+// Draws N invoices (default 2,000) from corpus::Generator (seed 1,
 // ~20 KB JP PINT XML each, no PDFs) and renders them to XML in memory, then
 // measures in the same run, on one thread, repeating whole passes until at
 // least S seconds (default 2) have passed:
 //   peer:  signing::Sha256 over every invoice's bytes
-//   kura:  archive::ReadInvoice over the same bytes
+//   kura:  invoice::ReadInvoice over the same bytes
 // and prints invoices/s and MB/s for each, the ratio, and a check that every
 // read gave format "jp-pint" (none "unknown"). An extra pair of rows does
 // the same for PDFs: the first M invoices (default 100) rendered with
@@ -20,8 +20,8 @@
 #include <string>
 #include <vector>
 
-#include "archive/corpus/corpus.h"
-#include "archive/readers/invoice_reader.h"
+#include "corpus/corpus.h"
+#include "invoice/invoice_reader.h"
 #include "bench/bench_util.h"
 #include "signing/sha256.h"
 
@@ -76,24 +76,24 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  archive::corpus::Options options;
+  corpus::Options options;
   options.seed = 1;
   options.count = invoices;
   options.target_xml_bytes = 20000;
   options.pdf_share = 0;
-  archive::corpus::Generator generator(options);
-  std::vector<archive::corpus::Invoice> drawn;
+  corpus::Generator generator(options);
+  std::vector<corpus::Invoice> drawn;
   std::vector<std::string> xml;
   uint64_t xml_bytes = 0;
   for (int i = 0; i < invoices; ++i) {
     drawn.push_back(generator.Next());
-    xml.push_back(archive::corpus::RenderJpPint(drawn.back()));
+    xml.push_back(corpus::RenderJpPint(drawn.back()));
     xml_bytes += xml.back().size();
   }
   std::vector<std::string> pdf;
   uint64_t pdf_bytes = 0;
   for (int i = 0; i < pdfs; ++i) {
-    base::Result<std::string> r = archive::corpus::RenderPdf(drawn[i]);
+    base::Result<std::string> r = corpus::RenderPdf(drawn[i]);
     if (!r.ok()) {
       std::fprintf(stderr, "RenderPdf: %s\n", r.status().ToString().c_str());
       return 1;
@@ -113,7 +113,7 @@ int main(int argc, char** argv) {
   bool first = true;
   const Rate xml_read = Measure(seconds, [&] {
     for (const std::string& b : xml) {
-      const archive::ReadResult r = archive::ReadInvoice(b);
+      const invoice::ReadResult r = invoice::ReadInvoice(b);
       sink ^= static_cast<uint8_t>(r.fields.invoice_number.size());
       if (first) {
         ++xml_formats[r.fields.format];
@@ -133,7 +133,7 @@ int main(int argc, char** argv) {
     first = true;
     pdf_read = Measure(seconds, [&] {
       for (const std::string& b : pdf) {
-        const archive::ReadResult r = archive::ReadInvoice(b);
+        const invoice::ReadResult r = invoice::ReadInvoice(b);
         sink ^= static_cast<uint8_t>(r.fields.pdf_info.size());
         if (first) {
           ++pdf_formats[r.fields.format];
@@ -150,7 +150,7 @@ int main(int argc, char** argv) {
       seconds, invoices, xml_bytes / 1e6, static_cast<double>(xml_bytes) / invoices);
   Header();
   Row("peer: signing::Sha256, JP PINT XML", xml_sha, xml.size(), xml_bytes);
-  Row("kura: archive::ReadInvoice, JP PINT XML", xml_read, xml.size(), xml_bytes);
+  Row("kura: invoice::ReadInvoice, JP PINT XML", xml_read, xml.size(), xml_bytes);
   const double xml_rate = PerSecond(xml_read, xml.size());
   std::printf("  ratio ReadInvoice / Sha256 (XML): %.4f (SHA-256 is %.0fx faster)\n",
               xml_rate / PerSecond(xml_sha, xml.size()), PerSecond(xml_sha, xml.size()) / xml_rate);
@@ -171,7 +171,7 @@ int main(int argc, char** argv) {
         pdfs, pdfs, pdf_bytes / 1e6, static_cast<double>(pdf_bytes) / pdfs, pdf_pages);
     Header();
     Row("peer: signing::Sha256, PDF", pdf_sha, pdf.size(), pdf_bytes);
-    Row("kura: archive::ReadInvoice, PDF", pdf_read, pdf.size(), pdf_bytes);
+    Row("kura: invoice::ReadInvoice, PDF", pdf_read, pdf.size(), pdf_bytes);
     formats.clear();
     for (const auto& [f, n] : pdf_formats) formats += " " + f + "=" + std::to_string(n);
     std::printf("  ratio ReadInvoice / Sha256 (PDF): %.4f; formats:%s\n",

@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "archive/corpus/corpus.h"
+#include "corpus/corpus.h"
 #include "archive/search_index.h"
 #include "base/text.h"
 #include "bench/bench_util.h"
@@ -192,17 +192,17 @@ int main(int argc, char** argv) {
   std::filesystem::create_directories(a.dir + "/kura");
 
   // 1. The records: ten fiscal years of generated invoices.
-  archive::corpus::Options co;
+  corpus::Options co;
   co.seed = 2026;
   co.from = Date(2016, 4, 1);
   co.to = Date(2026, 3, 31);
   co.target_xml_bytes = 0;
-  archive::corpus::Generator gen(co);
+  corpus::Generator gen(co);
   std::vector<SearchRow> rows;
   rows.reserve(a.records);
   bench::Stopwatch gen_time;
   for (long i = 0; i < a.records; ++i) {
-    const archive::corpus::Invoice inv = gen.Next();
+    const corpus::Invoice inv = gen.Next();
     SearchRow r;
     r.seq = i + 1;
     r.version = 1;
@@ -213,9 +213,9 @@ int main(int argc, char** argv) {
     r.registration_number = inv.vendor.registration_number;
     r.department = inv.department_code;
     r.type = "invoice";
-    r.format = inv.format == archive::corpus::Format::kPdf ? "pdf" : "jp-pint";
+    r.format = inv.format == corpus::Format::kPdf ? "pdf" : "jp-pint";
     r.invoice_number = inv.id;
-    r.file_name = archive::corpus::CorpusFileName(static_cast<int>(i + 1), inv.format);
+    r.file_name = corpus::CorpusFileName(static_cast<int>(i + 1), inv.format);
     r.received = inv.issue_date.AddDays(static_cast<int>(i % 5));
     for (const auto& l : inv.lines) r.line_descriptions.push_back(l.description);
     rows.push_back(std::move(r));

@@ -2,7 +2,7 @@
 //
 //   build/bench/verify_bench [--docs N] [--dir DIR] [--kura PROGRAM]
 //
-// Draws N invoices (default 10,000) from archive::corpus::Generator (seed 1,
+// Draws N invoices (default 10,000) from corpus::Generator (seed 1,
 // ~20 KB JP PINT XML each), ingests them into a fresh data directory through
 // archive::Archive::Ingest in batches of 256 with the defaults (built-in TSA,
 // one token per document), then measures in the same run:
@@ -34,7 +34,7 @@
 #include <unistd.h>
 
 #include "archive/archive.h"
-#include "archive/corpus/corpus.h"
+#include "corpus/corpus.h"
 #include "archive/data_dir.h"
 #include "base/date.h"
 #include "base/file_system.h"
@@ -74,8 +74,8 @@ bool Ingest(base::FileSystem* fs, const base::Clock* clock, const std::string& d
   for (size_t i = 0; i < docs.size(); i += kBatch) {
     std::vector<archive::IncomingFile> batch;
     for (size_t j = i; j < std::min(docs.size(), i + kBatch); ++j) {
-      batch.push_back({archive::corpus::CorpusFileName(static_cast<int>(j) + 1,
-                                                       archive::corpus::Format::kJpPint),
+      batch.push_back({corpus::CorpusFileName(static_cast<int>(j) + 1,
+                                                       corpus::Format::kJpPint),
                        "somu", "bench", "bench", docs[j]});
     }
     for (const auto& r : (*arc)->Ingest(std::move(batch))) {
@@ -156,16 +156,16 @@ int main(int argc, char** argv) {
     if (scratch) std::filesystem::remove_all(dir);
   };
 
-  archive::corpus::Options corpus_options;
+  corpus::Options corpus_options;
   corpus_options.seed = 1;
   corpus_options.count = docs_count;
   corpus_options.target_xml_bytes = 20000;
   corpus_options.pdf_share = 0;
-  archive::corpus::Generator generator(corpus_options);
+  corpus::Generator generator(corpus_options);
   std::vector<std::string> docs;
   uint64_t total_bytes = 0;
   for (int i = 0; i < docs_count; ++i) {
-    docs.push_back(archive::corpus::RenderJpPint(generator.Next()));
+    docs.push_back(corpus::RenderJpPint(generator.Next()));
     total_bytes += docs.back().size();
   }
 

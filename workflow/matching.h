@@ -49,7 +49,7 @@ struct FieldMatch {
 
 /// What the matcher compares the invoice with.
 struct MatchInput {
-  /// The document's current fields (archive/readers/fields_json.h); an
+  /// The document's current fields (invoice/fields_json.h); an
   /// optional "supplier_address" string is compared with the vendor's.
   nlohmann::json fields;
   /// Department code of the document's first receipt.

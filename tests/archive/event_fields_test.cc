@@ -15,7 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "archive/archive.h"
-#include "archive/corpus/corpus.h"
+#include "corpus/corpus.h"
 #include "archive/data_dir.h"
 #include "archive/event_log.h"
 #include "base/random.h"

@@ -11,7 +11,7 @@
 #include <set>
 
 #include "archive/archive.h"
-#include "archive/corpus/corpus.h"
+#include "corpus/corpus.h"
 #include "archive/data_dir.h"
 #include "base/text.h"
 #include "tests/fakes/test_util.h"

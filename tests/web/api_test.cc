@@ -12,7 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "archive/archive.h"
-#include "archive/corpus/corpus.h"
+#include "corpus/corpus.h"
 #include "archive/data_dir.h"
 #include "tests/fakes/test_util.h"
 #include "web/server.h"
@@ -129,16 +129,16 @@ class ApiTest : public ::testing::Test {
   // the master with `bank_account` (empty: the invoice's own) and a
   // commitment of the somu department for it.
   Prepared PrepareInvoice(int nth, const std::string& bank_account = "") {
-    archive::corpus::Options options;
+    corpus::Options options;
     options.seed = 7;
     options.from = base::Date(2026, 5, 1);
     options.to = base::Date(2026, 5, 15);
     options.target_xml_bytes = 0;
-    archive::corpus::Generator gen(options);
-    archive::corpus::Invoice inv = gen.Next();
+    corpus::Generator gen(options);
+    corpus::Invoice inv = gen.Next();
     for (int i = 0; i < nth; ++i) inv = gen.Next();
     Prepared p;
-    p.xml = archive::corpus::RenderJpPint(inv);
+    p.xml = corpus::RenderJpPint(inv);
     p.file_name = "請求書-" + inv.id + ".xml";
     p.total = inv.payable_amount.ToString();
     char id[16];

@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "archive/archive.h"
-#include "archive/corpus/corpus.h"
+#include "corpus/corpus.h"
 #include "archive/data_dir.h"
 #include "tests/fakes/test_util.h"
 
@@ -155,17 +155,17 @@ class MatchCorpusTest : public ::testing::Test {
     archive_ = std::move(*a);
   }
   // Ingests the invoice as the department that ordered it; returns its fields.
-  json Ingest(const archive::corpus::Invoice& inv) {
+  json Ingest(const corpus::Invoice& inv) {
     std::vector<archive::IncomingFile> files;
     files.push_back({inv.id + ".xml", inv.department_code, "cli", "cli:test",
-                     archive::corpus::RenderJpPint(inv)});
+                     corpus::RenderJpPint(inv)});
     auto results = archive_->Ingest(std::move(files));
     EXPECT_OK(results[0]);
     auto view = archive_->Get(results[0]->id);
     EXPECT_OK(view);
     return view->versions.back().fields;
   }
-  static MatchInput InputFor(const archive::corpus::Invoice& inv, const json& fields) {
+  static MatchInput InputFor(const corpus::Invoice& inv, const json& fields) {
     MatchInput in;
     in.fields = fields;
     in.receipt_department = inv.department_code;
@@ -186,11 +186,11 @@ class MatchCorpusTest : public ::testing::Test {
 };
 
 TEST_F(MatchCorpusTest, GeneratedInvoicesMatchTheirCommitment) {
-  archive::corpus::Options options;
+  corpus::Options options;
   options.target_xml_bytes = 0;
-  archive::corpus::Generator gen(options);
+  corpus::Generator gen(options);
   for (int i = 0; i < 5; ++i) {
-    const archive::corpus::Invoice inv = gen.Next();
+    const corpus::Invoice inv = gen.Next();
     const json fields = Ingest(inv);
     const auto m = ByField(MatchInvoice(InputFor(inv, fields)));
     for (const char* f :
@@ -203,10 +203,10 @@ TEST_F(MatchCorpusTest, GeneratedInvoicesMatchTheirCommitment) {
 }
 
 TEST_F(MatchCorpusTest, GeneratedInvoiceAgainstAWrongCommitmentIsMismatch) {
-  archive::corpus::Options options;
+  corpus::Options options;
   options.target_xml_bytes = 0;
-  archive::corpus::Generator gen(options);
-  const archive::corpus::Invoice inv = gen.Next();
+  corpus::Generator gen(options);
+  const corpus::Invoice inv = gen.Next();
   const json fields = Ingest(inv);
   MatchInput in = InputFor(inv, fields);
   in.vendor.bank_account = "0001:001:1:0000001";

@@ -5,7 +5,7 @@
 
 #include <gtest/gtest.h>
 
-#include "archive/corpus/corpus.h"
+#include "corpus/corpus.h"
 #include "archive/data_dir.h"
 #include "storage/lmdb_env.h"
 #include "tests/fakes/test_util.h"
@@ -473,14 +473,14 @@ TEST_F(WorkflowTest, OldYearOrdersArePaidOnlyUntilTheEndOfMay) {
 }
 
 TEST_F(WorkflowTest, GeneratedInvoiceRunsTheWholeFlowAndVerifies) {
-  archive::corpus::Options options;
+  corpus::Options options;
   options.target_xml_bytes = 0;
   options.from = Date(2026, 4, 1);
   options.to = Date(2026, 5, 10);
-  archive::corpus::Generator gen(options);
-  const archive::corpus::Invoice inv = gen.Next();
+  corpus::Generator gen(options);
+  const corpus::Invoice inv = gen.Next();
   std::vector<archive::IncomingFile> files;
-  files.push_back({inv.id + ".xml", "somu", "peppol", "kato", archive::corpus::RenderJpPint(inv)});
+  files.push_back({inv.id + ".xml", "somu", "peppol", "kato", corpus::RenderJpPint(inv)});
   auto results = archive_->Ingest(std::move(files));
   ASSERT_OK(results[0]);
   const Vendor v{"V00042", inv.vendor.name, inv.vendor.registration_number, inv.vendor.bank_account,
