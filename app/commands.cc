@@ -12,7 +12,7 @@
 #include "app/open_archive.h"
 #include "archive/archive.h"
 #include "archive/correction.h"
-#include "archive/data_dir.h"
+#include "ledger/data_dir.h"
 #include "archive/search.h"
 #include "base/date.h"
 
@@ -52,13 +52,13 @@ void PrintJson(const Context& ctx, const json& j) {
   std::fprintf(ctx.out, "%s\n", line.c_str());
 }
 
-archive::DataDirLayout Layout(const Context& ctx) { return archive::DataDirLayout{ctx.data_dir}; }
+ledger::DataDirLayout Layout(const Context& ctx) { return ledger::DataDirLayout{ctx.data_dir}; }
 
 }  // namespace
 
 int CmdInit(const Context& ctx) {
   const bool existed = ctx.fs->Stat(Layout(ctx).format()).ok();
-  const Status s = archive::InitDataDir(ctx.fs, Layout(ctx), DefaultConfigText());
+  const Status s = ledger::InitDataDir(ctx.fs, Layout(ctx), DefaultConfigText());
   if (!s.ok()) {
     PrintError(ctx, s);
     return kExitUsage;
@@ -309,6 +309,12 @@ int CmdVerify(const Context& ctx, const VerifyArgs& args) {
                  static_cast<unsigned long long>(report->events),
                  static_cast<unsigned long long>(report->checkpoint_size),
                  static_cast<unsigned long long>(report->module_records));
+    if (report->unpublished_events > 0) {
+      std::fprintf(ctx.err,
+                   "kura: 直近のイベント %llu 件は照合済みですが、まだ署名済みチェックポイントに"
+                   "含まれていません (数秒以内に公開されます)\n",
+                   static_cast<unsigned long long>(report->unpublished_events));
+    }
   }
   PrintJson(ctx, archive::ToJson(*report));
   return report->failed.empty() ? kExitOk : kExitFailed;
@@ -363,7 +369,7 @@ int CmdTsaCert(const Context& ctx, const std::string& out_path) {
     PrintError(ctx, a.status());
     return kExitUsage;
   }
-  return WriteOutput(ctx, out_path, a->archive->TrustedTsaPem(), /*binary=*/false);
+  return WriteOutput(ctx, out_path, a->archive->ledger().TrustedTsaPem(), /*binary=*/false);
 }
 
 int CmdLogCheckpoint(const Context& ctx) {
@@ -372,13 +378,13 @@ int CmdLogCheckpoint(const Context& ctx) {
     PrintError(ctx, a.status());
     return kExitUsage;
   }
-  auto note = a->archive->LatestCheckpoint();
+  auto note = a->archive->ledger().LatestCheckpoint();
   if (!note.ok()) {
     PrintError(ctx, note.status());
     return kExitFailed;
   }
   std::fputs(note->c_str(), ctx.out);
-  std::fprintf(ctx.err, "kura: 検証鍵 (verifier key): %s\n", a->archive->LogVerifierKey().c_str());
+  std::fprintf(ctx.err, "kura: 検証鍵 (verifier key): %s\n", a->archive->ledger().VerifierKey().c_str());
   return kExitOk;
 }
 
@@ -389,12 +395,28 @@ int CmdLogProof(const Context& ctx, const std::string& id) {
     return kExitUsage;
   }
   auto proof = a->archive->ProveDocument(id);
+  if (!proof.ok() && proof.status().code() == base::Status::Code::kFailedPrecondition) {
+    // Received moments ago: no checkpoint covers it yet. Publish one now
+    // (as a writer, beside a running server if there is one) and prove.
+    a->archive.reset();
+    a = OpenArchiveFor(ctx, /*read_only=*/false);
+    if (!a.ok()) {
+      PrintError(ctx, a.status());
+      return kExitUsage;
+    }
+    const base::Status published = a->archive->ledger().PublishCheckpoint();
+    if (!published.ok()) {
+      PrintError(ctx, published);
+      return kExitFailed;
+    }
+    proof = a->archive->ProveDocument(id);
+  }
   if (!proof.ok()) {
     PrintError(ctx, proof.status());
     return kExitFailed;
   }
   json j = archive::ToJson(*proof);
-  j["verifier_key"] = a->archive->LogVerifierKey();
+  j["verifier_key"] = a->archive->ledger().VerifierKey();
   std::fprintf(ctx.out, "%s\n", j.dump(2, ' ', false).c_str());
   return kExitOk;
 }

@@ -1,13 +1,13 @@
 #include "app/open_archive.h"
 
-#include "archive/data_dir.h"
+#include "ledger/data_dir.h"
 #include "web/http_tsa_transport.h"
 
 namespace app {
 
 base::Result<OpenedArchive> OpenArchiveFor(const Context& ctx, bool read_only) {
-  const archive::DataDirLayout layout{ctx.data_dir};
-  RETURN_IF_ERROR(archive::CheckDataDir(ctx.fs, layout));
+  const ledger::DataDirLayout layout{ctx.data_dir};
+  RETURN_IF_ERROR(ledger::CheckDataDir(ctx.fs, layout));
   OpenedArchive out;
   ASSIGN_OR_RETURN(out.config, LoadConfig(ctx.fs, layout.config()));
   archive::ArchiveOptions options;

@@ -13,7 +13,7 @@
 #include "app/config.h"
 #include "app/open_archive.h"
 #include "archive/archive.h"
-#include "archive/data_dir.h"
+#include "ledger/data_dir.h"
 #include "web/server.h"
 #include "workflow/workflow.h"
 
@@ -36,7 +36,7 @@ int CmdServe(const Context& ctx, const ServeArgs& args) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  const archive::DataDirLayout layout{ctx.data_dir};
+  const ledger::DataDirLayout layout{ctx.data_dir};
   if (!ctx.fs->Stat(layout.format()).ok()) {
     // The embedded default: the first `kura serve` sets up ./kura-data.
     const int rc = CmdInit(ctx);

@@ -10,7 +10,7 @@
 #include "app/config.h"
 #include "app/open_archive.h"
 #include "archive/archive.h"
-#include "archive/data_dir.h"
+#include "ledger/data_dir.h"
 #include "archive/intake.h"
 
 namespace app {

@@ -1,6 +1,7 @@
 #include "archive/catalog.h"
 
-#include "archive/data_dir.h"
+#include "base/json.h"
+#include "ledger/data_dir.h"
 #include "storage/key_codec.h"
 
 namespace archive {
@@ -19,7 +20,7 @@ std::string SubKey(uint64_t seq, uint32_t n) { return KeyEncoder().U64(seq).U32(
 
 template <class T>
 Result<T> Decode(std::string_view bytes, Result<T> (*from_json)(const nlohmann::json&)) {
-  ASSIGN_OR_RETURN(auto j, ParseJson(bytes));
+  ASSIGN_OR_RETURN(auto j, base::ParseJson(bytes));
   return from_json(j);
 }
 
@@ -52,78 +53,75 @@ Result<std::vector<T>> ScanSub(const storage::ReadTxn& txn, const storage::Table
 }
 }  // namespace
 
-Result<Catalog> Catalog::Open(storage::Env* env) {
+Result<Catalog> Catalog::Open(ledger::Ledger* ledger) {
   Catalog c;
-  ASSIGN_OR_RETURN(c.documents_, env->OpenTable("documents"));
-  ASSIGN_OR_RETURN(c.receipts_, env->OpenTable("receipts"));
-  ASSIGN_OR_RETURN(c.versions_, env->OpenTable("versions"));
-  ASSIGN_OR_RETURN(c.by_sha256_, env->OpenTable("by_sha256"));
-  ASSIGN_OR_RETURN(c.meta_, env->OpenTable("meta"));
-  const std::string want = std::to_string(kDataFormatVersion);
+  ASSIGN_OR_RETURN(c.documents_, ledger->OpenReplayedTable("documents"));
+  ASSIGN_OR_RETURN(c.receipts_, ledger->OpenReplayedTable("receipts"));
+  ASSIGN_OR_RETURN(c.versions_, ledger->OpenReplayedTable("versions"));
+  ASSIGN_OR_RETURN(c.by_sha256_, ledger->OpenReplayedTable("by_sha256"));
+  ASSIGN_OR_RETURN(c.meta_, ledger->OpenReplayedTable("meta"));
+  const std::string want = std::to_string(ledger::kDataFormatVersion);
   std::string found;
-  RETURN_IF_ERROR(env->Read([&](const storage::ReadTxn& txn) -> Status {
+  RETURN_IF_ERROR(ledger->Read([&](const storage::ReadTxn& txn) -> Status {
     auto v = txn.Get(c.meta_, kFormatKey);
     if (v.ok()) found = std::string(*v);
     return v.ok() || v.status().IsNotFound() ? Status::OK() : v.status();
   }));
-  if (found.empty()) {
-    RETURN_IF_ERROR(env->Write(
-        [&](storage::WriteTxn& txn) { return txn.Put(c.meta_, kFormatKey, want); }));
-  } else if (found != want) {
+  if (found.empty() && !ledger->read_only()) {
+    // The format marker needs no event (ledger/ledger.h): like the FORMAT
+    // file it says how to read the records, not what happened.
+    RETURN_IF_ERROR(ledger->Write([&](storage::WriteTxn& txn, const ledger::AppendEvent&) {
+      return txn.Put(c.meta_, kFormatKey, want);
+    }));
+  } else if (!found.empty() && found != want) {
     return Status::FailedPrecondition("catalog format " + found + " is not " + want +
                                       ", the format this kura reads");
   }
-  auto search = SearchIndex::Open(env);
+  auto search = SearchIndex::Open(
+      [ledger](const std::string& name) { return ledger->OpenReplayedTable(name); });
   if (search.ok()) {
     c.search_.emplace(std::move(*search));
-    if (!env->read_only()) RETURN_IF_ERROR(BackfillSearchIndex(env, c));
-  } else if (!env->read_only()) {
+  } else if (!ledger->read_only()) {
     return search.status();
   }
   return c;
 }
 
-Status Catalog::BackfillSearchIndex(storage::Env* env, const Catalog& c) {
-  uint64_t rows = 0, docs = 0;
-  RETURN_IF_ERROR(env->Read([&](const storage::ReadTxn& txn) -> Status {
-    ASSIGN_OR_RETURN(rows, c.search_->RowCount(txn));
-    ASSIGN_OR_RETURN(docs, c.DocumentCount(txn));
+Result<uint64_t> Catalog::CountUnindexed(const storage::ReadTxn& txn) const {
+  if (!search_) return uint64_t{0};
+  ASSIGN_OR_RETURN(const uint64_t rows, search_->RowCount(txn));
+  ASSIGN_OR_RETURN(const uint64_t docs, DocumentCount(txn));
+  return rows == 0 ? docs : 0;
+}
+
+Status Catalog::IndexDocuments(storage::WriteTxn& txn, uint64_t from, size_t limit, uint64_t* next,
+                               size_t* indexed) const {
+  *indexed = 0;
+  *next = 0;
+  if (from == 1) RETURN_IF_ERROR(search_->Clear(txn));
+  return ScanDocuments(txn, from, [&](const Document& doc, bool* more) -> Status {
+    if (*indexed == limit) {
+      *more = false;
+      *next = doc.seq;
+      return Status::OK();
+    }
+    ASSIGN_OR_RETURN(std::vector<Receipt> receipts, GetReceipts(txn, doc.seq));
+    ASSIGN_OR_RETURN(std::vector<Version> versions, GetVersions(txn, doc.seq));
+    if (receipts.empty() || versions.empty()) {
+      return Status::Corruption(FormatDocumentId(doc.seq) + " has no receipt or version");
+    }
+    for (size_t i = 0; i < versions.size(); ++i) {
+      const SearchRow row = SearchRowFor(doc, receipts[0], versions[i]);
+      if (i == 0) {
+        RETURN_IF_ERROR(search_->Put(txn, row, nullptr));
+      } else {
+        const SearchRow prev = SearchRowFor(doc, receipts[0], versions[i - 1]);
+        RETURN_IF_ERROR(search_->Put(txn, row, &prev));
+      }
+    }
+    ++*indexed;
     return Status::OK();
-  }));
-  if (rows != 0 || docs == 0) return Status::OK();
-  RETURN_IF_ERROR(env->Write([&](storage::WriteTxn& txn) { return c.search_->Clear(txn); }));
-  uint64_t next = 1;
-  bool done = false;
-  while (!done) {
-    RETURN_IF_ERROR(env->Write([&](storage::WriteTxn& txn) -> Status {
-      int n = 0;
-      done = true;
-      return c.ScanDocuments(txn, next, [&](const Document& doc, bool* more) -> Status {
-        if (++n > 5000) {
-          *more = false;
-          done = false;
-          next = doc.seq;
-          return Status::OK();
-        }
-        ASSIGN_OR_RETURN(std::vector<Receipt> receipts, c.GetReceipts(txn, doc.seq));
-        ASSIGN_OR_RETURN(std::vector<Version> versions, c.GetVersions(txn, doc.seq));
-        if (receipts.empty() || versions.empty()) {
-          return Status::Corruption(FormatDocumentId(doc.seq) + " has no receipt or version");
-        }
-        for (size_t i = 0; i < versions.size(); ++i) {
-          const SearchRow row = SearchRowFor(doc, receipts[0], versions[i]);
-          if (i == 0) {
-            RETURN_IF_ERROR(c.search_->Put(txn, row, nullptr));
-          } else {
-            const SearchRow prev = SearchRowFor(doc, receipts[0], versions[i - 1]);
-            RETURN_IF_ERROR(c.search_->Put(txn, row, &prev));
-          }
-        }
-        return Status::OK();
-      });
-    }));
-  }
-  return Status::OK();
+  });
 }
 
 Result<SearchResult> Catalog::Search(const storage::ReadTxn& txn, const SearchQuery& query) const {
@@ -169,13 +167,11 @@ Result<Document> Catalog::GetDocument(const storage::ReadTxn& txn, uint64_t seq)
   return Decode<Document>(*v, &DocumentFromJson);
 }
 
-Result<std::vector<Receipt>> Catalog::GetReceipts(const storage::ReadTxn& txn,
-                                                  uint64_t seq) const {
+Result<std::vector<Receipt>> Catalog::GetReceipts(const storage::ReadTxn& txn, uint64_t seq) const {
   return ScanSub<Receipt>(txn, receipts_, seq, &ReceiptFromJson);
 }
 
-Result<std::vector<Version>> Catalog::GetVersions(const storage::ReadTxn& txn,
-                                                  uint64_t seq) const {
+Result<std::vector<Version>> Catalog::GetVersions(const storage::ReadTxn& txn, uint64_t seq) const {
   return ScanSub<Version>(txn, versions_, seq, &VersionFromJson);
 }
 
@@ -203,16 +199,18 @@ Result<Version> Catalog::GetVersion(const storage::ReadTxn& txn, uint64_t seq,
 }
 
 Status Catalog::PutDocument(storage::WriteTxn& txn, const Document& doc) const {
-  return txn.Put(documents_, SeqKey(doc.seq), DumpRecord(ToJson(doc)));
+  return txn.Put(documents_, SeqKey(doc.seq), base::DumpJson(ToJson(doc)));
 }
 
 Result<signing::Digest> Catalog::InsertDocument(storage::WriteTxn& txn, const Document& doc,
                                                 const Receipt& receipt,
                                                 const Version& version) const {
-  RETURN_IF_ERROR(txn.Insert(documents_, SeqKey(doc.seq), DumpRecord(ToJson(doc))));
+  RETURN_IF_ERROR(txn.Insert(documents_, SeqKey(doc.seq), base::DumpJson(ToJson(doc))));
   RETURN_IF_ERROR(txn.Insert(by_sha256_, doc.sha256, SeqKey(doc.seq)));
-  RETURN_IF_ERROR(txn.Insert(receipts_, SubKey(doc.seq, receipt.number), DumpRecord(ToJson(receipt))));
-  RETURN_IF_ERROR(txn.Insert(versions_, SubKey(doc.seq, version.number), DumpRecord(ToJson(version))));
+  RETURN_IF_ERROR(
+      txn.Insert(receipts_, SubKey(doc.seq, receipt.number), base::DumpJson(ToJson(receipt))));
+  RETURN_IF_ERROR(
+      txn.Insert(versions_, SubKey(doc.seq, version.number), base::DumpJson(ToJson(version))));
   if (!search_) return Status::FailedPrecondition("catalog: no search index");
   const SearchRow row = SearchRowFor(doc, receipt, version);
   RETURN_IF_ERROR(search_->Put(txn, row, nullptr));
@@ -220,7 +218,8 @@ Result<signing::Digest> Catalog::InsertDocument(storage::WriteTxn& txn, const Do
 }
 
 Status Catalog::AddReceipt(storage::WriteTxn& txn, Document* doc, const Receipt& receipt) const {
-  RETURN_IF_ERROR(txn.Insert(receipts_, SubKey(doc->seq, receipt.number), DumpRecord(ToJson(receipt))));
+  RETURN_IF_ERROR(
+      txn.Insert(receipts_, SubKey(doc->seq, receipt.number), base::DumpJson(ToJson(receipt))));
   doc->receipt_count = receipt.number;
   return PutDocument(txn, *doc);
 }
@@ -238,7 +237,8 @@ Result<signing::Digest> Catalog::AddVersion(storage::WriteTxn& txn, Document* do
   if (!first.ok()) return first.status();
   ASSIGN_OR_RETURN(const Receipt receipt, Decode<Receipt>(*first, &ReceiptFromJson));
   ASSIGN_OR_RETURN(const Version previous, GetVersion(txn, doc->seq, doc->current_version));
-  RETURN_IF_ERROR(txn.Insert(versions_, SubKey(doc->seq, version.number), DumpRecord(ToJson(version))));
+  RETURN_IF_ERROR(
+      txn.Insert(versions_, SubKey(doc->seq, version.number), base::DumpJson(ToJson(version))));
   doc->current_version = version.number;
   RETURN_IF_ERROR(PutDocument(txn, *doc));
   const SearchRow old_row = SearchRowFor(*doc, receipt, previous);

@@ -25,21 +25,23 @@
 #include "archive/search.h"
 #include "archive/search_index.h"
 #include "base/result.h"
+#include "ledger/ledger.h"
 #include "storage/lmdb_env.h"
 
 namespace archive {
 
 class Catalog {
  public:
-  /// Opens the tables (creating them unless env is read-only) and checks the
-  /// catalog's format; a catalog of another format is FailedPrecondition.
-  static base::Result<Catalog> Open(storage::Env* env);
+  /// Opens the tables through the ledger (creating them unless it is
+  /// read-only) and checks the catalog's format; a catalog of another format
+  /// is FailedPrecondition.
+  static base::Result<Catalog> Open(ledger::Ledger* ledger);
 
   /// The next unused document seq, reserved by this transaction.
   base::Result<uint64_t> AllocateSeq(storage::WriteTxn& txn) const;
 
   base::Result<std::optional<uint64_t>> FindBySha256(const storage::ReadTxn& txn,
-                                                      std::string_view hex) const;
+                                                     std::string_view hex) const;
   base::Result<Document> GetDocument(const storage::ReadTxn& txn, uint64_t seq) const;
   base::Result<std::vector<Receipt>> GetReceipts(const storage::ReadTxn& txn, uint64_t seq) const;
   base::Result<std::vector<Version>> GetVersions(const storage::ReadTxn& txn, uint64_t seq) const;
@@ -67,15 +69,23 @@ class Catalog {
 
   /// Calls fn for documents with seq >= from, in seq order, until fn fails
   /// or returns false in *more. Corruption if a record's seq is not its key.
-  base::Status ScanDocuments(const storage::ReadTxn& txn, uint64_t from,
-                             const std::function<base::Status(const Document&, bool* more)>& fn)
-      const;
+  base::Status ScanDocuments(
+      const storage::ReadTxn& txn, uint64_t from,
+      const std::function<base::Status(const Document&, bool* more)>& fn) const;
   base::Result<uint64_t> DocumentCount(const storage::ReadTxn& txn) const;
   base::Result<uint64_t> Sha256IndexCount(const storage::ReadTxn& txn) const;
 
   /// The search index, or null when the archive was opened read-only
   /// before a writer built it.
   const SearchIndex* search_index() const { return search_ ? &*search_ : nullptr; }
+
+  /// Documents to put in the search index: all of them when it is empty
+  /// (data written by a kura before the index existed), else 0.
+  base::Result<uint64_t> CountUnindexed(const storage::ReadTxn& txn) const;
+  /// Indexes up to limit documents from seq `from` on (from == 1 starts
+  /// afresh); *next is where to go on, 0 when done.
+  base::Status IndexDocuments(storage::WriteTxn& txn, uint64_t from, size_t limit, uint64_t* next,
+                              size_t* indexed) const;
 
   /// Runs a search (archive/search.h). FailedPrecondition if the archive was
   /// opened read-only before a writer built its search index.
@@ -84,10 +94,6 @@ class Catalog {
  private:
   Catalog() = default;
   base::Status PutDocument(storage::WriteTxn& txn, const Document& doc) const;
-
-  /// Indexes every document not yet in the search index (data written by a
-  /// kura before the index existed), in transactions of a few thousand.
-  static base::Status BackfillSearchIndex(storage::Env* env, const Catalog& c);
 
   storage::Table documents_, receipts_, versions_, by_sha256_, meta_;
   std::optional<SearchIndex> search_;

@@ -1,8 +1,8 @@
 #include "archive/document.h"
 
-#include "archive/internal/json_fields.h"
-
 #include <cstdio>
+
+#include "base/json.h"
 
 namespace archive {
 
@@ -43,54 +43,48 @@ json ToJson(const Document& d) {
 }
 
 json ToJson(const Receipt& r) {
-  return json{{"number", r.number},
-              {"received_at", base::FormatRfc3339(r.received_at)},
-              {"receiver", r.receiver},
-              {"department", r.department},
-              {"source", r.source},
-              {"file_name", r.file_name}};
+  return json{{"number", r.number},     {"received_at", base::FormatRfc3339(r.received_at)},
+              {"receiver", r.receiver}, {"department", r.department},
+              {"source", r.source},     {"file_name", r.file_name}};
 }
 
 json ToJson(const Version& v) {
-  return json{{"number", v.number},
-              {"created_at", base::FormatRfc3339(v.created_at)},
-              {"created_by", v.created_by},
-              {"reason", v.reason},
-              {"fields", v.fields},
-              {"warnings", v.warnings}};
+  return json{{"number", v.number},         {"created_at", base::FormatRfc3339(v.created_at)},
+              {"created_by", v.created_by}, {"reason", v.reason},
+              {"fields", v.fields},         {"warnings", v.warnings}};
 }
 
 Result<Document> DocumentFromJson(const json& j) {
   Document d;
-  RETURN_IF_ERROR(JsonField(j, "seq", &d.seq));
-  RETURN_IF_ERROR(JsonField(j, "sha256", &d.sha256));
-  RETURN_IF_ERROR(JsonField(j, "size", &d.size));
-  RETURN_IF_ERROR(JsonField(j, "media_type", &d.media_type));
-  RETURN_IF_ERROR(JsonField(j, "current_version", &d.current_version));
-  RETURN_IF_ERROR(JsonField(j, "receipt_count", &d.receipt_count));
-  RETURN_IF_ERROR(JsonField(j, "received_event", &d.received_event));
+  RETURN_IF_ERROR(base::JsonField(j, "seq", &d.seq));
+  RETURN_IF_ERROR(base::JsonField(j, "sha256", &d.sha256));
+  RETURN_IF_ERROR(base::JsonField(j, "size", &d.size));
+  RETURN_IF_ERROR(base::JsonField(j, "media_type", &d.media_type));
+  RETURN_IF_ERROR(base::JsonField(j, "current_version", &d.current_version));
+  RETURN_IF_ERROR(base::JsonField(j, "receipt_count", &d.receipt_count));
+  RETURN_IF_ERROR(base::JsonField(j, "received_event", &d.received_event));
   return d;
 }
 
 Result<Receipt> ReceiptFromJson(const json& j) {
   Receipt r;
-  RETURN_IF_ERROR(JsonField(j, "number", &r.number));
-  RETURN_IF_ERROR(JsonTimeField(j, "received_at", &r.received_at));
-  RETURN_IF_ERROR(JsonField(j, "receiver", &r.receiver));
-  RETURN_IF_ERROR(JsonField(j, "department", &r.department));
-  RETURN_IF_ERROR(JsonField(j, "source", &r.source));
-  RETURN_IF_ERROR(JsonField(j, "file_name", &r.file_name));
+  RETURN_IF_ERROR(base::JsonField(j, "number", &r.number));
+  RETURN_IF_ERROR(base::JsonTimeField(j, "received_at", &r.received_at));
+  RETURN_IF_ERROR(base::JsonField(j, "receiver", &r.receiver));
+  RETURN_IF_ERROR(base::JsonField(j, "department", &r.department));
+  RETURN_IF_ERROR(base::JsonField(j, "source", &r.source));
+  RETURN_IF_ERROR(base::JsonField(j, "file_name", &r.file_name));
   return r;
 }
 
 Result<Version> VersionFromJson(const json& j) {
   Version v;
-  RETURN_IF_ERROR(JsonField(j, "number", &v.number));
-  RETURN_IF_ERROR(JsonTimeField(j, "created_at", &v.created_at));
-  RETURN_IF_ERROR(JsonField(j, "created_by", &v.created_by));
-  RETURN_IF_ERROR(JsonField(j, "reason", &v.reason));
-  RETURN_IF_ERROR(JsonField(j, "fields", &v.fields));
-  RETURN_IF_ERROR(JsonField(j, "warnings", &v.warnings));
+  RETURN_IF_ERROR(base::JsonField(j, "number", &v.number));
+  RETURN_IF_ERROR(base::JsonTimeField(j, "created_at", &v.created_at));
+  RETURN_IF_ERROR(base::JsonField(j, "created_by", &v.created_by));
+  RETURN_IF_ERROR(base::JsonField(j, "reason", &v.reason));
+  RETURN_IF_ERROR(base::JsonField(j, "fields", &v.fields));
+  RETURN_IF_ERROR(base::JsonField(j, "warnings", &v.warnings));
   return v;
 }
 
@@ -99,16 +93,19 @@ std::string ValidUtf8(std::string_view s) {
   out.reserve(s.size());
   for (size_t i = 0; i < s.size();) {
     const auto c = static_cast<unsigned char>(s[i]);
-    size_t n = c < 0x80 ? 1 : (c >= 0xC2 && c <= 0xDF) ? 2 : (c >= 0xE0 && c <= 0xEF) ? 3
-                                                      : (c >= 0xF0 && c <= 0xF4) ? 4 : 0;
+    size_t n = c < 0x80                   ? 1
+               : (c >= 0xC2 && c <= 0xDF) ? 2
+               : (c >= 0xE0 && c <= 0xEF) ? 3
+               : (c >= 0xF0 && c <= 0xF4) ? 4
+                                          : 0;
     bool ok = n > 0 && i + n <= s.size();
     for (size_t k = 1; ok && k < n; ++k) {
       ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
     }
     if (ok && n >= 3) {  // reject overlongs, surrogates and > U+10FFFF
       const auto c1 = static_cast<unsigned char>(s[i + 1]);
-      ok = !(c == 0xE0 && c1 < 0xA0) && !(c == 0xED && c1 >= 0xA0) &&
-           !(c == 0xF0 && c1 < 0x90) && !(c == 0xF4 && c1 >= 0x90);
+      ok = !(c == 0xE0 && c1 < 0xA0) && !(c == 0xED && c1 >= 0xA0) && !(c == 0xF0 && c1 < 0x90) &&
+           !(c == 0xF4 && c1 >= 0x90);
     }
     if (ok) {
       out.append(s.substr(i, n));
@@ -119,16 +116,6 @@ std::string ValidUtf8(std::string_view s) {
     }
   }
   return out;
-}
-
-std::string DumpRecord(const json& j) {
-  return j.dump(-1, ' ', /*ensure_ascii=*/false, json::error_handler_t::replace);
-}
-
-Result<json> ParseJson(std::string_view text) {
-  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return Status::Corruption("stored record is not valid JSON");
-  return j;
 }
 
 }  // namespace archive

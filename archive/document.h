@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/result.h"
+#include "base/json.h"
 #include "base/time.h"
 
 namespace archive {
@@ -63,12 +64,6 @@ base::Result<Version> VersionFromJson(const nlohmann::json& j);
 /// s with every invalid UTF-8 sequence replaced by U+FFFD, so that names
 /// from Shift_JIS file systems can be stored and shown (JSON needs UTF-8).
 std::string ValidUtf8(std::string_view s);
-
-/// Compact JSON for storage; never throws (invalid UTF-8 becomes U+FFFD).
-std::string DumpRecord(const nlohmann::json& j);
-
-/// Parses JSON text without throwing; Corruption if it is not JSON.
-base::Result<nlohmann::json> ParseJson(std::string_view text);
 
 }  // namespace archive
 

@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "archive/document.h"
-#include "archive/event_log.h"
+#include "ledger/event_log.h"
 #include "archive/search_index.h"
 
 namespace archive {
@@ -16,7 +16,7 @@ using nlohmann::json;
 namespace {
 
 // Scans an event with nlohmann's SAX parser, comparing every token with the
-// bytes EventLog::Canonical writes for it at the same place. It gives up
+// bytes ledger::EventLog::Canonical writes for it at the same place. It gives up
 // (returns false from a callback, which stops the parse) at the first
 // difference or at anything it does not read itself; the caller then takes
 // the reference path. When the parse completes and all input was matched,
@@ -131,7 +131,7 @@ class CanonicalScanner {
   // serializer itself.
   bool EmitString(const std::string& s) {
     for (unsigned char c : s) {
-      if (c < 0x20 || c == '"' || c == '\\') return Emit(EventLog::Canonical(json(s)));
+      if (c < 0x20 || c == '"' || c == '\\') return Emit(ledger::EventLog::Canonical(json(s)));
     }
     return Emit("\"") && Emit(s) && Emit("\"");
   }
@@ -243,7 +243,7 @@ EventFields DecodeEventReference(std::string_view bytes) {
   const json e = json::parse(bytes, nullptr, /*allow_exceptions=*/false);
   if (e.is_discarded() || !e.is_object()) return f;
   f.object = true;
-  f.canonical = EventLog::Canonical(e) == bytes;
+  f.canonical = ledger::EventLog::Canonical(e) == bytes;
   f.type = StringMember(e, "type");
   f.id = StringMember(e, "id");
   f.sha256 = StringMember(e, "sha256");
@@ -253,7 +253,7 @@ EventFields DecodeEventReference(std::string_view bytes) {
     f.size = it->get<uint64_t>();
   }
   if (auto it = e.find("receipt"); it != e.end()) {
-    f.receipt = signing::Sha256(EventLog::Canonical(*it));
+    f.receipt = signing::Sha256(ledger::EventLog::Canonical(*it));
     if (it->is_object()) {
       f.received_at = StringMember(*it, "received_at");
       f.department = StringMember(*it, "department");
@@ -261,7 +261,7 @@ EventFields DecodeEventReference(std::string_view bytes) {
     }
   }
   if (auto it = e.find("version"); it != e.end()) {
-    f.version = signing::Sha256(EventLog::Canonical(*it));
+    f.version = signing::Sha256(ledger::EventLog::Canonical(*it));
     if (it->is_object()) {
       if (auto n = it->find("number"); n != it->end() && n->is_number_unsigned()) {
         f.version_number = n->get<uint64_t>();
@@ -286,7 +286,7 @@ EventFields DecodeEventReference(std::string_view bytes) {
       }
     }
   }
-  if (auto it = e.find("writes"); it != e.end()) f.writes = EventLog::Canonical(*it);
+  if (auto it = e.find("writes"); it != e.end()) f.writes = ledger::EventLog::Canonical(*it);
   if (auto it = e.find("timestamp"); it != e.end()) {
     if (it->is_object()) {
       f.timestamp = EventFields::Timestamp::kObject;

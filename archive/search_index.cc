@@ -260,19 +260,19 @@ SearchRow SearchRowFor(const Document& doc, const Receipt& first, const Version&
   return r;
 }
 
-Result<SearchIndex> SearchIndex::Open(storage::Env* env) {
+Result<SearchIndex> SearchIndex::Open(const TableOpener& open_table) {
   Tables t;
-  ASSIGN_OR_RETURN(t.date, env->OpenTable("s_ix_date"));
-  ASSIGN_OR_RETURN(t.amount, env->OpenTable("s_ix_amount"));
-  ASSIGN_OR_RETURN(t.cp, env->OpenTable("s_ix_cp"));
-  ASSIGN_OR_RETURN(t.regno, env->OpenTable("s_ix_regno"));
-  ASSIGN_OR_RETURN(t.dept, env->OpenTable("s_ix_dept"));
-  ASSIGN_OR_RETURN(t.kind, env->OpenTable("s_ix_kind"));
-  ASSIGN_OR_RETURN(t.invno, env->OpenTable("s_ix_invno"));
-  ASSIGN_OR_RETURN(t.recv, env->OpenTable("s_ix_recv"));
-  ASSIGN_OR_RETURN(t.rows, env->OpenTable("s_rows"));
-  ASSIGN_OR_RETURN(t.terms, env->OpenTable("s_terms"));
-  ASSIGN_OR_RETURN(t.days, env->OpenTable("s_days"));
+  ASSIGN_OR_RETURN(t.date, open_table("s_ix_date"));
+  ASSIGN_OR_RETURN(t.amount, open_table("s_ix_amount"));
+  ASSIGN_OR_RETURN(t.cp, open_table("s_ix_cp"));
+  ASSIGN_OR_RETURN(t.regno, open_table("s_ix_regno"));
+  ASSIGN_OR_RETURN(t.dept, open_table("s_ix_dept"));
+  ASSIGN_OR_RETURN(t.kind, open_table("s_ix_kind"));
+  ASSIGN_OR_RETURN(t.invno, open_table("s_ix_invno"));
+  ASSIGN_OR_RETURN(t.recv, open_table("s_ix_recv"));
+  ASSIGN_OR_RETURN(t.rows, open_table("s_rows"));
+  ASSIGN_OR_RETURN(t.terms, open_table("s_terms"));
+  ASSIGN_OR_RETURN(t.days, open_table("s_days"));
   return SearchIndex(std::move(t));
 }
 

@@ -91,8 +91,10 @@ signing::Digest SearchRowDigest(const SearchRow& row);
 
 class SearchIndex {
  public:
-  /// Opens (creating) the tables.
-  static base::Result<SearchIndex> Open(storage::Env* env);
+  /// Opens (creating, unless read-only) the tables with open_table (the
+  /// catalog passes Ledger::OpenReplayedTable: the archive replays them).
+  using TableOpener = std::function<base::Result<storage::Table>(const std::string& name)>;
+  static base::Result<SearchIndex> Open(const TableOpener& open_table);
 
   /// Indexes row as the current version of its document. previous, if
   /// given, is the row of the version it replaces: it stays indexed, as

@@ -1,7 +1,7 @@
 #include "archive/token_store.h"
 
 #include "archive/document.h"
-#include "archive/internal/json_fields.h"
+#include "base/json.h"
 #include "storage/key_codec.h"
 
 namespace archive {
@@ -15,7 +15,7 @@ std::string SeqKey(uint64_t seq) { return storage::KeyEncoder().U64(seq).Release
 
 Result<base::Time> TimeOf(const json& j, const char* key) {
   base::Time t;
-  RETURN_IF_ERROR(JsonTimeField(j, key, &t));
+  RETURN_IF_ERROR(base::JsonTimeField(j, key, &t));
   return t;
 }
 
@@ -44,19 +44,19 @@ json ToJson(const TokenRecord& t) {
 Result<TokenRecord> TokenRecordFromJson(const json& j) {
   TokenRecord t;
   std::string kind;
-  RETURN_IF_ERROR(JsonField(j, "tsr", &t.tsr_sha256));
+  RETURN_IF_ERROR(base::JsonField(j, "tsr", &t.tsr_sha256));
   ASSIGN_OR_RETURN(t.gen_time, TimeOf(j, "gen_time"));
-  RETURN_IF_ERROR(JsonField(j, "serial", &t.serial_hex));
-  RETURN_IF_ERROR(JsonField(j, "tsa", &t.tsa));
-  RETURN_IF_ERROR(JsonField(j, "kind", &kind));
+  RETURN_IF_ERROR(base::JsonField(j, "serial", &t.serial_hex));
+  RETURN_IF_ERROR(base::JsonField(j, "tsa", &t.tsa));
+  RETURN_IF_ERROR(base::JsonField(j, "kind", &kind));
   t.batch = kind == "batch";
   if (t.batch) {
     auto b = j.find("batch");
     if (b == j.end()) return Status::Corruption("batch token record lacks \"batch\"");
-    RETURN_IF_ERROR(JsonField(*b, "index", &t.batch_index));
-    RETURN_IF_ERROR(JsonField(*b, "size", &t.batch_size));
+    RETURN_IF_ERROR(base::JsonField(*b, "index", &t.batch_index));
+    RETURN_IF_ERROR(base::JsonField(*b, "size", &t.batch_size));
     std::vector<std::string> path;
-    RETURN_IF_ERROR(JsonField(*b, "path", &path));
+    RETURN_IF_ERROR(base::JsonField(*b, "path", &path));
     for (const auto& h : path) {
       auto d = signing::Digest::FromHex(h);
       if (!d.ok()) return Status::Corruption("batch path: " + d.status().message());
@@ -66,35 +66,25 @@ Result<TokenRecord> TokenRecordFromJson(const json& j) {
   return t;
 }
 
-Result<TokenStore> TokenStore::Open(storage::Env* env) {
+Result<TokenStore> TokenStore::Open(ledger::Ledger* ledger) {
   TokenStore s;
-  ASSIGN_OR_RETURN(s.tokens_, env->OpenTable("tokens"));
-  ASSIGN_OR_RETURN(s.tsr_, env->OpenTable("tsr"));
-  ASSIGN_OR_RETURN(s.pending_, env->OpenTable("tsa_pending"));
+  s.ledger_ = ledger;
+  ASSIGN_OR_RETURN(s.tokens_, ledger->OpenReplayedTable("tokens"));
+  ASSIGN_OR_RETURN(s.pending_, ledger->OpenReplayedTable("tsa_pending"));
   return s;
 }
 
 Result<std::string> TokenStore::PutResponse(storage::WriteTxn& txn, std::string_view der) const {
-  const std::string hex = signing::Sha256(der).Hex();
-  const Status s = txn.Insert(tsr_, hex, der);
-  if (!s.ok() && !s.IsAlreadyExists()) return s;
-  return hex;
+  return ledger_->PutResponse(txn, der);
 }
 
 Result<std::string> TokenStore::GetResponse(const storage::ReadTxn& txn,
                                             std::string_view tsr_sha256) const {
-  auto v = txn.Get(tsr_, tsr_sha256);
-  if (!v.ok()) {
-    if (v.status().IsNotFound()) {
-      return Status::NotFound("time-stamp response " + std::string(tsr_sha256) + " is missing");
-    }
-    return v.status();
-  }
-  return std::string(*v);
+  return ledger_->GetResponse(txn, tsr_sha256);
 }
 
 Status TokenStore::PutToken(storage::WriteTxn& txn, uint64_t seq, const TokenRecord& t) const {
-  return txn.Put(tokens_, SeqKey(seq), DumpRecord(ToJson(t)));
+  return txn.Put(tokens_, SeqKey(seq), base::DumpJson(ToJson(t)));
 }
 
 Result<TokenRecord> TokenStore::GetToken(const storage::ReadTxn& txn, uint64_t seq) const {
@@ -105,12 +95,12 @@ Result<TokenRecord> TokenStore::GetToken(const storage::ReadTxn& txn, uint64_t s
     }
     return v.status();
   }
-  ASSIGN_OR_RETURN(json j, ParseJson(*v));
+  ASSIGN_OR_RETURN(json j, base::ParseJson(*v));
   return TokenRecordFromJson(j);
 }
 
 Status TokenStore::PutPending(storage::WriteTxn& txn, const PendingStamp& p) const {
-  return txn.Put(pending_, SeqKey(p.seq), DumpRecord(PendingJson(p)));
+  return txn.Put(pending_, SeqKey(p.seq), base::DumpJson(PendingJson(p)));
 }
 
 Status TokenStore::DeletePending(storage::WriteTxn& txn, uint64_t seq) const {
@@ -127,11 +117,11 @@ Result<std::vector<PendingStamp>> TokenStore::ListPending(const storage::ReadTxn
     PendingStamp p;
     storage::KeyDecoder d(c.key());
     if (!d.U64(&p.seq)) return Status::Corruption("tsa_pending: malformed key");
-    ASSIGN_OR_RETURN(json j, ParseJson(c.value()));
+    ASSIGN_OR_RETURN(json j, base::ParseJson(c.value()));
     ASSIGN_OR_RETURN(p.since, TimeOf(j, "since"));
     ASSIGN_OR_RETURN(p.next_attempt, TimeOf(j, "next_attempt"));
-    RETURN_IF_ERROR(JsonField(j, "attempts", &p.attempts));
-    RETURN_IF_ERROR(JsonField(j, "last_error", &p.last_error));
+    RETURN_IF_ERROR(base::JsonField(j, "attempts", &p.attempts));
+    RETURN_IF_ERROR(base::JsonField(j, "last_error", &p.last_error));
     if (!now || p.next_attempt <= *now) out.push_back(std::move(p));
   }
   RETURN_IF_ERROR(c.status());

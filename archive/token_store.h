@@ -23,6 +23,7 @@
 
 #include "base/result.h"
 #include "base/time.h"
+#include "ledger/ledger.h"
 #include "signing/sha256.h"
 #include "storage/lmdb_env.h"
 
@@ -52,7 +53,9 @@ struct PendingStamp {
 
 class TokenStore {
  public:
-  static base::Result<TokenStore> Open(storage::Env* env);
+  /// Opens the tables through ledger (which must outlive the store); the
+  /// DER responses live in the ledger's tsr table.
+  static base::Result<TokenStore> Open(ledger::Ledger* ledger);
 
   /// Stores the DER under its SHA-256 (once) and returns that hex.
   base::Result<std::string> PutResponse(storage::WriteTxn& txn, std::string_view der) const;
@@ -75,7 +78,8 @@ class TokenStore {
 
  private:
   TokenStore() = default;
-  storage::Table tokens_, tsr_, pending_;
+  const ledger::Ledger* ledger_ = nullptr;
+  storage::Table tokens_, pending_;
 };
 
 }  // namespace archive

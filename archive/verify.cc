@@ -1,15 +1,12 @@
-// Archive::Verify: everything `kura verify` checks.
+// Archive::Verify: the ledger's checks (Ledger::VerifyLog: checkpoints,
+// the rebuilt tree, canonical events, the modules' tables against their
+// write sets), with the archive replaying its "document.*" events alongside,
+// and then the archive's own:
 //
-//  1. Checkpoints: each signed by the log key for this log's origin, each
-//     time-stamp valid over the note.
-//  2. The log: the Merkle tree rebuilt from the stored events must give the
-//     root of every signed checkpoint; events must be canonical JSON; no
-//     checkpoint may be larger than the log (deleted events).
-//  3. Replay: the catalog (documents, receipts, versions, by_sha256, tokens)
-//     must be exactly what the events say, no more and no less; so must
-//     every table of the modules above the archive (workflow, ...), whose
-//     changes the events carry as write sets (archive/internal/write_set.h).
-//  4. Documents (in the period): the object re-hashes to the recorded
+//  1. Replay: the catalog (documents, receipts, versions, by_sha256, tokens,
+//     pending time-stamps) and the search index must be exactly what the
+//     events say, no more and no less.
+//  2. Documents (in the period): the object re-hashes to the recorded
 //     SHA-256, and the document's time-stamp verifies over it.
 #include <algorithm>
 #include <atomic>
@@ -21,12 +18,10 @@
 
 #include "archive/internal/archive_rep.h"
 #include "archive/internal/event_fields.h"
-#include "archive/internal/parallel.h"
-#include "archive/internal/write_set.h"
-#include "signing/checkpoint.h"
+#include "base/hex.h"
+#include "base/parallel.h"
 #include "signing/merkle.h"
 #include "signing/tsa_verify.h"
-#include "base/hex.h"
 #include "storage/key_codec.h"
 
 namespace archive {
@@ -52,138 +47,50 @@ struct Expected {
   // The first receipt's part of every row.
   base::Time received_at;
   std::string department, file_name;
-  std::string tsr;               // empty while pending
+  std::string tsr;  // empty while pending
 };
 
-class Verifier {
+// Replays the archive's events alongside the ledger (ledger/verify.h):
+// what the log says each document should look like.
+class DocumentReplayer final : public ledger::EventReplayer {
  public:
-  Verifier(const Archive::Rep& rep, const VerifyOptions& options, VerifyReport* report)
-      : rep_(rep), options_(options), report_(report) {}
+  explicit DocumentReplayer(VerifyReport* report) : report_(report) {}
 
-  Status Run(const std::function<void(uint64_t, uint64_t)>& progress) {
-    // One verifier for every token: it parses the trusted certificates once
-    // and checks each distinct TSA certificate's chain once.
-    ASSIGN_OR_RETURN(signing::TimestampVerifier tsa,
-                     signing::TimestampVerifier::Create(rep_.TrustedPem()));
-    tsa_.emplace(std::move(tsa));
-    auto stage = [&](std::string_view name) {
-      if (options_.on_stage) options_.on_stage(name);
-    };
-    stage("checkpoints");
-    RETURN_IF_ERROR(CheckCheckpoints());
-    stage("log");
-    RETURN_IF_ERROR(ReplayLog());
-    stage("catalog");
-    RETURN_IF_ERROR(CompareCatalog());
-    stage("modules");
-    RETURN_IF_ERROR(CompareModuleTables());
-    stage("documents");
-    return CheckDocuments(progress);
+  void Reserve(size_t n) override { decoded_.resize(n); }
+
+  ledger::EventHeader Decode(size_t slot, std::string_view bytes) override {
+    decoded_[slot] = DecodeOne(bytes);
+    const EventFields& f = decoded_[slot].f;
+    ledger::EventHeader h;
+    h.object = f.object;
+    h.canonical = f.canonical;
+    h.type = f.type;
+    h.writes = f.writes;
+    return h;
   }
+
+  void Apply(uint64_t index, size_t slot) override {
+    const Decoded& d = decoded_[slot];
+    const std::string type = d.f.type.value_or("");
+    // Events of the modules above the archive (workflow., ...) describe
+    // their own tables; the ledger checks those.
+    if (type.rfind("document.", 0) != 0) return;
+    const std::string where = "event " + std::to_string(index);
+    if (type == "document.timestamp_retry" || type == "document.index_backfilled") return;
+    auto seq_or = d.f.id ? ParseDocumentId(*d.f.id) : Result<uint64_t>(Status::NotFound(""));
+    const uint64_t seq = seq_or.ok() ? *seq_or : 0;
+    if (seq == 0) {
+      Fail("log", "record_mismatch", where + " (" + type + ") names no document");
+    } else if (type == "document.received") {
+      ApplyReceived(index, where, seq, d);
+    } else {
+      ApplyToExisting(where, type, seq, d);
+    }
+  }
+
+  const std::map<uint64_t, Expected>& expected() const { return expected_; }
 
  private:
-  void Fail(std::string id, std::string reason, std::string detail) {
-    std::lock_guard<std::mutex> l(mu_);
-    report_->failed.push_back({std::move(id), std::move(reason), std::move(detail)});
-  }
-
-  Status CheckCheckpoints() {
-    return rep_.env->Read([&](const storage::ReadTxn& txn) {
-      return rep_.checkpoints->ForEach(txn, [&](const StoredCheckpoint& c) -> Status {
-        const std::string where = "checkpoint " + std::to_string(c.size);
-        auto cp = signing::VerifyCheckpoint(c.note, *rep_.verifier, rep_.keys.origin);
-        if (!cp.ok()) {
-          Fail("checkpoint", "checkpoint_invalid", where + ": " + cp.status().message());
-          return Status::OK();
-        }
-        if (cp->size != c.size) {
-          Fail("checkpoint", "checkpoint_invalid", where + ": stored under the wrong size");
-          return Status::OK();
-        }
-        roots_[cp->size] = cp->root;
-        report_->checkpoint_size = std::max(report_->checkpoint_size, cp->size);
-        if (c.tsr_sha256) {
-          auto der = rep_.tokens->GetResponse(txn, *c.tsr_sha256);
-          Status s = der.status();
-          if (der.ok() && signing::Sha256(*der).Hex() != *c.tsr_sha256) {
-            s = Status::Corruption("the stored response does not hash to its recorded sha256");
-          } else if (der.ok()) {
-            s = tsa_->Verify(*der, signing::Sha256(c.note)).status();
-          }
-          if (!s.ok()) Fail("checkpoint", "timestamp_invalid", where + ": " + s.message());
-        }
-        return Status::OK();
-      });
-    });
-  }
-
-  // Streams the events in chunks (no long read transaction), rebuilding the
-  // tree and the expected catalog. Within a chunk the costly, independent
-  // part of each event (leaf hash, JSON parse, canonical re-serialisation,
-  // hashes of its receipt and version) runs on all cores; the tree and the
-  // expected catalog are then built from it in log order, one event after
-  // the other, exactly as before.
-  Status ReplayLog() {
-    signing::CompactRange range;
-    constexpr uint64_t kChunk = 4096;
-    for (uint64_t from = 0;; from += kChunk) {
-      size_t seen = 0;
-      bool gap = false;
-      RETURN_IF_ERROR(rep_.env->Read([&](const storage::ReadTxn& txn) -> Status {
-        std::vector<std::pair<uint64_t, std::string_view>> events;
-        // ForEach stops with Aborted at the chunk boundary; only other
-        // errors are real.
-        const Status s =
-            rep_.log->ForEach(txn, from, [&](uint64_t index, std::string_view bytes) -> Status {
-              events.emplace_back(index, bytes);
-              return events.size() < kChunk ? Status::OK() : Status::Aborted("chunk");
-            });
-        if (!s.ok() && s.code() != Status::Code::kAborted) return s;
-        seen = events.size();
-        // A window of parsed events at a time keeps their JSON small enough
-        // to stay in cache.
-        constexpr size_t kWindow = 1024;
-        std::vector<Decoded> decoded(kWindow);
-        for (size_t w = 0; w < events.size() && !gap; w += kWindow) {
-          const size_t n = std::min(kWindow, events.size() - w);
-          ParallelFor(n, [&](size_t i) { decoded[i] = Decode(events[w + i].second); });
-          for (size_t i = 0; i < n; ++i) {
-            const uint64_t index = events[w + i].first;
-            if (index != range.size()) {
-              Fail("log", "tree_mismatch",
-                   "event " + std::to_string(range.size()) + " is missing (next stored is " +
-                       std::to_string(index) + ")");
-              gap = true;
-              break;
-            }
-            range.Append(decoded[i].leaf);
-            auto root = roots_.find(range.size());
-            if (root != roots_.end() && root->second != range.Root()) {
-              Fail("log", "tree_mismatch",
-                   "the events do not hash to the root signed in checkpoint " +
-                       std::to_string(range.size()) +
-                       " (an event was changed, removed or reordered)");
-            }
-            Apply(index, decoded[i]);
-          }
-        }
-        return Status::OK();
-      }));
-      if (gap || seen < kChunk) break;
-    }
-    report_->events = range.size();
-    if (range.size() > 0 && roots_.empty()) {
-      Fail("checkpoint", "checkpoint_invalid",
-           "the log holds " + std::to_string(range.size()) + " events but no signed checkpoint");
-    }
-    if (report_->checkpoint_size > range.size()) {
-      Fail("log", "tree_mismatch",
-           "checkpoint " + std::to_string(report_->checkpoint_size) + " covers more events than the " +
-               std::to_string(range.size()) + " stored: events were deleted");
-    }
-    return Status::OK();
-  }
-
   // What an event says, computed without the replay's state (so events can
   // be decoded in parallel): its leaf hash and its fields
   // (archive/internal/event_fields.h), including whether it is canonical and
@@ -194,194 +101,126 @@ class Verifier {
     std::optional<Digest> row;  // a receipt's search row (ImpliedSearchRow)
   };
 
-  static Decoded Decode(std::string_view bytes) {
+  static Decoded DecodeOne(std::string_view bytes) {
     Decoded d{signing::HashLeaf(bytes), DecodeEvent(bytes), std::nullopt};
     const EventFields& f = d.f;
     if (f.type == "document.received" && f.id && f.received_at) {
       auto seq = ParseDocumentId(*f.id);
       auto t = base::ParseRfc3339(*f.received_at);
       if (seq.ok() && t.ok()) {
-        d.row = ImpliedSearchRow(*seq, *t, f.department.value_or(""),
-                                 f.file_name.value_or(""), f);
+        d.row = ImpliedSearchRow(*seq, *t, f.department.value_or(""), f.file_name.value_or(""), f);
       }
     }
     return d;
   }
 
-  void Apply(uint64_t index, const Decoded& d) {
+  void Fail(std::string id, std::string reason, std::string detail) {
+    report_->failed.push_back({std::move(id), std::move(reason), std::move(detail)});
+  }
+
+  // A member the event's type needs is missing or of the wrong type.
+  void Malformed(const std::string& where, const std::string& type, const char* what) {
+    Fail("log", "record_mismatch", where + " (" + type + ") is malformed: " + what);
+  }
+
+  void ApplyReceived(uint64_t index, const std::string& where, uint64_t seq, const Decoded& d) {
     const EventFields& e = d.f;
-    const std::string where = "event " + std::to_string(index);
-    if (!e.object) {
-      Fail("log", "record_mismatch", where + " is not JSON");
+    const std::string type = "document.received";
+    if (expected_.count(seq)) {
+      Fail(FormatDocumentId(seq), "record_mismatch", where + " receives it a second time");
       return;
     }
-    if (!e.canonical) {
-      Fail("log", "record_mismatch", where + " is not in canonical form");
-    }
-    const std::string type = e.type.value_or("");
-    if (type.empty()) {
-      Fail("log", "record_mismatch", where + " has no type");
+    if (!e.sha256) return Malformed(where, type, "no string \"sha256\"");
+    if (!base::IsLowerHex(*e.sha256, 64)) {
+      Fail(FormatDocumentId(seq), "record_mismatch", where + " has no valid sha256");
       return;
     }
-    if (e.writes) ApplyWrites(index, where, *e.writes);
-    // Events of the modules above the archive (workflow., ...) describe
-    // their own tables; the leaf hashes above already cover them.
-    if (type.rfind("document.", 0) != 0) return;
-    auto seq_or = e.id ? ParseDocumentId(*e.id) : Result<uint64_t>(Status::NotFound(""));
-    const uint64_t seq = seq_or.ok() ? *seq_or : 0;
-    if (seq == 0) {
-      Fail("log", "record_mismatch", where + " (" + type + ") names no document");
-      return;
+    if (!e.size) return Malformed(where, type, "no non-negative integer \"size\"");
+    if (!e.media_type) return Malformed(where, type, "no string \"media_type\"");
+    if (!e.received_at) return Malformed(where, type, "no string \"receipt\".\"received_at\"");
+    if (!e.version) return Malformed(where, type, "no \"version\"");
+    if (e.timestamp == EventFields::Timestamp::kAbsent) {
+      return Malformed(where, type, "no \"timestamp\"");
     }
-    // A member the event's type needs is missing or of the wrong type.
-    auto malformed = [&](const char* what) {
-      Fail("log", "record_mismatch", where + " (" + type + ") is malformed: " + what);
-    };
-    if (type == "document.received") {
-      if (expected_.count(seq)) {
-        Fail(FormatDocumentId(seq), "record_mismatch", where + " receives it a second time");
-        return;
-      }
-      if (!e.sha256) return malformed("no string \"sha256\"");
-      if (!base::IsLowerHex(*e.sha256, 64)) {
-        Fail(FormatDocumentId(seq), "record_mismatch", where + " has no valid sha256");
-        return;
-      }
-      if (!e.size) return malformed("no non-negative integer \"size\"");
-      if (!e.media_type) return malformed("no string \"media_type\"");
-      if (!e.received_at) return malformed("no string \"receipt\".\"received_at\"");
-      if (!e.version) return malformed("no \"version\"");
-      if (e.timestamp == EventFields::Timestamp::kAbsent) return malformed("no \"timestamp\"");
-      if (e.timestamp == EventFields::Timestamp::kObject && !e.tsr) {
-        return malformed("no string \"timestamp\".\"tsr\"");
-      }
-      Expected x;
-      x.sha256 = *e.sha256;
-      x.size = *e.size;
-      x.media_type = *e.media_type;
-      x.received_event = index;
-      auto t = base::ParseRfc3339(*e.received_at);
-      if (t.ok()) {
-        x.first_received = base::Date::InJapan(*t);
-        x.received_at = *t;
-      }
-      x.department = e.department.value_or("");
-      x.file_name = e.file_name.value_or("");
-      x.receipts.push_back(*e.receipt);
-      x.versions.push_back(*e.version);
-      x.rows.push_back(d.row);
-      if (e.timestamp == EventFields::Timestamp::kObject) x.tsr = *e.tsr;
-      expected_[seq] = std::move(x);
-      return;
+    if (e.timestamp == EventFields::Timestamp::kObject && !e.tsr) {
+      return Malformed(where, type, "no string \"timestamp\".\"tsr\"");
     }
+    Expected x;
+    x.sha256 = *e.sha256;
+    x.size = *e.size;
+    x.media_type = *e.media_type;
+    x.received_event = index;
+    auto t = base::ParseRfc3339(*e.received_at);
+    if (t.ok()) {
+      x.first_received = base::Date::InJapan(*t);
+      x.received_at = *t;
+    }
+    x.department = e.department.value_or("");
+    x.file_name = e.file_name.value_or("");
+    x.receipts.push_back(*e.receipt);
+    x.versions.push_back(*e.version);
+    x.rows.push_back(d.row);
+    if (e.timestamp == EventFields::Timestamp::kObject) x.tsr = *e.tsr;
+    expected_[seq] = std::move(x);
+  }
+
+  void ApplyToExisting(const std::string& where, const std::string& type, uint64_t seq,
+                       const Decoded& d) {
+    const EventFields& e = d.f;
     auto it = expected_.find(seq);
     if (it == expected_.end()) {
-      Fail(FormatDocumentId(seq), "record_mismatch", where + " (" + type +
-                                                         ") precedes the document's receipt");
+      Fail(FormatDocumentId(seq), "record_mismatch",
+           where + " (" + type + ") precedes the document's receipt");
       return;
     }
+    Expected& x = it->second;
     if (type == "document.received_again") {
-      if (!e.sha256) return malformed("no string \"sha256\"");
-      if (!e.receipt) return malformed("no \"receipt\"");
-      if (*e.sha256 != it->second.sha256) {
+      if (!e.sha256) return Malformed(where, type, "no string \"sha256\"");
+      if (!e.receipt) return Malformed(where, type, "no \"receipt\"");
+      if (*e.sha256 != x.sha256) {
         Fail(FormatDocumentId(seq), "record_mismatch",
              where + " records a receipt of other bytes under this document");
       }
-      it->second.receipts.push_back(*e.receipt);
+      x.receipts.push_back(*e.receipt);
     } else if (type == "document.corrected") {
-      if (!e.version) return malformed("no \"version\"");
-      Expected& x = it->second;
+      if (!e.version) return Malformed(where, type, "no \"version\"");
       x.versions.push_back(*e.version);
       x.rows.push_back(ImpliedSearchRow(seq, x.received_at, x.department, x.file_name, e));
     } else if (type == "document.timestamped") {
-      if (!e.tsr) return malformed("no string \"timestamp\".\"tsr\"");
-      it->second.tsr = *e.tsr;
+      if (!e.tsr) return Malformed(where, type, "no string \"timestamp\".\"tsr\"");
+      x.tsr = *e.tsr;
     } else {
       Fail("log", "record_mismatch", where + " has unknown type \"" + type + "\"");
     }
   }
 
-  // What a module table should hold after this event's changes.
-  void ApplyWrites(uint64_t index, const std::string& where, const std::string& writes_json) {
-    const nlohmann::json j = nlohmann::json::parse(writes_json, nullptr, false);
-    auto w = j.is_discarded() ? Result<WriteSet>(Status::InvalidArgument("\"writes\" is not JSON"))
-                              : WriteSet::FromJson(j);
-    if (!w.ok()) {
-      Fail("log", "record_mismatch", where + ": " + w.status().message());
-      return;
-    }
-    for (auto& [table, keys] : w->tables) {
-      auto& state = module_state_[table];
-      for (auto& [key, hash] : keys) state[key] = {hash, index};
-    }
+  VerifyReport* report_;
+  std::vector<Decoded> decoded_;  // the window being replayed
+  std::map<uint64_t, Expected> expected_;
+};
+
+class Verifier {
+ public:
+  Verifier(const Archive::Rep& rep, const VerifyOptions& options, VerifyReport* report)
+      : rep_(rep), options_(options), report_(report), replayer_(report) {}
+
+  Status Run(const std::function<void(uint64_t, uint64_t)>& progress) {
+    RETURN_IF_ERROR(rep_.ledger->VerifyLog(&replayer_, report_, options_.on_stage));
+    // One verifier for every token: it parses the trusted certificates once
+    // and checks each distinct TSA certificate's chain once.
+    ASSIGN_OR_RETURN(signing::TimestampVerifier tsa,
+                     signing::TimestampVerifier::Create(rep_.ledger->TrustedTsaPem()));
+    tsa_.emplace(std::move(tsa));
+    if (options_.on_stage) options_.on_stage("catalog");
+    RETURN_IF_ERROR(CompareCatalog());
+    if (options_.on_stage) options_.on_stage("documents");
+    return CheckDocuments(progress);
   }
 
-  // A table key for people: as it is when it is printable ASCII, else hex.
-  static std::string ShowKey(std::string_view key) {
-    for (unsigned char c : key) {
-      if (c < 0x20 || c > 0x7e) return "0x" + base::HexEncode(key);
-    }
-    return std::string(key);
-  }
-
-  // Every record of every module table must be the last value an event
-  // wrote under its key, and every key an event left written must be there.
-  // Both sides are in key order (std::string and LMDB compare bytewise), so
-  // one merge pass per table.
-  Status CompareModuleTables() {
-    ASSIGN_OR_RETURN(const std::vector<std::string> names, rep_.env->TableNames());
-    std::set<std::string> tables, existing;
-    for (const std::string& n : names) {
-      if (IsArchiveTable(n)) continue;
-      tables.insert(n);
-      existing.insert(n);
-    }
-    for (const auto& [t, keys] : module_state_) tables.insert(t);
-    static const std::map<std::string, WrittenValue> kNothing;
-    for (const std::string& name : tables) {
-      auto st = module_state_.find(name);
-      const auto& expected = st == module_state_.end() ? kNothing : st->second;
-      auto exp = expected.begin();
-      auto unexplained = [&](std::string_view key, std::string why) {
-        Fail(name + "/" + ShowKey(key), "unexplained_record", std::move(why));
-      };
-      auto check_missing_up_to = [&](std::optional<std::string_view> key) {
-        for (; exp != expected.end() && (!key || exp->first < *key); ++exp) {
-          if (exp->second.hash) {
-            Fail(name + "/" + ShowKey(exp->first), "missing_record",
-                 "event " + std::to_string(exp->second.event) +
-                     " wrote this record but the table does not have it");
-          }
-        }
-      };
-      // A table the events wrote may be gone altogether (then every record
-      // they left is missing); it is not created here.
-      if (existing.count(name)) {
-        ASSIGN_OR_RETURN(const storage::Table table, rep_.env->OpenTable(name));
-        RETURN_IF_ERROR(rep_.env->Read([&](const storage::ReadTxn& txn) -> Status {
-          ASSIGN_OR_RETURN(storage::Cursor c, txn.NewCursor(table));
-          for (bool ok = c.First(); ok; ok = c.Next()) {
-            ++report_->module_records;
-            check_missing_up_to(c.key());
-            if (exp == expected.end() || exp->first != c.key()) {
-              unexplained(c.key(), "no event wrote this record");
-              continue;
-            }
-            const WrittenValue& v = exp->second;
-            ++exp;
-            if (!v.hash) {
-              unexplained(c.key(), "event " + std::to_string(v.event) + " deleted this record");
-            } else if (signing::Sha256(c.value()) != *v.hash) {
-              Fail(name + "/" + ShowKey(c.key()), "record_mismatch",
-                   "the record differs from what event " + std::to_string(v.event) + " wrote");
-            }
-          }
-          return c.status();
-        }));
-      }
-      check_missing_up_to(std::nullopt);
-    }
-    return Status::OK();
+ private:
+  void Fail(std::string id, std::string reason, std::string detail) {
+    std::lock_guard<std::mutex> l(mu_);
+    report_->failed.push_back({std::move(id), std::move(reason), std::move(detail)});
   }
 
   // Every catalog record must be one the log explains, and vice versa.
@@ -390,7 +229,7 @@ class Verifier {
     uint64_t from = 1;
     for (;;) {
       std::vector<Document> chunk;
-      RETURN_IF_ERROR(rep_.env->Read([&](const storage::ReadTxn& txn) -> Status {
+      RETURN_IF_ERROR(rep_.ledger->Read([&](const storage::ReadTxn& txn) -> Status {
         return rep_.catalog->ScanDocuments(txn, from, [&](const Document& d, bool* more) {
           chunk.push_back(d);
           *more = chunk.size() < 1024;
@@ -404,8 +243,8 @@ class Verifier {
       std::mutex error_mu;
       Status error;  // of the first failing slice, as a sequential scan would stop
       size_t error_slice = SIZE_MAX;
-      ParallelFor((chunk.size() + kSlice - 1) / kSlice, [&](size_t slice) {
-        const Status s = rep_.env->Read([&](const storage::ReadTxn& txn) -> Status {
+      base::ParallelFor((chunk.size() + kSlice - 1) / kSlice, [&](size_t slice) {
+        const Status s = rep_.ledger->Read([&](const storage::ReadTxn& txn) -> Status {
           const size_t end = std::min(chunk.size(), (slice + 1) * kSlice);
           for (size_t i = slice * kSlice; i < end; ++i) {
             RETURN_IF_ERROR(CompareDocument(txn, chunk[i]));
@@ -434,7 +273,7 @@ class Verifier {
     // document (or per stamped document).
     uint64_t with_token = 0;
     for (const auto& [seq, x] : expected_) with_token += !x.tsr.empty();
-    return rep_.env->Read([&](const storage::ReadTxn& txn) -> Status {
+    return rep_.ledger->Read([&](const storage::ReadTxn& txn) -> Status {
       ASSIGN_OR_RETURN(const uint64_t shas, rep_.catalog->Sha256IndexCount(txn));
       if (shas != expected_.size()) {
         Fail("catalog", "unexplained_record",
@@ -446,6 +285,15 @@ class Verifier {
         Fail("catalog", "unexplained_record",
              "tokens holds " + std::to_string(tokens) + " records for " +
                  std::to_string(with_token) + " stamped documents");
+      }
+      // Every document without a token waits in tsa_pending, and no other.
+      // (The retry schedule itself is recorded by document.timestamp_retry
+      // events and not checked: it only says when to ask again.)
+      ASSIGN_OR_RETURN(const uint64_t pending, rep_.tokens->PendingCount(txn));
+      if (pending != expected_.size() - with_token) {
+        Fail("catalog", "unexplained_record",
+             "tsa_pending holds " + std::to_string(pending) + " records for " +
+                 std::to_string(expected_.size() - with_token) + " documents without a token");
       }
       // No more index entries than the versions checked above.
       if (const SearchIndex* index = rep_.catalog->search_index()) {
@@ -481,14 +329,16 @@ class Verifier {
       diff += " receipts";
     } else {
       for (size_t i = 0; i < receipts.size(); ++i) {
-        if (signing::Sha256(receipts[i]) != x.receipts[i]) diff += " receipt#" + std::to_string(i + 1);
+        if (signing::Sha256(receipts[i]) != x.receipts[i])
+          diff += " receipt#" + std::to_string(i + 1);
       }
     }
     if (versions.size() != x.versions.size()) {
       diff += " versions";
     } else {
       for (size_t i = 0; i < versions.size(); ++i) {
-        if (signing::Sha256(versions[i]) != x.versions[i]) diff += " version#" + std::to_string(i + 1);
+        if (signing::Sha256(versions[i]) != x.versions[i])
+          diff += " version#" + std::to_string(i + 1);
       }
     }
     auto by_sha = rep_.catalog->FindBySha256(txn, x.sha256);
@@ -553,7 +403,7 @@ class Verifier {
     }
     const signing::TimestampVerifier& tsa = *tsa_;
     std::atomic<uint64_t> done{0}, ok{0}, bytes{0}, tokens{0};
-    ParallelFor(todo.size(), [&](size_t i) {
+    base::ParallelFor(todo.size(), [&](size_t i) {
       const auto [seq, x] = todo[i];
       const std::string id = FormatDocumentId(seq);
       bool good = CheckObject(id, *x, &bytes);
@@ -618,7 +468,7 @@ class Verifier {
     }
     TokenRecord t;
     std::string der;
-    Status s = rep_.env->Read([&](const storage::ReadTxn& txn) -> Status {
+    Status s = rep_.ledger->Read([&](const storage::ReadTxn& txn) -> Status {
       ASSIGN_OR_RETURN(t, rep_.tokens->GetToken(txn, seq));
       ASSIGN_OR_RETURN(der, rep_.tokens->GetResponse(txn, t.tsr_sha256));
       return Status::OK();
@@ -660,25 +510,19 @@ class Verifier {
   const Archive::Rep& rep_;
   const VerifyOptions& options_;
   VerifyReport* report_;
-  std::map<uint64_t, Digest> roots_;  // checkpoint size → signed root
-  std::map<uint64_t, Expected> expected_;
+  DocumentReplayer replayer_;
+  const std::map<uint64_t, Expected>& expected_ = replayer_.expected();
   uint64_t index_rows_ = 0;                         // versions checked in the index
   std::map<int32_t, uint64_t> index_current_days_;  // their issue dates (current ones)
-  struct WrittenValue {
-    std::optional<Digest> hash;  // nullopt: deleted
-    uint64_t event = 0;          // the event that wrote it last
-  };
-  // Module table → key → what the events left there.
-  std::map<std::string, std::map<std::string, WrittenValue>> module_state_;
-  std::optional<signing::TimestampVerifier> tsa_;  // set by Run
+  std::optional<signing::TimestampVerifier> tsa_;   // set by Run
   std::mutex mu_;  // guards report_->failed, verified_batches_, index_* (parallel phases)
   std::map<std::string, Status> verified_batches_;  // tsr + root → verdict
 };
 
 }  // namespace
 
-Result<VerifyReport> Archive::Verify(const VerifyOptions& options,
-                                     const std::function<void(uint64_t, uint64_t)>& progress) const {
+Result<VerifyReport> Archive::Verify(
+    const VerifyOptions& options, const std::function<void(uint64_t, uint64_t)>& progress) const {
   VerifyReport report;
   Verifier v(*rep_, options, &report);
   RETURN_IF_ERROR(v.Run(progress));

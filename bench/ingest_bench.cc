@@ -20,7 +20,7 @@
 #include <vector>
 
 #include "archive/archive.h"
-#include "archive/data_dir.h"
+#include "ledger/data_dir.h"
 #include "base/file_system.h"
 #include "base/random.h"
 #include "bench/bench_util.h"
@@ -85,7 +85,7 @@ int main(int argc, char** argv) {
   base::SystemClock clock;
   archive::ArchiveOptions options;
   options.data_dir = dir + "/kura-data";
-  if (!archive::InitDataDir(fs.get(), archive::DataDirLayout{options.data_dir}, "").ok()) return 1;
+  if (!ledger::InitDataDir(fs.get(), ledger::DataDirLayout{options.data_dir}, "").ok()) return 1;
   double kura = 0;
   {
     auto arc = archive::Archive::Open(options, fs.get(), &clock);

@@ -226,7 +226,8 @@ int main(int argc, char** argv) {
   storage::EnvOptions eo;
   auto env = storage::Env::Open(a.dir + "/kura", eo);
   if (!env.ok()) Die(env.status().ToString());
-  auto index = archive::SearchIndex::Open(env->get());
+  auto index = archive::SearchIndex::Open(
+      [&](const std::string& name) { return (*env)->OpenTable(name); });
   if (!index.ok()) Die(index.status().ToString());
   bench::Stopwatch build;
   for (size_t start = 0; start < rows.size(); start += 20000) {

@@ -35,7 +35,7 @@
 
 #include "archive/archive.h"
 #include "corpus/corpus.h"
-#include "archive/data_dir.h"
+#include "ledger/data_dir.h"
 #include "base/date.h"
 #include "base/file_system.h"
 #include "base/time.h"
@@ -57,7 +57,7 @@ struct Ingested {
 // Returns false (after printing why) on any error.
 bool Ingest(base::FileSystem* fs, const base::Clock* clock, const std::string& data_dir,
             bool batch_tokens, const std::vector<std::string>& docs, Ingested* out) {
-  if (const base::Status s = archive::InitDataDir(fs, archive::DataDirLayout{data_dir}, "");
+  if (const base::Status s = ledger::InitDataDir(fs, ledger::DataDirLayout{data_dir}, "");
       !s.ok()) {
     std::fprintf(stderr, "InitDataDir: %s\n", s.ToString().c_str());
     return false;
@@ -218,7 +218,7 @@ int main(int argc, char** argv) {
                         : base::Result<std::string>(arc.status());
     auto digest = signing::Digest::FromHex(each.first_sha256);
     if (der.ok() && digest.ok()) {
-      trusted = (*arc)->TrustedTsaPem();
+      trusted = (*arc)->ledger().TrustedTsaPem();
       bench::Stopwatch w;
       bool all_ok = true;
       for (size_t i = 0; i < n; ++i) {

@@ -6,20 +6,31 @@
 // The store trusts the caller for the digest (hashing belongs to signing/);
 // `kura verify` re-hashes every object against the catalog.
 //
-// Group commit. A Batch collects many blobs; Prepare writes the new ones to
-// tmp/, makes them durable with one syncfs(2), renames them into place
-// read-only and makes the renames durable with a second syncfs. A small
-// intent file lists the new blobs until Finish, so that a crash between
-// Prepare and the catalog commit can be cleaned up by Recover: objects no
-// catalog record references are removed, because their receipt was never
-// acknowledged. Nothing else in kura removes an object (disposal after the
-// retention period will, with a tombstone in the log).
+// Group commit. A Batch collects the blobs of one writer. Stage writes the
+// new ones to temp files in tmp/ with an intent file listing them (no sync);
+// writers stage concurrently, each on its own thread. Publish then takes the
+// staged batches of a whole group of writers (ledger's writer queue) and
+// makes them durable with one syncfs(2), renames them into place read-only
+// and makes the renames durable with a second syncfs. Finish removes a
+// batch's intent after the catalog commit that references its blobs.
 //
-// Thread safety: Contains/Read/Open are safe for concurrent use. Prepare,
-// Finish and Recover are for the single writer (the data directory lock).
+// Several processes may write to one store at once (`kura serve` and `kura
+// ingest`). Each writing process owns a tag; its temp and intent files are
+// named after the tag, and it holds an exclusive lock on tmp/<tag>.live for
+// as long as it lives. Recover only touches the files of tags whose live
+// lock it can take (their process is gone): for each intent of such a tag it
+// removes the objects that `referenced` says no catalog record names,
+// because their receipt was never acknowledged. Nothing else in kura removes
+// an object (disposal after the retention period will, with a tombstone in
+// the log).
+//
+// Thread safety: Contains/Read/Open/Stage are safe for concurrent use
+// (Stage on distinct batches). Publish, Finish and Recover are for one
+// thread at a time per process (the ledger's group leader).
 #ifndef STORAGE_BLOB_STORE_H_
 #define STORAGE_BLOB_STORE_H_
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -36,6 +47,10 @@ class BlobStore {
  public:
   /// fs must outlive the store; root is the objects directory.
   BlobStore(base::FileSystem* fs, std::string root);
+  /// Removes this process's live lock file (a clean exit leaves no trace).
+  ~BlobStore();
+  BlobStore(const BlobStore&) = delete;
+  BlobStore& operator=(const BlobStore&) = delete;
 
   /// Creates the directory layout (idempotent).
   base::Status Init();
@@ -51,11 +66,15 @@ class BlobStore {
   class Batch {
    public:
     /// Adds a blob. The bytes are not copied: they must stay alive until
-    /// Prepare returns. REQUIRES: hex is the SHA-256 of bytes in lower-case hex.
+    /// Publish returns. REQUIRES: hex is the SHA-256 of bytes in lower-case hex.
     void Add(std::string hex, std::string_view bytes);
     bool empty() const { return items_.empty(); }
-    /// After Prepare: the digests whose objects this batch created.
+    /// After Publish: the digests whose objects this batch created.
     const std::vector<std::string>& created() const { return created_; }
+    /// Every digest added, in order (duplicates included).
+    std::vector<std::string> digests() const;
+    /// The store the batch was staged in; null before Stage.
+    BlobStore* store() const { return store_; }
 
    private:
     friend class BlobStore;
@@ -64,28 +83,59 @@ class BlobStore {
       std::string_view bytes;
     };
     std::vector<Item> items_;
-    std::vector<std::string> created_;
+    std::vector<std::string> fresh_;    // staged: hex of each temp file
+    std::vector<std::string> created_;  // published
     std::string intent_path_;
+    uint64_t number_ = 0;
+    BlobStore* store_ = nullptr;
   };
 
-  /// Makes every blob of the batch durable at its final path (see the file
-  /// comment). On error nothing new is visible at a final path... except
-  /// objects already renamed, which Recover removes if no record names them.
+  /// Claims this process's tag (see the file comment). REQUIRES: before the
+  /// first Stage; the store then holds the live lock until destroyed.
+  base::Status OpenForWriting();
+
+  /// Writes the blobs of the batch that are not stored yet to temp files,
+  /// with an intent listing them. Nothing is synced and nothing is at a final
+  /// path yet. On error the batch's files are removed again.
+  base::Status Stage(Batch* batch);
+  /// Makes the staged blobs of every batch durable at their final paths
+  /// (see the file comment). On error, objects already renamed stay until a
+  /// Recover finds no record naming them.
+  base::Status Publish(const std::vector<Batch*>& batches);
+  /// Stage and Publish of one batch.
   base::Status Prepare(Batch* batch);
   /// Call after the catalog commit that references the batch's blobs (or
-  /// after it failed, then Recover cleans up at the next start).
+  /// after it failed: then a later Recover cleans up).
   void Finish(const Batch& batch);
 
-  /// Removes leftover temp files and, for each intent left by a crash, the
-  /// objects that `referenced` says no catalog record names.
+  /// Removes the temp files of dead writers (and of this process, if it has
+  /// not claimed a tag) and, for each of their intents, the objects that
+  /// `referenced` says no catalog record names. Call it where the answer of
+  /// `referenced` cannot change before the removal (inside the catalog's
+  /// write transaction), so that a live writer committing the same bytes
+  /// is never robbed of its object.
   base::Status Recover(const std::function<base::Result<bool>(std::string_view hex)>& referenced);
+
+  /// This process's tag; empty before OpenForWriting.
+  const std::string& tag() const { return tag_; }
 
  private:
   std::string TmpDir() const;
 
+  std::string TempPath(const Batch& batch, std::string_view hex) const;
+  base::Status StageFiles(Batch* batch, const std::vector<const Batch::Item*>& fresh);
+  base::Status RecoverTag(
+      const std::string& tag, const std::vector<std::string>& names,
+      const std::function<base::Result<bool>(std::string_view hex)>& referenced);
+  base::Status RecoverIntent(
+      const std::string& path,
+      const std::function<base::Result<bool>(std::string_view hex)>& referenced);
+
   base::FileSystem* fs_;
   std::string root_;
-  uint64_t batch_counter_ = 0;
+  std::string tag_;
+  std::unique_ptr<base::FileLock> live_;
+  std::atomic<uint64_t> batch_counter_{0};
 };
 
 }  // namespace storage

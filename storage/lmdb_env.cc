@@ -103,6 +103,26 @@ Status WriteTxn::Delete(const Table& table, std::string_view key) {
   return Status::OK();
 }
 
+Status WriteTxn::Nested(const std::function<Status(WriteTxn&)>& fn) {
+  MDB_txn* raw = nullptr;
+  RETURN_IF_ERROR(Checked(::mdb_txn_begin(::mdb_txn_env(txn_), txn_, 0, &raw), "nested begin"));
+  // Aborts the child if fn throws, as Env::Write does for the parent.
+  struct AbortOnUnwind {
+    MDB_txn* txn;
+    ~AbortOnUnwind() {
+      if (txn) ::mdb_txn_abort(txn);
+    }
+  } guard{raw};
+  WriteTxn child(raw);
+  const Status status = fn(child);
+  guard.txn = nullptr;
+  if (!status.ok() || t_map_full) {
+    ::mdb_txn_abort(raw);
+    return status.ok() ? Status::ResourceExhausted("catalog: map full") : status;
+  }
+  return Checked(::mdb_txn_commit(raw), "nested commit");
+}
+
 // ---- Cursor --------------------------------------------------------------------
 
 Cursor::Cursor(Cursor&& o) noexcept
@@ -205,6 +225,10 @@ Result<std::unique_ptr<Env>> Env::Open(const std::string& dir, const EnvOptions&
   if (options.read_only) flags |= MDB_RDONLY;
   rc = ::mdb_env_open(rep->env, dir.c_str(), flags, 0640);
   if (rc != MDB_SUCCESS) return LmdbError(rc, dir);
+  // Several kura processes may share the environment; free the reader
+  // slots of any that died holding one (lmdb.h, mdb_reader_check).
+  int dead = 0;
+  ::mdb_reader_check(rep->env, &dead);
   MDB_envinfo info;
   ::mdb_env_info(rep->env, &info);
   rep->map_size = info.me_mapsize;

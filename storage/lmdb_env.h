@@ -90,6 +90,14 @@ class WriteTxn final : public ReadTxn {
   /// made on its behalf (archive::Archive::Write).
   void SetObserver(const Observer* observer) { observer_ = observer; }
 
+  /// Runs fn in a transaction nested in this one (LMDB child transaction):
+  /// its changes become part of this transaction if fn returns OK, and are
+  /// undone, leaving this one as it was, if fn fails. This transaction must
+  /// not be used while fn runs. The nested transaction starts without an
+  /// observer. For grouping independent writers into one commit, each able
+  /// to fail on its own (ledger's writer queue).
+  base::Status Nested(const std::function<base::Status(WriteTxn&)>& fn);
+
  private:
   explicit WriteTxn(MDB_txn* txn) : ReadTxn(txn) {}
   void Notify(const Table& table, std::string_view key, std::optional<std::string_view> value) {

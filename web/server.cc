@@ -5,7 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "archive/archive.h"
-#include "archive/data_dir.h"
+#include "ledger/data_dir.h"
 
 namespace web {
 
@@ -73,7 +73,7 @@ Server::Server(ServerOptions options, archive::Archive* archive, workflow::Workf
   http.Get("/api/v1/version", [this](const httplib::Request&, httplib::Response& res) {
     const nlohmann::json j{{"name", "kura"},
                            {"version", rep_->options.version},
-                           {"data_format", archive::kDataFormatVersion}};
+                           {"data_format", ledger::kDataFormatVersion}};
     res.set_content(j.dump(), "application/json; charset=utf-8");
   });
   http.Get("/", [](const httplib::Request&, httplib::Response& res) {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "base/json.h"
 #include "workflow/internal/json_util.h"
 #include "workflow/internal/store.h"
 #include "workflow/internal/workflow_rep.h"
@@ -86,9 +87,10 @@ Result<std::unique_ptr<Workflow>> Workflow::Open(archive::Archive* archive,
   RETURN_IF_ERROR(Validate(options.routes));
   auto rep = std::make_unique<Rep>();
   rep->archive = archive;
+  rep->ledger = &archive->ledger();
   rep->clock = clock;
   rep->options = std::move(options);
-  ASSIGN_OR_RETURN(rep->tables, internal::OpenTables(archive));
+  ASSIGN_OR_RETURN(rep->tables, internal::OpenTables(rep->ledger));
   ASSIGN_OR_RETURN(rep->dummy_hash,
                    HashPassword("kura-dummy-password-never-matches", rep->options.password));
   return std::unique_ptr<Workflow>(new Workflow(std::move(rep)));
@@ -103,11 +105,10 @@ User Workflow::SystemUser(std::string_view name) {
 Status Workflow::CreateDepartment(const Department& department, const User& actor) {
   Department d{internal::Clean(department.code), internal::Clean(department.name)};
   RETURN_IF_ERROR(Validate(d));
-  return rep_->archive->Write([&](storage::WriteTxn& txn,
-                                  const archive::Archive::AppendEvent& append) {
+  return rep_->ledger->Write([&](storage::WriteTxn& txn, const ledger::AppendEvent& append) {
     ASSIGN_OR_RETURN(const User me, rep_->CurrentUser(txn, actor));
     RETURN_IF_ERROR(RequireAdmin(me));
-    const Status s = txn.Insert(rep_->tables.departments, d.code, archive::DumpRecord(ToJson(d)));
+    const Status s = txn.Insert(rep_->tables.departments, d.code, base::DumpJson(ToJson(d)));
     if (s.IsAlreadyExists())
       return Status::AlreadyExists("課コードはすでに使われています: " + d.code);
     RETURN_IF_ERROR(s);
@@ -119,11 +120,11 @@ Status Workflow::CreateDepartment(const Department& department, const User& acto
 
 Result<std::vector<Department>> Workflow::ListDepartments() const {
   std::vector<Department> out;
-  RETURN_IF_ERROR(rep_->archive->Read([&](const storage::ReadTxn& txn) {
+  RETURN_IF_ERROR(rep_->ledger->Read([&](const storage::ReadTxn& txn) {
     out.clear();
     return internal::ForEach(txn, rep_->tables.departments,
                              [&](std::string_view, std::string_view v) {
-                               ASSIGN_OR_RETURN(json j, archive::ParseJson(v));
+                               ASSIGN_OR_RETURN(json j, base::ParseJson(v));
                                ASSIGN_OR_RETURN(Department d, DepartmentFromJson(j));
                                out.push_back(std::move(d));
                                return Status::OK();
@@ -142,63 +143,59 @@ Status Workflow::AddUser(const User& user, std::string_view password, const User
   if (internal::IsSystemLogin(u.login)) return Status::InvalidArgument("予約されたログインIDです");
   RETURN_IF_ERROR(RequireAdmin(actor));
   ASSIGN_OR_RETURN(const std::string hash, HashPassword(password, rep_->options.password));
-  return rep_->archive->Write(
-      [&](storage::WriteTxn& txn, const archive::Archive::AppendEvent& append) {
-        ASSIGN_OR_RETURN(const User me, rep_->CurrentUser(txn, actor));
-        RETURN_IF_ERROR(RequireAdmin(me));
-        if (!txn.Get(rep_->tables.departments, u.department).ok()) {
-          return Status::InvalidArgument("所属課が登録されていません: " + u.department);
-        }
-        const Status s =
-            txn.Insert(rep_->tables.users, u.login, archive::DumpRecord(UserRecord(u, hash)));
-        if (s.IsAlreadyExists())
-          return Status::AlreadyExists("ログインIDはすでに使われています: " + u.login);
-        RETURN_IF_ERROR(s);
-        json e = rep_->Event("workflow.user.added", me);
-        e["user"] = ToJson(u);  // never the password or its hash
-        return append(e).status();
-      });
+  return rep_->ledger->Write([&](storage::WriteTxn& txn, const ledger::AppendEvent& append) {
+    ASSIGN_OR_RETURN(const User me, rep_->CurrentUser(txn, actor));
+    RETURN_IF_ERROR(RequireAdmin(me));
+    if (!txn.Get(rep_->tables.departments, u.department).ok()) {
+      return Status::InvalidArgument("所属課が登録されていません: " + u.department);
+    }
+    const Status s = txn.Insert(rep_->tables.users, u.login, base::DumpJson(UserRecord(u, hash)));
+    if (s.IsAlreadyExists())
+      return Status::AlreadyExists("ログインIDはすでに使われています: " + u.login);
+    RETURN_IF_ERROR(s);
+    json e = rep_->Event("workflow.user.added", me);
+    e["user"] = ToJson(u);  // never the password or its hash
+    return append(e).status();
+  });
 }
 
 Status Workflow::SetPassword(std::string_view login, std::string_view password, const User& actor) {
   ASSIGN_OR_RETURN(const std::string hash, HashPassword(password, rep_->options.password));
   const std::string who = internal::Clean(login);
-  return rep_->archive->Write(
-      [&](storage::WriteTxn& txn, const archive::Archive::AppendEvent& append) {
-        ASSIGN_OR_RETURN(const User me, rep_->CurrentUser(txn, actor));
-        if (me.login != who) RETURN_IF_ERROR(RequireAdmin(me));
-        ASSIGN_OR_RETURN(json record, internal::GetRecord(txn, rep_->tables.users, who,
-                                                          "利用者が登録されていません: " + who));
-        record["password_hash"] = hash;
-        RETURN_IF_ERROR(internal::PutRecord(txn, rep_->tables.users, who, record));
-        json e = rep_->Event("workflow.user.password_changed", me);
-        e["login"] = who;
-        return append(e).status();
-      });
+  return rep_->ledger->Write([&](storage::WriteTxn& txn, const ledger::AppendEvent& append) {
+    ASSIGN_OR_RETURN(const User me, rep_->CurrentUser(txn, actor));
+    if (me.login != who) RETURN_IF_ERROR(RequireAdmin(me));
+    ASSIGN_OR_RETURN(json record, internal::GetRecord(txn, rep_->tables.users, who,
+                                                      "利用者が登録されていません: " + who));
+    record["password_hash"] = hash;
+    RETURN_IF_ERROR(internal::PutRecord(txn, rep_->tables.users, who, record));
+    json e = rep_->Event("workflow.user.password_changed", me);
+    e["login"] = who;
+    return append(e).status();
+  });
 }
 
 Status Workflow::SetUserActive(std::string_view login, bool active, const User& actor) {
   const std::string who = internal::Clean(login);
-  return rep_->archive->Write(
-      [&](storage::WriteTxn& txn, const archive::Archive::AppendEvent& append) {
-        ASSIGN_OR_RETURN(const User me, rep_->CurrentUser(txn, actor));
-        RETURN_IF_ERROR(RequireAdmin(me));
-        ASSIGN_OR_RETURN(json record, internal::GetRecord(txn, rep_->tables.users, who,
-                                                          "利用者が登録されていません: " + who));
-        const bool before = record.value("active", true);
-        record["active"] = active;
-        RETURN_IF_ERROR(internal::PutRecord(txn, rep_->tables.users, who, record));
-        json e = rep_->Event(active ? "workflow.user.enabled" : "workflow.user.disabled", me);
-        e["login"] = who;
-        e["from"] = before;
-        e["to"] = active;
-        return append(e).status();
-      });
+  return rep_->ledger->Write([&](storage::WriteTxn& txn, const ledger::AppendEvent& append) {
+    ASSIGN_OR_RETURN(const User me, rep_->CurrentUser(txn, actor));
+    RETURN_IF_ERROR(RequireAdmin(me));
+    ASSIGN_OR_RETURN(json record, internal::GetRecord(txn, rep_->tables.users, who,
+                                                      "利用者が登録されていません: " + who));
+    const bool before = record.value("active", true);
+    record["active"] = active;
+    RETURN_IF_ERROR(internal::PutRecord(txn, rep_->tables.users, who, record));
+    json e = rep_->Event(active ? "workflow.user.enabled" : "workflow.user.disabled", me);
+    e["login"] = who;
+    e["from"] = before;
+    e["to"] = active;
+    return append(e).status();
+  });
 }
 
 Result<User> Workflow::GetUser(std::string_view login) const {
   User out;
-  RETURN_IF_ERROR(rep_->archive->Read([&](const storage::ReadTxn& txn) {
+  RETURN_IF_ERROR(rep_->ledger->Read([&](const storage::ReadTxn& txn) {
     ASSIGN_OR_RETURN(json j,
                      internal::GetRecord(txn, rep_->tables.users, login,
                                          "利用者が登録されていません: " + internal::Clean(login)));
@@ -210,10 +207,10 @@ Result<User> Workflow::GetUser(std::string_view login) const {
 
 Result<std::vector<User>> Workflow::ListUsers() const {
   std::vector<User> out;
-  RETURN_IF_ERROR(rep_->archive->Read([&](const storage::ReadTxn& txn) {
+  RETURN_IF_ERROR(rep_->ledger->Read([&](const storage::ReadTxn& txn) {
     out.clear();
     return internal::ForEach(txn, rep_->tables.users, [&](std::string_view, std::string_view v) {
-      ASSIGN_OR_RETURN(json j, archive::ParseJson(v));
+      ASSIGN_OR_RETURN(json j, base::ParseJson(v));
       ASSIGN_OR_RETURN(User u, UserFromJson(j));
       out.push_back(std::move(u));
       return Status::OK();
@@ -225,7 +222,7 @@ Result<std::vector<User>> Workflow::ListUsers() const {
 Result<User> Workflow::Authenticate(std::string_view login, std::string_view password) const {
   json record;
   bool found = false;
-  RETURN_IF_ERROR(rep_->archive->Read([&](const storage::ReadTxn& txn) {
+  RETURN_IF_ERROR(rep_->ledger->Read([&](const storage::ReadTxn& txn) {
     auto r = internal::GetRecord(txn, rep_->tables.users, login, "");
     found = r.ok();
     if (found) record = std::move(*r);
@@ -245,8 +242,7 @@ Status Workflow::PutVendor(const Vendor& vendor, const User& actor) {
            internal::Clean(vendor.registration_number), internal::Clean(vendor.bank_account),
            internal::Clean(vendor.address)};
   RETURN_IF_ERROR(Validate(v));
-  return rep_->archive->Write([&](storage::WriteTxn& txn,
-                                  const archive::Archive::AppendEvent& append) {
+  return rep_->ledger->Write([&](storage::WriteTxn& txn, const ledger::AppendEvent& append) {
     ASSIGN_OR_RETURN(const User me, rep_->CurrentUser(txn, actor));
     if (!me.HasRole(Role::kAdmin) && !me.HasRole(Role::kAccountant)) {
       return Status::PermissionDenied("債権者マスタは会計室または管理者だけが変更できます");
@@ -264,7 +260,7 @@ Status Workflow::PutVendor(const Vendor& vendor, const User& actor) {
 
 Result<Vendor> Workflow::GetVendor(std::string_view id) const {
   Vendor out;
-  RETURN_IF_ERROR(rep_->archive->Read([&](const storage::ReadTxn& txn) {
+  RETURN_IF_ERROR(rep_->ledger->Read([&](const storage::ReadTxn& txn) {
     ASSIGN_OR_RETURN(out, rep_->LoadVendor(txn, id));
     return Status::OK();
   }));
@@ -273,10 +269,10 @@ Result<Vendor> Workflow::GetVendor(std::string_view id) const {
 
 Result<std::vector<Vendor>> Workflow::ListVendors() const {
   std::vector<Vendor> out;
-  RETURN_IF_ERROR(rep_->archive->Read([&](const storage::ReadTxn& txn) {
+  RETURN_IF_ERROR(rep_->ledger->Read([&](const storage::ReadTxn& txn) {
     out.clear();
     return internal::ForEach(txn, rep_->tables.vendors, [&](std::string_view, std::string_view v) {
-      ASSIGN_OR_RETURN(json j, archive::ParseJson(v));
+      ASSIGN_OR_RETURN(json j, base::ParseJson(v));
       ASSIGN_OR_RETURN(Vendor vendor, VendorFromJson(j));
       out.push_back(std::move(vendor));
       return Status::OK();
@@ -297,8 +293,8 @@ Result<Commitment> Workflow::CreateCommitment(const Commitment& commitment, cons
   c.created_at = rep_->clock->Now();
   RETURN_IF_ERROR(Validate(c));
   Commitment out;
-  RETURN_IF_ERROR(rep_->archive->Write([&](storage::WriteTxn& txn,
-                                           const archive::Archive::AppendEvent& append) {
+  RETURN_IF_ERROR(rep_->ledger->Write([&](storage::WriteTxn& txn,
+                                          const ledger::AppendEvent& append) {
     ASSIGN_OR_RETURN(const User me, rep_->CurrentUser(txn, actor));
     const bool clerk_here = me.HasRole(Role::kClerk) && me.department == c.department;
     if (!clerk_here && !me.HasRole(Role::kAccountant) && !me.HasRole(Role::kAdmin)) {
@@ -318,7 +314,7 @@ Result<Commitment> Workflow::CreateCommitment(const Commitment& commitment, cons
     record.id = id;
     record.created_by = me.login;
     RETURN_IF_ERROR(
-        txn.Insert(rep_->tables.commitments, record.id, archive::DumpRecord(ToJson(record))));
+        txn.Insert(rep_->tables.commitments, record.id, base::DumpJson(ToJson(record))));
     json e = rep_->Event("workflow.commitment.created", me);
     e["commitment"] = ToJson(record);
     RETURN_IF_ERROR(append(e).status());
@@ -330,7 +326,7 @@ Result<Commitment> Workflow::CreateCommitment(const Commitment& commitment, cons
 
 Result<Commitment> Workflow::GetCommitment(std::string_view id) const {
   Commitment out;
-  RETURN_IF_ERROR(rep_->archive->Read([&](const storage::ReadTxn& txn) {
+  RETURN_IF_ERROR(rep_->ledger->Read([&](const storage::ReadTxn& txn) {
     ASSIGN_OR_RETURN(out, rep_->LoadCommitment(txn, id));
     return Status::OK();
   }));
@@ -339,11 +335,11 @@ Result<Commitment> Workflow::GetCommitment(std::string_view id) const {
 
 Result<std::vector<Commitment>> Workflow::ListCommitments(const CommitmentFilter& filter) const {
   std::vector<Commitment> out;
-  RETURN_IF_ERROR(rep_->archive->Read([&](const storage::ReadTxn& txn) {
+  RETURN_IF_ERROR(rep_->ledger->Read([&](const storage::ReadTxn& txn) {
     out.clear();
     return internal::ForEach(
         txn, rep_->tables.commitments, [&](std::string_view, std::string_view v) {
-          ASSIGN_OR_RETURN(json j, archive::ParseJson(v));
+          ASSIGN_OR_RETURN(json j, base::ParseJson(v));
           ASSIGN_OR_RETURN(Commitment c, CommitmentFromJson(j));
           if ((filter.department.empty() || c.department == filter.department) &&
               (filter.fiscal_year == 0 || c.fiscal_year == filter.fiscal_year) &&

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "archive/document.h"
+#include "base/json.h"
 #include "workflow/internal/json_util.h"
 #include "workflow/internal/store.h"
 #include "workflow/internal/workflow_rep.h"
@@ -120,8 +121,8 @@ Result<OrderView> Workflow::Draft(std::string_view document_id, std::string_view
   PaymentOrder order_out;
   Commitment commitment_out;
   User me_out;
-  RETURN_IF_ERROR(rep_->archive->Write([&](storage::WriteTxn& txn,
-                                           const archive::Archive::AppendEvent& append) {
+  RETURN_IF_ERROR(rep_->ledger->Write([&](storage::WriteTxn& txn,
+                                          const ledger::AppendEvent& append) {
     const internal::Tables& t = rep_->tables;
     ASSIGN_OR_RETURN(const User me, rep_->CurrentUser(txn, actor));
     ASSIGN_OR_RETURN(Commitment commitment, rep_->LoadCommitment(txn, commitment_id));
@@ -169,7 +170,7 @@ Result<OrderView> Workflow::Draft(std::string_view document_id, std::string_view
         {"draft", me.login, now, "", std::string(StateName(OrderState::kDraft)), "", false, 0, ""});
     ASSIGN_OR_RETURN(commitment.reserved, commitment.reserved.Add(o.amount));
 
-    RETURN_IF_ERROR(txn.Insert(t.orders, o.id, archive::DumpRecord(ToJson(o))));
+    RETURN_IF_ERROR(txn.Insert(t.orders, o.id, base::DumpJson(ToJson(o))));
     RETURN_IF_ERROR(internal::PutRecord(txn, t.commitments, commitment.id, ToJson(commitment)));
     RETURN_IF_ERROR(txn.Put(t.doc_orders, o.document_id, o.id));
     RETURN_IF_ERROR(txn.Put(t.open_orders, o.id, ""));
@@ -224,8 +225,8 @@ Result<OrderView> Workflow::Act(std::string_view order_id, const ActionRequest& 
   PaymentOrder order_out;
   Commitment commitment_out;
   User me_out;
-  RETURN_IF_ERROR(rep_->archive->Write([&](storage::WriteTxn& txn,
-                                           const archive::Archive::AppendEvent& append) {
+  RETURN_IF_ERROR(rep_->ledger->Write([&](storage::WriteTxn& txn,
+                                          const ledger::AppendEvent& append) {
     const internal::Tables& t = rep_->tables;
     ASSIGN_OR_RETURN(const User me, rep_->CurrentUser(txn, actor));
     ASSIGN_OR_RETURN(PaymentOrder o, rep_->LoadOrder(txn, order_id));
@@ -297,7 +298,7 @@ Result<OrderView> Workflow::GetOrder(std::string_view order_id, const User& view
   PaymentOrder order;
   Commitment commitment;
   User me;
-  RETURN_IF_ERROR(rep_->archive->Read([&](const storage::ReadTxn& txn) {
+  RETURN_IF_ERROR(rep_->ledger->Read([&](const storage::ReadTxn& txn) {
     ASSIGN_OR_RETURN(me, rep_->CurrentUser(txn, viewer));
     ASSIGN_OR_RETURN(order, rep_->LoadOrder(txn, order_id));
     ASSIGN_OR_RETURN(commitment, rep_->LoadCommitment(txn, order.commitment_id));
@@ -312,7 +313,7 @@ Result<Inbox> Workflow::GetInbox(const User& user,
   User me;
   std::set<std::string> with_orders;
   std::vector<PaymentOrder> open;
-  RETURN_IF_ERROR(rep_->archive->Read([&](const storage::ReadTxn& txn) {
+  RETURN_IF_ERROR(rep_->ledger->Read([&](const storage::ReadTxn& txn) {
     with_orders.clear();
     open.clear();
     ASSIGN_OR_RETURN(me, rep_->CurrentUser(txn, user));

@@ -52,7 +52,7 @@ struct EventFields {
   // another value (null: not yet stamped).
   enum class Timestamp { kAbsent, kObject, kOther } timestamp = Timestamp::kAbsent;
   std::optional<std::string> tsr;
-  // "writes" (archive/internal/write_set.h): its canonical bytes, if present.
+  // "writes" (ledger/internal/write_set.h): its canonical bytes, if present.
   std::optional<std::string> writes;
 
   friend bool operator==(const EventFields&, const EventFields&) = default;

@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "archive/data_dir.h"
+#include "ledger/data_dir.h"
 #include "signing/sha256.h"
 #include "tests/fakes/test_util.h"
 
@@ -19,7 +19,7 @@ class ArchiveTest : public ::testing::Test {
  protected:
   void SetUp() override {
     options_.data_dir = dir_.Join("kura-data");
-    ASSERT_OK(InitDataDir(fs_.get(), DataDirLayout{options_.data_dir}, ""));
+    ASSERT_OK(ledger::InitDataDir(fs_.get(), ledger::DataDirLayout{options_.data_dir}, ""));
     Reopen();
   }
   void Reopen() {
@@ -123,7 +123,7 @@ TEST_F(ArchiveTest, EmptyAndOversizedFilesAreRefusedOthersProceed) {
   EXPECT_NE(results[1].status().message().find("big.pdf"), std::string::npos);
   ASSERT_OK(results[2]);
   EXPECT_EQ(results[2]->id, "D00000001");
-  EXPECT_EQ(*archive_->EventCount(), 1u);
+  EXPECT_EQ(*archive_->ledger().EventCount(), 1u);
 }
 
 TEST_F(ArchiveTest, CorrectionsAddVersionsAndKeepTheOldOnes) {
@@ -152,7 +152,7 @@ TEST_F(ArchiveTest, CorrectionsAddVersionsAndKeepTheOldOnes) {
   EXPECT_EQ(view->versions[2].fields["total"], "55500");
   EXPECT_EQ(view->versions[2].fields["issue_date"], "2026-11-01");
   EXPECT_EQ(view->versions[2].reason, "金額の誤りを訂正");
-  EXPECT_EQ(*archive_->EventCount(), 3u);
+  EXPECT_EQ(*archive_->ledger().EventCount(), 3u);
   // The original bytes never change.
   EXPECT_EQ(*archive_->ReadOriginal(out.id), "%PDF-1.4 scanned paper");
 }
@@ -177,7 +177,7 @@ TEST_F(ArchiveTest, VerifyPassesOnAnIntactArchive) {
   EXPECT_EQ(report->documents, 2u);
   EXPECT_EQ(report->ok, 2u);
   EXPECT_TRUE(report->failed.empty());
-  EXPECT_EQ(stages, (std::vector<std::string>{"checkpoints", "log", "catalog", "modules",
+  EXPECT_EQ(stages, (std::vector<std::string>{"checkpoints", "log", "modules", "catalog",
                                               "documents"}));
 }
 
@@ -220,19 +220,29 @@ TEST_F(ArchiveTest, ObjectsAreStoredReadOnly) {
   EXPECT_EQ(fs_->Stat(ObjectPath(a.sha256))->mode, 0444u);
 }
 
-TEST_F(ArchiveTest, SecondWriterIsRefusedReadersAreNot) {
+TEST_F(ArchiveTest, TwoWritersShareTheDataDirectoryAndReadersToo) {
   auto second = Archive::Open(options_, fs_.get(), &clock_);
-  EXPECT_EQ(second.status().code(), Status::Code::kFailedPrecondition);
+  ASSERT_OK(second);
+  IngestOne("a", "from the first writer");
+  std::vector<IncomingFile> theirs;
+  theirs.push_back(File("b", "from the second writer"));
+  ASSERT_OK((*second)->Ingest(std::move(theirs))[0]);
+  EXPECT_OK(archive_->Get("D00000002"));
+  EXPECT_OK((*second)->Get("D00000001"));
   ArchiveOptions ro = options_;
   ro.read_only = true;
-  IngestOne("a", "visible to readers");
   auto reader = Archive::Open(ro, fs_.get(), &clock_);
   ASSERT_OK(reader);
-  EXPECT_OK((*reader)->Get("D00000001"));
+  EXPECT_OK((*reader)->Get("D00000002"));
   std::vector<IncomingFile> files;
-  files.push_back(File("b", "no"));
+  files.push_back(File("c", "no"));
   EXPECT_EQ((*reader)->Ingest(std::move(files))[0].status().code(),
             Status::Code::kFailedPrecondition);
+  second->reset();
+  auto report = archive_->Verify();
+  ASSERT_OK(report);
+  EXPECT_TRUE(report->failed.empty()) << ToJson(*report).dump();
+  EXPECT_EQ(report->documents, 2u);
 }
 
 // Regression (review finding): a Shift_JIS file name from a Windows share
@@ -275,34 +285,42 @@ TEST_F(ArchiveTest, FieldReaderFillsFieldsAndWarnings) {
 
 TEST_F(ArchiveTest, ModuleWriteCommitsItsTableAndEventTogether) {
   IngestOne("a.xml", "<Invoice/>");
-  auto table = archive_->OpenTable("test_module");
+  auto table = archive_->ledger().OpenTable("test_module");
   ASSERT_OK(table);
-  ASSERT_OK(archive_->Write([&](storage::WriteTxn& txn, const Archive::AppendEvent& append) {
+  ASSERT_OK(archive_->ledger().Write([&](storage::WriteTxn& txn, const ledger::AppendEvent& append) {
     RETURN_IF_ERROR(txn.Put(*table, "k", "v"));
     return append(json{{"type", "test.changed"}, {"key", "k"}}).status();
   }));
-  EXPECT_EQ(*archive_->EventCount(), 2u);
+  EXPECT_EQ(*archive_->ledger().EventCount(), 2u);
   // A failing change leaves neither its record nor its event.
-  EXPECT_FALSE(archive_->Write([&](storage::WriteTxn& txn, const Archive::AppendEvent& append) {
+  EXPECT_FALSE(archive_->ledger().Write([&](storage::WriteTxn& txn, const ledger::AppendEvent& append) {
     RETURN_IF_ERROR(txn.Put(*table, "k2", "v2"));
     RETURN_IF_ERROR(append(json{{"type", "test.changed"}, {"key", "k2"}}).status());
     return Status::Aborted("guard failed");
   }).ok());
-  EXPECT_EQ(*archive_->EventCount(), 2u);
-  ASSERT_OK(archive_->Read([&](const storage::ReadTxn& txn) {
+  EXPECT_EQ(*archive_->ledger().EventCount(), 2u);
+  ASSERT_OK(archive_->ledger().Read([&](const storage::ReadTxn& txn) {
     EXPECT_TRUE(txn.Get(*table, "k").ok());
     EXPECT_FALSE(txn.Get(*table, "k2").ok());
     return Status::OK();
   }));
   // The archive's own event types cannot be forged by a module.
-  EXPECT_FALSE(archive_->Write([&](storage::WriteTxn&, const Archive::AppendEvent& append) {
+  EXPECT_FALSE(archive_->ledger().Write([&](storage::WriteTxn&, const ledger::AppendEvent& append) {
     return append(json{{"type", "document.received"}, {"id", "D00000009"}}).status();
   }).ok());
   auto report = archive_->Verify();
   ASSERT_OK(report);
   EXPECT_TRUE(report->failed.empty()) << ToJson(*report).dump();
   EXPECT_EQ(report->events, 2u);
+  // Not yet signed: pending publication, which is not a failure.
+  EXPECT_EQ(report->checkpoint_size, 0u);
+  EXPECT_EQ(report->unpublished_events, 2u);
+  ASSERT_OK(archive_->ledger().PublishCheckpoint());
+  report = archive_->Verify();
+  ASSERT_OK(report);
+  EXPECT_TRUE(report->failed.empty()) << ToJson(*report).dump();
   EXPECT_EQ(report->checkpoint_size, 2u);
+  EXPECT_EQ(report->unpublished_events, 0u);
 }
 
 }  // namespace

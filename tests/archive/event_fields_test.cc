@@ -16,8 +16,8 @@
 
 #include "archive/archive.h"
 #include "corpus/corpus.h"
-#include "archive/data_dir.h"
-#include "archive/event_log.h"
+#include "ledger/data_dir.h"
+#include "ledger/event_log.h"
 #include "base/random.h"
 #include "tests/fakes/test_util.h"
 
@@ -33,13 +33,13 @@ std::vector<std::string> EventsAfter(const std::function<void(Archive&)>& write)
   base::FakeClock clock(*base::ParseRfc3339("2026-11-22T01:00:00Z"));
   ArchiveOptions options;
   options.data_dir = dir.Join("kura-data");
-  EXPECT_OK(InitDataDir(fs.get(), DataDirLayout{options.data_dir}, ""));
+  EXPECT_OK(ledger::InitDataDir(fs.get(), ledger::DataDirLayout{options.data_dir}, ""));
   auto a = Archive::Open(options, fs.get(), &clock);
   EXPECT_OK(a);
   if (!a.ok()) return {};
   write(**a);
   std::vector<std::string> events;
-  EXPECT_OK((*a)->ForEachEvent(0, [&](uint64_t, std::string_view e) {
+  EXPECT_OK((*a)->ledger().ForEachEvent(0, [&](uint64_t, std::string_view e) {
     events.emplace_back(e);
     return base::Status::OK();
   }));
@@ -89,10 +89,10 @@ TEST(EventFieldsTest, ScansEveryEventKuraWritesAndAgreesWithTheReference) {
     // The hashes are those of the members' canonical bytes.
     const json j = json::parse(e);
     if (j.contains("receipt")) {
-      EXPECT_EQ(fast->receipt, signing::Sha256(EventLog::Canonical(j["receipt"])));
+      EXPECT_EQ(fast->receipt, signing::Sha256(ledger::EventLog::Canonical(j["receipt"])));
     }
     if (j.contains("version")) {
-      EXPECT_EQ(fast->version, signing::Sha256(EventLog::Canonical(j["version"])));
+      EXPECT_EQ(fast->version, signing::Sha256(ledger::EventLog::Canonical(j["version"])));
     }
   }
   EXPECT_EQ(types, (std::set<std::string>{"document.received", "document.received_again",
@@ -251,7 +251,7 @@ TEST(EventFieldsTest, RowDerivedFromAnOldEventIsTheRowKuraWrote) {
                        j["receipt"]["department"], j["receipt"]["file_name"]};
     }
     j.erase("search_row");
-    const std::string old_style = EventLog::Canonical(j);
+    const std::string old_style = ledger::EventLog::Canonical(j);
     ExpectAgrees(old_style);
     const EventFields f = DecodeEvent(old_style);
     ASSERT_TRUE(f.row_fields.has_value()) << old_style;
@@ -297,7 +297,7 @@ TEST(EventFieldsTest, AgreesOnRandomDocuments) {
   for (int i = 0; i < 3000; ++i) {
     json doc = json::object();
     for (uint32_t n = rng.Uniform(8); n > 0; --n) doc[keys[rng.Uniform(keys.size())]] = value(1);
-    std::string bytes = EventLog::Canonical(doc);
+    std::string bytes = ledger::EventLog::Canonical(doc);
     ASSERT_TRUE(ScanCanonicalEvent(bytes).has_value()) << bytes;
     ExpectAgrees(bytes);
     if (!bytes.empty()) {

@@ -4,7 +4,7 @@
 
 #include <filesystem>
 
-#include "archive/data_dir.h"
+#include "ledger/data_dir.h"
 #include "tests/fakes/test_util.h"
 
 namespace archive {
@@ -15,7 +15,7 @@ namespace {
 class IntakeTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_OK(InitDataDir(fs_.get(), DataDirLayout{tmp_.Join("data")}, ""));
+    ASSERT_OK(ledger::InitDataDir(fs_.get(), ledger::DataDirLayout{tmp_.Join("data")}, ""));
     ArchiveOptions options;
     options.data_dir = tmp_.Join("data");
     options.max_file_bytes = 100;

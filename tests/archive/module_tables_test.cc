@@ -9,8 +9,8 @@
 #include <set>
 
 #include "archive/archive.h"
-#include "archive/data_dir.h"
-#include "archive/internal/write_set.h"
+#include "ledger/data_dir.h"
+#include "ledger/internal/write_set.h"
 #include "base/hex.h"
 #include "signing/sha256.h"
 #include "storage/lmdb_env.h"
@@ -27,12 +27,12 @@ class ModuleTablesTest : public ::testing::Test {
  protected:
   void SetUp() override {
     options_.data_dir = dir_.Join("kura-data");
-    ASSERT_OK(InitDataDir(fs_.get(), DataDirLayout{options_.data_dir}, ""));
+    ASSERT_OK(ledger::InitDataDir(fs_.get(), ledger::DataDirLayout{options_.data_dir}, ""));
     Open();
     std::vector<IncomingFile> files;
     files.push_back({"a.pdf", "somu", "cli", "cli:test", "%PDF-1.4 a"});
     ASSERT_OK(archive_->Ingest(std::move(files))[0]);
-    auto t = archive_->OpenTable("test_orders");
+    auto t = archive_->ledger().OpenTable("test_orders");
     ASSERT_OK(t);
     orders_ = *t;
     // Three changes: two orders created, one changed, one created and then
@@ -49,7 +49,7 @@ class ModuleTablesTest : public ::testing::Test {
   }
   Status Change(const std::map<std::string, std::string>& puts,
                 const std::vector<std::string>& deletes) {
-    return archive_->Write([&](storage::WriteTxn& txn, const Archive::AppendEvent& append) {
+    return archive_->ledger().Write([&](storage::WriteTxn& txn, const ledger::AppendEvent& append) {
       for (const auto& [k, v] : puts) RETURN_IF_ERROR(txn.Put(orders_, k, v));
       for (const auto& k : deletes) RETURN_IF_ERROR(txn.Delete(orders_, k));
       return append(json{{"type", "test.orders_changed"}}).status();
@@ -81,7 +81,7 @@ class ModuleTablesTest : public ::testing::Test {
 
 TEST_F(ModuleTablesTest, TheLastEventOfAWriteCarriesWhatItChanged) {
   std::vector<json> log;
-  ASSERT_OK(archive_->ForEachEvent(0, [&](uint64_t, std::string_view event) {
+  ASSERT_OK(archive_->ledger().ForEachEvent(0, [&](uint64_t, std::string_view event) {
     log.push_back(json::parse(event));
     return Status::OK();
   }));
@@ -141,55 +141,58 @@ TEST_F(ModuleTablesTest, RecordInATableNoEventEverWroteIsDetected) {
 }
 
 TEST_F(ModuleTablesTest, AChangeWithoutItsEventIsRefused) {
-  const Status s = archive_->Write([&](storage::WriteTxn& txn, const Archive::AppendEvent&) {
+  const Status s = archive_->ledger().Write([&](storage::WriteTxn& txn, const ledger::AppendEvent&) {
     return txn.Put(orders_, "O-9", "draft");
   });
   EXPECT_EQ(s.code(), Status::Code::kFailedPrecondition) << s.ToString();
-  ASSERT_OK(archive_->Read([&](const storage::ReadTxn& txn) {
+  ASSERT_OK(archive_->ledger().Read([&](const storage::ReadTxn& txn) {
     EXPECT_TRUE(txn.Get(orders_, "O-9").status().IsNotFound());
     return Status::OK();
   }));
   // A module cannot write its own "writes", nor open the archive's tables.
-  EXPECT_FALSE(archive_->Write([&](storage::WriteTxn& txn, const Archive::AppendEvent& append) {
+  EXPECT_FALSE(archive_->ledger().Write([&](storage::WriteTxn& txn, const ledger::AppendEvent& append) {
     RETURN_IF_ERROR(txn.Put(orders_, "O-9", "draft"));
     return append(json{{"type", "test.x"}, {"writes", json::object()}}).status();
   }).ok());
-  EXPECT_EQ(archive_->OpenTable("documents").status().code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(archive_->ledger().OpenTable("documents").status().code(), Status::Code::kInvalidArgument);
   EXPECT_TRUE(VerifyNow().failed.empty());
 }
 
-// IsArchiveTable must name exactly the tables the archive creates itself:
-// one it forgot would be taken for a module's table, and be reported as
-// unexplained by every verify.
+// Every table the archive and the ledger create must be known to the
+// ledger as replayed: one forgotten would be taken for a module's recorded
+// table, and be reported as unexplained by every verify.
 TEST_F(ModuleTablesTest, TheArchiveKnowsItsOwnTables) {
-  archive_.reset();
-  auto env = storage::Env::Open(options_.data_dir + "/catalog", {});
-  ASSERT_OK(env);
-  auto names = (*env)->TableNames();
-  ASSERT_OK(names);
+  std::vector<std::string> names;
+  {
+    auto env = storage::Env::Open(options_.data_dir + "/catalog", {});
+    ASSERT_OK(env);
+    auto listed = (*env)->TableNames();
+    ASSERT_OK(listed);
+    names = *listed;
+  }
   std::vector<std::string> own;
-  for (const std::string& n : *names) {
+  for (const std::string& n : names) {
     if (n != "test_orders") {
-      EXPECT_TRUE(IsArchiveTable(n)) << n;
+      EXPECT_TRUE(archive_->ledger().IsReplayedTable(n)) << n;
       own.push_back(n);
     }
   }
   EXPECT_EQ(own.size(), 23u);
-  EXPECT_FALSE(IsArchiveTable("test_orders"));
-  EXPECT_FALSE(IsArchiveTable("wf_orders"));
+  EXPECT_FALSE(archive_->ledger().IsReplayedTable("test_orders"));
+  EXPECT_FALSE(archive_->ledger().IsReplayedTable("wf_orders"));
 }
 
 TEST(WriteSetTest, RoundTripsAndRejectsWhatIsNotAWriteSet) {
-  WriteSet w;
+  ledger::WriteSet w;
   w.Record("t", "k", std::string_view("v"));
   w.Record("t", std::string("\0k", 2), std::nullopt);
-  auto back = WriteSet::FromJson(w.ToJson());
+  auto back = ledger::WriteSet::FromJson(w.ToJson());
   ASSERT_OK(back);
   EXPECT_EQ(back->tables, w.tables);
   for (const char* bad : {R"([])", R"({"t":{}})", R"({"t":{"6B":null}})", R"({"t":{"6":null}})",
                           R"({"t":{"6b":"ab"}})", R"({"t":{"6b":5}})", R"({"t":[]})",
                           R"({"":{"6b":null}})"}) {
-    EXPECT_FALSE(WriteSet::FromJson(json::parse(bad)).ok()) << bad;
+    EXPECT_FALSE(ledger::WriteSet::FromJson(json::parse(bad)).ok()) << bad;
   }
 }
 

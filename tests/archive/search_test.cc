@@ -12,7 +12,7 @@
 
 #include "archive/archive.h"
 #include "corpus/corpus.h"
-#include "archive/data_dir.h"
+#include "ledger/data_dir.h"
 #include "base/text.h"
 #include "tests/fakes/test_util.h"
 
@@ -41,7 +41,7 @@ class SearchTest : public ::testing::Test {
     fs_ = base::NewPosixFileSystem().release();
     clock_ = new base::FakeClock(*base::ParseRfc3339("2026-11-22T01:00:00Z"));
     options_.data_dir = dir_->Join("kura-data");
-    ASSERT_OK(InitDataDir(fs_, DataDirLayout{options_.data_dir}, ""));
+    ASSERT_OK(ledger::InitDataDir(fs_, ledger::DataDirLayout{options_.data_dir}, ""));
     auto a = Archive::Open(options_, fs_, clock_);
     ASSERT_OK(a);
     archive_ = a->release();
@@ -360,7 +360,7 @@ class SearchCorrectionTest : public ::testing::Test {
  protected:
   void SetUp() override {
     options_.data_dir = dir_.Join("kura-data");
-    ASSERT_OK(InitDataDir(fs_.get(), DataDirLayout{options_.data_dir}, ""));
+    ASSERT_OK(ledger::InitDataDir(fs_.get(), ledger::DataDirLayout{options_.data_dir}, ""));
     auto a = Archive::Open(options_, fs_.get(), &clock_);
     ASSERT_OK(a);
     archive_ = std::move(*a);

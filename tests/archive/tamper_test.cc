@@ -6,7 +6,7 @@
 #include <filesystem>
 
 #include "archive/archive.h"
-#include "archive/data_dir.h"
+#include "ledger/data_dir.h"
 #include "signing/checkpoint.h"
 #include "signing/merkle.h"
 #include "signing/note.h"
@@ -25,7 +25,7 @@ class TamperTest : public ::testing::Test {
  protected:
   void SetUp() override {
     options_.data_dir = dir_.Join("kura-data");
-    ASSERT_OK(InitDataDir(fs_.get(), DataDirLayout{options_.data_dir}, ""));
+    ASSERT_OK(ledger::InitDataDir(fs_.get(), ledger::DataDirLayout{options_.data_dir}, ""));
     Open();
     for (const char* bytes : {"%PDF-1.4 first invoice", "%PDF-1.4 second invoice",
                               "%PDF-1.4 third invoice"}) {
@@ -326,7 +326,7 @@ TEST_F(TamperTest, InclusionProofLeadsToTheSignedCheckpoint) {
   ASSERT_OK(a);
   auto proof = (*a)->ProveDocument(ids_[1]);
   ASSERT_OK(proof);
-  auto verifier = signing::NoteVerifier::FromVerifierKey((*a)->LogVerifierKey());
+  auto verifier = signing::NoteVerifier::FromVerifierKey((*a)->ledger().VerifierKey());
   ASSERT_OK(verifier);
   auto cp = signing::VerifyCheckpoint(proof->checkpoint, *verifier);
   ASSERT_OK(cp);

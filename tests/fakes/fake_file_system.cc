@@ -47,19 +47,21 @@ class FakeSequentialFile final : public base::SequentialFile {
   size_t pos_ = 0;
 };
 
+// Like flock(2), a lock belongs to the file (the node), not to its name:
+// it follows a rename and outlives an unlink.
 class FakeLock final : public base::FileLock {
  public:
-  FakeLock(std::mutex* mu, std::set<std::string>* locks, std::string path)
-      : mu_(mu), locks_(locks), path_(std::move(path)) {}
+  FakeLock(std::mutex* mu, std::set<const void*>* locks, std::shared_ptr<const void> node)
+      : mu_(mu), locks_(locks), node_(std::move(node)) {}
   ~FakeLock() override {
     std::lock_guard<std::mutex> l(*mu_);
-    locks_->erase(path_);
+    locks_->erase(node_.get());
   }
 
  private:
   std::mutex* mu_;
-  std::set<std::string>* locks_;
-  std::string path_;
+  std::set<const void*>* locks_;
+  std::shared_ptr<const void> node_;
 };
 }  // namespace
 
@@ -191,7 +193,13 @@ Status FakeFileSystem::SyncFileSystem(const std::string&) {
   RETURN_IF_ERROR(MaybeFail(Op::kSync));
   for (auto& [name, node] : files_) node->synced_data = node->data;
   durable_ = files_;
+  ++syncs_;
   return Status::OK();
+}
+
+uint64_t FakeFileSystem::sync_count() const {
+  std::lock_guard<std::mutex> l(mu_);
+  return syncs_;
 }
 
 Status FakeFileSystem::SetMode(const std::string& path, uint32_t mode) {
@@ -223,10 +231,12 @@ Result<std::vector<std::string>> FakeFileSystem::ListDir(const std::string& path
 
 Result<std::unique_ptr<base::FileLock>> FakeFileSystem::LockFile(const std::string& path) {
   std::lock_guard<std::mutex> l(mu_);
-  if (!locks_.insert(path).second) {
+  NodePtr& node = files_[path];  // created if missing, as open(O_CREAT) would
+  if (!node) node = std::make_shared<Node>();
+  if (!locks_.insert(node.get()).second) {
     return Status::FailedPrecondition(path + ": locked by another process");
   }
-  return std::unique_ptr<base::FileLock>(new FakeLock(&mu_, &locks_, path));
+  return std::unique_ptr<base::FileLock>(new FakeLock(&mu_, &locks_, node));
 }
 
 }  // namespace kura_test

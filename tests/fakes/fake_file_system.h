@@ -35,6 +35,8 @@ class FakeFileSystem final : public base::FileSystem {
   bool Exists(const std::string& path) const;
   std::string Contents(const std::string& path) const;
   void Overwrite(const std::string& path, const std::string& data);
+  /// How many SyncFileSystem calls have succeeded (rounds of syncs).
+  uint64_t sync_count() const;
 
   base::Result<std::string> ReadFile(const std::string& path, uint64_t max_bytes) override;
   base::Result<std::unique_ptr<base::SequentialFile>> OpenSequential(
@@ -67,8 +69,9 @@ class FakeFileSystem final : public base::FileSystem {
   std::map<std::string, NodePtr> durable_;  // the namespace after a power cut
   std::set<std::string> dirs_{"/", "."};
   std::map<Op, int> failures_;
-  std::set<std::string> locks_;
+  std::set<const void*> locks_;  // locked nodes
   int64_t change_counter_ = 0;
+  uint64_t syncs_ = 0;
 };
 
 }  // namespace kura_test

@@ -38,7 +38,8 @@ TEST_F(BlobStoreTest, PreparedBlobsAreReadOnlyAndReadable) {
   EXPECT_EQ(*store_.Read(kHexA, 100), a);
   EXPECT_EQ(*store_.Read(kHexB, 100), b);
   EXPECT_EQ(fs_.Stat(store_.PathFor(kHexA))->mode, 0444u);
-  EXPECT_TRUE(fs_.ListDir("/data/objects/tmp")->empty());
+  // Only this writer's live lock is left in tmp/.
+  EXPECT_EQ(*fs_.ListDir("/data/objects/tmp"), std::vector<std::string>{store_.tag() + ".live"});
 }
 
 TEST_F(BlobStoreTest, ExistingBlobIsNotWrittenAgain) {
@@ -64,14 +65,91 @@ TEST_F(BlobStoreTest, PreparedBlobsSurvivePowerCut) {
 
 TEST_F(BlobStoreTest, RecoverRemovesUnreferencedObjectsOfAnUnfinishedBatch) {
   const std::string a = "invoice A", b = "invoice B";
-  BlobStore::Batch batch;
-  batch.Add(kHexA, a);
-  batch.Add(kHexB, b);
-  ASSERT_OK(store_.Prepare(&batch));
-  // Crash before Finish; the catalog committed only A.
+  {
+    BlobStore crashed(&fs_, "/data/objects");
+    BlobStore::Batch batch;
+    batch.Add(kHexA, a);
+    batch.Add(kHexB, b);
+    ASSERT_OK(crashed.Prepare(&batch));
+    // The process dies before Finish (its live lock goes with it); the
+    // catalog committed only A.
+  }
   fs_.DropUnsyncedData();
   ASSERT_OK(store_.Recover([&](std::string_view hex) { return hex == kHexA; }));
   EXPECT_TRUE(*store_.Contains(kHexA));
+  EXPECT_FALSE(*store_.Contains(kHexB));
+  EXPECT_TRUE(fs_.ListDir("/data/objects/tmp")->empty());
+}
+
+TEST_F(BlobStoreTest, RecoverLeavesALiveWritersFilesAlone) {
+  // Another process is between Publish and its catalog commit: its objects
+  // are not referenced yet, but it is alive, so nothing of it is touched.
+  BlobStore other(&fs_, "/data/objects");
+  const std::string a = "invoice A", b = "invoice B";
+  BlobStore::Batch published, staged;
+  published.Add(kHexA, a);
+  staged.Add(kHexB, b);
+  ASSERT_OK(other.Prepare(&published));
+  ASSERT_OK(other.Stage(&staged));
+  const auto before = *fs_.ListDir("/data/objects/tmp");
+  ASSERT_OK(store_.OpenForWriting());
+  ASSERT_OK(store_.Recover([](std::string_view) { return false; }));
+  EXPECT_TRUE(*store_.Contains(kHexA));
+  for (const auto& name : before) {
+    EXPECT_TRUE(fs_.Stat("/data/objects/tmp/" + name).ok()) << name;
+  }
+  ASSERT_OK(other.Publish({&staged}));
+  EXPECT_TRUE(*store_.Contains(kHexB));
+}
+
+TEST_F(BlobStoreTest, TwoWritersOfTheSameBytesBothPublish) {
+  BlobStore other(&fs_, "/data/objects");
+  ASSERT_OK(store_.OpenForWriting());
+  ASSERT_OK(other.OpenForWriting());
+  EXPECT_NE(store_.tag(), other.tag());
+  const std::string a = "invoice A";
+  BlobStore::Batch mine, theirs;
+  mine.Add(kHexA, a);
+  theirs.Add(kHexA, a);
+  ASSERT_OK(store_.Stage(&mine));
+  ASSERT_OK(other.Stage(&theirs));
+  ASSERT_OK(other.Publish({&theirs}));
+  ASSERT_OK(store_.Publish({&mine}));
+  store_.Finish(mine);
+  other.Finish(theirs);
+  EXPECT_EQ(*store_.Read(kHexA, 100), a);
+}
+
+TEST_F(BlobStoreTest, OneRoundOfSyncsForAGroupOfBatches) {
+  ASSERT_OK(store_.OpenForWriting());
+  const std::string a = "invoice A", b = "invoice B";
+  BlobStore::Batch first, second;
+  first.Add(kHexA, a);
+  second.Add(kHexB, b);
+  ASSERT_OK(store_.Stage(&first));
+  ASSERT_OK(store_.Stage(&second));
+  const uint64_t syncs = fs_.sync_count();
+  ASSERT_OK(store_.Publish({&first, &second}));
+  EXPECT_EQ(fs_.sync_count() - syncs, 2u);
+  fs_.DropUnsyncedData();
+  EXPECT_EQ(*store_.Read(kHexA, 100), a);
+  EXPECT_EQ(*store_.Read(kHexB, 100), b);
+}
+
+TEST_F(BlobStoreTest, RecoverCleansUpFilesOfOlderKuraVersions) {
+  // Before writer tags: "<pid>-<n>.intent" and "<hex>.tmp".
+  const std::string b = "invoice B";
+  ASSERT_OK(fs_.CreateDirs("/data/objects/sha256/bb/bb"));
+  auto put = [&](const std::string& path, const std::string& data, uint32_t mode) {
+    auto f = fs_.NewWritableFile(path, mode);
+    ASSERT_OK(f);
+    ASSERT_OK((*f)->Append(data));
+    ASSERT_OK((*f)->Close());
+  };
+  put(store_.PathFor(kHexB), b, 0444);
+  put("/data/objects/tmp/123-1.intent", kHexB + "\n", 0644);
+  put("/data/objects/tmp/" + kHexA + ".tmp", "", 0444);
+  ASSERT_OK(store_.Recover([](std::string_view) { return false; }));
   EXPECT_FALSE(*store_.Contains(kHexB));
   EXPECT_TRUE(fs_.ListDir("/data/objects/tmp")->empty());
 }
@@ -83,8 +161,15 @@ TEST_F(BlobStoreTest, FailedWriteLeavesNothingAtAFinalPath) {
   fs_.FailNext(kura_test::FakeFileSystem::Op::kWrite, 2);
   EXPECT_FALSE(store_.Prepare(&batch).ok());
   EXPECT_FALSE(*store_.Contains(kHexA));
-  ASSERT_OK(store_.Recover([](std::string_view) { return false; }));
-  EXPECT_TRUE(fs_.ListDir("/data/objects/tmp")->empty());
+  BlobStore recovering(&fs_, "/data/objects");
+  ASSERT_OK(recovering.OpenForWriting());
+  ASSERT_OK(recovering.Recover([](std::string_view) { return false; }));
+  // What is left is the two stores' live locks: the failed batch is gone.
+  const auto left = fs_.ListDir("/data/objects/tmp");
+  ASSERT_OK(left);
+  for (const auto& name : *left) {
+    EXPECT_NE(name.find(".live"), std::string::npos) << name;
+  }
 }
 
 TEST(BlobStorePosixTest, ObjectsOnDiskAreReadOnly) {

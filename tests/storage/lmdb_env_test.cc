@@ -80,6 +80,28 @@ TEST_F(EnvTest, ObserverSeesEverySuccessfulChangeAndNothingElse) {
   EXPECT_EQ(seen, (std::vector<std::string>{"docs:a=1", "docs:b=2", "docs:a=(deleted)"}));
 }
 
+TEST_F(EnvTest, FailedNestedTransactionLeavesTheOthersOfItsCommit) {
+  auto env = OpenEnv();
+  auto t = env->OpenTable("docs");
+  ASSERT_OK(t);
+  ASSERT_OK(env->Write([&](WriteTxn& txn) -> Status {
+    EXPECT_OK(txn.Nested([&](WriteTxn& a) { return a.Put(*t, "a", "1"); }));
+    const Status failed = txn.Nested([&](WriteTxn& b) -> Status {
+      EXPECT_OK(b.Put(*t, "b", "2"));
+      EXPECT_OK(b.Put(*t, "a", "overwritten"));
+      return Status::Aborted("writer b fails");
+    });
+    EXPECT_EQ(failed.code(), Status::Code::kAborted);
+    return txn.Nested([&](WriteTxn& c) { return c.Put(*t, "c", "3"); });
+  }));
+  ASSERT_OK(env->Read([&](const ReadTxn& txn) -> Status {
+    EXPECT_EQ(*txn.Get(*t, "a"), "1");
+    EXPECT_TRUE(txn.Get(*t, "b").status().IsNotFound());
+    EXPECT_EQ(*txn.Get(*t, "c"), "3");
+    return Status::OK();
+  }));
+}
+
 TEST_F(EnvTest, TableNamesListsEveryTable) {
   auto env = OpenEnv();
   for (const char* name : {"zeta", "alpha", "wf_orders"}) ASSERT_OK(env->OpenTable(name));

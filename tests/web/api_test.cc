@@ -13,7 +13,7 @@
 
 #include "archive/archive.h"
 #include "corpus/corpus.h"
-#include "archive/data_dir.h"
+#include "ledger/data_dir.h"
 #include "tests/fakes/test_util.h"
 #include "web/server.h"
 #include "workflow/workflow.h"
@@ -46,7 +46,7 @@ class ApiTest : public ::testing::Test {
   void SetUp() override {
     archive::ArchiveOptions ao;
     ao.data_dir = dir_.Join("kura-data");
-    ASSERT_OK(archive::InitDataDir(fs_.get(), archive::DataDirLayout{ao.data_dir}, ""));
+    ASSERT_OK(ledger::InitDataDir(fs_.get(), ledger::DataDirLayout{ao.data_dir}, ""));
     auto a = archive::Archive::Open(ao, fs_.get(), &clock_);
     ASSERT_OK(a);
     archive_ = std::move(*a);

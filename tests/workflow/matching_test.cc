@@ -7,7 +7,7 @@
 
 #include "archive/archive.h"
 #include "corpus/corpus.h"
-#include "archive/data_dir.h"
+#include "ledger/data_dir.h"
 #include "tests/fakes/test_util.h"
 
 namespace workflow {
@@ -149,7 +149,7 @@ class MatchCorpusTest : public ::testing::Test {
   void SetUp() override {
     archive::ArchiveOptions options;
     options.data_dir = dir_.Join("kura-data");
-    ASSERT_OK(archive::InitDataDir(fs_.get(), archive::DataDirLayout{options.data_dir}, ""));
+    ASSERT_OK(ledger::InitDataDir(fs_.get(), ledger::DataDirLayout{options.data_dir}, ""));
     auto a = archive::Archive::Open(options, fs_.get(), &clock_);
     ASSERT_OK(a);
     archive_ = std::move(*a);

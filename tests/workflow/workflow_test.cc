@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "corpus/corpus.h"
-#include "archive/data_dir.h"
+#include "ledger/data_dir.h"
 #include "storage/lmdb_env.h"
 #include "tests/fakes/test_util.h"
 
@@ -24,7 +24,7 @@ class WorkflowTest : public ::testing::Test {
  protected:
   void SetUp() override {
     options_.data_dir = dir_.Join("kura-data");
-    ASSERT_OK(archive::InitDataDir(fs_.get(), archive::DataDirLayout{options_.data_dir}, ""));
+    ASSERT_OK(ledger::InitDataDir(fs_.get(), ledger::DataDirLayout{options_.data_dir}, ""));
     auto a = archive::Archive::Open(options_, fs_.get(), &clock_);
     ASSERT_OK(a);
     archive_ = std::move(*a);
@@ -131,7 +131,7 @@ class WorkflowTest : public ::testing::Test {
   // Every event the archive logged.
   std::vector<json> Events() {
     std::vector<json> out;
-    EXPECT_OK(archive_->ForEachEvent(0, [&](uint64_t, std::string_view event) {
+    EXPECT_OK(archive_->ledger().ForEachEvent(0, [&](uint64_t, std::string_view event) {
       out.push_back(json::parse(event));
       return base::Status::OK();
     }));
@@ -250,14 +250,14 @@ TEST_F(WorkflowTest, EveryTransitionLogsOneEventWithActorTimeFromToAndReason) {
   const Commitment c = NewCommitment(1'000'000);
   auto v = wf_->Draft(Receive(Invoice(600'000)), c.id, U("kato"));
   ASSERT_OK(v);
-  const uint64_t before = *archive_->EventCount();
+  const uint64_t before = *archive_->ledger().EventCount();
   auto s = Do(*v, Action::kSubmit, "kato");
   ASSERT_OK(s);
   auto a = Do(*s, Action::kApprove, "kacho");
   ASSERT_OK(a);
   auto r = Do(*a, Action::kReturn, "bucho", "検収調書を添付してください");
   ASSERT_OK(r);
-  EXPECT_EQ(*archive_->EventCount(), before + 3);
+  EXPECT_EQ(*archive_->ledger().EventCount(), before + 3);
   const json last = Events().back();
   EXPECT_EQ(last["type"], "workflow.order.returned");
   EXPECT_EQ(last["actor"], "bucho");
@@ -276,7 +276,7 @@ TEST_F(WorkflowTest, EveryTransitionLogsOneEventWithActorTimeFromToAndReason) {
   EXPECT_EQ(back->order.last_return_reason, "検収調書を添付してください");
   // A refused action writes nothing.
   EXPECT_EQ(Do(*r, Action::kApprove, "kacho").status().code(), Code::kAborted);
-  EXPECT_EQ(*archive_->EventCount(), before + 3);
+  EXPECT_EQ(*archive_->ledger().EventCount(), before + 3);
   ExpectVerified();
 }
 

@@ -3,22 +3,23 @@
 #include <charconv>
 
 #include "archive/document.h"
+#include "base/json.h"
 
 namespace workflow::internal {
 
 using base::Result;
 using base::Status;
 
-Result<Tables> OpenTables(archive::Archive* archive) {
+Result<Tables> OpenTables(ledger::Ledger* ledger) {
   Tables t;
-  ASSIGN_OR_RETURN(t.departments, archive->OpenTable("wf_departments"));
-  ASSIGN_OR_RETURN(t.users, archive->OpenTable("wf_users"));
-  ASSIGN_OR_RETURN(t.vendors, archive->OpenTable("wf_vendors"));
-  ASSIGN_OR_RETURN(t.commitments, archive->OpenTable("wf_commitments"));
-  ASSIGN_OR_RETURN(t.orders, archive->OpenTable("wf_orders"));
-  ASSIGN_OR_RETURN(t.doc_orders, archive->OpenTable("wf_doc_orders"));
-  ASSIGN_OR_RETURN(t.open_orders, archive->OpenTable("wf_open_orders"));
-  ASSIGN_OR_RETURN(t.meta, archive->OpenTable("wf_meta"));
+  ASSIGN_OR_RETURN(t.departments, ledger->OpenTable("wf_departments"));
+  ASSIGN_OR_RETURN(t.users, ledger->OpenTable("wf_users"));
+  ASSIGN_OR_RETURN(t.vendors, ledger->OpenTable("wf_vendors"));
+  ASSIGN_OR_RETURN(t.commitments, ledger->OpenTable("wf_commitments"));
+  ASSIGN_OR_RETURN(t.orders, ledger->OpenTable("wf_orders"));
+  ASSIGN_OR_RETURN(t.doc_orders, ledger->OpenTable("wf_doc_orders"));
+  ASSIGN_OR_RETURN(t.open_orders, ledger->OpenTable("wf_open_orders"));
+  ASSIGN_OR_RETURN(t.meta, ledger->OpenTable("wf_meta"));
   return t;
 }
 
@@ -29,14 +30,14 @@ Result<nlohmann::json> GetRecord(const storage::ReadTxn& txn, const storage::Tab
     if (v.status().IsNotFound()) return Status::NotFound(not_found_message);
     return v.status();
   }
-  auto j = archive::ParseJson(*v);
+  auto j = base::ParseJson(*v);
   if (!j.ok()) return Status::Corruption(table.name + "/" + std::string(key) + ": not JSON");
   return std::move(*j);
 }
 
 Status PutRecord(storage::WriteTxn& txn, const storage::Table& table, std::string_view key,
                  const nlohmann::json& record) {
-  return txn.Put(table, key, archive::DumpRecord(record));
+  return txn.Put(table, key, base::DumpJson(record));
 }
 
 Result<uint64_t> NextSeq(storage::WriteTxn& txn, const Tables& tables, std::string_view kind,

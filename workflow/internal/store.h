@@ -1,5 +1,5 @@
 // The workflow's LMDB tables and typed record access. Records are JSON
-// (archive::DumpRecord); keys are the records' ids.
+// (base::DumpJson); keys are the records' ids.
 //
 //   wf_departments  code          Department
 //   wf_users        login         User + "password_hash"
@@ -21,7 +21,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "archive/archive.h"
+#include "ledger/ledger.h"
 #include "base/result.h"
 #include "storage/lmdb_env.h"
 
@@ -32,7 +32,7 @@ struct Tables {
 };
 
 /// Opens (creating) the tables; call once at Workflow::Open.
-base::Result<Tables> OpenTables(archive::Archive* archive);
+base::Result<Tables> OpenTables(ledger::Ledger* ledger);
 
 /// The record under key; NotFound(not_found_message) if absent, Corruption
 /// if it is not JSON.

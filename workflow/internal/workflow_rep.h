@@ -13,7 +13,8 @@
 namespace workflow {
 
 struct Workflow::Rep {
-  archive::Archive* archive = nullptr;
+  archive::Archive* archive = nullptr;  // the invoices
+  ledger::Ledger* ledger = nullptr;     // the one write path (the archive's)
   const base::Clock* clock = nullptr;
   WorkflowOptions options;
   internal::Tables tables;

@@ -1,8 +1,9 @@
-#include "archive/event_log.h"
+#include "ledger/event_log.h"
 
+#include "base/json.h"
 #include "storage/key_codec.h"
 
-namespace archive {
+namespace ledger {
 
 using base::Result;
 using base::Status;
@@ -46,10 +47,7 @@ Result<EventLog> EventLog::Open(storage::Env* env) {
   return EventLog(std::move(events), std::move(nodes), std::move(state));
 }
 
-std::string EventLog::Canonical(const nlohmann::json& event) {
-  // nlohmann::json objects are std::maps: keys come out sorted.
-  return event.dump(-1, ' ', /*ensure_ascii=*/false, nlohmann::json::error_handler_t::replace);
-}
+std::string EventLog::Canonical(const nlohmann::json& event) { return base::DumpJson(event); }
 
 Result<uint64_t> EventLog::Size(const storage::ReadTxn& txn) const {
   // Indexes are dense from 0, so the size is the entry count.
@@ -120,9 +118,9 @@ Result<std::vector<Digest>> EventLog::InclusionProof(const storage::ReadTxn& txn
   return signing::InclusionProof(index, size, Nodes(txn));
 }
 
-Result<std::vector<Digest>> EventLog::ConsistencyProof(const storage::ReadTxn& txn,
-                                                       uint64_t size1, uint64_t size2) const {
+Result<std::vector<Digest>> EventLog::ConsistencyProof(const storage::ReadTxn& txn, uint64_t size1,
+                                                       uint64_t size2) const {
   return signing::ConsistencyProof(size1, size2, Nodes(txn));
 }
 
-}  // namespace archive
+}  // namespace ledger

@@ -1,11 +1,11 @@
-#include "archive/checkpoint_store.h"
+#include "ledger/checkpoint_store.h"
 
 #include <nlohmann/json.hpp>
 
-#include "archive/document.h"
+#include "base/json.h"
 #include "storage/key_codec.h"
 
-namespace archive {
+namespace ledger {
 
 using base::Result;
 using base::Status;
@@ -16,14 +16,15 @@ Result<StoredCheckpoint> Decode(std::string_view key, std::string_view value) {
   StoredCheckpoint c;
   storage::KeyDecoder d(key);
   if (!d.U64(&c.size)) return Status::Corruption("checkpoints: malformed key");
-  ASSIGN_OR_RETURN(json j, ParseJson(value));
+  ASSIGN_OR_RETURN(json j, base::ParseJson(value));
   if (!j.is_object() || !j.contains("note") || !j["note"].is_string() ||
       !j.contains("created_at")) {
     return Status::Corruption("checkpoints: malformed record");
   }
   c.note = j["note"].get<std::string>();
   if (j.contains("tsr") && j["tsr"].is_string()) c.tsr_sha256 = j["tsr"].get<std::string>();
-  auto t = base::ParseRfc3339(j["created_at"].is_string() ? j["created_at"].get<std::string>() : "");
+  auto t =
+      base::ParseRfc3339(j["created_at"].is_string() ? j["created_at"].get<std::string>() : "");
   if (!t.ok()) return Status::Corruption("checkpoints: " + t.status().message());
   c.created_at = *t;
   return c;
@@ -35,10 +36,33 @@ Result<CheckpointStore> CheckpointStore::Open(storage::Env* env) {
   return CheckpointStore(std::move(t));
 }
 
-Status CheckpointStore::Put(storage::WriteTxn& txn, const StoredCheckpoint& c) const {
+namespace {
+std::string Encode(const StoredCheckpoint& c) {
   json j{{"note", c.note}, {"created_at", base::FormatRfc3339(c.created_at)}};
   j["tsr"] = c.tsr_sha256 ? json(*c.tsr_sha256) : json(nullptr);
-  return txn.Insert(table_, storage::KeyEncoder().U64(c.size).key(), DumpRecord(j));
+  return base::DumpJson(j);
+}
+}  // namespace
+
+Status CheckpointStore::Put(storage::WriteTxn& txn, const StoredCheckpoint& c) const {
+  return txn.Insert(table_, storage::KeyEncoder().U64(c.size).key(), Encode(c));
+}
+
+Result<StoredCheckpoint> CheckpointStore::Get(const storage::ReadTxn& txn, uint64_t size) const {
+  const std::string key = storage::KeyEncoder().U64(size).key();
+  auto v = txn.Get(table_, key);
+  if (!v.ok()) {
+    if (v.status().IsNotFound()) return Status::NotFound("no checkpoint " + std::to_string(size));
+    return v.status();
+  }
+  return Decode(key, *v);
+}
+
+Status CheckpointStore::AttachToken(storage::WriteTxn& txn, uint64_t size,
+                                    const std::string& tsr_sha256) const {
+  ASSIGN_OR_RETURN(StoredCheckpoint c, Get(txn, size));
+  c.tsr_sha256 = tsr_sha256;
+  return txn.Put(table_, storage::KeyEncoder().U64(size).key(), Encode(c));
 }
 
 Result<StoredCheckpoint> CheckpointStore::Latest(const storage::ReadTxn& txn) const {
@@ -60,4 +84,4 @@ Status CheckpointStore::ForEach(const storage::ReadTxn& txn,
   return c.status();
 }
 
-}  // namespace archive
+}  // namespace ledger

@@ -1,8 +1,8 @@
-#include "archive/data_dir.h"
+#include "ledger/data_dir.h"
 
 #include <string_view>
 
-namespace archive {
+namespace ledger {
 
 using base::Status;
 
@@ -28,9 +28,8 @@ Status CheckDataDir(base::FileSystem* fs, const DataDirLayout& layout) {
     t.remove_suffix(1);
   }
   if (t.substr(0, kFormatPrefix.size()) != kFormatPrefix) {
-    return Status::FailedPrecondition(layout.format() +
-                                      ": unknown data directory format \"" + std::string(t) +
-                                      "\"; this is not a kura data directory");
+    return Status::FailedPrecondition(layout.format() + ": unknown data directory format \"" +
+                                      std::string(t) + "\"; this is not a kura data directory");
   }
   const std::string_view number = t.substr(kFormatPrefix.size());
   int version = 0;
@@ -78,4 +77,4 @@ Status InitDataDir(base::FileSystem* fs, const DataDirLayout& layout,
   return Status::OK();
 }
 
-}  // namespace archive
+}  // namespace ledger

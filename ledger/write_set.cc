@@ -1,29 +1,12 @@
-#include "archive/internal/write_set.h"
-
-#include <array>
+#include "ledger/internal/write_set.h"
 
 #include "base/hex.h"
 
-namespace archive {
+namespace ledger {
 
 using base::Result;
 using base::Status;
 using nlohmann::json;
-
-bool IsArchiveTable(std::string_view name) {
-  // Every table archive/ opens itself (catalog.cc, event_log.cc,
-  // token_store.cc, checkpoint_store.cc, search_index.cc); archive_test
-  // checks this list against a fresh data directory.
-  static constexpr std::array<std::string_view, 23> kTables = {
-      "by_sha256", "checkpoints", "documents", "events",  "log_state", "merkle_nodes",
-      "meta",      "receipts",    "s_days",    "s_ix_amount", "s_ix_cp",   "s_ix_date",
-      "s_ix_dept", "s_ix_invno",  "s_ix_kind", "s_ix_recv",   "s_ix_regno", "s_rows",
-      "s_terms",   "tokens",      "tsa_pending", "tsr",       "versions"};
-  for (std::string_view t : kTables) {
-    if (t == name) return true;
-  }
-  return false;
-}
 
 void WriteSet::Record(const std::string& table, std::string_view key,
                       std::optional<std::string_view> value) {
@@ -72,4 +55,4 @@ Result<WriteSet> WriteSet::FromJson(const json& j) {
   return w;
 }
 
-}  // namespace archive
+}  // namespace ledger

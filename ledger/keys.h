@@ -13,16 +13,16 @@
 // share one.
 //
 // Thread safety: functions over a FileSystem; Keys is a value.
-#ifndef ARCHIVE_KEYS_H_
-#define ARCHIVE_KEYS_H_
+#ifndef LEDGER_KEYS_H_
+#define LEDGER_KEYS_H_
 
 #include <string>
 
-#include "archive/data_dir.h"
 #include "base/file_system.h"
 #include "base/time.h"
+#include "ledger/data_dir.h"
 
-namespace archive {
+namespace ledger {
 
 struct Keys {
   std::string ca_cert_pem;
@@ -43,6 +43,6 @@ base::Status EnsureKeys(base::FileSystem* fs, const DataDirLayout& layout, base:
 /// them, a reader does not). NotFound names a missing file.
 base::Result<Keys> LoadKeys(base::FileSystem* fs, const DataDirLayout& layout, bool with_private);
 
-}  // namespace archive
+}  // namespace ledger
 
-#endif  // ARCHIVE_KEYS_H_
+#endif  // LEDGER_KEYS_H_

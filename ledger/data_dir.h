@@ -2,21 +2,21 @@
 //
 //   kura-data/
 //     FORMAT        "kura-data-format 1": refused if newer or unknown
-//     LOCK          held by the one process that writes
+//     LOCK          held for a moment by a process creating missing keys
 //     kura.toml     configuration
 //     catalog/      LMDB environment
 //     objects/      received originals (storage::BlobStore)
 //     keys/         TSA and log signing keys (0700)
 //
 // Thread safety: pure functions over a FileSystem.
-#ifndef ARCHIVE_DATA_DIR_H_
-#define ARCHIVE_DATA_DIR_H_
+#ifndef LEDGER_DATA_DIR_H_
+#define LEDGER_DATA_DIR_H_
 
 #include <string>
 
 #include "base/file_system.h"
 
-namespace archive {
+namespace ledger {
 
 inline constexpr int kDataFormatVersion = 1;
 
@@ -40,6 +40,6 @@ base::Status InitDataDir(base::FileSystem* fs, const DataDirLayout& layout,
 /// directory, or one written by a newer or unknown version of kura.
 base::Status CheckDataDir(base::FileSystem* fs, const DataDirLayout& layout);
 
-}  // namespace archive
+}  // namespace ledger
 
-#endif  // ARCHIVE_DATA_DIR_H_
+#endif  // LEDGER_DATA_DIR_H_

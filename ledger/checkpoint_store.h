@@ -6,8 +6,8 @@
 //                              "created_at": RFC 3339}
 //
 // Thread safety: methods run inside the caller's transaction.
-#ifndef ARCHIVE_CHECKPOINT_STORE_H_
-#define ARCHIVE_CHECKPOINT_STORE_H_
+#ifndef LEDGER_CHECKPOINT_STORE_H_
+#define LEDGER_CHECKPOINT_STORE_H_
 
 #include <cstdint>
 #include <functional>
@@ -18,7 +18,7 @@
 #include "base/time.h"
 #include "storage/lmdb_env.h"
 
-namespace archive {
+namespace ledger {
 
 struct StoredCheckpoint {
   uint64_t size = 0;
@@ -33,6 +33,13 @@ class CheckpointStore {
 
   /// AlreadyExists if a checkpoint of that size is stored.
   base::Status Put(storage::WriteTxn& txn, const StoredCheckpoint& c) const;
+  /// Records the time-stamp token (its key in the tsr table) of the stored
+  /// checkpoint of that size, which is taken after the checkpoint is stored
+  /// (outside any transaction). NotFound if there is no such checkpoint.
+  base::Status AttachToken(storage::WriteTxn& txn, uint64_t size,
+                           const std::string& tsr_sha256) const;
+  /// The checkpoint of exactly that size; NotFound if none.
+  base::Result<StoredCheckpoint> Get(const storage::ReadTxn& txn, uint64_t size) const;
   /// The checkpoint with the largest size; NotFound if there is none.
   base::Result<StoredCheckpoint> Latest(const storage::ReadTxn& txn) const;
   /// Every checkpoint, in size order.
@@ -44,6 +51,6 @@ class CheckpointStore {
   storage::Table table_;
 };
 
-}  // namespace archive
+}  // namespace ledger
 
-#endif  // ARCHIVE_CHECKPOINT_STORE_H_
+#endif  // LEDGER_CHECKPOINT_STORE_H_

@@ -1,14 +1,15 @@
-// What one Archive::Write changed in the tables of the modules above the
-// archive (workflow, retention, ...). The transaction's last event carries it
-// as its "writes" member,
+// What one writer's Ledger::Write changed in the tables whose changes the
+// ledger records (every table but the ledger's own and those an owner
+// replays itself, such as the archive's catalog). The writer's last event
+// carries it as its "writes" member,
 //
 //   {"<table>": {"<key as hex>": "<SHA-256 of the new value, hex>" | null}}
 //
 // (null: the key was deleted), so that `kura verify` can replay the log over
-// those tables and report any record that no event explains. For archive/
+// those tables and report any record that no event explains. For ledger/
 // only.
-#ifndef ARCHIVE_INTERNAL_WRITE_SET_H_
-#define ARCHIVE_INTERNAL_WRITE_SET_H_
+#ifndef LEDGER_INTERNAL_WRITE_SET_H_
+#define LEDGER_INTERNAL_WRITE_SET_H_
 
 #include <map>
 #include <optional>
@@ -20,12 +21,7 @@
 #include "base/result.h"
 #include "signing/sha256.h"
 
-namespace archive {
-
-/// True for the tables the archive itself keeps (catalog, event log,
-/// tokens, checkpoints, search index); every other table of the
-/// environment belongs to a module and is covered by write sets.
-bool IsArchiveTable(std::string_view name);
+namespace ledger {
 
 struct WriteSet {
   /// table → key (raw bytes) → hash of the value, nullopt when deleted.
@@ -39,6 +35,6 @@ struct WriteSet {
   static base::Result<WriteSet> FromJson(const nlohmann::json& j);
 };
 
-}  // namespace archive
+}  // namespace ledger
 
-#endif  // ARCHIVE_INTERNAL_WRITE_SET_H_
+#endif  // LEDGER_INTERNAL_WRITE_SET_H_

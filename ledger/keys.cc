@@ -1,10 +1,10 @@
-#include "archive/keys.h"
+#include "ledger/keys.h"
 
 #include "signing/note.h"
 #include "signing/sha256.h"
 #include "signing/tsa_identity.h"
 
-namespace archive {
+namespace ledger {
 
 using base::Result;
 using base::Status;
@@ -37,17 +37,21 @@ Status EnsureKeys(base::FileSystem* fs, const DataDirLayout& layout, base::Time 
     ASSIGN_OR_RETURN(const signing::TsaIdentity id, signing::GenerateTsaIdentity(options));
     // Private keys first: a certificate without its key would be useless.
     RETURN_IF_ERROR(base::WriteFileDurably(fs, KeyFile(layout, "ca.key"), id.ca_key_pem, kSecret));
-    RETURN_IF_ERROR(base::WriteFileDurably(fs, KeyFile(layout, "tsa.key"), id.tsa_key_pem, kSecret));
+    RETURN_IF_ERROR(
+        base::WriteFileDurably(fs, KeyFile(layout, "tsa.key"), id.tsa_key_pem, kSecret));
     RETURN_IF_ERROR(base::WriteFileDurably(fs, KeyFile(layout, "ca.crt"), id.ca_cert_pem, kPublic));
-    RETURN_IF_ERROR(base::WriteFileDurably(fs, KeyFile(layout, "tsa.crt"), id.tsa_cert_pem, kPublic));
+    RETURN_IF_ERROR(
+        base::WriteFileDurably(fs, KeyFile(layout, "tsa.crt"), id.tsa_cert_pem, kPublic));
   }
   if (!Exists(fs, KeyFile(layout, "log.vkey"))) {
     ASSIGN_OR_RETURN(const std::string pem, signing::GenerateEd25519KeyPem());
     // The origin names the key, so it needs the public key first.
-    ASSIGN_OR_RETURN(const signing::NoteSigner probe, signing::NoteSigner::FromPkcs8Pem("kura", pem));
+    ASSIGN_OR_RETURN(const signing::NoteSigner probe,
+                     signing::NoteSigner::FromPkcs8Pem("kura", pem));
     const std::string origin =
         "kura/" + signing::Sha256(probe.verifier().public_key()).Hex().substr(0, 16);
-    ASSIGN_OR_RETURN(const signing::NoteSigner signer, signing::NoteSigner::FromPkcs8Pem(origin, pem));
+    ASSIGN_OR_RETURN(const signing::NoteSigner signer,
+                     signing::NoteSigner::FromPkcs8Pem(origin, pem));
     RETURN_IF_ERROR(base::WriteFileDurably(fs, KeyFile(layout, "log.key"), pem, kSecret));
     RETURN_IF_ERROR(base::WriteFileDurably(fs, KeyFile(layout, "log.vkey"),
                                            signer.verifier().VerifierKey() + "\n", kPublic));
@@ -72,4 +76,4 @@ Result<Keys> LoadKeys(base::FileSystem* fs, const DataDirLayout& layout, bool wi
   return k;
 }
 
-}  // namespace archive
+}  // namespace ledger

@@ -15,8 +15,8 @@
 //   log_state     "frontier"           → size (u64) ‖ frontier hashes
 //
 // Thread safety: methods run inside the caller's transaction.
-#ifndef ARCHIVE_EVENT_LOG_H_
-#define ARCHIVE_EVENT_LOG_H_
+#ifndef LEDGER_EVENT_LOG_H_
+#define LEDGER_EVENT_LOG_H_
 
 #include <cstdint>
 #include <functional>
@@ -30,7 +30,7 @@
 #include "signing/sha256.h"
 #include "storage/lmdb_env.h"
 
-namespace archive {
+namespace ledger {
 
 class EventLog {
  public:
@@ -58,8 +58,7 @@ class EventLog {
   base::Result<std::vector<signing::Digest>> InclusionProof(const storage::ReadTxn& txn,
                                                             uint64_t index, uint64_t size) const;
   base::Result<std::vector<signing::Digest>> ConsistencyProof(const storage::ReadTxn& txn,
-                                                              uint64_t size1,
-                                                              uint64_t size2) const;
+                                                              uint64_t size1, uint64_t size2) const;
 
  private:
   EventLog(storage::Table events, storage::Table nodes, storage::Table state)
@@ -69,6 +68,6 @@ class EventLog {
   storage::Table events_, nodes_, state_;
 };
 
-}  // namespace archive
+}  // namespace ledger
 
-#endif  // ARCHIVE_EVENT_LOG_H_
+#endif  // LEDGER_EVENT_LOG_H_

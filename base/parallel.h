@@ -1,8 +1,9 @@
 // ParallelFor: runs fn(i) for i in [0, n) on up to `max_threads` threads
 // (the calling thread included when there is only one). For the slow,
-// independent per-file work of ingest: hashing, reading, time-stamping.
-#ifndef ARCHIVE_INTERNAL_PARALLEL_H_
-#define ARCHIVE_INTERNAL_PARALLEL_H_
+// independent per-item work of ingest and verify: hashing, reading,
+// time-stamping, decoding events.
+#ifndef BASE_PARALLEL_H_
+#define BASE_PARALLEL_H_
 
 #include <algorithm>
 #include <atomic>
@@ -10,7 +11,7 @@
 #include <thread>
 #include <vector>
 
-namespace archive {
+namespace base {
 
 template <class Fn>
 void ParallelFor(size_t n, Fn fn, unsigned max_threads = 4) {
@@ -31,6 +32,6 @@ void ParallelFor(size_t n, Fn fn, unsigned max_threads = 4) {
   for (auto& t : pool) t.join();
 }
 
-}  // namespace archive
+}  // namespace base
 
-#endif  // ARCHIVE_INTERNAL_PARALLEL_H_
+#endif  // BASE_PARALLEL_H_

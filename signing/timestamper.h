@@ -4,8 +4,8 @@
 // verified; a token that does not verify is never returned.
 //
 // Thread safety: Stamp may be called from several threads.
-#ifndef ARCHIVE_TIMESTAMPER_H_
-#define ARCHIVE_TIMESTAMPER_H_
+#ifndef SIGNING_TIMESTAMPER_H_
+#define SIGNING_TIMESTAMPER_H_
 
 #include <memory>
 #include <string>
@@ -15,7 +15,7 @@
 #include "signing/sha256.h"
 #include "signing/tsa_client.h"
 
-namespace archive {
+namespace signing {
 
 struct Stamp {
   std::string response_der;  ///< the TimeStampResp as issued
@@ -28,7 +28,7 @@ class Timestamper {
   virtual ~Timestamper() = default;
   /// A verified token over digest. Unavailable when the TSA cannot be
   /// reached or refuses; Corruption when its answer does not verify.
-  virtual base::Result<Stamp> StampDigest(const signing::Digest& digest, base::Time now) = 0;
+  virtual base::Result<Stamp> StampDigest(const Digest& digest, base::Time now) = 0;
   /// "builtin" or the external TSA's URL, for the record.
   virtual std::string name() const = 0;
 };
@@ -40,10 +40,9 @@ base::Result<std::unique_ptr<Timestamper>> NewBuiltinTimestamper(const std::stri
 
 /// An external TSA at url, reached through transport (which must outlive
 /// the Timestamper), trusted through trusted_pem.
-std::unique_ptr<Timestamper> NewExternalTimestamper(signing::TsaTransport* transport,
-                                                    const std::string& url,
+std::unique_ptr<Timestamper> NewExternalTimestamper(TsaTransport* transport, const std::string& url,
                                                     const std::string& trusted_pem);
 
-}  // namespace archive
+}  // namespace signing
 
-#endif  // ARCHIVE_TIMESTAMPER_H_
+#endif  // SIGNING_TIMESTAMPER_H_

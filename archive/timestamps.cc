@@ -1,0 +1,105 @@
+// Archive::RetryPendingTimestamps: documents archived while the TSA could
+// not be reached get their token later. Each token granted is a
+// "document.timestamped" event; a round in which the TSA fails is one
+// "document.timestamp_retry" event naming the documents, the error and when
+// each is tried next — evidence that the time-stamps were sought promptly
+// (電子帳簿保存法), and the reason the retry schedule changed.
+#include <algorithm>
+
+#include "archive/internal/archive_rep.h"
+
+namespace archive {
+
+using base::Result;
+using base::Status;
+using nlohmann::json;
+using signing::Digest;
+
+namespace {
+
+// Backoff doubles per failed attempt, from 1 minute to 1 day.
+std::chrono::microseconds Backoff(uint32_t attempts) {
+  return std::min<std::chrono::microseconds>(
+      std::chrono::minutes(1) * (1LL << std::min<uint32_t>(attempts - 1, 12)),
+      std::chrono::hours(24));
+}
+
+}  // namespace
+
+Result<uint64_t> Archive::PendingTimestampCount() const {
+  uint64_t n = 0;
+  RETURN_IF_ERROR(rep_->ledger->Read([&](const storage::ReadTxn& txn) -> Status {
+    ASSIGN_OR_RETURN(n, rep_->tokens->PendingCount(txn));
+    return Status::OK();
+  }));
+  return n;
+}
+
+Result<uint64_t> Archive::RetryPendingTimestamps() {
+  if (rep_->options.read_only) return Status::FailedPrecondition("archive is open read-only");
+  const base::Time now = rep_->clock->Now();
+  std::vector<std::pair<PendingStamp, Digest>> due;  // with the document's digest
+  RETURN_IF_ERROR(rep_->ledger->Read([&](const storage::ReadTxn& txn) -> Status {
+    ASSIGN_OR_RETURN(const auto pending, rep_->tokens->ListPending(txn, now, 1000));
+    for (const auto& p : pending) {
+      ASSIGN_OR_RETURN(const Document doc, rep_->catalog->GetDocument(txn, p.seq));
+      auto digest = Digest::FromHex(doc.sha256);
+      if (!digest.ok()) {
+        return Status::Corruption(FormatDocumentId(p.seq) + ": recorded sha256 is not a digest");
+      }
+      due.emplace_back(p, *digest);
+    }
+    return Status::OK();
+  }));
+  // Ask the TSA outside any write, one document after the other; once it
+  // fails, the rest of the round only has its backoff moved on (no more
+  // calls that would each wait for a timeout).
+  std::vector<std::pair<PendingStamp, signing::Stamp>> granted;
+  std::vector<PendingStamp> deferred;
+  std::string error;
+  for (auto& [pending, digest] : due) {
+    if (error.empty()) {
+      auto stamp = rep_->ledger->stamper()->StampDigest(digest, now);
+      if (stamp.ok()) {
+        granted.emplace_back(pending, std::move(*stamp));
+        continue;
+      }
+      error = stamp.status().message();
+    }
+    PendingStamp p = pending;
+    ++p.attempts;
+    p.next_attempt = now + Backoff(p.attempts);
+    p.last_error = error;
+    deferred.push_back(std::move(p));
+  }
+  if (granted.empty() && deferred.empty()) return uint64_t{0};
+  RETURN_IF_ERROR(rep_->Write([&](storage::WriteTxn& txn, const ledger::AppendEvent& append) {
+    for (const auto& [pending, stamp] : granted) {
+      TokenRecord record;
+      record.gen_time = stamp.gen_time;
+      record.serial_hex = stamp.serial_hex;
+      record.tsa = rep_->ledger->stamper()->name();
+      ASSIGN_OR_RETURN(record.tsr_sha256, rep_->tokens->PutResponse(txn, stamp.response_der));
+      RETURN_IF_ERROR(rep_->tokens->PutToken(txn, pending.seq, record));
+      RETURN_IF_ERROR(rep_->tokens->DeletePending(txn, pending.seq));
+      RETURN_IF_ERROR(append(json{{"type", "document.timestamped"},
+                                  {"id", FormatDocumentId(pending.seq)},
+                                  {"timestamp", TimestampEventJson(record)}})
+                          .status());
+    }
+    if (deferred.empty()) return Status::OK();
+    json next = json::object();
+    for (const PendingStamp& p : deferred) {
+      RETURN_IF_ERROR(rep_->tokens->PutPending(txn, p));
+      next[FormatDocumentId(p.seq)] = base::FormatRfc3339(p.next_attempt);
+    }
+    return append(json{{"type", "document.timestamp_retry"},
+                       {"at", base::FormatRfc3339(now)},
+                       {"error", error},
+                       {"next_attempt", next}})
+        .status();
+  }));
+  return static_cast<uint64_t>(granted.size());
+}
+
+}  // namespace archive

@@ -1,0 +1,232 @@
+// Ledger: opening, tables, reads, the event log and time-stamp responses.
+// The writer queue is in writer_queue.cc, the checkpoint publisher in
+// publisher.cc and the log half of verification in verify.cc.
+#include "ledger/ledger.h"
+
+#include <chrono>
+#include <thread>
+
+#include "ledger/internal/ledger_rep.h"
+#include "signing/checkpoint.h"
+
+namespace ledger {
+
+using base::Result;
+using base::Status;
+using nlohmann::json;
+
+namespace {
+
+// The ledger's own tables: the event log, the tree, checkpoints, responses.
+constexpr const char* kOwnTables[] = {"events", "merkle_nodes", "log_state", "checkpoints", "tsr"};
+
+// Keys are created by the first writer to open a directory without them;
+// LOCK keeps two processes starting at once from creating two sets.
+Status EnsureKeysOnce(base::FileSystem* fs, const DataDirLayout& layout, base::Time now) {
+  if (LoadKeys(fs, layout, /*with_private=*/true).ok()) return Status::OK();
+  Result<std::unique_ptr<base::FileLock>> lock = fs->LockFile(layout.lock());
+  for (int attempt = 0;
+       attempt < 100 && !lock.ok() && lock.status().code() == Status::Code::kFailedPrecondition;
+       ++attempt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    lock = fs->LockFile(layout.lock());
+  }
+  if (!lock.ok()) {
+    return lock.status().WithContext("another kura process is creating the keys of " + layout.root);
+  }
+  return EnsureKeys(fs, layout, now);
+}
+
+Status OpenSigning(Ledger::Rep* rep) {
+  ASSIGN_OR_RETURN(signing::NoteVerifier verifier,
+                   signing::NoteVerifier::FromVerifierKey(rep->keys.log_vkey));
+  rep->verifier = std::make_unique<signing::NoteVerifier>(std::move(verifier));
+  if (rep->options.read_only) return Status::OK();
+  ASSIGN_OR_RETURN(signing::NoteSigner signer,
+                   signing::NoteSigner::FromPkcs8Pem(rep->keys.origin, rep->keys.log_key_pem));
+  rep->signer = std::make_unique<signing::NoteSigner>(std::move(signer));
+  const TimestampOptions& t = rep->options.timestamp;
+  if (t.url.empty()) {
+    ASSIGN_OR_RETURN(rep->stamper,
+                     signing::NewBuiltinTimestamper(rep->keys.tsa_key_pem, rep->keys.tsa_cert_pem,
+                                                    rep->keys.ChainPem()));
+  } else {
+    rep->stamper = signing::NewExternalTimestamper(t.transport, t.url, t.trusted_pem);
+  }
+  return Status::OK();
+}
+
+Status OpenTables(Ledger::Rep* rep) {
+  storage::EnvOptions env_options = rep->options.env;
+  env_options.read_only = rep->options.read_only;
+  ASSIGN_OR_RETURN(rep->env, storage::Env::Open(rep->layout.catalog(), env_options));
+  ASSIGN_OR_RETURN(EventLog log, EventLog::Open(rep->env.get()));
+  rep->log = std::make_unique<EventLog>(std::move(log));
+  ASSIGN_OR_RETURN(CheckpointStore checkpoints, CheckpointStore::Open(rep->env.get()));
+  rep->checkpoints = std::make_unique<CheckpointStore>(std::move(checkpoints));
+  ASSIGN_OR_RETURN(rep->responses, rep->env->OpenTable("tsr"));
+  for (const char* t : kOwnTables) rep->replayed.insert(t);
+  return Status::OK();
+}
+
+}  // namespace
+
+Ledger::Ledger(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
+
+Ledger::~Ledger() {
+  if (rep_->options.read_only) return;
+  rep_->StopPublisher();
+  // Clean shutdown: the events of this process (and any others) are covered.
+  PublishCheckpoint().IgnoreError();  // an error is reported by the next verify
+}
+
+Result<std::unique_ptr<Ledger>> Ledger::Open(const LedgerOptions& options, base::FileSystem* fs,
+                                             const base::Clock* clock) {
+  auto rep = std::make_unique<Rep>();
+  rep->options = options;
+  rep->layout.root = options.data_dir;
+  rep->fs = fs;
+  rep->clock = clock;
+  RETURN_IF_ERROR(CheckDataDir(fs, rep->layout));
+  if (!options.read_only) {
+    if (!options.timestamp.url.empty() && options.timestamp.transport == nullptr) {
+      return Status::InvalidArgument("an external TSA needs a transport");
+    }
+    RETURN_IF_ERROR(EnsureKeysOnce(fs, rep->layout, clock->Now()));
+  }
+  ASSIGN_OR_RETURN(rep->keys, LoadKeys(fs, rep->layout, /*with_private=*/!options.read_only));
+  RETURN_IF_ERROR(OpenSigning(rep.get()));
+  RETURN_IF_ERROR(OpenTables(rep.get()));
+  auto ledger = std::unique_ptr<Ledger>(new Ledger(std::move(rep)));
+  if (!options.read_only && options.checkpoints.background) {
+    ledger->rep_->StartPublisher(ledger.get());
+  }
+  return ledger;
+}
+
+bool Ledger::read_only() const { return rep_->options.read_only; }
+const DataDirLayout& Ledger::layout() const { return rep_->layout; }
+
+Result<storage::Table> Ledger::OpenTable(const std::string& name) {
+  if (IsReplayedTable(name)) {
+    return Status::InvalidArgument("table \"" + name + "\" is not a recorded table");
+  }
+  return rep_->env->OpenTable(name);
+}
+
+Result<storage::Table> Ledger::OpenReplayedTable(const std::string& name) {
+  {
+    std::unique_lock<std::shared_mutex> l(rep_->tables_mu);
+    rep_->replayed.insert(name);
+  }
+  return rep_->env->OpenTable(name);
+}
+
+void Ledger::RegisterOwner(const std::string& prefix) {
+  std::unique_lock<std::shared_mutex> l(rep_->tables_mu);
+  rep_->owners.insert(prefix);
+}
+
+bool Ledger::IsReplayedTable(std::string_view name) const {
+  std::shared_lock<std::shared_mutex> l(rep_->tables_mu);
+  return rep_->replayed.count(name) > 0;
+}
+
+Status Ledger::Read(const std::function<Status(const storage::ReadTxn&)>& fn) const {
+  return rep_->env->Read(fn);
+}
+
+Result<uint64_t> Ledger::EventCount() const {
+  uint64_t n = 0;
+  RETURN_IF_ERROR(rep_->env->Read([&](const storage::ReadTxn& txn) -> Status {
+    ASSIGN_OR_RETURN(n, rep_->log->Size(txn));
+    return Status::OK();
+  }));
+  return n;
+}
+
+Status Ledger::ForEachEvent(uint64_t from,
+                            const std::function<Status(uint64_t, std::string_view)>& fn) const {
+  return rep_->env->Read(
+      [&](const storage::ReadTxn& txn) { return rep_->log->ForEach(txn, from, fn); });
+}
+
+Result<EventProof> Ledger::ProveEvent(uint64_t index) const {
+  EventProof p;
+  p.index = index;
+  RETURN_IF_ERROR(rep_->env->Read([&](const storage::ReadTxn& txn) -> Status {
+    auto latest = rep_->checkpoints->Latest(txn);
+    if (!latest.ok() && !latest.status().IsNotFound()) return latest.status();
+    if (!latest.ok() || index >= latest->size) {
+      return Status::FailedPrecondition("event " + std::to_string(index) +
+                                        " is not yet covered by a signed checkpoint");
+    }
+    p.tree_size = latest->size;
+    p.checkpoint = latest->note;
+    ASSIGN_OR_RETURN(p.event, rep_->log->Get(txn, index));
+    p.leaf_hash = signing::HashLeaf(p.event);
+    ASSIGN_OR_RETURN(p.proof, rep_->log->InclusionProof(txn, index, p.tree_size));
+    return Status::OK();
+  }));
+  return p;
+}
+
+Result<std::string> Ledger::LatestCheckpoint() const {
+  std::string note;
+  RETURN_IF_ERROR(rep_->env->Read([&](const storage::ReadTxn& txn) -> Status {
+    ASSIGN_OR_RETURN(const StoredCheckpoint c, rep_->checkpoints->Latest(txn));
+    note = c.note;
+    return Status::OK();
+  }));
+  return note;
+}
+
+std::string Ledger::VerifierKey() const { return rep_->keys.log_vkey; }
+
+signing::Timestamper* Ledger::stamper() { return rep_->stamper.get(); }
+bool Ledger::batch_timestamps() const { return rep_->options.timestamp.batch; }
+
+std::string Ledger::TrustedTsaPem() const {
+  const TimestampOptions& t = rep_->options.timestamp;
+  return rep_->keys.ChainPem() + (t.url.empty() ? "" : t.trusted_pem);
+}
+
+Result<std::string> Ledger::PutResponse(storage::WriteTxn& txn, std::string_view der) const {
+  const std::string hex = signing::Sha256(der).Hex();
+  const Status s = txn.Insert(rep_->responses, hex, der);
+  if (!s.ok() && !s.IsAlreadyExists()) return s;
+  return hex;
+}
+
+Result<std::string> Ledger::GetResponse(const storage::ReadTxn& txn,
+                                        std::string_view sha256_hex) const {
+  auto v = txn.Get(rep_->responses, sha256_hex);
+  if (!v.ok()) {
+    if (v.status().IsNotFound()) {
+      return Status::NotFound("no time-stamp response " + std::string(sha256_hex));
+    }
+    return v.status();
+  }
+  return std::string(*v);
+}
+
+Result<uint64_t> AppendEvent::operator()(const json& event) const {
+  if (!event.is_object()) return Status::InvalidArgument("an event is a JSON object");
+  auto type = event.find("type");
+  if (type == event.end() || !type->is_string() || type->get<std::string>().empty()) {
+    return Status::InvalidArgument("an event needs a \"type\"");
+  }
+  const std::string& t = type->get_ref<const std::string&>();
+  for (const std::string& prefix : *owners_) {
+    if (t.rfind(prefix, 0) == 0 && owner_ != prefix) {
+      return Status::FailedPrecondition("\"" + prefix + "\" events belong to their owner");
+    }
+  }
+  if (event.contains("writes")) {
+    return Status::InvalidArgument("an event's \"writes\" member is the ledger's");
+  }
+  events_->push_back(event);
+  return first_ + events_->size() - 1;
+}
+
+}  // namespace ledger

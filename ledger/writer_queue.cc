@@ -1,0 +1,147 @@
+// Ledger::Write: the writer queue, after leveldb's DBImpl::Write and
+// BuildBatchGroup (db/db_impl.cc). Each caller queues; the one at the front
+// leads a group of the writers behind it through one round of blob syncs and
+// one LMDB commit, each writer in a nested transaction of its own; the
+// others sleep until the leader hands them their result.
+#include <exception>
+
+#include "ledger/internal/ledger_rep.h"
+#include "ledger/internal/write_set.h"
+
+namespace ledger {
+
+using base::Result;
+using base::Status;
+using nlohmann::json;
+
+namespace {
+
+// Most writers a group takes: bounds a group's transaction and the time the
+// last of them waits for the first.
+constexpr size_t kMaxGroup = 128;
+
+// True while this thread leads a group: a Write from inside a write
+// function would wait for itself.
+thread_local bool t_leading = false;
+
+}  // namespace
+
+Status Ledger::Write(const WriteFn& fn, const WriteOptions& options) {
+  if (rep_->options.read_only) {
+    return Status::FailedPrecondition("the data directory is open read-only");
+  }
+  if (t_leading) return Status::FailedPrecondition("ledger: Write inside a Write");
+  QueuedWriter w;
+  w.fn = &fn;
+  w.options = options;
+  std::unique_lock<std::mutex> l(rep_->queue_mu);
+  rep_->writers.push_back(&w);
+  while (!w.done && &w != rep_->writers.front()) w.cv.wait(l);
+  if (w.done) return w.status;
+
+  // This writer leads: take the writers queued behind it.
+  std::vector<QueuedWriter*> group;
+  for (QueuedWriter* q : rep_->writers) {
+    if (group.size() == kMaxGroup) break;
+    group.push_back(q);
+  }
+  l.unlock();
+  t_leading = true;
+  rep_->RunGroup(group);
+  t_leading = false;
+  l.lock();
+  for (QueuedWriter* q : group) {
+    rep_->writers.pop_front();
+    if (q != &w) {
+      q->done = true;
+      q->cv.notify_one();
+    }
+  }
+  if (!rep_->writers.empty()) rep_->writers.front()->cv.notify_one();
+  return w.status;
+}
+
+void Ledger::Rep::RunGroup(const std::vector<QueuedWriter*>& group) {
+  // 1. The originals of every writer, durable in one round of syncs.
+  std::vector<storage::BlobStore::Batch*> batches;
+  for (QueuedWriter* w : group) {
+    storage::BlobStore::Batch* b = w->options.blobs;
+    if (b != nullptr && !b->empty() && b->store() != nullptr) batches.push_back(b);
+  }
+  const Status blobs = batches.empty() ? Status::OK() : batches[0]->store()->Publish(batches);
+
+  // 2. One transaction; each writer nested in it, failing on its own. The
+  // callback may run again (map growth), so it starts afresh each time.
+  uint64_t log_size = 0;
+  const Status commit = env->Write([&](storage::WriteTxn& txn) -> Status {
+    for (QueuedWriter* w : group) {
+      const bool has_blobs = w->options.blobs != nullptr && !w->options.blobs->empty();
+      if (has_blobs && !blobs.ok()) {
+        w->status = blobs;
+        continue;
+      }
+      w->status = txn.Nested([&](storage::WriteTxn& child) { return RunWriter(child, *w); });
+    }
+    ASSIGN_OR_RETURN(log_size, log->Size(txn));
+    return Status::OK();
+  });
+  for (QueuedWriter* w : group) {
+    if (!commit.ok() && w->status.ok()) w->status = commit;
+  }
+
+  // 3. The intents of committed originals go; those of failed writers stay
+  // for Recover (their objects are named by no record).
+  for (QueuedWriter* w : group) {
+    if (w->status.ok() && w->options.blobs != nullptr && w->options.blobs->store() != nullptr) {
+      w->options.blobs->store()->Finish(*w->options.blobs);
+    }
+  }
+  if (commit.ok()) Committed(log_size);
+}
+
+Status Ledger::Rep::RunWriter(storage::WriteTxn& txn, QueuedWriter& w) {
+  ASSIGN_OR_RETURN(const uint64_t first_index, log->Size(txn));
+  std::vector<json> events;
+  WriteSet writes;
+  const AppendEvent append(first_index, &events, &owners, w.options.owner);
+  const storage::WriteTxn::Observer observer = [&](const storage::Table& table,
+                                                   std::string_view key,
+                                                   std::optional<std::string_view> value) {
+    std::shared_lock<std::shared_mutex> l(tables_mu);
+    if (replayed.count(table.name) == 0) writes.Record(table.name, key, value);
+  };
+  txn.SetObserver(&observer);
+  Status s;
+  // The function is the caller's code running on this thread: whatever it
+  // throws (a bug) fails its own write, not the group or the process.
+  try {
+    s = (*w.fn)(txn, append);
+  } catch (const std::exception& e) {
+    s = Status::Internal(std::string("write function threw: ") + e.what());
+  } catch (...) {
+    s = Status::Internal("write function threw");
+  }
+  txn.SetObserver(nullptr);
+  RETURN_IF_ERROR(s);
+  if (!writes.empty() && events.empty()) {
+    return Status::FailedPrecondition(
+        "a change without its event: a Write must append an event describing it");
+  }
+  if (!writes.empty()) events.back()["writes"] = writes.ToJson();
+  for (const json& e : events) RETURN_IF_ERROR(log->Append(txn, e).status());
+  // An original staged before the group may have been removed since by a
+  // Recover of another process (a dead writer's orphan with the same
+  // bytes); inside the transaction that cannot happen any more.
+  if (w.options.blobs != nullptr && w.options.blobs->store() != nullptr) {
+    for (const std::string& hex : w.options.blobs->digests()) {
+      ASSIGN_OR_RETURN(const bool present, w.options.blobs->store()->Contains(hex));
+      if (!present) {
+        return Status::Unavailable("the original " + hex +
+                                   " was removed while it was being stored; send it again");
+      }
+    }
+  }
+  return Status::OK();
+}
+
+}  // namespace ledger
