@@ -14,6 +14,7 @@
 #include "archive/search.h"
 #include "web/internal/api_context.h"
 #include "web/internal/http_util.h"
+#include "workflow/access.h"
 #include "workflow/workflow.h"
 
 namespace web::internal {
@@ -24,13 +25,6 @@ using nlohmann::json;
 
 // A CSV export of every hit stops here; narrow the search for more.
 constexpr uint64_t kCsvMaxRows = 200'000;
-
-bool HasAnyRole(const workflow::User& u, std::initializer_list<workflow::Role> roles) {
-  for (workflow::Role r : roles) {
-    if (u.HasRole(r)) return true;
-  }
-  return false;
-}
 
 void Upload(ApiContext& ctx, const httplib::Request& req, httplib::Response& res, const Caller& c) {
   if (!req.is_multipart_form_data() || !req.has_file("file")) {
@@ -44,19 +38,10 @@ void Upload(ApiContext& ctx, const httplib::Request& req, httplib::Response& res
                          std::to_string(ctx.options.max_upload_bytes >> 20) +
                          " MiB）: " + BaseName(file.filename));
   }
-  std::string department = c.user.department;
+  std::string department = workflow::DefaultUploadDepartment(c.user);
   if (req.has_file("department")) department = req.get_file_value("department").content;
-  if (department != c.user.department &&
-      !HasAnyRole(c.user, {workflow::Role::kAccountant, workflow::Role::kAdmin})) {
-    return SendError(res, 403, "permission_denied",
-                     "自分の課（" + c.user.department + "）の書類だけを登録できます");
-  }
-  auto departments = ctx.workflow->ListDepartments();
-  if (!departments.ok()) return SendStatus(req, res, departments.status());
-  bool known = false;
-  for (const workflow::Department& d : *departments) known = known || d.code == department;
-  if (!known) {
-    return SendError(res, 400, "invalid_argument", "登録されていない課です: " + department);
+  if (const Status s = ctx.workflow->CheckUpload(c.user, department); !s.ok()) {
+    return SendStatus(req, res, s);
   }
   std::vector<archive::IncomingFile> files;
   files.push_back({BaseName(file.filename), department, "upload", c.user.login, file.content});
@@ -116,15 +101,18 @@ void Search(ApiContext& ctx, const httplib::Request& req, httplib::Response& res
   SendJson(res, 200, archive::ToJson(*r));
 }
 
-void Document(ApiContext& ctx, const httplib::Request& req, httplib::Response& res, const Caller&) {
+void Document(ApiContext& ctx, const httplib::Request& req, httplib::Response& res,
+              const Caller& c) {
   auto view = ctx.archive->Get(req.matches[1].str());
   if (!view.ok()) return SendStatus(req, res, view.status());
+  const Status may = workflow::MayReadDocument(c.user, workflow::ReceivingDepartment(*view));
+  if (!may.ok()) return SendStatus(req, res, may);
   SendJson(res, 200, archive::ToJson(*view));
 }
 
 // A person enters or corrects a document's metadata (a scanned paper
 // invoice has none until someone types it): a new version with the reason,
-// the old one kept.
+// the old one kept. Who may: workflow::MayCorrectDocument.
 void Correct(ApiContext& ctx, const httplib::Request& req, httplib::Response& res,
              const Caller& c) {
   const std::string id = req.matches[1].str();
@@ -145,26 +133,20 @@ void Correct(ApiContext& ctx, const httplib::Request& req, httplib::Response& re
   }
   auto view = ctx.archive->Get(id);
   if (!view.ok()) return SendStatus(req, res, view.status());
-  // The receiving department's staff, the accounting office and
-  // administrators may; approvers and auditors read.
-  const std::string department =
-      view->receipts.empty() ? std::string() : view->receipts.front().department;
-  const bool own_department = c.user.HasRole(workflow::Role::kClerk) && !department.empty() &&
-                              c.user.department == department;
-  if (!own_department && !c.user.HasRole(workflow::Role::kAccountant) &&
-      !c.user.HasRole(workflow::Role::kAdmin)) {
-    return SendError(res, 403, "permission_denied",
-                     "この書類の項目は、受け付けた課の担当者か会計室だけが入力・訂正できます");
-  }
+  const Status may = workflow::MayCorrectDocument(c.user, workflow::ReceivingDepartment(*view));
+  if (!may.ok()) return SendStatus(req, res, may);
   auto version = ctx.archive->Correct(id, *changes, c.user.login, reason, expected_version);
   if (!version.ok()) return SendStatus(req, res, version.status());
   SendJson(res, 200, archive::ToJson(*version));
 }
 
-void Original(ApiContext& ctx, const httplib::Request& req, httplib::Response& res, const Caller&) {
+void Original(ApiContext& ctx, const httplib::Request& req, httplib::Response& res,
+              const Caller& c) {
   const std::string id = req.matches[1].str();
   auto view = ctx.archive->Get(id);
   if (!view.ok()) return SendStatus(req, res, view.status());
+  const Status may = workflow::MayReadDocument(c.user, workflow::ReceivingDepartment(*view));
+  if (!may.ok()) return SendStatus(req, res, may);
   auto bytes = ctx.archive->ReadOriginal(id);
   if (!bytes.ok()) return SendStatus(req, res, bytes.status());
   const std::string& type = view->document.media_type;

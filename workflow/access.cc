@@ -26,6 +26,8 @@ std::string ReceivingDepartment(const archive::DocumentView& document) {
   return document.receipts.empty() ? std::string() : document.receipts.front().department;
 }
 
+std::string DefaultUploadDepartment(const User& user) { return user.department; }
+
 Status MayUpload(const User& user, std::string_view department) {
   if (department == user.department || HasAnyRole(user, {Role::kAccountant, Role::kAdmin})) {
     return Status::OK();

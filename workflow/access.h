@@ -36,6 +36,10 @@ base::Status MayUseSession(const User& user);
 /// no department.
 std::string ReceivingDepartment(const archive::DocumentView& document);
 
+/// The department a document user uploads is received for when the upload
+/// names none: the user's own.
+std::string DefaultUploadDepartment(const User& user);
+
 /// OK if user may archive a document received for `department`: their own
 /// department, or any department for accountants (会計室) and
 /// administrators. PermissionDenied ("自分の課（somu）の書類だけを登録

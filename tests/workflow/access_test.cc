@@ -39,6 +39,8 @@ TEST(AccessTest, ReceivingDepartmentIsThatOfTheFirstReceipt) {
 }
 
 TEST(AccessTest, EveryoneUploadsForTheOwnDepartment) {
+  EXPECT_EQ(DefaultUploadDepartment(kClerk), "somu");
+  EXPECT_EQ(DefaultUploadDepartment(kAccountant), "kaikei");
   for (const User* u : {&kClerk, &kOtherClerk, &kApprover, &kDeputyMayor, &kAccountant, &kAuditor,
                         &kCompliance, &kAdmin}) {
     EXPECT_OK(MayUpload(*u, u->department)) << u->login;

@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "web/internal/http_util.h"
+#include "workflow/access.h"
 #include "workflow/workflow.h"
 
 namespace web::internal {
@@ -41,7 +42,7 @@ std::optional<Caller> CheckSession(ApiContext& ctx, const httplib::Request& req,
     return std::nullopt;
   }
   auto user = ctx.workflow->GetUser(session->login);
-  if (!user.ok() || !user->active) {
+  if (!user.ok() || !workflow::MayUseSession(*user).ok()) {
     ctx.sessions.Remove(session->id);
     SendError(res, 401, "unauthenticated", "このアカウントは使用できません");
     return std::nullopt;
