@@ -6,6 +6,7 @@
 #include <httplib.h>
 #include <spdlog/spdlog.h>
 
+#include "base/status_text.h"
 #include "web/internal/http_util.h"
 #include "workflow/access.h"
 #include "workflow/workflow.h"
@@ -57,7 +58,7 @@ std::optional<Caller> CheckSession(ApiContext& ctx, const httplib::Request& req,
 
 void InternalError(const httplib::Request& req, httplib::Response& res, const std::exception& e) {
   spdlog::error("{} {}: {}", req.method, req.path, e.what());
-  SendError(res, 500, "internal", "内部エラーが発生しました");
+  SendError(res, 500, "internal", base::JapaneseSummary(base::Status::Code::kInternal));
 }
 
 }  // namespace

@@ -1,8 +1,11 @@
 #include "web/internal/http_util.h"
 
+#include <optional>
+
 #include <httplib.h>
 #include <spdlog/spdlog.h>
 
+#include "base/status_text.h"
 #include "web/api.h"
 
 namespace web::internal {
@@ -10,6 +13,7 @@ namespace web::internal {
 using base::Result;
 using base::Status;
 using nlohmann::json;
+using Code = base::Status::Code;
 
 std::string Dump(const json& j) {
   // replace: invalid UTF-8 in a stored field must not throw here.
@@ -29,36 +33,49 @@ void SendError(httplib::Response& res, int status, std::string_view code,
 void SendStatus(const httplib::Request& req, httplib::Response& res, const Status& s) {
   const int http = HttpStatusFor(s);
   if (http >= 500) {
+    // Corruption and I/O errors are "internal" to the user too; the detail
+    // is in the log.
     spdlog::error("{} {}: {}", req.method, req.path, s.ToString());
     SendError(res, http, ErrorCodeFor(s),
-              http == 503 ? "一時的に処理できません。しばらくしてから再度お試しください"
-                          : "内部エラーが発生しました");
+              base::JapaneseSummary(http == 503 ? Code::kUnavailable : Code::kInternal));
     return;
   }
   SendError(res, http, ErrorCodeFor(s), s.message());
 }
 
-std::string DefaultMessage(int status) {
+namespace {
+
+// The Status code an HTTP status that cpp-httplib set itself stands for;
+// nullopt for 401 and 405 (HTTP's own) and other 4xx.
+std::optional<Code> CodeForHttpStatus(int status) {
   switch (status) {
     case 400:
-      return "リクエストが正しくありません";
-    case 401:
-      return "ログインしてください";
+      return Code::kInvalidArgument;
     case 403:
-      return "この操作は許可されていません";
+      return Code::kPermissionDenied;
     case 404:
-      return "見つかりません";
-    case 405:
-      return "このメソッドは使えません";
+      return Code::kNotFound;
     case 409:
-      return "他の操作と競合しました";
+      return Code::kAborted;
     case 413:
-      return "ファイルが大きすぎます";
+      return Code::kResourceExhausted;
     case 422:
-      return "処理できない内容です";
+      return Code::kFailedPrecondition;
     default:
-      return status >= 500 ? "内部エラーが発生しました" : "リクエストを処理できませんでした";
+      if (status >= 500) return Code::kInternal;
+      return std::nullopt;
   }
+}
+
+}  // namespace
+
+std::string DefaultMessage(int status) {
+  if (status == 401) return "ログインしてください";
+  if (status == 405) return "このメソッドは使えません";
+  if (const std::optional<Code> code = CodeForHttpStatus(status)) {
+    return std::string(base::JapaneseSummary(*code));
+  }
+  return "リクエストを処理できませんでした";
 }
 
 std::string CodeForHttp(int status) {

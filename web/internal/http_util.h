@@ -36,12 +36,15 @@ void SendJson(httplib::Response& res, int status, const nlohmann::json& body);
 void SendError(httplib::Response& res, int status, std::string_view code, std::string_view message);
 /// The one place a Status becomes a response: HttpStatusFor and
 /// ErrorCodeFor (api.h), with the Status's message for statuses below 500.
-/// Errors of 500 and above are logged here (once) and answered with a
-/// generic message, so no detail of the server leaks.
+/// Errors of 500 and above are logged here (once) and answered with the
+/// base::JapaneseSummary of kInternal (or kUnavailable for 503), so no
+/// detail of the server leaks.
 void SendStatus(const httplib::Request& req, httplib::Response& res, const base::Status& s);
 
 /// The message and "code" for an error status cpp-httplib set itself (no
-/// route, body too large, malformed request), which has no Status.
+/// route, body too large, malformed request), which has no Status: the
+/// message is base::JapaneseSummary of the code the status stands for
+/// (404: kNotFound, ...), HTTP's own words for 401 and 405.
 std::string DefaultMessage(int status);
 std::string CodeForHttp(int status);
 
