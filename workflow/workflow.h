@@ -14,10 +14,12 @@
 // Who may do what: the state machine (state_machine.h) for orders; admins
 // manage departments and users; admins and accountants manage the vendor
 // master; clerks of the department, accountants and admins create
-// commitments. The acting user is re-read from the users table inside the
-// transaction, so a disabled user or a removed role takes effect at once
-// even for a session that is still open. SystemUser() stands for the CLI
-// bootstrap (`kura user add`) and may only manage the organisation.
+// commitments; workflow/access.h decides uploads, corrections of document
+// metadata, reads and session use for the web layer. The acting user is
+// re-read from the users table inside the transaction, so a disabled user
+// or a removed role takes effect at once even for a session that is still
+// open. SystemUser() stands for the CLI bootstrap (`kura user add`) and may
+// only manage the organisation.
 //
 // Errors, and their HTTP status in the API:
 //   InvalidArgument     malformed input (400)
