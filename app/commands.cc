@@ -15,6 +15,7 @@
 #include "ledger/data_dir.h"
 #include "archive/search.h"
 #include "base/date.h"
+#include "base/status_text.h"
 
 namespace app {
 
@@ -28,23 +29,12 @@ constexpr int kExitOk = 0;
 constexpr int kExitFailed = 1;
 constexpr int kExitUsage = 2;
 
-// A short Japanese phrase for people, before the precise English detail.
-const char* Japanese(const Status& s) {
-  switch (s.code()) {
-    case Status::Code::kNotFound: return "見つかりません";
-    case Status::Code::kInvalidArgument: return "入力が正しくありません";
-    case Status::Code::kResourceExhausted: return "サイズの上限を超えています";
-    case Status::Code::kPermissionDenied: return "権限がありません";
-    case Status::Code::kFailedPrecondition: return "実行できません";
-    case Status::Code::kCorruption: return "データが壊れています";
-    case Status::Code::kAborted: return "他の更新と競合しました";
-    case Status::Code::kAlreadyExists: return "既に存在します";
-    default: return "エラー";
-  }
-}
-
+// A short Japanese phrase for people (base/status_text.h), before the
+// precise detail.
 void PrintError(const Context& ctx, const Status& s) {
-  std::fprintf(ctx.err, "kura: %s: %s\n", Japanese(s), s.message().c_str());
+  const std::string_view phrase = base::JapaneseSummary(s.code());
+  std::fprintf(ctx.err, "kura: %.*s: %s\n", static_cast<int>(phrase.size()), phrase.data(),
+               s.message().c_str());
 }
 
 void PrintJson(const Context& ctx, const json& j) {

@@ -15,7 +15,10 @@
 //
 // cpp-httplib stays out of this header: Register takes the server by a
 // forward declaration, and every exception of nlohmann-json or cpp-httplib
-// is caught in api.cc.
+// is caught by the handler wrappers (internal/api_context.h). The handlers
+// are split by resource: api_session.cc, api_documents.cc,
+// api_commitments.cc (with the organisation lists) and api_orders.cc (with
+// the inbox).
 //
 // Thread safety: an Api is safe for concurrent use by the server's worker
 // threads (the session store locks; Archive and Workflow are thread-safe).

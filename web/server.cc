@@ -5,7 +5,9 @@
 #include <spdlog/spdlog.h>
 
 #include "archive/archive.h"
+#include "base/status_text.h"
 #include "ledger/data_dir.h"
+#include "web/internal/http_util.h"
 
 namespace web {
 
@@ -93,9 +95,8 @@ Server::Server(ServerOptions options, archive::Archive* archive, workflow::Workf
         } catch (...) {
         }
         spdlog::error("{} {}: unhandled exception: {}", req.method, req.path, what);
-        res.status = 500;
-        res.set_content(R"({"error":{"code":"internal","message":"内部エラーが発生しました"}})",
-                        "application/json; charset=utf-8");
+        internal::SendError(res, 500, "internal",
+                            base::JapaneseSummary(base::Status::Code::kInternal));
       });
 }
 

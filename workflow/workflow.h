@@ -14,10 +14,12 @@
 // Who may do what: the state machine (state_machine.h) for orders; admins
 // manage departments and users; admins and accountants manage the vendor
 // master; clerks of the department, accountants and admins create
-// commitments. The acting user is re-read from the users table inside the
-// transaction, so a disabled user or a removed role takes effect at once
-// even for a session that is still open. SystemUser() stands for the CLI
-// bootstrap (`kura user add`) and may only manage the organisation.
+// commitments; workflow/access.h decides uploads, corrections of document
+// metadata, reads and session use for the web layer. The acting user is
+// re-read from the users table inside the transaction, so a disabled user
+// or a removed role takes effect at once even for a session that is still
+// open. SystemUser() stands for the CLI bootstrap (`kura user add`) and may
+// only manage the organisation.
 //
 // Errors, and their HTTP status in the API:
 //   InvalidArgument     malformed input (400)
@@ -48,6 +50,7 @@
 #include <nlohmann/json.hpp>
 
 #include "archive/archive.h"
+#include "base/date.h"
 #include "base/result.h"
 #include "base/time.h"
 #include "workflow/commitment.h"
@@ -158,6 +161,19 @@ class Workflow {
   /// "unprocessed".
   base::Result<Inbox> GetInbox(const User& user,
                                const std::vector<DocumentSummary>& received) const;
+  /// The user's inbox over the documents received on or after
+  /// received_from (a Japan date), which it finds with the archive's search
+  /// (narrowed by InboxSearchDepartment, access.h; at most 20 pages of
+  /// 1000 documents) and passes to GetInbox. Errors: the search's, then
+  /// GetInbox's.
+  base::Result<Inbox> GetInboxSince(const User& user, base::Date received_from) const;
+
+  // --- Documents ----------------------------------------------------------
+
+  /// OK if uploader may archive a document for department (MayUpload,
+  /// access.h) and the department is registered: PermissionDenied, or
+  /// InvalidArgument ("登録されていない課です: ...") for an unknown one.
+  base::Status CheckUpload(const User& uploader, std::string_view department) const;
 
  private:
   struct Rep;

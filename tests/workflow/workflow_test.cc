@@ -549,3 +549,62 @@ TEST_F(WorkflowTest, TablesEditedBehindKurasBackFailVerification) {
 
 }  // namespace
 }  // namespace workflow
+
+namespace workflow {
+namespace {
+
+TEST_F(WorkflowTest, UploadsGoToTheOwnOrARegisteredDepartment) {
+  EXPECT_OK(wf_->CheckUpload(U("kato"), "somu"));
+  EXPECT_EQ(wf_->CheckUpload(U("kato"), "doboku").code(), Code::kPermissionDenied);
+  EXPECT_EQ(wf_->CheckUpload(U("kacho"), "doboku").code(), Code::kPermissionDenied);
+  EXPECT_OK(wf_->CheckUpload(U("kaikei"), "doboku"));
+  EXPECT_OK(wf_->CheckUpload(U("admin"), "somu"));
+  // The permission is checked first: a clerk learns nothing about which
+  // departments exist.
+  EXPECT_EQ(wf_->CheckUpload(U("kato"), "nowhere").code(), Code::kPermissionDenied);
+  const base::Status unknown = wf_->CheckUpload(U("kaikei"), "nowhere");
+  EXPECT_EQ(unknown.code(), Code::kInvalidArgument);
+  EXPECT_EQ(unknown.message(), "登録されていない課です: nowhere");
+  EXPECT_EQ(wf_->CheckUpload(U("admin"), "").code(), Code::kInvalidArgument);
+}
+
+TEST_F(WorkflowTest, InboxSinceFindsTheReceivedDocumentsInTheUsersScope) {
+  const std::string old_doc = Receive(Invoice(100'000, "1"));  // 5/12
+  clock_.Set(*base::ParseRfc3339("2026-05-20T01:00:00Z"));
+  const std::string somu_doc = Receive(Invoice(100'000, "2"));
+  const std::string doboku_doc = Receive(Invoice(100'000, "3"), "doboku");
+  auto ids = [](const std::vector<InboxItem>& items) {
+    std::vector<std::string> out;
+    for (const InboxItem& i : items) out.push_back(i.id);
+    return out;
+  };
+  // From 5/15: the document of 5/12 is outside the window.
+  auto inbox = wf_->GetInboxSince(U("kato"), Date(2026, 5, 15));
+  ASSERT_OK(inbox);
+  EXPECT_EQ(ids(inbox->unprocessed), std::vector<std::string>{somu_doc});
+  inbox = wf_->GetInboxSince(U("kato"), Date(2026, 5, 1));
+  ASSERT_OK(inbox);
+  EXPECT_EQ(ids(inbox->unprocessed), (std::vector<std::string>{old_doc, somu_doc}));
+  inbox = wf_->GetInboxSince(U("mori"), Date(2026, 5, 1));
+  ASSERT_OK(inbox);
+  EXPECT_EQ(ids(inbox->unprocessed), std::vector<std::string>{doboku_doc});
+  // A document with an order leaves "unprocessed".
+  const Commitment c = NewCommitment(10'000'000);
+  auto order = wf_->Draft(somu_doc, c.id, U("kato"));
+  ASSERT_OK(order);
+  inbox = wf_->GetInboxSince(U("kato"), Date(2026, 5, 1));
+  ASSERT_OK(inbox);
+  EXPECT_EQ(ids(inbox->unprocessed), std::vector<std::string>{old_doc});
+  // On 6/15 the accounting office sees every department's deadlines: the
+  // invoice of 5/12 is overdue (due 6/11); 土木課's invoice and the order,
+  // both received 5/20, are due soon (6/19).
+  clock_.Set(*base::ParseRfc3339("2026-06-15T01:00:00Z"));
+  inbox = wf_->GetInboxSince(U("kaikei"), Date(2026, 5, 1));
+  ASSERT_OK(inbox);
+  EXPECT_EQ(ids(inbox->overdue), std::vector<std::string>{old_doc});
+  EXPECT_EQ(ids(inbox->due_soon), (std::vector<std::string>{doboku_doc, order->order.id}));
+  EXPECT_TRUE(inbox->unprocessed.empty());  // none received by 会計課 itself
+}
+
+}  // namespace
+}  // namespace workflow

@@ -1,0 +1,79 @@
+// The organisation as the screens need it (GET /api/v1/departments and
+// /api/v1/vendors) and the commitments (支出負担行為): list with filters,
+// create.
+#include <string>
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include "web/internal/api_context.h"
+#include "web/internal/http_util.h"
+#include "workflow/requests.h"
+#include "workflow/workflow.h"
+
+namespace web::internal {
+namespace {
+
+using nlohmann::json;
+
+void Departments(ApiContext& ctx, const httplib::Request& req, httplib::Response& res,
+                 const Caller&) {
+  auto list = ctx.workflow->ListDepartments();
+  if (!list.ok()) return SendStatus(req, res, list.status());
+  json items = json::array();
+  for (const auto& d : *list) items.push_back(workflow::ToJson(d));
+  SendJson(res, 200, json{{"items", items}});
+}
+
+void Vendors(ApiContext& ctx, const httplib::Request& req, httplib::Response& res, const Caller&) {
+  auto list = ctx.workflow->ListVendors();
+  if (!list.ok()) return SendStatus(req, res, list.status());
+  json items = json::array();
+  for (const auto& v : *list) items.push_back(workflow::ToJson(v));
+  SendJson(res, 200, json{{"items", items}});
+}
+
+void Commitments(ApiContext& ctx, const httplib::Request& req, httplib::Response& res,
+                 const Caller&) {
+  workflow::CommitmentFilter filter;
+  filter.department = req.get_param_value("department");
+  filter.vendor_id = req.get_param_value("vendor_id");
+  if (const std::string fy = req.get_param_value("fiscal_year"); !fy.empty()) {
+    int year = 0;
+    for (char ch : fy) {
+      if (ch < '0' || ch > '9' || year > 100000) {
+        return SendError(res, 400, "invalid_argument", "fiscal_year は年（例: 2026）です");
+      }
+      year = year * 10 + (ch - '0');
+    }
+    filter.fiscal_year = year;
+  }
+  auto list = ctx.workflow->ListCommitments(filter);
+  if (!list.ok()) return SendStatus(req, res, list.status());
+  json items = json::array();
+  for (const auto& cm : *list) items.push_back(workflow::ToJson(cm));
+  SendJson(res, 200, json{{"items", items}});
+}
+
+void CreateCommitment(ApiContext& ctx, const httplib::Request& req, httplib::Response& res,
+                      const Caller& c) {
+  auto body = ParseBody(req);
+  if (!body.ok()) return SendStatus(req, res, body.status());
+  auto commitment = workflow::CommitmentFromRequest(*body);
+  if (!commitment.ok()) return SendStatus(req, res, commitment.status());
+  auto created = ctx.workflow->CreateCommitment(*commitment, c.user);
+  if (!created.ok()) return SendStatus(req, res, created.status());
+  SendJson(res, 201, workflow::ToJson(*created));
+}
+
+}  // namespace
+
+void AddCommitmentRoutes(ApiContext* ctx, httplib::Server* server) {
+  constexpr RequestKind kRead = RequestKind::kRead, kChange = RequestKind::kChange;
+  server->Get("/api/v1/departments", Authed(ctx, Departments, kRead));
+  server->Get("/api/v1/vendors", Authed(ctx, Vendors, kRead));
+  server->Get("/api/v1/commitments", Authed(ctx, Commitments, kRead));
+  server->Post("/api/v1/commitments", Authed(ctx, CreateCommitment, kChange));
+}
+
+}  // namespace web::internal

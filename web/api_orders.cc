@@ -1,0 +1,71 @@
+// The payment orders (支出命令): draft, read, act (submit, approve, return,
+// ...), and the inbox, the home screen of orders and unprocessed invoices.
+#include <string>
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include "base/date.h"
+#include "web/internal/api_context.h"
+#include "web/internal/http_util.h"
+#include "workflow/requests.h"
+#include "workflow/workflow.h"
+
+namespace web::internal {
+namespace {
+
+using nlohmann::json;
+
+void Inbox(ApiContext& ctx, const httplib::Request& req, httplib::Response& res, const Caller& c) {
+  const base::Date today = base::Date::InJapan(ctx.clock->Now());
+  auto inbox = ctx.workflow->GetInboxSince(c.user, today.AddDays(-ctx.options.inbox_days));
+  if (!inbox.ok()) return SendStatus(req, res, inbox.status());
+  json j = workflow::ToJson(*inbox);
+  j["user"] = workflow::ToJson(c.user);
+  j["today"] = today.ToString();
+  SendJson(res, 200, j);
+}
+
+void DraftOrder(ApiContext& ctx, const httplib::Request& req, httplib::Response& res,
+                const Caller& c) {
+  auto body = ParseBody(req);
+  if (!body.ok()) return SendStatus(req, res, body.status());
+  const std::string document_id = StringMember(*body, "document_id");
+  const std::string commitment_id = StringMember(*body, "commitment_id");
+  if (document_id.empty() || commitment_id.empty()) {
+    return SendError(res, 400, "invalid_argument",
+                     "document_id と commitment_id を指定してください");
+  }
+  auto view = ctx.workflow->Draft(document_id, commitment_id, c.user);
+  if (!view.ok()) return SendStatus(req, res, view.status());
+  SendJson(res, 201, workflow::ToJson(*view));
+}
+
+void GetOrder(ApiContext& ctx, const httplib::Request& req, httplib::Response& res,
+              const Caller& c) {
+  auto view = ctx.workflow->GetOrder(req.matches[1].str(), c.user);
+  if (!view.ok()) return SendStatus(req, res, view.status());
+  SendJson(res, 200, workflow::ToJson(*view));
+}
+
+void Act(ApiContext& ctx, const httplib::Request& req, httplib::Response& res, const Caller& c) {
+  auto body = ParseBody(req);
+  if (!body.ok()) return SendStatus(req, res, body.status());
+  auto request = workflow::ActionRequestFromJson(*body);
+  if (!request.ok()) return SendStatus(req, res, request.status());
+  auto view = ctx.workflow->Act(req.matches[1].str(), *request, c.user);
+  if (!view.ok()) return SendStatus(req, res, view.status());
+  SendJson(res, 200, workflow::ToJson(*view));
+}
+
+}  // namespace
+
+void AddOrderRoutes(ApiContext* ctx, httplib::Server* server) {
+  constexpr RequestKind kRead = RequestKind::kRead, kChange = RequestKind::kChange;
+  server->Get("/api/v1/inbox", Authed(ctx, Inbox, kRead));
+  server->Post("/api/v1/payment-orders", Authed(ctx, DraftOrder, kChange));
+  server->Get(R"(/api/v1/payment-orders/([^/]+))", Authed(ctx, GetOrder, kRead));
+  server->Post(R"(/api/v1/payment-orders/([^/]+)/actions)", Authed(ctx, Act, kChange));
+}
+
+}  // namespace web::internal

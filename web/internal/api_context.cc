@@ -1,0 +1,87 @@
+#include "web/internal/api_context.h"
+
+#include <optional>
+#include <utility>
+
+#include <httplib.h>
+#include <spdlog/spdlog.h>
+
+#include "base/status_text.h"
+#include "web/internal/http_util.h"
+#include "workflow/access.h"
+#include "workflow/workflow.h"
+
+namespace web::internal {
+
+ApiContext::ApiContext(ApiOptions o, archive::Archive* a, workflow::Workflow* w,
+                       const base::Clock* c)
+    : options(std::move(o)),
+      archive(a),
+      workflow(w),
+      clock(c),
+      sessions(c, options.sessions),
+      throttle(c, options.login_throttle) {}
+
+std::string ApiContext::SessionCookie(const std::string& value, int64_t max_age) const {
+  std::string c = std::string(kCookieName) + "=" + value +
+                  "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age);
+  if (options.secure_cookie) c += "; Secure";
+  return c;
+}
+
+namespace {
+
+// The caller of req, or nullopt after answering 401 or 403.
+std::optional<Caller> CheckSession(ApiContext& ctx, const httplib::Request& req,
+                                   httplib::Response& res, RequestKind kind) {
+  const std::string id = CookieValue(req, kCookieName);
+  std::optional<Session> session;
+  if (!id.empty()) session = ctx.sessions.Touch(id);
+  if (!session) {
+    SendError(res, 401, "unauthenticated",
+              "ログインしてください（セッションがないか、有効期限が切れています）");
+    return std::nullopt;
+  }
+  auto user = ctx.workflow->GetUser(session->login);
+  if (!user.ok() || !workflow::MayUseSession(*user).ok()) {
+    ctx.sessions.Remove(session->id);
+    SendError(res, 401, "unauthenticated", "このアカウントは使用できません");
+    return std::nullopt;
+  }
+  if (kind == RequestKind::kChange &&
+      !ConstantTimeEquals(req.get_header_value(kCsrfHeader), session->csrf_token)) {
+    SendError(res, 403, "csrf", "CSRF トークンがありません（X-CSRF-Token ヘッダーが必要です）");
+    return std::nullopt;
+  }
+  return Caller{std::move(*session), std::move(*user)};
+}
+
+void InternalError(const httplib::Request& req, httplib::Response& res, const std::exception& e) {
+  spdlog::error("{} {}: {}", req.method, req.path, e.what());
+  SendError(res, 500, "internal", base::JapaneseSummary(base::Status::Code::kInternal));
+}
+
+}  // namespace
+
+HttpHandler Authed(ApiContext* ctx, AuthedHandler h, RequestKind kind) {
+  return [ctx, h, kind](const httplib::Request& req, httplib::Response& res) {
+    try {
+      const std::optional<Caller> caller = CheckSession(*ctx, req, res, kind);
+      if (caller) h(*ctx, req, res, *caller);
+    } catch (const std::exception& e) {
+      InternalError(req, res, e);
+    }
+  };
+}
+
+HttpHandler Open(ApiContext* ctx, OpenHandler h) {
+  return [ctx, h](const httplib::Request& req, httplib::Response& res) {
+    try {
+      h(*ctx, req, res);
+    } catch (const std::exception& e) {
+      InternalError(req, res, e);
+    }
+  };
+}
+
+}  // namespace web::internal

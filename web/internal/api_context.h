@@ -1,0 +1,87 @@
+// What the API's handlers share (the options, the archive, the workflow,
+// the sessions and the login throttle), the wrappers that check the session
+// and the CSRF token before a handler runs, and the per-resource route
+// tables. Internal to web/: web::Api (api.h) owns one ApiContext and
+// registers the routes of api_session.cc, api_documents.cc,
+// api_commitments.cc and api_orders.cc.
+//
+// cpp-httplib stays out of this header (forward declarations only).
+//
+// Thread safety: an ApiContext is used by all the server's worker threads;
+// its SessionStore and LoginThrottle lock, the archive and workflow are
+// thread-safe, and the rest is read-only after construction.
+#ifndef WEB_INTERNAL_API_CONTEXT_H_
+#define WEB_INTERNAL_API_CONTEXT_H_
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "base/time.h"
+#include "web/api.h"
+#include "web/login_throttle.h"
+#include "web/session.h"
+#include "workflow/organization.h"
+
+namespace httplib {
+struct Request;
+struct Response;
+class Server;
+}  // namespace httplib
+
+namespace web::internal {
+
+inline constexpr char kCookieName[] = "kura_session";
+inline constexpr char kCsrfHeader[] = "X-CSRF-Token";
+
+struct ApiContext {
+  /// archive, workflow and clock must outlive the context.
+  ApiContext(ApiOptions o, archive::Archive* a, workflow::Workflow* w, const base::Clock* c);
+
+  /// The Set-Cookie value for a session id that lives max_age seconds ("" and
+  /// 0 end the session in the browser).
+  std::string SessionCookie(const std::string& value, int64_t max_age) const;
+
+  const ApiOptions options;
+  archive::Archive* const archive;
+  workflow::Workflow* const workflow;
+  const base::Clock* const clock;
+  SessionStore sessions;
+  LoginThrottle throttle;
+};
+
+/// The logged-in caller of a request: the session and the user as the
+/// workflow knows them now.
+struct Caller {
+  Session session;
+  workflow::User user;
+};
+
+/// What cpp-httplib calls (httplib::Server::Handler).
+using HttpHandler = std::function<void(const httplib::Request&, httplib::Response&)>;
+/// A handler for a logged-in caller.
+using AuthedHandler = void (*)(ApiContext& ctx, const httplib::Request& req, httplib::Response& res,
+                               const Caller& caller);
+/// A handler that needs no session (the login).
+using OpenHandler = void (*)(ApiContext& ctx, const httplib::Request& req, httplib::Response& res);
+
+/// Whether a request changes something and so must carry the CSRF token.
+enum class RequestKind { kRead, kChange };
+
+/// Wraps h with the session check (401 without a live session or for a
+/// user that may not use one), the CSRF check for kChange (403), and the
+/// exception net (500). ctx must outlive the returned handler.
+HttpHandler Authed(ApiContext* ctx, AuthedHandler h, RequestKind kind);
+/// Wraps h with the exception net only.
+HttpHandler Open(ApiContext* ctx, OpenHandler h);
+
+/// The routes of each resource (api_*.cc), added to server. ctx must
+/// outlive the server's use of them.
+void AddSessionRoutes(ApiContext* ctx, httplib::Server* server);
+void AddDocumentRoutes(ApiContext* ctx, httplib::Server* server);
+void AddCommitmentRoutes(ApiContext* ctx, httplib::Server* server);
+void AddOrderRoutes(ApiContext* ctx, httplib::Server* server);
+
+}  // namespace web::internal
+
+#endif  // WEB_INTERNAL_API_CONTEXT_H_
