@@ -39,6 +39,14 @@ trusted_ca = ""
 batch = false
 timeout_seconds = 10
 
+[checkpoints]
+# Every change is an event in a Merkle-tree log; a signed, time-stamped
+# checkpoint of the log is published as soon as this many events are not
+# yet covered by one, or the oldest of them has waited this many seconds,
+# and when kura stops. (One time-stamp per checkpoint, not per change.)
+every_events = 256
+every_seconds = 10
+
 [routes]
 # 専決規程: who approves a payment order (支出命令), by amount in yen. Each
 # tier covers amounts up to and including max_amount (ascending); `above`
@@ -192,6 +200,10 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source_name) 
   }
   RETURN_IF_ERROR(
       ReadInt<uint32_t>(t, "timestamp", "timeout_seconds", 1, 600, &config.tsa_timeout_seconds));
+  RETURN_IF_ERROR(ReadInt<uint32_t>(t, "checkpoints", "every_events", 1, 1'000'000,
+                                    &config.checkpoint_every_events));
+  RETURN_IF_ERROR(ReadInt<uint32_t>(t, "checkpoints", "every_seconds", 1, 24 * 3600,
+                                    &config.checkpoint_every_seconds));
   try {
     RETURN_IF_ERROR(ReadRoutes(t, &config.routes));
   } catch (const std::exception& e) {

@@ -29,6 +29,11 @@ struct Config {
   bool tsa_batch = false;
   /// [timestamp] timeout_seconds for the external TSA.
   uint32_t tsa_timeout_seconds = 10;
+  /// [checkpoints] every_events / every_seconds: the log's root is signed
+  /// and time-stamped as soon as this many events are uncovered, or the
+  /// oldest has waited this long (and when kura stops).
+  uint32_t checkpoint_every_events = 256;
+  uint32_t checkpoint_every_seconds = 10;
   /// [server] session_idle_minutes: a web session ends after this long
   /// without a request.
   uint32_t session_idle_minutes = 480;

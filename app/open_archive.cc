@@ -15,6 +15,8 @@ base::Result<OpenedArchive> OpenArchiveFor(const Context& ctx, bool read_only) {
   options.read_only = read_only;
   options.max_file_bytes = out.config.max_file_mb << 20;
   options.timestamp.batch = out.config.tsa_batch;
+  options.checkpoints.every_events = out.config.checkpoint_every_events;
+  options.checkpoints.every = std::chrono::seconds(out.config.checkpoint_every_seconds);
   if (!out.config.tsa_url.empty()) {
     const std::string& ca = out.config.tsa_trusted_ca;
     const std::string ca_path = !ca.empty() && ca[0] == '/' ? ca : base::JoinPath(ctx.data_dir, ca);

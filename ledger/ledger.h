@@ -146,6 +146,13 @@ struct EventProof {
   uint64_t tree_size = 0;
 };
 
+/// What the writer queue has done since the ledger opened.
+struct WriteStats {
+  uint64_t writes = 0;   ///< Write calls that reached a group
+  uint64_t groups = 0;   ///< groups run, i.e. LMDB commits attempted
+  uint64_t waiting = 0;  ///< writers in the queue right now
+};
+
 class Ledger {
  public:
   /// Opens the ledger of the data directory options.data_dir, which `kura
@@ -179,6 +186,7 @@ class Ledger {
   /// inside a Write. Unavailable: a staged original vanished before the
   /// commit (retry).
   base::Status Write(const WriteFn& fn, const WriteOptions& options = {});
+  WriteStats write_stats() const;
   /// Runs fn in a read transaction (a consistent snapshot).
   base::Status Read(const std::function<base::Status(const storage::ReadTxn&)>& fn) const;
 

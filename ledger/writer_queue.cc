@@ -50,6 +50,8 @@ Status Ledger::Write(const WriteFn& fn, const WriteOptions& options) {
   rep_->RunGroup(group);
   t_leading = false;
   l.lock();
+  ++rep_->groups_done;
+  rep_->writes_done += group.size();
   for (QueuedWriter* q : group) {
     rep_->writers.pop_front();
     if (q != &w) {
@@ -59,6 +61,11 @@ Status Ledger::Write(const WriteFn& fn, const WriteOptions& options) {
   }
   if (!rep_->writers.empty()) rep_->writers.front()->cv.notify_one();
   return w.status;
+}
+
+WriteStats Ledger::write_stats() const {
+  std::lock_guard<std::mutex> l(rep_->queue_mu);
+  return WriteStats{rep_->writes_done, rep_->groups_done, rep_->writers.size()};
 }
 
 void Ledger::Rep::RunGroup(const std::vector<QueuedWriter*>& group) {

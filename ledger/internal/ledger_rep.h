@@ -54,6 +54,8 @@ struct Ledger::Rep {
   // The writer queue.
   std::mutex queue_mu;
   std::deque<QueuedWriter*> writers;  // GUARDED_BY(queue_mu)
+  uint64_t writes_done = 0;           // GUARDED_BY(queue_mu)
+  uint64_t groups_done = 0;           // GUARDED_BY(queue_mu)
 
   // The checkpoint publisher.
   std::mutex publish_mu;  // one publication at a time in this process

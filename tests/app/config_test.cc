@@ -38,6 +38,18 @@ TEST(ConfigTest, TimestampSection) {
   EXPECT_NE(no_ca.status().message().find("trusted_ca"), std::string::npos);
 }
 
+TEST(ConfigTest, CheckpointsSection) {
+  auto defaults = ParseConfig(DefaultConfigText(), "kura.toml");
+  ASSERT_OK(defaults);
+  EXPECT_EQ(defaults->checkpoint_every_events, 256u);
+  EXPECT_EQ(defaults->checkpoint_every_seconds, 10u);
+  auto c = ParseConfig("[checkpoints]\nevery_events = 16\nevery_seconds = 60\n", "t");
+  ASSERT_OK(c);
+  EXPECT_EQ(c->checkpoint_every_events, 16u);
+  EXPECT_EQ(c->checkpoint_every_seconds, 60u);
+  EXPECT_FALSE(ParseConfig("[checkpoints]\nevery_events = 0\n", "t").ok());
+}
+
 TEST(ConfigTest, DefaultRoutesAreTheWorkflowDefaults) {
   auto c = ParseConfig(DefaultConfigText(), "kura.toml");
   ASSERT_OK(c);

@@ -5,7 +5,7 @@
 #include "tests/fakes/fake_file_system.h"
 #include "tests/fakes/test_util.h"
 
-namespace archive {
+namespace ledger {
 namespace {
 
 using base::Status;
@@ -13,48 +13,48 @@ using base::Status;
 class DataDirTest : public ::testing::Test {
  protected:
   kura_test::FakeFileSystem fs_;
-  ledger::DataDirLayout layout_{"/srv/kura-data"};
+  DataDirLayout layout_{"/srv/kura-data"};
 };
 
 TEST_F(DataDirTest, InitCreatesLayoutAndIsIdempotent) {
-  ASSERT_OK(ledger::InitDataDir(&fs_, layout_, "# config\n"));
+  ASSERT_OK(InitDataDir(&fs_, layout_, "# config\n"));
   EXPECT_TRUE(fs_.Exists(layout_.catalog()));
   EXPECT_TRUE(fs_.Exists(layout_.objects()));
   EXPECT_TRUE(fs_.Exists(layout_.keys()));
   EXPECT_EQ(fs_.Contents(layout_.config()), "# config\n");
   fs_.Overwrite(layout_.config(), "# edited by the admin\n");
-  ASSERT_OK(ledger::InitDataDir(&fs_, layout_, "# config\n"));
+  ASSERT_OK(InitDataDir(&fs_, layout_, "# config\n"));
   EXPECT_EQ(fs_.Contents(layout_.config()), "# edited by the admin\n");
-  ASSERT_OK(ledger::CheckDataDir(&fs_, layout_));
+  ASSERT_OK(CheckDataDir(&fs_, layout_));
 }
 
 TEST_F(DataDirTest, MissingDirectoryAsksForInit) {
-  const Status s = ledger::CheckDataDir(&fs_, layout_);
+  const Status s = CheckDataDir(&fs_, layout_);
   EXPECT_EQ(s.code(), Status::Code::kFailedPrecondition);
   EXPECT_NE(s.message().find("kura init"), std::string::npos) << s.message();
 }
 
 TEST_F(DataDirTest, NewerFormatIsRefusedWithAClearMessage) {
-  ASSERT_OK(ledger::InitDataDir(&fs_, layout_, ""));
+  ASSERT_OK(InitDataDir(&fs_, layout_, ""));
   fs_.Overwrite(layout_.format(), "kura-data-format 2\n");
-  const Status s = ledger::CheckDataDir(&fs_, layout_);
+  const Status s = CheckDataDir(&fs_, layout_);
   EXPECT_EQ(s.code(), Status::Code::kFailedPrecondition);
   EXPECT_NE(s.message().find("newer version of kura (format 2)"), std::string::npos)
       << s.message();
-  EXPECT_FALSE(ledger::InitDataDir(&fs_, layout_, "").ok());
+  EXPECT_FALSE(InitDataDir(&fs_, layout_, "").ok());
 }
 
 TEST_F(DataDirTest, UnknownFormatIsRefused) {
-  ASSERT_OK(ledger::InitDataDir(&fs_, layout_, ""));
+  ASSERT_OK(InitDataDir(&fs_, layout_, ""));
   fs_.Overwrite(layout_.format(), "something else\n");
-  EXPECT_EQ(ledger::CheckDataDir(&fs_, layout_).code(), Status::Code::kFailedPrecondition);
+  EXPECT_EQ(CheckDataDir(&fs_, layout_).code(), Status::Code::kFailedPrecondition);
 }
 
 TEST_F(DataDirTest, ForeignNonEmptyDirectoryIsNotTakenOver) {
   ASSERT_OK(fs_.CreateDirs(layout_.root));
   fs_.Overwrite(layout_.root + "/thesis.docx", "precious");
-  EXPECT_EQ(ledger::InitDataDir(&fs_, layout_, "").code(), Status::Code::kFailedPrecondition);
+  EXPECT_EQ(InitDataDir(&fs_, layout_, "").code(), Status::Code::kFailedPrecondition);
 }
 
 }  // namespace
-}  // namespace archive
+}  // namespace ledger

@@ -4,21 +4,21 @@
 
 #include "tests/fakes/test_util.h"
 
-namespace archive {
+namespace ledger {
 namespace {
 
 using base::Status;
 
 TEST(EventLogTest, CanonicalFormSortsKeysAndKeepsUtf8) {
   const nlohmann::json e{{"z", 1}, {"a", "株式会社"}, {"m", {{"y", true}, {"b", nullptr}}}};
-  EXPECT_EQ(ledger::EventLog::Canonical(e), R"({"a":"株式会社","m":{"b":null,"y":true},"z":1})");
+  EXPECT_EQ(EventLog::Canonical(e), R"({"a":"株式会社","m":{"b":null,"y":true},"z":1})");
 }
 
 TEST(EventLogTest, AppendsInOrderAndRollsBackWithTheTransaction) {
   kura_test::TempDir dir;
   auto env = storage::Env::Open(dir.path(), {});
   ASSERT_OK(env);
-  auto log = ledger::EventLog::Open(env->get());
+  auto log = EventLog::Open(env->get());
   ASSERT_OK(log);
   ASSERT_OK((*env)->Write([&](storage::WriteTxn& txn) -> Status {
     for (int i = 0; i < 3; ++i) {
@@ -44,4 +44,4 @@ TEST(EventLogTest, AppendsInOrderAndRollsBackWithTheTransaction) {
 }
 
 }  // namespace
-}  // namespace archive
+}  // namespace ledger
