@@ -41,6 +41,7 @@ json ToJson(const VerifyReport& r) {
               {"failed", failed},
               {"events", r.events},
               {"checkpoint", r.checkpoint_size},
+              {"checkpoints", r.checkpoints},
               {"unpublished_events", r.unpublished_events},
               {"timestamps_checked", r.tokens_checked},
               {"module_records", r.module_records}};
@@ -113,6 +114,7 @@ class LogVerifier {
       return Status::OK();
     }
     roots_[cp->size] = cp->root;
+    ++report_->checkpoints;
     report_->checkpoint_size = std::max(report_->checkpoint_size, cp->size);
     if (!c.tsr_sha256) return Status::OK();
     auto der = ledger_.GetResponse(txn, *c.tsr_sha256);

@@ -37,6 +37,7 @@ struct VerifyReport {
   uint64_t tokens_checked = 0;
   uint64_t events = 0;
   uint64_t checkpoint_size = 0;
+  uint64_t checkpoints = 0;  ///< signed checkpoints checked
   /// Events after the latest checkpoint: written, replayed and checked
   /// against the tables, but not yet covered by a signature (the publisher
   /// signs every N events or T seconds). Not a failure.
@@ -46,7 +47,7 @@ struct VerifyReport {
 };
 
 /// {"documents": N, "ok": N, "failed": [{"id", "reason", "detail"}], "events": N,
-///  "checkpoint": N, "unpublished_events": N, "timestamps_checked": N,
+///  "checkpoint": N, "checkpoints": N, "unpublished_events": N, "timestamps_checked": N,
 ///  "module_records": N}
 nlohmann::json ToJson(const VerifyReport& r);
 

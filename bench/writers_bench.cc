@@ -1,0 +1,163 @@
+// Concurrent writers through the ledger's writer queue, beside batched
+// ingest in the same run.
+//
+//   build/bench/writers_bench [--files N] [--writers W] [--size BYTES] [--dir DIR]
+//
+// The same N invoice-like files (default 3,000 × 20 KB) are archived three
+// ways, each into a fresh data directory with full durability and a
+// time-stamp per document:
+//   cli:      the real program, `build/kura ingest --department somu DIR/*`
+//             (batches of 256 files: one round of syncs and one commit each)
+//   batched:  archive::Archive::Ingest in batches of 256 (the same, in-process)
+//   writers:  W threads (default 16), each archiving one document at a time,
+//             like web uploads; the writer queue groups them.
+// and prints documents/s for each and the writers' rate as a fraction of
+// the CLI's (issue 11: >= 0.70), with the groups the queue formed.
+#include <atomic>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <unistd.h>
+
+#include "archive/archive.h"
+#include "base/file_system.h"
+#include "base/random.h"
+#include "bench/bench_util.h"
+#include "ledger/data_dir.h"
+
+namespace {
+
+std::string MakeFile(base::Random* rnd, size_t size, int n) {
+  static const char* kWords[] = {"請求書", "株式会社", "庁舎清掃業務委託", "合計", "消費税",
+                                 "10%",    "振込先",   "令和8年11月分",    "数量", "単価"};
+  std::string s =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Invoice n=\"" + std::to_string(n) + "\">\n";
+  while (s.size() < size) {
+    s += "<Line>";
+    s += kWords[rnd->Uniform(10)];
+    s += std::to_string(rnd->Next() % 1000000);
+    s += "</Line>\n";
+  }
+  s += "</Invoice>\n";
+  return s;
+}
+
+[[noreturn]] void Die(const std::string& what) {
+  std::fprintf(stderr, "writers_bench: %s\n", what.c_str());
+  std::exit(1);
+}
+
+std::unique_ptr<archive::Archive> OpenFresh(base::FileSystem* fs, const base::Clock* clock,
+                                            const std::string& data) {
+  if (!ledger::InitDataDir(fs, ledger::DataDirLayout{data}, "").ok()) Die("init " + data);
+  archive::ArchiveOptions options;
+  options.data_dir = data;
+  auto a = archive::Archive::Open(options, fs, clock);
+  if (!a.ok()) Die(a.status().ToString());
+  return std::move(*a);
+}
+
+archive::IncomingFile File(const std::vector<std::string>& files, size_t i) {
+  return {"inv-" + std::to_string(i) + ".xml", "somu", "upload", "bench", files[i]};
+}
+
+double Batched(base::FileSystem* fs, const base::Clock* clock, const std::string& data,
+               const std::vector<std::string>& files) {
+  auto arc = OpenFresh(fs, clock, data);
+  bench::Stopwatch w;
+  constexpr size_t kBatch = 256;  // kura.toml [ingest] batch_files default
+  for (size_t i = 0; i < files.size(); i += kBatch) {
+    std::vector<archive::IncomingFile> batch;
+    for (size_t j = i; j < std::min(files.size(), i + kBatch); ++j) batch.push_back(File(files, j));
+    for (const auto& r : arc->Ingest(std::move(batch))) {
+      if (!r.ok()) Die(r.status().ToString());
+    }
+  }
+  return w.Seconds();
+}
+
+double Writers(base::FileSystem* fs, const base::Clock* clock, const std::string& data,
+               const std::vector<std::string>& files, int writers, ledger::WriteStats* stats) {
+  auto arc = OpenFresh(fs, clock, data);
+  std::atomic<size_t> next{0};
+  bench::Stopwatch w;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < writers; ++t) {
+    threads.emplace_back([&] {
+      for (size_t i; (i = next.fetch_add(1)) < files.size();) {
+        std::vector<archive::IncomingFile> one;
+        one.push_back(File(files, i));
+        auto r = arc->Ingest(std::move(one));
+        if (!r[0].ok()) Die(r[0].status().ToString());
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  const double seconds = w.Seconds();
+  *stats = arc->ledger().write_stats();
+  return seconds;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int count = 3000, writers = 16;
+  size_t size = 20 * 1024;
+  std::string dir;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (!std::strcmp(argv[i], "--files")) count = std::atoi(argv[i + 1]);
+    if (!std::strcmp(argv[i], "--writers")) writers = std::atoi(argv[i + 1]);
+    if (!std::strcmp(argv[i], "--size")) size = std::strtoul(argv[i + 1], nullptr, 10);
+    if (!std::strcmp(argv[i], "--dir")) dir = argv[i + 1];
+  }
+  if (dir.empty()) {
+    char templ[] = "/var/tmp/kura-writers-bench-XXXXXX";
+    if (!::mkdtemp(templ)) return 1;
+    dir = templ;
+  }
+  std::filesystem::create_directories(dir + "/in");
+  base::Random rnd(7);
+  std::vector<std::string> files;
+  for (int i = 0; i < count; ++i) {
+    files.push_back(MakeFile(&rnd, size, i));
+    FILE* f = std::fopen((dir + "/in/inv-" + std::to_string(i) + ".xml").c_str(), "wb");
+    std::fwrite(files.back().data(), 1, files.back().size(), f);
+    std::fclose(f);
+  }
+  std::printf("writers_bench: %d files of ~%zu bytes, %d writers, in %s\n", count, size, writers,
+              dir.c_str());
+  auto fs = base::NewPosixFileSystem();
+  base::SystemClock clock;
+
+  // The CLI: the real program over the files on disk.
+  const std::string kura =
+      std::filesystem::canonical("/proc/self/exe").parent_path().string() + "/../kura";
+  if (std::system((kura + " --data " + dir + "/cli init > /dev/null 2>&1").c_str()) != 0) {
+    Die("cannot run " + kura);
+  }
+  const double cli = bench::TimeCommand("cd " + dir + "/in && " + kura + " --data " + dir +
+                                        "/cli ingest --department somu *.xml > /dev/null 2>&1");
+  if (cli < 0) Die("kura ingest failed");
+  const double batched = Batched(fs.get(), &clock, dir + "/batched", files);
+  ledger::WriteStats stats;
+  const double concurrent = Writers(fs.get(), &clock, dir + "/writers", files, writers, &stats);
+
+  auto rate = [&](double s) { return count / s; };
+  std::printf("  %-44s %9.0f docs/s\n", "cli: kura ingest (batches of 256)", rate(cli));
+  std::printf("  %-44s %9.0f docs/s\n", "kura: Archive::Ingest, batches of 256", rate(batched));
+  std::printf("  %-44s %9.0f docs/s  (%llu writes in %llu groups, %.1f per commit)\n",
+              ("kura: " + std::to_string(writers) + " writers, one document each").c_str(),
+              rate(concurrent), static_cast<unsigned long long>(stats.writes),
+              static_cast<unsigned long long>(stats.groups),
+              static_cast<double>(stats.writes) / std::max<uint64_t>(1, stats.groups));
+  const double ratio = rate(concurrent) / rate(cli);
+  std::printf("  ratio writers / cli: %.2f   target >= 0.70: %s\n", ratio,
+              ratio >= 0.70 ? "met" : "NOT met");
+  std::printf("  ratio writers / batched library: %.2f\n", rate(concurrent) / rate(batched));
+  std::filesystem::remove_all(dir);
+  return 0;
+}
