@@ -11,7 +11,7 @@
 #include "app/open_archive.h"
 #include "archive/archive.h"
 #include "ledger/data_dir.h"
-#include "archive/intake.h"
+#include "app/intake.h"
 
 namespace app {
 
@@ -21,14 +21,14 @@ int CmdWatch(const Context& ctx, const WatchArgs& args) {
     spdlog::error("{}", opened.status().message());
     return 2;
   }
-  archive::IntakeOptions io;
+  IntakeOptions io;
   io.dir = args.dir;
   io.department = args.department;
   io.source = args.source;
   io.receiver = "watch:" + ctx.user;
   io.settle = std::chrono::seconds(args.settle_seconds);
   io.max_file_bytes = opened->config.max_file_mb << 20;
-  archive::IntakeFolder folder(io, ctx.fs, ctx.clock, opened->archive.get());
+  IntakeFolder folder(io, ctx.fs, ctx.clock, opened->archive.get());
   if (const base::Status s = folder.Init(); !s.ok()) {
     spdlog::error("{}", s.message());
     return 2;

@@ -1,6 +1,6 @@
-#include "archive/intake.h"
+#include "app/intake.h"
 
-namespace archive {
+namespace app {
 
 using base::Result;
 using base::Status;
@@ -19,7 +19,7 @@ bool Ignored(const std::string& name) {
 }  // namespace
 
 IntakeFolder::IntakeFolder(IntakeOptions options, base::FileSystem* fs, const base::Clock* clock,
-                           Archive* archive)
+                           archive::Archive* archive)
     : options_(std::move(options)), fs_(fs), clock_(clock), archive_(archive) {}
 
 Status IntakeFolder::Init() {
@@ -64,7 +64,7 @@ Result<std::vector<IntakeEvent>> IntakeFolder::Poll() {
   seen_ = std::move(still_here);
 
   std::vector<IntakeEvent> events;
-  std::vector<IncomingFile> batch;
+  std::vector<archive::IncomingFile> batch;
   std::vector<std::string> batch_names;
   for (const std::string& name : ready) {
     const std::string path = base::JoinPath(options_.dir, name);
@@ -83,7 +83,7 @@ Result<std::vector<IntakeEvent>> IntakeFolder::Poll() {
       events.push_back(std::move(e));
       continue;
     }
-    batch.push_back(IncomingFile{name, options_.department, options_.source, options_.receiver,
+    batch.push_back(archive::IncomingFile{name, options_.department, options_.source, options_.receiver,
                                  std::move(*bytes)});
     batch_names.push_back(name);
   }
@@ -122,4 +122,4 @@ Result<std::vector<IntakeEvent>> IntakeFolder::Poll() {
   return events;
 }
 
-}  // namespace archive
+}  // namespace app

@@ -11,8 +11,8 @@
 // *.crdownload, *.filepart) are ignored.
 //
 // Thread safety: one thread polls.
-#ifndef ARCHIVE_INTAKE_H_
-#define ARCHIVE_INTAKE_H_
+#ifndef APP_INTAKE_H_
+#define APP_INTAKE_H_
 
 #include <chrono>
 #include <map>
@@ -23,7 +23,7 @@
 #include "base/file_system.h"
 #include "base/time.h"
 
-namespace archive {
+namespace app {
 
 struct IntakeOptions {
   std::string dir;
@@ -48,7 +48,7 @@ class IntakeFolder {
  public:
   /// fs, clock and archive must outlive the folder.
   IntakeFolder(IntakeOptions options, base::FileSystem* fs, const base::Clock* clock,
-               Archive* archive);
+               archive::Archive* archive);
 
   /// Creates DIR/done and DIR/failed.
   base::Status Init();
@@ -68,10 +68,10 @@ class IntakeFolder {
   IntakeOptions options_;
   base::FileSystem* fs_;
   const base::Clock* clock_;
-  Archive* archive_;
+  archive::Archive* archive_;
   std::map<std::string, Seen> seen_;
 };
 
-}  // namespace archive
+}  // namespace app
 
-#endif  // ARCHIVE_INTAKE_H_
+#endif  // APP_INTAKE_H_

@@ -1,4 +1,4 @@
-#include "archive/intake.h"
+#include "app/intake.h"
 
 #include <gtest/gtest.h>
 
@@ -7,7 +7,7 @@
 #include "ledger/data_dir.h"
 #include "tests/fakes/test_util.h"
 
-namespace archive {
+namespace app {
 namespace {
 
 // The real file system in a scratch directory (LMDB needs a real disk) and
@@ -16,10 +16,10 @@ class IntakeTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_OK(ledger::InitDataDir(fs_.get(), ledger::DataDirLayout{tmp_.Join("data")}, ""));
-    ArchiveOptions options;
+    archive::ArchiveOptions options;
     options.data_dir = tmp_.Join("data");
     options.max_file_bytes = 100;
-    auto a = Archive::Open(options, fs_.get(), &clock_);
+    auto a = archive::Archive::Open(options, fs_.get(), &clock_);
     ASSERT_OK(a);
     archive_ = std::move(*a);
     folder_ = tmp_.Join("scanner");
@@ -47,7 +47,7 @@ class IntakeTest : public ::testing::Test {
   kura_test::TempDir tmp_;
   std::unique_ptr<base::FileSystem> fs_ = base::NewPosixFileSystem();
   base::FakeClock clock_{*base::ParseRfc3339("2026-11-22T00:00:00Z")};
-  std::unique_ptr<Archive> archive_;
+  std::unique_ptr<archive::Archive> archive_;
   std::string folder_;
   std::unique_ptr<IntakeFolder> intake_;
 };
@@ -128,4 +128,4 @@ TEST_F(IntakeTest, PartialDownloadsAndHiddenFilesAreIgnored) {
 }
 
 }  // namespace
-}  // namespace archive
+}  // namespace app
