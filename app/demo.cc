@@ -10,9 +10,9 @@
 
 #include "app/commands.h"
 #include "archive/archive.h"
-#include "corpus/corpus.h"
 #include "archive/search.h"
 #include "base/date.h"
+#include "corpus/corpus.h"
 #include "workflow/workflow.h"
 
 namespace app {
@@ -23,12 +23,11 @@ int CmdDemoData(const Context& ctx, const DemoDataArgs& args) {
   options.count = args.count;
   options.pdf_share = args.pdf_share;
   const bool tty = ::isatty(::fileno(ctx.err));
-  const base::Status s =
-      corpus::WriteCorpus(options, ctx.fs, args.out, [&](int done, int total) {
-        if (tty && (done % 50 == 0 || done == total)) {
-          std::fprintf(ctx.err, "\r請求書を生成中 %d / %d", done, total);
-        }
-      });
+  const base::Status s = corpus::WriteCorpus(options, ctx.fs, args.out, [&](int done, int total) {
+    if (tty && (done % 50 == 0 || done == total)) {
+      std::fprintf(ctx.err, "\r請求書を生成中 %d / %d", done, total);
+    }
+  });
   if (tty) std::fprintf(ctx.err, "\n");
   if (!s.ok()) {
     std::fprintf(ctx.err, "kura: %s\n", s.message().c_str());
@@ -41,6 +40,7 @@ int CmdDemoData(const Context& ctx, const DemoDataArgs& args) {
 
 namespace {
 
+using base::Result;
 using base::Status;
 
 // The departments of the demo organisation: a handful of the generator's,
@@ -135,14 +135,12 @@ Status SeedInvoices(archive::Archive* arc, const std::vector<corpus::Invoice>& i
 
 }  // namespace
 
-Status SeedDemo(const Context& ctx, archive::Archive* arc, workflow::Workflow* wf,
-                int invoice_count) {
-  const workflow::User root = workflow::Workflow::SystemUser("demo");
-  const base::Date today = base::Date::InJapan(ctx.clock->Now());
-  const int fiscal_year = base::FiscalYearOf(today);
-  corpus::Generator master(corpus::Options{});
+namespace {
 
-  // Departments and users, each only if missing.
+// The departments of the generator that the demo uses, and its users; what
+// exists already is kept. Returns how many users were added.
+Result<int> SeedOrganisation(workflow::Workflow* wf, const corpus::Generator& master,
+                             const workflow::User& root) {
   std::vector<workflow::Department> departments;
   for (const auto& d : master.departments()) {
     for (const char* code : kDemoDepartments) {
@@ -156,34 +154,78 @@ Status SeedDemo(const Context& ctx, archive::Archive* arc, workflow::Workflow* w
     for (const auto& e : existing_departments) exists = exists || e.code == d.code;
     if (!exists) RETURN_IF_ERROR(wf->CreateDepartment(d, root));
   }
-  const std::vector<DemoUser> users = DemoUsers(departments);
-  int added_users = 0;
-  for (const DemoUser& u : users) {
+  int added = 0;
+  for (const DemoUser& u : DemoUsers(departments)) {
     auto got = wf->GetUser(u.login);
     if (got.ok()) continue;
     if (!got.status().IsNotFound()) return got.status();
     RETURN_IF_ERROR(
         wf->AddUser({u.login, u.name, u.department, {u.role}, u.title, true}, kDemoPassword, root));
-    ++added_users;
+    ++added;
   }
+  return added;
+}
 
-  // The vendor master.
-  int added_vendors = 0;
+// The generator's vendor master; every tenth vendor's account differs from
+// what its invoices say (the × the accounting office must confirm).
+Result<int> SeedVendors(workflow::Workflow* wf, const corpus::Generator& master,
+                        const workflow::User& root) {
+  int added = 0;
   for (size_t i = 0; i < master.vendors().size(); ++i) {
     const auto& v = master.vendors()[i];
     const std::string id = VendorId(static_cast<int>(i));
     auto got = wf->GetVendor(id);
     if (got.ok()) continue;
     if (!got.status().IsNotFound()) return got.status();
-    // A few vendors' master accounts differ from the account on their
-    // invoices, so the demo shows the × a changed account raises.
     std::string account = v.bank_account;
     if (i % 10 == 3 && !account.empty()) account.back() = account.back() == '9' ? '0' : '9';
     RETURN_IF_ERROR(wf->PutVendor({id, v.name, v.registration_number, account, v.address}, root));
-    ++added_vendors;
+    ++added;
   }
+  return added;
+}
 
-  // Invoices, only into an empty archive.
+// One commitment per department and vendor of the invoices, half again as
+// large as what they bill, unless there are commitments already.
+Result<int> SeedCommitments(workflow::Workflow* wf, const corpus::Generator& master,
+                            const std::vector<corpus::Invoice>& invoices, int fiscal_year,
+                            const workflow::User& root) {
+  ASSIGN_OR_RETURN(const auto commitments, wf->ListCommitments({}));
+  if (!commitments.empty()) return 0;
+  std::map<std::pair<std::string, int>, int64_t> totals;
+  for (const auto& inv : invoices) {
+    totals[{inv.department_code, inv.vendor_index}] += inv.payable_amount.Normalized().mantissa();
+  }
+  int added = 0;
+  for (const auto& [key, total] : totals) {
+    const auto& v = master.vendors()[static_cast<size_t>(key.second)];
+    const auto [type, budget_line] = ExpenseOf(v.expense_type);
+    workflow::Commitment c;
+    c.department = key.first;
+    c.vendor_id = VendorId(key.second);
+    c.budget_line = budget_line;
+    c.fiscal_year = fiscal_year;
+    c.description = v.name + " " + v.expense_type + "（" + std::to_string(fiscal_year) + "年度）";
+    c.amount = base::Decimal::FromInt((total * 3 / 2 / 100'000 + 1) * 100'000);
+    c.contract_from = base::FiscalYearStart(fiscal_year);
+    c.contract_to = base::FiscalYearEnd(fiscal_year);
+    c.expense_type = type;
+    RETURN_IF_ERROR(wf->CreateCommitment(c, root).status());
+    ++added;
+  }
+  return added;
+}
+
+}  // namespace
+
+Status SeedDemo(const Context& ctx, archive::Archive* arc, workflow::Workflow* wf,
+                int invoice_count) {
+  const workflow::User root = workflow::Workflow::SystemUser("demo");
+  const base::Date today = base::Date::InJapan(ctx.clock->Now());
+  const int fiscal_year = base::FiscalYearOf(today);
+  corpus::Generator master(corpus::Options{});
+  ASSIGN_OR_RETURN(const int added_users, SeedOrganisation(wf, master, root));
+  ASSIGN_OR_RETURN(const int added_vendors, SeedVendors(wf, master, root));
   const std::vector<corpus::Invoice> invoices = DemoInvoices(today, invoice_count);
   archive::SearchQuery any;
   any.limit = 1;
@@ -192,38 +234,12 @@ Status SeedDemo(const Context& ctx, archive::Archive* arc, workflow::Workflow* w
     spdlog::info("デモ用の請求書 {} 件を保存しています...", invoices.size());
     RETURN_IF_ERROR(SeedInvoices(arc, invoices));
   }
-
-  // One commitment (支出負担行為) per department and vendor of the demo
-  // invoices, for the fiscal year, with room for all of them.
-  ASSIGN_OR_RETURN(const auto commitments, wf->ListCommitments({}));
-  int added_commitments = 0;
-  if (commitments.empty()) {
-    std::map<std::pair<std::string, int>, int64_t> totals;
-    for (const auto& inv : invoices) {
-      totals[{inv.department_code, inv.vendor_index}] += inv.payable_amount.Normalized().mantissa();
-    }
-    for (const auto& [key, total] : totals) {
-      const auto& v = master.vendors()[static_cast<size_t>(key.second)];
-      const auto [type, budget_line] = ExpenseOf(v.expense_type);
-      workflow::Commitment c;
-      c.department = key.first;
-      c.vendor_id = VendorId(key.second);
-      c.budget_line = budget_line;
-      c.fiscal_year = fiscal_year;
-      c.description = v.name + " " + v.expense_type + "（" + std::to_string(fiscal_year) + "年度）";
-      c.amount = base::Decimal::FromInt((total * 3 / 2 / 100'000 + 1) * 100'000);
-      c.contract_from = base::FiscalYearStart(fiscal_year);
-      c.contract_to = base::FiscalYearEnd(fiscal_year);
-      c.expense_type = type;
-      RETURN_IF_ERROR(wf->CreateCommitment(c, root).status());
-      ++added_commitments;
-    }
-  }
+  ASSIGN_OR_RETURN(const int added_commitments,
+                   SeedCommitments(wf, master, invoices, fiscal_year, root));
   if (added_users + added_vendors + added_commitments > 0) {
     spdlog::info("デモ組織を作成しました: ユーザー {} 人、債権者 {} 件、支出負担行為 {} 件",
                  added_users, added_vendors, added_commitments);
   }
-
   return Status::OK();
 }
 

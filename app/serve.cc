@@ -25,20 +25,30 @@ namespace app {
 
 using base::Status;
 
-int CmdServe(const Context& ctx, const ServeArgs& args) {
-  // Signals are handled by a dedicated thread, so Stop() runs outside a
-  // signal handler. Block them before any other thread starts: the archive's
-  // time-stamping and Botan's Argon2 may start threads, and a thread with
-  // SIGTERM unblocked would die of it instead of stopping cleanly.
+namespace {
+
+// Signals are handled by a dedicated thread, so Stop() runs outside a signal
+// handler. Block them before any other thread starts: the ledger's
+// publisher, time-stamping and Botan's Argon2 may start threads, and a
+// thread with SIGTERM unblocked would die of it instead of stopping cleanly.
+sigset_t BlockStopSignals() {
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  return signals;
+}
 
-  const ledger::DataDirLayout layout{ctx.data_dir};
-  if (!ctx.fs->Stat(layout.format()).ok()) {
-    // The embedded default: the first `kura serve` sets up ./kura-data.
+// The data directory (created on the first start: the embedded default),
+// the archive and the workflow, seeded with the demo if asked. Exit code
+// on failure, after saying why.
+struct Opened {
+  OpenedArchive archive;
+  std::unique_ptr<workflow::Workflow> workflow;
+};
+int OpenForServing(const Context& ctx, bool demo, Opened* out) {
+  if (!ctx.fs->Stat(ledger::DataDirLayout{ctx.data_dir}.format()).ok()) {
     const int rc = CmdInit(ctx);
     if (rc != 0) return rc;
   }
@@ -47,30 +57,76 @@ int CmdServe(const Context& ctx, const ServeArgs& args) {
     spdlog::error("{}", opened.status().message());
     return 2;
   }
-  archive::Archive* arc = opened->archive.get();
-  auto listen = web::ParseListen(args.listen.empty() ? opened->config.listen : args.listen);
-  if (!listen.ok()) {
-    spdlog::error("{}", listen.status().message());
-    return 2;
-  }
-  auto wf = OpenWorkflowFor(ctx, *opened);
+  out->archive = std::move(*opened);
+  auto wf = OpenWorkflowFor(ctx, out->archive);
   if (!wf.ok()) {
     spdlog::error("{}", wf.status().message());
     return 2;
   }
-  if (args.demo) {
-    const Status seeded = SeedDemo(ctx, arc, wf->get(), 60);
+  out->workflow = std::move(*wf);
+  if (demo) {
+    const Status seeded = SeedDemo(ctx, out->archive.archive.get(), out->workflow.get(), 60);
     if (!seeded.ok()) {
       spdlog::error("デモデータを投入できませんでした: {}", seeded.message());
       return 1;
     }
   }
+  return 0;
+}
 
+// Pending time-stamps (the external TSA was down) are retried every minute
+// in the background until stop() is called; the archive backs off per
+// document.
+class Retrier {
+ public:
+  explicit Retrier(archive::Archive* arc) : thread_([this, arc] { Loop(arc); }) {}
+  ~Retrier() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stopping_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
 
+ private:
+  void Loop(archive::Archive* arc) {
+    std::unique_lock<std::mutex> lock(mu_);
+    while (!cv_.wait_for(lock, std::chrono::seconds(60), [&] { return stopping_; })) {
+      lock.unlock();
+      auto granted = arc->RetryPendingTimestamps();
+      if (!granted.ok()) {
+        spdlog::warn("タイムスタンプの再取得に失敗しました: {}", granted.status().message());
+      } else if (*granted > 0) {
+        spdlog::info("保留中だったタイムスタンプを {} 件取得しました", *granted);
+      }
+      lock.lock();
+    }
+  }
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace
+
+int CmdServe(const Context& ctx, const ServeArgs& args) {
+  sigset_t signals = BlockStopSignals();
+  Opened opened;
+  if (const int rc = OpenForServing(ctx, args.demo, &opened); rc != 0) return rc;
+  const Config& config = opened.archive.config;
+  archive::Archive* arc = opened.archive.archive.get();
+  auto listen = web::ParseListen(args.listen.empty() ? config.listen : args.listen);
+  if (!listen.ok()) {
+    spdlog::error("{}", listen.status().message());
+    return 2;
+  }
   listen->version = KURA_VERSION;
-  listen->api.max_upload_bytes = opened->config.max_file_mb << 20;
-  listen->api.sessions.idle = std::chrono::minutes(opened->config.session_idle_minutes);
-  web::Server server(*listen, arc, wf->get(), ctx.clock);
+  listen->api.max_upload_bytes = config.max_file_mb << 20;
+  listen->api.sessions.idle = std::chrono::minutes(config.session_idle_minutes);
+  web::Server server(*listen, arc, opened.workflow.get(), ctx.clock);
   auto port = server.Bind();
   if (!port.ok()) {
     spdlog::error("{}", port.status().message());
@@ -82,44 +138,25 @@ int CmdServe(const Context& ctx, const ServeArgs& args) {
     PrintDemoLogins(ctx, "http://" + listen->host + ":" + std::to_string(*port) + "/");
   }
   spdlog::info("停止するには Ctrl+C を押してください");
-  // Pending time-stamps (the external TSA was down) are retried in the
-  // background; the archive backs off per document.
-  std::mutex mu;
-  std::condition_variable cv;
-  bool stopping = false;
-  std::thread retrier([&] {
-    std::unique_lock<std::mutex> lock(mu);
-    while (!cv.wait_for(lock, std::chrono::seconds(60), [&] { return stopping; })) {
-      lock.unlock();
-      auto granted = arc->RetryPendingTimestamps();
-      if (!granted.ok()) {
-        spdlog::warn("タイムスタンプの再取得に失敗しました: {}", granted.status().message());
-      } else if (*granted > 0) {
-        spdlog::info("保留中だったタイムスタンプを {} 件取得しました", *granted);
-      }
-      lock.lock();
-    }
-  });
-  std::thread waiter([&] {
-    int sig = 0;
-    sigwait(&signals, &sig);
-    spdlog::info("停止しています (signal {})", sig);
-    server.Stop();
-  });
-  const Status s = server.Run();
-  // Wake the waiter if the server stopped on its own.
-  ::pthread_kill(waiter.native_handle(), SIGTERM);
-  waiter.join();
+  Status s;
   {
-    std::lock_guard<std::mutex> lock(mu);
-    stopping = true;
+    Retrier retrier(arc);
+    std::thread waiter([&] {
+      int sig = 0;
+      sigwait(&signals, &sig);
+      spdlog::info("停止しています (signal {})", sig);
+      server.Stop();
+    });
+    s = server.Run();
+    // Wake the waiter if the server stopped on its own.
+    ::pthread_kill(waiter.native_handle(), SIGTERM);
+    waiter.join();
   }
-  cv.notify_all();
-  retrier.join();
   if (!s.ok()) {
     spdlog::error("{}", s.message());
     return 1;
   }
+  // Closing the archive (as opened goes) publishes the last checkpoint.
   return 0;
 }
 

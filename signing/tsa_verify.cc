@@ -1,9 +1,9 @@
 #include "signing/tsa_verify.h"
 
-#include <cstdio>
-#include <cstring>
 #include <algorithm>
 #include <atomic>
+#include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <map>
 #include <memory>
@@ -30,9 +30,9 @@ using internal::OsslPtr;
 
 namespace {
 
-constexpr std::string_view kStatusNames[] = {
-    "granted", "grantedWithMods",   "rejection",
-    "waiting", "revocationWarning", "revocationNotification"};
+constexpr std::string_view kStatusNames[] = {"granted",           "grantedWithMods",
+                                             "rejection",         "waiting",
+                                             "revocationWarning", "revocationNotification"};
 
 struct FailureBit {
   int bit;
@@ -51,17 +51,14 @@ constexpr FailureBit kFailureBits[] = {
 
 std::string DescribeStatus(const TS_STATUS_INFO* info,
                            long status) {  // NOLINT(runtime/int)
-  std::string out = status >= 0 && status < 6
-                        ? std::string(kStatusNames[status])
-                        : "status " + std::to_string(status);
+  std::string out = status >= 0 && status < 6 ? std::string(kStatusNames[status])
+                                              : "status " + std::to_string(status);
   if (const ASN1_BIT_STRING* fail = ::TS_STATUS_INFO_get0_failure_info(info)) {
     for (const FailureBit& f : kFailureBits) {
-      if (::ASN1_BIT_STRING_get_bit(fail, f.bit))
-        out += std::string(" (") + f.name + ")";
+      if (::ASN1_BIT_STRING_get_bit(fail, f.bit)) out += std::string(" (") + f.name + ")";
     }
   }
-  if (const STACK_OF(ASN1_UTF8STRING)* text =
-          ::TS_STATUS_INFO_get0_text(info)) {
+  if (const STACK_OF(ASN1_UTF8STRING)* text = ::TS_STATUS_INFO_get0_text(info)) {
     for (int i = 0; i < sk_ASN1_UTF8STRING_num(text); ++i) {
       const ASN1_UTF8STRING* s = sk_ASN1_UTF8STRING_value(text, i);
       out += ": ";
@@ -73,23 +70,19 @@ std::string DescribeStatus(const TS_STATUS_INFO* info,
 }
 
 base::Status CheckImprint(const TS_TST_INFO* tst, const Digest& expected) {
-  TS_MSG_IMPRINT* mi =
-      ::TS_TST_INFO_get_msg_imprint(const_cast<TS_TST_INFO*>(tst));
+  TS_MSG_IMPRINT* mi = ::TS_TST_INFO_get_msg_imprint(const_cast<TS_TST_INFO*>(tst));
   const ASN1_OBJECT* alg = nullptr;
   ::X509_ALGOR_get0(&alg, nullptr, nullptr, ::TS_MSG_IMPRINT_get_algo(mi));
   if (::OBJ_obj2nid(alg) != NID_sha256) {
-    return base::Status::Corruption(
-        "tsa verify: imprint mismatch: the token hashes with " +
-        internal::OidToText(alg) + ", not SHA-256");
+    return base::Status::Corruption("tsa verify: imprint mismatch: the token hashes with " +
+                                    internal::OidToText(alg) + ", not SHA-256");
   }
   const ASN1_OCTET_STRING* msg = ::TS_MSG_IMPRINT_get_msg(mi);
-  const std::string_view got(
-      reinterpret_cast<const char*>(::ASN1_STRING_get0_data(msg)),
-      static_cast<size_t>(::ASN1_STRING_length(msg)));
+  const std::string_view got(reinterpret_cast<const char*>(::ASN1_STRING_get0_data(msg)),
+                             static_cast<size_t>(::ASN1_STRING_length(msg)));
   if (got != expected.AsStringView()) {
-    return base::Status::Corruption(
-        "tsa verify: imprint mismatch: the token is for " +
-        base::HexEncode(got) + ", expected " + expected.Hex());
+    return base::Status::Corruption("tsa verify: imprint mismatch: the token is for " +
+                                    base::HexEncode(got) + ", expected " + expected.Hex());
   }
   return base::Status::OK();
 }
@@ -101,19 +94,16 @@ std::string HexU64(uint64_t v) {
   return buf;
 }
 
-base::Status CheckNonce(const TS_TST_INFO* tst,
-                        std::optional<uint64_t> expected) {
+base::Status CheckNonce(const TS_TST_INFO* tst, std::optional<uint64_t> expected) {
   if (!expected) return base::Status::OK();
   const ASN1_INTEGER* nonce = ::TS_TST_INFO_get_nonce(tst);
-  if (nonce == nullptr)
-    return base::Status::Corruption("tsa verify: nonce missing");
+  if (nonce == nullptr) return base::Status::Corruption("tsa verify: nonce missing");
   uint64_t got = 0;
   if (::ASN1_INTEGER_get_uint64(&got, nonce) != 1 || got != *expected) {
     ::ERR_clear_error();
-    return base::Status::Corruption(
-        "tsa verify: nonce mismatch: the token has " +
-        internal::IntegerToHex(nonce) + ", the request had " +
-        HexU64(*expected));
+    return base::Status::Corruption("tsa verify: nonce mismatch: the token has " +
+                                    internal::IntegerToHex(nonce) + ", the request had " +
+                                    HexU64(*expected));
   }
   return base::Status::OK();
 }
@@ -126,12 +116,11 @@ base::Status CheckTimestampEku(X509* signer) {
       ::X509_get_ext_d2i(signer, NID_ext_key_usage, &critical, nullptr)));
   ::ERR_clear_error();
   if (!eku) {
-    return base::Status::Corruption(critical == -1
-                                        ? "tsa verify: signer certificate has "
-                                          "no extendedKeyUsage (needs critical "
-                                          "timeStamping)"
-                                        : "tsa verify: signer certificate has "
-                                          "a malformed extendedKeyUsage");
+    return base::Status::Corruption(critical == -1 ? "tsa verify: signer certificate has "
+                                                     "no extendedKeyUsage (needs critical "
+                                                     "timeStamping)"
+                                                   : "tsa verify: signer certificate has "
+                                                     "a malformed extendedKeyUsage");
   }
   if (sk_ASN1_OBJECT_num(eku.get()) != 1 ||
       ::OBJ_obj2nid(sk_ASN1_OBJECT_value(eku.get(), 0)) != NID_time_stamp) {
@@ -156,10 +145,8 @@ base::Status VerificationFailure() {
   int flags = 0;
   for (unsigned long e = ::ERR_get_error_all(nullptr, nullptr, nullptr, &data,
                                              &flags);  // NOLINT
-       e != 0;
-       e = ::ERR_get_error_all(nullptr, nullptr, nullptr, &data, &flags)) {
-    if (ERR_GET_LIB(e) == ERR_LIB_TS &&
-        ERR_GET_REASON(e) == TS_R_CERTIFICATE_VERIFY_ERROR) {
+       e != 0; e = ::ERR_get_error_all(nullptr, nullptr, nullptr, &data, &flags)) {
+    if (ERR_GET_LIB(e) == ERR_LIB_TS && ERR_GET_REASON(e) == TS_R_CERTIFICATE_VERIFY_ERROR) {
       chain = true;
     }
     if (!detail.empty()) detail += "; ";
@@ -172,13 +159,11 @@ base::Status VerificationFailure() {
     }
   }
   if (detail.empty()) detail = "unknown reason";
-  return base::Status::Corruption(
-      std::string("tsa verify: ") +
-      (chain ? "untrusted chain: " : "signature invalid: ") + detail);
+  return base::Status::Corruption(std::string("tsa verify: ") +
+                                  (chain ? "untrusted chain: " : "signature invalid: ") + detail);
 }
 
-base::Result<OsslPtr<X509_STORE>> TrustStore(
-    const std::vector<OsslPtr<X509>>& certs, time_t at) {
+base::Result<OsslPtr<X509_STORE>> TrustStore(const std::vector<OsslPtr<X509>>& certs, time_t at) {
   ::ERR_clear_error();
   OsslPtr<X509_STORE> store(::X509_STORE_new());
   if (!store) return internal::InternalError("tsa verify: trust store");
@@ -204,10 +189,9 @@ void ReadTstFields(TS_TST_INFO* tst, TimestampInfo* info) {
     const auto get = [](const ASN1_INTEGER* v) -> int64_t {
       return v == nullptr ? 0 : ::ASN1_INTEGER_get(v);
     };
-    info->accuracy =
-        std::chrono::seconds(get(::TS_ACCURACY_get_seconds(acc))) +
-        std::chrono::milliseconds(get(::TS_ACCURACY_get_millis(acc))) +
-        std::chrono::microseconds(get(::TS_ACCURACY_get_micros(acc)));
+    info->accuracy = std::chrono::seconds(get(::TS_ACCURACY_get_seconds(acc))) +
+                     std::chrono::milliseconds(get(::TS_ACCURACY_get_millis(acc))) +
+                     std::chrono::microseconds(get(::TS_ACCURACY_get_micros(acc)));
   }
 }
 
@@ -217,15 +201,14 @@ base::Result<TimestampInfo> InspectTimestampResponse(std::string_view der_respon
   ::ERR_clear_error();
   const auto* p = reinterpret_cast<const unsigned char*>(der_response.data());
   const auto* end = p + der_response.size();
-  OsslPtr<TS_RESP> resp(::d2i_TS_RESP(
-      nullptr, &p, static_cast<long>(der_response.size())));  // NOLINT
+  OsslPtr<TS_RESP> resp(
+      ::d2i_TS_RESP(nullptr, &p, static_cast<long>(der_response.size())));  // NOLINT
   if (!resp || p != end) {
     ::ERR_clear_error();
     return base::Status::Corruption("tsa inspect: not a DER TimeStampResp");
   }
   TS_STATUS_INFO* status_info = ::TS_RESP_get_status_info(resp.get());
-  const long status =
-      ::ASN1_INTEGER_get(::TS_STATUS_INFO_get0_status(status_info));  // NOLINT
+  const long status = ::ASN1_INTEGER_get(::TS_STATUS_INFO_get0_status(status_info));  // NOLINT
   if (status != TS_STATUS_GRANTED && status != TS_STATUS_GRANTED_WITH_MODS) {
     return base::Status::FailedPrecondition("tsa inspect: status not granted: " +
                                             DescribeStatus(status_info, status));
@@ -234,11 +217,10 @@ base::Result<TimestampInfo> InspectTimestampResponse(std::string_view der_respon
   if (tst == nullptr) return base::Status::Corruption("tsa inspect: no TSTInfo");
   TimestampInfo info;
   ASSIGN_OR_RETURN(info.gen_time, internal::GeneralizedTimeToTime(::TS_TST_INFO_get_time(tst)));
-  const ASN1_OCTET_STRING* imprint =
-      ::TS_MSG_IMPRINT_get_msg(::TS_TST_INFO_get_msg_imprint(tst));
-  auto digest = Digest::FromBytes(std::string_view(
-      reinterpret_cast<const char*>(::ASN1_STRING_get0_data(imprint)),
-      static_cast<size_t>(::ASN1_STRING_length(imprint))));
+  const ASN1_OCTET_STRING* imprint = ::TS_MSG_IMPRINT_get_msg(::TS_TST_INFO_get_msg_imprint(tst));
+  auto digest = Digest::FromBytes(
+      std::string_view(reinterpret_cast<const char*>(::ASN1_STRING_get0_data(imprint)),
+                       static_cast<size_t>(::ASN1_STRING_length(imprint))));
   if (digest.ok()) info.imprint = *digest;
   ReadTstFields(tst, &info);
   return info;
@@ -246,49 +228,41 @@ base::Result<TimestampInfo> InspectTimestampResponse(std::string_view der_respon
 
 namespace {
 
-base::Result<TimestampInfo> VerifyWithCertificates(
-    std::string_view der_response, const Digest& data_digest,
-    const std::vector<OsslPtr<X509>>& trusted_certs,
-    const TimestampVerifyOptions& options) {
-  const std::vector<OsslPtr<X509>>* trusted = &trusted_certs;
+// The response decoded, with a granted status and a signed token.
+base::Result<OsslPtr<TS_RESP>> DecodeGranted(std::string_view der_response) {
   ::ERR_clear_error();
   const auto* p = reinterpret_cast<const unsigned char*>(der_response.data());
   const auto* end = p + der_response.size();
-  OsslPtr<TS_RESP> resp(::d2i_TS_RESP(
-      nullptr, &p, static_cast<long>(der_response.size())));  // NOLINT
+  OsslPtr<TS_RESP> resp(
+      ::d2i_TS_RESP(nullptr, &p, static_cast<long>(der_response.size())));  // NOLINT
   if (!resp || p != end) {
     ::ERR_clear_error();
     return base::Status::Corruption("tsa verify: not a DER TimeStampResp");
   }
-
   TS_STATUS_INFO* status_info = ::TS_RESP_get_status_info(resp.get());
-  const long status =
-      ::ASN1_INTEGER_get(::TS_STATUS_INFO_get0_status(status_info));  // NOLINT
+  const long status = ::ASN1_INTEGER_get(::TS_STATUS_INFO_get0_status(status_info));  // NOLINT
   if (status != TS_STATUS_GRANTED && status != TS_STATUS_GRANTED_WITH_MODS) {
-    return base::Status::FailedPrecondition(
-        "tsa verify: status not granted: " +
-        DescribeStatus(status_info, status));
+    return base::Status::FailedPrecondition("tsa verify: status not granted: " +
+                                            DescribeStatus(status_info, status));
   }
   PKCS7* token = ::TS_RESP_get_token(resp.get());
-  TS_TST_INFO* tst = ::TS_RESP_get_tst_info(resp.get());
-  if (token == nullptr || tst == nullptr || !PKCS7_type_is_signed(token)) {
-    return base::Status::Corruption(
-        "tsa verify: granted response without a signed token");
+  if (token == nullptr || ::TS_RESP_get_tst_info(resp.get()) == nullptr ||
+      !PKCS7_type_is_signed(token)) {
+    return base::Status::Corruption("tsa verify: granted response without a signed token");
   }
+  return resp;
+}
 
-  RETURN_IF_ERROR(CheckImprint(tst, data_digest));
-  RETURN_IF_ERROR(CheckNonce(tst, options.expected_nonce));
-
-  // The one signer, found in the token or among the trusted certificates.
+// The one signer, found in the token or among the trusted certificates,
+// with the timestamping EKU RFC 3161 requires.
+base::Result<OsslPtr<X509>> FindSigner(PKCS7* token, const std::vector<OsslPtr<X509>>& trusted) {
   if (sk_PKCS7_SIGNER_INFO_num(::PKCS7_get_signer_info(token)) != 1) {
-    return base::Status::Corruption(
-        "tsa verify: signature invalid: not exactly one signer");
+    return base::Status::Corruption("tsa verify: signature invalid: not exactly one signer");
   }
-  OsslPtr<STACK_OF(X509)> trusted_stack = internal::CertificateStack(*trusted);
+  OsslPtr<STACK_OF(X509)> trusted_stack = internal::CertificateStack(trusted);
   STACK_OF(X509)* signers = ::PKCS7_get0_signers(token, trusted_stack.get(), 0);
-  X509* signer = signers != nullptr && sk_X509_num(signers) == 1
-                     ? sk_X509_value(signers, 0)
-                     : nullptr;
+  X509* signer =
+      signers != nullptr && sk_X509_num(signers) == 1 ? sk_X509_value(signers, 0) : nullptr;
   if (signer != nullptr) ::X509_up_ref(signer);
   OsslPtr<X509> signer_owner(signer);
   sk_X509_free(signers);
@@ -299,25 +273,23 @@ base::Result<TimestampInfo> VerifyWithCertificates(
         "the token nor among the trusted certificates");
   }
   RETURN_IF_ERROR(CheckTimestampEku(signer));
+  return signer_owner;
+}
 
-  TimestampInfo info;
-  ASSIGN_OR_RETURN(info.gen_time, internal::GeneralizedTimeToTime(
-                                      ::TS_TST_INFO_get_time(tst)));
-  const base::Time at = options.validation_time.value_or(info.gen_time);
+// OpenSSL's own checks: version, imprint, nonce, TSA name against the
+// signer, the signature over the signed attributes, the ESS
+// signing-certificate(-v2) attribute and the chain with the timestamping
+// purpose, against a trust store valid at `at`.
+base::Status OpensslChecks(TS_RESP* resp, const Digest& data_digest,
+                           const std::vector<OsslPtr<X509>>& trusted,
+                           const TimestampVerifyOptions& options, base::Time at) {
   ASSIGN_OR_RETURN(
       OsslPtr<X509_STORE> store,
-      TrustStore(*trusted, static_cast<time_t>(
-                               std::chrono::floor<std::chrono::seconds>(at)
-                                   .time_since_epoch()
-                                   .count())));
-
-  // OpenSSL's own checks: version, imprint, nonce, TSA name against the
-  // signer, the signature over the signed attributes, the ESS
-  // signing-certificate(-v2) attribute and the chain with the timestamping
-  // purpose.
-  ASSIGN_OR_RETURN(
-      OsslPtr<TS_REQ> req,
-      internal::BuildTsRequest(data_digest, options.expected_nonce));
+      TrustStore(trusted,
+                 static_cast<time_t>(
+                     std::chrono::floor<std::chrono::seconds>(at).time_since_epoch().count())));
+  ASSIGN_OR_RETURN(OsslPtr<TS_REQ> req,
+                   internal::BuildTsRequest(data_digest, options.expected_nonce));
   ::ERR_clear_error();
   OsslPtr<TS_VERIFY_CTX> ctx(::TS_REQ_to_TS_VERIFY_CTX(req.get(), nullptr));
   if (!ctx) return internal::InternalError("tsa verify: verification context");
@@ -325,21 +297,33 @@ base::Result<TimestampInfo> VerifyWithCertificates(
   ::TS_VERIFY_CTX_set_store(ctx.get(), store.release());  // ctx owns it now
   // (OpenSSL builds the chain with the certificates the token carries as
   // untrusted intermediates.)
-  if (::TS_RESP_verify_response(ctx.get(), resp.get()) != 1) {
-    return VerificationFailure();
-  }
+  if (::TS_RESP_verify_response(ctx.get(), resp) != 1) return VerificationFailure();
+  return base::Status::OK();
+}
 
+base::Result<TimestampInfo> VerifyWithCertificates(std::string_view der_response,
+                                                   const Digest& data_digest,
+                                                   const std::vector<OsslPtr<X509>>& trusted_certs,
+                                                   const TimestampVerifyOptions& options) {
+  ASSIGN_OR_RETURN(OsslPtr<TS_RESP> resp, DecodeGranted(der_response));
+  TS_TST_INFO* tst = ::TS_RESP_get_tst_info(resp.get());
+  RETURN_IF_ERROR(CheckImprint(tst, data_digest));
+  RETURN_IF_ERROR(CheckNonce(tst, options.expected_nonce));
+  ASSIGN_OR_RETURN(OsslPtr<X509> signer,
+                   FindSigner(::TS_RESP_get_token(resp.get()), trusted_certs));
+  TimestampInfo info;
+  ASSIGN_OR_RETURN(info.gen_time, internal::GeneralizedTimeToTime(::TS_TST_INFO_get_time(tst)));
+  RETURN_IF_ERROR(OpensslChecks(resp.get(), data_digest, trusted_certs, options,
+                                options.validation_time.value_or(info.gen_time)));
   ReadTstFields(tst, &info);
   info.imprint = data_digest;
   OsslPtr<BIO> bio(::BIO_new(::BIO_s_mem()));
-  ::X509_NAME_print_ex(bio.get(), ::X509_get_subject_name(signer), 0,
-                       XN_FLAG_RFC2253);
+  ::X509_NAME_print_ex(bio.get(), ::X509_get_subject_name(signer.get()), 0, XN_FLAG_RFC2253);
   info.tsa_subject = internal::BioContents(bio.get());
   return info;
 }
 
 }  // namespace
-
 
 // ---------------------------------------------------------------------------
 // The fast path for many tokens from the same TSA certificate.
@@ -511,7 +495,8 @@ std::optional<std::pair<time_t, time_t>> Validity(const X509* cert) {
   if (!StrictTime(::X509_get0_notBefore(cert)) || !StrictTime(::X509_get0_notAfter(cert))) {
     return std::nullopt;
   }
-  struct tm nb {}, na {};
+  struct tm nb {
+  }, na{};
   if (::ASN1_TIME_to_tm(::X509_get0_notBefore(cert), &nb) != 1 ||
       ::ASN1_TIME_to_tm(::X509_get0_notAfter(cert), &na) != 1) {
     ::ERR_clear_error();
@@ -552,11 +537,11 @@ struct StoreCtxDeleter {
 // What one distinct embedded certificate gives, whatever the token.
 struct SignerEntry {
   std::string der;
-  OsslPtr<X509> cert;                    // OpenSSL's signer: the token's certificate
-  OsslPtr<STACK_OF(X509)> cert_stack;    // {cert}, to look the signer up
-  OsslPtr<STACK_OF(X509)> chain;         // as X509_verify_cert built it
-  Period period;                         // trusted certificates ∩ cert
-  std::string tsa_subject;               // of kura's signer (trusted first)
+  OsslPtr<X509> cert;                  // OpenSSL's signer: the token's certificate
+  OsslPtr<STACK_OF(X509)> cert_stack;  // {cert}, to look the signer up
+  OsslPtr<STACK_OF(X509)> chain;       // as X509_verify_cert built it
+  Period period;                       // trusted certificates ∩ cert
+  std::string tsa_subject;             // of kura's signer (trusted first)
 };
 
 time_t ToTimeT(base::Time t) {
@@ -590,7 +575,7 @@ bool SignerNameMatches(GENERAL_NAME* tsa_name, X509* signer) {
 
 // The ESS check of TS_RESP_verify_signature: the signing-certificate(-v2)
 // attribute names the signer (and, if it lists more, the whole chain).
-bool EssMatches(const PKCS7_SIGNER_INFO* si, const STACK_OF(X509)* chain) {
+bool EssMatches(const PKCS7_SIGNER_INFO* si, const STACK_OF(X509) * chain) {
   ESS_SIGNING_CERT* ss = nullptr;
   ESS_SIGNING_CERT_V2* ssv2 = nullptr;
   if (ASN1_TYPE* a = ::PKCS7_get_signed_attribute(si, NID_id_smime_aa_signingCertificate)) {
@@ -647,8 +632,8 @@ std::optional<TimestampInfo> FastVerify(const SplitResponse& split, const Signer
   // ({cert}): the SignerInfo must name cert's issuer and serial. kura's own
   // lookup (trusted certificates first) then finds the entry's.
   STACK_OF(X509)* signers = ::PKCS7_get0_signers(token, e.cert_stack.get(), 0);
-  const bool is_cert = signers != nullptr && sk_X509_num(signers) == 1 &&
-                       sk_X509_value(signers, 0) == e.cert.get();
+  const bool is_cert =
+      signers != nullptr && sk_X509_num(signers) == 1 && sk_X509_value(signers, 0) == e.cert.get();
   sk_X509_free(signers);
   ::ERR_clear_error();
   if (!is_cert) return std::nullopt;
@@ -697,9 +682,10 @@ std::optional<TimestampInfo> FastVerify(const SplitResponse& split, const Signer
 
 }  // namespace
 
-base::Result<TimestampInfo> VerifyTimestampResponse(
-    std::string_view der_response, const Digest& data_digest,
-    std::string_view trusted_pem, const TimestampVerifyOptions& options) {
+base::Result<TimestampInfo> VerifyTimestampResponse(std::string_view der_response,
+                                                    const Digest& data_digest,
+                                                    std::string_view trusted_pem,
+                                                    const TimestampVerifyOptions& options) {
   ASSIGN_OR_RETURN(const TimestampVerifier verifier, TimestampVerifier::Create(trusted_pem));
   return verifier.Verify(der_response, data_digest, options);
 }
@@ -783,7 +769,8 @@ base::Result<TimestampVerifier> TimestampVerifier::Create(std::string_view trust
   impl->trusted = std::move(*trusted);
   impl->trusted_stack = internal::CertificateStack(impl->trusted);
   Period period = PeriodOf(impl->trusted.front().get());
-  for (size_t i = 1; i < impl->trusted.size(); ++i) period = Intersect(period, impl->trusted[i].get());
+  for (size_t i = 1; i < impl->trusted.size(); ++i)
+    period = Intersect(period, impl->trusted[i].get());
   impl->trusted_period = period;
   return TimestampVerifier(std::move(impl));
 }
@@ -807,8 +794,7 @@ base::Result<TimestampInfo> TimestampVerifier::Verify(std::string_view der_respo
   base::Result<TimestampInfo> full =
       VerifyWithCertificates(der_response, data_digest, impl_->trusted, options);
   if (full.ok() && split && impl_->Find(key) == nullptr) {
-    impl_->Remember(key, split->cert,
-                    ToTimeT(options.validation_time.value_or(full->gen_time)));
+    impl_->Remember(key, split->cert, ToTimeT(options.validation_time.value_or(full->gen_time)));
   }
   return full;
 }
