@@ -7,12 +7,13 @@
 // `kura verify` re-hashes every object against the catalog.
 //
 // Group commit. A Batch collects the blobs of one writer. Stage writes the
-// new ones to temp files in tmp/ with an intent file listing them (no sync);
-// writers stage concurrently, each on its own thread. Publish then takes the
-// staged batches of a whole group of writers (ledger's writer queue) and
-// makes them durable with one syncfs(2), renames them into place read-only
-// and makes the renames durable with a second syncfs. Finish removes a
-// batch's intent after the catalog commit that references its blobs.
+// new ones to temp files in tmp/ with an intent file listing them and makes
+// them durable (fsync of each file and of tmp/ for a few files, one
+// syncfs(2) for a larger batch); writers stage concurrently, each on its own
+// thread. Publish then takes the staged batches of a whole group of writers
+// (ledger's writer queue), renames them into place read-only and makes all
+// the renames durable with one syncfs. Finish removes a batch's intent after
+// the catalog commit that references its blobs.
 //
 // Several processes may write to one store at once (`kura serve` and `kura
 // ingest`). Each writing process owns a tag; its temp and intent files are
@@ -95,11 +96,11 @@ class BlobStore {
   base::Status OpenForWriting();
 
   /// Writes the blobs of the batch that are not stored yet to temp files,
-  /// with an intent listing them. Nothing is synced and nothing is at a final
-  /// path yet. On error the batch's files are removed again.
+  /// with an intent listing them, durably; nothing is at a final path yet.
+  /// On error the batch's files are removed again.
   base::Status Stage(Batch* batch);
-  /// Makes the staged blobs of every batch durable at their final paths
-  /// (see the file comment). On error, objects already renamed stay until a
+  /// Moves the staged blobs of every batch to their final paths and makes
+  /// the moves durable with one syncfs (see the file comment). On error, objects already renamed stay until a
   /// Recover finds no record naming them.
   base::Status Publish(const std::vector<Batch*>& batches);
   /// Stage and Publish of one batch.
