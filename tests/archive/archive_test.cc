@@ -144,13 +144,13 @@ TEST_F(ArchiveTest, CorrectionsAddVersionsAndKeepTheOldOnes) {
   ASSERT_EQ(view->versions.size(), 3u);
   EXPECT_EQ(view->document.current_version, 3u);
   // Version 1 is what the reader found: a PDF without invoice data.
-  EXPECT_EQ(view->versions[0].fields["format"], "pdf");
-  EXPECT_EQ(view->versions[0].fields["needs_metadata"], true);
-  EXPECT_TRUE(view->versions[0].fields["total"].is_null());
-  EXPECT_EQ(view->versions[1].fields["total"], "55000");
+  EXPECT_EQ(view->versions[0].fields.format, "pdf");
+  EXPECT_TRUE(view->versions[0].fields.needs_metadata);
+  EXPECT_FALSE(view->versions[0].fields.total.has_value());
+  EXPECT_EQ(view->versions[1].fields.total, "55000");
   EXPECT_EQ(view->versions[1].created_by, "tanaka");
-  EXPECT_EQ(view->versions[2].fields["total"], "55500");
-  EXPECT_EQ(view->versions[2].fields["issue_date"], "2026-11-01");
+  EXPECT_EQ(view->versions[2].fields.total, "55500");
+  EXPECT_EQ(view->versions[2].fields.issue_date, "2026-11-01");
   EXPECT_EQ(view->versions[2].reason, "金額の誤りを訂正");
   EXPECT_EQ(*archive_->ledger().EventCount(), 3u);
   // The original bytes never change.
@@ -163,7 +163,7 @@ TEST_F(ArchiveTest, CorrectionNeedsReasonAndFields) {
             Status::Code::kInvalidArgument);
   EXPECT_EQ(archive_->Correct(out.id, json::object(), "tanaka", "why").status().code(),
             Status::Code::kInvalidArgument);
-  EXPECT_TRUE(archive_->Correct("D00000099", {{"a", 1}}, "t", "r").status().IsNotFound());
+  EXPECT_TRUE(archive_->Correct("D00000099", {{"total", "1"}}, "t", "r").status().IsNotFound());
 }
 
 TEST_F(ArchiveTest, VerifyPassesOnAnIntactArchive) {
@@ -272,15 +272,21 @@ TEST_F(ArchiveTest, UnknownIdsAreClearErrors) {
 
 TEST_F(ArchiveTest, FieldReaderFillsFieldsAndWarnings) {
   archive_->SetFieldReader([](std::string_view bytes) {
-    return std::make_pair(json{{"format", "test"}, {"size_seen", bytes.size()}},
-                          json::array({{{"code", "w"}, {"message", "注意"}}}));
+    invoice::ReadResult r;
+    r.fields.format = "test";
+    r.fields.page_count = static_cast<int>(bytes.size());
+    r.warnings.push_back({"w", "注意"});
+    return r;
   });
   const IngestOutcome out = IngestOne("a", "12345");
-  EXPECT_EQ(out.fields["format"], "test");
-  EXPECT_EQ(out.fields["size_seen"], 5);
-  EXPECT_EQ(out.warnings[0]["code"], "w");
+  EXPECT_EQ(out.fields.format, "test");
+  EXPECT_EQ(out.fields.page_count, 5);
+  ASSERT_EQ(out.warnings.size(), 1u);
+  EXPECT_EQ(out.warnings[0].code, "w");
   auto view = archive_->Get(out.id);
-  EXPECT_EQ(view->versions[0].fields["format"], "test");
+  ASSERT_OK(view);
+  EXPECT_EQ(view->versions[0].fields, out.fields);
+  EXPECT_EQ(view->versions[0].warnings, out.warnings);
 }
 
 TEST_F(ArchiveTest, ModuleWriteCommitsItsTableAndEventTogether) {

@@ -214,7 +214,8 @@ TEST(EventFieldsTest, HandWrittenCases) {
 // Events written before they carried "search_row" are checked by deriving
 // the row from the version's fields and the first receipt: that must give
 // exactly the row kura wrote. Real invoices (line descriptions, amounts,
-// registration numbers), a scanned PDF and corrections.
+// registration numbers), a scanned PDF and corrections that set and remove
+// members.
 TEST(EventFieldsTest, RowDerivedFromAnOldEventIsTheRowKuraWrote) {
   const std::vector<std::string> events = EventsAfter([](Archive& a) {
     corpus::Options co;
@@ -232,8 +233,14 @@ TEST(EventFieldsTest, RowDerivedFromAnOldEventIsTheRowKuraWrote) {
                         {{"issue_date", "2026-10-31"}, {"total", "55000"},
                          {"counterparty", "株式会社　山田"}, {"needs_metadata", false}},
                         "cli:clerk", "紙の請求書から入力"));
-    EXPECT_OK(a.Correct("D00000003", {{"line_descriptions", json::array({"訂正", 5})}},
-                        "cli:clerk", "明細の訂正"));
+    // Removed members (absent from the version) read as they always did.
+    EXPECT_OK(a.Correct("D00000003",
+                        {{"counterparty", nullptr},
+                         {"registration_number", nullptr},
+                         {"document_type", nullptr},
+                         {"total", nullptr},
+                         {"needs_metadata", true}},
+                        "cli:clerk", "取引先の削除"));
   });
   struct FirstReceipt {
     base::Time at;

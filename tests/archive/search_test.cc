@@ -296,30 +296,32 @@ TEST_F(SearchTest, OtherConditionsFilterExactly) {
 
   auto doc = archive_->Get(t.id);
   ASSERT_OK(doc);
-  const json& f = doc->versions.back().fields;
+  const invoice::InvoiceFields& f = doc->versions.back().fields;
+  ASSERT_TRUE(f.registration_number.has_value());
   SearchQuery by_number;
-  by_number.invoice_number = f["invoice_number"].get<std::string>();
+  by_number.invoice_number = f.invoice_number;
   auto r = archive_->Search(by_number);
   ASSERT_OK(r);
   ASSERT_EQ(r->items.size(), 1u);
   EXPECT_EQ(r->items[0].id, t.id);
-  EXPECT_EQ(r->items[0].registration_number, f["registration_number"].get<std::string>());
+  EXPECT_EQ(r->items[0].registration_number, *f.registration_number);
   by_number.invoice_number = "  " + by_number.invoice_number + " ";  // as pasted from a mail
   r = archive_->Search(by_number);
   ASSERT_OK(r);
   ASSERT_EQ(r->items.size(), 1u);
 
   SearchQuery by_regno;
-  by_regno.registration_numbers = {f["registration_number"].get<std::string>(), "T0000000000000"};
+  by_regno.registration_numbers = {*f.registration_number, "T0000000000000"};
   r = archive_->Search(by_regno);
   ASSERT_OK(r);
   for (const auto& item : r->items) {
-    EXPECT_EQ(item.registration_number, f["registration_number"].get<std::string>());
+    EXPECT_EQ(item.registration_number, *f.registration_number);
   }
   EXPECT_GE(r->count, 1u);
 
   SearchQuery by_text;  // a line description, in full-width letters where it has any
-  by_text.text = f["line_descriptions"][0].get<std::string>();
+  ASSERT_FALSE(f.line_descriptions.empty());
+  by_text.text = f.line_descriptions[0];
   r = archive_->Search(by_text);
   ASSERT_OK(r);
   EXPECT_GE(r->count, 1u);
