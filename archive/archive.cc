@@ -179,10 +179,10 @@ Result<std::string> Archive::ReadOriginal(std::string_view id) const {
   return bytes;
 }
 
-Result<Version> Archive::Correct(std::string_view id, const json& changes, const std::string& actor,
-                                 const std::string& reason, uint32_t expected_version) {
+Result<Version> Archive::Correct(std::string_view id, const invoice::FieldPatch& patch,
+                                 const std::string& actor, const std::string& reason,
+                                 uint32_t expected_version) {
   if (rep_->options.read_only) return Status::FailedPrecondition("archive is open read-only");
-  ASSIGN_OR_RETURN(const invoice::FieldPatch patch, invoice::PatchFromJson(changes));
   if (patch.empty()) {
     return Status::InvalidArgument("a correction needs at least one field to change");
   }

@@ -35,6 +35,7 @@
 #include "base/file_system.h"
 #include "base/result.h"
 #include "base/time.h"
+#include "invoice/field_patch.h"
 #include "invoice/invoice_reader.h"
 #include "ledger/ledger.h"
 #include "signing/sha256.h"
@@ -159,12 +160,15 @@ class Archive {
   /// recorded digest.
   base::Result<std::string> ReadOriginal(std::string_view id) const;
 
-  /// Records a correction of a document's fields as a new version. changes
-  /// is an object of field → new value (null removes a field), in the form
-  /// of invoice::PatchFromJson (InvalidArgument otherwise); the previous
-  /// versions stay readable. expected_version, if non-zero, must equal the
-  /// current version (Aborted otherwise: someone corrected it meanwhile).
-  base::Result<Version> Correct(std::string_view id, const nlohmann::json& changes,
+  /// Records a correction of a document's fields as a new version: the
+  /// current fields with patch applied (invoice::ApplyPatch; a person's
+  /// input becomes a patch through NormalizeCorrection), and the event
+  /// "document.corrected" with the patch as its "changes"
+  /// (invoice::PatchToJson). The previous versions stay readable.
+  /// expected_version, if non-zero, must equal the current version (Aborted
+  /// otherwise: someone corrected it meanwhile). InvalidArgument for an
+  /// empty patch, or no reason or actor; NotFound for an unknown document.
+  base::Result<Version> Correct(std::string_view id, const invoice::FieldPatch& patch,
                                 const std::string& actor, const std::string& reason,
                                 uint32_t expected_version = 0);
 

@@ -405,12 +405,12 @@ TEST_F(SearchCorrectionTest, NeedsMetadataDocumentIsFoundByReceiptThenByEnteredF
   EXPECT_EQ(r->count, 0u);  // no date yet
 
   // A person enters the search keys (a correction, with history).
-  ASSERT_OK(archive_->Correct(id,
-                              json{{"issue_date", "2026-10-31"},
-                                   {"total", "55000"},
-                                   {"counterparty", "株式会社山田商事"},
-                                   {"needs_metadata", false}},
-                              "cli:clerk", "紙の請求書から入力"));
+  invoice::FieldPatch entered;
+  entered.issue_date.Set("2026-10-31");
+  entered.total.Set("55000");
+  entered.counterparty.Set("株式会社山田商事");
+  entered.needs_metadata.Set(false);
+  ASSERT_OK(archive_->Correct(id, entered, "cli:clerk", "紙の請求書から入力"));
   r = archive_->Search(by_date);
   ASSERT_OK(r);
   ASSERT_EQ(r->count, 1u);
@@ -420,7 +420,9 @@ TEST_F(SearchCorrectionTest, NeedsMetadataDocumentIsFoundByReceiptThenByEnteredF
 
   // A second correction of the amount: the new amount finds it, the old one
   // only with history.
-  ASSERT_OK(archive_->Correct(id, json{{"total", "50000"}}, "cli:clerk", "金額の誤り"));
+  invoice::FieldPatch amount;
+  amount.total.Set("50000");
+  ASSERT_OK(archive_->Correct(id, amount, "cli:clerk", "金額の誤り"));
   SearchQuery old_amount;
   old_amount.amount_min = Decimal::FromInt(55000);
   old_amount.amount_max = Decimal::FromInt(55000);
