@@ -5,6 +5,7 @@
 
 #include <string>
 #include <type_traits>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -12,6 +13,7 @@
 #include "invoice/fields_json.h"
 #include "invoice/invoice_reader.h"
 #include "tests/fakes/test_util.h"
+#include "tests/invoice/reader_test_util.h"
 
 namespace invoice {
 namespace {
@@ -150,6 +152,82 @@ TEST(FieldPatchTest, ReplacesLegacyText) {
   remove.needs_metadata.Remove();
   ApplyPatch(remove, &*g);
   EXPECT_EQ(FieldsToJson(*g), json::object());
+}
+
+// How Archive::Correct changed a version's fields before the patch: the
+// JSON object with every change's member replaced, or erased for null.
+json CorrectAsBefore(json fields, const json& changes) {
+  for (const auto& [key, value] : changes.items()) {
+    if (value.is_null()) {
+      fields.erase(key);
+    } else {
+      fields[key] = value;
+    }
+  }
+  return fields;
+}
+
+// Patches of every kind, from one field to all of them, set and removed.
+std::vector<FieldPatch> PatchesOfEveryKind() {
+  std::vector<FieldPatch> out;
+  const FieldPatch none;
+  ForEachChange(none, [&](Field field, const auto&) {
+    for (int op = 0; op < 2; ++op) {
+      FieldPatch p;
+      ForEachChange(p, [&](Field f, auto& change) {
+        if (f != field) return;
+        if (op == 1) return change.Remove();
+        if constexpr (std::is_same_v<std::decay_t<decltype(change)>, FieldChange<bool>>) {
+          change.Set(false);
+        } else {
+          change.Set("2026-10-31");
+        }
+      });
+      out.push_back(p);
+    }
+  });
+  FieldPatch entered;  // a scanned paper invoice's search keys
+  entered.issue_date.Set("2026-10-31");
+  entered.total.Set("55000");
+  entered.counterparty.Set("株式会社　山田商事");
+  entered.registration_number.Set("T8010401349597");
+  entered.needs_metadata.Set(false);
+  out.push_back(entered);
+  FieldPatch all_removed;
+  ForEachChange(all_removed, [](Field, auto& change) { change.Remove(); });
+  out.push_back(all_removed);
+  return out;
+}
+
+// A patch writes exactly the bytes the JSON merge it replaces wrote, on a
+// reader's output, on a version earlier corrections left without members,
+// on the first build's {} and on a version with legacy text.
+TEST(FieldPatchTest, WritesTheBytesTheJsonMergeWrote) {
+  std::vector<json> versions = {
+      FieldsToJson(ReadInvoice("%PDF-1.4 paper").fields),
+      FieldsToJson(kura_test::ReadSample("jp-pint/pint-jp-1.1.3/"
+                                         "Japan_PINT_Invoice_UBL_Example1-minimum.xml")
+                       .fields),
+      json::object(),
+      json{{"needs_metadata", "false"}, {"memo", "電話で確認"}, {"total", "1,000"}},
+  };
+  for (const FieldPatch& p : PatchesOfEveryKind()) {
+    versions.push_back(CorrectAsBefore(versions[1], PatchToJson(p)));
+  }
+  for (const json& before : versions) {
+    for (const FieldPatch& p : PatchesOfEveryKind()) {
+      auto fields = FieldsFromJson(before);
+      ASSERT_OK(fields) << before.dump();
+      ApplyPatch(p, &*fields);
+      EXPECT_EQ(base::DumpJson(FieldsToJson(*fields)),
+                base::DumpJson(CorrectAsBefore(before, PatchToJson(p))))
+          << before.dump() << " + " << PatchToJson(p).dump();
+      // And the result reads back as itself.
+      auto again = FieldsFromJson(FieldsToJson(*fields));
+      ASSERT_OK(again);
+      EXPECT_EQ(base::DumpJson(FieldsToJson(*again)), base::DumpJson(FieldsToJson(*fields)));
+    }
+  }
 }
 
 }  // namespace
