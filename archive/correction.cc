@@ -45,8 +45,8 @@ constexpr Field kFields[] = {
 };
 
 Status Bad(const Field& f, const std::string& what) {
-  return Status::InvalidArgument(std::string(f.name()) + "（" + std::string(f.label) + "）: " +
-                                 what);
+  return Status::InvalidArgument(std::string(f.name()) + "（" + std::string(f.label) +
+                                 "）: " + what);
 }
 
 Result<json> Normalize(const Field& f, const json& v) {

@@ -45,8 +45,8 @@
 #include "archive/search.h"
 #include "base/date.h"
 #include "base/money.h"
-#include "invoice/invoice_fields.h"
 #include "base/result.h"
+#include "invoice/invoice_fields.h"
 #include "signing/sha256.h"
 #include "storage/lmdb_env.h"
 

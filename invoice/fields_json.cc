@@ -84,10 +84,12 @@ Status Decode(const json& j, std::optional<int>* out) {
     out->reset();
     return Status::OK();
   }
-  const bool fits = j.is_number_unsigned() ? j.get<uint64_t>() <= INT_MAX
-                    : j.is_number_integer() ? j.get<int64_t>() >= INT_MIN &&
-                                                  j.get<int64_t>() <= INT_MAX
-                                            : false;
+  bool fits = false;
+  if (j.is_number_unsigned()) {
+    fits = j.get<uint64_t>() <= INT_MAX;
+  } else if (j.is_number_integer()) {
+    fits = j.get<int64_t>() >= INT_MIN && j.get<int64_t>() <= INT_MAX;
+  }
   if (!fits) return Wrong("expected an integer or null");
   *out = static_cast<int>(j.get<int64_t>());
   return Status::OK();
@@ -121,11 +123,10 @@ Status Decode(const json& j, std::vector<TaxSubtotal>* out) {
   out->clear();
   for (const json& e : j) {
     TaxSubtotal s;
-    const bool ok = e.is_object() && e.size() == 4 &&
-                    DecodeSubtotalValue(e, "category", &s.category) &&
-                    DecodeSubtotalValue(e, "rate", &s.rate) &&
-                    DecodeSubtotalValue(e, "taxable", &s.taxable) &&
-                    DecodeSubtotalValue(e, "tax", &s.tax);
+    const bool ok =
+        e.is_object() && e.size() == 4 && DecodeSubtotalValue(e, "category", &s.category) &&
+        DecodeSubtotalValue(e, "rate", &s.rate) && DecodeSubtotalValue(e, "taxable", &s.taxable) &&
+        DecodeSubtotalValue(e, "tax", &s.tax);
     if (!ok) {
       return Wrong(
           "expected subtotals of exactly category, rate, taxable and tax, each a non-empty "

@@ -9,11 +9,26 @@ namespace invoice {
 namespace {
 
 constexpr std::array<std::string_view, kFieldCount> kNames = {
-    "format",       "document_type",       "specification_id", "invoice_number",
-    "issue_date",   "due_date",            "currency",         "total",
-    "tax_inclusive_total", "counterparty", "registration_number", "supplier_tax_ids",
-    "supplier_address",    "buyer",        "tax_subtotals",    "bank_account",
-    "line_descriptions",   "page_count",   "pdf_info",         "needs_metadata",
+    "format",
+    "document_type",
+    "specification_id",
+    "invoice_number",
+    "issue_date",
+    "due_date",
+    "currency",
+    "total",
+    "tax_inclusive_total",
+    "counterparty",
+    "registration_number",
+    "supplier_tax_ids",
+    "supplier_address",
+    "buyer",
+    "tax_subtotals",
+    "bank_account",
+    "line_descriptions",
+    "page_count",
+    "pdf_info",
+    "needs_metadata",
 };
 
 }  // namespace

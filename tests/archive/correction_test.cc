@@ -41,11 +41,16 @@ TEST(CorrectionTest, NormalisesWhatPeopleType) {
 // Every field a person may correct is a member of the patch: set, and
 // removed with null.
 TEST(CorrectionTest, EveryCorrectableFieldBecomesItsPatchMember) {
-  const json set = {{"issue_date", "2026-10-31"},   {"due_date", "2026-11-30"},
-                    {"total", "1"},                 {"tax_inclusive_total", "2"},
-                    {"counterparty", "蔵前商事"},   {"registration_number", "T8010401349597"},
-                    {"invoice_number", "A-1"},      {"bank_account", "0005:123:1:1234567"},
-                    {"currency", "JPY"},            {"document_type", "credit_note"},
+  const json set = {{"issue_date", "2026-10-31"},
+                    {"due_date", "2026-11-30"},
+                    {"total", "1"},
+                    {"tax_inclusive_total", "2"},
+                    {"counterparty", "蔵前商事"},
+                    {"registration_number", "T8010401349597"},
+                    {"invoice_number", "A-1"},
+                    {"bank_account", "0005:123:1:1234567"},
+                    {"currency", "JPY"},
+                    {"document_type", "credit_note"},
                     {"needs_metadata", true}};
   auto c = NormalizeCorrection(set);
   ASSERT_OK(c);

@@ -6,12 +6,11 @@
 // through NormalizeCorrection and from typed patches. The readers' output
 // and the shapes of earlier builds are covered in
 // tests/invoice/fields_round_trip_test.cc and field_patch_test.cc.
-#include <gtest/gtest.h>
-
 #include <map>
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "archive/archive.h"
@@ -112,9 +111,9 @@ class FieldsCompatTest : public ::testing::Test {
 };
 
 TEST_F(FieldsCompatTest, LegacyDataDirectoryReadsBackByteForByte) {
-  ASSERT_EQ(kura_test::RunCommand("tar -xzf " KURA_SOURCE_DIR
-                                  "/tests/data/legacy/data-v1.tar.gz -C " + dir_.path(),
-                                  nullptr),
+  ASSERT_EQ(kura_test::RunCommand(
+                "tar -xzf " KURA_SOURCE_DIR "/tests/data/legacy/data-v1.tar.gz -C " + dir_.path(),
+                nullptr),
             0);
   const std::string data_dir = dir_.Join("data");
   const std::vector<std::string> records = StoredVersionRecords(data_dir);
@@ -175,16 +174,23 @@ TEST_F(FieldsCompatTest, EveryKindOfCorrectionReadsBackByteForByte) {
 
   // What people type, set and removed, field by field and all at once.
   const std::vector<json> inputs = {
-      {{"issue_date", "２０２６-１０-３１"}, {"total", "55,000"},
-       {"counterparty", "株式会社　山田商事"}, {"needs_metadata", "false"}},
+      {{"issue_date", "２０２６-１０-３１"},
+       {"total", "55,000"},
+       {"counterparty", "株式会社　山田商事"},
+       {"needs_metadata", "false"}},
       {{"registration_number", "t8010401349597"}, {"currency", "jpy"}},
       {{"due_date", "2026-11-30"}, {"tax_inclusive_total", "55000"}},
       {{"invoice_number", "A-1"}, {"bank_account", "0005:123:1:1234567"}},
       {{"document_type", "credit_note"}, {"needs_metadata", true}},
       {{"counterparty", nullptr}, {"registration_number", nullptr}},
-      {{"issue_date", nullptr}, {"due_date", nullptr}, {"total", nullptr},
-       {"tax_inclusive_total", nullptr}, {"invoice_number", nullptr},
-       {"bank_account", nullptr}, {"currency", nullptr}, {"document_type", nullptr},
+      {{"issue_date", nullptr},
+       {"due_date", nullptr},
+       {"total", nullptr},
+       {"tax_inclusive_total", nullptr},
+       {"invoice_number", nullptr},
+       {"bank_account", nullptr},
+       {"currency", nullptr},
+       {"document_type", nullptr},
        {"needs_metadata", nullptr}},
       {{"counterparty", "戻した取引先"}, {"document_type", "invoice"}},
   };

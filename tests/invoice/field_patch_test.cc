@@ -22,11 +22,17 @@ using nlohmann::json;
 
 // A misspelt member, or text for the boolean, does not compile.
 template <class P>
-constexpr bool kHasMisspeltMember = requires(P p) { p.totl; };
+constexpr bool kHasMisspeltMember = requires(P p) {
+  p.totl;
+};
 template <class P>
-constexpr bool kSetsBoolFromText = requires(P p) { p.needs_metadata.Set("false"); };
+constexpr bool kSetsBoolFromText = requires(P p) {
+  p.needs_metadata.Set("false");
+};
 template <class P>
-constexpr bool kSetsTextFromNumber = requires(P p) { p.total.Set(55000); };
+constexpr bool kSetsTextFromNumber = requires(P p) {
+  p.total.Set(55000);
+};
 static_assert(!kHasMisspeltMember<FieldPatch>);
 static_assert(!kSetsBoolFromText<FieldPatch>);
 static_assert(!kSetsTextFromNumber<FieldPatch>);

@@ -92,9 +92,7 @@ TEST(FieldsRoundTripTest, GeneratedInvoicesAsXmlAndPdf) {
 }
 
 // The fields of a scanned PDF, as the reader writes them.
-json ScanFields() {
-  return FieldsToJson(ReadInvoice("%PDF-1.4 paper").fields);
-}
+json ScanFields() { return FieldsToJson(ReadInvoice("%PDF-1.4 paper").fields); }
 
 TEST(FieldsRoundTripTest, ShapesOfEarlierBuilds) {
   // The first build stored {} when no reader was set, and its corrections

@@ -122,7 +122,7 @@ TEST_F(MatchInvoiceTest, VendorFallsBackToTheNormalisedName) {
 
 TEST_F(MatchInvoiceTest, TaxIsRecomputedPerRateWithOneRounding) {
   in_.fields.tax_subtotals = {{"", "10", "12345", "1234"},  // 1234.5 down
-                              {"", "8", "1001", "81"}};      // 80.08 up
+                              {"", "8", "1001", "81"}};     // 80.08 up
   auto m = Run();
   EXPECT_EQ(m["tax"].status, MatchStatus::kMatch);
   EXPECT_EQ(m["tax"].invoice_value, "10%: 1234 / 8%: 81");

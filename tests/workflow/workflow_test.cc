@@ -69,8 +69,8 @@ class WorkflowTest : public ::testing::Test {
       return r;
     });
     std::vector<archive::IncomingFile> files;
-    files.push_back({"invoice.json", department, "upload", "kato",
-                     invoice::FieldsToJson(fields).dump()});
+    files.push_back(
+        {"invoice.json", department, "upload", "kato", invoice::FieldsToJson(fields).dump()});
     auto results = archive_->Ingest(std::move(files));
     EXPECT_OK(results[0]);
     return results[0].ok() ? results[0]->id : "";
