@@ -225,9 +225,9 @@ int CmdCorrect(const Context& ctx, const CorrectArgs& args) {
     const std::string value = a.substr(eq + 1);
     changes[a.substr(0, eq)] = value.empty() ? json(nullptr) : json(value);
   }
-  auto checked = archive::NormalizeCorrection(changes);
-  if (!checked.ok()) {
-    PrintError(ctx, checked.status());
+  auto patch = archive::NormalizeCorrection(changes);
+  if (!patch.ok()) {
+    PrintError(ctx, patch.status());
     return kExitUsage;
   }
   auto opened = OpenArchiveFor(ctx, /*read_only=*/false);
@@ -235,7 +235,7 @@ int CmdCorrect(const Context& ctx, const CorrectArgs& args) {
     PrintError(ctx, opened.status());
     return kExitUsage;
   }
-  auto v = opened->archive->Correct(args.id, *checked, "cli:" + ctx.user, args.reason,
+  auto v = opened->archive->Correct(args.id, *patch, "cli:" + ctx.user, args.reason,
                                     args.expected_version);
   if (!v.ok()) {
     PrintError(ctx, v.status());

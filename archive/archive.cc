@@ -1,6 +1,9 @@
 #include "archive/archive.h"
 
+#include <cassert>
+
 #include "archive/internal/archive_rep.h"
+#include "invoice/field_patch.h"
 #include "invoice/fields_json.h"
 #include "invoice/invoice_reader.h"
 
@@ -19,8 +22,8 @@ json ToJson(const IngestOutcome& o) {
               {"receipt", o.receipt_number},
               {"received_at", base::FormatRfc3339(o.received_at)},
               {"timestamp", o.timestamp},
-              {"fields", o.fields},
-              {"warnings", o.warnings}};
+              {"fields", invoice::FieldsToJson(o.fields)},
+              {"warnings", invoice::WarningsToJson(o.warnings)}};
 }
 
 json ToJson(const DocumentView& v) {
@@ -126,10 +129,7 @@ Result<std::unique_ptr<Archive>> Archive::Open(const ArchiveOptions& options, ba
   rep->options = options;
   rep->fs = fs;
   rep->clock = clock;
-  rep->reader = [](std::string_view bytes) {
-    const invoice::ReadResult r = invoice::ReadInvoice(bytes);
-    return std::make_pair(invoice::FieldsToJson(r.fields), invoice::WarningsToJson(r.warnings));
-  };
+  rep->reader = [](std::string_view bytes) { return invoice::ReadInvoice(bytes); };
   ASSIGN_OR_RETURN(rep->ledger, ledger::Ledger::Open(LedgerOptionsFor(options), fs, clock));
   rep->ledger->RegisterOwner(std::string(kEventPrefix));
   ASSIGN_OR_RETURN(Catalog catalog, Catalog::Open(rep->ledger.get()));
@@ -147,7 +147,10 @@ Result<std::unique_ptr<Archive>> Archive::Open(const ArchiveOptions& options, ba
 ledger::Ledger& Archive::ledger() { return *rep_->ledger; }
 const ledger::Ledger& Archive::ledger() const { return *rep_->ledger; }
 
-void Archive::SetFieldReader(FieldReader reader) { rep_->reader = std::move(reader); }
+void Archive::SetFieldReader(FieldReader reader) {
+  assert(reader);
+  rep_->reader = std::move(reader);
+}
 
 Result<DocumentView> Archive::Get(std::string_view id) const {
   ASSIGN_OR_RETURN(const uint64_t seq, ParseDocumentId(id));
@@ -176,10 +179,11 @@ Result<std::string> Archive::ReadOriginal(std::string_view id) const {
   return bytes;
 }
 
-Result<Version> Archive::Correct(std::string_view id, const json& changes, const std::string& actor,
-                                 const std::string& reason, uint32_t expected_version) {
+Result<Version> Archive::Correct(std::string_view id, const invoice::FieldPatch& patch,
+                                 const std::string& actor, const std::string& reason,
+                                 uint32_t expected_version) {
   if (rep_->options.read_only) return Status::FailedPrecondition("archive is open read-only");
-  if (!changes.is_object() || changes.empty()) {
+  if (patch.empty()) {
     return Status::InvalidArgument("a correction needs at least one field to change");
   }
   if (reason.empty()) return Status::InvalidArgument("a correction needs a reason");
@@ -200,19 +204,13 @@ Result<Version> Archive::Correct(std::string_view id, const json& changes, const
     version.created_at = now;
     version.created_by = ValidUtf8(actor);
     version.reason = ValidUtf8(reason);
-    version.fields = current.fields.is_object() ? current.fields : json::object();
-    for (const auto& [key, value] : changes.items()) {
-      if (value.is_null()) {
-        version.fields.erase(key);
-      } else {
-        version.fields[key] = value;
-      }
-    }
+    version.fields = current.fields;
+    invoice::ApplyPatch(patch, &version.fields);
     version.warnings = current.warnings;
     ASSIGN_OR_RETURN(const signing::Digest row, rep_->catalog->AddVersion(txn, &doc, version));
     return append(json{{"type", "document.corrected"},
                        {"id", FormatDocumentId(seq)},
-                       {"changes", changes},
+                       {"changes", invoice::PatchToJson(patch)},
                        {"search_row", row.Hex()},
                        {"version", ToJson(version)}})
         .status();

@@ -35,6 +35,8 @@
 #include "base/file_system.h"
 #include "base/result.h"
 #include "base/time.h"
+#include "invoice/field_patch.h"
+#include "invoice/invoice_reader.h"
 #include "ledger/ledger.h"
 #include "signing/sha256.h"
 #include "storage/lmdb_env.h"
@@ -69,8 +71,11 @@ struct IngestOutcome {
   uint64_t size = 0;
   uint32_t receipt_number = 0;
   base::Time received_at;
-  nlohmann::json fields = nlohmann::json::object();
-  nlohmann::json warnings = nlohmann::json::array();
+  /// The document's current fields (for a duplicate: as the archive holds
+  /// them, corrections included).
+  invoice::InvoiceFields fields;
+  /// The reader's warnings, and "timestamp_pending" if the TSA failed.
+  std::vector<invoice::Warning> warnings;
   /// "granted" (a token is stored), "pending" (the TSA failed; retried
   /// later) or "existing" (a duplicate: the first receipt's token holds).
   std::string timestamp;
@@ -114,10 +119,10 @@ struct LogProof {
 };
 nlohmann::json ToJson(const LogProof& p);
 
-/// Reads a received file's fields; returns {fields, warnings}. Must not
-/// throw, touch the network or the file system, and must be safe to call
-/// from several threads at once (ingest reads a batch in parallel).
-using FieldReader = std::function<std::pair<nlohmann::json, nlohmann::json>(std::string_view)>;
+/// Reads a received file's fields and warnings (version 1 of its document).
+/// Must not throw, touch the network or the file system, and must be safe
+/// to call from several threads at once (ingest reads a batch in parallel).
+using FieldReader = std::function<invoice::ReadResult(std::string_view)>;
 
 class Archive {
  public:
@@ -137,6 +142,7 @@ class Archive {
   const ledger::Ledger& ledger() const;
 
   /// Replaces the field reader (default: invoice::ReadInvoice).
+  /// REQUIRES: reader is not empty.
   void SetFieldReader(FieldReader reader);
 
   /// Archives a batch of files as one write of the ledger (grouped with
@@ -154,11 +160,15 @@ class Archive {
   /// recorded digest.
   base::Result<std::string> ReadOriginal(std::string_view id) const;
 
-  /// Records a correction of a document's fields as a new version. changes
-  /// is an object of field → new value (null removes a field); the previous
-  /// versions stay readable. expected_version, if non-zero, must equal the
-  /// current version (Aborted otherwise: someone corrected it meanwhile).
-  base::Result<Version> Correct(std::string_view id, const nlohmann::json& changes,
+  /// Records a correction of a document's fields as a new version: the
+  /// current fields with patch applied (invoice::ApplyPatch; a person's
+  /// input becomes a patch through NormalizeCorrection), and the event
+  /// "document.corrected" with the patch as its "changes"
+  /// (invoice::PatchToJson). The previous versions stay readable.
+  /// expected_version, if non-zero, must equal the current version (Aborted
+  /// otherwise: someone corrected it meanwhile). InvalidArgument for an
+  /// empty patch, or no reason or actor; NotFound for an unknown document.
+  base::Result<Version> Correct(std::string_view id, const invoice::FieldPatch& patch,
                                 const std::string& actor, const std::string& reason,
                                 uint32_t expected_version = 0);
 

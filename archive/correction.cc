@@ -1,6 +1,7 @@
 #include "archive/correction.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cctype>
 #include <string>
 #include <string_view>
@@ -20,28 +21,32 @@ namespace {
 
 enum class Kind { kDate, kAmount, kRegistrationNumber, kBool, kDocumentType, kCurrency, kText };
 
+// The fields a person may correct: the members of invoice::FieldPatch, in
+// the order the error message lists them.
 struct Field {
-  std::string_view name;
+  invoice::Field field;
   std::string_view label;  // as the user knows it
   Kind kind;
+  std::string_view name() const { return invoice::FieldName(field); }
 };
 
 constexpr Field kFields[] = {
-    {"issue_date", "取引年月日", Kind::kDate},
-    {"due_date", "支払期日", Kind::kDate},
-    {"total", "取引金額（税込）", Kind::kAmount},
-    {"tax_inclusive_total", "税込合計", Kind::kAmount},
-    {"counterparty", "取引先", Kind::kText},
-    {"registration_number", "登録番号", Kind::kRegistrationNumber},
-    {"invoice_number", "請求書番号", Kind::kText},
-    {"bank_account", "振込先口座", Kind::kText},
-    {"currency", "通貨", Kind::kCurrency},
-    {"document_type", "書類の種類", Kind::kDocumentType},
-    {"needs_metadata", "要入力", Kind::kBool},
+    {invoice::Field::kIssueDate, "取引年月日", Kind::kDate},
+    {invoice::Field::kDueDate, "支払期日", Kind::kDate},
+    {invoice::Field::kTotal, "取引金額（税込）", Kind::kAmount},
+    {invoice::Field::kTaxInclusiveTotal, "税込合計", Kind::kAmount},
+    {invoice::Field::kCounterparty, "取引先", Kind::kText},
+    {invoice::Field::kRegistrationNumber, "登録番号", Kind::kRegistrationNumber},
+    {invoice::Field::kInvoiceNumber, "請求書番号", Kind::kText},
+    {invoice::Field::kBankAccount, "振込先口座", Kind::kText},
+    {invoice::Field::kCurrency, "通貨", Kind::kCurrency},
+    {invoice::Field::kDocumentType, "書類の種類", Kind::kDocumentType},
+    {invoice::Field::kNeedsMetadata, "要入力", Kind::kBool},
 };
 
 Status Bad(const Field& f, const std::string& what) {
-  return Status::InvalidArgument(std::string(f.name) + "（" + std::string(f.label) + "）: " + what);
+  return Status::InvalidArgument(std::string(f.name()) + "（" + std::string(f.label) +
+                                 "）: " + what);
 }
 
 Result<json> Normalize(const Field& f, const json& v) {
@@ -112,7 +117,7 @@ Result<json> Normalize(const Field& f, const json& v) {
 
 }  // namespace
 
-Result<json> NormalizeCorrection(const json& changes) {
+Result<invoice::FieldPatch> NormalizeCorrection(const json& changes) {
   if (!changes.is_object() || changes.empty()) {
     return Status::InvalidArgument("訂正する項目を 1 つ以上指定してください");
   }
@@ -120,17 +125,21 @@ Result<json> NormalizeCorrection(const json& changes) {
   for (const auto& [name, value] : changes.items()) {
     const Field* field = nullptr;
     for (const Field& f : kFields) {
-      if (f.name == name) field = &f;
+      if (f.name() == name) field = &f;
     }
     if (field == nullptr) {
       std::string known;
-      for (const Field& f : kFields) known += (known.empty() ? "" : ", ") + std::string(f.name);
+      for (const Field& f : kFields) known += (known.empty() ? "" : ", ") + std::string(f.name());
       return Status::InvalidArgument("訂正できない項目です: " + name + "（訂正できる項目: " +
                                      known + "）");
     }
     ASSIGN_OR_RETURN(out[name], Normalize(*field, value));
   }
-  return out;
+  // The normalised changes are the JSON form of the patch (the "changes" of
+  // its event); kFields names exactly the patch's members.
+  auto patch = invoice::PatchFromJson(out);
+  assert(patch.ok());
+  return patch;
 }
 
 }  // namespace archive

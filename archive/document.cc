@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "base/json.h"
+#include "invoice/fields_json.h"
 
 namespace archive {
 
@@ -51,7 +52,8 @@ json ToJson(const Receipt& r) {
 json ToJson(const Version& v) {
   return json{{"number", v.number},         {"created_at", base::FormatRfc3339(v.created_at)},
               {"created_by", v.created_by}, {"reason", v.reason},
-              {"fields", v.fields},         {"warnings", v.warnings}};
+              {"fields", invoice::FieldsToJson(v.fields)},
+              {"warnings", invoice::WarningsToJson(v.warnings)}};
 }
 
 Result<Document> DocumentFromJson(const json& j) {
@@ -83,8 +85,11 @@ Result<Version> VersionFromJson(const json& j) {
   RETURN_IF_ERROR(base::JsonTimeField(j, "created_at", &v.created_at));
   RETURN_IF_ERROR(base::JsonField(j, "created_by", &v.created_by));
   RETURN_IF_ERROR(base::JsonField(j, "reason", &v.reason));
-  RETURN_IF_ERROR(base::JsonField(j, "fields", &v.fields));
-  RETURN_IF_ERROR(base::JsonField(j, "warnings", &v.warnings));
+  json fields, warnings;
+  RETURN_IF_ERROR(base::JsonField(j, "fields", &fields));
+  RETURN_IF_ERROR(base::JsonField(j, "warnings", &warnings));
+  ASSIGN_OR_RETURN(v.fields, invoice::FieldsFromJson(fields));
+  ASSIGN_OR_RETURN(v.warnings, invoice::WarningsFromJson(warnings));
   return v;
 }
 

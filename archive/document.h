@@ -13,9 +13,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "base/result.h"
 #include "base/json.h"
+#include "base/result.h"
 #include "base/time.h"
+#include "invoice/invoice_fields.h"
 
 namespace archive {
 
@@ -34,9 +35,12 @@ struct Version {
   uint32_t number = 0;  ///< 1 = as extracted at receipt
   base::Time created_at;
   std::string created_by;
-  std::string reason;       ///< why it was corrected; empty for version 1
-  nlohmann::json fields;    ///< invoice fields (object; {} when none)
-  nlohmann::json warnings;  ///< array of {"code","message"}
+  std::string reason;  ///< why it was corrected; empty for version 1
+  /// The invoice fields: the reader's at receipt, then as corrected. Stored
+  /// in their JSON form (invoice/fields_json.h), which round-trips exactly.
+  invoice::InvoiceFields fields;
+  /// The reader's warnings at receipt; corrections keep them.
+  std::vector<invoice::Warning> warnings;
 };
 
 struct Document {
@@ -56,6 +60,8 @@ base::Result<uint64_t> ParseDocumentId(std::string_view id);
 
 nlohmann::json ToJson(const Document& d);
 nlohmann::json ToJson(const Receipt& r);
+/// {"number", "created_at", "created_by", "reason", "fields", "warnings"},
+/// fields and warnings in the form of invoice/fields_json.h.
 nlohmann::json ToJson(const Version& v);
 base::Result<Document> DocumentFromJson(const nlohmann::json& j);
 base::Result<Receipt> ReceiptFromJson(const nlohmann::json& j);

@@ -6,8 +6,9 @@
 #include <nlohmann/json.hpp>
 
 #include "archive/document.h"
-#include "ledger/event_log.h"
 #include "archive/search_index.h"
+#include "invoice/fields_json.h"
+#include "ledger/event_log.h"
 
 namespace archive {
 
@@ -190,8 +191,8 @@ class CanonicalScanner {
   // The member of version.fields being read is one the search row uses.
   bool RowField() const {
     return f_.row_fields &&
-           std::find(std::begin(kSearchRowFields), std::end(kSearchRowFields), key_[2]) !=
-               std::end(kSearchRowFields);
+           std::any_of(std::begin(kSearchRowFields), std::end(kSearchRowFields),
+                       [&](invoice::Field f) { return invoice::FieldName(f) == key_[2]; });
   }
   // A member value of version.fields: strings and booleans are kept, an
   // array starts empty (its strings are added), anything else is null.
@@ -269,7 +270,8 @@ EventFields DecodeEventReference(std::string_view bytes) {
       if (auto fields = it->find("fields");
           !e.contains("search_row") && fields != it->end() && fields->is_object()) {
         json row = json::object();
-        for (std::string_view name : kSearchRowFields) {
+        for (invoice::Field field : kSearchRowFields) {
+          const std::string name(invoice::FieldName(field));
           auto m = fields->find(name);
           if (m == fields->end()) continue;
           json v = nullptr;
@@ -280,7 +282,7 @@ EventFields DecodeEventReference(std::string_view bytes) {
               if (x.is_string()) v.push_back(x);
             }
           }
-          row[std::string(name)] = std::move(v);
+          row[name] = std::move(v);
         }
         f.row_fields = std::move(row);
       }
@@ -317,9 +319,15 @@ std::optional<signing::Digest> ImpliedSearchRow(uint64_t seq, const base::Time& 
   first.received_at = received_at;
   first.department = department;
   first.file_name = file_name;
+  // Only events older than "search_row" get here, so the codec costs verify
+  // nothing on a current log. Fields kura never wrote (not an object, a
+  // member of the wrong type) give no row.
+  if (!f.row_fields) return std::nullopt;
+  auto fields = invoice::FieldsFromJson(*f.row_fields);
+  if (!fields.ok()) return std::nullopt;
   Version v;
   v.number = static_cast<uint32_t>(*f.version_number);
-  if (f.row_fields) v.fields = *f.row_fields;
+  v.fields = std::move(*fields);
   return SearchRowDigest(SearchRowFor(doc, first, v));
 }
 

@@ -98,11 +98,9 @@ void IngestBatch::Prepare(size_t i) {
   p.outcome.size = f.bytes.size();
   p.outcome.media_type = SniffMediaType(f.bytes);
   p.outcome.received_at = rep_->clock->Now();
-  if (rep_->reader) {
-    auto [fields, warnings] = rep_->reader(f.bytes);
-    p.outcome.fields = std::move(fields);
-    p.outcome.warnings = std::move(warnings);
-  }
+  invoice::ReadResult read = rep_->reader(f.bytes);
+  p.outcome.fields = std::move(read.fields);
+  p.outcome.warnings = std::move(read.warnings);
   p.receipt.received_at = p.outcome.received_at;
   p.receipt.receiver = ValidUtf8(f.receiver);
   p.receipt.department = ValidUtf8(f.department);
@@ -254,10 +252,9 @@ Status IngestBatch::RecordNew(storage::WriteTxn& txn, const ledger::AppendEvent&
     RETURN_IF_ERROR(rep_->tokens->PutPending(txn, pending));
     event["timestamp"] = "pending";
     out->timestamp = "pending";
-    out->warnings.push_back(json{
-        {"code", "timestamp_pending"},
-        {"message",
-         "タイムスタンプを取得できませんでした。後で自動的に再取得します (" + plan.error + ")"}});
+    out->warnings.push_back(
+        {"timestamp_pending",
+         "タイムスタンプを取得できませんでした。後で自動的に再取得します (" + plan.error + ")"});
   }
   // The event carries the digest of the search-index row, so that verify
   // can check the index without re-deriving it.

@@ -208,12 +208,6 @@ std::string NormalizeRegistrationNumber(std::string_view s) {
   return t;
 }
 
-std::optional<std::string> JsonString(const nlohmann::json& j, const char* key) {
-  auto it = j.find(key);
-  if (it == j.end() || !it->is_string()) return std::nullopt;
-  return it->get<std::string>();
-}
-
 }  // namespace
 
 signing::Digest SearchRowDigest(const SearchRow& row) {
@@ -227,36 +221,30 @@ SearchRow SearchRowFor(const Document& doc, const Receipt& first, const Version&
   r.received = Date::InJapan(first.received_at);
   r.department = first.department;
   r.file_name = first.file_name;
-  const nlohmann::json& f = version.fields;
-  if (!f.is_object()) return r;
-  if (auto d = JsonString(f, "issue_date")) {
-    auto parsed = Date::Parse(*d);
+  // An absent member reads as it always did when rows were derived from
+  // the JSON (invoice/invoice_fields.h), so old versions give the rows
+  // their events recorded.
+  const invoice::InvoiceFields& f = version.fields;
+  if (f.issue_date) {
+    auto parsed = Date::Parse(*f.issue_date);
     if (parsed.ok()) r.issue_date = *parsed;
   }
-  for (const char* key : {"total", "tax_inclusive_total"}) {
-    if (auto a = JsonString(f, key)) {
-      auto parsed = Decimal::Parse(*a);
-      if (parsed.ok()) {
-        r.amount = *parsed;
-        break;
-      }
+  for (const std::optional<std::string>* amount : {&f.total, &f.tax_inclusive_total}) {
+    if (!*amount) continue;
+    auto parsed = Decimal::Parse(**amount);
+    if (parsed.ok()) {
+      r.amount = *parsed;
+      break;
     }
   }
-  r.currency = JsonString(f, "currency").value_or("");
-  r.counterparty = JsonString(f, "counterparty").value_or("");
-  r.registration_number =
-      NormalizeRegistrationNumber(JsonString(f, "registration_number").value_or(""));
-  r.type = JsonString(f, "document_type").value_or("unknown");
-  r.format = JsonString(f, "format").value_or("unknown");
-  r.invoice_number = JsonString(f, "invoice_number").value_or("");
-  auto needs = f.find("needs_metadata");
-  r.needs_metadata = needs != f.end() && needs->is_boolean() && needs->get<bool>();
-  auto lines = f.find("line_descriptions");
-  if (lines != f.end() && lines->is_array()) {
-    for (const auto& l : *lines) {
-      if (l.is_string()) r.line_descriptions.push_back(l.get<std::string>());
-    }
-  }
+  r.currency = f.currency;
+  r.counterparty = f.counterparty;
+  r.registration_number = NormalizeRegistrationNumber(f.registration_number.value_or(""));
+  r.type = f.document_type;
+  r.format = f.format;
+  r.invoice_number = f.invoice_number;
+  r.needs_metadata = f.needs_metadata;
+  r.line_descriptions = f.line_descriptions;
   return r;
 }
 

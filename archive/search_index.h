@@ -46,6 +46,7 @@
 #include "base/date.h"
 #include "base/money.h"
 #include "base/result.h"
+#include "invoice/invoice_fields.h"
 #include "signing/sha256.h"
 #include "storage/lmdb_env.h"
 
@@ -78,12 +79,15 @@ struct SearchRow {
 /// corrections included), receipt data from the first receipt.
 SearchRow SearchRowFor(const Document& doc, const Receipt& first, const Version& version);
 
-/// The members of a version's "fields" that SearchRowFor reads (and all
-/// that Archive::Verify extracts from the log to re-derive a row).
-inline constexpr std::string_view kSearchRowFields[] = {
-    "counterparty",        "currency",       "document_type",       "format",
-    "invoice_number",      "issue_date",     "line_descriptions",   "needs_metadata",
-    "registration_number", "tax_inclusive_total", "total"};
+/// The members of a version's fields that SearchRowFor reads (and all that
+/// Archive::Verify extracts from the log to re-derive a row).
+inline constexpr invoice::Field kSearchRowFields[] = {
+    invoice::Field::kCounterparty,       invoice::Field::kCurrency,
+    invoice::Field::kDocumentType,       invoice::Field::kFormat,
+    invoice::Field::kInvoiceNumber,      invoice::Field::kIssueDate,
+    invoice::Field::kLineDescriptions,   invoice::Field::kNeedsMetadata,
+    invoice::Field::kRegistrationNumber, invoice::Field::kTaxInclusiveTotal,
+    invoice::Field::kTotal};
 
 /// SHA-256 of the s_rows record SearchIndex::Put writes for this row: what
 /// Archive::Verify compares the stored record with.

@@ -1,63 +1,221 @@
 #include "invoice/fields_json.h"
 
+#include <climits>
 #include <optional>
 #include <string>
+#include <type_traits>
+
+#include "invoice/internal/field_members.h"
 
 namespace invoice {
+
+using base::Result;
+using base::Status;
+using nlohmann::json;
+
 namespace {
 
-nlohmann::json OrNull(const std::optional<std::string>& v) {
-  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+// --- Encoding, one overload per member type. ---
+
+json Encode(const std::string& v) { return v; }
+json Encode(const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); }
+json Encode(const std::vector<std::string>& v) { return v; }
+json Encode(bool v) { return v; }
+json Encode(const std::optional<int>& v) { return v ? json(*v) : json(nullptr); }
+
+json Encode(const std::map<std::string, std::string>& v) {
+  json o = json::object();
+  for (const auto& [key, value] : v) o[key] = value;
+  return o;
 }
 
 // Subtotal values use "" for "not stated"; JSON says null.
-nlohmann::json EmptyAsNull(const std::string& v) {
-  return v.empty() ? nlohmann::json(nullptr) : nlohmann::json(v);
+json EmptyAsNull(const std::string& v) { return v.empty() ? json(nullptr) : json(v); }
+
+json Encode(const std::vector<TaxSubtotal>& v) {
+  json a = json::array();
+  for (const TaxSubtotal& s : v) {
+    a.push_back({{"category", EmptyAsNull(s.category)},
+                 {"rate", EmptyAsNull(s.rate)},
+                 {"taxable", EmptyAsNull(s.taxable)},
+                 {"tax", EmptyAsNull(s.tax)}});
+  }
+  return a;
+}
+
+// --- Decoding: the exact inverse of Encode, or why not (for Corruption). ---
+
+Status Wrong(const char* what) { return Status::Corruption(what); }
+
+Status Decode(const json& j, std::string* out) {
+  if (!j.is_string()) return Wrong("expected a string");
+  *out = j.get<std::string>();
+  return Status::OK();
+}
+
+Status Decode(const json& j, std::optional<std::string>* out) {
+  if (j.is_null()) {
+    out->reset();
+    return Status::OK();
+  }
+  if (!j.is_string()) return Wrong("expected a string or null");
+  *out = j.get<std::string>();
+  return Status::OK();
+}
+
+Status Decode(const json& j, std::vector<std::string>* out) {
+  if (!j.is_array()) return Wrong("expected an array of strings");
+  out->clear();
+  for (const json& e : j) {
+    if (!e.is_string()) return Wrong("expected an array of strings");
+    out->push_back(e.get<std::string>());
+  }
+  return Status::OK();
+}
+
+Status Decode(const json& j, bool* out) {
+  if (!j.is_boolean()) return Wrong("expected true or false");
+  *out = j.get<bool>();
+  return Status::OK();
+}
+
+Status Decode(const json& j, std::optional<int>* out) {
+  if (j.is_null()) {
+    out->reset();
+    return Status::OK();
+  }
+  bool fits = false;
+  if (j.is_number_unsigned()) {
+    fits = j.get<uint64_t>() <= INT_MAX;
+  } else if (j.is_number_integer()) {
+    fits = j.get<int64_t>() >= INT_MIN && j.get<int64_t>() <= INT_MAX;
+  }
+  if (!fits) return Wrong("expected an integer or null");
+  *out = static_cast<int>(j.get<int64_t>());
+  return Status::OK();
+}
+
+Status Decode(const json& j, std::map<std::string, std::string>* out) {
+  if (!j.is_object()) return Wrong("expected an object of strings");
+  out->clear();
+  for (const auto& [key, value] : j.items()) {
+    if (!value.is_string()) return Wrong("expected an object of strings");
+    (*out)[key] = value.get<std::string>();
+  }
+  return Status::OK();
+}
+
+// A subtotal value: null (not stated, "") or a non-empty string.
+bool DecodeSubtotalValue(const json& o, const char* key, std::string* out) {
+  auto it = o.find(key);
+  if (it == o.end()) return false;
+  if (it->is_null()) {
+    out->clear();
+    return true;
+  }
+  if (!it->is_string() || it->get_ref<const std::string&>().empty()) return false;
+  *out = it->get<std::string>();
+  return true;
+}
+
+Status Decode(const json& j, std::vector<TaxSubtotal>* out) {
+  if (!j.is_array()) return Wrong("expected an array of subtotals");
+  out->clear();
+  for (const json& e : j) {
+    TaxSubtotal s;
+    const bool ok =
+        e.is_object() && e.size() == 4 && DecodeSubtotalValue(e, "category", &s.category) &&
+        DecodeSubtotalValue(e, "rate", &s.rate) && DecodeSubtotalValue(e, "taxable", &s.taxable) &&
+        DecodeSubtotalValue(e, "tax", &s.tax);
+    if (!ok) {
+      return Wrong(
+          "expected subtotals of exactly category, rate, taxable and tax, each a non-empty "
+          "string or null");
+    }
+    out->push_back(std::move(s));
+  }
+  return Status::OK();
+}
+
+// Members of j that are no member of InvoiceFields: text is a legacy
+// member, anything else is not a record kura wrote.
+Status TakeUnknownMembers(const json& j, InvoiceFields* f) {
+  for (const auto& [key, value] : j.items()) {
+    if (FieldByName(key)) continue;
+    if (!value.is_string()) {
+      return Status::Corruption("fields." + key + ": not an invoice field, and not text");
+    }
+    f->legacy_members[key] = value.get<std::string>();
+  }
+  return Status::OK();
 }
 
 }  // namespace
 
-nlohmann::json FieldsToJson(const InvoiceFields& f) {
-  nlohmann::json subtotals = nlohmann::json::array();
-  for (const TaxSubtotal& s : f.tax_subtotals) {
-    subtotals.push_back({{"category", EmptyAsNull(s.category)},
-                         {"rate", EmptyAsNull(s.rate)},
-                         {"taxable", EmptyAsNull(s.taxable)},
-                         {"tax", EmptyAsNull(s.tax)}});
-  }
-  nlohmann::json info = nlohmann::json::object();
-  for (const auto& [key, value] : f.pdf_info) info[key] = value;
-
-  nlohmann::json j = nlohmann::json::object();
-  j["format"] = f.format;
-  j["document_type"] = f.document_type;
-  j["specification_id"] = f.specification_id;
-  j["invoice_number"] = f.invoice_number;
-  j["issue_date"] = OrNull(f.issue_date);
-  j["due_date"] = OrNull(f.due_date);
-  j["currency"] = f.currency;
-  j["total"] = OrNull(f.total);
-  j["tax_inclusive_total"] = OrNull(f.tax_inclusive_total);
-  j["counterparty"] = f.counterparty;
-  j["registration_number"] = OrNull(f.registration_number);
-  j["supplier_tax_ids"] = f.supplier_tax_ids;
-  j["buyer"] = OrNull(f.buyer);
-  j["tax_subtotals"] = std::move(subtotals);
-  j["bank_account"] = OrNull(f.bank_account);
-  j["line_descriptions"] = f.line_descriptions;
-  j["needs_metadata"] = f.needs_metadata;
-  j["page_count"] = f.page_count ? nlohmann::json(*f.page_count) : nlohmann::json(nullptr);
-  j["pdf_info"] = std::move(info);
+json FieldsToJson(const InvoiceFields& f) {
+  json j = json::object();
+  for (const auto& [key, text] : f.legacy_members) j[key] = text;
+  internal::ForEachMember(f, [&](Field id, const auto& member) {
+    using T = std::decay_t<decltype(member)>;
+    if (f.absent.contains(id) && member == internal::AbsentValue<T>(id)) return;
+    j[std::string(FieldName(id))] = Encode(member);
+  });
   return j;
 }
 
-nlohmann::json WarningsToJson(const std::vector<Warning>& warnings) {
-  nlohmann::json a = nlohmann::json::array();
+Result<InvoiceFields> FieldsFromJson(const json& j) {
+  if (!j.is_object()) return Status::Corruption("fields: not a JSON object");
+  InvoiceFields f;
+  f.absent = {};
+  Status status;
+  internal::ForEachMember(f, [&](Field id, auto& member) {
+    using T = std::decay_t<decltype(member)>;
+    if (!status.ok()) return;
+    const std::string name(FieldName(id));
+    auto it = j.find(name);
+    if (it == j.end()) {
+      member = internal::AbsentValue<T>(id);
+      f.absent.insert(id);
+      return;
+    }
+    Status s = Decode(*it, &member);
+    if (s.ok()) return;
+    if (!internal::kIsText<T> && it->is_string()) {  // `kura correct --set` of old
+      member = internal::AbsentValue<T>(id);
+      f.absent.insert(id);
+      f.legacy_members[name] = it->template get<std::string>();
+      return;
+    }
+    status = Status::Corruption("fields." + name + ": " + s.message());
+  });
+  RETURN_IF_ERROR(status);
+  RETURN_IF_ERROR(TakeUnknownMembers(j, &f));
+  return f;
+}
+
+json WarningsToJson(const std::vector<Warning>& warnings) {
+  json a = json::array();
   for (const Warning& w : warnings) a.push_back({{"code", w.code}, {"message", w.message}});
   return a;
 }
 
-nlohmann::json ReadResultToJson(const ReadResult& result) {
+Result<std::vector<Warning>> WarningsFromJson(const json& j) {
+  if (!j.is_array()) return Status::Corruption("warnings: not a JSON array");
+  std::vector<Warning> out;
+  out.reserve(j.size());
+  for (size_t i = 0; i < j.size(); ++i) {
+    const json& w = j[i];
+    if (!w.is_object() || w.size() != 2 || !w.contains("code") || !w["code"].is_string() ||
+        !w.contains("message") || !w["message"].is_string()) {
+      return Status::Corruption("warnings[" + std::to_string(i) +
+                                "]: expected {\"code\": string, \"message\": string}");
+    }
+    out.push_back({w["code"].get<std::string>(), w["message"].get<std::string>()});
+  }
+  return out;
+}
+
+json ReadResultToJson(const ReadResult& result) {
   return {{"fields", FieldsToJson(result.fields)}, {"warnings", WarningsToJson(result.warnings)}};
 }
 

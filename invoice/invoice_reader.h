@@ -16,6 +16,9 @@
 // cannot read becomes format "unknown" (or "pdf" with needs_metadata) plus a
 // warning. Amounts stay exact decimal strings as written in the document.
 //
+// The result's InvoiceFields (invoice/invoice_fields.h) holds every member
+// (nothing in `absent` but supplier_address, which no reader extracts yet).
+//
 // Thread safety: ReadInvoice may be called concurrently from any number of
 // threads; the structs are plain values.
 #ifndef INVOICE_INVOICE_READER_H_
@@ -23,71 +26,12 @@
 
 #include <chrono>
 #include <cstddef>
-#include <map>
-#include <optional>
-#include <string>
 #include <string_view>
 #include <vector>
 
+#include "invoice/invoice_fields.h"
+
 namespace invoice {
-
-/// One row of the per-rate tax breakdown (UBL TaxSubtotal, CII
-/// ApplicableTradeTax). Values are exactly as written; an empty string means
-/// the document does not state the value.
-struct TaxSubtotal {
-  std::string category;  ///< "S", "AA", "E", "Z", "O", ...
-  std::string rate;      ///< percent, e.g. "10", "8", "7.00"
-  std::string taxable;   ///< taxable amount, e.g. "260000"
-  std::string tax;       ///< tax amount, e.g. "26000"
-};
-
-/// Something a person should look at. Never a refusal.
-struct Warning {
-  std::string code;     ///< stable snake_case id, see warning_codes.h
-  std::string message;  ///< Japanese, for the clerk
-};
-
-/// The fields kura keeps for search and display.
-struct InvoiceFields {
-  /// jp-pint | peppol-bis | xrechnung | ubl | cii | factur-x | zugferd | pdf |
-  /// unknown.
-  std::string format = "unknown";
-  /// invoice | credit_note | unknown.
-  std::string document_type = "unknown";
-  /// UBL CustomizationID or CII guideline ID, as written ("" if none).
-  std::string specification_id;
-  std::string invoice_number;
-  std::optional<std::string> issue_date;  ///< "YYYY-MM-DD"
-  std::optional<std::string> due_date;    ///< "YYYY-MM-DD"
-  std::string currency;                   ///< ISO 4217, e.g. "JPY"
-  /// Amount due (UBL PayableAmount, CII DuePayableAmount).
-  std::optional<std::string> total;
-  /// UBL TaxInclusiveAmount, CII GrandTotalAmount.
-  std::optional<std::string> tax_inclusive_total;
-  /// Supplier name: UBL PartyLegalEntity/RegistrationName, else
-  /// PartyName/Name; CII SellerTradeParty/Name.
-  std::string counterparty;
-  /// The supplier's qualified-invoice registration number ("T" + 13 digits)
-  /// when the document states one, whether or not its check digit holds.
-  std::optional<std::string> registration_number;
-  /// Every tax identifier stated for the supplier, as written.
-  std::vector<std::string> supplier_tax_ids;
-  std::optional<std::string> buyer;
-  /// Per-rate breakdown in the document currency.
-  std::vector<TaxSubtotal> tax_subtotals;
-  std::optional<std::string> bank_account;
-  /// Item names (or descriptions) of the lines, in document order.
-  std::vector<std::string> line_descriptions;
-
-  // PDF only (also set for hybrid PDFs).
-  std::optional<int> page_count;
-  /// Document information: Title, Author, Subject, Keywords, Creator,
-  /// Producer, CreationDate (ISO 8601 when it parses, else as written).
-  std::map<std::string, std::string> pdf_info;
-  /// True when no structured invoice data was found: a person must enter
-  /// date, amount and counterparty (電子帳簿保存法 search keys).
-  bool needs_metadata = true;
-};
 
 /// Resource limits. A document that exceeds one is not read further; the
 /// result says so in a warning.

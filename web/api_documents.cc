@@ -122,8 +122,8 @@ void Correct(ApiContext& ctx, const httplib::Request& req, httplib::Response& re
   if (reason.empty()) {
     return SendError(res, 400, "invalid_argument", "訂正の理由（reason）を入力してください");
   }
-  auto changes = archive::NormalizeCorrection(body->value("changes", json()));
-  if (!changes.ok()) return SendStatus(req, res, changes.status());
+  auto patch = archive::NormalizeCorrection(body->value("changes", json()));
+  if (!patch.ok()) return SendStatus(req, res, patch.status());
   uint32_t expected_version = 0;
   if (auto v = body->find("version"); v != body->end()) {
     if (!v->is_number_unsigned() || v->get<uint64_t>() > UINT32_MAX) {
@@ -135,7 +135,7 @@ void Correct(ApiContext& ctx, const httplib::Request& req, httplib::Response& re
   if (!view.ok()) return SendStatus(req, res, view.status());
   const Status may = workflow::MayCorrectDocument(c.user, workflow::ReceivingDepartment(*view));
   if (!may.ok()) return SendStatus(req, res, may);
-  auto version = ctx.archive->Correct(id, *changes, c.user.login, reason, expected_version);
+  auto version = ctx.archive->Correct(id, *patch, c.user.login, reason, expected_version);
   if (!version.ok()) return SendStatus(req, res, version.status());
   SendJson(res, 200, archive::ToJson(*version));
 }

@@ -140,15 +140,11 @@ bool MarkerAt(const std::u32string& s, size_t i) {
   return s[i] == U'丁' || s[i] == U'番' || s[i] == U'号' || IsDash(s[i]) || s[i] == U'ー';
 }
 
-Result<Decimal> DecimalField(const json& fields, const char* key) {
-  auto it = fields.find(key);
-  if (it == fields.end() || !it->is_string()) return Status::NotFound(key);
-  return Decimal::Parse(it->get<std::string>());
-}
-
-std::string StringField(const json& fields, const char* key) {
-  if (!fields.is_object()) return "";
-  return internal::StringOr(fields, key);
+// An amount as the invoice states it: NotFound if it states none (an
+// absent member, or a subtotal value the document leaves out).
+Result<Decimal> Amount(std::string_view text) {
+  if (text.empty()) return Status::NotFound("no amount");
+  return Decimal::Parse(text);
 }
 
 FieldMatch Compare(std::string field, std::string invoice_value, std::string expected, bool equal) {
@@ -171,8 +167,8 @@ std::string Compact(std::string_view s) {
 }
 
 FieldMatch MatchVendor(const MatchInput& in) {
-  const std::string reg = StringField(in.fields, "registration_number");
-  const std::string name = StringField(in.fields, "counterparty");
+  const std::string reg = in.fields.registration_number.value_or("");
+  const std::string& name = in.fields.counterparty;
   if (!reg.empty() && !in.vendor.registration_number.empty()) {
     return Compare("vendor", reg + " " + name, in.vendor.registration_number + " " + in.vendor.name,
                    base::NormalizeText(reg) == base::NormalizeText(in.vendor.registration_number));
@@ -182,11 +178,11 @@ FieldMatch MatchVendor(const MatchInput& in) {
 }
 
 FieldMatch MatchAmount(const MatchInput& in) {
-  auto total = DecimalField(in.fields, "total");
-  if (!total.ok()) total = DecimalField(in.fields, "tax_inclusive_total");
+  auto total = Amount(in.fields.total.value_or(""));
+  if (!total.ok()) total = Amount(in.fields.tax_inclusive_total.value_or(""));
   const std::string expected = in.available.ToString();
   if (!total.ok()) return Compare("amount", "", expected, false);
-  const std::string currency = StringField(in.fields, "currency");
+  const std::string& currency = in.fields.currency;
   const bool yen = currency.empty() || currency == "JPY";
   return Compare("amount", total->ToString() + (yen ? "" : " " + currency), expected,
                  yen && total->sign() > 0 && *total <= in.available);
@@ -195,21 +191,16 @@ FieldMatch MatchAmount(const MatchInput& in) {
 // Σ per rate: tax stated vs taxable × rate / 100, rounded once.
 FieldMatch MatchTax(const MatchInput& in) {
   FieldMatch m{"tax", MatchStatus::kMatch, "", ""};
-  const json* subtotals = nullptr;
-  if (in.fields.is_object()) {
-    auto it = in.fields.find("tax_subtotals");
-    if (it != in.fields.end() && it->is_array() && !it->empty()) subtotals = &*it;
-  }
-  if (subtotals == nullptr) {
+  if (in.fields.tax_subtotals.empty()) {
     m.status = MatchStatus::kMissing;
     return m;
   }
-  std::string currency = StringField(in.fields, "currency");
+  const std::string& currency = in.fields.currency;
   const int minor = base::MinorUnits(currency.empty() ? "JPY" : currency);
-  for (const json& s : *subtotals) {
-    auto rate = DecimalField(s, "rate");
-    auto taxable = DecimalField(s, "taxable");
-    auto tax = DecimalField(s, "tax");
+  for (const invoice::TaxSubtotal& s : in.fields.tax_subtotals) {
+    auto rate = Amount(s.rate);
+    auto taxable = Amount(s.taxable);
+    auto tax = Amount(s.tax);
     const std::string label = (rate.ok() ? rate->ToString() : "?") + "%: ";
     if (!m.invoice_value.empty()) {
       m.invoice_value += " / ";
@@ -241,7 +232,7 @@ FieldMatch MatchTax(const MatchInput& in) {
 }
 
 FieldMatch MatchDate(const MatchInput& in) {
-  const std::string issue = StringField(in.fields, "issue_date");
+  const std::string issue = in.fields.issue_date.value_or("");
   const std::string expected =
       in.commitment.contract_from.ToString() + "〜" + in.commitment.contract_to.ToString();
   auto date = base::Date::Parse(issue);
@@ -251,7 +242,7 @@ FieldMatch MatchDate(const MatchInput& in) {
 }
 
 FieldMatch MatchAddress(const MatchInput& in) {
-  const std::string address = StringField(in.fields, "supplier_address");
+  const std::string address = in.fields.supplier_address.value_or("");
   return Compare("address", address, in.vendor.address,
                  NormalizeAddress(address) == NormalizeAddress(in.vendor.address));
 }
@@ -285,7 +276,7 @@ std::vector<FieldMatch> MatchInvoice(const MatchInput& in) {
   out.push_back(MatchDate(in));
   out.push_back(Compare("department", in.receipt_department, in.commitment.department,
                         in.receipt_department == in.commitment.department));
-  const std::string account = StringField(in.fields, "bank_account");
+  const std::string account = in.fields.bank_account.value_or("");
   out.push_back(Compare(
       "bank_account", account, in.vendor.bank_account,
       !in.vendor.bank_account.empty() && Compact(account) == Compact(in.vendor.bank_account)));

@@ -30,6 +30,7 @@
 
 #include "base/money.h"
 #include "base/result.h"
+#include "invoice/invoice_fields.h"
 #include "workflow/commitment.h"
 #include "workflow/organization.h"
 
@@ -49,9 +50,9 @@ struct FieldMatch {
 
 /// What the matcher compares the invoice with.
 struct MatchInput {
-  /// The document's current fields (invoice/fields_json.h); an
-  /// optional "supplier_address" string is compared with the vendor's.
-  nlohmann::json fields;
+  /// The document's current fields (its supplier_address, when a
+  /// correction set one, is compared with the vendor's address).
+  invoice::InvoiceFields fields;
   /// Department code of the document's first receipt.
   std::string receipt_department;
   Commitment commitment;

@@ -41,14 +41,14 @@ std::string_view EventVerb(Action a) {
 
 // What Draft needs from the archived document, read before the transaction.
 struct InvoiceData {
-  json fields;
+  invoice::InvoiceFields fields;
   std::string receipt_department;
   Date received_on{2000, 1, 1};
   Decimal amount;
   std::string currency;
 };
 
-Result<InvoiceData> ReadInvoice(const archive::Archive& archive, std::string_view document_id) {
+Result<InvoiceData> LoadInvoice(const archive::Archive& archive, std::string_view document_id) {
   auto view = archive.Get(document_id);
   if (!view.ok()) {
     if (view.status().IsNotFound()) {
@@ -57,23 +57,21 @@ Result<InvoiceData> ReadInvoice(const archive::Archive& archive, std::string_vie
     return view.status();
   }
   InvoiceData d;
-  d.fields = view->versions.empty() ? json::object() : view->versions.back().fields;
-  if (!d.fields.is_object()) d.fields = json::object();
+  if (!view->versions.empty()) d.fields = view->versions.back().fields;
   if (!view->receipts.empty()) {
     d.receipt_department = view->receipts.front().department;
     d.received_on = Date::InJapan(view->receipts.front().received_at);
   }
-  if (internal::StringOr(d.fields, "document_type") == "credit_note") {
+  if (d.fields.document_type == "credit_note") {
     return Status::FailedPrecondition(
         "返品・値引き（クレジットノート）からは支出命令を起票できません");
   }
-  d.currency = internal::StringOr(d.fields, "currency", "JPY");
-  if (d.currency.empty()) d.currency = "JPY";
+  d.currency = d.fields.currency.empty() ? "JPY" : d.fields.currency;
   if (d.currency != "JPY") {
     return Status::FailedPrecondition("円建てでない請求書です（" + d.currency + "）");
   }
-  std::string total = internal::StringOr(d.fields, "total");
-  if (total.empty()) total = internal::StringOr(d.fields, "tax_inclusive_total");
+  std::string total = d.fields.total.value_or("");
+  if (total.empty()) total = d.fields.tax_inclusive_total.value_or("");
   auto amount = Decimal::Parse(total);
   if (total.empty() || !amount.ok() || amount->sign() <= 0 || amount->Normalized().scale() != 0) {
     return Status::FailedPrecondition(
@@ -114,7 +112,7 @@ json ToJson(const OrderView& view) {
 
 Result<OrderView> Workflow::Draft(std::string_view document_id, std::string_view commitment_id,
                                   const User& actor) {
-  ASSIGN_OR_RETURN(const InvoiceData invoice, ReadInvoice(*rep_->archive, document_id));
+  ASSIGN_OR_RETURN(const InvoiceData invoice, LoadInvoice(*rep_->archive, document_id));
   const base::Time now = rep_->clock->Now();
   const Date today = Date::InJapan(now);
   const std::string doc_id = internal::Clean(document_id);
@@ -149,14 +147,14 @@ Result<OrderView> Workflow::Draft(std::string_view document_id, std::string_view
     o.commitment_id = commitment.id;
     o.department = commitment.department;
     o.vendor_id = commitment.vendor_id;
-    o.counterparty = internal::StringOr(invoice.fields, "counterparty");
+    o.counterparty = invoice.fields.counterparty;
     o.budget_line = commitment.budget_line;
     o.expense_type = commitment.expense_type;
     o.fiscal_year = commitment.fiscal_year;
     o.amount = invoice.amount;
     o.currency = invoice.currency;
-    o.invoice_number = internal::StringOr(invoice.fields, "invoice_number");
-    o.issue_date = internal::StringOr(invoice.fields, "issue_date");
+    o.invoice_number = invoice.fields.invoice_number;
+    o.issue_date = invoice.fields.issue_date.value_or("");
     o.bank_account = vendor->bank_account;  // the city pays the master's account
     o.drafter = me.login;
     o.created_at = now;

@@ -73,7 +73,8 @@ EventFields DecodeEventReference(std::string_view bytes);
 /// The digest (SearchRowDigest) of the search-index row that the version in
 /// f implies for document seq whose first receipt is given: f.search_row,
 /// or, for events written before they carried it, the row derived from
-/// f.version_number and f.row_fields. nullopt if f says too little.
+/// f.version_number and f.row_fields (read with invoice::FieldsFromJson).
+/// nullopt if f says too little, or fields kura never wrote.
 std::optional<signing::Digest> ImpliedSearchRow(uint64_t seq, const base::Time& received_at,
                                                 const std::string& department,
                                                 const std::string& file_name,

@@ -15,6 +15,12 @@ namespace {
 using base::Status;
 using nlohmann::json;
 
+invoice::FieldPatch Total(const std::string& total) {
+  invoice::FieldPatch p;
+  p.total.Set(total);
+  return p;
+}
+
 class ArchiveTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -129,14 +135,16 @@ TEST_F(ArchiveTest, EmptyAndOversizedFilesAreRefusedOthersProceed) {
 TEST_F(ArchiveTest, CorrectionsAddVersionsAndKeepTheOldOnes) {
   const IngestOutcome out = IngestOne("scan.pdf", "%PDF-1.4 scanned paper");
   clock_.Advance(std::chrono::minutes(5));
-  auto v2 = archive_->Correct(out.id, {{"issue_date", "2026-11-01"}, {"total", "55000"}},
-                              "tanaka", "紙の請求書から入力");
+  invoice::FieldPatch entered;
+  entered.issue_date.Set("2026-11-01");
+  entered.total.Set("55000");
+  auto v2 = archive_->Correct(out.id, entered, "tanaka", "紙の請求書から入力");
   ASSERT_OK(v2);
   EXPECT_EQ(v2->number, 2u);
-  auto v3 = archive_->Correct(out.id, {{"total", "55500"}}, "suzuki", "金額の誤りを訂正", 2);
+  auto v3 = archive_->Correct(out.id, Total("55500"), "suzuki", "金額の誤りを訂正", 2);
   ASSERT_OK(v3);
   // A stale version is refused.
-  EXPECT_EQ(archive_->Correct(out.id, {{"total", "1"}}, "x", "stale", 2).status().code(),
+  EXPECT_EQ(archive_->Correct(out.id, Total("1"), "x", "stale", 2).status().code(),
             Status::Code::kAborted);
   Reopen();
   auto view = archive_->Get(out.id);
@@ -144,13 +152,13 @@ TEST_F(ArchiveTest, CorrectionsAddVersionsAndKeepTheOldOnes) {
   ASSERT_EQ(view->versions.size(), 3u);
   EXPECT_EQ(view->document.current_version, 3u);
   // Version 1 is what the reader found: a PDF without invoice data.
-  EXPECT_EQ(view->versions[0].fields["format"], "pdf");
-  EXPECT_EQ(view->versions[0].fields["needs_metadata"], true);
-  EXPECT_TRUE(view->versions[0].fields["total"].is_null());
-  EXPECT_EQ(view->versions[1].fields["total"], "55000");
+  EXPECT_EQ(view->versions[0].fields.format, "pdf");
+  EXPECT_TRUE(view->versions[0].fields.needs_metadata);
+  EXPECT_FALSE(view->versions[0].fields.total.has_value());
+  EXPECT_EQ(view->versions[1].fields.total, "55000");
   EXPECT_EQ(view->versions[1].created_by, "tanaka");
-  EXPECT_EQ(view->versions[2].fields["total"], "55500");
-  EXPECT_EQ(view->versions[2].fields["issue_date"], "2026-11-01");
+  EXPECT_EQ(view->versions[2].fields.total, "55500");
+  EXPECT_EQ(view->versions[2].fields.issue_date, "2026-11-01");
   EXPECT_EQ(view->versions[2].reason, "金額の誤りを訂正");
   EXPECT_EQ(*archive_->ledger().EventCount(), 3u);
   // The original bytes never change.
@@ -159,11 +167,11 @@ TEST_F(ArchiveTest, CorrectionsAddVersionsAndKeepTheOldOnes) {
 
 TEST_F(ArchiveTest, CorrectionNeedsReasonAndFields) {
   const IngestOutcome out = IngestOne("a", "x");
-  EXPECT_EQ(archive_->Correct(out.id, {{"total", "1"}}, "tanaka", "").status().code(),
+  EXPECT_EQ(archive_->Correct(out.id, Total("1"), "tanaka", "").status().code(),
             Status::Code::kInvalidArgument);
-  EXPECT_EQ(archive_->Correct(out.id, json::object(), "tanaka", "why").status().code(),
+  EXPECT_EQ(archive_->Correct(out.id, invoice::FieldPatch{}, "tanaka", "why").status().code(),
             Status::Code::kInvalidArgument);
-  EXPECT_TRUE(archive_->Correct("D00000099", {{"a", 1}}, "t", "r").status().IsNotFound());
+  EXPECT_TRUE(archive_->Correct("D00000099", Total("1"), "t", "r").status().IsNotFound());
 }
 
 TEST_F(ArchiveTest, VerifyPassesOnAnIntactArchive) {
@@ -262,7 +270,7 @@ TEST_F(ArchiveTest, FileNameThatIsNotUtf8IsStoredWithReplacementCharacters) {
   auto report = archive_->Verify();
   ASSERT_OK(report);
   EXPECT_TRUE(report->failed.empty()) << ToJson(*report).dump();
-  EXPECT_OK(archive_->Correct(results[1]->id, {{"total", "1"}}, "cli:\xff", "\x82\xa0"));
+  EXPECT_OK(archive_->Correct(results[1]->id, Total("1"), "cli:\xff", "\x82\xa0"));
 }
 
 TEST_F(ArchiveTest, UnknownIdsAreClearErrors) {
@@ -272,15 +280,21 @@ TEST_F(ArchiveTest, UnknownIdsAreClearErrors) {
 
 TEST_F(ArchiveTest, FieldReaderFillsFieldsAndWarnings) {
   archive_->SetFieldReader([](std::string_view bytes) {
-    return std::make_pair(json{{"format", "test"}, {"size_seen", bytes.size()}},
-                          json::array({{{"code", "w"}, {"message", "注意"}}}));
+    invoice::ReadResult r;
+    r.fields.format = "test";
+    r.fields.page_count = static_cast<int>(bytes.size());
+    r.warnings.push_back({"w", "注意"});
+    return r;
   });
   const IngestOutcome out = IngestOne("a", "12345");
-  EXPECT_EQ(out.fields["format"], "test");
-  EXPECT_EQ(out.fields["size_seen"], 5);
-  EXPECT_EQ(out.warnings[0]["code"], "w");
+  EXPECT_EQ(out.fields.format, "test");
+  EXPECT_EQ(out.fields.page_count, 5);
+  ASSERT_EQ(out.warnings.size(), 1u);
+  EXPECT_EQ(out.warnings[0].code, "w");
   auto view = archive_->Get(out.id);
-  EXPECT_EQ(view->versions[0].fields["format"], "test");
+  ASSERT_OK(view);
+  EXPECT_EQ(view->versions[0].fields, out.fields);
+  EXPECT_EQ(view->versions[0].warnings, out.warnings);
 }
 
 TEST_F(ArchiveTest, ModuleWriteCommitsItsTableAndEventTogether) {

@@ -18,13 +18,56 @@ TEST(CorrectionTest, NormalisesWhatPeopleType) {
                                     {"counterparty", "株式会社　山田商事"},
                                     {"due_date", nullptr}});
   ASSERT_OK(c);
-  EXPECT_EQ(*c, (json{{"issue_date", "2026-10-31"},
-                      {"total", "55000"},
-                      {"registration_number", "T8010401349597"},
-                      {"needs_metadata", false},
-                      {"currency", "JPY"},
-                      {"counterparty", "株式会社　山田商事"},
-                      {"due_date", nullptr}}));
+  invoice::FieldPatch want;
+  want.issue_date.Set("2026-10-31");
+  want.total.Set("55000");
+  want.registration_number.Set("T8010401349597");
+  want.needs_metadata.Set(false);
+  want.currency.Set("JPY");
+  want.counterparty.Set("株式会社　山田商事");
+  want.due_date.Remove();
+  EXPECT_TRUE(*c == want);
+  // The event's "changes" keep the shape they always had: the normalised
+  // input.
+  EXPECT_EQ(invoice::PatchToJson(*c), (json{{"issue_date", "2026-10-31"},
+                                            {"total", "55000"},
+                                            {"registration_number", "T8010401349597"},
+                                            {"needs_metadata", false},
+                                            {"currency", "JPY"},
+                                            {"counterparty", "株式会社　山田商事"},
+                                            {"due_date", nullptr}}));
+}
+
+// Every field a person may correct is a member of the patch: set, and
+// removed with null.
+TEST(CorrectionTest, EveryCorrectableFieldBecomesItsPatchMember) {
+  const json set = {{"issue_date", "2026-10-31"},
+                    {"due_date", "2026-11-30"},
+                    {"total", "1"},
+                    {"tax_inclusive_total", "2"},
+                    {"counterparty", "蔵前商事"},
+                    {"registration_number", "T8010401349597"},
+                    {"invoice_number", "A-1"},
+                    {"bank_account", "0005:123:1:1234567"},
+                    {"currency", "JPY"},
+                    {"document_type", "credit_note"},
+                    {"needs_metadata", true}};
+  auto c = NormalizeCorrection(set);
+  ASSERT_OK(c);
+  EXPECT_EQ(invoice::PatchToJson(*c), set);
+  json removed = json::object();
+  for (const auto& [name, value] : set.items()) removed[name] = nullptr;
+  auto r = NormalizeCorrection(removed);
+  ASSERT_OK(r);
+  EXPECT_EQ(invoice::PatchToJson(*r), removed);
+  // The message lists them, in this order.
+  auto refused = NormalizeCorrection(json{{"format", "pdf"}});
+  EXPECT_NE(refused.status().message().find(
+                "issue_date, due_date, total, tax_inclusive_total, counterparty, "
+                "registration_number, invoice_number, bank_account, currency, document_type, "
+                "needs_metadata"),
+            std::string::npos)
+      << refused.status().message();
 }
 
 TEST(CorrectionTest, RefusesWhatCannotBeRightNamingTheField) {

@@ -58,8 +58,10 @@ std::vector<std::string> RealEvents() {
       EXPECT_OK(r[0]);
       if (r[0].ok()) ids.push_back(r[0]->id);
     }
-    EXPECT_OK(a.Correct(ids[0], {{"total", "1000"}, {"counterparty", "株式会社\t蔵前"}},
-                        "tanaka", "金額の訂正\u0001"));
+    invoice::FieldPatch patch;
+    patch.total.Set("1000");
+    patch.counterparty.Set("株式会社\t蔵前");
+    EXPECT_OK(a.Correct(ids[0], patch, "tanaka", "金額の訂正\u0001"));
   });
 }
 
@@ -214,7 +216,8 @@ TEST(EventFieldsTest, HandWrittenCases) {
 // Events written before they carried "search_row" are checked by deriving
 // the row from the version's fields and the first receipt: that must give
 // exactly the row kura wrote. Real invoices (line descriptions, amounts,
-// registration numbers), a scanned PDF and corrections.
+// registration numbers), a scanned PDF and corrections that set and remove
+// members.
 TEST(EventFieldsTest, RowDerivedFromAnOldEventIsTheRowKuraWrote) {
   const std::vector<std::string> events = EventsAfter([](Archive& a) {
     corpus::Options co;
@@ -228,12 +231,20 @@ TEST(EventFieldsTest, RowDerivedFromAnOldEventIsTheRowKuraWrote) {
     }
     files.push_back({"スキャン.pdf", "somu", "scan", "cli:test", "%PDF-1.4 paper"});
     for (const auto& r : a.Ingest(std::move(files))) EXPECT_OK(r);
-    EXPECT_OK(a.Correct("D00000021",
-                        {{"issue_date", "2026-10-31"}, {"total", "55000"},
-                         {"counterparty", "株式会社　山田"}, {"needs_metadata", false}},
-                        "cli:clerk", "紙の請求書から入力"));
-    EXPECT_OK(a.Correct("D00000003", {{"line_descriptions", json::array({"訂正", 5})}},
-                        "cli:clerk", "明細の訂正"));
+    invoice::FieldPatch entered;
+    entered.issue_date.Set("2026-10-31");
+    entered.total.Set("55000");
+    entered.counterparty.Set("株式会社　山田");
+    entered.needs_metadata.Set(false);
+    EXPECT_OK(a.Correct("D00000021", entered, "cli:clerk", "紙の請求書から入力"));
+    // Removed members (absent from the version) read as they always did.
+    invoice::FieldPatch removed;
+    removed.counterparty.Remove();
+    removed.registration_number.Remove();
+    removed.document_type.Remove();
+    removed.total.Remove();
+    removed.needs_metadata.Set(true);
+    EXPECT_OK(a.Correct("D00000003", removed, "cli:clerk", "取引先の削除"));
   });
   struct FirstReceipt {
     base::Time at;

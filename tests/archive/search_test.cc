@@ -296,30 +296,32 @@ TEST_F(SearchTest, OtherConditionsFilterExactly) {
 
   auto doc = archive_->Get(t.id);
   ASSERT_OK(doc);
-  const json& f = doc->versions.back().fields;
+  const invoice::InvoiceFields& f = doc->versions.back().fields;
+  ASSERT_TRUE(f.registration_number.has_value());
   SearchQuery by_number;
-  by_number.invoice_number = f["invoice_number"].get<std::string>();
+  by_number.invoice_number = f.invoice_number;
   auto r = archive_->Search(by_number);
   ASSERT_OK(r);
   ASSERT_EQ(r->items.size(), 1u);
   EXPECT_EQ(r->items[0].id, t.id);
-  EXPECT_EQ(r->items[0].registration_number, f["registration_number"].get<std::string>());
+  EXPECT_EQ(r->items[0].registration_number, *f.registration_number);
   by_number.invoice_number = "  " + by_number.invoice_number + " ";  // as pasted from a mail
   r = archive_->Search(by_number);
   ASSERT_OK(r);
   ASSERT_EQ(r->items.size(), 1u);
 
   SearchQuery by_regno;
-  by_regno.registration_numbers = {f["registration_number"].get<std::string>(), "T0000000000000"};
+  by_regno.registration_numbers = {*f.registration_number, "T0000000000000"};
   r = archive_->Search(by_regno);
   ASSERT_OK(r);
   for (const auto& item : r->items) {
-    EXPECT_EQ(item.registration_number, f["registration_number"].get<std::string>());
+    EXPECT_EQ(item.registration_number, *f.registration_number);
   }
   EXPECT_GE(r->count, 1u);
 
   SearchQuery by_text;  // a line description, in full-width letters where it has any
-  by_text.text = f["line_descriptions"][0].get<std::string>();
+  ASSERT_FALSE(f.line_descriptions.empty());
+  by_text.text = f.line_descriptions[0];
   r = archive_->Search(by_text);
   ASSERT_OK(r);
   EXPECT_GE(r->count, 1u);
@@ -403,12 +405,12 @@ TEST_F(SearchCorrectionTest, NeedsMetadataDocumentIsFoundByReceiptThenByEnteredF
   EXPECT_EQ(r->count, 0u);  // no date yet
 
   // A person enters the search keys (a correction, with history).
-  ASSERT_OK(archive_->Correct(id,
-                              json{{"issue_date", "2026-10-31"},
-                                   {"total", "55000"},
-                                   {"counterparty", "株式会社山田商事"},
-                                   {"needs_metadata", false}},
-                              "cli:clerk", "紙の請求書から入力"));
+  invoice::FieldPatch entered;
+  entered.issue_date.Set("2026-10-31");
+  entered.total.Set("55000");
+  entered.counterparty.Set("株式会社山田商事");
+  entered.needs_metadata.Set(false);
+  ASSERT_OK(archive_->Correct(id, entered, "cli:clerk", "紙の請求書から入力"));
   r = archive_->Search(by_date);
   ASSERT_OK(r);
   ASSERT_EQ(r->count, 1u);
@@ -418,7 +420,9 @@ TEST_F(SearchCorrectionTest, NeedsMetadataDocumentIsFoundByReceiptThenByEnteredF
 
   // A second correction of the amount: the new amount finds it, the old one
   // only with history.
-  ASSERT_OK(archive_->Correct(id, json{{"total", "50000"}}, "cli:clerk", "金額の誤り"));
+  invoice::FieldPatch amount;
+  amount.total.Set("50000");
+  ASSERT_OK(archive_->Correct(id, amount, "cli:clerk", "金額の誤り"));
   SearchQuery old_amount;
   old_amount.amount_min = Decimal::FromInt(55000);
   old_amount.amount_max = Decimal::FromInt(55000);

@@ -37,7 +37,9 @@ class TamperTest : public ::testing::Test {
       shas_.push_back(r[0]->sha256);
       clock_.Advance(std::chrono::hours(1));
     }
-    ASSERT_OK(archive_->Correct(ids_[1], {{"total", "1000"}}, "tanaka", "入力"));
+    invoice::FieldPatch total;
+    total.total.Set("1000");
+    ASSERT_OK(archive_->Correct(ids_[1], total, "tanaka", "入力"));
     archive_.reset();  // release the writer lock: the "attacker" edits offline
   }
   void Open() {

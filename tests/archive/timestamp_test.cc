@@ -120,7 +120,7 @@ TEST_F(TimestampTest, TsaOutageKeepsTheDocumentAndMarksItPending) {
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].timestamp, "pending");
   ASSERT_FALSE(out[0].warnings.empty());
-  EXPECT_EQ(out[0].warnings.back()["code"], "timestamp_pending");
+  EXPECT_EQ(out[0].warnings.back().code, "timestamp_pending");
   EXPECT_OK(archive_->ReadOriginal(out[0].id));  // archived all the same
   EXPECT_TRUE(archive_->TimestampResponse(out[0].id).status().IsNotFound());
   EXPECT_EQ(*archive_->PendingTimestampCount(), 1u);

@@ -53,17 +53,15 @@ TEST(NormalizeAddressTest, PlaceNameNumeralsStayAndTensAreRead) {
 class MatchInvoiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    in_.fields =
-        json{{"issue_date", "2026-05-10"},
-             {"currency", "JPY"},
-             {"total", "110000"},
-             {"counterparty", "㈱山田商事"},
-             {"registration_number", "T7010705000725"},
-             {"tax_subtotals",
-              json::array(
-                  {{{"category", "S"}, {"rate", "10"}, {"taxable", "100000"}, {"tax", "10000"}}})},
-             {"bank_account", "0005:123:1:1234567"},
-             {"supplier_address", "埼玉県草加市栄町３－２－８"}};
+    in_ = MatchInput{};
+    in_.fields.issue_date = "2026-05-10";
+    in_.fields.currency = "JPY";
+    in_.fields.total = "110000";
+    in_.fields.counterparty = "㈱山田商事";
+    in_.fields.registration_number = "T7010705000725";
+    in_.fields.tax_subtotals = {{"S", "10", "100000", "10000"}};
+    in_.fields.bank_account = "0005:123:1:1234567";
+    in_.fields.supplier_address = "埼玉県草加市栄町３－２－８";
     in_.receipt_department = "somu";
     in_.commitment.department = "somu";
     in_.commitment.amount = Decimal::FromInt(1'320'000);
@@ -86,7 +84,7 @@ TEST_F(MatchInvoiceTest, ConsistentPairIsAllMatch) {
 }
 
 TEST_F(MatchInvoiceTest, EachChangedFieldIsAMismatchWithBothValues) {
-  in_.fields["bank_account"] = "0009:001:1:7654321";
+  in_.fields.bank_account = "0009:001:1:7654321";
   auto m = Run();
   EXPECT_EQ(m["bank_account"].status, MatchStatus::kMismatch);
   EXPECT_EQ(m["bank_account"].invoice_value, "0009:001:1:7654321");
@@ -99,11 +97,11 @@ TEST_F(MatchInvoiceTest, EachChangedFieldIsAMismatchWithBothValues) {
   EXPECT_EQ(Run()["amount"].status, MatchStatus::kMatch);
 
   SetUp();
-  in_.fields["issue_date"] = "2026-03-31";
+  in_.fields.issue_date = "2026-03-31";
   EXPECT_EQ(Run()["invoice_date"].status, MatchStatus::kMismatch);
 
   SetUp();
-  in_.fields["registration_number"] = "T8040001079502";
+  in_.fields.registration_number = "T8040001079502";
   EXPECT_EQ(Run()["vendor"].status, MatchStatus::kMismatch);
 
   SetUp();
@@ -111,31 +109,30 @@ TEST_F(MatchInvoiceTest, EachChangedFieldIsAMismatchWithBothValues) {
   EXPECT_EQ(Run()["department"].status, MatchStatus::kMismatch);
 
   SetUp();
-  in_.fields["supplier_address"] = "埼玉県草加市栄町3-2-9";
+  in_.fields.supplier_address = "埼玉県草加市栄町3-2-9";
   EXPECT_EQ(Run()["address"].status, MatchStatus::kMismatch);
 }
 
 TEST_F(MatchInvoiceTest, VendorFallsBackToTheNormalisedName) {
-  in_.fields.erase("registration_number");
+  in_.fields.registration_number.reset();
   EXPECT_EQ(Run()["vendor"].status, MatchStatus::kMatch);  // ㈱山田商事 = 山田商事株式会社
-  in_.fields["counterparty"] = "山田工業株式会社";
+  in_.fields.counterparty = "山田工業株式会社";
   EXPECT_EQ(Run()["vendor"].status, MatchStatus::kMismatch);
 }
 
 TEST_F(MatchInvoiceTest, TaxIsRecomputedPerRateWithOneRounding) {
-  in_.fields["tax_subtotals"] =
-      json::array({{{"rate", "10"}, {"taxable", "12345"}, {"tax", "1234"}},  // 1234.5 down
-                   {{"rate", "8"}, {"taxable", "1001"}, {"tax", "81"}}});    // 80.08 up
+  in_.fields.tax_subtotals = {{"", "10", "12345", "1234"},  // 1234.5 down
+                              {"", "8", "1001", "81"}};     // 80.08 up
   auto m = Run();
   EXPECT_EQ(m["tax"].status, MatchStatus::kMatch);
   EXPECT_EQ(m["tax"].invoice_value, "10%: 1234 / 8%: 81");
   EXPECT_EQ(m["tax"].expected_value, "10%: 1234 / 8%: 80");
-  in_.fields["tax_subtotals"][0]["tax"] = "1236";
+  in_.fields.tax_subtotals[0].tax = "1236";
   EXPECT_EQ(Run()["tax"].status, MatchStatus::kMismatch);
 }
 
 TEST_F(MatchInvoiceTest, AbsentInvoiceValuesAreMissingNotMismatch) {
-  in_.fields = json::object();
+  in_.fields = invoice::InvoiceFields{};
   in_.receipt_department = "";
   for (const auto& [field, m] : Run()) {
     EXPECT_EQ(m.status, MatchStatus::kMissing) << field;
@@ -155,7 +152,7 @@ class MatchCorpusTest : public ::testing::Test {
     archive_ = std::move(*a);
   }
   // Ingests the invoice as the department that ordered it; returns its fields.
-  json Ingest(const corpus::Invoice& inv) {
+  invoice::InvoiceFields Ingest(const corpus::Invoice& inv) {
     std::vector<archive::IncomingFile> files;
     files.push_back({inv.id + ".xml", inv.department_code, "cli", "cli:test",
                      corpus::RenderJpPint(inv)});
@@ -165,7 +162,7 @@ class MatchCorpusTest : public ::testing::Test {
     EXPECT_OK(view);
     return view->versions.back().fields;
   }
-  static MatchInput InputFor(const corpus::Invoice& inv, const json& fields) {
+  static MatchInput InputFor(const corpus::Invoice& inv, const invoice::InvoiceFields& fields) {
     MatchInput in;
     in.fields = fields;
     in.receipt_department = inv.department_code;
@@ -191,7 +188,7 @@ TEST_F(MatchCorpusTest, GeneratedInvoicesMatchTheirCommitment) {
   corpus::Generator gen(options);
   for (int i = 0; i < 5; ++i) {
     const corpus::Invoice inv = gen.Next();
-    const json fields = Ingest(inv);
+    const invoice::InvoiceFields fields = Ingest(inv);
     const auto m = ByField(MatchInvoice(InputFor(inv, fields)));
     for (const char* f :
          {"vendor", "amount", "tax", "invoice_date", "department", "bank_account"}) {
@@ -207,7 +204,7 @@ TEST_F(MatchCorpusTest, GeneratedInvoiceAgainstAWrongCommitmentIsMismatch) {
   options.target_xml_bytes = 0;
   corpus::Generator gen(options);
   const corpus::Invoice inv = gen.Next();
-  const json fields = Ingest(inv);
+  const invoice::InvoiceFields fields = Ingest(inv);
   MatchInput in = InputFor(inv, fields);
   in.vendor.bank_account = "0001:001:1:0000001";
   in.available = Decimal::FromInt(inv.payable_amount.mantissa() - 1);

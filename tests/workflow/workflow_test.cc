@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "corpus/corpus.h"
+#include "invoice/fields_json.h"
 #include "ledger/data_dir.h"
 #include "storage/lmdb_env.h"
 #include "tests/fakes/test_util.h"
@@ -58,33 +59,37 @@ class WorkflowTest : public ::testing::Test {
   }
   const User& U(const std::string& login) { return users_.at(login); }
 
-  // Receives an invoice whose fields are exactly `fields` (a JSON field
-  // reader stands in for the invoice readers).
-  std::string Receive(json fields, const std::string& department = "somu") {
+  // Receives an invoice whose fields are exactly `fields` (a field reader
+  // that decodes them from the bytes stands in for the invoice readers).
+  std::string Receive(const invoice::InvoiceFields& fields,
+                      const std::string& department = "somu") {
     archive_->SetFieldReader([](std::string_view bytes) {
-      return std::pair{json::parse(bytes), json::array()};
+      invoice::ReadResult r;
+      r.fields = *invoice::FieldsFromJson(json::parse(bytes));
+      return r;
     });
     std::vector<archive::IncomingFile> files;
-    files.push_back({"invoice.json", department, "upload", "kato", fields.dump()});
+    files.push_back(
+        {"invoice.json", department, "upload", "kato", invoice::FieldsToJson(fields).dump()});
     auto results = archive_->Ingest(std::move(files));
     EXPECT_OK(results[0]);
     return results[0].ok() ? results[0]->id : "";
   }
-  json Invoice(int64_t total, const std::string& number = "INV-1") {
+  invoice::InvoiceFields Invoice(int64_t total, const std::string& number = "INV-1") {
     const int64_t taxable = total * 10 / 11;
-    return json{{"document_type", "invoice"},
-                {"invoice_number", number},
-                {"issue_date", "2026-05-10"},
-                {"currency", "JPY"},
-                {"total", std::to_string(total)},
-                {"counterparty", "㈱山田商事"},
-                {"registration_number", kVendor.registration_number},
-                {"tax_subtotals", json::array({{{"category", "S"},
-                                                {"rate", "10"},
-                                                {"taxable", std::to_string(taxable)},
-                                                {"tax", std::to_string(total - taxable)}}})},
-                {"bank_account", kVendor.bank_account},
-                {"supplier_address", "埼玉県草加市栄町三丁目2番8号"}};
+    invoice::InvoiceFields f;
+    f.document_type = "invoice";
+    f.invoice_number = number;
+    f.issue_date = "2026-05-10";
+    f.currency = "JPY";
+    f.total = std::to_string(total);
+    f.counterparty = "㈱山田商事";
+    f.registration_number = kVendor.registration_number;
+    f.tax_subtotals = {{"S", "10", std::to_string(taxable), std::to_string(total - taxable)}};
+    f.bank_account = kVendor.bank_account;
+    f.supplier_address = "埼玉県草加市栄町三丁目2番8号";
+    f.needs_metadata = false;
+    return f;
   }
   Commitment NewCommitment(int64_t amount, const std::string& type = "goods") {
     Commitment c;
@@ -454,8 +459,8 @@ TEST_F(WorkflowTest, OldYearOrdersArePaidOnlyUntilTheEndOfMay) {
   c.expense_type = "services";
   auto created = wf_->CreateCommitment(c, U("kato"));
   ASSERT_OK(created);
-  json inv = Invoice(100'000);
-  inv["issue_date"] = "2026-03-31";
+  invoice::InvoiceFields inv = Invoice(100'000);
+  inv.issue_date = "2026-03-31";
   auto v = wf_->Draft(Receive(inv), created->id, U("kato"));
   ASSERT_OK(v);
   EXPECT_EQ(v->order.fiscal_year, 2025);
