@@ -3,6 +3,7 @@
 #include <cassert>
 
 #include "archive/internal/archive_rep.h"
+#include "ledger/event_types.h"
 #include "invoice/field_patch.h"
 #include "invoice/fields_json.h"
 #include "invoice/invoice_reader.h"
@@ -60,7 +61,7 @@ json TimestampEventJson(const TokenRecord& t) {
 Status Archive::Rep::Write(const ledger::WriteFn& fn, storage::BlobStore::Batch* batch) {
   ledger::WriteOptions write;
   write.blobs = batch;
-  write.owner = kEventPrefix;
+  write.owner = ledger::event::kDocumentPrefix;
   return ledger->Write(fn, write);
 }
 
@@ -103,7 +104,7 @@ Status BackfillSearchIndex(Archive::Rep* rep) {
     RETURN_IF_ERROR(rep->Write([&](storage::WriteTxn& txn, const ledger::AppendEvent& append) {
       size_t indexed = 0;
       RETURN_IF_ERROR(rep->catalog->IndexDocuments(txn, from, 5000, &next, &indexed));
-      return append(json{{"type", "document.index_backfilled"},
+      return append(json{{"type", ledger::event::kDocumentIndexBackfilled},
                          {"from", FormatDocumentId(from)},
                          {"documents", indexed}})
           .status();
@@ -131,7 +132,7 @@ Result<std::unique_ptr<Archive>> Archive::Open(const ArchiveOptions& options, ba
   rep->clock = clock;
   rep->reader = [](std::string_view bytes) { return invoice::ReadInvoice(bytes); };
   ASSIGN_OR_RETURN(rep->ledger, ledger::Ledger::Open(LedgerOptionsFor(options), fs, clock));
-  rep->ledger->RegisterOwner(std::string(kEventPrefix));
+  rep->ledger->RegisterOwner(std::string(ledger::event::kDocumentPrefix));
   ASSIGN_OR_RETURN(Catalog catalog, Catalog::Open(rep->ledger.get()));
   rep->catalog = std::make_unique<Catalog>(std::move(catalog));
   ASSIGN_OR_RETURN(TokenStore tokens, TokenStore::Open(rep->ledger.get()));
@@ -208,7 +209,7 @@ Result<Version> Archive::Correct(std::string_view id, const invoice::FieldPatch&
     invoice::ApplyPatch(patch, &version.fields);
     version.warnings = current.warnings;
     ASSIGN_OR_RETURN(const signing::Digest row, rep_->catalog->AddVersion(txn, &doc, version));
-    return append(json{{"type", "document.corrected"},
+    return append(json{{"type", ledger::event::kDocumentCorrected},
                        {"id", FormatDocumentId(seq)},
                        {"changes", invoice::PatchToJson(patch)},
                        {"search_row", row.Hex()},

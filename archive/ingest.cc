@@ -9,6 +9,7 @@
 #include <set>
 
 #include "archive/internal/archive_rep.h"
+#include "ledger/event_types.h"
 #include "archive/sniff.h"
 #include "base/parallel.h"
 #include "signing/merkle.h"
@@ -212,7 +213,7 @@ Status IngestBatch::RecordAgain(storage::WriteTxn& txn, const ledger::AppendEven
   out->timestamp = "existing";
   out->receipt_number = receipt.number;
   docs_in_batch_[out->sha256] = doc;
-  return append(json{{"type", "document.received_again"},
+  return append(json{{"type", ledger::event::kDocumentReceivedAgain},
                      {"id", out->id},
                      {"sha256", out->sha256},
                      {"receipt", ToJson(receipt)}})
@@ -231,7 +232,7 @@ Status IngestBatch::RecordNew(storage::WriteTxn& txn, const ledger::AppendEvent&
   receipt.number = 1;
   out->id = FormatDocumentId(doc.seq);
   out->receipt_number = 1;
-  json event{{"type", "document.received"},   {"id", out->id},
+  json event{{"type", ledger::event::kDocumentReceived},   {"id", out->id},
              {"sha256", out->sha256},         {"size", out->size},
              {"media_type", out->media_type}, {"receipt", ToJson(receipt)},
              {"version", ToJson(p.version)}};

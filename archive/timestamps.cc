@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "archive/internal/archive_rep.h"
+#include "ledger/event_types.h"
 
 namespace archive {
 
@@ -82,7 +83,7 @@ Result<uint64_t> Archive::RetryPendingTimestamps() {
       ASSIGN_OR_RETURN(record.tsr_sha256, rep_->tokens->PutResponse(txn, stamp.response_der));
       RETURN_IF_ERROR(rep_->tokens->PutToken(txn, pending.seq, record));
       RETURN_IF_ERROR(rep_->tokens->DeletePending(txn, pending.seq));
-      RETURN_IF_ERROR(append(json{{"type", "document.timestamped"},
+      RETURN_IF_ERROR(append(json{{"type", ledger::event::kDocumentTimestamped},
                                   {"id", FormatDocumentId(pending.seq)},
                                   {"timestamp", TimestampEventJson(record)}})
                           .status());
@@ -93,7 +94,7 @@ Result<uint64_t> Archive::RetryPendingTimestamps() {
       RETURN_IF_ERROR(rep_->tokens->PutPending(txn, p));
       next[FormatDocumentId(p.seq)] = base::FormatRfc3339(p.next_attempt);
     }
-    return append(json{{"type", "document.timestamp_retry"},
+    return append(json{{"type", ledger::event::kDocumentTimestampRetry},
                        {"at", base::FormatRfc3339(now)},
                        {"error", error},
                        {"next_attempt", next}})

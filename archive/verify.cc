@@ -17,6 +17,7 @@
 #include <set>
 
 #include "archive/internal/archive_rep.h"
+#include "ledger/event_types.h"
 #include "archive/internal/event_fields.h"
 #include "base/hex.h"
 #include "base/parallel.h"
@@ -74,14 +75,14 @@ class DocumentReplayer final : public ledger::EventReplayer {
     const std::string type = d.f.type.value_or("");
     // Events of the modules above the archive (workflow., ...) describe
     // their own tables; the ledger checks those.
-    if (type.rfind("document.", 0) != 0) return;
+    if (type.rfind(ledger::event::kDocumentPrefix, 0) != 0) return;
     const std::string where = "event " + std::to_string(index);
-    if (type == "document.timestamp_retry" || type == "document.index_backfilled") return;
+    if (type == ledger::event::kDocumentTimestampRetry || type == ledger::event::kDocumentIndexBackfilled) return;
     auto seq_or = d.f.id ? ParseDocumentId(*d.f.id) : Result<uint64_t>(Status::NotFound(""));
     const uint64_t seq = seq_or.ok() ? *seq_or : 0;
     if (seq == 0) {
       Fail("log", "record_mismatch", where + " (" + type + ") names no document");
-    } else if (type == "document.received") {
+    } else if (type == ledger::event::kDocumentReceived) {
       ApplyReceived(index, where, seq, d);
     } else {
       ApplyToExisting(where, type, seq, d);
@@ -104,7 +105,7 @@ class DocumentReplayer final : public ledger::EventReplayer {
   static Decoded DecodeOne(std::string_view bytes) {
     Decoded d{signing::HashLeaf(bytes), DecodeEvent(bytes), std::nullopt};
     const EventFields& f = d.f;
-    if (f.type == "document.received" && f.id && f.received_at) {
+    if (f.type == ledger::event::kDocumentReceived && f.id && f.received_at) {
       auto seq = ParseDocumentId(*f.id);
       auto t = base::ParseRfc3339(*f.received_at);
       if (seq.ok() && t.ok()) {
@@ -125,7 +126,7 @@ class DocumentReplayer final : public ledger::EventReplayer {
 
   void ApplyReceived(uint64_t index, const std::string& where, uint64_t seq, const Decoded& d) {
     const EventFields& e = d.f;
-    const std::string type = "document.received";
+    const std::string type(ledger::event::kDocumentReceived);
     if (expected_.count(seq)) {
       Fail(FormatDocumentId(seq), "record_mismatch", where + " receives it a second time");
       return;
@@ -174,7 +175,7 @@ class DocumentReplayer final : public ledger::EventReplayer {
       return;
     }
     Expected& x = it->second;
-    if (type == "document.received_again") {
+    if (type == ledger::event::kDocumentReceivedAgain) {
       if (!e.sha256) return Malformed(where, type, "no string \"sha256\"");
       if (!e.receipt) return Malformed(where, type, "no \"receipt\"");
       if (*e.sha256 != x.sha256) {
@@ -182,11 +183,11 @@ class DocumentReplayer final : public ledger::EventReplayer {
              where + " records a receipt of other bytes under this document");
       }
       x.receipts.push_back(*e.receipt);
-    } else if (type == "document.corrected") {
+    } else if (type == ledger::event::kDocumentCorrected) {
       if (!e.version) return Malformed(where, type, "no \"version\"");
       x.versions.push_back(*e.version);
       x.rows.push_back(ImpliedSearchRow(seq, x.received_at, x.department, x.file_name, e));
-    } else if (type == "document.timestamped") {
+    } else if (type == ledger::event::kDocumentTimestamped) {
       if (!e.tsr) return Malformed(where, type, "no string \"timestamp\".\"tsr\"");
       x.tsr = *e.tsr;
     } else {

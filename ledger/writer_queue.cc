@@ -3,6 +3,8 @@
 // leads a group of the writers behind it through one round of blob syncs and
 // one LMDB commit, each writer in a nested transaction of its own; the
 // others sleep until the leader hands them their result.
+#include <algorithm>
+#include <chrono>
 #include <exception>
 
 #include "ledger/internal/ledger_rep.h"
@@ -36,10 +38,13 @@ Status Ledger::Write(const WriteFn& fn, const WriteOptions& options) {
   w.options = options;
   std::unique_lock<std::mutex> l(rep_->queue_mu);
   rep_->writers.push_back(&w);
+  rep_->gather_cv.notify_one();
   while (!w.done && &w != rep_->writers.front()) w.cv.wait(l);
   if (w.done) return w.status;
 
   // This writer leads: take the writers queued behind it.
+  rep_->Gather(l);
+  const auto started = std::chrono::steady_clock::now();
   std::vector<QueuedWriter*> group;
   for (QueuedWriter* q : rep_->writers) {
     if (group.size() == kMaxGroup) break;
@@ -52,6 +57,8 @@ Status Ledger::Write(const WriteFn& fn, const WriteOptions& options) {
   l.lock();
   ++rep_->groups_done;
   rep_->writes_done += group.size();
+  rep_->last_group_size = group.size();
+  rep_->last_group_time = std::chrono::steady_clock::now() - started;
   for (QueuedWriter* q : group) {
     rep_->writers.pop_front();
     if (q != &w) {
@@ -61,6 +68,18 @@ Status Ledger::Write(const WriteFn& fn, const WriteOptions& options) {
   }
   if (!rep_->writers.empty()) rep_->writers.front()->cv.notify_one();
   return w.status;
+}
+
+void Ledger::Rep::Gather(std::unique_lock<std::mutex>& l) {
+  // A leader with fewer writers behind it than the last group had waits a
+  // moment for the others, which are on their way (PostgreSQL's
+  // commit_delay and commit_siblings): they share this commit instead of
+  // queueing for the next. A writer alone (last group of one) never waits;
+  // the wait is at most half the last group's time, and 5 ms.
+  if (last_group_size <= 1 || writers.size() >= last_group_size) return;
+  const auto wait = std::min<std::chrono::steady_clock::duration>(last_group_time / 2,
+                                                                 std::chrono::milliseconds(5));
+  gather_cv.wait_for(l, wait, [&] { return writers.size() >= last_group_size; });
 }
 
 WriteStats Ledger::write_stats() const {

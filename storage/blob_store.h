@@ -8,9 +8,8 @@
 //
 // Group commit. A Batch collects the blobs of one writer. Stage writes the
 // new ones to temp files in tmp/ with an intent file listing them and makes
-// them durable (fsync of each file and of tmp/ for a few files, one
-// syncfs(2) for a larger batch); writers stage concurrently, each on its own
-// thread. Publish then takes the staged batches of a whole group of writers
+// them durable with one syncfs(2); writers stage concurrently, each on its
+// own thread. Publish then takes the staged batches of a whole group of writers
 // (ledger's writer queue), renames them into place read-only and makes all
 // the renames durable with one syncfs. Finish removes a batch's intent after
 // the catalog commit that references its blobs.

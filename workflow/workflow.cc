@@ -1,6 +1,7 @@
 // Workflow: opening, the organisation and commitments. Orders and the
 // inbox are in workflow_orders.cc.
 #include "workflow/workflow.h"
+#include "ledger/event_types.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -50,12 +51,12 @@ Result<User> Workflow::Rep::CurrentUser(const storage::ReadTxn& txn, const User&
   return user;
 }
 
-json Workflow::Rep::Event(std::string type, const User& actor) const {
-  return Event(std::move(type), actor, clock->Now());
+json Workflow::Rep::Event(std::string_view type, const User& actor) const {
+  return Event(type, actor, clock->Now());
 }
 
-json Workflow::Rep::Event(std::string type, const User& actor, base::Time now) const {
-  return {{"type", std::move(type)}, {"actor", actor.login}, {"time", base::FormatRfc3339(now)}};
+json Workflow::Rep::Event(std::string_view type, const User& actor, base::Time now) const {
+  return {{"type", type}, {"actor", actor.login}, {"time", base::FormatRfc3339(now)}};
 }
 
 Result<Commitment> Workflow::Rep::LoadCommitment(const storage::ReadTxn& txn,
@@ -112,7 +113,7 @@ Status Workflow::CreateDepartment(const Department& department, const User& acto
     if (s.IsAlreadyExists())
       return Status::AlreadyExists("課コードはすでに使われています: " + d.code);
     RETURN_IF_ERROR(s);
-    json e = rep_->Event("workflow.department.created", me);
+    json e = rep_->Event(ledger::event::kDepartmentCreated, me);
     e["department"] = ToJson(d);
     return append(e).status();
   });
@@ -153,7 +154,7 @@ Status Workflow::AddUser(const User& user, std::string_view password, const User
     if (s.IsAlreadyExists())
       return Status::AlreadyExists("ログインIDはすでに使われています: " + u.login);
     RETURN_IF_ERROR(s);
-    json e = rep_->Event("workflow.user.added", me);
+    json e = rep_->Event(ledger::event::kUserAdded, me);
     e["user"] = ToJson(u);  // never the password or its hash
     return append(e).status();
   });
@@ -169,7 +170,7 @@ Status Workflow::SetPassword(std::string_view login, std::string_view password, 
                                                       "利用者が登録されていません: " + who));
     record["password_hash"] = hash;
     RETURN_IF_ERROR(internal::PutRecord(txn, rep_->tables.users, who, record));
-    json e = rep_->Event("workflow.user.password_changed", me);
+    json e = rep_->Event(ledger::event::kUserPasswordChanged, me);
     e["login"] = who;
     return append(e).status();
   });
@@ -185,7 +186,7 @@ Status Workflow::SetUserActive(std::string_view login, bool active, const User& 
     const bool before = record.value("active", true);
     record["active"] = active;
     RETURN_IF_ERROR(internal::PutRecord(txn, rep_->tables.users, who, record));
-    json e = rep_->Event(active ? "workflow.user.enabled" : "workflow.user.disabled", me);
+    json e = rep_->Event(active ? ledger::event::kUserEnabled : ledger::event::kUserDisabled, me);
     e["login"] = who;
     e["from"] = before;
     e["to"] = active;
@@ -250,7 +251,7 @@ Status Workflow::PutVendor(const Vendor& vendor, const User& actor) {
     auto before = internal::GetRecord(txn, rep_->tables.vendors, v.id, "");
     if (!before.ok() && !before.status().IsNotFound()) return before.status();
     RETURN_IF_ERROR(internal::PutRecord(txn, rep_->tables.vendors, v.id, ToJson(v)));
-    json e = rep_->Event(before.ok() ? "workflow.vendor.updated" : "workflow.vendor.created", me);
+    json e = rep_->Event(before.ok() ? ledger::event::kVendorUpdated : ledger::event::kVendorCreated, me);
     e["vendor"] = v.id;
     e["from"] = before.ok() ? *before : json(nullptr);
     e["to"] = ToJson(v);
@@ -315,7 +316,7 @@ Result<Commitment> Workflow::CreateCommitment(const Commitment& commitment, cons
     record.created_by = me.login;
     RETURN_IF_ERROR(
         txn.Insert(rep_->tables.commitments, record.id, base::DumpJson(ToJson(record))));
-    json e = rep_->Event("workflow.commitment.created", me);
+    json e = rep_->Event(ledger::event::kCommitmentCreated, me);
     e["commitment"] = ToJson(record);
     RETURN_IF_ERROR(append(e).status());
     out = std::move(record);

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "archive/document.h"
+#include "ledger/event_types.h"
 #include "base/json.h"
 #include "workflow/internal/json_util.h"
 #include "workflow/internal/store.h"
@@ -172,7 +173,7 @@ Result<OrderView> Workflow::Draft(std::string_view document_id, std::string_view
     RETURN_IF_ERROR(internal::PutRecord(txn, t.commitments, commitment.id, ToJson(commitment)));
     RETURN_IF_ERROR(txn.Put(t.doc_orders, o.document_id, o.id));
     RETURN_IF_ERROR(txn.Put(t.open_orders, o.id, ""));
-    json e = rep_->Event("workflow.order.drafted", me, now);
+    json e = rep_->Event(ledger::event::kOrderDrafted, me, now);
     e["order"] = o.id;
     e["version"] = o.version;
     e["document"] = o.document_id;
@@ -261,7 +262,7 @@ Result<OrderView> Workflow::Act(std::string_view order_id, const ActionRequest& 
     RETURN_IF_ERROR(internal::PutRecord(txn, t.orders, o.id, ToJson(o)));
     RETURN_IF_ERROR(internal::PutRecord(txn, t.commitments, commitment.id, ToJson(commitment)));
 
-    json e = rep_->Event("workflow.order." + std::string(EventVerb(req.action)), me, now);
+    json e = rep_->Event(std::string(ledger::event::kOrderPrefix) + std::string(EventVerb(req.action)), me, now);
     e["order"] = o.id;
     e["version"] = o.version;
     e["from"] = std::string(StateName(transition->from));

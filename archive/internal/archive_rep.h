@@ -12,14 +12,12 @@
 #include "archive/archive.h"
 #include "archive/catalog.h"
 #include "archive/token_store.h"
+#include "ledger/event_types.h"
 #include "ledger/ledger.h"
 #include "storage/blob_store.h"
 
 namespace archive {
 
-/// The event-type prefix of the archive's own events; the ledger lets only
-/// the archive's writes append them.
-inline constexpr std::string_view kEventPrefix = "document.";
 
 struct Archive::Rep {
   ArchiveOptions options;

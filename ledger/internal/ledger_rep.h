@@ -4,6 +4,7 @@
 #ifndef LEDGER_INTERNAL_LEDGER_REP_H_
 #define LEDGER_INTERNAL_LEDGER_REP_H_
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <memory>
@@ -56,6 +57,9 @@ struct Ledger::Rep {
   std::deque<QueuedWriter*> writers;  // GUARDED_BY(queue_mu)
   uint64_t writes_done = 0;           // GUARDED_BY(queue_mu)
   uint64_t groups_done = 0;           // GUARDED_BY(queue_mu)
+  size_t last_group_size = 0;         // GUARDED_BY(queue_mu)
+  std::chrono::steady_clock::duration last_group_time{};  // GUARDED_BY(queue_mu)
+  std::condition_variable gather_cv;  // a writer joined the queue
 
   // The checkpoint publisher.
   std::mutex publish_mu;  // one publication at a time in this process
@@ -67,6 +71,9 @@ struct Ledger::Rep {
   uint64_t covered_hint = 0;                  // GUARDED_BY(schedule_mu): a size known covered
   std::thread publisher;
 
+  /// The leader's short wait for the writers of a busy moment to join its
+  /// group. REQUIRES: l holds queue_mu.
+  void Gather(std::unique_lock<std::mutex>& l);
   /// Runs a group of queued writers as one commit (writer_queue.cc).
   void RunGroup(const std::vector<QueuedWriter*>& group);
   /// Runs one writer's fn in the nested transaction txn.

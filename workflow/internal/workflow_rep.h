@@ -26,8 +26,8 @@ struct Workflow::Rep {
   /// PermissionDenied if unknown or disabled.
   base::Result<User> CurrentUser(const storage::ReadTxn& txn, const User& actor) const;
   /// An event with type, actor and time (now, or the clock's now) filled in.
-  nlohmann::json Event(std::string type, const User& actor) const;
-  nlohmann::json Event(std::string type, const User& actor, base::Time now) const;
+  nlohmann::json Event(std::string_view type, const User& actor) const;
+  nlohmann::json Event(std::string_view type, const User& actor, base::Time now) const;
   base::Result<Commitment> LoadCommitment(const storage::ReadTxn& txn, std::string_view id) const;
   base::Result<PaymentOrder> LoadOrder(const storage::ReadTxn& txn, std::string_view id) const;
   base::Result<Vendor> LoadVendor(const storage::ReadTxn& txn, std::string_view id) const;
