@@ -1,6 +1,7 @@
 #include "archive/archive.h"
 
 #include "archive/internal/archive_rep.h"
+#include "base/utf8.h"
 #include "invoice/fields_json.h"
 #include "invoice/invoice_reader.h"
 
@@ -198,8 +199,8 @@ Result<Version> Archive::Correct(std::string_view id, const json& changes, const
     version = Version{};
     version.number = doc.current_version + 1;
     version.created_at = now;
-    version.created_by = ValidUtf8(actor);
-    version.reason = ValidUtf8(reason);
+    version.created_by = base::ToValidUtf8(actor);
+    version.reason = base::ToValidUtf8(reason);
     version.fields = current.fields.is_object() ? current.fields : json::object();
     for (const auto& [key, value] : changes.items()) {
       if (value.is_null()) {
