@@ -3,8 +3,9 @@
 #include <cassert>
 
 #include "archive/internal/archive_rep.h"
-#include "ledger/event_types.h"
+#include "base/utf8.h"
 #include "invoice/field_patch.h"
+#include "ledger/event_types.h"
 #include "invoice/fields_json.h"
 #include "invoice/invoice_reader.h"
 
@@ -203,8 +204,8 @@ Result<Version> Archive::Correct(std::string_view id, const invoice::FieldPatch&
     version = Version{};
     version.number = doc.current_version + 1;
     version.created_at = now;
-    version.created_by = ValidUtf8(actor);
-    version.reason = ValidUtf8(reason);
+    version.created_by = base::ToValidUtf8(actor);
+    version.reason = base::ToValidUtf8(reason);
     version.fields = current.fields;
     invoice::ApplyPatch(patch, &version.fields);
     version.warnings = current.warnings;

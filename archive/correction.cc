@@ -10,6 +10,7 @@
 #include "base/money.h"
 #include "base/registration_number.h"
 #include "base/text.h"
+#include "base/utf8.h"
 
 namespace archive {
 
@@ -103,9 +104,8 @@ Result<json> Normalize(const Field& f, const json& v) {
       if (raw.find_first_not_of(" \t\r\n\u3000") == std::string::npos) {
         return Bad(f, "空にはできません（消すときは null を指定してください）");
       }
-      const auto chars = std::count_if(raw.begin(), raw.end(), [](char ch) {
-        return (static_cast<unsigned char>(ch) & 0xC0) != 0x80;  // not a UTF-8 continuation
-      });
+      size_t chars = 0;  // code points; an ill-formed byte counts as one
+      for (size_t pos = 0; pos < raw.size(); ++chars) base::NextCodePoint(raw, &pos);
       if (chars > 200) return Bad(f, "長すぎます（200 文字まで）");
       return json(raw);  // names are kept as written
     }

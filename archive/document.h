@@ -67,10 +67,6 @@ base::Result<Document> DocumentFromJson(const nlohmann::json& j);
 base::Result<Receipt> ReceiptFromJson(const nlohmann::json& j);
 base::Result<Version> VersionFromJson(const nlohmann::json& j);
 
-/// s with every invalid UTF-8 sequence replaced by U+FFFD, so that names
-/// from Shift_JIS file systems can be stored and shown (JSON needs UTF-8).
-std::string ValidUtf8(std::string_view s);
-
 }  // namespace archive
 
 #endif  // ARCHIVE_DOCUMENT_H_

@@ -12,6 +12,7 @@
 #include "ledger/event_types.h"
 #include "archive/sniff.h"
 #include "base/parallel.h"
+#include "base/utf8.h"
 #include "signing/merkle.h"
 
 namespace archive {
@@ -103,10 +104,10 @@ void IngestBatch::Prepare(size_t i) {
   p.outcome.fields = std::move(read.fields);
   p.outcome.warnings = std::move(read.warnings);
   p.receipt.received_at = p.outcome.received_at;
-  p.receipt.receiver = ValidUtf8(f.receiver);
-  p.receipt.department = ValidUtf8(f.department);
-  p.receipt.source = ValidUtf8(f.source);
-  p.receipt.file_name = ValidUtf8(base::BaseName(f.file_name));
+  p.receipt.receiver = base::ToValidUtf8(f.receiver);
+  p.receipt.department = base::ToValidUtf8(f.department);
+  p.receipt.source = base::ToValidUtf8(f.source);
+  p.receipt.file_name = base::ToValidUtf8(base::BaseName(f.file_name));
   p.version.number = 1;
   p.version.created_at = p.outcome.received_at;
   p.version.created_by = "kura";

@@ -1,5 +1,7 @@
 #include "archive/sniff.h"
 
+#include "base/utf8.h"
+
 namespace archive {
 namespace {
 
@@ -19,26 +21,13 @@ bool LooksLikeXml(std::string_view s) {
   return c == '?' || c == '!' || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
 }
 
-// True if the first KiB is valid UTF-8 text without control bytes other
-// than tab, CR, LF and form feed.
+// True if the first KiB is well-formed UTF-8 text without control bytes
+// other than tab, CR, LF and form feed. A character cut by the 1 KiB window
+// is left out.
 bool LooksLikeText(std::string_view s) {
-  s = s.substr(0, 1024);
-  for (size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f') return false;
-      ++i;
-      continue;
-    }
-    const int n = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC2 ? 1 : -1;
-    if (n < 0) return false;
-    if (i + n >= s.size()) break;  // a character cut by the 1 KiB window
-    for (int k = 1; k <= n; ++k) {
-      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
-    }
-    i += n + 1;
-  }
-  return true;
+  return base::ForEachCodePoint(base::TruncateUtf8(s, 1024), [](char32_t c) {
+    return c >= 0x20 || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+  });
 }
 
 }  // namespace

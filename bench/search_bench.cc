@@ -21,6 +21,7 @@
 #include "corpus/corpus.h"
 #include "archive/search_index.h"
 #include "base/text.h"
+#include "base/utf8.h"
 #include "bench/bench_util.h"
 #include "storage/lmdb_env.h"
 
@@ -321,10 +322,7 @@ int main(int argc, char** argv) {
     {
       // Part of the name (a user types a few characters), a quarter, a band.
       size_t cut = 0;
-      for (int chars = 0; cut < cp.size() && chars < 3; ++chars) {
-        do ++cut;
-        while (cut < cp.size() && (static_cast<unsigned char>(cp[cut]) & 0xC0) == 0x80);
-      }
+      for (int chars = 0; cut < cp.size() && chars < 3; ++chars) base::NextCodePoint(cp, &cut);
       const std::string part = cp.substr(0, cut);  // the first three characters
       const Date q_to = m_from.AddDays(90);
       Case c;

@@ -9,6 +9,7 @@
 
 #include "base/random.h"
 #include "base/registration_number.h"
+#include "base/utf8.h"
 
 namespace corpus::internal {
 namespace {
@@ -442,32 +443,18 @@ const char* BuyerAddress() { return "埼玉県蔵前市本町1丁目1番1号"; }
 std::string ToBankKana(std::string_view s) {
   std::string out;
   out.reserve(s.size());
-  size_t i = 0;
-  while (i < s.size()) {
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c == 0xE3 && i + 2 < s.size()) {
-      const char32_t cp =
-          (char32_t(c & 0x0F) << 12) |
-          (char32_t(static_cast<unsigned char>(s[i + 1]) & 0x3F) << 6) |
-          char32_t(static_cast<unsigned char>(s[i + 2]) & 0x3F);
-      if (cp >= 0x30A1 && cp <= 0x30F4) {
-        out += kHalfWidthKana[cp - 0x30A1];
-        i += 3;
-        continue;
-      }
-      if (cp == 0x30FC) {  // ー
-        out += "ｰ";
-        i += 3;
-        continue;
-      }
-      if (cp == 0x30FB) {  // ・
-        out += '.';
-        i += 3;
-        continue;
-      }
+  for (size_t i = 0; i < s.size();) {
+    const size_t start = i;
+    const int32_t cp = base::NextCodePoint(s, &i);
+    if (cp >= 0x30A1 && cp <= 0x30F4) {
+      out += kHalfWidthKana[cp - 0x30A1];
+    } else if (cp == 0x30FC) {  // ー
+      out += "ｰ";
+    } else if (cp == 0x30FB) {  // ・
+      out += '.';
+    } else {
+      out.append(s.substr(start, i - start));
     }
-    out += s[i];
-    ++i;
   }
   return out;
 }

@@ -5,38 +5,11 @@
 #include <string>
 #include <string_view>
 
+#include "base/utf8.h"
 #include "corpus/corpus.h"
 
 namespace corpus {
 namespace {
-
-constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
-
-// Length of the valid UTF-8 sequence starting at s[i] (a byte >= 0x80), or 0
-// if it is malformed, overlong, a surrogate, beyond U+10FFFF, or one of the
-// noncharacters U+FFFE/U+FFFF that XML 1.0 forbids.
-size_t Utf8Length(std::string_view s, size_t i) {
-  const auto at = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  const auto cont = [&](size_t k) {
-    return k < s.size() && (at(k) & 0xC0) == 0x80;
-  };
-  const unsigned char c = at(i);
-  if (c >= 0xC2 && c <= 0xDF) return cont(i + 1) ? 2 : 0;
-  if (c >= 0xE0 && c <= 0xEF) {
-    if (!cont(i + 1) || !cont(i + 2)) return 0;
-    if (c == 0xE0 && at(i + 1) < 0xA0) return 0;   // overlong
-    if (c == 0xED && at(i + 1) >= 0xA0) return 0;  // surrogate
-    if (c == 0xEF && at(i + 1) == 0xBF && at(i + 2) >= 0xBE) return 0;
-    return 3;
-  }
-  if (c >= 0xF0 && c <= 0xF4) {
-    if (!cont(i + 1) || !cont(i + 2) || !cont(i + 3)) return 0;
-    if (c == 0xF0 && at(i + 1) < 0x90) return 0;   // overlong
-    if (c == 0xF4 && at(i + 1) >= 0x90) return 0;  // > U+10FFFF
-    return 4;
-  }
-  return 0;
-}
 
 void AppendEscaped(std::string* out, std::string_view s) {
   size_t i = 0;
@@ -65,13 +38,14 @@ void AppendEscaped(std::string* out, std::string_view s) {
       ++i;
       continue;
     }
-    const size_t len = Utf8Length(s, i);
-    if (len == 0) {
-      out->append(kReplacement);
-      ++i;
+    const size_t start = i;
+    const int32_t cp = base::NextCodePoint(s, &i);
+    if (cp == base::kIllFormedUtf8 || cp == 0xFFFE || cp == 0xFFFF) {
+      // One U+FFFD per byte, as base::ToValidUtf8 does; the noncharacters
+      // U+FFFE and U+FFFF are not allowed in XML 1.0.
+      for (size_t k = start; k < i; ++k) out->append(base::kReplacementCharacter);
     } else {
-      out->append(s.substr(i, len));
-      i += len;
+      out->append(s.substr(start, i - start));
     }
   }
 }

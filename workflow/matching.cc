@@ -3,6 +3,7 @@
 #include <string>
 
 #include "base/text.h"
+#include "base/utf8.h"
 #include "workflow/internal/json_util.h"
 
 namespace workflow {
@@ -14,41 +15,21 @@ using nlohmann::json;
 
 namespace {
 
-// --- UTF-8 <-> code points (input is valid UTF-8: it comes from ICU). ---
+// --- UTF-8 <-> code points (the input comes from ICU, so it is valid; an
+// ill-formed byte would become U+FFFD). ---
 
 std::u32string Decode(std::string_view s) {
   std::u32string out;
-  for (size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    int len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-    if (i + len > s.size()) break;
-    char32_t cp = len == 1 ? c : len == 2 ? (c & 0x1F) : len == 3 ? (c & 0x0F) : (c & 0x07);
-    for (int k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
-    out.push_back(cp);
-    i += len;
+  for (size_t pos = 0; pos < s.size();) {
+    const int32_t cp = base::NextCodePoint(s, &pos);
+    out.push_back(cp == base::kIllFormedUtf8 ? U'\uFFFD' : static_cast<char32_t>(cp));
   }
   return out;
 }
 
 std::string Encode(const std::u32string& s) {
   std::string out;
-  for (char32_t cp : s) {
-    if (cp < 0x80) {
-      out.push_back(static_cast<char>(cp));
-    } else if (cp < 0x800) {
-      out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else if (cp < 0x10000) {
-      out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else {
-      out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-      out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    }
-  }
+  for (char32_t cp : s) base::AppendCodePoint(cp, &out);
   return out;
 }
 

@@ -98,5 +98,17 @@ TEST(CorrectionTest, RefusesWhatCannotBeRightNamingTheField) {
   EXPECT_OK(NormalizeCorrection(json{{"counterparty", two_hundred_kanji}}));
 }
 
+// The 200-character limit counts code points (base::NextCodePoint); each
+// byte that starts no well-formed sequence counts as one, as it would
+// become one U+FFFD. (Before base/utf8, stray trail bytes counted as none.)
+TEST(CorrectionTest, IllFormedBytesCountTowardsTheLimit) {
+  const std::string sjis = "\x8E\x52\x93\x63";  // 山田 in Shift_JIS: 4 characters here
+  std::string text;
+  for (int i = 0; i < 50; ++i) text += sjis;
+  EXPECT_OK(NormalizeCorrection(json{{"counterparty", text}}));
+  text += "\x80";
+  EXPECT_TRUE(NormalizeCorrection(json{{"counterparty", text}}).status().IsInvalidArgument());
+}
+
 }  // namespace
 }  // namespace archive

@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-#include "archive/document.h"
+#include "base/utf8.h"
 
 namespace workflow::internal {
 
@@ -52,6 +52,6 @@ json OptionalDate(const std::optional<base::Date>& d) {
   return d ? json(d->ToString()) : json(nullptr);
 }
 
-std::string Clean(std::string_view s) { return archive::ValidUtf8(s); }
+std::string Clean(std::string_view s) { return base::ToValidUtf8(s); }
 
 }  // namespace workflow::internal
