@@ -16,13 +16,25 @@ using base::Status;
 
 namespace {
 constexpr uint32_t kObjectMode = 0444;
-constexpr std::string_view kIntentSuffix = ".intent";
+constexpr std::string_view kIntentSuffix = ".intent";  // kura before intent logs
+constexpr std::string_view kIntentLogSuffix = ".intents";
+constexpr uint64_t kIntentLogBytes = 64 * 1024;  // then a new generation
 }  // namespace
 
 BlobStore::BlobStore(base::FileSystem* fs, std::string root) : fs_(fs), root_(std::move(root)) {}
 
 BlobStore::~BlobStore() {
   if (!live_) return;
+  // A clean exit makes the last renames durable and drops the logs whose
+  // batches all finished; a log with an unfinished batch stays for Recover.
+  bool finished = false;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    if (log_file_) log_file_->Close().IgnoreError();
+    log_file_.reset();
+    for (const auto& [gen, log] : logs_) finished = finished || log.open_batches == 0;
+  }
+  if (finished) Sync().IgnoreError();  // if it fails, the next Recover finishes the job
   // Unlinked while still locked, so no Recover takes it for a dead writer's.
   fs_->RemoveFile(base::JoinPath(TmpDir(), tag_ + ".live")).IgnoreError();
   live_.reset();
@@ -150,15 +162,20 @@ Status BlobStore::Stage(Batch* batch) {
   }
   if (fresh.empty()) return Status::OK();
   batch->number_ = ++batch_counter_;
-  const Status s = StageFiles(batch, fresh);
+  Status s = StageFiles(batch, fresh);
+  if (s.ok()) s = Sync();
   if (!s.ok()) {
     // Nothing of the batch is at a final path yet: take it all back.
     for (const std::string& hex : batch->fresh_) {
       fs_->RemoveFile(TempPath(*batch, hex)).IgnoreError();
     }
-    fs_->RemoveFile(batch->intent_path_).IgnoreError();
+    if (batch->log_ != 0) {
+      // Its lines stay in the log; they name no object at a final path.
+      std::lock_guard<std::mutex> l(mu_);
+      --logs_[batch->log_].open_batches;
+    }
     batch->fresh_.clear();
-    batch->intent_path_.clear();
+    batch->log_ = 0;
   }
   return s;
 }
@@ -169,49 +186,114 @@ std::string BlobStore::TempPath(const Batch& batch, std::string_view hex) const 
 }
 
 Status BlobStore::StageFiles(Batch* batch, const std::vector<const Batch::Item*>& fresh) {
-  // Intent first, then the temp files; one syncfs makes all of it durable
-  // before Stage returns. The writer pays it on its own thread, beside the
-  // other writers (concurrent syncfs calls share their work), not in the
-  // group's serialised commit. (One syncfs measured cheaper here than an
-  // fsync of the intent, the file and tmp/ for even a single document.)
-  std::string intent;
+  // Intents first, then the temp files; Stage's shared syncfs makes them
+  // durable. A line is "<n>.<hex>": the temp file is "<tag>.<n>.<hex>.tmp".
+  std::string lines;
   for (const auto* item : fresh) {
-    intent += item->hex;
-    intent += '\n';
+    lines += std::to_string(batch->number_) + "." + item->hex + "\n";
   }
-  batch->intent_path_ = base::JoinPath(
-      TmpDir(), tag_ + "." + std::to_string(batch->number_) + std::string(kIntentSuffix));
-  {
-    ASSIGN_OR_RETURN(auto f, fs_->NewWritableFile(batch->intent_path_, 0644));
-    RETURN_IF_ERROR(f->Append(intent));
-    RETURN_IF_ERROR(f->Close());
-  }
+  RETURN_IF_ERROR(AppendIntents(batch, lines));
   for (const auto* item : fresh) {
+    // The object's directory too, here on the writer's thread rather than
+    // in Publish, which the whole group waits for.
+    RETURN_IF_ERROR(fs_->CreateDirs(base::DirName(PathFor(item->hex))));
     const std::string tmp = TempPath(*batch, item->hex);
     batch->fresh_.push_back(item->hex);
     ASSIGN_OR_RETURN(auto f, fs_->NewWritableFile(tmp, kObjectMode));
     RETURN_IF_ERROR(f->Append(item->bytes).WithContext(tmp));
     RETURN_IF_ERROR(f->Close());
   }
-  return fs_->SyncFileSystem(root_);
+  return Status::OK();
+}
+
+Status BlobStore::AppendIntents(Batch* batch, const std::string& lines) {
+  // One log for all batches: a file per batch would cost a file creation
+  // and a removal per document, which ext4 makes slow when many files of a
+  // directory have just been removed.
+  std::lock_guard<std::mutex> l(mu_);
+  if (!log_file_ || log_bytes_ >= kIntentLogBytes) {
+    if (log_file_) RETURN_IF_ERROR(log_file_->Close());
+    log_file_.reset();
+    const std::string path = base::JoinPath(
+        TmpDir(), tag_ + "." + std::to_string(++log_gen_) + std::string(kIntentLogSuffix));
+    ASSIGN_OR_RETURN(log_file_, fs_->NewWritableFile(path, 0644));
+    logs_[log_gen_].path = path;
+    log_bytes_ = 0;
+  }
+  // A failed or torn append leaves at most a partial last line, which
+  // Recover skips: nothing of this batch is renamed before Stage returns.
+  RETURN_IF_ERROR(log_file_->Append(lines));
+  log_bytes_ += lines.size();
+  ++logs_[log_gen_].open_batches;
+  batch->log_ = log_gen_;
+  return Status::OK();
+}
+
+std::vector<std::string> BlobStore::TakeDoneLogs() {
+  std::vector<std::string> done;
+  for (auto it = logs_.begin(); it != logs_.end();) {
+    const IntentLog& log = it->second;
+    const bool current = it->first == log_gen_ && log_file_ != nullptr;
+    if (!current && log.open_batches == 0 && log.durable_at <= syncs_done_) {
+      done.push_back(log.path);
+      it = logs_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  return done;
+}
+
+Status BlobStore::Sync() {
+  std::unique_lock<std::mutex> l(mu_);
+  // The sync running now may have started before the caller's writes.
+  const uint64_t needed = syncs_started_ + 1;
+  while (syncs_done_ < needed) {
+    if (sync_running_) {
+      sync_cv_.wait(l);
+      continue;
+    }
+    sync_running_ = true;
+    const uint64_t ticket = ++syncs_started_;
+    l.unlock();
+    const Status s = fs_->SyncFileSystem(root_);
+    l.lock();
+    sync_running_ = false;
+    sync_cv_.notify_all();
+    RETURN_IF_ERROR(s);  // a waiter runs the next one itself
+    syncs_done_ = ticket;
+  }
+  // Every rename done before the sync started is durable now, and with it
+  // the objects the logs of those batches protected.
+  const std::vector<std::string> done = TakeDoneLogs();
+  l.unlock();
+  // Not synced: a removal lost in a crash only makes Recover look again.
+  for (const std::string& log : done) fs_->RemoveFile(log).IgnoreError();
+  return Status::OK();
 }
 
 Status BlobStore::Publish(const std::vector<Batch*>& batches) {
   bool any = false;
   for (const Batch* b : batches) any = any || !b->fresh_.empty();
   if (!any) return Status::OK();
-  // Into place (already read-only: created with mode 0444), then make the
-  // directory entries durable. Two writers of a group may carry the same
+  // Into place (already read-only: created with mode 0444; durable since
+  // Stage). The renames are not synced here: until a later sync makes them
+  // durable, the intent stays, and Recover redoes a rename a crash lost
+  // from the durable temp file. Two writers of a group may carry the same
   // bytes: the second rename replaces an identical file.
   for (Batch* b : batches) {
     for (const std::string& hex : b->fresh_) {
       const std::string path = PathFor(hex);
-      RETURN_IF_ERROR(fs_->CreateDirs(base::DirName(path)));
-      RETURN_IF_ERROR(fs_->Rename(TempPath(*b, hex), path));
+      Status s = fs_->Rename(TempPath(*b, hex), path);
+      if (s.IsNotFound()) {  // Stage made the directory; it should be there
+        RETURN_IF_ERROR(fs_->CreateDirs(base::DirName(path)));
+        s = fs_->Rename(TempPath(*b, hex), path);
+      }
+      RETURN_IF_ERROR(s);
       b->created_.push_back(hex);
     }
   }
-  return fs_->SyncFileSystem(root_);
+  return Status::OK();
 }
 
 Status BlobStore::Prepare(Batch* batch) {
@@ -221,25 +303,50 @@ Status BlobStore::Prepare(Batch* batch) {
 }
 
 void BlobStore::Finish(const Batch& batch) {
-  // Not synced: if the removal is lost in a crash, Recover finds every
-  // object referenced and only deletes the intent again.
-  if (!batch.intent_path_.empty()) fs_->RemoveFile(batch.intent_path_).IgnoreError();
+  if (batch.log_ == 0) return;
+  // Its renames are durable after the next sync that starts from now on.
+  std::lock_guard<std::mutex> l(mu_);
+  IntentLog& log = logs_[batch.log_];
+  --log.open_batches;
+  log.durable_at = std::max(log.durable_at, syncs_started_ + 1);
 }
 
 Status BlobStore::RecoverIntent(const std::string& path,
-                                const std::function<Result<bool>(std::string_view)>& referenced) {
+                                const std::function<Result<bool>(std::string_view)>& referenced,
+                                bool* redone) {
   ASSIGN_OR_RETURN(const std::string list, fs_->ReadFile(path, uint64_t{1} << 30));
+  // A log "<tag>.<gen>.intents" has lines "<n>.<hex>"; an intent file of
+  // kura before logs, "<tag>.<n>.intent", lines "<hex>". Either way the
+  // temp file is "<tag>.<n>.<hex>.tmp".
+  const std::string name = path.substr(TmpDir().size() + 1);
+  const bool log = HasSuffix(name, kIntentLogSuffix);
+  const std::string prefix = log ? TagOf(name) : name.substr(0, name.size() - kIntentSuffix.size());
   size_t pos = 0;
   while (pos < list.size()) {
     size_t nl = list.find('\n', pos);
     if (nl == std::string::npos) nl = list.size();
-    const std::string hex = list.substr(pos, nl - pos);
+    const std::string line = list.substr(pos, nl - pos);
     pos = nl + 1;
-    if (hex.size() != 64) continue;  // torn last line: its object was never renamed
+    // A torn last line: its object was never renamed.
+    if (line.size() < 64 ||
+        (log ? line.size() < 66 || line[line.size() - 65] != '.' : line.size() != 64)) {
+      continue;
+    }
+    const std::string hex = line.substr(line.size() - 64);
+    if (!base::IsLowerHex(hex, 64)) continue;
+    const std::string tmp = base::JoinPath(TmpDir(), prefix + "." + line + ".tmp");
     ASSIGN_OR_RETURN(const bool used, referenced(hex));
-    if (used) continue;
-    const Status s = fs_->RemoveFile(PathFor(hex));
-    if (!s.ok() && !s.IsNotFound()) return s;
+    ASSIGN_OR_RETURN(const bool stored, Contains(hex));
+    if (used && !stored && fs_->Stat(tmp).ok()) {
+      // Committed, but the rename did not survive the crash: redo it from
+      // the temp file, whose bytes were made durable before the commit.
+      RETURN_IF_ERROR(fs_->CreateDirs(base::DirName(PathFor(hex))));
+      RETURN_IF_ERROR(fs_->Rename(tmp, PathFor(hex)));
+      *redone = true;
+    } else if (!used && stored) {
+      const Status s = fs_->RemoveFile(PathFor(hex));
+      if (!s.ok() && !s.IsNotFound()) return s;
+    }
   }
   return Status::OK();
 }
@@ -253,11 +360,19 @@ Status BlobStore::RecoverTag(const std::string& tag, const std::vector<std::stri
     if (!taken.ok()) return Status::OK();  // its writer is alive
     lock = std::move(*taken);
   }
+  // First every intent (redoing lost renames, made durable before any
+  // intent goes), then the files.
+  bool redone = false;
+  for (const std::string& name : names) {
+    if (TagOf(name) == tag &&
+        (HasSuffix(name, kIntentSuffix) || HasSuffix(name, kIntentLogSuffix))) {
+      RETURN_IF_ERROR(RecoverIntent(base::JoinPath(TmpDir(), name), referenced, &redone));
+    }
+  }
+  if (redone) RETURN_IF_ERROR(fs_->SyncFileSystem(root_));
   for (const std::string& name : names) {
     if (TagOf(name) != tag || name == tag + ".live") continue;
-    const std::string path = base::JoinPath(TmpDir(), name);
-    if (HasSuffix(name, kIntentSuffix)) RETURN_IF_ERROR(RecoverIntent(path, referenced));
-    const Status s = fs_->RemoveFile(path);
+    const Status s = fs_->RemoveFile(base::JoinPath(TmpDir(), name));
     if (!s.ok() && !s.IsNotFound()) return s;
   }
   if (lock) {

@@ -7,12 +7,21 @@
 // `kura verify` re-hashes every object against the catalog.
 //
 // Group commit. A Batch collects the blobs of one writer. Stage writes the
-// new ones to temp files in tmp/ with an intent file listing them and makes
-// them durable with one syncfs(2); writers stage concurrently, each on its
-// own thread. Publish then takes the staged batches of a whole group of writers
-// (ledger's writer queue), renames them into place read-only and makes all
-// the renames durable with one syncfs. Finish removes a batch's intent after
-// the catalog commit that references its blobs.
+// new ones to temp files in tmp/, lists them in the process's intent log
+// (append-only files "<tag>.<gen>.intents", a new generation every 64 KiB,
+// each removed once all its batches are committed and durable) and makes
+// them durable with a syncfs(2) shared by every writer staging at the same
+// time (one call runs; those that arrive meanwhile wait for the next, which
+// covers all of them: a group commit of its own, beside the ledger's). It
+// runs on the writers' threads, so it overlaps the commit of the group
+// before. Publish takes the staged batches of a whole group of writers
+// (ledger's writer queue) and renames them into place read-only, without a
+// sync: the intent stays until a later sync has made the renames durable
+// (Finish marks it; a later sync removes a finished generation), and if a
+// crash loses the
+// rename of a committed object, Recover redoes it from the temp file, whose
+// bytes were durable before the commit. So the group's serialised part
+// costs only LMDB's commit.
 //
 // Several processes may write to one store at once (`kura serve` and `kura
 // ingest`). Each writing process owns a tag; its temp and intent files are
@@ -20,7 +29,8 @@
 // as long as it lives. Recover only touches the files of tags whose live
 // lock it can take (their process is gone): for each intent of such a tag it
 // removes the objects that `referenced` says no catalog record names,
-// because their receipt was never acknowledged. Nothing else in kura removes
+// because their receipt was never acknowledged, and puts back from its temp
+// file any object a record names whose rename was lost. Nothing else in kura removes
 // an object (disposal after the retention period will, with a tombstone in
 // the log).
 //
@@ -31,9 +41,12 @@
 #define STORAGE_BLOB_STORE_H_
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -85,7 +98,7 @@ class BlobStore {
     std::vector<Item> items_;
     std::vector<std::string> fresh_;    // staged: hex of each temp file
     std::vector<std::string> created_;  // published
-    std::string intent_path_;
+    uint64_t log_ = 0;                  // the intent log generation listing it; 0: none
     uint64_t number_ = 0;
     BlobStore* store_ = nullptr;
   };
@@ -95,17 +108,18 @@ class BlobStore {
   base::Status OpenForWriting();
 
   /// Writes the blobs of the batch that are not stored yet to temp files,
-  /// with an intent listing them, durably; nothing is at a final path yet.
-  /// On error the batch's files are removed again.
+  /// with an intent listing them, durably (a shared syncfs); nothing is at
+  /// a final path yet. On error the batch's files are removed again.
   base::Status Stage(Batch* batch);
-  /// Moves the staged blobs of every batch to their final paths and makes
-  /// the moves durable with one syncfs (see the file comment). On error, objects already renamed stay until a
-  /// Recover finds no record naming them.
+  /// Moves the staged blobs of every batch to their final paths, not
+  /// synced (see the file comment). On error, objects already renamed stay
+  /// until a Recover finds no record naming them.
   base::Status Publish(const std::vector<Batch*>& batches);
   /// Stage and Publish of one batch.
   base::Status Prepare(Batch* batch);
-  /// Call after the catalog commit that references the batch's blobs (or
-  /// after it failed: then a later Recover cleans up).
+  /// Call after the catalog commit that references the batch's blobs: its
+  /// intent goes with a later sync. (After a failed commit, do not: a
+  /// Recover after this process has gone removes the unreferenced objects.)
   void Finish(const Batch& batch);
 
   /// Removes the temp files of dead writers (and of this process, if it has
@@ -129,13 +143,36 @@ class BlobStore {
       const std::function<base::Result<bool>(std::string_view hex)>& referenced);
   base::Status RecoverIntent(
       const std::string& path,
-      const std::function<base::Result<bool>(std::string_view hex)>& referenced);
+      const std::function<base::Result<bool>(std::string_view hex)>& referenced, bool* redone);
+  /// Returns once a syncfs that started after the call has completed,
+  /// running it or waiting for the one another thread runs; then drops the
+  /// intents whose renames it made durable.
+  base::Status Sync();
 
   base::FileSystem* fs_;
   std::string root_;
   std::string tag_;
   std::unique_ptr<base::FileLock> live_;
   std::atomic<uint64_t> batch_counter_{0};
+  std::mutex mu_;
+  std::condition_variable sync_cv_;  // a sync finished
+  bool sync_running_ = false;        // GUARDED_BY(mu_)
+  uint64_t syncs_started_ = 0;       // GUARDED_BY(mu_)
+  uint64_t syncs_done_ = 0;          // GUARDED_BY(mu_): the last that succeeded
+
+  /// One generation of this process's intent log, "<tag>.<gen>.intents".
+  struct IntentLog {
+    std::string path;
+    uint64_t open_batches = 0;  ///< staged and not finished
+    uint64_t durable_at = 0;    ///< sync ticket that makes its renames durable
+  };
+  std::map<uint64_t, IntentLog> logs_;            // GUARDED_BY(mu_)
+  uint64_t log_gen_ = 0;                          // GUARDED_BY(mu_): the current one
+  std::unique_ptr<base::WritableFile> log_file_;  // GUARDED_BY(mu_): open for appending
+  uint64_t log_bytes_ = 0;                        // GUARDED_BY(mu_)
+  base::Status AppendIntents(Batch* batch, const std::string& lines);
+  /// The logs whose batches are all finished and durable; REQUIRES: mu_.
+  std::vector<std::string> TakeDoneLogs();
 };
 
 }  // namespace storage

@@ -121,8 +121,8 @@ Result<std::unique_ptr<base::SequentialFile>> FakeFileSystem::OpenSequential(
   return std::unique_ptr<base::SequentialFile>(new FakeSequentialFile(it->second->data));
 }
 
-Result<std::unique_ptr<base::WritableFile>> FakeFileSystem::NewWritableFile(
-    const std::string& path, uint32_t mode) {
+Result<std::unique_ptr<base::WritableFile>> FakeFileSystem::NewWritableFile(const std::string& path,
+                                                                            uint32_t mode) {
   std::lock_guard<std::mutex> l(mu_);
   RETURN_IF_ERROR(MaybeFail(Op::kCreate));
   if (!dirs_.count(base::DirName(path))) {
@@ -189,12 +189,31 @@ Status FakeFileSystem::SyncDir(const std::string& path) {
 }
 
 Status FakeFileSystem::SyncFileSystem(const std::string&) {
+  std::function<void()> hook;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    hook = sync_hook_;
+  }
+  if (hook) hook();
   std::lock_guard<std::mutex> l(mu_);
   RETURN_IF_ERROR(MaybeFail(Op::kSync));
   for (auto& [name, node] : files_) node->synced_data = node->data;
   durable_ = files_;
   ++syncs_;
   return Status::OK();
+}
+
+bool FakeFileSystem::IsDurable(const std::string& path) const {
+  std::lock_guard<std::mutex> l(mu_);
+  auto it = files_.find(path);
+  auto d = durable_.find(path);
+  return it != files_.end() && d != durable_.end() && d->second == it->second &&
+         it->second->synced_data == it->second->data;
+}
+
+void FakeFileSystem::SetSyncHook(std::function<void()> hook) {
+  std::lock_guard<std::mutex> l(mu_);
+  sync_hook_ = std::move(hook);
 }
 
 uint64_t FakeFileSystem::sync_count() const {

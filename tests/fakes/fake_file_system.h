@@ -12,12 +12,13 @@
 #ifndef TESTS_FAKES_FAKE_FILE_SYSTEM_H_
 #define TESTS_FAKES_FAKE_FILE_SYSTEM_H_
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <set>
-#include <string_view>
 #include <string>
+#include <string_view>
 
 #include "base/file_system.h"
 
@@ -37,6 +38,11 @@ class FakeFileSystem final : public base::FileSystem {
   void Overwrite(const std::string& path, const std::string& data);
   /// How many SyncFileSystem calls have succeeded (rounds of syncs).
   uint64_t sync_count() const;
+  /// True if the file, with its current contents, would survive a power cut.
+  bool IsDurable(const std::string& path) const;
+  /// Runs at the start of every SyncFileSystem call, outside the fake's
+  /// lock (a test can hold a sync there while other threads go on).
+  void SetSyncHook(std::function<void()> hook);
 
   base::Result<std::string> ReadFile(const std::string& path, uint64_t max_bytes) override;
   base::Result<std::unique_ptr<base::SequentialFile>> OpenSequential(
@@ -72,6 +78,7 @@ class FakeFileSystem final : public base::FileSystem {
   std::set<const void*> locks_;  // locked nodes
   int64_t change_counter_ = 0;
   uint64_t syncs_ = 0;
+  std::function<void()> sync_hook_;
 };
 
 }  // namespace kura_test

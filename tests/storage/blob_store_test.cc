@@ -1,9 +1,14 @@
 #include "storage/blob_store.h"
 
-#include <gtest/gtest.h>
-
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <set>
+#include <thread>
+
+#include <gtest/gtest.h>
 
 #include "tests/fakes/fake_file_system.h"
 #include "tests/fakes/test_util.h"
@@ -39,8 +44,28 @@ TEST_F(BlobStoreTest, PreparedBlobsAreReadOnlyAndReadable) {
   EXPECT_EQ(*store_.Read(kHexA, 100), a);
   EXPECT_EQ(*store_.Read(kHexB, 100), b);
   EXPECT_EQ(fs_.Stat(store_.PathFor(kHexA))->mode, 0444u);
-  // Only this writer's live lock is left in tmp/.
-  EXPECT_EQ(*fs_.ListDir("/data/objects/tmp"), std::vector<std::string>{store_.tag() + ".live"});
+  // The intent waits for a sync that makes the renames durable.
+  EXPECT_EQ(fs_.ListDir("/data/objects/tmp")->size(), 2u);
+}
+
+TEST_F(BlobStoreTest, TheNextSyncAndACleanExitDropTheIntents) {
+  {
+    BlobStore store(&fs_, "/data/objects");
+    BlobStore::Batch first, second;
+    const std::string a = "invoice A", b = "invoice B";
+    first.Add(kHexA, a);
+    ASSERT_OK(store.Prepare(&first));
+    store.Finish(first);
+    second.Add(kHexB, b);
+    ASSERT_OK(store.Prepare(&second));  // its sync covers the first's renames
+    store.Finish(second);
+    // The first intent went with the second publish's sync.
+    EXPECT_EQ(fs_.ListDir("/data/objects/tmp")->size(), 2u);  // live + second intent
+  }
+  EXPECT_TRUE(fs_.ListDir("/data/objects/tmp")->empty());
+  fs_.DropUnsyncedData();
+  EXPECT_TRUE(*store_.Contains(kHexA));
+  EXPECT_TRUE(*store_.Contains(kHexB));
 }
 
 TEST_F(BlobStoreTest, ExistingBlobIsNotWrittenAgain) {
@@ -55,12 +80,25 @@ TEST_F(BlobStoreTest, ExistingBlobIsNotWrittenAgain) {
   EXPECT_TRUE(second.created().empty());
 }
 
-TEST_F(BlobStoreTest, PreparedBlobsSurvivePowerCut) {
-  const std::string a = "invoice A";
-  BlobStore::Batch batch;
-  batch.Add(kHexA, a);
-  ASSERT_OK(store_.Prepare(&batch));
-  fs_.DropUnsyncedData();
+// A power cut after the commit but before any later sync: the rename is
+// lost, the temp file (synced before the commit) is not; Recover puts the
+// object back.
+TEST_F(BlobStoreTest, RecoverRedoesARenameThatAPowerCutLost) {
+  const std::string a = "invoice A", b = "invoice B";
+  {
+    BlobStore crashed(&fs_, "/data/objects");
+    BlobStore::Batch batch;
+    batch.Add(kHexA, a);
+    batch.Add(kHexB, b);
+    ASSERT_OK(crashed.Prepare(&batch));
+    fs_.DropUnsyncedData();  // the catalog committed A; B was never committed
+  }
+  EXPECT_FALSE(*store_.Contains(kHexA));
+  ASSERT_OK(store_.Recover([&](std::string_view hex) { return hex == kHexA; }));
+  EXPECT_EQ(*store_.Read(kHexA, 100), a);
+  EXPECT_FALSE(*store_.Contains(kHexB));
+  EXPECT_TRUE(fs_.ListDir("/data/objects/tmp")->empty());
+  fs_.DropUnsyncedData();  // what Recover redid is durable
   EXPECT_EQ(*store_.Read(kHexA, 100), a);
 }
 
@@ -121,7 +159,7 @@ TEST_F(BlobStoreTest, TwoWritersOfTheSameBytesBothPublish) {
   EXPECT_EQ(*store_.Read(kHexA, 100), a);
 }
 
-TEST_F(BlobStoreTest, OneSyncfsMakesTheRenamesOfAGroupDurable) {
+TEST_F(BlobStoreTest, StagedFilesAreDurableAndPublishNeedsNoSync) {
   ASSERT_OK(store_.OpenForWriting());
   const std::string a = "invoice A", b = "invoice B";
   BlobStore::Batch first, second;
@@ -129,42 +167,96 @@ TEST_F(BlobStoreTest, OneSyncfsMakesTheRenamesOfAGroupDurable) {
   second.Add(kHexB, b);
   ASSERT_OK(store_.Stage(&first));
   ASSERT_OK(store_.Stage(&second));
+  const std::vector<std::string> staged = fs_.ListDir("/data/objects/tmp").value();
+  for (const auto& name : staged) {
+    if (name.find(".live") == std::string::npos) {
+      EXPECT_TRUE(fs_.IsDurable("/data/objects/tmp/" + name)) << name;
+    }
+  }
   const uint64_t syncs = fs_.sync_count();
   ASSERT_OK(store_.Publish({&first, &second}));
-  EXPECT_EQ(fs_.sync_count() - syncs, 1u);
-  fs_.DropUnsyncedData();
+  EXPECT_EQ(fs_.sync_count(), syncs);  // the group's part is only renames
   EXPECT_EQ(*store_.Read(kHexA, 100), a);
   EXPECT_EQ(*store_.Read(kHexB, 100), b);
 }
 
-// Staged bytes are durable before any name points at them, whether the
-// batch is small (each file fsynced) or large (one syncfs).
-TEST_F(BlobStoreTest, StagedBlobsSurviveAPowerCutBeforePublish) {
+// Writers that stage while a sync runs wait for the next one, and one sync
+// serves all of them.
+TEST_F(BlobStoreTest, WritersStagingMeanwhileShareTheNextSync) {
   ASSERT_OK(store_.OpenForWriting());
+  std::mutex mu;
+  std::condition_variable cv;
+  bool release = false;
+  int hooked = 0;
+  fs_.SetSyncHook([&] {
+    std::unique_lock<std::mutex> l(mu);
+    if (hooked++ == 0) cv.wait(l, [&] { return release; });  // hold the first
+  });
+  const std::string bytes[3] = {"invoice 0", "invoice 1", "invoice 2"};
+  std::vector<std::string> hexes;
+  for (int i = 0; i < 3; ++i) hexes.push_back(std::string(63, 'd') + std::to_string(i));
+  BlobStore::Batch batches[3];
+  std::vector<std::thread> threads;
+  std::atomic<int> durable{0};
+  auto stage = [&](int i) {
+    batches[i].Add(hexes[i], bytes[i]);
+    ASSERT_OK(store_.Stage(&batches[i]));
+    // Stage returns only when its own files survive a power cut.
+    bool all = true;
+    const std::vector<std::string> names = fs_.ListDir("/data/objects/tmp").value();
+    for (const auto& name : names) {
+      if (name.find(hexes[i]) != std::string::npos) {
+        all = all && fs_.IsDurable("/data/objects/tmp/" + name);
+      }
+    }
+    if (all) ++durable;
+  };
+  auto has_temp = [&](int i) {
+    const std::vector<std::string> names = fs_.ListDir("/data/objects/tmp").value();
+    for (const auto& name : names) {
+      if (name.find(hexes[i] + ".tmp") != std::string::npos) return true;
+    }
+    return false;
+  };
+  auto first_sync_held = [&] {
+    std::lock_guard<std::mutex> l(mu);
+    return hooked > 0;
+  };
+  threads.emplace_back(stage, 0);
+  while (!first_sync_held()) std::this_thread::yield();
+  threads.emplace_back(stage, 1);
+  threads.emplace_back(stage, 2);
+  // Both write their files and go on to wait for a sync.
+  while (!has_temp(1) || !has_temp(2)) std::this_thread::yield();
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  {
+    std::lock_guard<std::mutex> l(mu);
+    release = true;
+  }
+  cv.notify_all();
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(durable.load(), 3);
+  EXPECT_EQ(fs_.sync_count(), 2u);  // the held one, then one for both others
+}
+
+// Published bytes are durable before the commit that names them, whether
+// the batch is one file or many.
+TEST_F(BlobStoreTest, PublishedBlobsAreDurableBeforeTheCommit) {
   for (size_t files : {1u, 9u}) {
     std::vector<std::string> bytes, hexes;
-    BlobStore::Batch batch;
-    for (size_t i = 0; i < files; ++i) {
-      bytes.push_back("invoice " + std::to_string(files) + "/" + std::to_string(i));
-      hexes.push_back(std::string(60, 'c') + std::to_string(1000 + files * 10 + i));
+    {
+      BlobStore crashed(&fs_, "/data/objects");
+      BlobStore::Batch batch;
+      for (size_t i = 0; i < files; ++i) {
+        bytes.push_back("invoice " + std::to_string(files) + "/" + std::to_string(i));
+        hexes.push_back(std::string(60, 'c') + std::to_string(1000 + files * 10 + i));
+      }
+      for (size_t i = 0; i < files; ++i) batch.Add(hexes[i], bytes[i]);
+      ASSERT_OK(crashed.Prepare(&batch));
+      fs_.DropUnsyncedData();
     }
-    for (size_t i = 0; i < files; ++i) batch.Add(hexes[i], bytes[i]);
-    ASSERT_OK(store_.Stage(&batch));
-    fs_.DropUnsyncedData();
-    const auto names = fs_.ListDir("/data/objects/tmp");
-    ASSERT_OK(names);
-    size_t temps = 0;
-    for (const std::string& n : *names) {
-      if (n.find(".tmp") == std::string::npos) continue;
-      ++temps;
-      const std::string hex = n.substr(n.size() - 4 - 64, 64);
-      const size_t i = std::find(hexes.begin(), hexes.end(), hex) - hexes.begin();
-      ASSERT_LT(i, files) << n;
-      EXPECT_EQ(fs_.Contents("/data/objects/tmp/" + n), bytes[i]) << n;
-    }
-    EXPECT_EQ(temps, files);
-    ASSERT_OK(store_.Publish({&batch}));
-    store_.Finish(batch);
+    ASSERT_OK(store_.Recover([](std::string_view) { return true; }));
+    for (size_t i = 0; i < files; ++i) EXPECT_EQ(*store_.Read(hexes[i], 100), bytes[i]);
   }
 }
 
@@ -186,6 +278,47 @@ TEST_F(BlobStoreTest, RecoverCleansUpFilesOfOlderKuraVersions) {
   EXPECT_TRUE(fs_.ListDir("/data/objects/tmp")->empty());
 }
 
+TEST_F(BlobStoreTest, RecoverReadsThePerBatchIntentFilesOfTheLastVersion) {
+  // Before intent logs: "<tag>.<n>.intent" with lines "<hex>".
+  const std::string b = "invoice B";
+  ASSERT_OK(fs_.CreateDirs("/data/objects/sha256/bb/bb"));
+  for (const auto& [path, data] : std::vector<std::pair<std::string, std::string>>{
+           {store_.PathFor(kHexB), b}, {"/data/objects/tmp/w1-00000001.3.intent", kHexB + "\n"}}) {
+    auto f = fs_.NewWritableFile(path, 0444);
+    ASSERT_OK(f);
+    ASSERT_OK((*f)->Append(data));
+    ASSERT_OK((*f)->Close());
+  }
+  ASSERT_OK(store_.Recover([](std::string_view) { return false; }));
+  EXPECT_FALSE(*store_.Contains(kHexB));
+  EXPECT_TRUE(fs_.ListDir("/data/objects/tmp")->empty());
+}
+
+// One log serves many batches (no file per document), and a generation
+// goes once all its batches are committed and a sync made them durable.
+TEST_F(BlobStoreTest, IntentLogGenerationsGoOnceFinished) {
+  ASSERT_OK(store_.OpenForWriting());
+  std::vector<std::string> bytes, hexes;
+  for (int i = 0; i < 1500; ++i) {  // ~100 KiB of lines: two generations
+    bytes.push_back("invoice " + std::to_string(i));
+    char hex[65];
+    std::snprintf(hex, sizeof hex, "%064x", i + 1);
+    hexes.push_back(hex);
+  }
+  for (int i = 0; i < 1500; ++i) {
+    BlobStore::Batch batch;
+    batch.Add(hexes[i], bytes[i]);
+    ASSERT_OK(store_.Stage(&batch));
+    ASSERT_OK(store_.Publish({&batch}));
+    store_.Finish(batch);
+  }
+  const std::vector<std::string> left = fs_.ListDir("/data/objects/tmp").value();
+  std::set<std::string> expected = {store_.tag() + ".live", store_.tag() + ".2.intents"};
+  EXPECT_EQ(std::set<std::string>(left.begin(), left.end()), expected);
+  fs_.DropUnsyncedData();  // later syncs made the earlier renames durable
+  for (int i = 0; i < 1500; i += 100) EXPECT_EQ(*store_.Read(hexes[i], 100), bytes[i]);
+}
+
 TEST_F(BlobStoreTest, FailedWriteLeavesNothingAtAFinalPath) {
   const std::string a = "invoice A";
   BlobStore::Batch batch;
@@ -196,11 +329,13 @@ TEST_F(BlobStoreTest, FailedWriteLeavesNothingAtAFinalPath) {
   BlobStore recovering(&fs_, "/data/objects");
   ASSERT_OK(recovering.OpenForWriting());
   ASSERT_OK(recovering.Recover([](std::string_view) { return false; }));
-  // What is left is the two stores' live locks: the failed batch is gone.
+  // What is left is the two stores' live locks and the first one's intent
+  // log (it lives on): the failed batch's temp file is gone.
   const auto left = fs_.ListDir("/data/objects/tmp");
   ASSERT_OK(left);
   for (const auto& name : *left) {
-    EXPECT_NE(name.find(".live"), std::string::npos) << name;
+    EXPECT_TRUE(name.find(".live") != std::string::npos || name == store_.tag() + ".1.intents")
+        << name;
   }
 }
 
