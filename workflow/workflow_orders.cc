@@ -1,10 +1,13 @@
 // Workflow: payment orders (draft, act, get) and the inbox.
 #include <cstdio>
+#include <optional>
 #include <set>
+#include <string>
+#include <utility>
 
 #include "archive/document.h"
-#include "ledger/event_types.h"
 #include "base/json.h"
+#include "ledger/event_types.h"
 #include "workflow/internal/json_util.h"
 #include "workflow/internal/store.h"
 #include "workflow/internal/workflow_rep.h"
@@ -99,6 +102,161 @@ OrderView MakeView(PaymentOrder order, Commitment commitment, const User& viewer
   return v;
 }
 
+// Whether me may draft an order for the document doc_id against commitment:
+// only a clerk of the commitment's department, and only one order per
+// invoice.
+Status CheckCanDraft(const storage::ReadTxn& txn, const internal::Tables& t, const User& me,
+                     const Commitment& commitment, const std::string& doc_id) {
+  if (!me.HasRole(Role::kClerk) || me.department != commitment.department) {
+    return Status::PermissionDenied("支出負担行為の課（" + commitment.department +
+                                    "）の会計担当者だけが起票できます");
+  }
+  if (auto existing = txn.Get(t.doc_orders, doc_id); existing.ok()) {
+    return Status::Aborted("この請求書にはすでに支出命令 " + std::string(*existing) +
+                           " があります");
+  }
+  return Status::OK();
+}
+
+// The order `id` that me drafts now for the invoice doc_id against
+// commitment and its vendor: its route, its match of the invoice with the
+// commitment and the vendor master, and its payment clock.
+PaymentOrder NewOrder(std::string id, const std::string& doc_id, const InvoiceData& invoice,
+                      const Commitment& commitment, const Vendor& vendor, const User& me,
+                      base::Time now, const RouteConfig& routes) {
+  PaymentOrder o;
+  o.id = std::move(id);
+  o.document_id = doc_id;
+  o.commitment_id = commitment.id;
+  o.department = commitment.department;
+  o.vendor_id = commitment.vendor_id;
+  o.counterparty = invoice.fields.counterparty;
+  o.budget_line = commitment.budget_line;
+  o.expense_type = commitment.expense_type;
+  o.fiscal_year = commitment.fiscal_year;
+  o.amount = invoice.amount;
+  o.currency = invoice.currency;
+  o.invoice_number = invoice.fields.invoice_number;
+  o.issue_date = invoice.fields.issue_date.value_or("");
+  o.bank_account = vendor.bank_account;  // the city pays the master's account
+  o.drafter = me.login;
+  o.created_at = now;
+  for (const std::string& title : ChooseRoute(routes, o.amount, o.expense_type)) {
+    o.route.push_back({title, "", std::nullopt});
+  }
+  o.match = MatchInvoice(
+      {invoice.fields, invoice.receipt_department, commitment, vendor, commitment.Remaining()});
+  o.clock = StartPaymentClock(invoice.received_on, PaymentDaysFor(o.expense_type));
+  o.history.push_back(
+      {"draft", me.login, now, "", std::string(StateName(OrderState::kDraft)), "", false, 0, ""});
+  return o;
+}
+
+// Writes a new order, its commitment (with the order's amount reserved) and
+// the indexes of documents with an order and of open orders.
+Status PutDraft(storage::WriteTxn& txn, const internal::Tables& t, const PaymentOrder& o,
+                const Commitment& commitment) {
+  RETURN_IF_ERROR(txn.Insert(t.orders, o.id, base::DumpJson(ToJson(o))));
+  RETURN_IF_ERROR(internal::PutRecord(txn, t.commitments, commitment.id, ToJson(commitment)));
+  RETURN_IF_ERROR(txn.Put(t.doc_orders, o.document_id, o.id));
+  return txn.Put(t.open_orders, o.id, "");
+}
+
+// The order.drafted event: e (type, actor and time) with the order's
+// members.
+json DraftedEvent(json e, const PaymentOrder& o) {
+  e["order"] = o.id;
+  e["version"] = o.version;
+  e["document"] = o.document_id;
+  e["commitment"] = o.commitment_id;
+  e["amount"] = o.amount.ToString();
+  e["from"] = nullptr;
+  e["to"] = "draft";
+  json route = json::array();
+  for (const RouteStep& s : o.route) route.push_back(s.title);
+  e["route"] = route;
+  json match = json::object();
+  for (const FieldMatch& m : o.match) match[m.field] = std::string(MatchStatusName(m.status));
+  e["match"] = match;
+  return e;
+}
+
+// The request with its free text cleaned (internal::Clean).
+ActionRequest CleanRequest(const ActionRequest& request) {
+  ActionRequest req = request;
+  req.comment = internal::Clean(req.comment);
+  req.document_id = internal::Clean(req.document_id);
+  for (std::string& f : req.acknowledge) f = internal::Clean(f);
+  for (ChecklistAnswer& a : req.checklist) {
+    a.item = internal::Clean(a.item);
+    a.note = internal::Clean(a.note);
+  }
+  return req;
+}
+
+// When the corrected invoice document_id was received (nothing if it has
+// no receipt); NotFound if the archive has no such document.
+Result<std::optional<Date>> CorrectedReceivedOn(const archive::Archive& archive,
+                                                const std::string& document_id) {
+  auto view = archive.Get(document_id);
+  if (!view.ok()) {
+    if (view.status().IsNotFound()) return Status::NotFound("書類がありません: " + document_id);
+    return view.status();
+  }
+  if (view->receipts.empty()) return std::optional<Date>();
+  return std::optional<Date>(Date::InJapan(view->receipts.front().received_at));
+}
+
+// The effects of a transition outside the order: the commitment's balance
+// and the indexes of open orders and of documents with an order.
+Status ApplyEffects(storage::WriteTxn& txn, const internal::Tables& t, const Transition& transition,
+                    const ActionRequest& req, const PaymentOrder& o, Commitment* commitment) {
+  if (transition.to == OrderState::kWithdrawn) {
+    ASSIGN_OR_RETURN(commitment->reserved, commitment->reserved.Sub(o.amount));
+    RETURN_IF_ERROR(txn.Delete(t.open_orders, o.id));
+    // The invoice is unprocessed again.
+    for (const std::string& doc : o.corrected_documents)
+      txn.Delete(t.doc_orders, doc).IgnoreError();
+    txn.Delete(t.doc_orders, o.document_id).IgnoreError();
+  } else if (transition.to == OrderState::kPaid) {
+    ASSIGN_OR_RETURN(commitment->paid, commitment->paid.Add(o.amount));
+    RETURN_IF_ERROR(txn.Delete(t.open_orders, o.id));
+  }
+  if (req.action == Action::kResume && !req.document_id.empty()) {
+    RETURN_IF_ERROR(txn.Put(t.doc_orders, req.document_id, o.id));
+  }
+  return Status::OK();
+}
+
+// The event of an action on an order: e (type, actor and time) with the
+// transition, the request's reason, defect, acknowledgements and checklist,
+// the approval step it was taken at (if any) and the payment clock when the
+// action moved it.
+json ActionEvent(json e, const ActionRequest& req, const Transition& transition,
+                 const std::string& step_title, const PaymentOrder& o) {
+  e["order"] = o.id;
+  e["version"] = o.version;
+  e["from"] = std::string(StateName(transition.from));
+  e["to"] = std::string(StateName(transition.to));
+  e["reason"] = req.comment;
+  if (!step_title.empty()) e["step"] = step_title;
+  if (req.action == Action::kReturn) e["defect"] = req.defect;
+  if (!req.acknowledge.empty()) e["acknowledged"] = req.acknowledge;
+  if (!req.checklist.empty()) {
+    json checklist = json::array();
+    for (const ChecklistAnswer& a : req.checklist) {
+      checklist.push_back({{"item", a.item}, {"confirmed", a.confirmed}, {"note", a.note}});
+    }
+    e["checklist"] = checklist;
+  }
+  if (req.action == Action::kResume) {
+    e["document"] = req.document_id;
+    e["payment_clock"] = ToJson(o.clock);
+  }
+  if (req.action == Action::kReturn && req.defect) e["payment_clock"] = ToJson(o.clock);
+  return e;
+}
+
 }  // namespace
 
 json ToJson(const OrderView& view) {
@@ -125,14 +283,7 @@ Result<OrderView> Workflow::Draft(std::string_view document_id, std::string_view
     const internal::Tables& t = rep_->tables;
     ASSIGN_OR_RETURN(const User me, rep_->CurrentUser(txn, actor));
     ASSIGN_OR_RETURN(Commitment commitment, rep_->LoadCommitment(txn, commitment_id));
-    if (!me.HasRole(Role::kClerk) || me.department != commitment.department) {
-      return Status::PermissionDenied("支出負担行為の課（" + commitment.department +
-                                      "）の会計担当者だけが起票できます");
-    }
-    if (auto existing = txn.Get(t.doc_orders, doc_id); existing.ok()) {
-      return Status::Aborted("この請求書にはすでに支出命令 " + std::string(*existing) +
-                             " があります");
-    }
+    RETURN_IF_ERROR(CheckCanDraft(txn, t, me, commitment, doc_id));
     auto vendor = rep_->LoadVendor(txn, commitment.vendor_id);
     if (!vendor.ok()) {
       if (vendor.status().IsNotFound()) {
@@ -140,54 +291,15 @@ Result<OrderView> Workflow::Draft(std::string_view document_id, std::string_view
       }
       return vendor.status();
     }
-    PaymentOrder o;
     ASSIGN_OR_RETURN(const uint64_t seq,
                      internal::NextSeq(txn, t, "order", commitment.fiscal_year));
-    o.id = FormatId('P', commitment.fiscal_year, seq);
-    o.document_id = doc_id;
-    o.commitment_id = commitment.id;
-    o.department = commitment.department;
-    o.vendor_id = commitment.vendor_id;
-    o.counterparty = invoice.fields.counterparty;
-    o.budget_line = commitment.budget_line;
-    o.expense_type = commitment.expense_type;
-    o.fiscal_year = commitment.fiscal_year;
-    o.amount = invoice.amount;
-    o.currency = invoice.currency;
-    o.invoice_number = invoice.fields.invoice_number;
-    o.issue_date = invoice.fields.issue_date.value_or("");
-    o.bank_account = vendor->bank_account;  // the city pays the master's account
-    o.drafter = me.login;
-    o.created_at = now;
-    for (const std::string& title : ChooseRoute(rep_->options.routes, o.amount, o.expense_type)) {
-      o.route.push_back({title, "", std::nullopt});
-    }
-    o.match = MatchInvoice(
-        {invoice.fields, invoice.receipt_department, commitment, *vendor, commitment.Remaining()});
-    o.clock = StartPaymentClock(invoice.received_on, PaymentDaysFor(o.expense_type));
-    o.history.push_back(
-        {"draft", me.login, now, "", std::string(StateName(OrderState::kDraft)), "", false, 0, ""});
+    PaymentOrder o = NewOrder(FormatId('P', commitment.fiscal_year, seq), doc_id, invoice,
+                              commitment, *vendor, me, now, rep_->options.routes);
     ASSIGN_OR_RETURN(commitment.reserved, commitment.reserved.Add(o.amount));
 
-    RETURN_IF_ERROR(txn.Insert(t.orders, o.id, base::DumpJson(ToJson(o))));
-    RETURN_IF_ERROR(internal::PutRecord(txn, t.commitments, commitment.id, ToJson(commitment)));
-    RETURN_IF_ERROR(txn.Put(t.doc_orders, o.document_id, o.id));
-    RETURN_IF_ERROR(txn.Put(t.open_orders, o.id, ""));
-    json e = rep_->Event(ledger::event::kOrderDrafted, me, now);
-    e["order"] = o.id;
-    e["version"] = o.version;
-    e["document"] = o.document_id;
-    e["commitment"] = o.commitment_id;
-    e["amount"] = o.amount.ToString();
-    e["from"] = nullptr;
-    e["to"] = "draft";
-    json route = json::array();
-    for (const RouteStep& s : o.route) route.push_back(s.title);
-    e["route"] = route;
-    json match = json::object();
-    for (const FieldMatch& m : o.match) match[m.field] = std::string(MatchStatusName(m.status));
-    e["match"] = match;
-    RETURN_IF_ERROR(append(e).status());
+    RETURN_IF_ERROR(PutDraft(txn, t, o, commitment));
+    RETURN_IF_ERROR(
+        append(DraftedEvent(rep_->Event(ledger::event::kOrderDrafted, me, now), o)).status());
     order_out = std::move(o);
     commitment_out = std::move(commitment);
     me_out = me;
@@ -199,27 +311,14 @@ Result<OrderView> Workflow::Draft(std::string_view document_id, std::string_view
 
 Result<OrderView> Workflow::Act(std::string_view order_id, const ActionRequest& request,
                                 const User& actor) {
-  ActionRequest req = request;
-  req.comment = internal::Clean(req.comment);
-  req.document_id = internal::Clean(req.document_id);
-  for (std::string& f : req.acknowledge) f = internal::Clean(f);
-  for (ChecklistAnswer& a : req.checklist) {
-    a.item = internal::Clean(a.item);
-    a.note = internal::Clean(a.note);
-  }
+  const ActionRequest req = CleanRequest(request);
   const base::Time now = rep_->clock->Now();
   const Date today = Date::InJapan(now);
   ApplyContext apply{now, today, std::nullopt};
   if (req.action == Action::kResume && !req.document_id.empty()) {
     // The corrected invoice: its receipt restarts the clock.
-    auto view = rep_->archive->Get(req.document_id);
-    if (!view.ok()) {
-      if (view.status().IsNotFound())
-        return Status::NotFound("書類がありません: " + req.document_id);
-      return view.status();
-    }
-    if (!view->receipts.empty())
-      apply.corrected_received_on = Date::InJapan(view->receipts.front().received_at);
+    ASSIGN_OR_RETURN(apply.corrected_received_on,
+                     CorrectedReceivedOn(*rep_->archive, req.document_id));
   }
   PaymentOrder order_out;
   Commitment commitment_out;
@@ -244,46 +343,14 @@ Result<OrderView> Workflow::Act(std::string_view order_id, const ActionRequest& 
                                                                            : "";
     Apply(*transition, req, me, apply, &o);
 
-    // Effects outside the order: the commitment's balance and the indexes.
-    if (transition->to == OrderState::kWithdrawn) {
-      ASSIGN_OR_RETURN(commitment.reserved, commitment.reserved.Sub(o.amount));
-      RETURN_IF_ERROR(txn.Delete(t.open_orders, o.id));
-      // The invoice is unprocessed again.
-      for (const std::string& doc : o.corrected_documents)
-        txn.Delete(t.doc_orders, doc).IgnoreError();
-      txn.Delete(t.doc_orders, o.document_id).IgnoreError();
-    } else if (transition->to == OrderState::kPaid) {
-      ASSIGN_OR_RETURN(commitment.paid, commitment.paid.Add(o.amount));
-      RETURN_IF_ERROR(txn.Delete(t.open_orders, o.id));
-    }
-    if (req.action == Action::kResume && !req.document_id.empty()) {
-      RETURN_IF_ERROR(txn.Put(t.doc_orders, req.document_id, o.id));
-    }
+    RETURN_IF_ERROR(ApplyEffects(txn, t, *transition, req, o, &commitment));
     RETURN_IF_ERROR(internal::PutRecord(txn, t.orders, o.id, ToJson(o)));
     RETURN_IF_ERROR(internal::PutRecord(txn, t.commitments, commitment.id, ToJson(commitment)));
 
-    json e = rep_->Event(std::string(ledger::event::kOrderPrefix) + std::string(EventVerb(req.action)), me, now);
-    e["order"] = o.id;
-    e["version"] = o.version;
-    e["from"] = std::string(StateName(transition->from));
-    e["to"] = std::string(StateName(transition->to));
-    e["reason"] = req.comment;
-    if (!step_title.empty()) e["step"] = step_title;
-    if (req.action == Action::kReturn) e["defect"] = req.defect;
-    if (!req.acknowledge.empty()) e["acknowledged"] = req.acknowledge;
-    if (!req.checklist.empty()) {
-      json checklist = json::array();
-      for (const ChecklistAnswer& a : req.checklist) {
-        checklist.push_back({{"item", a.item}, {"confirmed", a.confirmed}, {"note", a.note}});
-      }
-      e["checklist"] = checklist;
-    }
-    if (req.action == Action::kResume) {
-      e["document"] = req.document_id;
-      e["payment_clock"] = ToJson(o.clock);
-    }
-    if (req.action == Action::kReturn && req.defect) e["payment_clock"] = ToJson(o.clock);
-    RETURN_IF_ERROR(append(e).status());
+    const std::string type =
+        std::string(ledger::event::kOrderPrefix) + std::string(EventVerb(req.action));
+    RETURN_IF_ERROR(
+        append(ActionEvent(rep_->Event(type, me, now), req, *transition, step_title, o)).status());
     order_out = std::move(o);
     commitment_out = std::move(commitment);
     me_out = me;
