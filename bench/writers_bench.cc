@@ -2,7 +2,7 @@
 // ingest in the same run.
 //
 //   build/bench/writers_bench [--files N] [--writers W] [--rounds R] [--size BYTES] [--dir DIR]
-//                             [--only writers]
+//                             [--only cli|batched|writers]
 //
 // The same N invoice-like files (default 1,500 × 20 KB) are archived three
 // ways, each into a fresh data directory with full durability and a
@@ -144,21 +144,23 @@ int main(int argc, char** argv) {
   ledger::WriteStats stats;
   for (int round = 0; round < rounds; ++round) {
     const std::string r = "/r" + std::to_string(round);
-    // --only writers: for profiling the writers alone (no ratio then).
-    double c = 1, b = 1;
-    if (only != "writers") {
+    // --only: for profiling one way alone (the ratios are then meaningless).
+    double c = 1, b = 1, w = 1;
+    if (only.empty() || only == "cli") {
       if (std::system((kura + " --data " + dir + r + "cli init > /dev/null 2>&1").c_str()) != 0) {
         Die("cannot run " + kura);
       }
       c = bench::TimeCommand("cd " + dir + "/in && " + kura + " --data " + dir + r +
                              "cli ingest --department somu *.xml > /dev/null 2>&1");
       if (c < 0) Die("kura ingest failed");
-      b = Batched(fs.get(), &clock, dir + r + "batched", files);
     }
+    if (only.empty() || only == "batched") b = Batched(fs.get(), &clock, dir + r + "batched", files);
     cli = std::min(cli, c);
     batched = std::min(batched, b);
     ledger::WriteStats st;
-    const double w = Writers(fs.get(), &clock, dir + r + "writers", files, writers, &st);
+    if (only.empty() || only == "writers") {
+      w = Writers(fs.get(), &clock, dir + r + "writers", files, writers, &st);
+    }
     if (w < concurrent) {
       concurrent = w;
       stats = st;

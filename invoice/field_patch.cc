@@ -70,7 +70,10 @@ json PatchToJson(const FieldPatch& patch) {
 Result<FieldPatch> PatchFromJson(const json& j) {
   if (!j.is_object()) return Status::InvalidArgument("changes: not a JSON object");
   FieldPatch patch;
-  for (const auto& [name, value] : j.items()) {
+  for (const auto& item : j.items()) {
+    // Not structured bindings: C++17 lambdas cannot capture them (clang).
+    const std::string& name = item.key();
+    const json& value = item.value();
     bool known = false;
     Status s;
     ForEachChange(patch, [&](Field field, auto& change) {

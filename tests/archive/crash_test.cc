@@ -4,30 +4,30 @@
 // checks that every acknowledged document is there and verifies, and that
 // nothing partial is visible (no record without its object, no object
 // without its record, no temp file).
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <gtest/gtest.h>
-
 #include <filesystem>
 #include <map>
 #include <set>
 
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "archive/archive.h"
-#include "ledger/data_dir.h"
 #include "base/file_system.h"
 #include "base/random.h"
+#include "ledger/data_dir.h"
 #include "tests/fakes/test_util.h"
 
 namespace archive {
 namespace {
 
 // The real file system, except that the child stops dead at its n-th
-// syncfs (group commit calls it twice per batch: after writing the temp
-// files and after renaming them into place) and tells the parent, which then
-// kills it there. So the kill lands where a crash hurts most, every time:
-// objects on disk, their catalog records not yet committed.
+// pause point — a syncfs (Stage's, after writing the temp files and the
+// intent log) or a rename of an object into place (Publish, before the
+// commit) — and tells the parent, which then kills it there. So the kill
+// lands where a crash hurts most, every time: objects staged or in place,
+// their catalog records not yet committed.
 class PausingFileSystem final : public base::FileSystem {
  public:
   PausingFileSystem(std::unique_ptr<base::FileSystem> real, int pause_at, int fd)
@@ -36,16 +36,14 @@ class PausingFileSystem final : public base::FileSystem {
 
   base::Status SyncFileSystem(const std::string& path) override {
     base::Status s = real_->SyncFileSystem(path);
-    if (armed_ && ++syncs_ == pause_at_) {
-      if (::write(fd_, "P\n", 2) != 2) _exit(6);
-      for (;;) ::pause();
-    }
+    MaybePause();
     return s;
   }
   base::Result<std::string> ReadFile(const std::string& p, uint64_t m) override {
     return real_->ReadFile(p, m);
   }
-  base::Result<std::unique_ptr<base::SequentialFile>> OpenSequential(const std::string& p) override {
+  base::Result<std::unique_ptr<base::SequentialFile>> OpenSequential(
+      const std::string& p) override {
     return real_->OpenSequential(p);
   }
   base::Result<std::unique_ptr<base::WritableFile>> NewWritableFile(const std::string& p,
@@ -57,7 +55,9 @@ class PausingFileSystem final : public base::FileSystem {
     return real_->CreateDirs(p, mode);
   }
   base::Status Rename(const std::string& a, const std::string& b) override {
-    return real_->Rename(a, b);
+    base::Status s = real_->Rename(a, b);
+    if (b.find("/objects/sha256/") != std::string::npos) MaybePause();
+    return s;
   }
   base::Status SyncDir(const std::string& p) override { return real_->SyncDir(p); }
   base::Status SetMode(const std::string& p, uint32_t mode) override {
@@ -76,7 +76,14 @@ class PausingFileSystem final : public base::FileSystem {
   const int pause_at_;
   const int fd_;
   bool armed_ = false;
-  int syncs_ = 0;
+  int syncs_ = 0;  // pause points passed
+
+  void MaybePause() {
+    if (armed_ && ++syncs_ == pause_at_) {
+      if (::write(fd_, "P\n", 2) != 2) _exit(6);
+      for (;;) ::pause();
+    }
+  }
 };
 
 // Runs in the child: ingest batches until stopped, writing "id sha256\n" per
@@ -112,9 +119,10 @@ class PausingFileSystem final : public base::FileSystem {
   }
 }
 
-// Param: the syncfs call at which the child is killed in the first round;
-// later rounds move one call further, so both syncfs points of a batch are
-// hit.
+// Param: the pause point at which the child is killed in the first round;
+// later rounds move one point further. A batch of 40 files with one
+// duplicate has 40 points: its syncfs, then 39 renames. So 81 is the third
+// batch's syncfs, 82 its first rename, 120 its last, just before the commit.
 class CrashTest : public ::testing::TestWithParam<int> {};
 
 TEST_P(CrashTest, KilledMidBatchLosesNothingAcknowledged) {
@@ -198,7 +206,7 @@ TEST_P(CrashTest, KilledMidBatchLosesNothingAcknowledged) {
   EXPECT_NE(left[0].find(".live"), std::string::npos) << left[0];
 }
 
-INSTANTIATE_TEST_SUITE_P(SyncPoints, CrashTest, ::testing::Values(1, 4, 9));
+INSTANTIATE_TEST_SUITE_P(SyncPoints, CrashTest, ::testing::Values(81, 100, 118));
 
 }  // namespace
 }  // namespace archive

@@ -66,6 +66,7 @@ class FakeLock final : public base::FileLock {
 }  // namespace
 
 Status FakeFileSystem::MaybeFail(Op op) {
+  if (powered_off_) return Status::IOError("the power is off");
   auto it = failures_.find(op);
   if (it == failures_.end() || it->second == 0) return Status::OK();
   --it->second;
@@ -81,6 +82,17 @@ void FakeFileSystem::DropUnsyncedData() {
   std::lock_guard<std::mutex> l(mu_);
   files_ = durable_;
   for (auto& [name, node] : files_) node->data = node->synced_data;
+}
+
+void FakeFileSystem::PowerOff() {
+  DropUnsyncedData();
+  std::lock_guard<std::mutex> l(mu_);
+  powered_off_ = true;
+}
+
+void FakeFileSystem::PowerOn() {
+  std::lock_guard<std::mutex> l(mu_);
+  powered_off_ = false;
 }
 
 bool FakeFileSystem::Exists(const std::string& path) const {
@@ -157,6 +169,7 @@ Result<base::FileInfo> FakeFileSystem::Stat(const std::string& path) {
 
 Status FakeFileSystem::CreateDirs(const std::string& path, uint32_t) {
   std::lock_guard<std::mutex> l(mu_);
+  if (powered_off_) return Status::IOError("the power is off");
   // Directories are treated as durable at once: kura creates them at init.
   for (std::string p = path; p != "." && p != "/" && !p.empty(); p = base::DirName(p)) {
     if (files_.count(p)) return Status::AlreadyExists(p + ": exists and is not a directory");
@@ -223,6 +236,7 @@ uint64_t FakeFileSystem::sync_count() const {
 
 Status FakeFileSystem::SetMode(const std::string& path, uint32_t mode) {
   std::lock_guard<std::mutex> l(mu_);
+  if (powered_off_) return Status::IOError("the power is off");
   auto it = files_.find(path);
   if (it == files_.end()) return Status::NotFound(path + ": No such file or directory");
   it->second->mode = mode;
@@ -231,6 +245,7 @@ Status FakeFileSystem::SetMode(const std::string& path, uint32_t mode) {
 
 Status FakeFileSystem::RemoveFile(const std::string& path) {
   std::lock_guard<std::mutex> l(mu_);
+  if (powered_off_) return Status::IOError("the power is off");
   if (files_.erase(path) == 0) return Status::NotFound(path + ": No such file or directory");
   return Status::OK();
 }

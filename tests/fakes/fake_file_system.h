@@ -32,6 +32,11 @@ class FakeFileSystem final : public base::FileSystem {
   void FailNext(Op op, int count = 1);
   /// Forgets every write and directory change not yet durable.
   void DropUnsyncedData();
+  /// A power cut: DropUnsyncedData, then every change fails (the process
+  /// that was writing cannot reach the disk any more, even from its
+  /// destructors) until PowerOn.
+  void PowerOff();
+  void PowerOn();
   /// Test access to raw contents: corrupt or read a file behind the API.
   bool Exists(const std::string& path) const;
   std::string Contents(const std::string& path) const;
@@ -78,6 +83,7 @@ class FakeFileSystem final : public base::FileSystem {
   std::set<const void*> locks_;  // locked nodes
   int64_t change_counter_ = 0;
   uint64_t syncs_ = 0;
+  bool powered_off_ = false;
   std::function<void()> sync_hook_;
 };
 
