@@ -154,7 +154,8 @@ int main(int argc, char** argv) {
                              "cli ingest --department somu *.xml > /dev/null 2>&1");
       if (c < 0) Die("kura ingest failed");
     }
-    if (only.empty() || only == "batched") b = Batched(fs.get(), &clock, dir + r + "batched", files);
+    if (only.empty() || only == "batched")
+      b = Batched(fs.get(), &clock, dir + r + "batched", files);
     cli = std::min(cli, c);
     batched = std::min(batched, b);
     ledger::WriteStats st;
