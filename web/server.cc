@@ -7,6 +7,7 @@
 #include "archive/archive.h"
 #include "base/status_text.h"
 #include "ledger/data_dir.h"
+#include "web/internal/guarded_server.h"
 #include "web/internal/http_util.h"
 
 namespace web {
@@ -39,7 +40,7 @@ Result<ServerOptions> ParseListen(const std::string& listen) {
 struct Server::Rep {
   ServerOptions options;
   archive::Archive* archive;
-  httplib::Server http;
+  std::unique_ptr<internal::GuardedServer> http;
   std::unique_ptr<Api> api;
   int port = -1;
 };
@@ -64,7 +65,15 @@ Server::Server(ServerOptions options, archive::Archive* archive, workflow::Workf
     : rep_(std::make_unique<Rep>()) {
   rep_->options = std::move(options);
   rep_->archive = archive;
-  auto& http = rep_->http;
+  internal::ConnectionLimits limits;
+  // Uploads may be as large as a received file may be, plus the multipart
+  // framing; every other request is small JSON.
+  const uint64_t upload = rep_->options.api.max_upload_bytes + (1 << 20);
+  limits.body_limit = [upload](std::string_view method, std::string_view path) -> uint64_t {
+    return method == "POST" && path == "/api/v1/documents" ? upload : uint64_t{1} << 20;
+  };
+  rep_->http = std::make_unique<internal::GuardedServer>(std::move(limits));
+  auto& http = *rep_->http;
   if (workflow != nullptr) {
     rep_->api = std::make_unique<Api>(rep_->options.api, archive, workflow, clock);
     rep_->api->Register(&http);
@@ -85,19 +94,18 @@ Server::Server(ServerOptions options, archive::Archive* archive, workflow::Workf
     spdlog::info("{} {} {}", req.method, req.path, res.status);
   });
   // Last-resort net: a handler that throws is a bug; log it and answer 500.
-  http.set_exception_handler(
-      [](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
-        std::string what = "unknown exception";
-        try {
-          std::rethrow_exception(ep);
-        } catch (const std::exception& e) {
-          what = e.what();
-        } catch (...) {
-        }
-        spdlog::error("{} {}: unhandled exception: {}", req.method, req.path, what);
-        internal::SendError(res, 500, "internal",
-                            base::JapaneseSummary(base::Status::Code::kInternal));
-      });
+  http.set_exception_handler([](const httplib::Request& req, httplib::Response& res,
+                                std::exception_ptr ep) {
+    std::string what = "unknown exception";
+    try {
+      std::rethrow_exception(ep);
+    } catch (const std::exception& e) {
+      what = e.what();
+    } catch (...) {
+    }
+    spdlog::error("{} {}: unhandled exception: {}", req.method, req.path, what);
+    internal::SendError(res, 500, "internal", base::JapaneseSummary(base::Status::Code::kInternal));
+  });
 }
 
 Server::~Server() = default;
@@ -105,10 +113,11 @@ Server::~Server() = default;
 Result<int> Server::Bind() {
   const auto& o = rep_->options;
   if (o.port == 0) {
-    rep_->port = rep_->http.bind_to_any_port(o.host);
-  } else if (rep_->http.bind_to_port(o.host, o.port)) {
+    rep_->port = rep_->http->bind_to_any_port(o.host);
+  } else if (rep_->http->bind_to_port(o.host, o.port)) {
     rep_->port = o.port;
   }
+  if (rep_->port > 0) rep_->http->RaiseBacklog();
   if (rep_->port <= 0) {
     return Status::Unavailable("cannot listen on " + o.host + ":" + std::to_string(o.port) +
                                " (address in use, or not an address of this machine)");
@@ -117,12 +126,12 @@ Result<int> Server::Bind() {
 }
 
 Status Server::Run() {
-  if (!rep_->http.listen_after_bind()) {
+  if (!rep_->http->listen_after_bind()) {
     return Status::IOError("the HTTP server stopped unexpectedly");
   }
   return Status::OK();
 }
 
-void Server::Stop() { rep_->http.stop(); }
+void Server::Stop() { rep_->http->stop(); }
 
 }  // namespace web

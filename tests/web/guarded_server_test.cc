@@ -1,0 +1,248 @@
+// The connection limits of web/internal/guarded_server.h against hostile
+// clients over real sockets on loopback (issue 12, finding 1 and 2).
+#include "web/internal/guarded_server.h"
+
+#include <atomic>
+#include <chrono>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace web::internal {
+namespace {
+
+using std::chrono::milliseconds;
+
+// This process's resident set in KiB (the server runs in it).
+long RssKiB() {
+  std::ifstream f("/proc/self/status");
+  std::string line;
+  while (std::getline(f, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+  }
+  return -1;
+}
+
+// A client socket to 127.0.0.1:port from the loopback address `from`.
+int Connect(int port, const char* from = "127.0.0.1") {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in local{};
+  local.sin_family = AF_INET;
+  inet_pton(AF_INET, from, &local.sin_addr);
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0) return -1;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+bool SendAll(int fd, std::string_view data) {
+  while (!data.empty()) {
+    const ssize_t n = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
+    if (n <= 0) return false;
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+  return true;
+}
+
+// Everything the server sends until it closes (or timeout_ms passes).
+std::string ReadAll(int fd, int timeout_ms = 5000) {
+  std::string out;
+  char buf[4096];
+  pollfd p{fd, POLLIN, 0};
+  while (::poll(&p, 1, timeout_ms) > 0) {
+    const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) break;
+    out.append(buf, static_cast<size_t>(n));
+  }
+  return out;
+}
+
+int StatusOf(const std::string& response) {
+  if (response.rfind("HTTP/1.1 ", 0) != 0 || response.size() < 12) return 0;
+  return std::stoi(response.substr(9, 3));
+}
+
+class GuardedServerTest : public ::testing::Test {
+ protected:
+  void Start(ConnectionLimits limits) {
+    server_ = std::make_unique<GuardedServer>(std::move(limits));
+    server_->Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
+      res.set_content("ok\n", "text/plain");
+    });
+    server_->Post("/echo-size", [](const httplib::Request& req, httplib::Response& res) {
+      res.set_content(std::to_string(req.body.size()), "text/plain");
+    });
+    port_ = server_->bind_to_any_port("127.0.0.1");
+    ASSERT_GT(port_, 0);
+    server_->RaiseBacklog();
+    thread_ = std::thread([this] { server_->listen_after_bind(); });
+    while (!server_->is_running()) std::this_thread::sleep_for(milliseconds(1));
+  }
+  void TearDown() override {
+    if (server_) server_->stop();
+    if (thread_.joinable()) thread_.join();
+  }
+  // GET /healthz on a fresh connection from 127.0.0.1: the status, or 0.
+  int Health(int timeout_ms = 2000) {
+    const int fd = Connect(port_);
+    if (fd < 0) return 0;
+    SendAll(fd, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    const int status = StatusOf(ReadAll(fd, timeout_ms));
+    ::close(fd);
+    return status;
+  }
+
+  std::unique_ptr<GuardedServer> server_;
+  std::thread thread_;
+  int port_ = 0;
+};
+
+TEST(ExamineHeaderTest, FindsTheRequestAndItsLengthOrSaysWhatIsWrong) {
+  const auto h = ExamineHeader(
+      "POST /api/v1/documents?x=1 HTTP/1.1\r\nHost: a\r\ncontent-LENGTH:  42\r\n\r\nbody", 1024,
+      10);
+  EXPECT_EQ(h.state, PeekedHeader::State::kComplete);
+  EXPECT_EQ(h.method, "POST");
+  EXPECT_EQ(h.path, "/api/v1/documents");
+  EXPECT_TRUE(h.has_length);
+  EXPECT_EQ(h.content_length, 42u);
+  EXPECT_EQ(h.header_bytes, 69u);
+  EXPECT_EQ(ExamineHeader("GET / HTTP/1.1\r\nHost: a\r\n", 1024, 10).state,
+            PeekedHeader::State::kIncomplete);
+  EXPECT_EQ(ExamineHeader(std::string(2000, 'a'), 1024, 10).state, PeekedHeader::State::kTooLarge);
+  std::string many = "GET / HTTP/1.1\r\n";
+  for (int i = 0; i < 20; ++i) many += "X: y\r\n";
+  EXPECT_EQ(ExamineHeader(many, 1024, 10).state, PeekedHeader::State::kTooLarge);
+  EXPECT_EQ(ExamineHeader("GET / HTTP/1.1\r\nContent-Length: 1x\r\n\r\n", 1024, 10).state,
+            PeekedHeader::State::kMalformed);
+  EXPECT_EQ(ExamineHeader("GARBAGE\r\n\r\n", 1024, 10).state, PeekedHeader::State::kMalformed);
+}
+
+// Finding 1: chunked bodies were read whole before any limit.
+TEST_F(GuardedServerTest, ParallelHugeChunkedBodiesAreCutOffWithoutBeingBuffered) {
+  Start(ConnectionLimits{});
+  ASSERT_EQ(Health(), 200);
+  const long before = RssKiB();
+  std::vector<std::thread> clients;
+  std::atomic<int> refused{0};
+  for (int c = 0; c < 4; ++c) {
+    clients.emplace_back([&] {
+      const int fd = Connect(port_);
+      SendAll(fd,
+              "POST /echo-size HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+              "Content-Type: application/json\r\n\r\n");
+      const std::string chunk = "10000\r\n" + std::string(0x10000, ' ') + "\r\n";
+      // Up to 1 GiB, until the server stops reading.
+      for (int i = 0; i < (1 << 14) && SendAll(fd, chunk); ++i) {
+      }
+      if (StatusOf(ReadAll(fd)) == 413) ++refused;
+      ::close(fd);
+    });
+  }
+  for (auto& t : clients) t.join();
+  EXPECT_EQ(refused.load(), 4);
+  EXPECT_LT(RssKiB() - before, 64 * 1024) << "KiB more resident than before";
+  EXPECT_EQ(Health(), 200);
+}
+
+TEST_F(GuardedServerTest, ALengthOverTheLimitIsRefusedBeforeTheBodyIsSent) {
+  ConnectionLimits limits;
+  limits.body_limit = [](std::string_view, std::string_view path) -> uint64_t {
+    return path == "/echo-size" ? 100 : 10;
+  };
+  Start(std::move(limits));
+  int fd = Connect(port_);
+  SendAll(fd, "POST /echo-size HTTP/1.1\r\nHost: x\r\nContent-Length: 101\r\n\r\n");
+  const std::string refused = ReadAll(fd);
+  EXPECT_EQ(StatusOf(refused), 413);
+  EXPECT_NE(refused.find("大きすぎます"), std::string::npos);
+  ::close(fd);
+  fd = Connect(port_);
+  SendAll(fd,
+          "POST /echo-size HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 100\r\n"
+          "\r\n" +
+              std::string(100, 'a'));
+  const std::string ok = ReadAll(fd);
+  EXPECT_EQ(StatusOf(ok), 200);
+  EXPECT_NE(ok.find("\r\n\r\n100"), std::string::npos);
+  ::close(fd);
+}
+
+// Finding 1: three million headers were accepted.
+TEST_F(GuardedServerTest, TooManyOrTooLongHeadersAre431) {
+  Start(ConnectionLimits{});
+  int fd = Connect(port_);
+  std::string many = "GET /healthz HTTP/1.1\r\n";
+  for (int i = 0; i < 200; ++i) many += "X-A: b\r\n";
+  SendAll(fd, many);
+  EXPECT_EQ(StatusOf(ReadAll(fd)), 431);
+  ::close(fd);
+  fd = Connect(port_);
+  SendAll(fd, "GET /healthz HTTP/1.1\r\nX-Long: " + std::string(20000, 'a'));
+  EXPECT_EQ(StatusOf(ReadAll(fd)), 431);
+  ::close(fd);
+  EXPECT_EQ(Health(), 200);
+}
+
+// Finding 2: sixteen slow connections froze the server for everyone.
+TEST_F(GuardedServerTest, SlowClientsAreCutOffAndDoNotStarveOthers) {
+  ConnectionLimits limits;
+  limits.header_deadline = milliseconds(1500);
+  Start(std::move(limits));
+  // 64 connections from another address, each sending its header a line at
+  // a time, slowly.
+  std::vector<int> slow;
+  for (int i = 0; i < 64; ++i) {
+    const int fd = Connect(port_, "127.0.0.2");
+    ASSERT_GE(fd, 0);
+    SendAll(fd, "GET /healthz HTTP/1.1\r\n");
+    slow.push_back(fd);
+  }
+  std::this_thread::sleep_for(milliseconds(300));
+  for (int fd : slow) SendAll(fd, "X-Slow: 1\r\n");
+  const auto t0 = std::chrono::steady_clock::now();
+  EXPECT_EQ(Health(), 200);  // another address is served at once
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, milliseconds(1000));
+  int timed_out = 0, too_many = 0;
+  for (int fd : slow) {
+    const int status = StatusOf(ReadAll(fd, 5000));
+    timed_out += status == 408;
+    too_many += status == 503;
+    ::close(fd);
+  }
+  EXPECT_EQ(timed_out, 16);  // max_per_address held, then cut off at the deadline
+  EXPECT_EQ(too_many, 48);   // the rest refused at once
+}
+
+TEST_F(GuardedServerTest, ABodySlowerThanTheMinimumRateIsCutOff) {
+  ConnectionLimits limits;
+  limits.body_grace = milliseconds(300);
+  limits.min_body_rate = 100'000;
+  Start(std::move(limits));
+  const int fd = Connect(port_);
+  SendAll(fd, "POST /echo-size HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n");
+  std::string got;
+  for (int i = 0; i < 30; ++i) {
+    if (!SendAll(fd, std::string(10, 'a'))) break;
+    std::this_thread::sleep_for(milliseconds(50));
+  }
+  EXPECT_EQ(StatusOf(ReadAll(fd)), 408);
+  ::close(fd);
+}
+
+}  // namespace
+}  // namespace web::internal
