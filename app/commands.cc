@@ -1,21 +1,20 @@
 #include "app/commands.h"
 
-#include <unistd.h>
-
 #include <deque>
-#include <map>
 #include <future>
+#include <map>
 
 #include <nlohmann/json.hpp>
+#include <unistd.h>
 
 #include "app/config.h"
 #include "app/open_archive.h"
 #include "archive/archive.h"
 #include "archive/correction.h"
-#include "ledger/data_dir.h"
 #include "archive/search.h"
 #include "base/date.h"
 #include "base/status_text.h"
+#include "ledger/data_dir.h"
 
 namespace app {
 
@@ -59,8 +58,10 @@ int CmdInit(const Context& ctx) {
     PrintError(ctx, a.status());
     return kExitUsage;
   }
-  std::fprintf(ctx.err, "kura: %s %s\n", existed ? "データディレクトリは初期化済みです:" : "データディレクトリを作成しました:",
-               ctx.data_dir.c_str());
+  std::fprintf(
+      ctx.err, "kura: %s %s\n",
+      existed ? "データディレクトリは初期化済みです:" : "データディレクトリを作成しました:",
+      ctx.data_dir.c_str());
   return kExitOk;
 }
 
@@ -186,6 +187,43 @@ int CmdSearch(const Context& ctx, const SearchArgs& args) {
   return kExitOk;
 }
 
+namespace {
+// Writes bytes where --out says: standard output for "" or "-"; an existing
+// device, pipe or other special file as it is (written through, never
+// replaced: `--out /dev/null` must leave /dev/null a device); a regular file,
+// new or existing, durably through a temp file renamed over it.
+int WriteOutput(const Context& ctx, const std::string& out_path, const std::string& bytes,
+                bool binary) {
+  if (out_path.empty() || out_path == "-") {
+    if (binary && ctx.out == stdout && ::isatty(::fileno(ctx.out))) {
+      PrintError(ctx,
+                 Status::InvalidArgument(
+                     "バイナリーデータは端末に表示しません。--out でファイル名を指定してください"));
+      return kExitUsage;
+    }
+    std::fwrite(bytes.data(), 1, bytes.size(), ctx.out);
+    return std::fflush(ctx.out) == 0 ? kExitOk : kExitFailed;
+  }
+  Status s;
+  auto info = ctx.fs->Stat(out_path);
+  if (info.ok() && info->is_directory) {
+    s = Status::InvalidArgument(out_path +
+                                " はフォルダーです。--out にはファイル名を指定してください");
+  } else if (info.ok() && !info->is_regular) {
+    auto file = ctx.fs->NewWritableFile(out_path);
+    s = file.ok() ? (*file)->Append(bytes) : file.status();
+    if (s.ok()) s = (*file)->Close();
+  } else {
+    s = base::WriteFileDurably(ctx.fs, out_path, bytes);
+  }
+  if (!s.ok()) {
+    PrintError(ctx, s);
+    return kExitFailed;
+  }
+  return kExitOk;
+}
+}  // namespace
+
 int CmdGet(const Context& ctx, const std::string& id, const std::string& out_path) {
   auto a = OpenArchiveFor(ctx, /*read_only=*/true);
   if (!a.ok()) {
@@ -197,21 +235,7 @@ int CmdGet(const Context& ctx, const std::string& id, const std::string& out_pat
     PrintError(ctx, bytes.status());
     return kExitFailed;
   }
-  if (out_path.empty() || out_path == "-") {
-    if (::isatty(::fileno(ctx.out)) && ctx.out == stdout) {
-      PrintError(ctx, Status::InvalidArgument(
-                          "refusing to write the original to a terminal; use --out FILE"));
-      return kExitUsage;
-    }
-    std::fwrite(bytes->data(), 1, bytes->size(), ctx.out);
-    return std::fflush(ctx.out) == 0 ? kExitOk : kExitFailed;
-  }
-  const Status s = base::WriteFileDurably(ctx.fs, out_path, *bytes);
-  if (!s.ok()) {
-    PrintError(ctx, s);
-    return kExitFailed;
-  }
-  return kExitOk;
+  return WriteOutput(ctx, out_path, *bytes, /*binary=*/true);
 }
 
 int CmdCorrect(const Context& ctx, const CorrectArgs& args) {
@@ -310,28 +334,6 @@ int CmdVerify(const Context& ctx, const VerifyArgs& args) {
   return report->failed.empty() ? kExitOk : kExitFailed;
 }
 
-namespace {
-// Writes bytes to out_path (durably), or to standard output when empty.
-int WriteOutput(const Context& ctx, const std::string& out_path, const std::string& bytes,
-                bool binary) {
-  if (out_path.empty() || out_path == "-") {
-    if (binary && ctx.out == stdout && ::isatty(::fileno(ctx.out))) {
-      PrintError(ctx, Status::InvalidArgument(
-                          "refusing to write binary data to a terminal; use --out FILE"));
-      return kExitUsage;
-    }
-    std::fwrite(bytes.data(), 1, bytes.size(), ctx.out);
-    return std::fflush(ctx.out) == 0 ? kExitOk : kExitFailed;
-  }
-  const Status s = base::WriteFileDurably(ctx.fs, out_path, bytes);
-  if (!s.ok()) {
-    PrintError(ctx, s);
-    return kExitFailed;
-  }
-  return kExitOk;
-}
-}  // namespace
-
 int CmdToken(const Context& ctx, const std::string& id, const std::string& out_path) {
   auto a = OpenArchiveFor(ctx, /*read_only=*/true);
   if (!a.ok()) {
@@ -374,7 +376,8 @@ int CmdLogCheckpoint(const Context& ctx) {
     return kExitFailed;
   }
   std::fputs(note->c_str(), ctx.out);
-  std::fprintf(ctx.err, "kura: 検証鍵 (verifier key): %s\n", a->archive->ledger().VerifierKey().c_str());
+  std::fprintf(ctx.err, "kura: 検証鍵 (verifier key): %s\n",
+               a->archive->ledger().VerifierKey().c_str());
   return kExitOk;
 }
 

@@ -3,10 +3,13 @@
 #include <fstream>
 #include <sstream>
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 #include <signal.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -185,6 +188,38 @@ TEST_F(CliTest, GetReturnsTheOriginalBytesUnchanged) {
   EXPECT_EQ(Kura("get D00000001 > piped.tif").exit_code, 0);
   EXPECT_EQ(kura_test::ReadFileOrDie(dir_.Join("piped.tif")), "II*" + bytes);
   EXPECT_EQ(Kura("get D00000042 --out x").exit_code, 1);
+}
+
+// Issue 12, finding 13: `--out /dev/null` as root replaced the machine's
+// /dev/null with a regular file.
+TEST_F(CliTest, OutWritesThroughDevicesAndPipesWithoutReplacingThem) {
+  ASSERT_EQ(Kura("init").exit_code, 0);
+  kura_test::WriteFileOrDie(dir_.Join("a.xml"), "<Invoice>fifo</Invoice>");
+  ASSERT_EQ(Kura("ingest --department somu a.xml").exit_code, 0);
+  const std::string fifo = dir_.Join("fifo");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  // Held open for reading (and writing, so that opening it never blocks):
+  // what kura writes into the pipe is waiting here afterwards.
+  const int pipe_fd = ::open(fifo.c_str(), O_RDWR | O_NONBLOCK);
+  ASSERT_GE(pipe_fd, 0);
+  EXPECT_EQ(Kura("get D00000001 --out fifo").exit_code, 0);
+  char buf[256];
+  const ssize_t n = ::read(pipe_fd, buf, sizeof buf);
+  ::close(pipe_fd);
+  EXPECT_EQ(std::string(buf, n > 0 ? static_cast<size_t>(n) : 0), "<Invoice>fifo</Invoice>");
+  struct stat st;
+  ASSERT_EQ(::stat(fifo.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISFIFO(st.st_mode));
+  if (::geteuid() == 0) {  // a device node of our own, as the tester made
+    const std::string null = dir_.Join("null");
+    ASSERT_EQ(::mknod(null.c_str(), S_IFCHR | 0666, makedev(1, 3)), 0);
+    EXPECT_EQ(Kura("tsa-cert --out null").exit_code, 0);
+    ASSERT_EQ(::stat(null.c_str(), &st), 0);
+    EXPECT_TRUE(S_ISCHR(st.st_mode));
+  }
+  const KuraRun folder = Kura("get D00000001 --out .");
+  EXPECT_EQ(folder.exit_code, 1);
+  EXPECT_NE(folder.err.find("フォルダー"), std::string::npos) << folder.err;
 }
 
 TEST_F(CliTest, VerifyExitsNonZeroAndNamesTheChangedDocument) {
@@ -407,8 +442,7 @@ TEST_F(CliTest, ServeCreatesTheDataDirectoryAndAnswersHealthz) {
                                     "--role clerk");
   ASSERT_EQ(add.exit_code, 0) << add.err;
   // ... and the server sees what it wrote: the new user logs in at once.
-  auto login = client.Post("/api/v1/session",
-                           R"({"login":"kato","password":"while-serving-2026"})",
+  auto login = client.Post("/api/v1/session", R"({"login":"kato","password":"while-serving-2026"})",
                            "application/json");
   ASSERT_TRUE(login);
   EXPECT_EQ(login->status, 200) << login->body;
