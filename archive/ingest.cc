@@ -9,10 +9,11 @@
 #include <set>
 
 #include "archive/internal/archive_rep.h"
-#include "ledger/event_types.h"
 #include "archive/sniff.h"
 #include "base/parallel.h"
+#include "base/text.h"
 #include "base/utf8.h"
+#include "ledger/event_types.h"
 #include "signing/merkle.h"
 
 namespace archive {
@@ -86,13 +87,13 @@ class IngestBatch {
 void IngestBatch::Prepare(size_t i) {
   const IncomingFile& f = files_[i];
   if (f.bytes.empty()) {
-    refused_[i] = Status::InvalidArgument(f.file_name + ": file is empty");
+    refused_[i] = Status::InvalidArgument(base::DisplayName(f.file_name) + ": ファイルが空です");
     return;
   }
   if (f.bytes.size() > rep_->options.max_file_bytes) {
-    refused_[i] =
-        Status::ResourceExhausted(f.file_name + ": file is larger than the limit of " +
-                                  std::to_string(rep_->options.max_file_bytes >> 20) + " MiB");
+    refused_[i] = Status::ResourceExhausted(base::DisplayName(f.file_name) + ": ファイルが上限（" +
+                                            std::to_string(rep_->options.max_file_bytes >> 20) +
+                                            " MiB）を超えています");
     return;
   }
   Prepared p;
@@ -107,7 +108,8 @@ void IngestBatch::Prepare(size_t i) {
   p.receipt.receiver = base::ToValidUtf8(f.receiver);
   p.receipt.department = base::ToValidUtf8(f.department);
   p.receipt.source = base::ToValidUtf8(f.source);
-  p.receipt.file_name = base::ToValidUtf8(base::BaseName(f.file_name));
+  // For display: the name is the sender's choice (the bytes are kept as sent).
+  p.receipt.file_name = base::DisplayName(base::BaseName(f.file_name));
   p.version.number = 1;
   p.version.created_at = p.outcome.received_at;
   p.version.created_by = "kura";
@@ -233,9 +235,12 @@ Status IngestBatch::RecordNew(storage::WriteTxn& txn, const ledger::AppendEvent&
   receipt.number = 1;
   out->id = FormatDocumentId(doc.seq);
   out->receipt_number = 1;
-  json event{{"type", ledger::event::kDocumentReceived},   {"id", out->id},
-             {"sha256", out->sha256},         {"size", out->size},
-             {"media_type", out->media_type}, {"receipt", ToJson(receipt)},
+  json event{{"type", ledger::event::kDocumentReceived},
+             {"id", out->id},
+             {"sha256", out->sha256},
+             {"size", out->size},
+             {"media_type", out->media_type},
+             {"receipt", ToJson(receipt)},
              {"version", ToJson(p.version)}};
   const StampPlan& plan = plans_[out->sha256];  // no plan: pending below
   if (plan.stamp) {

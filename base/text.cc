@@ -1,10 +1,13 @@
 #include "base/text.h"
 
+#include <array>
+
 #include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
 #include <unicode/unistr.h>
 #include <unicode/utypes.h>
 
-#include <array>
+#include "base/utf8.h"
 
 namespace base {
 namespace {
@@ -57,6 +60,22 @@ std::string NormalizeName(std::string_view utf8) {
     out.push_back(s[i]);
   }
   for (std::string_view d : kDesignators) EraseAll(&out, d);
+  return out;
+}
+
+std::string DisplayName(std::string_view raw, size_t max_code_points) {
+  const std::string valid = ToValidUtf8(raw);
+  std::string out;
+  size_t count = 0;
+  ForEachCodePoint(valid, [&](char32_t cp) {
+    const int8_t type = u_charType(static_cast<UChar32>(cp));
+    if (type == U_CONTROL_CHAR || type == U_FORMAT_CHAR || cp == 0x2028 || cp == 0x2029) {
+      return true;
+    }
+    if (count++ == max_code_points) return false;
+    AppendCodePoint(cp, &out);
+    return true;
+  });
   return out;
 }
 

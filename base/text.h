@@ -26,6 +26,13 @@ std::string NormalizeName(std::string_view utf8);
 /// NFKC with case folding only (no removals), for free-text search.
 std::string NormalizeText(std::string_view utf8);
 
+/// A name someone else chose (an uploaded file's), fit to show a person:
+/// valid UTF-8 (U+FFFD for bad bytes), without control and format
+/// characters (NUL, line breaks, escape sequences, bidirectional overrides
+/// that make "exe.pdf" look like "fdp.exe", zero-width characters), at most
+/// max_code_points code points. Markup stays: screens escape it.
+std::string DisplayName(std::string_view raw, size_t max_code_points = 255);
+
 }  // namespace base
 
 #endif  // BASE_TEXT_H_

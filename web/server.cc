@@ -48,7 +48,7 @@ struct Server::Rep {
 namespace {
 constexpr char kStartPage[] = R"(<!doctype html>
 <html lang="ja"><head><meta charset="utf-8"><title>kura 蔵</title>
-<style>body{font-family:sans-serif;max-width:40em;margin:3em auto;line-height:1.7}</style>
+<link rel="stylesheet" href="/assets/kura.css">
 </head><body>
 <h1>kura 蔵</h1>
 <p>受領した請求書を、受け取ったときのまま保存し、いつ届いたか・変更されていないことを証明します。</p>
@@ -58,6 +58,28 @@ constexpr char kStartPage[] = R"(<!doctype html>
 <li><a href="/api/v1/version">/api/v1/version</a> バージョン情報</li></ul>
 </body></html>
 )";
+constexpr char kStyle[] =
+    "body{font-family:sans-serif;max-width:40em;margin:3em auto;"
+    "line-height:1.7}\n";
+
+// Headers every response carries unless its handler set its own (the
+// original's download sets a stricter CSP: sandbox).
+void AddSecurityHeaders(const httplib::Request& req, httplib::Response& res) {
+  auto set = [&](const char* name, const char* value) {
+    if (!res.has_header(name)) res.set_header(name, value);
+  };
+  set("Content-Security-Policy",
+      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+      "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+  set("X-Content-Type-Options", "nosniff");
+  set("X-Frame-Options", "DENY");
+  set("Referrer-Policy", "no-referrer");
+  set("Cross-Origin-Opener-Policy", "same-origin");
+  set("Cross-Origin-Resource-Policy", "same-origin");
+  // Nothing an API answers (documents, orders, sessions) belongs in a cache.
+  if (req.path.rfind("/api/", 0) == 0) set("Cache-Control", "no-store");
+}
+
 }  // namespace
 
 Server::Server(ServerOptions options, archive::Archive* archive, workflow::Workflow* workflow,
@@ -90,6 +112,10 @@ Server::Server(ServerOptions options, archive::Archive* archive, workflow::Workf
   http.Get("/", [](const httplib::Request&, httplib::Response& res) {
     res.set_content(kStartPage, "text/html; charset=utf-8");
   });
+  http.Get("/assets/kura.css", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content(kStyle, "text/css; charset=utf-8");
+  });
+  http.set_post_routing_handler(AddSecurityHeaders);
   http.set_logger([](const httplib::Request& req, const httplib::Response& res) {
     spdlog::info("{} {} {}", req.method, req.path, res.status);
   });

@@ -159,7 +159,7 @@ TEST_F(CliTest, BadFilesGetClearErrorsNamingThemAndNonZeroExit) {
   std::filesystem::create_directory(dir_.Join("folder"));
   const KuraRun r = Kura("ingest empty.pdf huge.pdf folder missing.pdf good.pdf");
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.err.find("empty.pdf: file is empty"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("empty.pdf: ファイルが空です"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("huge.pdf: file is larger than the limit of 1 MiB"), std::string::npos)
       << r.err;
   EXPECT_NE(r.err.find("folder: is a directory"), std::string::npos) << r.err;

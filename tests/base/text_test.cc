@@ -12,7 +12,7 @@ TEST(NormalizeNameTest, CompanyDesignatorsAndWidthsGiveOneKey) {
   EXPECT_EQ(NormalizeName("株式会社　山田商事"), key);  // ideographic space
   EXPECT_EQ(NormalizeName("(株)山田商事"), key);
   EXPECT_EQ(NormalizeName("（株）山田商事"), key);  // full-width parentheses
-  EXPECT_EQ(NormalizeName("㈱山田商事"), key);        // U+3231
+  EXPECT_EQ(NormalizeName("㈱山田商事"), key);      // U+3231
   EXPECT_EQ(NormalizeName("山田商事 株式会社"), key);
   EXPECT_EQ(NormalizeName("山田商事㈱"), key);
 }
@@ -44,6 +44,24 @@ TEST(NormalizeNameTest, InvalidUtf8DoesNotCrash) {
 TEST(NormalizeTextTest, KeepsWordsButFoldsWidth) {
   EXPECT_EQ(NormalizeText("ＰＣ 保守"), "pc 保守");
   EXPECT_EQ(NormalizeText("株式会社"), "株式会社");
+}
+
+// Issue 12, finding 12: file names were stored with NUL bytes, 5,000
+// characters and bidirectional overrides.
+TEST(DisplayNameTest, DropsControlAndFormatCharactersAndCapsTheLength) {
+  EXPECT_EQ(DisplayName(std::string("inv\0oice\r\n.pdf", 15)), "invoice.pdf");
+  EXPECT_EQ(DisplayName("\x1b[31m請求書.pdf"), "[31m請求書.pdf");
+  // With U+202E (right-to-left override), "fdp.exe" would show as "exe.pdf".
+  EXPECT_EQ(DisplayName("請求書\u202Efdp.exe"), "請求書fdp.exe");
+  EXPECT_EQ(DisplayName("a\u200Bb\uFEFFc\u2028d"), "abcd");
+  EXPECT_EQ(DisplayName("<script>alert(1)</script>.xml"), "<script>alert(1)</script>.xml");
+  EXPECT_EQ(DisplayName("bad\xff.pdf"), "bad\uFFFD.pdf");
+  std::string kanji;
+  for (int i = 0; i < 5000; ++i) kanji += "蔵";
+  const std::string capped = DisplayName(kanji);
+  EXPECT_EQ(capped.size(), 255u * 3);  // 255 code points, whole
+  EXPECT_EQ(DisplayName("請求書 2026年11月.pdf", 3), "請求書");
+  EXPECT_EQ(DisplayName("普通の名前_(株)山田.pdf"), "普通の名前_(株)山田.pdf");
 }
 
 }  // namespace

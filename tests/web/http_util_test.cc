@@ -58,6 +58,7 @@ TEST(HttpUtilTest, StatusesHttplibSetsGetTheSharedPhrases) {
 
 TEST(HttpUtilTest, BodyMustBeAJsonObject) {
   httplib::Request req;
+  req.set_header("Content-Type", "application/json; charset=utf-8");
   req.body = R"({"login": "kato", "n": 1})";
   auto body = ParseBody(req);
   ASSERT_TRUE(body.ok());
@@ -67,6 +68,20 @@ TEST(HttpUtilTest, BodyMustBeAJsonObject) {
   for (const char* bad : {"{not json", "[1, 2]", "\"text\"", ""}) {
     req.body = bad;
     EXPECT_EQ(ParseBody(req).status().code(), Code::kInvalidArgument) << bad;
+  }
+}
+
+// Issue 12, finding 12: a text/plain or form login can be sent by any web
+// page without a preflight (login CSRF).
+TEST(HttpUtilTest, BodyMustBeSentAsJson) {
+  for (const char* type : {"text/plain", "application/x-www-form-urlencoded",
+                           "multipart/form-data; boundary=x", ""}) {
+    httplib::Request req;
+    if (*type) req.set_header("Content-Type", type);
+    req.body = R"({"login": "kato"})";
+    const auto body = ParseBody(req);
+    EXPECT_EQ(body.status().code(), Code::kInvalidArgument) << type;
+    EXPECT_NE(body.status().message().find("application/json"), std::string::npos);
   }
 }
 

@@ -102,6 +102,13 @@ std::string CodeForHttp(int status) {
 }
 
 Result<json> ParseBody(const httplib::Request& req) {
+  // Only JSON: a form or text/plain body can be sent by any web page without
+  // a preflight (a login CSRF), a JSON one cannot.
+  const std::string type = req.get_header_value("Content-Type");
+  if (type.substr(0, type.find(';')) != "application/json") {
+    return Status::InvalidArgument(
+        "リクエスト本文の形式（Content-Type）は application/json にしてください");
+  }
   json body = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
   if (body.is_discarded()) {
     return Status::InvalidArgument("リクエスト本文が JSON として読めません");
