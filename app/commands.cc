@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "app/config.h"
+#include "app/ingest_department.h"
 #include "app/open_archive.h"
 #include "archive/archive.h"
 #include "archive/correction.h"
@@ -71,6 +72,14 @@ int CmdIngest(const Context& ctx, const IngestArgs& args) {
     PrintError(ctx, opened.status());
     return kExitUsage;
   }
+  // Before any file is read: a department nobody has, or none, would put
+  // every document in no inbox.
+  auto department =
+      ResolveIngestDepartment(ctx, *opened, args.department, "kura ingest --department CODE FILE…");
+  if (!department.ok()) {
+    PrintError(ctx, department.status());
+    return kExitUsage;
+  }
   archive::Archive& arc = *opened->archive;
   const Config& config = opened->config;
   const uint64_t max_bytes = config.max_file_mb << 20;
@@ -116,7 +125,7 @@ int CmdIngest(const Context& ctx, const IngestArgs& args) {
       continue;
     }
     batch_bytes += bytes->size();
-    batch.push_back(archive::IncomingFile{path, args.department, args.source, "cli:" + ctx.user,
+    batch.push_back(archive::IncomingFile{path, *department, args.source, "cli:" + ctx.user,
                                           std::move(*bytes)});
     if (batch.size() >= config.batch_files || batch_bytes >= batch_bytes_limit) flush();
   }

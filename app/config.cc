@@ -25,6 +25,10 @@ max_file_mb = 100
 # fsync and one catalog commit.
 batch_files = 256
 batch_mb = 64
+# The department (its code, e.g. "somu") that `kura ingest` and `kura watch`
+# receive files for when --department is not given. It must be registered
+# (`kura department add`). Empty: --department is required.
+default_department = ""
 
 [timestamp]
 # Every received document gets an RFC 3161 time-stamp before it is
@@ -176,6 +180,11 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source_name) 
   RETURN_IF_ERROR(ReadInt<uint64_t>(t, "ingest", "max_file_mb", 1, 4096, &config.max_file_mb));
   RETURN_IF_ERROR(ReadInt<uint32_t>(t, "ingest", "batch_files", 1, 10000, &config.batch_files));
   RETURN_IF_ERROR(ReadInt<uint64_t>(t, "ingest", "batch_mb", 1, 4096, &config.batch_mb));
+  if (const auto node = t["ingest"]["default_department"]) {
+    const auto v = node.value<std::string>();
+    if (!v) return Status::InvalidArgument("[ingest] default_department must be a string");
+    config.ingest_default_department = *v;
+  }
   for (auto [key, out] :
        {std::pair{"url", &config.tsa_url}, {"trusted_ca", &config.tsa_trusted_ca}}) {
     if (const auto node = t["timestamp"][key]) {

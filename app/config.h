@@ -20,6 +20,10 @@ struct Config {
   uint64_t max_file_mb = 100;             ///< [ingest] max_file_mb
   uint32_t batch_files = 256;             ///< [ingest] batch_files (group commit size)
   uint64_t batch_mb = 64;                 ///< [ingest] batch_mb
+  /// [ingest] default_department: the department `kura ingest` and `kura
+  /// watch` receive files for when --department is not given; it must be
+  /// registered (app/ingest_department.h). Empty: --department is required.
+  std::string ingest_default_department;
   /// [timestamp] url: an external RFC 3161 TSA; empty = the built-in TSA.
   std::string tsa_url;
   /// [timestamp] trusted_ca: PEM file of the certificates that verify the

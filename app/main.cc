@@ -53,7 +53,9 @@ void AddArchiveCommands(CLI::App* cli, const app::Context& ctx, Args& a) {
 
   auto* ingest = cli->add_subcommand(
       "ingest", "ファイルを受領して保存する (archive received files; one JSON line per file)");
-  ingest->add_option("--department", a.ingest_args.department, "department code (課のコード)");
+  ingest->add_option("--department", a.ingest_args.department,
+                     "registered department code (課のコード, kura department add); "
+                     "default: kura.toml [ingest] default_department");
   ingest->add_option("--source", a.ingest_args.source,
                      "how the files arrived: cli, scan, peppol, email, ... (default cli)");
   ingest->add_option("FILE", a.ingest_args.files, "files to archive")->required();
@@ -171,7 +173,9 @@ void AddIntakeCommands(CLI::App* cli, const app::Context& ctx, Args& a) {
   watch->add_option("DIR", a.watch_args.dir, "folder a scanner or connector writes to")
       ->required()
       ->check(CLI::ExistingDirectory);
-  watch->add_option("--department", a.watch_args.department, "department code (課のコード)");
+  watch->add_option("--department", a.watch_args.department,
+                    "registered department code (課のコード, kura department add); "
+                    "default: kura.toml [ingest] default_department");
   watch->add_option("--source", a.watch_args.source,
                     "how the files arrived: scan for scanned paper (default watch)");
   watch

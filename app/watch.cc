@@ -1,17 +1,16 @@
 // `kura watch DIR`: archives whatever a scanner or connector drops into DIR,
 // polling every --interval seconds until SIGINT or SIGTERM.
-#include <signal.h>
-
-#include <spdlog/spdlog.h>
-
 #include <nlohmann/json.hpp>
+#include <signal.h>
+#include <spdlog/spdlog.h>
 
 #include "app/commands.h"
 #include "app/config.h"
+#include "app/ingest_department.h"
+#include "app/intake.h"
 #include "app/open_archive.h"
 #include "archive/archive.h"
 #include "ledger/data_dir.h"
-#include "app/intake.h"
 
 namespace app {
 
@@ -21,9 +20,17 @@ int CmdWatch(const Context& ctx, const WatchArgs& args) {
     spdlog::error("{}", opened.status().message());
     return 2;
   }
+  // Before the folder is touched: files for a department nobody has, or
+  // none, would land in no inbox.
+  auto department = ResolveIngestDepartment(ctx, *opened, args.department,
+                                            "kura watch " + args.dir + " --department CODE");
+  if (!department.ok()) {
+    spdlog::error("{}", department.status().message());
+    return 2;
+  }
   IntakeOptions io;
   io.dir = args.dir;
-  io.department = args.department;
+  io.department = *department;
   io.source = args.source;
   io.receiver = "watch:" + ctx.user;
   io.settle = std::chrono::seconds(args.settle_seconds);
@@ -38,8 +45,8 @@ int CmdWatch(const Context& ctx, const WatchArgs& args) {
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  spdlog::info("{} を監視しています (課: {}, 受領方法: {})。停止は Ctrl+C", args.dir,
-               args.department.empty() ? "-" : args.department, args.source);
+  spdlog::info("{} を監視しています (課: {}, 受領方法: {})。停止は Ctrl+C", args.dir, io.department,
+               args.source);
   for (;;) {
     auto events = folder.Poll();
     if (!events.ok()) {
@@ -51,13 +58,15 @@ int CmdWatch(const Context& ctx, const WatchArgs& args) {
       if (e.archived) {
         j["id"] = e.id;
         j["status"] = e.duplicate ? "duplicate" : "archived";
-        spdlog::info("{}: {} ({})", e.file_name, e.duplicate ? "受領済みと同一" : "保存しました", e.id);
+        spdlog::info("{}: {} ({})", e.file_name, e.duplicate ? "受領済みと同一" : "保存しました",
+                     e.id);
       } else {
         j["status"] = "error";
         j["error"] = e.error;
         spdlog::warn("{}: 取り込めませんでした: {}", e.file_name, e.error);
       }
-      std::fprintf(ctx.out, "%s\n", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+      std::fprintf(ctx.out, "%s\n",
+                   j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
       std::fflush(ctx.out);
     }
     const timespec wait{args.interval_seconds, 0};

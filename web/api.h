@@ -25,6 +25,7 @@
 #ifndef WEB_API_H_
 #define WEB_API_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -50,6 +51,8 @@ struct ApiOptions {
   /// Uploads larger than this are refused with 413 (kura.toml [ingest]
   /// max_file_mb).
   uint64_t max_upload_bytes = uint64_t{100} << 20;
+  /// An upload with more `file` parts than this is refused whole (400).
+  size_t max_upload_files = 100;
   SessionOptions sessions;
   /// Failed logins before a login name or client address must wait.
   LoginThrottleOptions login_throttle;

@@ -89,6 +89,22 @@ class CliTest : public ::testing::Test {
     }
     return res->status;
   }
+  // `kura init` and the department somu (総務課): ingest takes files only
+  // for a registered department.
+  void InitWithSomu() {
+    ASSERT_EQ(Kura("init").exit_code, 0);
+    const KuraRun dept = Kura("department add --code somu --name 総務課");
+    ASSERT_EQ(dept.exit_code, 0) << dept.err;
+  }
+  // Regular files under kura-data/objects/sha256 (archived originals).
+  size_t ObjectCount() {
+    size_t objects = 0;
+    for (const auto& e :
+         std::filesystem::recursive_directory_iterator(dir_.Join("kura-data/objects/sha256"))) {
+      objects += e.is_regular_file();
+    }
+    return objects;
+  }
   std::vector<json> JsonLines(const std::string& out) {
     std::vector<json> lines;
     std::istringstream in(out);
@@ -125,7 +141,7 @@ TEST_F(CliTest, InitIsIdempotentAndHonoursKuraData) {
 }
 
 TEST_F(CliTest, IngestPrintsOneJsonLinePerFileAndRecordsDuplicates) {
-  ASSERT_EQ(Kura("init").exit_code, 0);
+  ASSERT_NO_FATAL_FAILURE(InitWithSomu());
   kura_test::WriteFileOrDie(dir_.Join("a.pdf"), "%PDF-1.4 invoice a");
   kura_test::WriteFileOrDie(dir_.Join("b.xml"), "<?xml version=\"1.0\"?><Invoice/>");
   const KuraRun r = Kura("ingest --department somu --source scan a.pdf b.xml a.pdf");
@@ -151,13 +167,13 @@ TEST_F(CliTest, IngestPrintsOneJsonLinePerFileAndRecordsDuplicates) {
 }
 
 TEST_F(CliTest, BadFilesGetClearErrorsNamingThemAndNonZeroExit) {
-  ASSERT_EQ(Kura("init").exit_code, 0);
+  ASSERT_NO_FATAL_FAILURE(InitWithSomu());
   kura_test::WriteFileOrDie(dir_.Join("kura-data/kura.toml"), "[ingest]\nmax_file_mb = 1\n");
   kura_test::WriteFileOrDie(dir_.Join("empty.pdf"), "");
   kura_test::WriteFileOrDie(dir_.Join("huge.pdf"), std::string((1 << 20) + 1, 'x'));
   kura_test::WriteFileOrDie(dir_.Join("good.pdf"), "%PDF good");
   std::filesystem::create_directory(dir_.Join("folder"));
-  const KuraRun r = Kura("ingest empty.pdf huge.pdf folder missing.pdf good.pdf");
+  const KuraRun r = Kura("ingest --department somu empty.pdf huge.pdf folder missing.pdf good.pdf");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("empty.pdf: ファイルが空です"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("huge.pdf: file is larger than the limit of 1 MiB"), std::string::npos)
@@ -168,21 +184,124 @@ TEST_F(CliTest, BadFilesGetClearErrorsNamingThemAndNonZeroExit) {
   ASSERT_EQ(lines.size(), 1u);  // the good file is still archived
   EXPECT_EQ(lines[0]["id"], "D00000001");
   // Nothing half-written: exactly one object, no temp files.
-  size_t objects = 0;
-  for (const auto& e :
-       std::filesystem::recursive_directory_iterator(dir_.Join("kura-data/objects/sha256"))) {
-    objects += e.is_regular_file();
-  }
-  EXPECT_EQ(objects, 1u);
+  EXPECT_EQ(ObjectCount(), 1u);
   EXPECT_TRUE(std::filesystem::is_empty(dir_.Join("kura-data/objects/tmp")));
 }
 
-TEST_F(CliTest, GetReturnsTheOriginalBytesUnchanged) {
+// Issue 12, item 10: `--department nosuchdept` was accepted, and without
+// --department a document was received for "" and sat in no inbox.
+TEST_F(CliTest, IngestRefusesAnUnknownOrMissingDepartmentListingTheRegisteredOnes) {
+  ASSERT_NO_FATAL_FAILURE(InitWithSomu());
+  ASSERT_EQ(Kura("department add --code doboku --name 土木課").exit_code, 0);
+  kura_test::WriteFileOrDie(dir_.Join("a.pdf"), "%PDF-1.4 a");
+  kura_test::WriteFileOrDie(dir_.Join("b.pdf"), "%PDF-1.4 b");
+  for (const std::string dept : {"--department nosuchdept ", ""}) {
+    const KuraRun r = Kura("ingest " + dept + "a.pdf b.pdf");
+    EXPECT_EQ(r.exit_code, 2) << dept << r.err;
+    EXPECT_EQ(r.out, "") << dept;
+    EXPECT_NE(r.err.find("somu（総務課）"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("doboku（土木課）"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("--department"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("default_department"), std::string::npos) << r.err;
+  }
+  EXPECT_NE(
+      Kura("ingest --department nosuchdept a.pdf").err.find("登録されていない課です: nosuchdept"),
+      std::string::npos);
+  EXPECT_NE(Kura("ingest a.pdf").err.find("受領する課が指定されていません"), std::string::npos);
+  // Nothing was archived: no object, no document event (only the two
+  // departments' events are in the log).
+  EXPECT_EQ(ObjectCount(), 0u);
+  const KuraRun verify = Kura("verify --quiet");
+  ASSERT_EQ(verify.exit_code, 0) << verify.err;
+  const json summary = JsonLines(verify.out).back();
+  EXPECT_EQ(summary["documents"], 0);
+  EXPECT_EQ(summary["events"], 2);
+  // A registered department is taken.
+  const KuraRun ok = Kura("ingest --department doboku a.pdf");
+  ASSERT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_EQ(json::parse(Kura("show D00000001").out)["receipts"][0]["department"], "doboku");
+}
+
+TEST_F(CliTest, IngestIntoAFreshDataDirectorySaysHowToRegisterADepartment) {
   ASSERT_EQ(Kura("init").exit_code, 0);
+  kura_test::WriteFileOrDie(dir_.Join("a.pdf"), "%PDF-1.4 a");
+  const KuraRun r = Kura("ingest --department somu a.pdf");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("課がまだ登録されていません"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("kura department add --code"), std::string::npos) << r.err;
+  EXPECT_EQ(ObjectCount(), 0u);
+}
+
+TEST_F(CliTest, IngestUsesTheConfiguredDefaultDepartment) {
+  ASSERT_NO_FATAL_FAILURE(InitWithSomu());
+  ASSERT_EQ(Kura("department add --code doboku --name 土木課").exit_code, 0);
+  // `kura init` writes the setting, empty.
+  EXPECT_NE(
+      kura_test::ReadFileOrDie(dir_.Join("kura-data/kura.toml")).find("default_department = \"\""),
+      std::string::npos);
+  kura_test::WriteFileOrDie(dir_.Join("kura-data/kura.toml"),
+                            "[ingest]\ndefault_department = \"doboku\"\n");
+  kura_test::WriteFileOrDie(dir_.Join("a.pdf"), "%PDF-1.4 a");
+  kura_test::WriteFileOrDie(dir_.Join("b.pdf"), "%PDF-1.4 b");
+  const KuraRun r = Kura("ingest a.pdf");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(json::parse(Kura("show D00000001").out)["receipts"][0]["department"], "doboku");
+  // --department still wins.
+  ASSERT_EQ(Kura("ingest --department somu b.pdf").exit_code, 0);
+  EXPECT_EQ(json::parse(Kura("show D00000002").out)["receipts"][0]["department"], "somu");
+  // A default nobody registered is refused like any unknown code.
+  kura_test::WriteFileOrDie(dir_.Join("kura-data/kura.toml"),
+                            "[ingest]\ndefault_department = \"kikaku\"\n");
+  kura_test::WriteFileOrDie(dir_.Join("c.pdf"), "%PDF-1.4 c");
+  const KuraRun bad = Kura("ingest c.pdf");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("default_department の課が登録されていません: kikaku"), std::string::npos)
+      << bad.err;
+  EXPECT_EQ(ObjectCount(), 2u);
+}
+
+// `kura watch` follows the same rule as ingest.
+TEST_F(CliTest, WatchRefusesAnUnknownDepartmentAndUsesTheDefault) {
+  ASSERT_NO_FATAL_FAILURE(InitWithSomu());
+  std::filesystem::create_directory(dir_.Join("in"));
+  kura_test::WriteFileOrDie(dir_.Join("in/scan.pdf"), "%PDF-1.4 scanned");
+  for (const std::string dept : {"--department nosuchdept", ""}) {
+    // Under `timeout`: a watch that took the department would run on.
+    std::string out;
+    const int rc =
+        kura_test::RunCommand("cd " + dir_.path() + " && timeout 10 " + KURA_PROGRAM +
+                                  " watch in --interval 1 --settle 0 " + dept + " 2>watch.err",
+                              &out);
+    const KuraRun r{rc, out, kura_test::ReadFileOrDie(dir_.Join("watch.err"))};
+    EXPECT_EQ(r.exit_code, 2) << dept << r.err;
+    EXPECT_NE(r.err.find("somu（総務課）"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("kura watch in --department somu"), std::string::npos) << r.err;
+  }
+  EXPECT_TRUE(std::filesystem::exists(dir_.Join("in/scan.pdf")));
+  EXPECT_FALSE(std::filesystem::exists(dir_.Join("in/done")));
+  EXPECT_EQ(ObjectCount(), 0u);
+
+  kura_test::WriteFileOrDie(dir_.Join("kura-data/kura.toml"),
+                            "[ingest]\ndefault_department = \"somu\"\n");
+  // Two polls a second apart take the file; then SIGTERM ends the watch (0).
+  std::string out;
+  const int rc = kura_test::RunCommand("cd " + dir_.path() + " && { " + KURA_PROGRAM +
+                                           " watch in --interval 1 --settle 0 2>watch.err & "
+                                           "pid=$!; sleep 3.5; kill -TERM $pid; wait $pid; }",
+                                       &out);
+  const std::string log = kura_test::ReadFileOrDie(dir_.Join("watch.err"));
+  EXPECT_EQ(rc, 0) << log;
+  ASSERT_TRUE(std::filesystem::exists(dir_.Join("in/done/scan.pdf"))) << log;
+  EXPECT_NE(log.find("課: somu"), std::string::npos) << log;
+  EXPECT_EQ(json::parse(Kura("show D00000001").out)["receipts"][0]["department"], "somu");
+}
+
+TEST_F(CliTest, GetReturnsTheOriginalBytesUnchanged) {
+  ASSERT_NO_FATAL_FAILURE(InitWithSomu());
   std::string bytes;
   for (int i = 0; i < 256; ++i) bytes.push_back(static_cast<char>(i));
   kura_test::WriteFileOrDie(dir_.Join("binary.tif"), "II*" + bytes);
-  ASSERT_EQ(Kura("ingest binary.tif").exit_code, 0);
+  ASSERT_EQ(Kura("ingest --department somu binary.tif").exit_code, 0);
   ASSERT_EQ(Kura("get D00000001 --out copy.tif").exit_code, 0);
   EXPECT_EQ(kura_test::ReadFileOrDie(dir_.Join("copy.tif")), "II*" + bytes);
   EXPECT_EQ(Kura("get D00000001 > piped.tif").exit_code, 0);
@@ -193,7 +312,7 @@ TEST_F(CliTest, GetReturnsTheOriginalBytesUnchanged) {
 // Issue 12, finding 13: `--out /dev/null` as root replaced the machine's
 // /dev/null with a regular file.
 TEST_F(CliTest, OutWritesThroughDevicesAndPipesWithoutReplacingThem) {
-  ASSERT_EQ(Kura("init").exit_code, 0);
+  ASSERT_NO_FATAL_FAILURE(InitWithSomu());
   kura_test::WriteFileOrDie(dir_.Join("a.xml"), "<Invoice>fifo</Invoice>");
   ASSERT_EQ(Kura("ingest --department somu a.xml").exit_code, 0);
   const std::string fifo = dir_.Join("fifo");
@@ -223,10 +342,10 @@ TEST_F(CliTest, OutWritesThroughDevicesAndPipesWithoutReplacingThem) {
 }
 
 TEST_F(CliTest, VerifyExitsNonZeroAndNamesTheChangedDocument) {
-  ASSERT_EQ(Kura("init").exit_code, 0);
+  ASSERT_NO_FATAL_FAILURE(InitWithSomu());
   kura_test::WriteFileOrDie(dir_.Join("a.pdf"), "%PDF original a");
   kura_test::WriteFileOrDie(dir_.Join("b.pdf"), "%PDF original b");
-  const auto lines = JsonLines(Kura("ingest a.pdf b.pdf").out);
+  const auto lines = JsonLines(Kura("ingest --department somu a.pdf b.pdf").out);
   ASSERT_EQ(lines.size(), 2u);
   KuraRun ok = Kura("verify");
   EXPECT_EQ(ok.exit_code, 0) << ok.err;
@@ -235,8 +354,8 @@ TEST_F(CliTest, VerifyExitsNonZeroAndNamesTheChangedDocument) {
   EXPECT_EQ(good["ok"], 2);
   EXPECT_EQ(good["failed"], json::array());
   EXPECT_EQ(good["timestamps_checked"], 2);
-  EXPECT_EQ(good["events"], 2);
-  EXPECT_EQ(good["checkpoint"], 2);
+  EXPECT_EQ(good["events"], 3);  // the department, then the two documents
+  EXPECT_EQ(good["checkpoint"], 3);
 
   const std::string sha = lines[1]["sha256"];
   const std::string object = dir_.Join("kura-data/objects/sha256/" + sha.substr(0, 2) + "/" +
@@ -259,9 +378,9 @@ TEST_F(CliTest, VerifyExitsNonZeroAndNamesTheChangedDocument) {
 }
 
 TEST_F(CliTest, CorrectKeepsHistory) {
-  ASSERT_EQ(Kura("init").exit_code, 0);
+  ASSERT_NO_FATAL_FAILURE(InitWithSomu());
   kura_test::WriteFileOrDie(dir_.Join("scan.pdf"), "%PDF scanned");
-  ASSERT_EQ(Kura("ingest scan.pdf").exit_code, 0);
+  ASSERT_EQ(Kura("ingest --department somu scan.pdf").exit_code, 0);
   const KuraRun r = Kura(
       "correct D00000001 --set total=55000 --set issue_date=2026-11-01 "
       "--reason '紙の請求書から入力'");
@@ -283,9 +402,9 @@ TEST_F(CliTest, CorrectKeepsHistory) {
 }
 
 TEST_F(CliTest, TokenAndTsaCertVerifyWithOpensslTsVerify) {
-  ASSERT_EQ(Kura("init").exit_code, 0);
+  ASSERT_NO_FATAL_FAILURE(InitWithSomu());
   kura_test::WriteFileOrDie(dir_.Join("inv.pdf"), "%PDF-1.4 請求書 2026年11月分");
-  ASSERT_EQ(Kura("ingest inv.pdf").exit_code, 0);
+  ASSERT_EQ(Kura("ingest --department somu inv.pdf").exit_code, 0);
   ASSERT_EQ(Kura("token D00000001 --out inv.tsr").exit_code, 0);
   ASSERT_EQ(Kura("tsa-cert --out chain.pem").exit_code, 0);
   std::string out;
@@ -306,19 +425,19 @@ TEST_F(CliTest, TokenAndTsaCertVerifyWithOpensslTsVerify) {
 }
 
 TEST_F(CliTest, LogCheckpointAndProofArePrinted) {
-  ASSERT_EQ(Kura("init").exit_code, 0);
+  ASSERT_NO_FATAL_FAILURE(InitWithSomu());  // event 0: the department
   kura_test::WriteFileOrDie(dir_.Join("a.pdf"), "%PDF a");
   kura_test::WriteFileOrDie(dir_.Join("b.pdf"), "%PDF b");
-  ASSERT_EQ(Kura("ingest a.pdf b.pdf").exit_code, 0);
+  ASSERT_EQ(Kura("ingest --department somu a.pdf b.pdf").exit_code, 0);
   const KuraRun cp = Kura("log checkpoint");
   ASSERT_EQ(cp.exit_code, 0) << cp.err;
   EXPECT_EQ(cp.out.rfind("kura/", 0), 0u) << cp.out;
-  EXPECT_NE(cp.out.find("\n2\n"), std::string::npos) << cp.out;
+  EXPECT_NE(cp.out.find("\n3\n"), std::string::npos) << cp.out;
   const KuraRun proof = Kura("log proof D00000002");
   ASSERT_EQ(proof.exit_code, 0) << proof.err;
   const json p = json::parse(proof.out);
-  EXPECT_EQ(p["event_index"], 1);
-  EXPECT_EQ(p["tree_size"], 2);
+  EXPECT_EQ(p["event_index"], 2);
+  EXPECT_EQ(p["tree_size"], 3);
   EXPECT_EQ(p["inclusion_proof"].size(), 1u);
 }
 
@@ -332,8 +451,9 @@ TEST_F(CliTest, DemoDataIsDeterministicAndIngestsWithFields) {
               kura_test::ReadFileOrDie(dir_.Join("b/" + e.path().filename().string())));
   }
   EXPECT_EQ(files, 6u);
-  ASSERT_EQ(Kura("init").exit_code, 0);
-  const KuraRun r = Kura("ingest a/invoice-000003.xml");  // 1 and 2 are PDFs for seed 3
+  ASSERT_NO_FATAL_FAILURE(InitWithSomu());
+  const KuraRun r =
+      Kura("ingest --department somu a/invoice-000003.xml");  // 1 and 2 are PDFs for seed 3
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const json line = json::parse(r.out);
   EXPECT_EQ(line["fields"]["format"], "jp-pint");
@@ -343,7 +463,7 @@ TEST_F(CliTest, DemoDataIsDeterministicAndIngestsWithFields) {
 
 TEST_F(CliTest, SearchPrintsJsonPagesAndCsvWithBomForEveryHit) {
   ASSERT_EQ(Kura("demo-data --out inv --count 30 --seed 5").exit_code, 0);
-  ASSERT_EQ(Kura("init").exit_code, 0);
+  ASSERT_NO_FATAL_FAILURE(InitWithSomu());
   ASSERT_EQ(Kura("ingest --department somu inv/*").exit_code, 0);
   KuraRun r = Kura("search --department somu --limit 4");
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -383,7 +503,7 @@ TEST_F(CliTest, NewerDataDirectoryIsRefusedClearly) {
   ASSERT_EQ(Kura("init").exit_code, 0);
   kura_test::WriteFileOrDie(dir_.Join("kura-data/FORMAT"), "kura-data-format 99\n");
   kura_test::WriteFileOrDie(dir_.Join("a.pdf"), "%PDF");
-  const KuraRun r = Kura("ingest a.pdf");
+  const KuraRun r = Kura("ingest --department somu a.pdf");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("newer version of kura (format 99)"), std::string::npos) << r.err;
   EXPECT_EQ(Kura("verify").exit_code, 2);
@@ -432,11 +552,11 @@ TEST_F(CliTest, ServeCreatesTheDataDirectoryAndAnswersHealthz) {
   EXPECT_EQ(json::parse(version->body)["name"], "kura");
   EXPECT_TRUE(std::filesystem::exists(dir_.Join("kura-data/FORMAT")));
   // The command line writes while serve runs on the same directory...
+  ASSERT_EQ(Kura("department add --code somu --name 総務課").exit_code, 0);
   kura_test::WriteFileOrDie(dir_.Join("a.pdf"), "%PDF");
   const KuraRun second = Kura("ingest --department somu a.pdf");
   EXPECT_EQ(second.exit_code, 0) << second.err;
   EXPECT_EQ(JsonLines(second.out)[0]["id"], "D00000001");
-  ASSERT_EQ(Kura("department add --code somu --name 総務課").exit_code, 0);
   const KuraRun add = KuraWithInput("while-serving-2026\n",
                                     "user add --login kato --name 加藤 --department somu "
                                     "--role clerk");

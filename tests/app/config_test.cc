@@ -13,6 +13,16 @@ TEST(ConfigTest, DefaultTextParsesToDefaults) {
   EXPECT_EQ(c->listen, "127.0.0.1:8080");
   EXPECT_EQ(c->max_file_mb, 100u);
   EXPECT_EQ(c->batch_files, 256u);
+  EXPECT_EQ(c->ingest_default_department, "");
+}
+
+TEST(ConfigTest, IngestDefaultDepartment) {
+  auto c = ParseConfig("[ingest]\ndefault_department = \"somu\"\n", "t");
+  ASSERT_OK(c);
+  EXPECT_EQ(c->ingest_default_department, "somu");
+  auto bad = ParseConfig("[ingest]\ndefault_department = 3\n", "kura.toml");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("default_department"), std::string::npos);
 }
 
 TEST(ConfigTest, ValuesAreRead) {

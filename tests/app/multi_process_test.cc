@@ -31,6 +31,11 @@ TEST(MultiProcessTest, AKuraIngestChildAndTheLibraryWriteAtOnceAndLoseNothing) {
   const std::string data = dir.Join("kura-data");
   auto fs = base::NewPosixFileSystem();
   ASSERT_OK(ledger::InitDataDir(fs.get(), ledger::DataDirLayout{data}, ""));
+  // `kura ingest` takes files only for a registered department.
+  ASSERT_EQ(kura_test::RunCommand(std::string(KURA_PROGRAM) + " --data " + data +
+                                      " department add --code somu --name 総務課 > /dev/null 2>&1",
+                                  nullptr),
+            0);
   constexpr int kChildFiles = 150, kOwnFiles = 60;
   std::set<std::string> expected;  // SHA-256 of every file sent
   std::string args;

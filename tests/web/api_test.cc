@@ -387,8 +387,7 @@ TEST_F(ApiTest, SessionCookieIsHttpOnlyStrictAndEndsOnLogoutOrIdleTimeout) {
 
 TEST_F(ApiTest, RepeatedFailedLoginsMustWaitBeforeTheNextTry) {
   auto attempt = [&](const std::string& login, const std::string& password) {
-    return client_->Post("/api/v1/session",
-                         json{{"login", login}, {"password", password}}.dump(),
+    return client_->Post("/api/v1/session", json{{"login", login}, {"password", password}}.dump(),
                          "application/json");
   };
   for (int i = 0; i < 5; ++i) EXPECT_EQ(attempt("kato", "wrong guess")->status, 401);
@@ -433,8 +432,8 @@ TEST_F(ApiTest, ClerkEntersTheSearchKeysOfAScannedInvoice) {
   EXPECT_EQ(Call(Post(LogIn("kacho"), path, entry)).first, 403);
   EXPECT_EQ(Call(Post(clerk, path, entry, /*csrf=*/false)).first, 403);
   // What cannot be right is refused, naming the field.
-  auto [bad_status, bad] = Call(Post(clerk, path, json{{"changes", {{"issue_date", "5/12"}}},
-                                                        {"reason", "入力"}}));
+  auto [bad_status, bad] =
+      Call(Post(clerk, path, json{{"changes", {{"issue_date", "5/12"}}}, {"reason", "入力"}}));
   EXPECT_EQ(bad_status, 400);
   EXPECT_NE(bad["error"]["message"].get<std::string>().find("issue_date"), std::string::npos);
   EXPECT_EQ(Call(Post(clerk, path, json{{"changes", {{"total", "1"}}}})).first, 400);  // reason
@@ -448,10 +447,9 @@ TEST_F(ApiTest, ClerkEntersTheSearchKeysOfAScannedInvoice) {
   // The same entry again is stale: it was made against version 1.
   EXPECT_EQ(Call(Post(clerk, path, entry)).first, 409);
   // The accounting office may correct too.
-  auto [fix_status, fix] = Call(Post(LogIn("kaikei"), path,
-                                     json{{"changes", {{"total", "33,300"}}},
-                                          {"reason", "金額の誤り"},
-                                          {"version", 2}}));
+  auto [fix_status, fix] = Call(
+      Post(LogIn("kaikei"), path,
+           json{{"changes", {{"total", "33,300"}}}, {"reason", "金額の誤り"}, {"version", 2}}));
   ASSERT_EQ(fix_status, 200) << fix.dump();
 
   auto [s, hits] = Call(Get(LogIn("kaikei"),
@@ -527,6 +525,101 @@ TEST_F(ApiTest, ErrorsHaveTheRightStatusAndJsonBody) {
   EXPECT_EQ(Call(Upload(clerk, "%PDF-1.4 other", "o.pdf", "kaikei")).first, 403);
   // 400: a department that does not exist (accountants may pick one).
   EXPECT_EQ(Call(Upload(LogIn("kaikei"), "%PDF-1.4 other", "o.pdf", "nowhere")).first, 400);
+}
+
+// Issue 12, item 10: several `file` parts used to archive the first and
+// drop the others silently.
+TEST_F(ApiTest, EveryFilePartOfAnUploadGetsItsOwnResultInOrder) {
+  const Login clerk = LogIn("kato");
+  const Prepared p = PrepareInvoice(0);
+  httplib::MultipartFormDataItems items{
+      {"file", p.xml, p.file_name, "application/xml"},
+      {"file", "", "空のファイル.pdf", "application/pdf"},
+      {"department", "somu", "", ""},
+      {"file", "%PDF-1.4 a scanned paper invoice", "C:\\scans\\scan.pdf", "application/pdf"}};
+  const uint64_t writes_before = archive_->ledger().write_stats().writes;
+  auto [status, body] = Call(client_->Post("/api/v1/documents", Headers(clerk), items));
+  ASSERT_EQ(status, 201) << body.dump();
+  // One Archive::Ingest for the request: one write of the ledger.
+  EXPECT_EQ(archive_->ledger().write_stats().writes, writes_before + 1);
+  const json& results = body["results"];
+  ASSERT_EQ(results.size(), 3u) << body.dump();
+  EXPECT_EQ(results[0]["file"], p.file_name);
+  EXPECT_EQ(results[0]["status"], "archived");
+  EXPECT_EQ(results[0]["media_type"], "application/xml");
+  EXPECT_EQ(results[1]["file"], "空のファイル.pdf");
+  EXPECT_EQ(results[1]["status"], "error");
+  EXPECT_EQ(results[1]["error"]["code"], "invalid_argument");
+  EXPECT_EQ(results[1]["error"]["message"], "ファイルが空です: 空のファイル.pdf");
+  EXPECT_FALSE(results[1].contains("id"));
+  EXPECT_EQ(results[2]["file"], "scan.pdf");
+  EXPECT_EQ(results[2]["status"], "archived");
+  EXPECT_EQ(results[2]["media_type"], "application/pdf");
+  EXPECT_NE(results[0]["id"], results[2]["id"]);
+  EXPECT_EQ(body["counts"], json({{"archived", 2}, {"duplicate", 0}, {"refused", 1}}));
+  EXPECT_FALSE(body.contains("id"));     // several files: only the list
+  EXPECT_FALSE(body.contains("error"));  // some were archived
+  for (const json& r : {results[0], results[2]}) {
+    auto [doc_status, doc] = Call(Get(clerk, "/api/v1/documents/" + r["id"].get<std::string>()));
+    ASSERT_EQ(doc_status, 200);
+    EXPECT_EQ(doc["receipts"][0]["department"], "somu");
+    EXPECT_EQ(doc["receipts"][0]["receiver"], "kato");
+    EXPECT_EQ(doc["receipts"][0]["file_name"], r["file"]);
+  }
+  auto [s, all] = Call(Get(LogIn("kaikei"), "/api/v1/documents"));
+  EXPECT_EQ(all["count"], 2) << all.dump();
+
+  // Exactly one file: its result at the top level as always, and the list.
+  auto [one_status, one] = Call(Upload(clerk, "%PDF-1.4 one more", "one.pdf"));
+  ASSERT_EQ(one_status, 201) << one.dump();
+  EXPECT_EQ(one["status"], "archived");
+  ASSERT_EQ(one["results"].size(), 1u);
+  EXPECT_EQ(one["results"][0]["id"], one["id"]);
+  // Every file refused: the first refusal's status, an error and the list.
+  httplib::MultipartFormDataItems refused{
+      {"file", "", "a.pdf", "application/pdf"},
+      {"file", std::string((256 << 10) + 1, 'x'), "big.pdf", "application/pdf"}};
+  auto [none_status, none] = Call(client_->Post("/api/v1/documents", Headers(clerk), refused));
+  EXPECT_EQ(none_status, 400) << none.dump();
+  EXPECT_EQ(none["error"]["code"], "invalid_argument");
+  ASSERT_EQ(none["results"].size(), 2u);
+  EXPECT_EQ(none["results"][1]["error"]["code"], "too_large");
+  EXPECT_NE(none["results"][1]["error"]["message"].get<std::string>().find("big.pdf"),
+            std::string::npos);
+  // No file part at all stays 400.
+  httplib::MultipartFormDataItems no_file{{"department", "somu", "", ""}};
+  EXPECT_EQ(Call(client_->Post("/api/v1/documents", Headers(clerk), no_file)).first, 400);
+}
+
+TEST_F(ApiTest, AnUploadOfMoreFilesThanTheCapIsRefusedWhole) {
+  const Login clerk = LogIn("kato");
+  const size_t cap = ApiOptions{}.max_upload_files;
+  ASSERT_EQ(cap, 100u);
+  httplib::MultipartFormDataItems items{{"department", "somu", "", ""}};
+  for (size_t i = 0; i <= cap; ++i) {
+    items.push_back({"file", "%PDF-1.4 invoice " + std::to_string(i),
+                     "inv-" + std::to_string(i) + ".pdf", "application/pdf"});
+  }
+  const uint64_t writes_before = archive_->ledger().write_stats().writes;
+  auto [status, body] = Call(client_->Post("/api/v1/documents", Headers(clerk), items));
+  EXPECT_EQ(status, 400) << body.dump();
+  EXPECT_EQ(body["error"]["code"], "invalid_argument");
+  const std::string message = body["error"]["message"];
+  EXPECT_NE(message.find("100 件まで"), std::string::npos) << message;
+  EXPECT_NE(message.find("101 件"), std::string::npos) << message;
+  // Nothing archived.
+  EXPECT_EQ(archive_->ledger().write_stats().writes, writes_before);
+  auto [s, all] = Call(Get(LogIn("kaikei"), "/api/v1/documents"));
+  EXPECT_EQ(all["count"], 0) << all.dump();
+
+  // Exactly the cap is one batch.
+  items.pop_back();
+  auto [ok_status, ok] = Call(client_->Post("/api/v1/documents", Headers(clerk), items));
+  ASSERT_EQ(ok_status, 201) << ok.dump();
+  EXPECT_EQ(ok["results"].size(), cap);
+  EXPECT_EQ(ok["counts"]["archived"], cap);
+  EXPECT_EQ(ok["results"][cap - 1]["file"], "inv-" + std::to_string(cap - 1) + ".pdf");
+  EXPECT_EQ(archive_->ledger().write_stats().writes, writes_before + 1);
 }
 
 TEST_F(ApiTest, SearchReturnsPagesAsJsonAndEveryHitAsCsv) {

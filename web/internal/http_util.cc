@@ -30,17 +30,21 @@ void SendError(httplib::Response& res, int status, std::string_view code,
   SendJson(res, status, json{{"error", {{"code", code}, {"message", message}}}});
 }
 
-void SendStatus(const httplib::Request& req, httplib::Response& res, const Status& s) {
+json ErrorJson(const httplib::Request& req, const Status& s) {
   const int http = HttpStatusFor(s);
   if (http >= 500) {
     // Corruption and I/O errors are "internal" to the user too; the detail
     // is in the log.
     spdlog::error("{} {}: {}", req.method, req.path, s.ToString());
-    SendError(res, http, ErrorCodeFor(s),
-              base::JapaneseSummary(http == 503 ? Code::kUnavailable : Code::kInternal));
-    return;
+    return json{
+        {"code", ErrorCodeFor(s)},
+        {"message", base::JapaneseSummary(http == 503 ? Code::kUnavailable : Code::kInternal)}};
   }
-  SendError(res, http, ErrorCodeFor(s), s.message());
+  return json{{"code", ErrorCodeFor(s)}, {"message", s.message()}};
+}
+
+void SendStatus(const httplib::Request& req, httplib::Response& res, const Status& s) {
+  SendJson(res, HttpStatusFor(s), json{{"error", ErrorJson(req, s)}});
 }
 
 namespace {

@@ -40,6 +40,10 @@ void SendError(httplib::Response& res, int status, std::string_view code, std::s
 /// base::JapaneseSummary of kInternal (or kUnavailable for 503), so no
 /// detail of the server leaks.
 void SendStatus(const httplib::Request& req, httplib::Response& res, const base::Status& s);
+/// The {"code", "message"} object SendStatus puts under "error", for a
+/// response that reports several outcomes (one per uploaded file). Errors of
+/// 500 and above are logged and summarised the same way.
+nlohmann::json ErrorJson(const httplib::Request& req, const base::Status& s);
 
 /// The message and "code" for an error status cpp-httplib set itself (no
 /// route, body too large, malformed request), which has no Status: the
