@@ -38,10 +38,11 @@ struct UploadPart {
 // Japanese and naming the file, so that a person sees which file it was.
 Status CheckPart(const httplib::MultipartFormData& file, const std::string& name,
                  uint64_t max_bytes) {
-  if (file.content.empty()) return Status::InvalidArgument("ファイルが空です: " + name);
+  // Worded as archive::Archive::Ingest words them (kura ingest, the intake).
+  if (file.content.empty()) return Status::InvalidArgument(name + ": ファイルが空です");
   if (file.content.size() > max_bytes) {
-    return Status::ResourceExhausted("ファイルが大きすぎます（上限 " +
-                                     std::to_string(max_bytes >> 20) + " MiB）: " + name);
+    return Status::ResourceExhausted(name + ": ファイルが上限（" + std::to_string(max_bytes >> 20) +
+                                     " MiB）を超えています");
   }
   return Status::OK();
 }

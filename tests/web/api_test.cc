@@ -550,7 +550,7 @@ TEST_F(ApiTest, EveryFilePartOfAnUploadGetsItsOwnResultInOrder) {
   EXPECT_EQ(results[1]["file"], "空のファイル.pdf");
   EXPECT_EQ(results[1]["status"], "error");
   EXPECT_EQ(results[1]["error"]["code"], "invalid_argument");
-  EXPECT_EQ(results[1]["error"]["message"], "ファイルが空です: 空のファイル.pdf");
+  EXPECT_EQ(results[1]["error"]["message"], "空のファイル.pdf: ファイルが空です");
   EXPECT_FALSE(results[1].contains("id"));
   EXPECT_EQ(results[2]["file"], "scan.pdf");
   EXPECT_EQ(results[2]["status"], "archived");

@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "base/status_text.h"
+#include "base/text.h"
 #include "web/api.h"
 
 namespace web::internal {
@@ -147,7 +148,9 @@ std::string CookieValue(const httplib::Request& req, std::string_view name) {
 
 std::string BaseName(const std::string& name) {
   const size_t slash = name.find_last_of("/\\");
-  std::string base = slash == std::string::npos ? name : name.substr(slash + 1);
+  // Shown to people: without control or format characters, capped.
+  const std::string base =
+      base::DisplayName(slash == std::string::npos ? name : name.substr(slash + 1));
   return base.empty() ? "upload" : base;
 }
 
