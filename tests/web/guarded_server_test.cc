@@ -228,6 +228,22 @@ TEST_F(GuardedServerTest, SlowClientsAreCutOffAndDoNotStarveOthers) {
   EXPECT_EQ(too_many, 48);   // the rest refused at once
 }
 
+// A client that sends half a header and shuts down its side must not keep a
+// worker spinning until the header deadline.
+TEST_F(GuardedServerTest, AHalfHeaderThenShutdownIsClosedAtOnce) {
+  ConnectionLimits limits;
+  limits.header_deadline = milliseconds(5000);
+  Start(std::move(limits));
+  const int fd = Connect(port_);
+  SendAll(fd, "GET /healthz HTTP/1.1\r\nHost: x\r\n");
+  std::this_thread::sleep_for(milliseconds(100));
+  ::shutdown(fd, SHUT_WR);
+  const auto t0 = std::chrono::steady_clock::now();
+  ReadAll(fd, 4000);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, milliseconds(1000));
+  ::close(fd);
+}
+
 TEST_F(GuardedServerTest, ABodySlowerThanTheMinimumRateIsCutOff) {
   ConnectionLimits limits;
   limits.body_grace = milliseconds(300);

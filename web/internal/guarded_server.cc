@@ -198,6 +198,12 @@ PeekedHeader PeekHeader(socket_t sock, const ConnectionLimits& limits, bool* clo
       *closed = true;
       break;
     }
+    if (static_cast<size_t>(n) == have) {
+      // Readable but nothing new: the peer shut down its side with the
+      // header incomplete (poll reports that regardless of SO_RCVLOWAT).
+      *closed = true;
+      break;
+    }
     if (have == 0) deadline = Clock::now() + limits.header_deadline;
     have = static_cast<size_t>(n);
     h = ExamineHeader(std::string_view(buf.data(), have), limits.max_header_bytes,
