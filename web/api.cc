@@ -79,15 +79,12 @@ Api::~Api() = default;
 
 SessionStore* Api::sessions() { return &rep_->context.sessions; }
 
-void Api::Register(httplib::Server* server) {
-  internal::ApiContext* ctx = &rep_->context;
-  // Multipart overhead beyond the file itself; the upload handler checks the
-  // file's own size and answers 413 with a message.
-  server->set_payload_max_length(static_cast<size_t>(ctx->options.max_upload_bytes + (1 << 20)));
-  internal::AddSessionRoutes(ctx, server);
-  internal::AddDocumentRoutes(ctx, server);
-  internal::AddCommitmentRoutes(ctx, server);
-  internal::AddOrderRoutes(ctx, server);
+void Api::Register(internal::RouteTable* routes, httplib::Server* server) {
+  const internal::ApiRoutes r{&rep_->context, routes};
+  internal::AddSessionRoutes(r);
+  internal::AddDocumentRoutes(r);
+  internal::AddCommitmentRoutes(r);
+  internal::AddOrderRoutes(r);
   // Statuses httplib sets itself (404 for an unknown path, 413 for a body
   // over the limit, 400 for a malformed request) get the same JSON shape.
   server->set_error_handler([](const httplib::Request& req, httplib::Response& res) {

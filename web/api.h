@@ -46,6 +46,9 @@ class Workflow;
 }
 
 namespace web {
+namespace internal {
+class RouteTable;
+}
 
 struct ApiOptions {
   /// Uploads larger than this are refused with 413 (kura.toml [ingest]
@@ -81,9 +84,9 @@ class Api {
   Api& operator=(const Api&) = delete;
 
   /// Adds the /api/v1 routes (except /api/v1/version, which the Server
-  /// owns) and a JSON body for error statuses that have none. The Api must
-  /// outlive the server's use of the routes.
-  void Register(httplib::Server* server);
+  /// owns) to routes, and to server a JSON body for error statuses that
+  /// have none. The Api must outlive the server's use of the routes.
+  void Register(internal::RouteTable* routes, httplib::Server* server);
 
   SessionStore* sessions();
 

@@ -34,9 +34,12 @@ void Vendors(ApiContext& ctx, const httplib::Request& req, httplib::Response& re
 }
 
 void Commitments(ApiContext& ctx, const httplib::Request& req, httplib::Response& res,
-                 const Caller&) {
+                 const Caller& c) {
   workflow::CommitmentFilter filter;
   filter.department = req.get_param_value("department");
+  if (const base::Status s = NarrowToReadScope(ctx, c.user, &filter.department); !s.ok()) {
+    return SendStatus(req, res, s);
+  }
   filter.vendor_id = req.get_param_value("vendor_id");
   if (const std::string fy = req.get_param_value("fiscal_year"); !fy.empty()) {
     int year = 0;
@@ -68,12 +71,11 @@ void CreateCommitment(ApiContext& ctx, const httplib::Request& req, httplib::Res
 
 }  // namespace
 
-void AddCommitmentRoutes(ApiContext* ctx, httplib::Server* server) {
-  constexpr RequestKind kRead = RequestKind::kRead, kChange = RequestKind::kChange;
-  server->Get("/api/v1/departments", Authed(ctx, Departments, kRead));
-  server->Get("/api/v1/vendors", Authed(ctx, Vendors, kRead));
-  server->Get("/api/v1/commitments", Authed(ctx, Commitments, kRead));
-  server->Post("/api/v1/commitments", Authed(ctx, CreateCommitment, kChange));
+void AddCommitmentRoutes(const ApiRoutes& r) {
+  r.Read("GET", "/api/v1/departments", Departments);
+  r.Read("GET", "/api/v1/vendors", Vendors);
+  r.Read("GET", "/api/v1/commitments", Commitments);
+  r.Change("POST", "/api/v1/commitments", CreateCommitment);
 }
 
 }  // namespace web::internal

@@ -157,7 +157,10 @@ void SendCsv(ApiContext& ctx, const httplib::Request& req, httplib::Response& re
   res.set_content(csv, "text/csv; charset=utf-8");
 }
 
-void Search(ApiContext& ctx, const httplib::Request& req, httplib::Response& res, const Caller&) {
+// Search and its CSV: a user confined to a department searches it alone,
+// inside the query, so counts and pages are theirs.
+void Search(ApiContext& ctx, const httplib::Request& req, httplib::Response& res,
+            const Caller& c) {
   std::vector<std::pair<std::string, std::string>> params;
   std::string output = "json";
   bool paged = false;
@@ -175,6 +178,9 @@ void Search(ApiContext& ctx, const httplib::Request& req, httplib::Response& res
   }
   auto q = archive::SearchQueryFromParams(params);
   if (!q.ok()) return SendStatus(req, res, q.status());
+  if (const Status s = NarrowToReadScope(ctx, c.user, &q->department); !s.ok()) {
+    return SendStatus(req, res, s);
+  }
   if (output == "csv") return SendCsv(ctx, req, res, std::move(*q), paged);
   auto r = ctx.archive->Search(*q);
   if (!r.ok()) return SendStatus(req, res, r.status());
@@ -185,7 +191,7 @@ void Document(ApiContext& ctx, const httplib::Request& req, httplib::Response& r
               const Caller& c) {
   auto view = ctx.archive->Get(req.matches[1].str());
   if (!view.ok()) return SendStatus(req, res, view.status());
-  const Status may = workflow::MayReadDocument(c.user, workflow::ReceivingDepartment(*view));
+  const Status may = ctx.workflow->CheckRead(c.user, workflow::ReceivingDepartment(*view));
   if (!may.ok()) return SendStatus(req, res, may);
   SendJson(res, 200, archive::ToJson(*view));
 }
@@ -225,7 +231,7 @@ void Original(ApiContext& ctx, const httplib::Request& req, httplib::Response& r
   const std::string id = req.matches[1].str();
   auto view = ctx.archive->Get(id);
   if (!view.ok()) return SendStatus(req, res, view.status());
-  const Status may = workflow::MayReadDocument(c.user, workflow::ReceivingDepartment(*view));
+  const Status may = ctx.workflow->CheckRead(c.user, workflow::ReceivingDepartment(*view));
   if (!may.ok()) return SendStatus(req, res, may);
   auto bytes = ctx.archive->ReadOriginal(id);
   if (!bytes.ok()) return SendStatus(req, res, bytes.status());
@@ -244,13 +250,12 @@ void Original(ApiContext& ctx, const httplib::Request& req, httplib::Response& r
 
 }  // namespace
 
-void AddDocumentRoutes(ApiContext* ctx, httplib::Server* server) {
-  constexpr RequestKind kRead = RequestKind::kRead, kChange = RequestKind::kChange;
-  server->Post("/api/v1/documents", Authed(ctx, Upload, kChange));
-  server->Get("/api/v1/documents", Authed(ctx, Search, kRead));
-  server->Get(R"(/api/v1/documents/([^/]+))", Authed(ctx, Document, kRead));
-  server->Get(R"(/api/v1/documents/([^/]+)/original)", Authed(ctx, Original, kRead));
-  server->Post(R"(/api/v1/documents/([^/]+)/corrections)", Authed(ctx, Correct, kChange));
+void AddDocumentRoutes(const ApiRoutes& r) {
+  r.Change("POST", "/api/v1/documents", Upload);
+  r.Read("GET", "/api/v1/documents", Search);
+  r.Read("GET", R"(/api/v1/documents/([^/]+))", Document);
+  r.Read("GET", R"(/api/v1/documents/([^/]+)/original)", Original);
+  r.Change("POST", R"(/api/v1/documents/([^/]+)/corrections)", Correct);
 }
 
 }  // namespace web::internal

@@ -41,9 +41,20 @@ void DraftOrder(ApiContext& ctx, const httplib::Request& req, httplib::Response&
   SendJson(res, 201, workflow::ToJson(*view));
 }
 
+// Orders of another department are neither shown nor acted on (403) for a
+// user confined to their own (Workflow::CheckRead); an order's department
+// never changes, so reading it before acting is safe.
+base::Result<workflow::OrderView> ReadableOrder(ApiContext& ctx, const std::string& id,
+                                                const workflow::User& user) {
+  auto view = ctx.workflow->GetOrder(id, user);
+  if (!view.ok()) return view.status();
+  RETURN_IF_ERROR(ctx.workflow->CheckRead(user, view->order.department));
+  return view;
+}
+
 void GetOrder(ApiContext& ctx, const httplib::Request& req, httplib::Response& res,
               const Caller& c) {
-  auto view = ctx.workflow->GetOrder(req.matches[1].str(), c.user);
+  auto view = ReadableOrder(ctx, req.matches[1].str(), c.user);
   if (!view.ok()) return SendStatus(req, res, view.status());
   SendJson(res, 200, workflow::ToJson(*view));
 }
@@ -53,6 +64,9 @@ void Act(ApiContext& ctx, const httplib::Request& req, httplib::Response& res, c
   if (!body.ok()) return SendStatus(req, res, body.status());
   auto request = workflow::ActionRequestFromJson(*body);
   if (!request.ok()) return SendStatus(req, res, request.status());
+  if (auto readable = ReadableOrder(ctx, req.matches[1].str(), c.user); !readable.ok()) {
+    return SendStatus(req, res, readable.status());
+  }
   auto view = ctx.workflow->Act(req.matches[1].str(), *request, c.user);
   if (!view.ok()) return SendStatus(req, res, view.status());
   SendJson(res, 200, workflow::ToJson(*view));
@@ -60,12 +74,11 @@ void Act(ApiContext& ctx, const httplib::Request& req, httplib::Response& res, c
 
 }  // namespace
 
-void AddOrderRoutes(ApiContext* ctx, httplib::Server* server) {
-  constexpr RequestKind kRead = RequestKind::kRead, kChange = RequestKind::kChange;
-  server->Get("/api/v1/inbox", Authed(ctx, Inbox, kRead));
-  server->Post("/api/v1/payment-orders", Authed(ctx, DraftOrder, kChange));
-  server->Get(R"(/api/v1/payment-orders/([^/]+))", Authed(ctx, GetOrder, kRead));
-  server->Post(R"(/api/v1/payment-orders/([^/]+)/actions)", Authed(ctx, Act, kChange));
+void AddOrderRoutes(const ApiRoutes& r) {
+  r.Read("GET", "/api/v1/inbox", Inbox);
+  r.Change("POST", "/api/v1/payment-orders", DraftOrder);
+  r.Read("GET", R"(/api/v1/payment-orders/([^/]+))", GetOrder);
+  r.Change("POST", R"(/api/v1/payment-orders/([^/]+)/actions)", Act);
 }
 
 }  // namespace web::internal

@@ -75,10 +75,10 @@ void Logout(ApiContext& ctx, const httplib::Request&, httplib::Response& res, co
 
 }  // namespace
 
-void AddSessionRoutes(ApiContext* ctx, httplib::Server* server) {
-  server->Post("/api/v1/session", Open(ctx, Login));
-  server->Get("/api/v1/session", Authed(ctx, CurrentSession, RequestKind::kRead));
-  server->Delete("/api/v1/session", Authed(ctx, Logout, RequestKind::kChange));
+void AddSessionRoutes(const ApiRoutes& r) {
+  r.Public("POST", "/api/v1/session", Login);
+  r.Read("GET", "/api/v1/session", CurrentSession);
+  r.Change("DELETE", "/api/v1/session", Logout);
 }
 
 }  // namespace web::internal

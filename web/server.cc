@@ -9,6 +9,7 @@
 #include "ledger/data_dir.h"
 #include "web/internal/guarded_server.h"
 #include "web/internal/http_util.h"
+#include "web/internal/route_table.h"
 
 namespace web {
 
@@ -42,6 +43,7 @@ struct Server::Rep {
   archive::Archive* archive;
   std::unique_ptr<internal::GuardedServer> http;
   std::unique_ptr<Api> api;
+  internal::RouteTable routes;
   int port = -1;
 };
 
@@ -96,25 +98,30 @@ Server::Server(ServerOptions options, archive::Archive* archive, workflow::Workf
   };
   rep_->http = std::make_unique<internal::GuardedServer>(std::move(limits));
   auto& http = *rep_->http;
+  internal::RouteTable& routes = rep_->routes;
   if (workflow != nullptr) {
     rep_->api = std::make_unique<Api>(rep_->options.api, archive, workflow, clock);
-    rep_->api->Register(&http);
+    rep_->api->Register(&routes, &http);
   }
-  http.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
+  constexpr RouteAccess kPublic = RouteAccess::kPublic;
+  routes.Add("GET", "/healthz", kPublic, [](const httplib::Request&, httplib::Response& res) {
     res.set_content("ok\n", "text/plain; charset=utf-8");
   });
-  http.Get("/api/v1/version", [this](const httplib::Request&, httplib::Response& res) {
-    const nlohmann::json j{{"name", "kura"},
-                           {"version", rep_->options.version},
-                           {"data_format", ledger::kDataFormatVersion}};
-    res.set_content(j.dump(), "application/json; charset=utf-8");
-  });
-  http.Get("/", [](const httplib::Request&, httplib::Response& res) {
+  routes.Add("GET", "/api/v1/version", kPublic,
+             [this](const httplib::Request&, httplib::Response& res) {
+               const nlohmann::json j{{"name", "kura"},
+                                      {"version", rep_->options.version},
+                                      {"data_format", ledger::kDataFormatVersion}};
+               res.set_content(j.dump(), "application/json; charset=utf-8");
+             });
+  routes.Add("GET", "/", kPublic, [](const httplib::Request&, httplib::Response& res) {
     res.set_content(kStartPage, "text/html; charset=utf-8");
   });
-  http.Get("/assets/kura.css", [](const httplib::Request&, httplib::Response& res) {
-    res.set_content(kStyle, "text/css; charset=utf-8");
-  });
+  routes.Add("GET", "/assets/kura.css", kPublic,
+             [](const httplib::Request&, httplib::Response& res) {
+               res.set_content(kStyle, "text/css; charset=utf-8");
+             });
+  routes.Install(&http);
   http.set_post_routing_handler(AddSecurityHeaders);
   http.set_logger([](const httplib::Request& req, const httplib::Response& res) {
     spdlog::info("{} {} {}", req.method, req.path, res.status);
@@ -159,5 +166,7 @@ Status Server::Run() {
 }
 
 void Server::Stop() { rep_->http->stop(); }
+
+std::vector<RouteInfo> Server::Routes() const { return rep_->routes.List(); }
 
 }  // namespace web

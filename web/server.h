@@ -9,6 +9,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "base/result.h"
 #include "base/time.h"
@@ -28,6 +29,23 @@ struct ServerOptions {
   int port = 8080;  ///< 0 picks a free port (tests)
   std::string version;
   ApiOptions api;
+};
+
+/// Who may call a route at all. What a caller may see or do beyond that
+/// (the department, the role at a route step) is decided by the handler and
+/// the workflow.
+enum class RouteAccess {
+  kPublic,   ///< anyone: /healthz, the version, the start page, the login
+  kSession,  ///< a logged-in user (401 otherwise); reads
+  kChange,   ///< a logged-in user with the session's CSRF token (403)
+};
+
+/// One route of the server, as the authorization test and docs/API.md list
+/// them.
+struct RouteInfo {
+  std::string method;   ///< "GET", "POST", "PUT", "PATCH", "DELETE"
+  std::string pattern;  ///< the path as a regular expression
+  RouteAccess access = RouteAccess::kPublic;
 };
 
 /// Splits "HOST:PORT" ("[::1]:8080" for IPv6); InvalidArgument otherwise.
@@ -50,6 +68,9 @@ class Server {
   /// Serves requests until Stop(). REQUIRES: Bind() succeeded.
   base::Status Run();
   void Stop();
+
+  /// Every route the server answers, in registration order.
+  std::vector<RouteInfo> Routes() const;
 
  private:
   struct Rep;

@@ -29,9 +29,12 @@ std::string ReceivingDepartment(const archive::DocumentView& document) {
 std::string DefaultUploadDepartment(const User& user) { return user.department; }
 
 Status MayUpload(const User& user, std::string_view department) {
-  if (department == user.department || HasAnyRole(user, {Role::kAccountant, Role::kAdmin})) {
-    return Status::OK();
+  if (HasAnyRole(user, {Role::kAccountant, Role::kAdmin})) return Status::OK();
+  if (!user.HasRole(Role::kClerk)) {
+    return Status::PermissionDenied(
+        "書類を登録できるのは各課の会計担当と会計室です（この役割では閲覧だけができます）");
   }
+  if (department == user.department) return Status::OK();
   return Status::PermissionDenied("自分の課（" + user.department + "）の書類だけを登録できます");
 }
 
@@ -43,17 +46,24 @@ Status MayCorrectDocument(const User& user, std::string_view receiving_departmen
       "この書類の項目は、受け付けた課の担当者か会計室だけが入力・訂正できます");
 }
 
-Status MayReadDocument(const User&, std::string_view) {
-  // No department scoping of reads yet (see the header).
-  return Status::OK();
+bool SeesAllDepartments(const User& user, const RouteConfig& routes) {
+  if (HasAnyRole(user, {Role::kAccountant, Role::kAuditor, Role::kCompliance, Role::kAdmin})) {
+    return true;
+  }
+  return user.HasRole(Role::kApprover) && routes.IsAnyDepartmentTitle(user.title);
 }
 
-std::string InboxSearchDepartment(const User& user) {
-  if (HasAnyRole(user, {Role::kApprover, Role::kAccountant, Role::kAuditor, Role::kCompliance,
-                        Role::kAdmin})) {
-    return "";
-  }
-  return user.department;
+Status MayRead(const User& user, std::string_view department, const RouteConfig& routes) {
+  if (SeesAllDepartments(user, routes)) return Status::OK();
+  if (!department.empty() && department == user.department) return Status::OK();
+  const std::string whose =
+      department.empty() ? std::string("どの課にも属さない") : "他の課（" + std::string(department) + "）の";
+  return Status::PermissionDenied(whose + "書類・支出命令は見られません。自分の課（" +
+                                  user.department + "）のものだけを見られます");
+}
+
+std::string ReadScope(const User& user, const RouteConfig& routes) {
+  return SeesAllDepartments(user, routes) ? std::string() : user.department;
 }
 
 }  // namespace workflow

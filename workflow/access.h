@@ -6,9 +6,13 @@
 // The other decisions live beside the records they guard: the state machine
 // (state_machine.h) decides every action on a payment order; Workflow
 // (workflow.h) decides on the organisation, the vendor master and
-// commitments inside its write transactions; the inbox keeps to each
-// user's scope (InScope, inbox.h). Every active user may read documents,
-// the organisation, commitments and orders.
+// commitments inside its write transactions.
+//
+// Reads are scoped by department (docs/API.md has the table): clerks and
+// approvers read their own department's documents, originals, search hits,
+// commitments and orders; approvers with an any-department title (副市長),
+// accountants (会計室), auditors, compliance officers and admins read every
+// department's. Everyone reads the organisation (departments, vendors).
 //
 // Every refusal is PermissionDenied with a Japanese message for the user.
 //
@@ -22,6 +26,7 @@
 #include "archive/archive.h"
 #include "base/status.h"
 #include "workflow/organization.h"
+#include "workflow/route.h"
 
 namespace workflow {
 
@@ -40,10 +45,11 @@ std::string ReceivingDepartment(const archive::DocumentView& document);
 /// names none: the user's own.
 std::string DefaultUploadDepartment(const User& user);
 
-/// OK if user may archive a document received for `department`: their own
-/// department, or any department for accountants (会計室) and
-/// administrators. PermissionDenied ("自分の課（somu）の書類だけを登録
-/// できます") otherwise. Whether the department exists is
+/// OK if user may archive a document received for `department`: clerks for
+/// their own department, accountants (会計室) and administrators for any.
+/// Approvers, auditors and compliance officers only read the archive.
+/// PermissionDenied ("自分の課（somu）の書類だけを登録できます", or
+/// "書類を登録できるのは…") otherwise. Whether the department exists is
 /// Workflow::CheckUpload's concern.
 base::Status MayUpload(const User& user, std::string_view department);
 
@@ -55,19 +61,22 @@ base::Status MayUpload(const User& user, std::string_view department);
 /// administrators only. PermissionDenied otherwise.
 base::Status MayCorrectDocument(const User& user, std::string_view receiving_department);
 
-/// OK if user may read a document received by `receiving_department` (its
-/// record and its original). Today always OK: every active user reads every
-/// document. This is the hook for department scoping of reads, which a
-/// later issue decides; the search (and its CSV export) will then need the
-/// same rule as a query condition.
-base::Status MayReadDocument(const User& user, std::string_view receiving_department);
+/// True if user reads every department's records: accountants, auditors,
+/// compliance officers, admins, and approvers whose title is one of
+/// routes.any_department_titles (副市長).
+bool SeesAllDepartments(const User& user, const RouteConfig& routes);
 
-/// The department the archive search behind user's inbox may be narrowed
-/// to, or "" for all departments: a user with none of the roles approver,
-/// accountant, auditor, compliance or admin (that is, a clerk) only ever
-/// sees the own department's documents, so their search asks for those
-/// alone. Narrowing only saves work: BuildInbox applies InScope either way.
-std::string InboxSearchDepartment(const User& user);
+/// OK if user may read the records of `department` (documents received
+/// for it, their originals, its commitments and payment orders): their own
+/// department, or any if SeesAllDepartments. Records of no department ("")
+/// only for those who see all. PermissionDenied ("他の課（doboku）の情報は
+/// 見られません。…") otherwise.
+base::Status MayRead(const User& user, std::string_view department, const RouteConfig& routes);
+
+/// The department user's reads are confined to — every search, list and
+/// inbox query asks for it alone, so counts and pages stay right — or ""
+/// if the user SeesAllDepartments.
+std::string ReadScope(const User& user, const RouteConfig& routes);
 
 }  // namespace workflow
 

@@ -1,5 +1,7 @@
 #include "workflow/inbox.h"
 
+#include "workflow/access.h"
+
 #include <algorithm>
 #include <tuple>
 
@@ -45,12 +47,7 @@ json ListJson(const std::vector<InboxItem>& items) {
 }  // namespace
 
 bool InScope(const User& user, const std::string& department, const RouteConfig& routes) {
-  if (user.HasRole(Role::kAccountant) || user.HasRole(Role::kAuditor) ||
-      user.HasRole(Role::kCompliance) || user.HasRole(Role::kAdmin)) {
-    return true;
-  }
-  if (user.HasRole(Role::kApprover) && routes.IsAnyDepartmentTitle(user.title)) return true;
-  return user.department == department;
+  return MayRead(user, department, routes).ok();
 }
 
 Inbox BuildInbox(const User& user, const std::vector<DocumentSummary>& received,

@@ -163,7 +163,7 @@ class Workflow {
                                const std::vector<DocumentSummary>& received) const;
   /// The user's inbox over the documents received on or after
   /// received_from (a Japan date), which it finds with the archive's search
-  /// (narrowed by InboxSearchDepartment, access.h; at most 20 pages of
+  /// (narrowed by ReadScope, access.h; at most 20 pages of
   /// 1000 documents) and passes to GetInbox. Errors: the search's, then
   /// GetInbox's.
   base::Result<Inbox> GetInboxSince(const User& user, base::Date received_from) const;
@@ -174,6 +174,14 @@ class Workflow {
   /// access.h) and the department is registered: PermissionDenied, or
   /// InvalidArgument ("登録されていない課です: ...") for an unknown one.
   base::Status CheckUpload(const User& uploader, std::string_view department) const;
+
+  /// OK if reader may read the records of department (documents received
+  /// for it, originals, commitments, payment orders): MayRead (access.h)
+  /// with this workflow's routes. PermissionDenied otherwise.
+  base::Status CheckRead(const User& reader, std::string_view department) const;
+  /// The department reader's searches and lists are confined to, or "" for
+  /// all departments (ReadScope, access.h).
+  std::string ReadScope(const User& reader) const;
 
  private:
   struct Rep;

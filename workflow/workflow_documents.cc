@@ -42,7 +42,7 @@ Result<Inbox> Workflow::GetInboxSince(const User& user, base::Date received_from
   archive::SearchQuery q;
   q.received_from = received_from;
   q.limit = kInboxPageSize;
-  q.department = InboxSearchDepartment(user);
+  q.department = ReadScope(user);
   std::vector<DocumentSummary> received;
   for (int page = 0; page < kInboxMaxPages; ++page) {
     ASSIGN_OR_RETURN(const archive::SearchResult r, rep_->archive->Search(q));
@@ -61,6 +61,14 @@ Status Workflow::CheckUpload(const User& uploader, std::string_view department) 
     if (d.code == department) return Status::OK();
   }
   return Status::InvalidArgument("登録されていない課です: " + std::string(department));
+}
+
+Status Workflow::CheckRead(const User& reader, std::string_view department) const {
+  return MayRead(reader, department, rep_->options.routes);
+}
+
+std::string Workflow::ReadScope(const User& reader) const {
+  return workflow::ReadScope(reader, rep_->options.routes);
 }
 
 }  // namespace workflow

@@ -38,13 +38,22 @@ TEST(AccessTest, ReceivingDepartmentIsThatOfTheFirstReceipt) {
   EXPECT_EQ(ReceivingDepartment(view), "somu");
 }
 
-TEST(AccessTest, EveryoneUploadsForTheOwnDepartment) {
+TEST(AccessTest, ClerksUploadForTheOwnDepartment) {
   EXPECT_EQ(DefaultUploadDepartment(kClerk), "somu");
   EXPECT_EQ(DefaultUploadDepartment(kAccountant), "kaikei");
-  for (const User* u : {&kClerk, &kOtherClerk, &kApprover, &kDeputyMayor, &kAccountant, &kAuditor,
-                        &kCompliance, &kAdmin}) {
+  for (const User* u : {&kClerk, &kOtherClerk, &kAccountant, &kAdmin, &kClerkAndApprover}) {
     EXPECT_OK(MayUpload(*u, u->department)) << u->login;
   }
+}
+
+TEST(AccessTest, ApproversAuditorsAndComplianceDoNotUpload) {
+  // The archive is permanent: those who only read it put nothing in it,
+  // not even for their own department.
+  for (const User* u : {&kApprover, &kDeputyMayor, &kAuditor, &kCompliance}) {
+    EXPECT_EQ(CodeOf(MayUpload(*u, u->department)), Code::kPermissionDenied) << u->login;
+  }
+  EXPECT_EQ(MayUpload(kAuditor, "somu").message(),
+            "書類を登録できるのは各課の会計担当と会計室です（この役割では閲覧だけができます）");
 }
 
 TEST(AccessTest, OnlyAccountantsAndAdminsUploadForAnotherDepartment) {
@@ -81,27 +90,40 @@ TEST(AccessTest, AccountantsAndAdminsCorrectAnyDocument) {
 TEST(AccessTest, ApproversAuditorsAndComplianceOnlyReadDocuments) {
   for (const User* u : {&kApprover, &kDeputyMayor, &kAuditor, &kCompliance}) {
     EXPECT_EQ(CodeOf(MayCorrectDocument(*u, u->department)), Code::kPermissionDenied) << u->login;
-    EXPECT_OK(MayReadDocument(*u, u->department)) << u->login;
+    EXPECT_OK(MayRead(*u, u->department, RouteConfig{})) << u->login;
   }
   EXPECT_EQ(MayCorrectDocument(kAuditor, "somu").message(),
             "この書類の項目は、受け付けた課の担当者か会計室だけが入力・訂正できます");
 }
 
-TEST(AccessTest, EveryoneReadsEveryDocumentUntilReadsAreScoped) {
-  for (const User* u : {&kClerk, &kOtherClerk, &kApprover, &kAccountant, &kAuditor, &kAdmin}) {
-    for (const std::string_view department : {"somu", "doboku", ""}) {
-      EXPECT_OK(MayReadDocument(*u, department)) << u->login << " " << department;
-    }
+TEST(AccessTest, ClerksAndApproversReadTheirOwnDepartmentOnly) {
+  const RouteConfig routes;
+  for (const User* u : {&kClerk, &kApprover, &kClerkAndApprover}) {
+    EXPECT_OK(MayRead(*u, "somu", routes)) << u->login;
+    EXPECT_EQ(CodeOf(MayRead(*u, "doboku", routes)), Code::kPermissionDenied) << u->login;
+    // Nothing received for no department is any department's to read.
+    EXPECT_EQ(CodeOf(MayRead(*u, "", routes)), Code::kPermissionDenied) << u->login;
+    EXPECT_FALSE(SeesAllDepartments(*u, routes)) << u->login;
+    EXPECT_EQ(ReadScope(*u, routes), "somu") << u->login;
   }
+  EXPECT_EQ(MayRead(kClerk, "doboku", routes).message(),
+            "他の課（doboku）の書類・支出命令は見られません。自分の課（somu）のものだけを見られます");
 }
 
-TEST(AccessTest, OnlyAClerksInboxSearchIsNarrowedToTheDepartment) {
-  EXPECT_EQ(InboxSearchDepartment(kClerk), "somu");
-  EXPECT_EQ(InboxSearchDepartment(kOtherClerk), "doboku");
-  for (const User* u : {&kApprover, &kDeputyMayor, &kAccountant, &kAuditor, &kCompliance, &kAdmin,
-                        &kClerkAndApprover}) {
-    EXPECT_EQ(InboxSearchDepartment(*u), "") << u->login;
+TEST(AccessTest, AnyDepartmentTitlesAndOfficeRolesReadEveryDepartment) {
+  const RouteConfig routes;  // 副市長 approves for every department
+  for (const User* u : {&kDeputyMayor, &kAccountant, &kAuditor, &kCompliance, &kAdmin}) {
+    for (const std::string_view department : {"somu", "doboku", ""}) {
+      EXPECT_OK(MayRead(*u, department, routes)) << u->login << " " << department;
+    }
+    EXPECT_TRUE(SeesAllDepartments(*u, routes)) << u->login;
+    EXPECT_EQ(ReadScope(*u, routes), "") << u->login;
   }
+  // The title decides, as configured: without it 副市長 reads hisho only.
+  RouteConfig no_titles;
+  no_titles.any_department_titles.clear();
+  EXPECT_EQ(ReadScope(kDeputyMayor, no_titles), "hisho");
+  EXPECT_EQ(CodeOf(MayRead(kDeputyMayor, "somu", no_titles)), Code::kPermissionDenied);
 }
 
 }  // namespace

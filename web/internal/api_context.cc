@@ -84,4 +84,27 @@ HttpHandler Open(ApiContext* ctx, OpenHandler h) {
   };
 }
 
+base::Status NarrowToReadScope(const ApiContext& ctx, const workflow::User& user,
+                               std::string* department) {
+  const std::string scope = ctx.workflow->ReadScope(user);
+  if (scope.empty() || *department == scope) return base::Status::OK();
+  if (department->empty()) {
+    *department = scope;
+    return base::Status::OK();
+  }
+  return ctx.workflow->CheckRead(user, *department);
+}
+
+void ApiRoutes::Read(const char* method, const char* pattern, AuthedHandler h) const {
+  table->Add(method, pattern, RouteAccess::kSession, Authed(ctx, h, RequestKind::kRead));
+}
+
+void ApiRoutes::Change(const char* method, const char* pattern, AuthedHandler h) const {
+  table->Add(method, pattern, RouteAccess::kChange, Authed(ctx, h, RequestKind::kChange));
+}
+
+void ApiRoutes::Public(const char* method, const char* pattern, OpenHandler h) const {
+  table->Add(method, pattern, RouteAccess::kPublic, Open(ctx, h));
+}
+
 }  // namespace web::internal

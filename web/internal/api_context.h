@@ -17,9 +17,12 @@
 #include <functional>
 #include <string>
 
+#include "base/status.h"
+
 #include "base/time.h"
 #include "web/api.h"
 #include "web/login_throttle.h"
+#include "web/internal/route_table.h"
 #include "web/session.h"
 #include "workflow/organization.h"
 
@@ -57,8 +60,6 @@ struct Caller {
   workflow::User user;
 };
 
-/// What cpp-httplib calls (httplib::Server::Handler).
-using HttpHandler = std::function<void(const httplib::Request&, httplib::Response&)>;
 /// A handler for a logged-in caller.
 using AuthedHandler = void (*)(ApiContext& ctx, const httplib::Request& req, httplib::Response& res,
                                const Caller& caller);
@@ -75,12 +76,32 @@ HttpHandler Authed(ApiContext* ctx, AuthedHandler h, RequestKind kind);
 /// Wraps h with the exception net only.
 HttpHandler Open(ApiContext* ctx, OpenHandler h);
 
-/// The routes of each resource (api_*.cc), added to server. ctx must
-/// outlive the server's use of them.
-void AddSessionRoutes(ApiContext* ctx, httplib::Server* server);
-void AddDocumentRoutes(ApiContext* ctx, httplib::Server* server);
-void AddCommitmentRoutes(ApiContext* ctx, httplib::Server* server);
-void AddOrderRoutes(ApiContext* ctx, httplib::Server* server);
+/// Narrows a search or list to what user may read: a user confined to a
+/// department (Workflow::ReadScope) gets it as *department when none was
+/// asked for, and PermissionDenied for another department; others keep
+/// *department as asked ("" is all).
+base::Status NarrowToReadScope(const ApiContext& ctx, const workflow::User& user,
+                               std::string* department);
+
+/// Adds the API's routes to a RouteTable with the wrapper their access
+/// needs. ctx must outlive the table's use of the routes.
+struct ApiRoutes {
+  ApiContext* ctx;
+  RouteTable* table;
+
+  /// A read for a logged-in caller (RouteAccess::kSession).
+  void Read(const char* method, const char* pattern, AuthedHandler h) const;
+  /// A change: session and CSRF token (RouteAccess::kChange).
+  void Change(const char* method, const char* pattern, AuthedHandler h) const;
+  /// No session needed (RouteAccess::kPublic): the login.
+  void Public(const char* method, const char* pattern, OpenHandler h) const;
+};
+
+/// The routes of each resource (api_*.cc).
+void AddSessionRoutes(const ApiRoutes& routes);
+void AddDocumentRoutes(const ApiRoutes& routes);
+void AddCommitmentRoutes(const ApiRoutes& routes);
+void AddOrderRoutes(const ApiRoutes& routes);
 
 }  // namespace web::internal
 

@@ -1,0 +1,419 @@
+// Who may call what, generated from the server's route table: every route
+// (web::Server::Routes) must have one row below, and every row is tried over
+// real HTTP by an anonymous caller and by one user per role, each on a record
+// of the user's own department (総務課, somu) and on one of another (土木課,
+// doboku). A route without a row fails the test, as does a row without a
+// route, so a new endpoint cannot ship without deciding who may call it.
+//
+// The callers (columns): anonymous; kato, clerk of somu; kacho, 課長 of
+// somu; fuku, 副市長 (an any-department title) of hisho; kaikei, the
+// accounting office; kansa, auditor; hokan, compliance officer; admin.
+//
+// Answers: A allowed — 2xx, or a 409/422 about the record's state, never
+// 401, 403, 404 or 5xx; D denied — 403; U unauthenticated — 401. Each user
+// has two letters, own department then the other's; for a route that
+// names no department's record both are tried the same way.
+//
+// Records are fresh where a request changes them: {newdoc} is a document
+// just received without an order, {order} a payment order just submitted
+// and waiting for 課長 (so "approve" tests who may act at that step).
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "archive/archive.h"
+#include "corpus/corpus.h"
+#include "ledger/data_dir.h"
+#include "tests/fakes/test_util.h"
+#include "web/server.h"
+#include "workflow/workflow.h"
+
+namespace web {
+namespace {
+
+using nlohmann::json;
+using workflow::Role;
+
+constexpr char kPassword[] = "correct horse battery";
+
+// One row per route. path and body may name records with {doc}, {newdoc},
+// {order}, {commitment}, {dept}, {vendor}, {login}.
+struct Row {
+  const char* method;
+  const char* pattern;  // exactly as the route table has it
+  const char* path;
+  const char* body;  // JSON; "upload" for a multipart file; "" for none
+  const char* expect;
+};
+
+// clang-format off
+const Row kRows[] = {
+  //                                                                                        anon kato kacho fuku kaikei kansa hokan admin
+  {"GET", "/healthz", "/healthz", "", "A AA AA AA AA AA AA AA"},
+  {"GET", "/api/v1/version", "/api/v1/version", "", "A AA AA AA AA AA AA AA"},
+  {"GET", "/", "/", "", "A AA AA AA AA AA AA AA"},
+  {"GET", "/assets/kura.css", "/assets/kura.css", "", "A AA AA AA AA AA AA AA"},
+  // The login needs no session; everyone logs in with their own password.
+  {"POST", "/api/v1/session", "/api/v1/session",
+   R"({"login":"{login}","password":"correct horse battery"})", "A AA AA AA AA AA AA AA"},
+  {"GET", "/api/v1/session", "/api/v1/session", "", "U AA AA AA AA AA AA AA"},
+  {"DELETE", "/api/v1/session", "/api/v1/session", "", "U AA AA AA AA AA AA AA"},
+  {"GET", "/api/v1/inbox", "/api/v1/inbox", "", "U AA AA AA AA AA AA AA"},
+  // Upload: clerks for their department, the accounting office and admins
+  // for any; those who only read put nothing into the archive.
+  {"POST", "/api/v1/documents", "/api/v1/documents", "upload", "U AD DD DD AA DD DD AA"},
+  // Reads of documents: clerks and 課長 their department; the rest all.
+  {"GET", "/api/v1/documents", "/api/v1/documents?department={dept}", "", "U AD AD AA AA AA AA AA"},
+  {"GET", "/api/v1/documents/([^/]+)", "/api/v1/documents/{doc}", "", "U AD AD AA AA AA AA AA"},
+  {"GET", "/api/v1/documents/([^/]+)/original", "/api/v1/documents/{doc}/original", "",
+   "U AD AD AA AA AA AA AA"},
+  {"POST", "/api/v1/documents/([^/]+)/corrections", "/api/v1/documents/{doc}/corrections",
+   R"({"reason":"請求書の記載を確認","changes":{"counterparty":"訂正後の取引先"}})",
+   "U AD DD DD AA DD DD AA"},
+  {"GET", "/api/v1/departments", "/api/v1/departments", "", "U AA AA AA AA AA AA AA"},
+  {"GET", "/api/v1/vendors", "/api/v1/vendors", "", "U AA AA AA AA AA AA AA"},
+  {"GET", "/api/v1/commitments", "/api/v1/commitments?department={dept}", "",
+   "U AD AD AA AA AA AA AA"},
+  {"POST", "/api/v1/commitments", "/api/v1/commitments",
+   R"({"department":"{dept}","vendor_id":"{vendor}","budget_line":"02-01-01-10",)"
+   R"("description":"消耗品","expense_type":"goods","fiscal_year":2026,"amount":"100000",)"
+   R"("contract_from":"2026-04-01","contract_to":"2027-03-31"})",
+   "U AD DD DD AA DD DD AA"},
+  // Drafting: only a clerk of the commitment's department.
+  {"POST", "/api/v1/payment-orders", "/api/v1/payment-orders",
+   R"({"document_id":"{newdoc}","commitment_id":"{commitment}"})", "U AD DD DD DD DD DD DD"},
+  {"GET", "/api/v1/payment-orders/([^/]+)", "/api/v1/payment-orders/{order}", "",
+   "U AD AD AA AA AA AA AA"},
+  // Approving the first step (課長) of a submitted order: its department's
+  // 課長 only; everyone else may not act at that step (the state machine's
+  // finer rules are tested in tests/workflow).
+  {"POST", "/api/v1/payment-orders/([^/]+)/actions", "/api/v1/payment-orders/{order}/actions",
+   R"({"action":"approve","version":{version}})", "U DD AD DD DD DD DD DD"},
+};
+// clang-format on
+
+const char* const kLogins[] = {"kato", "kacho", "fuku", "kaikei", "kansa", "hokan", "admin"};
+
+void Replace(std::string* s, const std::string& from, const std::string& to) {
+  for (size_t at = s->find(from); at != std::string::npos; at = s->find(from, at + to.size())) {
+    s->replace(at, from.size(), to);
+  }
+}
+
+class AuthorizationTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    archive::ArchiveOptions ao;
+    ao.data_dir = dir_.Join("kura-data");
+    ASSERT_OK(ledger::InitDataDir(fs_.get(), ledger::DataDirLayout{ao.data_dir}, ""));
+    auto a = archive::Archive::Open(ao, fs_.get(), &clock_);
+    ASSERT_OK(a);
+    archive_ = std::move(*a);
+    workflow::WorkflowOptions wo;
+    wo.password = workflow::PasswordParams{64, 1, 1};  // cheap for tests
+    auto w = workflow::Workflow::Open(archive_.get(), &clock_, wo);
+    ASSERT_OK(w);
+    wf_ = std::move(*w);
+    const workflow::User root = workflow::Workflow::SystemUser("test");
+    for (auto [code, name] : {std::pair{"somu", "総務課"},
+                              {"doboku", "土木課"},
+                              {"kaikei", "会計課"},
+                              {"hisho", "秘書課"}}) {
+      ASSERT_OK(wf_->CreateDepartment({code, name}, root));
+    }
+    AddUser("kato", "somu", {Role::kClerk});
+    AddUser("mori", "doboku", {Role::kClerk});  // drafts doboku's orders
+    AddUser("kacho", "somu", {Role::kApprover}, "課長");
+    AddUser("fuku", "hisho", {Role::kApprover}, "副市長");
+    AddUser("kaikei", "kaikei", {Role::kAccountant});
+    AddUser("kansa", "somu", {Role::kAuditor});
+    AddUser("hokan", "somu", {Role::kCompliance});
+    AddUser("admin", "hisho", {Role::kAdmin});
+
+    ServerOptions so;
+    so.host = "127.0.0.1";
+    so.port = 0;
+    server_ = std::make_unique<Server>(so, archive_.get(), wf_.get(), &clock_);
+    auto port = server_->Bind();
+    ASSERT_OK(port);
+    thread_ = std::thread([this] { server_->Run().IgnoreError(); });
+    port_ = *port;
+    client_ = std::make_unique<httplib::Client>("127.0.0.1", port_);
+    ASSERT_TRUE(client_->Get("/healthz"));
+  }
+  void TearDown() override {
+    if (server_) server_->Stop();
+    if (thread_.joinable()) thread_.join();
+  }
+
+  void AddUser(const std::string& login, const std::string& dept, std::vector<Role> roles,
+               const std::string& title = "") {
+    workflow::User u{login, login + "さん", dept, std::move(roles), title, true};
+    ASSERT_OK(wf_->AddUser(u, kPassword, workflow::Workflow::SystemUser("test")));
+  }
+  workflow::User User(const std::string& login) { return *wf_->GetUser(login); }
+
+  // A session for login: the Cookie and X-CSRF-Token headers.
+  httplib::Headers LogIn(const std::string& login) {
+    auto res = client_->Post("/api/v1/session",
+                             json{{"login", login}, {"password", kPassword}}.dump(),
+                             "application/json");
+    EXPECT_TRUE(res && res->status == 200) << login;
+    if (!res) return {};
+    const std::string set_cookie = res->get_header_value("Set-Cookie");
+    return {{"Cookie", set_cookie.substr(0, set_cookie.find(';'))},
+            {"X-CSRF-Token", json::parse(res->body).value("csrf_token", "")}};
+  }
+
+  // The next generated invoice, its vendor in the master; for drafting.
+  corpus::Invoice NextInvoice() {
+    corpus::Options options;
+    options.seed = 11;
+    options.from = base::Date(2026, 5, 1);
+    options.to = base::Date(2026, 5, 15);
+    options.target_xml_bytes = 0;
+    if (!generator_) generator_ = std::make_unique<corpus::Generator>(options);
+    corpus::Invoice inv = generator_->Next();
+    const workflow::Vendor v{VendorId(inv), inv.vendor.name, inv.vendor.registration_number,
+                             inv.vendor.bank_account, inv.vendor.address};
+    EXPECT_OK(wf_->PutVendor(v, User("admin")));
+    return inv;
+  }
+  static std::string VendorId(const corpus::Invoice& inv) {
+    char id[16];
+    std::snprintf(id, sizeof id, "V%05d", inv.vendor_index + 1);
+    return id;
+  }
+  std::string Receive(const std::string& dept, const std::string& name, std::string bytes) {
+    auto out = archive_->Ingest({archive::IncomingFile{name, dept, "upload", "test", bytes}});
+    EXPECT_TRUE(out.size() == 1 && out[0].ok());
+    return out.size() == 1 && out[0].ok() ? out[0]->id : "";
+  }
+  std::string Commitment(const std::string& dept, const std::string& vendor_id) {
+    workflow::Commitment c;
+    c.department = dept;
+    c.vendor_id = vendor_id;
+    c.budget_line = "02-01-01-10";
+    c.fiscal_year = 2026;
+    c.description = "単価契約";
+    c.amount = base::Decimal::FromInt(50'000'000);
+    c.contract_from = base::Date(2026, 4, 1);
+    c.contract_to = base::Date(2027, 3, 31);
+    c.expense_type = "goods";
+    auto created = wf_->CreateCommitment(c, User("admin"));
+    EXPECT_OK(created);
+    return created.ok() ? created->id : "";
+  }
+
+  // The records a row's placeholders name, for dept; fresh ones where a
+  // request changes them.
+  std::map<std::string, std::string> Records(const std::string& dept, const std::string& login,
+                                             bool fresh) {
+    std::map<std::string, std::string> r{{"{dept}", dept}, {"{login}", login}};
+    if (!shared_.count(dept)) shared_[dept] = SharedRecords(dept);
+    for (const auto& [k, v] : shared_[dept]) r[k] = v;
+    if (!fresh) return r;
+    const corpus::Invoice inv = NextInvoice();
+    r["{vendor}"] = VendorId(inv);
+    r["{commitment}"] = Commitment(dept, r["{vendor}"]);
+    r["{newdoc}"] = Receive(dept, "請求書-" + inv.id + ".xml", corpus::RenderJpPint(inv));
+    return r;
+  }
+  std::map<std::string, std::string> SharedRecords(const std::string& dept) {
+    const corpus::Invoice inv = NextInvoice();
+    std::map<std::string, std::string> r;
+    r["{doc}"] = Receive(dept, "読取専用-" + inv.id + ".xml", corpus::RenderJpPint(inv));
+    return r;
+  }
+  // A payment order of dept just submitted, waiting for its 課長.
+  void AddSubmittedOrder(const std::string& dept, std::map<std::string, std::string>* r) {
+    const workflow::User clerk = User(dept == "somu" ? "kato" : "mori");
+    auto drafted = wf_->Draft((*r)["{newdoc}"], (*r)["{commitment}"], clerk);
+    ASSERT_OK(drafted);
+    workflow::ActionRequest submit;
+    submit.action = workflow::Action::kSubmit;
+    submit.version = drafted->order.version;
+    submit.acknowledge = drafted->order.UnacknowledgedMismatches();
+    if (!submit.acknowledge.empty()) submit.comment = "確認済み";
+    auto submitted = wf_->Act(drafted->order.id, submit, clerk);
+    ASSERT_OK(submitted);
+    (*r)["{order}"] = submitted->order.id;
+    (*r)["{version}"] = std::to_string(submitted->order.version);
+    (*r)["{newdoc}"] = "";
+  }
+
+  // The answer of one request, as a letter (A, D, U) or a description.
+  std::string Try(const Row& row, const std::string& login, const std::string& dept) {
+    std::string path = row.path, body = row.body;
+    bool fresh = false;
+    for (const char* name : {"{newdoc}", "{commitment}", "{vendor}", "{order}"}) {
+      fresh = fresh || (path + body).find(name) != std::string::npos;
+    }
+    auto records = Records(dept, login.empty() ? "kato" : login, fresh);
+    if (path.find("{order}") != std::string::npos) AddSubmittedOrder(dept, &records);
+    for (const auto& [k, v] : records) {
+      Replace(&path, k, v);
+      Replace(&body, k, v);
+    }
+    httplib::Headers headers;
+    if (!login.empty()) headers = LogIn(login);
+    httplib::Result res{nullptr, httplib::Error::Unknown};
+    const std::string method = row.method;
+    if (body == "upload") {
+      const std::string bytes = "<x>" + std::to_string(++uploads_) + "</x>";
+      httplib::MultipartFormDataItems items{{"file", bytes, "受領.xml", "application/xml"},
+                                            {"department", dept, "", ""}};
+      res = client_->Post(path.c_str(), headers, items);
+    } else if (method == "GET") {
+      res = client_->Get(path.c_str(), headers);
+    } else if (method == "POST") {
+      res = client_->Post(path.c_str(), headers, body, "application/json");
+    } else if (method == "DELETE") {
+      res = client_->Delete(path.c_str(), headers);
+    }
+    if (!res) return "no answer";
+    const int s = res->status;
+    if (s == 401) return "U";
+    if (s == 403) return "D";
+    if ((s >= 200 && s < 300) || s == 409 || s == 422) return "A";
+    return std::to_string(s) + " " + res->body;
+  }
+
+  kura_test::TempDir dir_;
+  std::unique_ptr<base::FileSystem> fs_ = base::NewPosixFileSystem();
+  base::FakeClock clock_{*base::ParseRfc3339("2026-05-20T01:00:00Z")};
+  std::unique_ptr<archive::Archive> archive_;
+  std::unique_ptr<workflow::Workflow> wf_;
+  std::unique_ptr<Server> server_;
+  std::thread thread_;
+  int port_ = 0;
+  std::unique_ptr<httplib::Client> client_;
+  std::unique_ptr<corpus::Generator> generator_;
+  std::map<std::string, std::map<std::string, std::string>> shared_;
+  int uploads_ = 0;
+};
+
+TEST_F(AuthorizationTest, EveryRouteHasARowAndEveryRowARoute) {
+  std::set<std::pair<std::string, std::string>> rows, routes;
+  for (const Row& row : kRows) {
+    EXPECT_TRUE(rows.emplace(row.method, row.pattern).second)
+        << "two rows for " << row.method << " " << row.pattern;
+  }
+  for (const RouteInfo& route : server_->Routes()) {
+    routes.emplace(route.method, route.pattern);
+    EXPECT_TRUE(rows.count({route.method, route.pattern}))
+        << "no row in kRows for the route " << route.method << " " << route.pattern
+        << ": decide who may call it and add one";
+  }
+  for (const auto& [method, pattern] : rows) {
+    EXPECT_TRUE(routes.count({method, pattern})) << "a row for no route: " << method << " "
+                                                 << pattern;
+  }
+}
+
+TEST_F(AuthorizationTest, EveryRouteAnswersEachCallerAsTheTableSays) {
+  for (const Row& row : kRows) {
+    const std::string route = std::string(row.method) + " " + row.pattern;
+    const std::string expect = row.expect;
+    ASSERT_EQ(expect.size(), 1 + 7 * 3) << route;
+    EXPECT_EQ(Try(row, "", "somu"), expect.substr(0, 1)) << route << " anonymous";
+    for (size_t i = 0; i < std::size(kLogins); ++i) {
+      const std::string own = expect.substr(2 + 3 * i, 1), foreign = expect.substr(3 + 3 * i, 1);
+      EXPECT_EQ(Try(row, kLogins[i], "somu"), own) << route << " " << kLogins[i] << " own";
+      EXPECT_EQ(Try(row, kLogins[i], "doboku"), foreign)
+          << route << " " << kLogins[i] << " other department";
+    }
+  }
+}
+
+TEST_F(AuthorizationTest, AKnownPathWithAnotherMethodIs405WithAllow) {
+  auto put = client_->Put("/api/v1/documents", "{}", "application/json");
+  ASSERT_TRUE(put);
+  EXPECT_EQ(put->status, 405);
+  EXPECT_EQ(put->get_header_value("Allow"), "GET, HEAD, POST");
+  EXPECT_EQ(json::parse(put->body)["error"]["code"], "method_not_allowed");
+  auto patch = client_->Patch("/api/v1/payment-orders/P2026-0001", "{}", "application/json");
+  ASSERT_TRUE(patch);
+  EXPECT_EQ(patch->status, 405);
+  EXPECT_EQ(patch->get_header_value("Allow"), "GET, HEAD");
+  auto del = client_->Delete("/healthz");
+  ASSERT_TRUE(del);
+  EXPECT_EQ(del->status, 405);
+  EXPECT_EQ(del->get_header_value("Allow"), "GET, HEAD");
+  auto missing = client_->Get("/api/v1/nothing-here");
+  ASSERT_TRUE(missing);
+  EXPECT_EQ(missing->status, 404);
+  EXPECT_EQ(json::parse(missing->body)["error"]["code"], "not_found");
+}
+
+TEST_F(AuthorizationTest, WrongMethodsAndUnknownPathsAreAnsweredBeforeTheBody) {
+  // A body announced but never sent: the answer comes without waiting for
+  // it (the server's read deadline is 10 s; this client waits 3).
+  for (const char* request :
+       {"PUT /api/v1/documents HTTP/1.1\r\nHost: x\r\nContent-Length: 900000\r\n\r\n",
+        "POST /api/v1/nothing HTTP/1.1\r\nHost: x\r\nContent-Length: 900000\r\n\r\n"}) {
+    const std::string head = request;
+    const std::string method = head.substr(0, head.find(' '));
+    const std::string path = head.substr(head.find(' ') + 1, head.find(" HTTP") - head.find(' ') - 1);
+    // httplib::Client would send the body; a raw socket sends only the head.
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    ASSERT_GE(fd, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(port_));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    ASSERT_EQ(::send(fd, head.data(), head.size(), 0), static_cast<ssize_t>(head.size()));
+    timeval tv{3, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    char buf[512] = {};
+    const ssize_t n = ::recv(fd, buf, sizeof buf - 1, 0);
+    ::close(fd);
+    ASSERT_GT(n, 0) << method << " " << path << ": no answer within 3 s";
+    const std::string status_line(buf, std::string(buf).find("\r\n"));
+    EXPECT_EQ(status_line, method == "PUT" ? "HTTP/1.1 405 Method Not Allowed"
+                                           : "HTTP/1.1 404 Not Found")
+        << path;
+  }
+}
+
+TEST_F(AuthorizationTest, AScopedSearchCountsAndPagesOnlyTheOwnDepartment) {
+  for (int i = 0; i < 3; ++i) Receive("somu", "s" + std::to_string(i) + ".xml", "<s" + std::to_string(i) + "/>");
+  for (int i = 0; i < 2; ++i) Receive("doboku", "d" + std::to_string(i) + ".xml", "<d" + std::to_string(i) + "/>");
+  const httplib::Headers clerk = LogIn("kato"), fuku = LogIn("fuku");
+  auto page = client_->Get("/api/v1/documents?limit=2", clerk);
+  ASSERT_TRUE(page && page->status == 200);
+  json j = json::parse(page->body);
+  EXPECT_EQ(j["count"], 3);
+  EXPECT_EQ(j["items"].size(), 2u);
+  ASSERT_TRUE(j["next"].is_string());
+  auto rest = client_->Get("/api/v1/documents?limit=2&after=" + j["next"].get<std::string>(), clerk);
+  ASSERT_TRUE(rest && rest->status == 200);
+  EXPECT_EQ(json::parse(rest->body)["items"].size(), 1u);
+  for (const auto& item : j["items"]) EXPECT_EQ(item["department"], "somu");
+  // The CSV: a header and the department's three rows.
+  auto csv = client_->Get("/api/v1/documents?output=csv", clerk);
+  ASSERT_TRUE(csv && csv->status == 200);
+  EXPECT_EQ(std::count(csv->body.begin(), csv->body.end(), '\n'), 4) << csv->body;
+  EXPECT_EQ(client_->Get("/api/v1/documents?department=doboku&output=csv", clerk)->status, 403);
+  // 副市長 reads every department.
+  auto all = client_->Get("/api/v1/documents", fuku);
+  ASSERT_TRUE(all && all->status == 200);
+  EXPECT_EQ(json::parse(all->body)["count"], 5);
+}
+
+}  // namespace
+}  // namespace web
