@@ -109,6 +109,14 @@ int CmdUserAdd(const Context& ctx, const UserAddArgs& args);
 int CmdUserList(const Context& ctx);
 int CmdDepartmentAdd(const Context& ctx, const std::string& code, const std::string& name);
 
+/// `kura api-token create --name N --department D`: one JSON line with the
+/// token and its secret, shown this once (workflow/api_token.h).
+int CmdApiTokenCreate(const Context& ctx, const std::string& name, const std::string& department);
+/// `kura api-token list`: one JSON line per token (never a secret).
+int CmdApiTokenList(const Context& ctx);
+/// `kura api-token revoke ID`.
+int CmdApiTokenRevoke(const Context& ctx, const std::string& id);
+
 struct VendorAddArgs {
   std::string id;
   std::string name;

@@ -44,6 +44,7 @@ struct Args {
   std::string dept_code, dept_name;
   app::VendorAddArgs vendor_args;
   app::ServeArgs serve_args;
+  std::string token_name, token_department, token_id;
 };
 
 void AddArchiveCommands(CLI::App* cli, const app::Context& ctx, Args& a) {
@@ -199,6 +200,24 @@ void AddIntakeCommands(CLI::App* cli, const app::Context& ctx, Args& a) {
   demo->callback([&] { a.rc = app::CmdDemoData(ctx, a.demo_args); });
 }
 
+void AddTokenCommands(CLI::App* cli, const app::Context& ctx, Args& a) {
+  auto* token = cli->add_subcommand(
+      "api-token", "連携用のAPIトークンを管理する (tokens that upload for one department)");
+  token->require_subcommand(1);
+  auto* create = token->add_subcommand(
+      "create", "APIトークンを発行する (the secret is printed once and never stored)");
+  create->add_option("--name", a.token_name, "用途 (e.g. \"Peppol アクセスポイント\")")->required();
+  create->add_option("--department", a.token_department, "the department it uploads for")
+      ->required();
+  create->callback([&] { a.rc = app::CmdApiTokenCreate(ctx, a.token_name, a.token_department); });
+  token->add_subcommand("list", "APIトークンの一覧 (one JSON line each)")->callback([&] {
+    a.rc = app::CmdApiTokenList(ctx);
+  });
+  auto* revoke = token->add_subcommand("revoke", "APIトークンを取り消す (at once, for good)");
+  revoke->add_option("id", a.token_id, "token id, e.g. tok-3f9a1c2e")->required();
+  revoke->callback([&] { a.rc = app::CmdApiTokenRevoke(ctx, a.token_id); });
+}
+
 void AddOrganisationCommands(CLI::App* cli, const app::Context& ctx, Args& a) {
   auto* user =
       cli->add_subcommand("user", "ユーザーを管理する (users of the payment-order workflow)");
@@ -280,6 +299,7 @@ int main(int argc, char** argv) {
   AddDocumentCommands(&cli, ctx, a);
   AddIntakeCommands(&cli, ctx, a);
   AddOrganisationCommands(&cli, ctx, a);
+  AddTokenCommands(&cli, ctx, a);
   AddServeCommand(&cli, ctx, a);
   try {
     cli.parse(argc, argv);

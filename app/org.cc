@@ -146,4 +146,38 @@ int CmdVendorAdd(const Context& ctx, const VendorAddArgs& args) {
   });
 }
 
+// --- API tokens -------------------------------------------------------------
+
+int CmdApiTokenCreate(const Context& ctx, const std::string& name, const std::string& department) {
+  return WithWorkflow(ctx, [&](workflow::Workflow* wf) -> base::Status {
+    ASSIGN_OR_RETURN(const auto created,
+                     wf->CreateApiToken(name, department, workflow::Workflow::SystemUser(ctx.user)));
+    nlohmann::json j = workflow::ToJson(created.token);
+    j["secret"] = created.secret;
+    PrintJson(ctx, j);
+    std::fprintf(ctx.err,
+                 "kura: APIトークン %s を発行しました。secret は今だけ表示されます（保存されません）。"
+                 "連携先に Authorization: Bearer <secret> として設定してください\n",
+                 created.token.id.c_str());
+    return base::Status::OK();
+  });
+}
+
+int CmdApiTokenList(const Context& ctx) {
+  return WithWorkflow(ctx, [&](workflow::Workflow* wf) -> base::Status {
+    ASSIGN_OR_RETURN(const auto tokens,
+                     wf->ListApiTokens(workflow::Workflow::SystemUser(ctx.user)));
+    for (const workflow::ApiToken& t : tokens) PrintJson(ctx, workflow::ToJson(t));
+    return base::Status::OK();
+  });
+}
+
+int CmdApiTokenRevoke(const Context& ctx, const std::string& id) {
+  return WithWorkflow(ctx, [&](workflow::Workflow* wf) -> base::Status {
+    RETURN_IF_ERROR(wf->RevokeApiToken(id, workflow::Workflow::SystemUser(ctx.user)));
+    std::fprintf(ctx.err, "kura: APIトークン %s を取り消しました\n", id.c_str());
+    return base::Status::OK();
+  });
+}
+
 }  // namespace app

@@ -40,6 +40,10 @@ inline constexpr std::string_view kUserAdded = "workflow.user.added";
 inline constexpr std::string_view kUserPasswordChanged = "workflow.user.password_changed";
 inline constexpr std::string_view kUserEnabled = "workflow.user.enabled";
 inline constexpr std::string_view kUserDisabled = "workflow.user.disabled";
+/// token {id, name, department, scopes, ...} (never the secret or its hash).
+inline constexpr std::string_view kApiTokenCreated = "workflow.api_token.created";
+/// id: the token no longer authenticates.
+inline constexpr std::string_view kApiTokenRevoked = "workflow.api_token.revoked";
 inline constexpr std::string_view kVendorCreated = "workflow.vendor.created";
 inline constexpr std::string_view kVendorUpdated = "workflow.vendor.updated";
 inline constexpr std::string_view kCommitmentCreated = "workflow.commitment.created";

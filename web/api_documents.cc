@@ -251,7 +251,7 @@ void Original(ApiContext& ctx, const httplib::Request& req, httplib::Response& r
 }  // namespace
 
 void AddDocumentRoutes(const ApiRoutes& r) {
-  r.Change("POST", "/api/v1/documents", Upload);
+  r.ChangeOrUploadToken("POST", "/api/v1/documents", Upload);
   r.Read("GET", "/api/v1/documents", Search);
   r.Read("GET", R"(/api/v1/documents/([^/]+))", Document);
   r.Read("GET", R"(/api/v1/documents/([^/]+)/original)", Original);

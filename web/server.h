@@ -38,6 +38,9 @@ enum class RouteAccess {
   kPublic,   ///< anyone: /healthz, the version, the start page, the login
   kSession,  ///< a logged-in user (401 otherwise); reads
   kChange,   ///< a logged-in user with the session's CSRF token (403)
+  /// kChange, or an API token (Authorization: Bearer) with the route's
+  /// scope, acting for the token's department only (workflow/api_token.h).
+  kChangeOrToken,
 };
 
 /// One route of the server, as the authorization test and docs/API.md list

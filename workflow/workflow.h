@@ -53,6 +53,7 @@
 #include "base/date.h"
 #include "base/result.h"
 #include "base/time.h"
+#include "workflow/api_token.h"
 #include "workflow/commitment.h"
 #include "workflow/inbox.h"
 #include "workflow/organization.h"
@@ -182,6 +183,26 @@ class Workflow {
   /// The department reader's searches and lists are confined to, or "" for
   /// all departments (ReadScope, access.h).
   std::string ReadScope(const User& reader) const;
+
+  // --- API tokens (api_token.h) ------------------------------------------
+
+  /// A new token and its secret, which is shown once and never stored.
+  struct CreatedToken {
+    ApiToken token;
+    std::string secret;
+  };
+  /// Admin only: a token that uploads documents for department (which must
+  /// be registered: InvalidArgument otherwise), with its event.
+  base::Result<CreatedToken> CreateApiToken(std::string_view name, std::string_view department,
+                                            const User& actor);
+  /// Admin only: every token, revoked ones too, oldest first.
+  base::Result<std::vector<ApiToken>> ListApiTokens(const User& actor) const;
+  /// Admin only: the token stops authenticating at once, with its event.
+  /// NotFound for an unknown id; revoking a revoked token changes nothing.
+  base::Status RevokeApiToken(std::string_view id, const User& actor);
+  /// The active token whose secret this is; PermissionDenied
+  /// ("APIトークンが無効です…") for anything else.
+  base::Result<ApiToken> AuthenticateToken(std::string_view secret) const;
 
  private:
   struct Rep;

@@ -7,7 +7,8 @@
 //
 // The callers (columns): anonymous; kato, clerk of somu; kacho, 課長 of
 // somu; fuku, 副市長 (an any-department title) of hisho; kaikei, the
-// accounting office; kansa, auditor; hokan, compliance officer; admin.
+// accounting office; kansa, auditor; hokan, compliance officer; admin; and
+// an API token of somu (Authorization: Bearer), which only uploads.
 //
 // Answers: A allowed — 2xx, or a 409/422 about the record's state, never
 // 401, 403, 404 or 5xx; D denied — 403; U unauthenticated — 401. Each user
@@ -39,6 +40,7 @@
 #include "ledger/data_dir.h"
 #include "tests/fakes/test_util.h"
 #include "web/server.h"
+#include "workflow/api_token.h"
 #include "workflow/workflow.h"
 
 namespace web {
@@ -61,51 +63,58 @@ struct Row {
 
 // clang-format off
 const Row kRows[] = {
-  //                                                                                        anon kato kacho fuku kaikei kansa hokan admin
-  {"GET", "/healthz", "/healthz", "", "A AA AA AA AA AA AA AA"},
-  {"GET", "/api/v1/version", "/api/v1/version", "", "A AA AA AA AA AA AA AA"},
-  {"GET", "/", "/", "", "A AA AA AA AA AA AA AA"},
-  {"GET", "/assets/kura.css", "/assets/kura.css", "", "A AA AA AA AA AA AA AA"},
+  //                                                           anon kato kacho fuku kaikei kansa hokan admin token
+  {"GET", "/healthz", "/healthz", "", "A AA AA AA AA AA AA AA AA"},
+  {"GET", "/api/v1/version", "/api/v1/version", "", "A AA AA AA AA AA AA AA AA"},
+  {"GET", "/", "/", "", "A AA AA AA AA AA AA AA AA"},
+  {"GET", "/assets/kura.css", "/assets/kura.css", "", "A AA AA AA AA AA AA AA AA"},
   // The login needs no session; everyone logs in with their own password.
   {"POST", "/api/v1/session", "/api/v1/session",
-   R"({"login":"{login}","password":"correct horse battery"})", "A AA AA AA AA AA AA AA"},
-  {"GET", "/api/v1/session", "/api/v1/session", "", "U AA AA AA AA AA AA AA"},
-  {"DELETE", "/api/v1/session", "/api/v1/session", "", "U AA AA AA AA AA AA AA"},
-  {"GET", "/api/v1/inbox", "/api/v1/inbox", "", "U AA AA AA AA AA AA AA"},
+   R"({"login":"{login}","password":"correct horse battery"})", "A AA AA AA AA AA AA AA AA"},
+  {"GET", "/api/v1/session", "/api/v1/session", "", "U AA AA AA AA AA AA AA UU"},
+  {"DELETE", "/api/v1/session", "/api/v1/session", "", "U AA AA AA AA AA AA AA UU"},
+  {"GET", "/api/v1/inbox", "/api/v1/inbox", "", "U AA AA AA AA AA AA AA UU"},
   // Upload: clerks for their department, the accounting office and admins
   // for any; those who only read put nothing into the archive.
-  {"POST", "/api/v1/documents", "/api/v1/documents", "upload", "U AD DD DD AA DD DD AA"},
+  {"POST", "/api/v1/documents", "/api/v1/documents", "upload", "U AD DD DD AA DD DD AA AD"},
   // Reads of documents: clerks and 課長 their department; the rest all.
-  {"GET", "/api/v1/documents", "/api/v1/documents?department={dept}", "", "U AD AD AA AA AA AA AA"},
-  {"GET", "/api/v1/documents/([^/]+)", "/api/v1/documents/{doc}", "", "U AD AD AA AA AA AA AA"},
+  {"GET", "/api/v1/documents", "/api/v1/documents?department={dept}", "", "U AD AD AA AA AA AA AA UU"},
+  {"GET", "/api/v1/documents/([^/]+)", "/api/v1/documents/{doc}", "", "U AD AD AA AA AA AA AA UU"},
   {"GET", "/api/v1/documents/([^/]+)/original", "/api/v1/documents/{doc}/original", "",
-   "U AD AD AA AA AA AA AA"},
+   "U AD AD AA AA AA AA AA UU"},
   {"POST", "/api/v1/documents/([^/]+)/corrections", "/api/v1/documents/{doc}/corrections",
    R"({"reason":"請求書の記載を確認","changes":{"counterparty":"訂正後の取引先"}})",
-   "U AD DD DD AA DD DD AA"},
-  {"GET", "/api/v1/departments", "/api/v1/departments", "", "U AA AA AA AA AA AA AA"},
-  {"GET", "/api/v1/vendors", "/api/v1/vendors", "", "U AA AA AA AA AA AA AA"},
+   "U AD DD DD AA DD DD AA UU"},
+  {"GET", "/api/v1/departments", "/api/v1/departments", "", "U AA AA AA AA AA AA AA UU"},
+  {"GET", "/api/v1/vendors", "/api/v1/vendors", "", "U AA AA AA AA AA AA AA UU"},
   {"GET", "/api/v1/commitments", "/api/v1/commitments?department={dept}", "",
-   "U AD AD AA AA AA AA AA"},
+   "U AD AD AA AA AA AA AA UU"},
   {"POST", "/api/v1/commitments", "/api/v1/commitments",
    R"({"department":"{dept}","vendor_id":"{vendor}","budget_line":"02-01-01-10",)"
    R"("description":"消耗品","expense_type":"goods","fiscal_year":2026,"amount":"100000",)"
    R"("contract_from":"2026-04-01","contract_to":"2027-03-31"})",
-   "U AD DD DD AA DD DD AA"},
+   "U AD DD DD AA DD DD AA UU"},
   // Drafting: only a clerk of the commitment's department.
   {"POST", "/api/v1/payment-orders", "/api/v1/payment-orders",
-   R"({"document_id":"{newdoc}","commitment_id":"{commitment}"})", "U AD DD DD DD DD DD DD"},
+   R"({"document_id":"{newdoc}","commitment_id":"{commitment}"})", "U AD DD DD DD DD DD DD UU"},
   {"GET", "/api/v1/payment-orders/([^/]+)", "/api/v1/payment-orders/{order}", "",
-   "U AD AD AA AA AA AA AA"},
+   "U AD AD AA AA AA AA AA UU"},
   // Approving the first step (課長) of a submitted order: its department's
   // 課長 only; everyone else may not act at that step (the state machine's
   // finer rules are tested in tests/workflow).
   {"POST", "/api/v1/payment-orders/([^/]+)/actions", "/api/v1/payment-orders/{order}/actions",
-   R"({"action":"approve","version":{version}})", "U DD AD DD DD DD DD DD"},
+   R"({"action":"approve","version":{version}})", "U DD AD DD DD DD DD DD UU"},
+  // API tokens are managed by admins only.
+  {"GET", "/api/v1/api-tokens", "/api/v1/api-tokens", "", "U DD DD DD DD DD DD AA UU"},
+  {"POST", "/api/v1/api-tokens", "/api/v1/api-tokens", R"({"name":"連携","department":"{dept}"})",
+   "U DD DD DD DD DD DD AA UU"},
+  {"POST", "/api/v1/api-tokens/([^/]+)/revoke", "/api/v1/api-tokens/{token}/revoke", "",
+   "U DD DD DD DD DD DD AA UU"},
 };
 // clang-format on
 
-const char* const kLogins[] = {"kato", "kacho", "fuku", "kaikei", "kansa", "hokan", "admin"};
+const char* const kLogins[] = {"kato",  "kacho", "fuku",  "kaikei",
+                                "kansa", "hokan", "admin", "token"};
 
 void Replace(std::string* s, const std::string& from, const std::string& to) {
   for (size_t at = s->find(from); at != std::string::npos; at = s->find(from, at + to.size())) {
@@ -143,6 +152,10 @@ class AuthorizationTest : public ::testing::Test {
     AddUser("hokan", "somu", {Role::kCompliance});
     AddUser("admin", "hisho", {Role::kAdmin});
 
+    auto token = wf_->CreateApiToken("テスト連携", "somu", User("admin"));
+    ASSERT_OK(token);
+    token_secret_ = token->secret;
+
     ServerOptions so;
     so.host = "127.0.0.1";
     so.port = 0;
@@ -152,6 +165,9 @@ class AuthorizationTest : public ::testing::Test {
     thread_ = std::thread([this] { server_->Run().IgnoreError(); });
     port_ = *port;
     client_ = std::make_unique<httplib::Client>("127.0.0.1", port_);
+    // One connection for the hundreds of requests (the server caps
+    // connections per address, and closed ones linger a moment).
+    client_->set_keep_alive(true);
     ASSERT_TRUE(client_->Get("/healthz"));
   }
   void TearDown() override {
@@ -166,8 +182,10 @@ class AuthorizationTest : public ::testing::Test {
   }
   workflow::User User(const std::string& login) { return *wf_->GetUser(login); }
 
-  // A session for login: the Cookie and X-CSRF-Token headers.
+  // A session for login: the Cookie and X-CSRF-Token headers; for "token",
+  // the API token of somu instead.
   httplib::Headers LogIn(const std::string& login) {
+    if (login == "token") return {{"Authorization", "Bearer " + token_secret_}};
     auto res = client_->Post("/api/v1/session",
                              json{{"login", login}, {"password", kPassword}}.dump(),
                              "application/json");
@@ -230,6 +248,9 @@ class AuthorizationTest : public ::testing::Test {
     r["{vendor}"] = VendorId(inv);
     r["{commitment}"] = Commitment(dept, r["{vendor}"]);
     r["{newdoc}"] = Receive(dept, "請求書-" + inv.id + ".xml", corpus::RenderJpPint(inv));
+    auto token = wf_->CreateApiToken("取消用", dept, User("admin"));
+    EXPECT_OK(token);
+    if (token.ok()) r["{token}"] = token->token.id;
     return r;
   }
   std::map<std::string, std::string> SharedRecords(const std::string& dept) {
@@ -259,10 +280,10 @@ class AuthorizationTest : public ::testing::Test {
   std::string Try(const Row& row, const std::string& login, const std::string& dept) {
     std::string path = row.path, body = row.body;
     bool fresh = false;
-    for (const char* name : {"{newdoc}", "{commitment}", "{vendor}", "{order}"}) {
+    for (const char* name : {"{newdoc}", "{commitment}", "{vendor}", "{order}", "{token}"}) {
       fresh = fresh || (path + body).find(name) != std::string::npos;
     }
-    auto records = Records(dept, login.empty() ? "kato" : login, fresh);
+    auto records = Records(dept, login.empty() || login == "token" ? "kato" : login, fresh);
     if (path.find("{order}") != std::string::npos) AddSubmittedOrder(dept, &records);
     for (const auto& [k, v] : records) {
       Replace(&path, k, v);
@@ -304,6 +325,7 @@ class AuthorizationTest : public ::testing::Test {
   std::unique_ptr<corpus::Generator> generator_;
   std::map<std::string, std::map<std::string, std::string>> shared_;
   int uploads_ = 0;
+  std::string token_secret_;
 };
 
 TEST_F(AuthorizationTest, EveryRouteHasARowAndEveryRowARoute) {
@@ -328,7 +350,7 @@ TEST_F(AuthorizationTest, EveryRouteAnswersEachCallerAsTheTableSays) {
   for (const Row& row : kRows) {
     const std::string route = std::string(row.method) + " " + row.pattern;
     const std::string expect = row.expect;
-    ASSERT_EQ(expect.size(), 1 + 7 * 3) << route;
+    ASSERT_EQ(expect.size(), 1 + std::size(kLogins) * 3) << route;
     EXPECT_EQ(Try(row, "", "somu"), expect.substr(0, 1)) << route << " anonymous";
     for (size_t i = 0; i < std::size(kLogins); ++i) {
       const std::string own = expect.substr(2 + 3 * i, 1), foreign = expect.substr(3 + 3 * i, 1);
@@ -413,6 +435,68 @@ TEST_F(AuthorizationTest, AScopedSearchCountsAndPagesOnlyTheOwnDepartment) {
   auto all = client_->Get("/api/v1/documents", fuku);
   ASSERT_TRUE(all && all->status == 200);
   EXPECT_EQ(json::parse(all->body)["count"], 5);
+}
+
+TEST_F(AuthorizationTest, AnApiTokenUploadsForItsDepartmentUntilRevoked) {
+  const httplib::Headers bearer{{"Authorization", "Bearer " + token_secret_}};
+  httplib::MultipartFormDataItems items{{"file", "<Invoice>1</Invoice>", "連携.xml", "application/xml"}};
+  auto up = client_->Post("/api/v1/documents", bearer, items);
+  ASSERT_TRUE(up);
+  ASSERT_EQ(up->status, 201) << up->body;
+  const std::string id = json::parse(up->body)["id"];
+  // Received by the token, for its department, as the archive records it.
+  auto view = archive_->Get(id);
+  ASSERT_OK(view);
+  ASSERT_EQ(view->receipts.size(), 1u);
+  EXPECT_EQ(view->receipts[0].department, "somu");
+  auto tokens = wf_->ListApiTokens(User("admin"));
+  ASSERT_OK(tokens);
+  EXPECT_EQ(view->receipts[0].receiver, "token:" + tokens->front().id);
+  // A token is not a session: no reading, not even its own upload.
+  EXPECT_EQ(client_->Get("/api/v1/documents/" + id, bearer)->status, 401);
+  // A wrong token, and a revoked one, are 401.
+  const httplib::Headers wrong{
+      {"Authorization", "Bearer kura_" + std::string(64, 'a')}};
+  EXPECT_EQ(client_->Post("/api/v1/documents", wrong, items)->status, 401);
+  ASSERT_OK(wf_->RevokeApiToken(tokens->front().id, User("admin")));
+  auto revoked = client_->Post("/api/v1/documents", bearer, items);
+  EXPECT_EQ(revoked->status, 401);
+  EXPECT_EQ(json::parse(revoked->body)["error"]["message"],
+            "APIトークンが無効です（取り消されたか、誤っています）");
+  // The secret is nowhere in the data directory's records: only its hash.
+  auto listed = wf_->ListApiTokens(User("admin"));
+  ASSERT_OK(listed);
+  EXPECT_EQ(workflow::ToJson(listed->front()).dump().find(token_secret_), std::string::npos);
+  EXPECT_FALSE(listed->front().active());
+}
+
+TEST_F(AuthorizationTest, AnAdminCreatesATokenThatIsShownOnce) {
+  const httplib::Headers admin = LogIn("admin");
+  auto created = client_->Post("/api/v1/api-tokens", admin,
+                               json{{"name", "Peppol 接続"}, {"department", "doboku"}}.dump(),
+                               "application/json");
+  ASSERT_TRUE(created);
+  ASSERT_EQ(created->status, 201) << created->body;
+  const json j = json::parse(created->body);
+  const std::string secret = j["secret"];
+  EXPECT_TRUE(workflow::LooksLikeTokenSecret(secret));
+  auto list = client_->Get("/api/v1/api-tokens", admin);
+  ASSERT_TRUE(list && list->status == 200);
+  EXPECT_EQ(list->body.find(secret), std::string::npos);
+  EXPECT_EQ(list->body.find(secret.substr(5)), std::string::npos);
+  // Unknown department: refused in Japanese.
+  auto bad = client_->Post("/api/v1/api-tokens", admin,
+                           json{{"name", "x"}, {"department", "nosuch"}}.dump(),
+                           "application/json");
+  EXPECT_EQ(bad->status, 400);
+  EXPECT_EQ(json::parse(bad->body)["error"]["message"], "登録されていない課です: nosuch");
+  // The new token uploads for doboku and not for somu.
+  const httplib::Headers bearer{{"Authorization", "Bearer " + secret}};
+  httplib::MultipartFormDataItems somu{{"file", "<a/>", "a.xml", "application/xml"},
+                                       {"department", "somu", "", ""}};
+  EXPECT_EQ(client_->Post("/api/v1/documents", bearer, somu)->status, 403);
+  httplib::MultipartFormDataItems own{{"file", "<b/>", "b.xml", "application/xml"}};
+  EXPECT_EQ(client_->Post("/api/v1/documents", bearer, own)->status, 201);
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include "base/status_text.h"
 #include "web/internal/http_util.h"
 #include "workflow/access.h"
+#include "workflow/api_token.h"
 #include "workflow/workflow.h"
 
 namespace web::internal {
@@ -48,12 +49,33 @@ std::optional<Caller> CheckSession(ApiContext& ctx, const httplib::Request& req,
     SendError(res, 401, "unauthenticated", "このアカウントは使用できません");
     return std::nullopt;
   }
-  if (kind == RequestKind::kChange &&
+  if (kind != RequestKind::kRead &&
       !ConstantTimeEquals(req.get_header_value(kCsrfHeader), session->csrf_token)) {
     SendError(res, 403, "csrf", "CSRF トークンがありません（X-CSRF-Token ヘッダーが必要です）");
     return std::nullopt;
   }
   return Caller{std::move(*session), std::move(*user)};
+}
+
+// The caller of a request that presents an API token, or nullopt after
+// answering 401 or 403.
+std::optional<Caller> CheckToken(ApiContext& ctx, const std::string& authorization,
+                                 httplib::Response& res) {
+  constexpr std::string_view kBearer = "Bearer ";
+  if (authorization.compare(0, kBearer.size(), kBearer) != 0) {
+    SendError(res, 401, "unauthenticated", "Authorization は Bearer トークンで指定してください");
+    return std::nullopt;
+  }
+  auto token = ctx.workflow->AuthenticateToken(authorization.substr(kBearer.size()));
+  if (!token.ok()) {
+    SendError(res, 401, "unauthenticated", token.status().message());
+    return std::nullopt;
+  }
+  if (!token->HasScope(workflow::kUploadScope)) {
+    SendError(res, 403, "permission_denied", "このAPIトークンでは書類を登録できません");
+    return std::nullopt;
+  }
+  return Caller{Session{}, workflow::TokenUser(*token)};
 }
 
 void InternalError(const httplib::Request& req, httplib::Response& res, const std::exception& e) {
@@ -66,7 +88,11 @@ void InternalError(const httplib::Request& req, httplib::Response& res, const st
 HttpHandler Authed(ApiContext* ctx, AuthedHandler h, RequestKind kind) {
   return [ctx, h, kind](const httplib::Request& req, httplib::Response& res) {
     try {
-      const std::optional<Caller> caller = CheckSession(*ctx, req, res, kind);
+      const std::string authorization = req.get_header_value("Authorization");
+      const std::optional<Caller> caller =
+          kind == RequestKind::kChangeOrUploadToken && !authorization.empty()
+              ? CheckToken(*ctx, authorization, res)
+              : CheckSession(*ctx, req, res, kind);
       if (caller) h(*ctx, req, res, *caller);
     } catch (const std::exception& e) {
       InternalError(req, res, e);
@@ -101,6 +127,12 @@ void ApiRoutes::Read(const char* method, const char* pattern, AuthedHandler h) c
 
 void ApiRoutes::Change(const char* method, const char* pattern, AuthedHandler h) const {
   table->Add(method, pattern, RouteAccess::kChange, Authed(ctx, h, RequestKind::kChange));
+}
+
+void ApiRoutes::ChangeOrUploadToken(const char* method, const char* pattern,
+                                    AuthedHandler h) const {
+  table->Add(method, pattern, RouteAccess::kChangeOrToken,
+             Authed(ctx, h, RequestKind::kChangeOrUploadToken));
 }
 
 void ApiRoutes::Public(const char* method, const char* pattern, OpenHandler h) const {

@@ -66,12 +66,18 @@ using AuthedHandler = void (*)(ApiContext& ctx, const httplib::Request& req, htt
 /// A handler that needs no session (the login).
 using OpenHandler = void (*)(ApiContext& ctx, const httplib::Request& req, httplib::Response& res);
 
-/// Whether a request changes something and so must carry the CSRF token.
-enum class RequestKind { kRead, kChange };
+/// Whether a request changes something and so must carry the CSRF token,
+/// and whether an API token may make it instead of a session.
+enum class RequestKind { kRead, kChange, kChangeOrUploadToken };
 
 /// Wraps h with the session check (401 without a live session or for a
 /// user that may not use one), the CSRF check for kChange (403), and the
-/// exception net (500). ctx must outlive the returned handler.
+/// exception net (500). For kChangeOrUploadToken a request with
+/// `Authorization: Bearer <token>` is checked against the API tokens
+/// instead (401 for an unknown or revoked token, 403 without the upload
+/// scope) and runs as the token's user (workflow::TokenUser), with no
+/// session and no CSRF token (a browser never sends this header on its
+/// own). ctx must outlive the returned handler.
 HttpHandler Authed(ApiContext* ctx, AuthedHandler h, RequestKind kind);
 /// Wraps h with the exception net only.
 HttpHandler Open(ApiContext* ctx, OpenHandler h);
@@ -93,6 +99,9 @@ struct ApiRoutes {
   void Read(const char* method, const char* pattern, AuthedHandler h) const;
   /// A change: session and CSRF token (RouteAccess::kChange).
   void Change(const char* method, const char* pattern, AuthedHandler h) const;
+  /// A change that an API token with the upload scope may make too, for
+  /// its department (RouteAccess::kChangeOrToken): the upload.
+  void ChangeOrUploadToken(const char* method, const char* pattern, AuthedHandler h) const;
   /// No session needed (RouteAccess::kPublic): the login.
   void Public(const char* method, const char* pattern, OpenHandler h) const;
 };
@@ -102,6 +111,7 @@ void AddSessionRoutes(const ApiRoutes& routes);
 void AddDocumentRoutes(const ApiRoutes& routes);
 void AddCommitmentRoutes(const ApiRoutes& routes);
 void AddOrderRoutes(const ApiRoutes& routes);
+void AddTokenRoutes(const ApiRoutes& routes);
 
 }  // namespace web::internal
 

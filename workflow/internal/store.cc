@@ -20,6 +20,7 @@ Result<Tables> OpenTables(ledger::Ledger* ledger) {
   ASSIGN_OR_RETURN(t.doc_orders, ledger->OpenTable("wf_doc_orders"));
   ASSIGN_OR_RETURN(t.open_orders, ledger->OpenTable("wf_open_orders"));
   ASSIGN_OR_RETURN(t.meta, ledger->OpenTable("wf_meta"));
+  ASSIGN_OR_RETURN(t.api_tokens, ledger->OpenTable("wf_api_tokens"));
   return t;
 }
 

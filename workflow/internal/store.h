@@ -8,6 +8,7 @@
 //   wf_orders       id            PaymentOrder
 //   wf_doc_orders   document id   order id (documents that have a live order)
 //   wf_open_orders  order id      "" (orders neither paid nor withdrawn)
+//   wf_api_tokens   hex SHA-256 of the secret   ApiToken (api_token.h)
 //   wf_meta         "seq/<kind>/<fiscal year>"  last number used (decimal)
 //
 // Thread safety: Tables is a value; the functions run inside the caller's
@@ -29,6 +30,7 @@ namespace workflow::internal {
 
 struct Tables {
   storage::Table departments, users, vendors, commitments, orders, doc_orders, open_orders, meta;
+  storage::Table api_tokens;
 };
 
 /// Opens (creating) the tables; call once at Workflow::Open.
