@@ -152,7 +152,8 @@ bool IsIpAddress(const std::string& s) {
 
 // [server] tls_cert, tls_key (both or neither) and trusted_proxies.
 Status ReadServerTls(const toml::table& t, Config* config) {
-  for (auto [key, out] : {std::pair{"tls_cert", &config->tls_cert}, {"tls_key", &config->tls_key}}) {
+  for (auto [key, out] :
+       {std::pair{"tls_cert", &config->tls_cert}, {"tls_key", &config->tls_key}}) {
     if (const auto node = t["server"][key]) {
       const auto v = node.value<std::string>();
       if (!v) {

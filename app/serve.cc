@@ -115,9 +115,8 @@ class Retrier {
 // [server] tls_cert and tls_key into options (nothing if unset). False,
 // after saying why, if a file cannot be read.
 bool ReadTlsFiles(const Context& ctx, const Config& config, web::ServerOptions* options) {
-  for (auto [key, path, out] :
-       {std::tuple{"tls_cert", &config.tls_cert, &options->tls_cert_pem},
-        {"tls_key", &config.tls_key, &options->tls_key_pem}}) {
+  for (auto [key, path, out] : {std::tuple{"tls_cert", &config.tls_cert, &options->tls_cert_pem},
+                                {"tls_key", &config.tls_key, &options->tls_key_pem}}) {
     if (path->empty()) continue;
     const std::string full = (*path)[0] == '/' ? *path : base::JoinPath(ctx.data_dir, *path);
     auto pem = ctx.fs->ReadFile(full, 1 << 20);
@@ -165,9 +164,8 @@ int CmdServe(const Context& ctx, const ServeArgs& args) {
     spdlog::error("{}", port.status().message());
     return 1;
   }
-  const std::string host = listen->host.find(':') != std::string::npos
-                               ? "[" + listen->host + "]"
-                               : listen->host;
+  const std::string host =
+      listen->host.find(':') != std::string::npos ? "[" + listen->host + "]" : listen->host;
   const std::string url =
       std::string(tls ? "https://" : "http://") + host + ":" + std::to_string(*port) + "/";
   spdlog::info("kura {} を起動しました: {} (データ: {})", KURA_VERSION, url, ctx.data_dir);

@@ -131,9 +131,9 @@ TEST(ConfigTest, TlsAndTrustedProxies) {
 }
 
 TEST(ConfigTest, TlsNeedsBothFilesAndProxiesMustBeAddresses) {
-  for (const char* half : {"[server]\ntls_cert = \"server.pem\"\n",
-                           "[server]\ntls_key = \"server.key\"\n",
-                           "[server]\ntls_cert = \"server.pem\"\ntls_key = \"\"\n"}) {
+  for (const char* half :
+       {"[server]\ntls_cert = \"server.pem\"\n", "[server]\ntls_key = \"server.key\"\n",
+        "[server]\ntls_cert = \"server.pem\"\ntls_key = \"\"\n"}) {
     auto bad = ParseConfig(half, "kura.toml");
     ASSERT_FALSE(bad.ok()) << half;
     EXPECT_NE(bad.status().message().find("tls_cert と tls_key は両方指定してください"),

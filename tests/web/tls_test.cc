@@ -2,6 +2,8 @@
 // 127.0.0.1 are made with the openssl command; the server is checked with
 // the standard tools (openssl s_client, curl) and with hostile clients
 // against the guarded server's deadlines and limits, all on loopback.
+#include "web/internal/tls.h"
+
 #include <cctype>
 #include <chrono>
 #include <functional>
@@ -23,7 +25,6 @@
 #include "tests/signing/openssl_cli.h"
 #include "tests/web/raw_client.h"
 #include "web/internal/guarded_server.h"
-#include "web/internal/tls.h"
 #include "web/server.h"
 #include "workflow/workflow.h"
 
@@ -64,9 +65,11 @@ const Pki& TestPki() {
     std::string out;
     const int rc = Sh("cd " + d + " && openssl req -x509" + ec + ca_ext +
                           " -keyout ca.key -out ca.pem -days 2 -subj '/CN=kura test CA'"
-                          " && openssl req -x509" + ec + ca_ext +
+                          " && openssl req -x509" +
+                          ec + ca_ext +
                           " -keyout other-ca.key -out other-ca.pem -days 2 -subj '/CN=other CA'"
-                          " && openssl req" + ec +
+                          " && openssl req" +
+                          ec +
                           " -keyout server.key -out server.csr -subj '/CN=127.0.0.1'"
                           " && openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key"
                           " -set_serial 2 -days 2 -extfile leaf.ext -out server.pem"
@@ -189,9 +192,9 @@ class TlsServerTest : public ::testing::Test {
 
 TEST_F(TlsServerTest, OpensslSClientVerifiesTheCertificateAndAnotherCaDoesNot) {
   Start(true);
-  const std::string s_client = "timeout 10 openssl s_client -brief -connect 127.0.0.1:" +
-                               std::to_string(port_) +
-                               " -verify_return_error -verify_ip 127.0.0.1 -CAfile ";
+  const std::string s_client =
+      "timeout 10 openssl s_client -brief -connect 127.0.0.1:" + std::to_string(port_) +
+      " -verify_return_error -verify_ip 127.0.0.1 -CAfile ";
   std::string out;
   EXPECT_EQ(Sh(s_client + TestPki().ca + " </dev/null", &out), 0) << out;
   EXPECT_NE(out.find("Verification: OK"), std::string::npos) << out;

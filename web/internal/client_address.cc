@@ -72,8 +72,8 @@ std::string ClientAddress(const std::string& peer, std::string_view forwarded_fo
     const size_t comma = forwarded_for.rfind(',');
     const std::string_view entry =
         Trim(comma == std::string_view::npos ? forwarded_for : forwarded_for.substr(comma + 1));
-    forwarded_for = comma == std::string_view::npos ? std::string_view()
-                                                    : forwarded_for.substr(0, comma);
+    forwarded_for =
+        comma == std::string_view::npos ? std::string_view() : forwarded_for.substr(0, comma);
     if (entry.empty()) continue;  // "a, , b" or a trailing comma
     std::string address = CanonicalAddress(WithoutPort(entry));
     if (address.empty()) return peer;
