@@ -1,5 +1,7 @@
 #include "app/config.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <toml++/toml.h>
 
 namespace app {
@@ -17,6 +19,18 @@ std::string DefaultConfigText() {
 listen = "127.0.0.1:8080"
 # A web session ends after this many minutes without a request.
 session_idle_minutes = 480
+# HTTPS: the server's certificate (PEM; intermediate certificates after it)
+# and its private key (PEM, not encrypted with a password). Set both to
+# serve HTTPS only on `listen` (session cookies get Secure, responses HSTS);
+# leave both empty for plain HTTP. Relative paths are relative to the data
+# directory. E.g. tls_cert = "tls/server.pem", tls_key = "tls/server.key"
+tls_cert = ""
+tls_key = ""
+# Reverse proxies (their IP addresses) in front of kura, e.g. ["10.0.0.5"].
+# For a connection from one of them the client address (login throttling,
+# the log) is taken from X-Forwarded-For; from anyone else that header is
+# ignored.
+trusted_proxies = []
 
 [ingest]
 # Received files larger than this are refused with a clear error.
@@ -131,6 +145,48 @@ Status ReadRule(const toml::table& t, const std::string& where, workflow::RouteR
   return Status::OK();
 }
 
+bool IsIpAddress(const std::string& s) {
+  in6_addr addr{};
+  return inet_pton(AF_INET, s.c_str(), &addr) == 1 || inet_pton(AF_INET6, s.c_str(), &addr) == 1;
+}
+
+// [server] tls_cert, tls_key (both or neither) and trusted_proxies.
+Status ReadServerTls(const toml::table& t, Config* config) {
+  for (auto [key, out] :
+       {std::pair{"tls_cert", &config->tls_cert}, {"tls_key", &config->tls_key}}) {
+    if (const auto node = t["server"][key]) {
+      const auto v = node.value<std::string>();
+      if (!v) {
+        return Status::InvalidArgument(std::string("[server] ") + key +
+                                       " はファイルのパスを文字列で指定してください");
+      }
+      *out = *v;
+    }
+  }
+  if (config->tls_cert.empty() != config->tls_key.empty()) {
+    return Status::InvalidArgument(
+        "[server] tls_cert と tls_key は両方指定してください（HTTPS には証明書と秘密鍵の両方が"
+        "必要です。HTTP で動かすには両方を空にします）");
+  }
+  const toml::node* proxies = t["server"]["trusted_proxies"].node();
+  if (proxies == nullptr) return Status::OK();
+  const toml::array* list = proxies->as_array();
+  if (list == nullptr) {
+    return Status::InvalidArgument(
+        "[server] trusted_proxies は IP アドレスのリストで指定してください（例: [\"10.0.0.5\"]）");
+  }
+  for (const toml::node& n : *list) {
+    const auto v = n.value<std::string>();
+    if (!v || !IsIpAddress(*v)) {
+      return Status::InvalidArgument("[server] trusted_proxies の " +
+                                     (v ? "\"" + *v + "\"" : std::string("値")) +
+                                     " は IP アドレスではありません（例: \"10.0.0.5\"）");
+    }
+    config->trusted_proxies.push_back(*v);
+  }
+  return Status::OK();
+}
+
 Status ReadRoutes(const toml::table& t, workflow::RouteConfig* routes) {
   const toml::table* r = t["routes"].as_table();
   if (r == nullptr) {
@@ -177,6 +233,7 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source_name) 
   }
   RETURN_IF_ERROR(ReadInt<uint32_t>(t, "server", "session_idle_minutes", 1, 7 * 24 * 60,
                                     &config.session_idle_minutes));
+  RETURN_IF_ERROR(ReadServerTls(t, &config));
   RETURN_IF_ERROR(ReadInt<uint64_t>(t, "ingest", "max_file_mb", 1, 4096, &config.max_file_mb));
   RETURN_IF_ERROR(ReadInt<uint32_t>(t, "ingest", "batch_files", 1, 10000, &config.batch_files));
   RETURN_IF_ERROR(ReadInt<uint64_t>(t, "ingest", "batch_mb", 1, 4096, &config.batch_mb));

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "base/file_system.h"
 #include "base/result.h"
@@ -41,6 +42,15 @@ struct Config {
   /// [server] session_idle_minutes: a web session ends after this long
   /// without a request.
   uint32_t session_idle_minutes = 480;
+  /// [server] tls_cert / tls_key: PEM files of the server's certificate
+  /// (intermediates after it) and its unencrypted private key, relative
+  /// paths relative to the data dir; both set: HTTPS only on `listen`,
+  /// both empty: plain HTTP.
+  std::string tls_cert;
+  std::string tls_key;
+  /// [server] trusted_proxies: addresses of reverse proxies whose
+  /// X-Forwarded-For names the client (IPv4 or IPv6 addresses).
+  std::vector<std::string> trusted_proxies;
   /// [routes]: the approval routes (専決規程) by amount and expense type;
   /// the defaults of workflow::RouteConfig when absent.
   workflow::RouteConfig routes;

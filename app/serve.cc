@@ -4,6 +4,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <thread>
+#include <tuple>
 
 #include <pthread.h>
 #include <signal.h>
@@ -13,6 +14,7 @@
 #include "app/config.h"
 #include "app/open_archive.h"
 #include "archive/archive.h"
+#include "base/status_text.h"
 #include "ledger/data_dir.h"
 #include "web/server.h"
 #include "workflow/workflow.h"
@@ -110,6 +112,28 @@ class Retrier {
   std::thread thread_;
 };
 
+// [server] tls_cert and tls_key into options (nothing if unset). False,
+// after saying why, if a file cannot be read.
+bool ReadTlsFiles(const Context& ctx, const Config& config, web::ServerOptions* options) {
+  for (auto [key, path, out] : {std::tuple{"tls_cert", &config.tls_cert, &options->tls_cert_pem},
+                                {"tls_key", &config.tls_key, &options->tls_key_pem}}) {
+    if (path->empty()) continue;
+    const std::string full = (*path)[0] == '/' ? *path : base::JoinPath(ctx.data_dir, *path);
+    auto pem = ctx.fs->ReadFile(full, 1 << 20);
+    if (!pem.ok()) {
+      spdlog::error("[server] {} のファイルを読み込めません: {} ({})", key,
+                    base::JapaneseSummary(pem.status().code()), pem.status().message());
+      return false;
+    }
+    if (pem->empty()) {
+      spdlog::error("[server] {} のファイル {} が空です", key, full);
+      return false;
+    }
+    *out = std::move(*pem);
+  }
+  return true;
+}
+
 }  // namespace
 
 int CmdServe(const Context& ctx, const ServeArgs& args) {
@@ -126,17 +150,26 @@ int CmdServe(const Context& ctx, const ServeArgs& args) {
   listen->version = KURA_VERSION;
   listen->api.max_upload_bytes = config.max_file_mb << 20;
   listen->api.sessions.idle = std::chrono::minutes(config.session_idle_minutes);
+  listen->trusted_proxies = config.trusted_proxies;
+  if (!ReadTlsFiles(ctx, config, &*listen)) return 2;
+  const bool tls = !config.tls_cert.empty();
   web::Server server(*listen, arc, opened.workflow.get(), ctx.clock);
   auto port = server.Bind();
   if (!port.ok()) {
+    if (tls && port.status().IsInvalidArgument()) {
+      spdlog::error("HTTPS を開始できません ([server] tls_cert = \"{}\", tls_key = \"{}\"): {}",
+                    config.tls_cert, config.tls_key, port.status().message());
+      return 2;
+    }
     spdlog::error("{}", port.status().message());
     return 1;
   }
-  spdlog::info("kura {} を起動しました: http://{}:{}/ (データ: {})", KURA_VERSION, listen->host,
-               *port, ctx.data_dir);
-  if (args.demo) {
-    PrintDemoLogins(ctx, "http://" + listen->host + ":" + std::to_string(*port) + "/");
-  }
+  const std::string host =
+      listen->host.find(':') != std::string::npos ? "[" + listen->host + "]" : listen->host;
+  const std::string url =
+      std::string(tls ? "https://" : "http://") + host + ":" + std::to_string(*port) + "/";
+  spdlog::info("kura {} を起動しました: {} (データ: {})", KURA_VERSION, url, ctx.data_dir);
+  if (args.demo) PrintDemoLogins(ctx, url);
   spdlog::info("停止するには Ctrl+C を押してください");
   Status s;
   {

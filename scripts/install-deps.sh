@@ -11,8 +11,9 @@ packages=(
   libpodofo-dev libxml2-dev libbotan-2-dev liblmdb-dev libcpp-httplib-dev
   libspdlog-dev libgtest-dev libgmock-dev nlohmann-json3-dev libcli11-dev
   libtomlplusplus-dev libicu-dev libarchive-dev libssl-dev libbenchmark-dev libpq-dev
-  # tools the tests drive: openssl (ts -verify), pdftotext, a Japanese font
-  openssl poppler-utils fonts-ipaexfont
+  # tools the tests drive: openssl (ts -verify, s_client), curl (HTTPS),
+  # pdftotext, a Japanese font
+  openssl curl poppler-utils fonts-ipaexfont
 )
 # --bench: also the peers the benchmarks measure against (bench/search_bench
 # starts its own PostgreSQL 15 server in a temporary directory).

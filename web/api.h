@@ -59,7 +59,8 @@ struct ApiOptions {
   SessionOptions sessions;
   /// Failed logins before a login name or client address must wait.
   LoginThrottleOptions login_throttle;
-  /// Add "Secure" to the session cookie (when served over HTTPS by a proxy).
+  /// Add "Secure" to the session cookie (web::Server sets it when it serves
+  /// HTTPS itself).
   bool secure_cookie = false;
   /// The inbox lists documents received in the last this many days.
   int inbox_days = 90;

@@ -2,14 +2,17 @@
 
 #include <httplib.h>
 #include <nlohmann/json.hpp>
+#include <openssl/crypto.h>
 #include <spdlog/spdlog.h>
 
 #include "archive/archive.h"
 #include "base/status_text.h"
 #include "ledger/data_dir.h"
+#include "web/internal/client_address.h"
 #include "web/internal/guarded_server.h"
 #include "web/internal/http_util.h"
 #include "web/internal/route_table.h"
+#include "web/internal/tls.h"
 
 namespace web {
 
@@ -65,11 +68,12 @@ constexpr char kStyle[] =
     "line-height:1.7}\n";
 
 // Headers every response carries unless its handler set its own (the
-// original's download sets a stricter CSP: sandbox).
-void AddSecurityHeaders(const httplib::Request& req, httplib::Response& res) {
+// original's download sets a stricter CSP: sandbox); over HTTPS also HSTS.
+void AddSecurityHeaders(bool tls, const httplib::Request& req, httplib::Response& res) {
   auto set = [&](const char* name, const char* value) {
     if (!res.has_header(name)) res.set_header(name, value);
   };
+  if (tls) set("Strict-Transport-Security", internal::kHstsValue);
   set("Content-Security-Policy",
       "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
       "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
@@ -89,6 +93,9 @@ Server::Server(ServerOptions options, archive::Archive* archive, workflow::Workf
     : rep_(std::make_unique<Rep>()) {
   rep_->options = std::move(options);
   rep_->archive = archive;
+  const bool tls = !rep_->options.tls_cert_pem.empty() || !rep_->options.tls_key_pem.empty();
+  // A cookie set over HTTPS must never travel over plain HTTP.
+  if (tls) rep_->options.api.secure_cookie = true;
   internal::ConnectionLimits limits;
   // Uploads may be as large as a received file may be, plus the multipart
   // framing; every other request is small JSON.
@@ -122,9 +129,12 @@ Server::Server(ServerOptions options, archive::Archive* archive, workflow::Workf
                res.set_content(kStyle, "text/css; charset=utf-8");
              });
   routes.Install(&http);
-  http.set_post_routing_handler(AddSecurityHeaders);
+  http.set_post_routing_handler([tls](const httplib::Request& req, httplib::Response& res) {
+    AddSecurityHeaders(tls, req, res);
+  });
+  // The client's address: behind a trusted proxy, the one it forwarded.
   http.set_logger([](const httplib::Request& req, const httplib::Response& res) {
-    spdlog::info("{} {} {}", req.method, req.path, res.status);
+    spdlog::info("{} {} {} {}", req.remote_addr, req.method, req.path, res.status);
   });
   // Last-resort net: a handler that throws is a bug; log it and answer 500.
   http.set_exception_handler([](const httplib::Request& req, httplib::Response& res,
@@ -144,7 +154,21 @@ Server::Server(ServerOptions options, archive::Archive* archive, workflow::Workf
 Server::~Server() = default;
 
 Result<int> Server::Bind() {
-  const auto& o = rep_->options;
+  auto& o = rep_->options;
+  if (!o.tls_cert_pem.empty() || !o.tls_key_pem.empty()) {
+    if (o.tls_cert_pem.empty() || o.tls_key_pem.empty()) {
+      return Status::InvalidArgument("HTTPS には証明書と秘密鍵の両方が必要です");
+    }
+    auto tls = internal::TlsContext::Create(o.tls_cert_pem, o.tls_key_pem);
+    if (!tls.ok()) return tls.status();
+    rep_->http->UseTls(std::move(*tls));
+    // The key is in OpenSSL's context now; no second copy lingers here.
+    OPENSSL_cleanse(o.tls_key_pem.data(), o.tls_key_pem.size());
+    o.tls_key_pem.clear();
+  }
+  auto proxies = internal::TrustedProxies::Parse(o.trusted_proxies);
+  if (!proxies.ok()) return proxies.status();
+  rep_->http->SetTrustedProxies(std::move(*proxies));
   if (o.port == 0) {
     rep_->port = rep_->http->bind_to_any_port(o.host);
   } else if (rep_->http->bind_to_port(o.host, o.port)) {

@@ -1,6 +1,9 @@
 // Server: kura's HTTP server: /healthz, the version endpoint, a start page
 // and, given a workflow, the JSON API under /api/v1 (web/api.h,
-// docs/API.md). cpp-httplib is used only in this module's .cc files.
+// docs/API.md). cpp-httplib and OpenSSL are used only in this module's .cc
+// files. With a certificate and key it serves HTTPS only (TLS 1.2 or
+// later, web/internal/tls.h): session cookies are then Secure and every
+// response carries Strict-Transport-Security.
 //
 // Thread safety: Stop may be called from any thread; everything else from
 // the thread that owns the Server.
@@ -28,6 +31,14 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 8080;  ///< 0 picks a free port (tests)
   std::string version;
+  /// PEM text of the server's certificate (intermediate certificates after
+  /// it) and of its unencrypted private key; both empty: plain HTTP. Both
+  /// set: HTTPS only, and api.secure_cookie is set.
+  std::string tls_cert_pem;
+  std::string tls_key_pem;
+  /// Addresses of reverse proxies whose X-Forwarded-For names the client
+  /// (login throttling, logs); from any other peer it is ignored.
+  std::vector<std::string> trusted_proxies;
   ApiOptions api;
 };
 
@@ -65,8 +76,10 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  /// Binds the listening socket; returns the port. Unavailable if the
-  /// address is in use.
+  /// Sets up TLS (if configured) and binds the listening socket; returns
+  /// the port. InvalidArgument (Japanese) for a certificate or key that
+  /// cannot be used or a trusted proxy that is not an address; Unavailable
+  /// if the address is in use.
   base::Result<int> Bind();
   /// Serves requests until Stop(). REQUIRES: Bind() succeeded.
   base::Status Run();

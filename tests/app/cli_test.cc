@@ -66,8 +66,8 @@ class CliTest : public ::testing::Test {
       if (n <= 0) return 0;
       log->append(buf, static_cast<size_t>(n));
     }
-    const size_t at = log->find("http://127.0.0.1:");
-    if (at != std::string::npos) port = std::stoi(log->substr(at + 17));
+    const size_t at = log->find("://127.0.0.1:");  // http or https
+    if (at != std::string::npos) port = std::stoi(log->substr(at + 13));
     return port;
   }
   // Stops the server started by StartServe; true if it exited with 0.
@@ -701,6 +701,61 @@ TEST_F(CliTest, ServeDemoSeedsAnOrganisationOnceAndPrintsTheLogins) {
   // And everything the demo wrote verifies.
   const KuraRun verify = Kura("verify --quiet");
   EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
+}
+
+// Issue 12, item 6: [server] tls_cert and tls_key (relative to the data
+// directory) make `kura serve` speak HTTPS only; files it cannot use are
+// named in a clear error before it listens.
+TEST_F(CliTest, ServeWithTlsFilesSpeaksHttpsAndNamesWhatIsWrongWithThem) {
+  ASSERT_EQ(Kura("init").exit_code, 0);
+  std::string out;
+  const std::string ec = " -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes";
+  ASSERT_EQ(kura_test::RunCommand(
+                "cd " + dir_.Join("kura-data") + " && mkdir tls && cd tls && " +
+                    "printf 'subjectAltName = IP:127.0.0.1\\n' > leaf.ext && openssl req -x509" +
+                    ec + " -keyout ca.key -out ca.pem -days 2 -subj /CN=ca && openssl req" + ec +
+                    " -keyout server.key -out server.csr -subj /CN=127.0.0.1 && openssl x509 -req"
+                    " -in server.csr -CA ca.pem -CAkey ca.key -set_serial 2 -days 2"
+                    " -extfile leaf.ext -out server.pem && openssl genpkey -algorithm EC"
+                    " -pkeyopt ec_paramgen_curve:P-256 -out other.key 2>&1",
+                &out),
+            0)
+      << out;
+  const std::string toml = kura_test::ReadFileOrDie(dir_.Join("kura-data/kura.toml"));
+  const auto configure = [&](const std::string& cert, const std::string& key) {
+    std::string t = toml;
+    t.replace(t.find("tls_cert = \"\""), 13, "tls_cert = \"" + cert + "\"");
+    t.replace(t.find("tls_key = \"\""), 12, "tls_key = \"" + key + "\"");
+    kura_test::WriteFileOrDie(dir_.Join("kura-data/kura.toml"), t);
+  };
+
+  configure("tls/server.pem", "tls/server.key");
+  std::string log;
+  const int port = StartServe({}, &log);
+  ASSERT_GT(port, 0) << log;
+  EXPECT_NE(log.find("https://127.0.0.1:"), std::string::npos) << log;
+  ASSERT_EQ(kura_test::RunCommand("curl -sS --noproxy '*' --max-time 10 --cacert " +
+                                      dir_.Join("kura-data/tls/ca.pem") + " https://127.0.0.1:" +
+                                      std::to_string(port) + "/healthz 2>&1",
+                                  &out),
+            0)
+      << out;
+  EXPECT_EQ(out, "ok\n");
+  EXPECT_TRUE(StopServe());
+
+  configure("tls/server.pem", "tls/other.key");
+  KuraRun run = Kura("serve --listen 127.0.0.1:0");
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.err.find("秘密鍵が証明書と一致しません"), std::string::npos) << run.err;
+  configure("tls/missing.pem", "tls/server.key");
+  run = Kura("serve --listen 127.0.0.1:0");
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.err.find("[server] tls_cert のファイル"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("読み込めません"), std::string::npos) << run.err;
+  configure("tls/server.pem", "");
+  run = Kura("serve --listen 127.0.0.1:0");
+  EXPECT_NE(run.exit_code, 0);
+  EXPECT_NE(run.err.find("両方指定してください"), std::string::npos) << run.err;
 }
 
 }  // namespace

@@ -113,6 +113,46 @@ tiers = [{ max_amount = 1300000, titles = ["課長"] }]
   EXPECT_FALSE(ParseConfig("routes = 3\n", "t").ok());
 }
 
+// Issue 12, item 6: HTTPS and reverse proxies.
+TEST(ConfigTest, TlsAndTrustedProxies) {
+  auto defaults = ParseConfig(DefaultConfigText(), "kura.toml");
+  ASSERT_OK(defaults);
+  EXPECT_EQ(defaults->tls_cert, "");
+  EXPECT_EQ(defaults->tls_key, "");
+  EXPECT_TRUE(defaults->trusted_proxies.empty());
+  auto c = ParseConfig(
+      "[server]\ntls_cert = \"tls/server.pem\"\ntls_key = \"/etc/kura/server.key\"\n"
+      "trusted_proxies = [\"10.0.0.5\", \"2001:db8::5\"]\n",
+      "t");
+  ASSERT_OK(c);
+  EXPECT_EQ(c->tls_cert, "tls/server.pem");
+  EXPECT_EQ(c->tls_key, "/etc/kura/server.key");
+  EXPECT_EQ(c->trusted_proxies, (std::vector<std::string>{"10.0.0.5", "2001:db8::5"}));
+}
+
+TEST(ConfigTest, TlsNeedsBothFilesAndProxiesMustBeAddresses) {
+  for (const char* half :
+       {"[server]\ntls_cert = \"server.pem\"\n", "[server]\ntls_key = \"server.key\"\n",
+        "[server]\ntls_cert = \"server.pem\"\ntls_key = \"\"\n"}) {
+    auto bad = ParseConfig(half, "kura.toml");
+    ASSERT_FALSE(bad.ok()) << half;
+    EXPECT_NE(bad.status().message().find("tls_cert と tls_key は両方指定してください"),
+              std::string::npos)
+        << bad.status().message();
+  }
+  auto not_string = ParseConfig("[server]\ntls_cert = 1\ntls_key = \"k\"\n", "kura.toml");
+  ASSERT_FALSE(not_string.ok());
+  EXPECT_NE(not_string.status().message().find("[server] tls_cert"), std::string::npos);
+  auto host_name = ParseConfig("[server]\ntrusted_proxies = [\"proxy.example.jp\"]\n", "t");
+  ASSERT_FALSE(host_name.ok());
+  EXPECT_NE(host_name.status().message().find("\"proxy.example.jp\" は IP アドレスではありません"),
+            std::string::npos)
+      << host_name.status().message();
+  EXPECT_FALSE(ParseConfig("[server]\ntrusted_proxies = \"10.0.0.5\"\n", "t").ok());
+  EXPECT_FALSE(ParseConfig("[server]\ntrusted_proxies = [5]\n", "t").ok());
+  EXPECT_FALSE(ParseConfig("[server]\ntrusted_proxies = [\"10.0.0.0/24\"]\n", "t").ok());
+}
+
 TEST(ConfigTest, ErrorsNameTheKeyOrLine) {
   auto bad_type = ParseConfig("[ingest]\nmax_file_mb = \"lots\"\n", "kura.toml");
   ASSERT_FALSE(bad_type.ok());

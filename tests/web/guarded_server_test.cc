@@ -16,9 +16,15 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "tests/web/raw_client.h"
+
 namespace web::internal {
 namespace {
 
+using kura_test::Connect;
+using kura_test::ReadAll;
+using kura_test::SendAll;
+using kura_test::StatusOf;
 using std::chrono::milliseconds;
 
 // This process's resident set in KiB (the server runs in it).
@@ -31,51 +37,6 @@ long RssKiB() {
   return -1;
 }
 
-// A client socket to 127.0.0.1:port from the loopback address `from`.
-int Connect(int port, const char* from = "127.0.0.1") {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in local{};
-  local.sin_family = AF_INET;
-  inet_pton(AF_INET, from, &local.sin_addr);
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0) return -1;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
-}
-
-bool SendAll(int fd, std::string_view data) {
-  while (!data.empty()) {
-    const ssize_t n = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
-    if (n <= 0) return false;
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-  return true;
-}
-
-// Everything the server sends until it closes (or timeout_ms passes).
-std::string ReadAll(int fd, int timeout_ms = 5000) {
-  std::string out;
-  char buf[4096];
-  pollfd p{fd, POLLIN, 0};
-  while (::poll(&p, 1, timeout_ms) > 0) {
-    const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
-    if (n <= 0) break;
-    out.append(buf, static_cast<size_t>(n));
-  }
-  return out;
-}
-
-int StatusOf(const std::string& response) {
-  if (response.rfind("HTTP/1.1 ", 0) != 0 || response.size() < 12) return 0;
-  return std::stoi(response.substr(9, 3));
-}
-
 class GuardedServerTest : public ::testing::Test {
  protected:
   void Start(ConnectionLimits limits) {
@@ -86,6 +47,10 @@ class GuardedServerTest : public ::testing::Test {
     server_->Post("/echo-size", [](const httplib::Request& req, httplib::Response& res) {
       res.set_content(std::to_string(req.body.size()), "text/plain");
     });
+    server_->Get("/whoami", [](const httplib::Request& req, httplib::Response& res) {
+      res.set_content("[" + req.remote_addr + "]", "text/plain");
+    });
+    server_->SetTrustedProxies(*TrustedProxies::Parse({"127.0.0.9"}));
     port_ = server_->bind_to_any_port("127.0.0.1");
     ASSERT_GT(port_, 0);
     server_->RaiseBacklog();
@@ -258,6 +223,65 @@ TEST_F(GuardedServerTest, ABodySlowerThanTheMinimumRateIsCutOff) {
   }
   EXPECT_EQ(StatusOf(ReadAll(fd)), 408);
   ::close(fd);
+}
+
+// The header is read ahead and replayed to httplib: bytes of a pipelined
+// second request read with the first are kept for the next round.
+TEST_F(GuardedServerTest, PipelinedRequestsAreAllAnswered) {
+  Start(ConnectionLimits{});
+  const int fd = Connect(port_);
+  SendAll(fd,
+          "POST /echo-size HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc"
+          "GET /whoami HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  const std::string both = ReadAll(fd);
+  ::close(fd);
+  EXPECT_EQ(StatusOf(both), 200);
+  EXPECT_NE(both.find("\r\n\r\n3HTTP/1.1 200"), std::string::npos) << both;
+  EXPECT_NE(both.find("[127.0.0.1]"), std::string::npos) << both;
+}
+
+// Issue 12, item 6: behind a reverse proxy the client address comes from
+// X-Forwarded-For, but only when the proxy is the one that sent it.
+TEST_F(GuardedServerTest, OnlyATrustedProxyNamesTheClient) {
+  Start(ConnectionLimits{});
+  auto whoami = [&](const char* from) {
+    const int fd = Connect(port_, from);
+    SendAll(fd,
+            "GET /whoami HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+            "X-Forwarded-For: 198.51.100.1\r\nX-Forwarded-For: 203.0.113.9\r\n\r\n");
+    const std::string response = ReadAll(fd);
+    ::close(fd);
+    return response.substr(response.find("\r\n\r\n") + 4);
+  };
+  EXPECT_EQ(whoami("127.0.0.9"), "[203.0.113.9]");  // the right-most entry
+  EXPECT_EQ(whoami("127.0.0.1"), "[127.0.0.1]");    // anyone else's header is ignored
+}
+
+// A proxy carries many clients' connections: it has its own, larger cap
+// instead of the per-address one.
+TEST_F(GuardedServerTest, ATrustedProxyHasItsOwnLargerConnectionCap) {
+  ConnectionLimits limits;
+  limits.max_per_address = 4;
+  limits.max_per_proxy = 8;
+  Start(std::move(limits));
+  auto refused_of = [&](const char* from, int connections, std::vector<int>* open) {
+    for (int i = 0; i < connections; ++i) {
+      const int fd = Connect(port_, from);
+      SendAll(fd, "GET /healthz HTTP/1.1\r\n");  // holds its worker
+      open->push_back(fd);
+    }
+    std::this_thread::sleep_for(milliseconds(300));  // answered by now, if at all
+    int refused = 0;
+    for (size_t i = open->size() - static_cast<size_t>(connections); i < open->size(); ++i) {
+      refused += StatusOf(ReadAll((*open)[i], 50)) == 503;
+    }
+    return refused;
+  };
+  std::vector<int> open;
+  EXPECT_EQ(refused_of("127.0.0.9", 10, &open), 2);  // the proxy: 8 held
+  EXPECT_EQ(refused_of("127.0.0.3", 6, &open), 2);   // anyone else: 4
+  EXPECT_EQ(Health(), 200);
+  for (int fd : open) ::close(fd);
 }
 
 }  // namespace
