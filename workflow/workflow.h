@@ -79,6 +79,14 @@ struct CommitmentFilter {
   std::string vendor_id;   ///< empty: all
 };
 
+/// A correction of an archived document's fields (Archive::Correct).
+struct DocumentCorrection {
+  std::string document_id;
+  invoice::FieldPatch patch;  ///< a person's input through archive::NormalizeCorrection
+  std::string reason;
+  uint32_t expected_version = 0;  ///< the version corrected; 0: whichever is current
+};
+
 struct WorkflowOptions {
   RouteConfig routes;
   PasswordParams password;
@@ -150,7 +158,10 @@ class Workflow {
   base::Result<OrderView> Act(std::string_view order_id, const ActionRequest& request,
                               const User& actor);
   /// The order with its match, route, history, commitment and what the
-  /// viewer may do.
+  /// viewer may do. The match (and the bank account paid to) is always the
+  /// current one: the invoice's current version against the commitment
+  /// and the vendor master as they are now (Draft, Act and GetInbox see
+  /// the same); a paid or withdrawn order shows the match it ended with.
   base::Result<OrderView> GetOrder(std::string_view order_id, const User& viewer) const;
 
   // --- Inbox --------------------------------------------------------------
@@ -174,6 +185,28 @@ class Workflow {
   /// access.h) and the department is registered: PermissionDenied, or
   /// InvalidArgument ("登録されていない課です: ...") for an unknown one.
   base::Status CheckUpload(const User& uploader, std::string_view department) const;
+
+  /// Corrects a document's fields (Archive::Correct: a new version with
+  /// reason and author) and, in the same write transaction, what that
+  /// means for the payment order drafted from it:
+  ///   none, or a paid or withdrawn one — the correction alone;
+  ///   a draft — the draft follows its invoice: amount, counterparty,
+  ///     invoice number, issue date, route and the commitment's
+  ///     reservation from the new version, the match recomputed (an
+  ///     acknowledgement of values that changed no longer counts), version
+  ///     + 1, "document_corrected" in its history and a
+  ///     "workflow.order.document_corrected" event;
+  ///   submitted (pending approval, accounting review, accepted) — refused,
+  ///     Aborted naming the order ("支出命令 P2026-0003 が手続き中（決裁待ち）
+  ///     のため訂正できません。…"): it must be returned to draft first.
+  /// Who may: MayCorrectDocument (access.h) for the user as the
+  /// transaction sees them. A SystemUser (the CLI) is recorded as
+  /// "cli:<name>". Errors: NotFound (document), PermissionDenied, Aborted
+  /// (another expected_version, or an order under way), FailedPrecondition
+  /// (the correction would leave a draft's invoice unpayable: no total, a
+  /// credit note, not in yen), InvalidArgument (no change or no reason).
+  base::Result<archive::Version> CorrectDocument(const DocumentCorrection& correction,
+                                                 const User& actor);
 
  private:
   struct Rep;
