@@ -73,6 +73,7 @@ TEST(ConfigTest, DefaultRoutesAreTheWorkflowDefaults) {
   }
   EXPECT_EQ(c->routes.rule.above, defaults.rule.above);
   EXPECT_EQ(c->routes.any_department_titles, defaults.any_department_titles);
+  EXPECT_EQ(c->routes.substitutes, defaults.substitutes);
   EXPECT_TRUE(c->routes.by_expense_type.empty());
   // Absent: the same defaults.
   auto empty = ParseConfig("", "t");
@@ -111,6 +112,42 @@ tiers = [{ max_amount = 1300000, titles = ["課長"] }]
   EXPECT_FALSE(ParseConfig("[routes]\nabove = []\n", "t").ok());
   EXPECT_FALSE(ParseConfig("[routes]\ntiers = [{ titles = [\"a\"] }]\n", "t").ok());
   EXPECT_FALSE(ParseConfig("routes = 3\n", "t").ok());
+}
+
+TEST(ConfigTest, SubstitutesForDaiketsuAreReadAndNotAnExpenseType) {
+  auto c = ParseConfig(R"([routes]
+substitutes = { "課長" = ["部長", "次長"], "部長" = ["副市長"] }
+)",
+                       "t");
+  ASSERT_OK(c);
+  EXPECT_TRUE(c->routes.by_expense_type.empty());
+  EXPECT_TRUE(c->routes.MayStandIn("課長", "次長"));
+  EXPECT_TRUE(c->routes.MayStandIn("課長", "部長"));
+  EXPECT_FALSE(c->routes.MayStandIn("課長", "副市長"));
+  // As a section too; an empty table turns 代決 off.
+  auto section = ParseConfig("[routes.substitutes]
+"課長" = ["次長"]
+", "t");
+  ASSERT_OK(section);
+  EXPECT_EQ(section->routes.substitutes.size(), 1u);
+  EXPECT_TRUE(section->routes.by_expense_type.empty());
+  auto off = ParseConfig("[routes]
+substitutes = {}
+", "t");
+  ASSERT_OK(off);
+  EXPECT_FALSE(off->routes.MayStandIn("課長", "部長"));
+  // Malformed: not a table, not a list of titles, a title for itself.
+  EXPECT_FALSE(ParseConfig("[routes]
+substitutes = ["部長"]
+", "t").ok());
+  EXPECT_FALSE(ParseConfig("[routes]
+substitutes = { "課長" = "部長" }
+", "t").ok());
+  auto self = ParseConfig("[routes]
+substitutes = { "課長" = ["課長"] }
+", "t");
+  ASSERT_FALSE(self.ok());
+  EXPECT_NE(self.status().message().find("[routes]"), std::string::npos);
 }
 
 TEST(ConfigTest, ErrorsNameTheKeyOrLine) {
