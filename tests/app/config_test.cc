@@ -125,27 +125,17 @@ substitutes = { "課長" = ["部長", "次長"], "部長" = ["副市長"] }
   EXPECT_TRUE(c->routes.MayStandIn("課長", "部長"));
   EXPECT_FALSE(c->routes.MayStandIn("課長", "副市長"));
   // As a section too; an empty table turns 代決 off.
-  auto section = ParseConfig("[routes.substitutes]
-"課長" = ["次長"]
-", "t");
+  auto section = ParseConfig("[routes.substitutes]\n\"課長\" = [\"次長\"]\n", "t");
   ASSERT_OK(section);
   EXPECT_EQ(section->routes.substitutes.size(), 1u);
   EXPECT_TRUE(section->routes.by_expense_type.empty());
-  auto off = ParseConfig("[routes]
-substitutes = {}
-", "t");
+  auto off = ParseConfig("[routes]\nsubstitutes = {}\n", "t");
   ASSERT_OK(off);
   EXPECT_FALSE(off->routes.MayStandIn("課長", "部長"));
   // Malformed: not a table, not a list of titles, a title for itself.
-  EXPECT_FALSE(ParseConfig("[routes]
-substitutes = ["部長"]
-", "t").ok());
-  EXPECT_FALSE(ParseConfig("[routes]
-substitutes = { "課長" = "部長" }
-", "t").ok());
-  auto self = ParseConfig("[routes]
-substitutes = { "課長" = ["課長"] }
-", "t");
+  EXPECT_FALSE(ParseConfig("[routes]\nsubstitutes = [\"部長\"]\n", "t").ok());
+  EXPECT_FALSE(ParseConfig("[routes]\nsubstitutes = { \"課長\" = \"部長\" }\n", "t").ok());
+  auto self = ParseConfig("[routes]\nsubstitutes = { \"課長\" = [\"課長\"] }\n", "t");
   ASSERT_FALSE(self.ok());
   EXPECT_NE(self.status().message().find("[routes]"), std::string::npos);
 }
