@@ -149,12 +149,18 @@ class Workflow {
   /// fills it from the invoice fields, matches every field (matching.h),
   /// chooses the route, starts the payment clock at the invoice's receipt
   /// and reserves the amount from the commitment. The actor must be a clerk
-  /// of the commitment's department. Aborted if the document already has a
+  /// of the commitment's department, and the invoice received by that
+  /// department (ReceivingDepartment, access.h): PermissionDenied naming
+  /// both departments otherwise. Aborted if the document already has a
   /// live order; FailedPrecondition if the invoice has no readable total in
   /// yen or is a credit note, or the vendor is not in the master.
   base::Result<OrderView> Draft(std::string_view document_id, std::string_view commitment_id,
                                 const User& actor);
-  /// Performs an action (state_machine.h) as one transaction with its event.
+  /// Performs an action (state_machine.h) as one transaction with its
+  /// event, decided on the order's current match (GetOrder). A
+  /// confirm_bank_account also puts the invoice's account into the vendor
+  /// master, with the workflow.vendor.updated event PutVendor would write,
+  /// in the same transaction.
   base::Result<OrderView> Act(std::string_view order_id, const ActionRequest& request,
                               const User& actor);
   /// The order with its match, route, history, commitment and what the
