@@ -179,8 +179,8 @@ class Archive {
   /// refusing the correction of an invoice whose payment order is under
   /// way, or updating a draft order). Its events follow the correction's.
   /// Its error undoes the correction and is Correct's.
-  using CorrectionHook = std::function<base::Status(
-      storage::WriteTxn&, const ledger::AppendEvent&, const DocumentView& corrected)>;
+  using CorrectionHook = std::function<base::Status(storage::WriteTxn&, const ledger::AppendEvent&,
+                                                    const DocumentView& corrected)>;
   base::Result<Version> Correct(std::string_view id, const invoice::FieldPatch& patch,
                                 const std::string& actor, const std::string& reason,
                                 uint32_t expected_version = 0,

@@ -276,7 +276,8 @@ Result<PaymentOrder> PaymentOrderFromJson(const json& j) {
                            internal::TimeAt(h, "at"), h.at("from").get<std::string>(),
                            h.at("to").get<std::string>(), h.at("comment").get<std::string>(),
                            h.at("defect").get<bool>(), h.at("round").get<int>(),
-                           h.at("step").get<std::string>(), internal::StringOr(h, "substitute_for")});
+                           h.at("step").get<std::string>(),
+                           internal::StringOr(h, "substitute_for")});
     }
   }));
   if (!inner.ok()) return Status::Corruption("payment order record: " + inner.message());

@@ -146,8 +146,7 @@ Status ReasonGiven(const GuardContext& c) {
   if (!c.request.comment.empty()) return Status::OK();
   switch (c.request.action) {
     case Action::kOverrideVendor:
-      return Status::InvalidArgument(
-          "債権者の不一致を確認した理由（comment）を入力してください");
+      return Status::InvalidArgument("債権者の不一致を確認した理由（comment）を入力してください");
     case Action::kConfirmBankAccount:
       return Status::InvalidArgument(
           "振込口座の変更を確認した根拠（変更届の受領など。comment）を入力してください");
@@ -209,7 +208,8 @@ std::string Values(const PaymentOrder& o, std::string_view field) {
 // the action is not offered.
 Status VendorMismatchOpen(const GuardContext& c) {
   if (!c.order.NeedsAcknowledgement("vendor")) {
-    return Status::Aborted("債権者は一致しているか、すでに確認済みです（確認するものがありません）");
+    return Status::Aborted(
+        "債権者は一致しているか、すでに確認済みです（確認するものがありません）");
   }
   return Status::OK();
 }
@@ -243,9 +243,9 @@ Status BankAccountSettled(const GuardContext& c) {
 
 Status DepartmentSettled(const GuardContext& c) {
   if (c.order.NeedsAcknowledgement("department")) {
-    return Status::FailedPrecondition("請求書の受付課が支出負担行為の課と違います" +
-                                      Values(c.order, "department") +
-                                      "。この支出命令は会計審査・支払ができません。差し戻してください");
+    return Status::FailedPrecondition(
+        "請求書の受付課が支出負担行為の課と違います" + Values(c.order, "department") +
+        "。この支出命令は会計審査・支払ができません。差し戻してください");
   }
   return Status::OK();
 }
@@ -522,9 +522,9 @@ std::vector<Action> AvailableActions(const PaymentOrder& order, const User& user
                                      const RouteConfig& routes, base::Date today) {
   std::vector<Action> out;
   if (!user.active) return out;
-  for (Action a : {Action::kSubmit, Action::kApprove, Action::kReturn, Action::kWithdraw,
-                   Action::kAccept, Action::kPay, Action::kResume, Action::kOverrideVendor,
-                   Action::kConfirmBankAccount}) {
+  for (Action a :
+       {Action::kSubmit, Action::kApprove, Action::kReturn, Action::kWithdraw, Action::kAccept,
+        Action::kPay, Action::kResume, Action::kOverrideVendor, Action::kConfirmBankAccount}) {
     ActionRequest request;
     request.action = a;
     request.version = order.version;

@@ -258,8 +258,8 @@ Status Workflow::Rep::PutVendorRecord(storage::WriteTxn& txn, const ledger::Appe
   auto before = internal::GetRecord(txn, tables.vendors, v.id, "");
   if (!before.ok() && !before.status().IsNotFound()) return before.status();
   RETURN_IF_ERROR(internal::PutRecord(txn, tables.vendors, v.id, ToJson(v)));
-  json e = Event(before.ok() ? ledger::event::kVendorUpdated : ledger::event::kVendorCreated, me,
-                 now);
+  json e =
+      Event(before.ok() ? ledger::event::kVendorUpdated : ledger::event::kVendorCreated, me, now);
   e["vendor"] = v.id;
   e["from"] = before.ok() ? *before : json(nullptr);
   e["to"] = ToJson(v);

@@ -164,8 +164,8 @@ Status Workflow::Rep::FollowCorrection(storage::WriteTxn& txn, const ledger::App
   RETURN_IF_ERROR(RefreshMatch(txn, &o));  // against the commitment just written
   o.version += 1;
   const std::string draft(StateName(OrderState::kDraft));
-  o.history.push_back({"document_corrected", me.login, now, draft, draft,
-                       internal::Clean(reason), false, o.round, "", ""});
+  o.history.push_back({"document_corrected", me.login, now, draft, draft, internal::Clean(reason),
+                       false, o.round, "", ""});
   RETURN_IF_ERROR(internal::PutRecord(txn, tables.orders, o.id, ToJson(o)));
   const std::string type = std::string(ledger::event::kOrderPrefix) + "document_corrected";
   return append(DocumentCorrectedEvent(Event(type, me, now), o, before, internal::Clean(reason)))
@@ -182,8 +182,7 @@ Result<archive::Version> Workflow::CorrectDocument(const DocumentCorrection& cor
     ASSIGN_OR_RETURN(const archive::DocumentView view, rep_->LoadDocument(txn, id));
     return MayCorrectDocument(me, ReceivingDepartment(view));
   }));
-  const std::string recorded_as =
-      internal::IsSystemLogin(me.login) ? "cli:" + me.name : me.login;
+  const std::string recorded_as = internal::IsSystemLogin(me.login) ? "cli:" + me.name : me.login;
   const base::Time now = rep_->clock->Now();
   return rep_->archive->Correct(
       id, correction.patch, recorded_as, correction.reason, correction.expected_version,

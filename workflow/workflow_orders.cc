@@ -79,14 +79,14 @@ Status CheckCanDraft(const storage::ReadTxn& txn, const internal::Tables& t, con
                                     "）の会計担当者だけが起票できます");
   }
   if (receiving_department != commitment.department) {
-    const std::string received = receiving_department.empty()
-                                     ? "どの課にも受け付けられていません"
-                                     : internal::DepartmentLabel(txn, t, receiving_department) +
-                                           "が受け付けたものです";
-    return Status::PermissionDenied(
-        "この請求書は" + received + "。" +
-        internal::DepartmentLabel(txn, t, commitment.department) +
-        "の支出負担行為からは起票できません（請求書を受け付けた課の支出負担行為から起票してください）");
+    const std::string received =
+        receiving_department.empty()
+            ? "どの課にも受け付けられていません"
+            : internal::DepartmentLabel(txn, t, receiving_department) + "が受け付けたものです";
+    return Status::PermissionDenied("この請求書は" + received + "。" +
+                                    internal::DepartmentLabel(txn, t, commitment.department) +
+                                    "の支出負担行為からは起票できません（請求書を受け付けた課の支出"
+                                    "負担行為から起票してください）");
   }
   if (auto existing = txn.Get(t.doc_orders, doc_id); existing.ok()) {
     return Status::Aborted("この請求書にはすでに支出命令 " + std::string(*existing) +
@@ -276,8 +276,7 @@ Result<OrderView> Workflow::Draft(std::string_view document_id, std::string_view
     // The invoice as this transaction sees it: a correction is either
     // before the draft (and drafted from) or after it (and follows it).
     ASSIGN_OR_RETURN(const archive::DocumentView document, rep_->LoadDocument(txn, doc_id));
-    RETURN_IF_ERROR(
-        CheckCanDraft(txn, t, me, commitment, doc_id, ReceivingDepartment(document)));
+    RETURN_IF_ERROR(CheckCanDraft(txn, t, me, commitment, doc_id, ReceivingDepartment(document)));
     ASSIGN_OR_RETURN(const InvoiceData invoice, internal::InvoiceFrom(document));
     auto vendor = rep_->LoadVendor(txn, commitment.vendor_id);
     if (!vendor.ok()) {

@@ -2,9 +2,9 @@
 // finding 4), like POST /api/v1/documents/{id}/corrections: refused while
 // the invoice's payment order is under way, followed by a draft.
 #include <memory>
+#include <string>
 #include <tuple>
 #include <vector>
-#include <string>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -60,8 +60,7 @@ class CliCorrectTest : public ::testing::Test {
                                       {"kacho", Role::kApprover, "課長"},
                                       {"bucho", Role::kApprover, "部長"},
                                       {"fuku", Role::kApprover, "副市長"}}) {
-      ASSERT_OK(wf_->AddUser({login, login, "somu", {role}, title, true}, "a long password",
-                             root));
+      ASSERT_OK(wf_->AddUser({login, login, "somu", {role}, title, true}, "a long password", root));
     }
     corpus::Options options;
     options.from = base::Date(2026, 5, 1);

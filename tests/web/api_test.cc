@@ -261,9 +261,9 @@ TEST_F(ApiTest, FullFlowFromUploadToPaymentWithMatchAcknowledgementsAndChecklist
   EXPECT_EQ(inbox2["counts"]["unprocessed"], 0) << inbox2.dump();
 
   // The clerk cannot acknowledge it (403).
-  auto [unack_status, unack] = Act(
-      clerk, order,
-      {{"action", "submit"}, {"acknowledge", {"bank_account"}}, {"comment", "確認済み"}});
+  auto [unack_status, unack] =
+      Act(clerk, order,
+          {{"action", "submit"}, {"acknowledge", {"bank_account"}}, {"comment", "確認済み"}});
   EXPECT_EQ(unack_status, 403) << unack.dump();
   EXPECT_EQ(unack["error"]["code"], "permission_denied");
 
@@ -285,9 +285,9 @@ TEST_F(ApiTest, FullFlowFromUploadToPaymentWithMatchAcknowledgementsAndChecklist
   auto [unconfirmed, body] =
       Act(accountant, order, {{"action", "accept"}, {"checklist", checklist}});
   EXPECT_EQ(unconfirmed, 422) << body.dump();
-  auto [conf_status, confirmed] = Act(
-      accountant, order,
-      {{"action", "confirm_bank_account"}, {"comment", "振込先の変更届を確認済み"}});
+  auto [conf_status, confirmed] =
+      Act(accountant, order,
+          {{"action", "confirm_bank_account"}, {"comment", "振込先の変更届を確認済み"}});
   ASSERT_EQ(conf_status, 200) << confirmed.dump();
   auto [acc_status, accepted] =
       Act(accountant, confirmed, {{"action", "accept"}, {"checklist", checklist}});

@@ -160,8 +160,8 @@ class WorkflowIntegrityApiTest : public ::testing::Test {
   std::string Upload(const Login& l, const std::string& xml, const std::string& department) {
     httplib::MultipartFormDataItems items{{"file", xml, "invoice.xml", "application/xml"},
                                           {"department", department, "", ""}};
-    auto [status, body] = Call(
-        client_->Post("/api/v1/documents", {{"Cookie", l.cookie}, {"X-CSRF-Token", l.csrf}}, items));
+    auto [status, body] = Call(client_->Post(
+        "/api/v1/documents", {{"Cookie", l.cookie}, {"X-CSRF-Token", l.csrf}}, items));
     EXPECT_EQ(status, 201) << body.dump();
     return body.value("id", "");
   }
@@ -170,8 +170,7 @@ class WorkflowIntegrityApiTest : public ::testing::Test {
   }
   std::pair<int, json> Act(const Login& who, const json& order, json body) {
     body["version"] = order["version"];
-    return Post(who, "/api/v1/payment-orders/" + order["id"].get<std::string>() + "/actions",
-                body);
+    return Post(who, "/api/v1/payment-orders/" + order["id"].get<std::string>() + "/actions", body);
   }
   // Every step of the order's route approved by its title's holder.
   json ApproveAll(json order) {
@@ -241,10 +240,9 @@ TEST_F(WorkflowIntegrityApiTest, Finding3VendorMismatchCannotBeAcknowledgedByACl
   // The tester's move: acknowledge vendor, department and bank account
   // with any comment.
   for (const char* field : {"vendor", "department", "bank_account"}) {
-    auto [status, body] = Act(somu, order,
-                              {{"action", "submit"},
-                               {"acknowledge", json::array({field})},
-                               {"comment", "確認しました"}});
+    auto [status, body] = Act(
+        somu, order,
+        {{"action", "submit"}, {"acknowledge", json::array({field})}, {"comment", "確認しました"}});
     EXPECT_EQ(status, 403) << field << body.dump();
     EXPECT_EQ(body["error"]["code"], "permission_denied");
   }
@@ -255,7 +253,8 @@ TEST_F(WorkflowIntegrityApiTest, Finding3VendorMismatchCannotBeAcknowledgedByACl
   ASSERT_EQ(s_status, 200) << submitted.dump();
   const json approved = ApproveAll(submitted);
   const Login kaikei = LogIn("kaikei");
-  auto [acc_status, acc] = Act(kaikei, approved, {{"action", "accept"}, {"checklist", Checklist()}});
+  auto [acc_status, acc] =
+      Act(kaikei, approved, {{"action", "accept"}, {"checklist", Checklist()}});
   EXPECT_EQ(acc_status, 422) << acc.dump();
   EXPECT_EQ(acc["error"]["code"], "failed_precondition");
   EXPECT_NE(acc["error"]["message"].get<std::string>().find("override_vendor"), std::string::npos);

@@ -413,7 +413,6 @@ TEST(StateMachineTest, AvailableActionsFollowTheTable) {
   EXPECT_TRUE(names(OrderIn(S::kPaid), "kaikei").empty());
 }
 
-
 // Issue 12, finding 3: the clerk acknowledged the vendor, department and
 // bank-account × and the order was paid to another vendor's account.
 TEST(StateMachineTest, ClerkCannotAcknowledgeTheVendorBankAccountOrDepartment) {
@@ -504,10 +503,9 @@ TEST(StateMachineTest, ANewBankAccountIsConfirmedByTheAccountingOfficeOnly) {
   // Not while the vendor itself is an unsettled ×.
   PaymentOrder other_vendor = o;
   other_vendor.match[0].status = MatchStatus::kMismatch;
-  EXPECT_EQ(Try(other_vendor, GoodRequest(A::kConfirmBankAccount), people.at("kaikei"))
-                .status()
-                .code(),
-            Code::kFailedPrecondition);
+  EXPECT_EQ(
+      Try(other_vendor, GoodRequest(A::kConfirmBankAccount), people.at("kaikei")).status().code(),
+      Code::kFailedPrecondition);
   ActionRequest r = GoodRequest(A::kConfirmBankAccount);
   r.comment = "口座変更届（11/1付、代表者印）を受領";
   auto d = Try(o, r, people.at("kaikei"));
@@ -585,8 +583,10 @@ TEST(StateMachineTest, AcknowledgementsOfAnOlderKuraCoverNoMismatch) {
   PaymentOrder o = OrderIn(S::kDraft);
   o.match[1].status = MatchStatus::kMismatch;
   nlohmann::json j = ToJson(o);
-  j["acknowledgements"] = nlohmann::json::array(
-      {{{"field", "address"}, {"comment", "旧形式"}, {"by", "kato"}, {"at", "2026-05-01T00:00:00Z"}}});
+  j["acknowledgements"] = nlohmann::json::array({{{"field", "address"},
+                                                  {"comment", "旧形式"},
+                                                  {"by", "kato"},
+                                                  {"at", "2026-05-01T00:00:00Z"}}});
   j["route"][0].erase("substitute_for");
   auto old = PaymentOrderFromJson(j);
   ASSERT_OK(old);

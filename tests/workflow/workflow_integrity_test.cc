@@ -29,8 +29,8 @@ constexpr char kPassword[] = "correct horse battery";
 
 // somu's vendor and another vendor whose invoice somu must not pay from
 // somu's commitment (the tester's 東和ビルメンテナンス and 有限会社植松園芸).
-const Vendor kTowa{"V00001", "東和ビルメンテナンス株式会社", "T7010705000725",
-                   "0005:123:1:1234567", "埼玉県草加市栄町3丁目2番8号"};
+const Vendor kTowa{"V00001", "東和ビルメンテナンス株式会社", "T7010705000725", "0005:123:1:1234567",
+                   "埼玉県草加市栄町3丁目2番8号"};
 const Vendor kUematsu{"V00002", "有限会社植松園芸", "T8040001079502", "0138:456:1:7654321",
                       "千葉県千葉市中央区1丁目1番1号"};
 
@@ -209,8 +209,7 @@ TEST_F(WorkflowIntegrityTest, VendorMismatchIsOverriddenOnlyByTheAccountingOffic
   auto v = wf_->Draft(Receive(Invoice(kUematsu, 330'000), "somu"), c.id, U("tanto"));
   ASSERT_OK(v);
   EXPECT_EQ(StatusOf(v->order, "vendor"), MatchStatus::kMismatch);
-  EXPECT_EQ(v->order.AccountingRequired(),
-            (std::vector<std::string>{"vendor", "bank_account"}));
+  EXPECT_EQ(v->order.AccountingRequired(), (std::vector<std::string>{"vendor", "bank_account"}));
   auto ack = Do(*v, Action::kSubmit, "tanto", "何でも", {"vendor"});
   EXPECT_EQ(ack.status().code(), Code::kPermissionDenied);
   auto s = Do(*v, Action::kSubmit, "tanto", "住所は支店", v->order.UnacknowledgedMismatches());
@@ -283,7 +282,8 @@ TEST_F(WorkflowIntegrityTest, AccountingOfficeReturnsTheOrderInsteadOfConfirming
   OrderView v = InReview(inv);
   EXPECT_EQ(Do(v, Action::kConfirmBankAccount, "tanto", "届出あり").status().code(),
             Code::kPermissionDenied);
-  auto returned = Do(v, Action::kReturn, "kaikei", "振込口座が登録と違います。業者に確認してください");
+  auto returned =
+      Do(v, Action::kReturn, "kaikei", "振込口座が登録と違います。業者に確認してください");
   ASSERT_OK(returned);
   EXPECT_EQ(returned->order.state, OrderState::kDraft);
   EXPECT_EQ(wf_->GetVendor(kTowa.id)->bank_account, kTowa.bank_account);
@@ -334,9 +334,9 @@ TEST_F(WorkflowIntegrityTest, DraftFollowsTheCorrectionOfItsInvoice) {
   ASSERT_OK(s);
   auto r = Do(*s, Action::kReturn, "kacho", "金額を確認してください");
   ASSERT_OK(r);
-  auto corrected = Correct(v->order.document_id, {{"total", "660000"},
-                                                  {"issue_date", "2026-03-30"},
-                                                  {"bank_account", "0138:456:1:7654321"}});
+  auto corrected = Correct(
+      v->order.document_id,
+      {{"total", "660000"}, {"issue_date", "2026-03-30"}, {"bank_account", "0138:456:1:7654321"}});
   ASSERT_OK(corrected);
   EXPECT_EQ(corrected->number, 2u);
   auto now = wf_->GetOrder(v->order.id, U("tanto"));

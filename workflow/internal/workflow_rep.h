@@ -11,7 +11,6 @@
 #include "base/date.h"
 #include "base/money.h"
 #include "invoice/invoice_fields.h"
-
 #include "workflow/internal/store.h"
 #include "workflow/workflow.h"
 
