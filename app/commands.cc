@@ -268,8 +268,15 @@ int CmdCorrect(const Context& ctx, const CorrectArgs& args) {
     PrintError(ctx, opened.status());
     return kExitUsage;
   }
-  auto v = opened->archive->Correct(args.id, *patch, "cli:" + ctx.user, args.reason,
-                                    args.expected_version);
+  auto wf = OpenWorkflowFor(ctx, *opened);
+  if (!wf.ok()) {
+    PrintError(ctx, wf.status());
+    return kExitUsage;
+  }
+  // The same rules as the API: a draft order follows the correction, an
+  // order under way refuses it (recorded as "cli:<OS user>").
+  auto v = (*wf)->CorrectDocument({args.id, std::move(*patch), args.reason, args.expected_version},
+                                  workflow::Workflow::SystemUser(ctx.user));
   if (!v.ok()) {
     PrintError(ctx, v.status());
     return kExitFailed;

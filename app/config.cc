@@ -2,6 +2,8 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <map>
+
 #include <toml++/toml.h>
 
 namespace app {
@@ -78,6 +80,13 @@ above = ["課長", "部長", "副市長"]
 # Holders of these titles approve orders of every department; other
 # approvers only their own department's.
 any_department_titles = ["副市長"]
+# 代決: per step title, the titles whose holders may act at that step in
+# place of its absent holder (the history records it as 代決, with the title
+# stood in for). A substitute is of the order's department unless their own
+# title is in any_department_titles; the four-eyes rules still hold (nobody
+# approves two steps of one round). Not transitive. `substitutes = {}`
+# turns 代決 off.
+substitutes = { "課長" = ["部長"], "部長" = ["副市長"] }
 # Another rule for one expense type (goods, services, works) replaces the
 # one above for orders of that type (keys it leaves out are taken from the
 # one above), e.g. public works:
@@ -187,6 +196,21 @@ Status ReadServerTls(const toml::table& t, Config* config) {
   return Status::OK();
 }
 
+// substitutes = { "課長" = ["部長"], ... }: step title → titles.
+Result<std::map<std::string, std::vector<std::string>>> ReadSubstitutes(const toml::node* node) {
+  const toml::table* table = node->as_table();
+  if (table == nullptr) {
+    return Status::InvalidArgument(
+        "[routes] substitutes must be a table of titles, e.g. { \"課長\" = [\"部長\"] }");
+  }
+  std::map<std::string, std::vector<std::string>> out;
+  for (const auto& [key, titles] : *table) {
+    const std::string step(key.str());
+    ASSIGN_OR_RETURN(out[step], ReadTitles(&titles, "[routes] substitutes." + step));
+  }
+  return out;
+}
+
 Status ReadRoutes(const toml::table& t, workflow::RouteConfig* routes) {
   const toml::table* r = t["routes"].as_table();
   if (r == nullptr) {
@@ -198,9 +222,12 @@ Status ReadRoutes(const toml::table& t, workflow::RouteConfig* routes) {
     ASSIGN_OR_RETURN(routes->any_department_titles,
                      ReadTitles(any, "[routes] any_department_titles"));
   }
+  if (const toml::node* subs = r->get("substitutes")) {
+    ASSIGN_OR_RETURN(routes->substitutes, ReadSubstitutes(subs));
+  }
   for (const auto& [key, node] : *r) {
     const toml::table* sub = node.as_table();
-    if (sub == nullptr) continue;
+    if (sub == nullptr || key.str() == "substitutes") continue;
     const std::string type(key.str());
     workflow::RouteRule rule = routes->rule;
     RETURN_IF_ERROR(ReadRule(*sub, "[routes." + type + "]", &rule));

@@ -155,14 +155,20 @@ void Archive::SetFieldReader(FieldReader reader) {
 }
 
 Result<DocumentView> Archive::Get(std::string_view id) const {
-  ASSIGN_OR_RETURN(const uint64_t seq, ParseDocumentId(id));
   DocumentView view;
   RETURN_IF_ERROR(rep_->ledger->Read([&](const storage::ReadTxn& txn) -> Status {
-    ASSIGN_OR_RETURN(view.document, rep_->catalog->GetDocument(txn, seq));
-    ASSIGN_OR_RETURN(view.receipts, rep_->catalog->GetReceipts(txn, seq));
-    ASSIGN_OR_RETURN(view.versions, rep_->catalog->GetVersions(txn, seq));
+    ASSIGN_OR_RETURN(view, Get(txn, id));
     return Status::OK();
   }));
+  return view;
+}
+
+Result<DocumentView> Archive::Get(const storage::ReadTxn& txn, std::string_view id) const {
+  ASSIGN_OR_RETURN(const uint64_t seq, ParseDocumentId(id));
+  DocumentView view;
+  ASSIGN_OR_RETURN(view.document, rep_->catalog->GetDocument(txn, seq));
+  ASSIGN_OR_RETURN(view.receipts, rep_->catalog->GetReceipts(txn, seq));
+  ASSIGN_OR_RETURN(view.versions, rep_->catalog->GetVersions(txn, seq));
   return view;
 }
 
@@ -183,7 +189,7 @@ Result<std::string> Archive::ReadOriginal(std::string_view id) const {
 
 Result<Version> Archive::Correct(std::string_view id, const invoice::FieldPatch& patch,
                                  const std::string& actor, const std::string& reason,
-                                 uint32_t expected_version) {
+                                 uint32_t expected_version, const CorrectionHook& in_same_write) {
   if (rep_->options.read_only) return Status::FailedPrecondition("archive is open read-only");
   if (patch.empty()) {
     return Status::InvalidArgument("a correction needs at least one field to change");
@@ -210,12 +216,15 @@ Result<Version> Archive::Correct(std::string_view id, const invoice::FieldPatch&
     invoice::ApplyPatch(patch, &version.fields);
     version.warnings = current.warnings;
     ASSIGN_OR_RETURN(const signing::Digest row, rep_->catalog->AddVersion(txn, &doc, version));
-    return append(json{{"type", ledger::event::kDocumentCorrected},
-                       {"id", FormatDocumentId(seq)},
-                       {"changes", invoice::PatchToJson(patch)},
-                       {"search_row", row.Hex()},
-                       {"version", ToJson(version)}})
-        .status();
+    RETURN_IF_ERROR(append(json{{"type", ledger::event::kDocumentCorrected},
+                                {"id", FormatDocumentId(seq)},
+                                {"changes", invoice::PatchToJson(patch)},
+                                {"search_row", row.Hex()},
+                                {"version", ToJson(version)}})
+                        .status());
+    if (!in_same_write) return Status::OK();
+    ASSIGN_OR_RETURN(const DocumentView corrected, Get(txn, FormatDocumentId(seq)));
+    return in_same_write(txn, append, corrected);
   }));
   return version;
 }

@@ -154,6 +154,9 @@ class Archive {
   std::vector<base::Result<IngestOutcome>> Ingest(std::vector<IncomingFile> files);
 
   base::Result<DocumentView> Get(std::string_view id) const;
+  /// The same, inside the caller's transaction (a write of the modules
+  /// above that must decide on the document as this transaction sees it).
+  base::Result<DocumentView> Get(const storage::ReadTxn& txn, std::string_view id) const;
   /// Searches the documents (archive/search.h); one consistent snapshot.
   base::Result<SearchResult> Search(const SearchQuery& query) const;
   /// The original bytes, unchanged. Corruption if they no longer match the
@@ -168,9 +171,20 @@ class Archive {
   /// expected_version, if non-zero, must equal the current version (Aborted
   /// otherwise: someone corrected it meanwhile). InvalidArgument for an
   /// empty patch, or no reason or actor; NotFound for an unknown document.
+  ///
+  /// in_same_write, if given, runs inside the correction's write
+  /// transaction after the new version is added and its event appended,
+  /// with the corrected document: the checks and changes of a module above
+  /// that must commit with the correction or not at all (the workflow
+  /// refusing the correction of an invoice whose payment order is under
+  /// way, or updating a draft order). Its events follow the correction's.
+  /// Its error undoes the correction and is Correct's.
+  using CorrectionHook = std::function<base::Status(storage::WriteTxn&, const ledger::AppendEvent&,
+                                                    const DocumentView& corrected)>;
   base::Result<Version> Correct(std::string_view id, const invoice::FieldPatch& patch,
                                 const std::string& actor, const std::string& reason,
-                                uint32_t expected_version = 0);
+                                uint32_t expected_version = 0,
+                                const CorrectionHook& in_same_write = nullptr);
 
   /// Checks everything: the ledger's part (checkpoints, the Merkle tree
   /// rebuilt from the stored events, the modules' tables against their

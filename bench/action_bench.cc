@@ -9,7 +9,8 @@
 // seeded (invoices stamped by that TSA), then N (default 200) payment-order
 // actions run one after the other as the clerks, 課長/部長 and the
 // accounting office would click them: draft, submit (acknowledging ×),
-// approve along the route, accept with the 会計審査 checklist. Prints the
+// approve along the route, confirm a changed bank account (the accounting
+// office), accept with the 会計審査 checklist. Prints the
 // latency of each action (p50/p99/max) beside the TSA's own delay, and how
 // often the TSA was called during the actions (and the shutdown that
 // follows) beside how many checkpoints were signed: one call per
@@ -109,6 +110,14 @@ class Clicker {
       v = Timed([&] { return wf_->Act(v->order.id, approve, User(who)); });
     }
     if (!v || done()) return;
+    if (v->order.NeedsAcknowledgement("bank_account")) {
+      // A changed account (every tenth demo vendor): the accounting office
+      // confirms it before acceptance.
+      workflow::ActionRequest confirm{workflow::Action::kConfirmBankAccount, v->order.version};
+      confirm.comment = "口座変更届を確認済み";
+      v = Timed([&] { return wf_->Act(v->order.id, confirm, User("kaikei")); });
+      if (!v || done()) return;
+    }
     workflow::ActionRequest accept{workflow::Action::kAccept, v->order.version};
     for (std::string_view item : workflow::kChecklistItems) {
       accept.checklist.push_back({std::string(item), true, ""});

@@ -49,8 +49,16 @@ inline constexpr std::string_view kVendorUpdated = "workflow.vendor.updated";
 inline constexpr std::string_view kCommitmentCreated = "workflow.commitment.created";
 inline constexpr std::string_view kOrderDrafted = "workflow.order.drafted";
 /// An action on a payment order: "workflow.order." + one of submitted,
-/// approved, returned, withdrawn, accepted, paid, resumed; order, version,
-/// from, to, reason, and step / defect where they apply.
+/// approved, returned, withdrawn, accepted, paid, resumed,
+/// vendor_overridden, bank_account_confirmed; order, version, from, to,
+/// reason, and step / substitute_for (代決) / defect where they apply;
+/// vendor_overridden and bank_account_confirmed carry field,
+/// invoice_value and expected_value (what the accounting office settled;
+/// bank_account_confirmed follows a workflow.vendor.updated event of the
+/// same write, which also carries order and reason). And
+/// "workflow.order.document_corrected": a draft followed a correction of
+/// its invoice (order, version, document, reason, amount {from, to},
+/// route, match).
 inline constexpr std::string_view kOrderPrefix = "workflow.order.";
 
 }  // namespace ledger::event

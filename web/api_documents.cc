@@ -198,7 +198,9 @@ void Document(ApiContext& ctx, const httplib::Request& req, httplib::Response& r
 
 // A person enters or corrects a document's metadata (a scanned paper
 // invoice has none until someone types it): a new version with the reason,
-// the old one kept. Who may: workflow::MayCorrectDocument.
+// the old one kept, and what that means for its payment order
+// (Workflow::CorrectDocument: a draft follows, an order under way refuses
+// it). Who may: workflow::MayCorrectDocument.
 void Correct(ApiContext& ctx, const httplib::Request& req, httplib::Response& res,
              const Caller& c) {
   const std::string id = req.matches[1].str();
@@ -217,11 +219,8 @@ void Correct(ApiContext& ctx, const httplib::Request& req, httplib::Response& re
     }
     expected_version = v->get<uint32_t>();
   }
-  auto view = ctx.archive->Get(id);
-  if (!view.ok()) return SendStatus(req, res, view.status());
-  const Status may = workflow::MayCorrectDocument(c.user, workflow::ReceivingDepartment(*view));
-  if (!may.ok()) return SendStatus(req, res, may);
-  auto version = ctx.archive->Correct(id, *patch, c.user.login, reason, expected_version);
+  auto version =
+      ctx.workflow->CorrectDocument({id, std::move(*patch), reason, expected_version}, c.user);
   if (!version.ok()) return SendStatus(req, res, version.status());
   SendJson(res, 200, archive::ToJson(*version));
 }

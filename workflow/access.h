@@ -58,7 +58,9 @@ base::Status MayUpload(const User& user, std::string_view department);
 /// types it): clerks of that department, accountants and administrators.
 /// Approvers, auditors and compliance officers only read; a document
 /// received for no department ("") is corrected by accountants or
-/// administrators only. PermissionDenied otherwise.
+/// administrators only. PermissionDenied otherwise. (Whether the
+/// document's payment order lets it be corrected now is
+/// Workflow::CorrectDocument's concern, which asks this too.)
 base::Status MayCorrectDocument(const User& user, std::string_view receiving_department);
 
 /// True if user reads every department's records: accountants, auditors,

@@ -81,10 +81,14 @@ Inbox BuildInbox(const User& user, const std::vector<DocumentSummary>& received,
     if (IsFinal(o.state)) continue;
     std::vector<std::string> actions;
     bool waiting = false;
+    // A step the user could take only as a substitute (代決) is not waiting
+    // for them: it waits for its title's holder.
+    const bool holder = o.state == OrderState::kPendingApproval && o.step < o.route.size() &&
+                        o.route[o.step].title == user.title;
     for (Action a : AvailableActions(o, user, routes, today)) {
       actions.push_back(std::string(ActionName(a)));
-      waiting = waiting || a == Action::kSubmit || a == Action::kApprove || a == Action::kAccept ||
-                a == Action::kPay || a == Action::kResume;
+      waiting = waiting || a == Action::kSubmit || (a == Action::kApprove && holder) ||
+                a == Action::kAccept || a == Action::kPay || a == Action::kResume;
     }
     const bool in_scope = InScope(user, o.department, routes);
     if (!waiting && !in_scope) continue;

@@ -56,7 +56,9 @@ struct InboxItem {
 
 struct Inbox {
   std::vector<InboxItem> unprocessed;     ///< documents without an order
-  std::vector<InboxItem> waiting_for_me;  ///< orders I may submit/approve/accept/pay
+  /// Orders I may submit, approve (as the step's title holder; a step I
+  /// could take only as a substitute, 代決, is not listed), accept or pay.
+  std::vector<InboxItem> waiting_for_me;
   std::vector<InboxItem> due_soon;        ///< documents and orders, due within 7 days
   std::vector<InboxItem> overdue;         ///< documents and orders past due
 };

@@ -22,7 +22,7 @@ constexpr std::array<std::pair<OrderState, std::string_view>, 6> kStates = {{
     {OrderState::kWithdrawn, "withdrawn"},
 }};
 
-constexpr std::array<std::pair<Action, std::string_view>, 7> kActions = {{
+constexpr std::array<std::pair<Action, std::string_view>, 9> kActions = {{
     {Action::kSubmit, "submit"},
     {Action::kApprove, "approve"},
     {Action::kReturn, "return"},
@@ -30,6 +30,8 @@ constexpr std::array<std::pair<Action, std::string_view>, 7> kActions = {{
     {Action::kAccept, "accept"},
     {Action::kPay, "pay"},
     {Action::kResume, "resume"},
+    {Action::kOverrideVendor, "override_vendor"},
+    {Action::kConfirmBankAccount, "confirm_bank_account"},
 }};
 
 json OptionalTime(const std::optional<base::Time>& t) {
@@ -52,6 +54,24 @@ Result<OrderState> ParseState(std::string_view s) {
   return Status::InvalidArgument("不明な状態です: " + internal::Clean(s));
 }
 
+std::string StateLabel(OrderState s) {
+  switch (s) {
+    case OrderState::kDraft:
+      return "起票中";
+    case OrderState::kPendingApproval:
+      return "決裁待ち";
+    case OrderState::kAccountingReview:
+      return "会計審査中";
+    case OrderState::kAccepted:
+      return "支払待ち";
+    case OrderState::kPaid:
+      return "支払済";
+    case OrderState::kWithdrawn:
+      return "取下げ済";
+  }
+  return "不明";
+}
+
 bool IsFinal(OrderState s) { return s == OrderState::kPaid || s == OrderState::kWithdrawn; }
 
 std::string_view ActionName(Action a) {
@@ -66,22 +86,46 @@ Result<Action> ParseAction(std::string_view s) {
     if (name == s) return action;
   }
   return Status::InvalidArgument("不明な操作です: " + internal::Clean(s) +
-                                 " (submit, approve, return, withdraw, accept, pay, resume)");
+                                 " (submit, approve, return, withdraw, accept, pay, resume, "
+                                 "override_vendor, confirm_bank_account)");
+}
+
+bool Acknowledgement::Covers(const FieldMatch& m) const {
+  return field == m.field && !invoice_value.empty() && invoice_value == m.invoice_value &&
+         expected_value == m.expected_value;
+}
+
+bool IsAccountingField(std::string_view field) {
+  return std::find(kAccountingFields.begin(), kAccountingFields.end(), field) !=
+         kAccountingFields.end();
+}
+
+const FieldMatch* PaymentOrder::MatchOf(std::string_view field) const {
+  for (const FieldMatch& m : match) {
+    if (m.field == field) return &m;
+  }
+  return nullptr;
 }
 
 bool PaymentOrder::NeedsAcknowledgement(std::string_view field) const {
-  const bool mismatch = std::any_of(match.begin(), match.end(), [&](const FieldMatch& m) {
-    return m.field == field && m.status == MatchStatus::kMismatch;
-  });
-  if (!mismatch) return false;
+  const FieldMatch* m = MatchOf(field);
+  if (m == nullptr || m->status != MatchStatus::kMismatch) return false;
   return std::none_of(acknowledgements.begin(), acknowledgements.end(),
-                      [&](const Acknowledgement& a) { return a.field == field; });
+                      [&](const Acknowledgement& a) { return a.Covers(*m); });
 }
 
 std::vector<std::string> PaymentOrder::UnacknowledgedMismatches() const {
   std::vector<std::string> out;
   for (const FieldMatch& m : match) {
-    if (NeedsAcknowledgement(m.field)) out.push_back(m.field);
+    if (!IsAccountingField(m.field) && NeedsAcknowledgement(m.field)) out.push_back(m.field);
+  }
+  return out;
+}
+
+std::vector<std::string> PaymentOrder::AccountingRequired() const {
+  std::vector<std::string> out;
+  for (const FieldMatch& m : match) {
+    if (IsAccountingField(m.field) && NeedsAcknowledgement(m.field)) out.push_back(m.field);
   }
   return out;
 }
@@ -105,6 +149,7 @@ json ToJson(const PaymentOrder& o) {
     route.push_back({{"title", s.title},
                      {"approved_by", s.approved_by},
                      {"approved_at", OptionalTime(s.approved_at)},
+                     {"substitute_for", s.substitute_for},
                      {"status", status}});
   }
   json acks = json::array();
@@ -112,7 +157,9 @@ json ToJson(const PaymentOrder& o) {
     acks.push_back({{"field", a.field},
                     {"comment", a.comment},
                     {"by", a.by},
-                    {"at", base::FormatRfc3339(a.at)}});
+                    {"at", base::FormatRfc3339(a.at)},
+                    {"invoice_value", a.invoice_value},
+                    {"expected_value", a.expected_value}});
   }
   json checklist = json::array();
   for (const ChecklistAnswer& c : o.checklist) {
@@ -128,7 +175,8 @@ json ToJson(const PaymentOrder& o) {
                        {"comment", h.comment},
                        {"defect", h.defect},
                        {"round", h.round},
-                       {"step", h.step}});
+                       {"step", h.step},
+                       {"substitute_for", h.substitute_for}});
   }
   return {{"id", o.id},
           {"version", o.version},
@@ -154,6 +202,7 @@ json ToJson(const PaymentOrder& o) {
           {"round", o.round},
           {"match", ToJson(o.match)},
           {"unacknowledged", o.UnacknowledgedMismatches()},
+          {"accounting_required", o.AccountingRequired()},
           {"acknowledgements", acks},
           {"checklist", checklist},
           {"accepted_by", o.accepted_by},
@@ -193,7 +242,7 @@ Result<PaymentOrder> PaymentOrderFromJson(const json& j) {
     o.created_at = internal::TimeAt(j, "created_at");
     for (const json& s : j.at("route")) {
       RouteStep step{s.at("title").get<std::string>(), s.at("approved_by").get<std::string>(),
-                     std::nullopt};
+                     std::nullopt, internal::StringOr(s, "substitute_for")};
       if (!s.at("approved_at").is_null()) step.approved_at = internal::TimeAt(s, "approved_at");
       o.route.push_back(std::move(step));
     }
@@ -205,9 +254,12 @@ Result<PaymentOrder> PaymentOrderFromJson(const json& j) {
       if (fm.ok()) o.match.push_back(*fm);
     }
     for (const json& a : j.at("acknowledgements")) {
-      o.acknowledgements.push_back({a.at("field").get<std::string>(),
-                                    a.at("comment").get<std::string>(),
-                                    a.at("by").get<std::string>(), internal::TimeAt(a, "at")});
+      // invoice_value and expected_value: absent in records of an older
+      // kura (such an acknowledgement covers no × any more).
+      o.acknowledgements.push_back(
+          {a.at("field").get<std::string>(), a.at("comment").get<std::string>(),
+           a.at("by").get<std::string>(), internal::TimeAt(a, "at"),
+           internal::StringOr(a, "invoice_value"), internal::StringOr(a, "expected_value")});
     }
     for (const json& c : j.at("checklist")) {
       o.checklist.push_back({c.at("item").get<std::string>(), c.at("confirmed").get<bool>(),
@@ -224,7 +276,8 @@ Result<PaymentOrder> PaymentOrderFromJson(const json& j) {
                            internal::TimeAt(h, "at"), h.at("from").get<std::string>(),
                            h.at("to").get<std::string>(), h.at("comment").get<std::string>(),
                            h.at("defect").get<bool>(), h.at("round").get<int>(),
-                           h.at("step").get<std::string>()});
+                           h.at("step").get<std::string>(),
+                           internal::StringOr(h, "substitute_for")});
     }
   }));
   if (!inner.ok()) return Status::Corruption("payment order record: " + inner.message());

@@ -35,6 +35,9 @@ enum class OrderState {
 /// "withdrawn".
 std::string_view StateName(OrderState s);
 base::Result<OrderState> ParseState(std::string_view s);
+/// "起票中", "決裁待ち", "会計審査中", "支払待ち", "支払済", "取下げ済": for
+/// messages.
+std::string StateLabel(OrderState s);
 /// True for paid and withdrawn.
 bool IsFinal(OrderState s);
 
@@ -46,8 +49,15 @@ enum class Action {
   kAccept,    ///< 会計審査 passed
   kPay,       ///< 支払
   kResume,    ///< the corrected invoice arrived: restart the payment clock
+  /// 会計室: pay although the invoice's vendor does not match the
+  /// commitment's (registration number, else name), with a reason.
+  kOverrideVendor,
+  /// 会計室: the invoice's bank account, which differs from the vendor
+  /// master's, is the vendor's new account: the master is updated.
+  kConfirmBankAccount,
 };
-/// "submit", "approve", "return", "withdraw", "accept", "pay", "resume".
+/// "submit", "approve", "return", "withdraw", "accept", "pay", "resume",
+/// "override_vendor", "confirm_bank_account".
 std::string_view ActionName(Action a);
 /// InvalidArgument for an unknown action.
 base::Result<Action> ParseAction(std::string_view s);
@@ -69,18 +79,41 @@ struct ChecklistAnswer {
   std::string note;
 };
 
-/// A person's confirmation of a × field ("住所の表記違い、同一と確認").
+/// A person's confirmation of a × field ("住所の表記違い、同一と確認"): by
+/// the clerk on submit, or by the accounting office for the fields only it
+/// may settle (kAccountingFields). It holds the two values that were
+/// confirmed and covers the × only while the match still shows exactly
+/// these (Covers): a correction of the invoice or a change of the vendor
+/// master makes a new × that needs a new confirmation.
 struct Acknowledgement {
   std::string field;
   std::string comment;
   std::string by;
   base::Time at;
+  std::string invoice_value;   ///< the match's values when confirmed
+  std::string expected_value;  ///< (empty in records of an older kura: cover nothing)
+
+  bool Covers(const FieldMatch& m) const;
 };
+
+/// The × fields that a clerk cannot acknowledge: the vendor (only the
+/// accounting office may override it, action override_vendor), the bank
+/// account (only the accounting office may confirm a new one, which
+/// updates the vendor master: confirm_bank_account) and the department
+/// (an order is drafted only from an invoice its own department received;
+/// nobody acknowledges that ×).
+inline constexpr std::array<std::string_view, 3> kAccountingFields = {"vendor", "bank_account",
+                                                                      "department"};
+/// True if field is one of kAccountingFields.
+bool IsAccountingField(std::string_view field);
 
 struct RouteStep {
   std::string title;        ///< 課長, 部長, 副市長
   std::string approved_by;  ///< login, empty until approved in this round
   std::optional<base::Time> approved_at;
+  /// 代決: the step's title when approved_by stood in for its holder (a
+  /// 部長 for an absent 課長); empty otherwise.
+  std::string substitute_for;
 };
 
 /// One transition, as recorded.
@@ -94,6 +127,8 @@ struct HistoryEntry {
   bool defect = false;  ///< a return for a defect of the invoice
   int round = 0;        ///< submission round (1 = first submission)
   std::string step;     ///< the route step's title for approve/return in approval
+  /// 代決: the step's title when the actor stood in for its holder.
+  std::string substitute_for;
 };
 
 struct PaymentOrder {
@@ -139,16 +174,23 @@ struct PaymentOrder {
   PaymentClock clock;
   std::vector<HistoryEntry> history;
 
-  /// True if field is a × that no acknowledgement covers.
+  /// True if field is a × of `match` that no acknowledgement covers.
   bool NeedsAcknowledgement(std::string_view field) const;
-  /// The × fields without an acknowledgement.
+  /// The × fields the clerk must acknowledge before submitting: those
+  /// without an acknowledgement, other than kAccountingFields.
   std::vector<std::string> UnacknowledgedMismatches() const;
+  /// The × of kAccountingFields not yet settled by the accounting office:
+  /// until it is empty the order is not accepted or paid.
+  std::vector<std::string> AccountingRequired() const;
+  /// The match row of field, or null.
+  const FieldMatch* MatchOf(std::string_view field) const;
   /// True if login approved this order in any round.
   bool ApprovedBy(std::string_view login) const;
 };
 
 /// The order with its match, route, checklist, clock (with due date) and
-/// history; amounts as decimal strings.
+/// history; amounts as decimal strings; "unacknowledged" and
+/// "accounting_required" derived from the match.
 nlohmann::json ToJson(const PaymentOrder& o);
 /// The inverse of ToJson; Corruption for a malformed record.
 base::Result<PaymentOrder> PaymentOrderFromJson(const nlohmann::json& j);

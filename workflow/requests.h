@@ -16,7 +16,8 @@
 namespace workflow {
 
 /// POST /api/v1/payment-orders/{id}/actions:
-///   {"action": "submit"|"approve"|"return"|"withdraw"|"accept"|"pay"|"resume",
+///   {"action": "submit"|"approve"|"return"|"withdraw"|"accept"|"pay"|"resume"
+///              |"override_vendor"|"confirm_bank_account",
 ///    "version": N, "comment": "...", "acknowledge": ["field", ...],
 ///    "checklist": {"fiscal_year": true, ...}
 ///               | [{"item": "fiscal_year", "confirmed": true, "note": "..."}, ...],

@@ -31,10 +31,26 @@ bool RouteConfig::IsAnyDepartmentTitle(std::string_view title) const {
          any_department_titles.end();
 }
 
+bool RouteConfig::MayStandIn(std::string_view step_title, std::string_view title) const {
+  if (title.empty() || title == step_title) return false;
+  auto it = substitutes.find(std::string(step_title));
+  if (it == substitutes.end()) return false;
+  return std::find(it->second.begin(), it->second.end(), title) != it->second.end();
+}
+
 Status Validate(const RouteConfig& config) {
   RETURN_IF_ERROR(ValidateRule(config.rule, "default"));
   for (const auto& [type, rule] : config.by_expense_type) {
     RETURN_IF_ERROR(ValidateRule(rule, type));
+  }
+  for (const auto& [step_title, titles] : config.substitutes) {
+    if (step_title.empty()) return Status::InvalidArgument("substitutes: an empty step title");
+    for (const std::string& t : titles) {
+      if (t.empty() || t == step_title) {
+        return Status::InvalidArgument("substitutes: " + step_title +
+                                       " needs other, non-empty titles");
+      }
+    }
   }
   return Status::OK();
 }

@@ -6,7 +6,13 @@
 //   above                 課長 → 部長 → 副市長
 // A route is a list of approver titles, one step each, in order. The route
 // is chosen when an order is drafted and kept with the order, so that a
-// changed configuration does not change orders already under way.
+// changed configuration does not change orders already under way (a draft
+// whose invoice is corrected has its route chosen again).
+//
+// 代決: `substitutes` names, per step title, the titles whose holders may act
+// at such a step in place of its absent holder (default: 部長 for 課長,
+// 副市長 for 部長). Not transitive: 副市長 stands in for 課長 only if listed
+// for 課長. The department rule is the substitute's own title's.
 //
 // Thread safety: values and pure functions.
 #ifndef WORKFLOW_ROUTE_H_
@@ -44,12 +50,19 @@ struct RouteConfig {
   /// Titles whose holders approve orders of any department (副市長);
   /// holders of other titles approve only their own department's orders.
   std::vector<std::string> any_department_titles = {"副市長"};
+  /// 代決: step title → titles that may stand in for its holder.
+  std::map<std::string, std::vector<std::string>> substitutes = {{"課長", {"部長"}},
+                                                                 {"部長", {"副市長"}}};
 
   bool IsAnyDepartmentTitle(std::string_view title) const;
+  /// True if a holder of `title` may act at a step of `step_title` as a
+  /// substitute (not for title == step_title: that is no substitution).
+  bool MayStandIn(std::string_view step_title, std::string_view title) const;
 };
 
-/// InvalidArgument unless every rule has ascending tiers and every route
-/// (each tier's and `above`) names at least one title.
+/// InvalidArgument unless every rule has ascending tiers, every route
+/// (each tier's and `above`) names at least one title, and no substitute
+/// title is empty or the step's own.
 base::Status Validate(const RouteConfig& config);
 
 /// The approver titles for an order of this amount and expense type.

@@ -11,24 +11,6 @@ using base::Status;
 
 namespace {
 
-std::string StateLabel(OrderState s) {
-  switch (s) {
-    case OrderState::kDraft:
-      return "起票中";
-    case OrderState::kPendingApproval:
-      return "決裁待ち";
-    case OrderState::kAccountingReview:
-      return "会計審査中";
-    case OrderState::kAccepted:
-      return "支払待ち";
-    case OrderState::kPaid:
-      return "支払済";
-    case OrderState::kWithdrawn:
-      return "取下げ済";
-  }
-  return "不明";
-}
-
 std::string ActionLabel(Action a) {
   switch (a) {
     case Action::kSubmit:
@@ -45,6 +27,10 @@ std::string ActionLabel(Action a) {
       return "支払";
     case Action::kResume:
       return "支払期限の再開";
+    case Action::kOverrideVendor:
+      return "債権者の不一致の確認";
+    case Action::kConfirmBankAccount:
+      return "振込口座の変更の確認";
   }
   return "不明な操作";
 }
@@ -66,15 +52,24 @@ Status Drafter(const GuardContext& c) {
   return Status::OK();
 }
 
+// The holder of the current step's title, or a substitute for it (代決,
+// RouteConfig::substitutes); of the order's department unless the actor's
+// title is an any-department one.
 Status CurrentStepApprover(const GuardContext& c) {
   if (c.order.step >= c.order.route.size()) {
     return Status::PermissionDenied("決裁の順番がありません");
   }
   const std::string& title = c.order.route[c.order.step].title;
-  if (!c.actor.HasRole(Role::kApprover) || c.actor.title != title) {
-    return Status::PermissionDenied("この決裁は" + title + "が行います");
+  const bool holder = c.actor.title == title;
+  if (!c.actor.HasRole(Role::kApprover) ||
+      (!holder && !c.routes.MayStandIn(title, c.actor.title))) {
+    std::string who = title;
+    if (auto it = c.routes.substitutes.find(title); it != c.routes.substitutes.end()) {
+      for (const std::string& s : it->second) who += "（代決: " + s + "）";
+    }
+    return Status::PermissionDenied("この決裁は" + who + "が行います");
   }
-  if (!c.routes.IsAnyDepartmentTitle(title) && c.actor.department != c.order.department) {
+  if (!c.routes.IsAnyDepartmentTitle(c.actor.title) && c.actor.department != c.order.department) {
     return Status::PermissionDenied("他の課の支出命令は決裁できません");
   }
   return Status::OK();
@@ -123,9 +118,41 @@ Status NotAnApprover(const GuardContext& c) {
 
 // --- Request guards (InvalidArgument). ---
 
-Status ReasonGiven(const GuardContext& c) {
-  if (c.request.comment.empty()) return Status::InvalidArgument("差戻しには理由が必要です");
+// A clerk acknowledges on submit only the × they may judge: the vendor,
+// the bank account and the department are for the accounting office
+// (kAccountingFields).
+Status AcknowledgesOnlyClerkFields(const GuardContext& c) {
+  for (const std::string& field : c.request.acknowledge) {
+    if (field == "vendor") {
+      return Status::PermissionDenied(
+          "債権者（vendor）の × は起票者・会計担当者では確認できません。"
+          "会計室が会計審査で理由を記して判断します（override_vendor）");
+    }
+    if (field == "bank_account") {
+      return Status::PermissionDenied(
+          "振込口座（bank_account）の × は会計担当者の確認では支払えません。"
+          "会計室が新しい口座を確認して債権者マスタを更新するか、差し戻します"
+          "（confirm_bank_account）");
+    }
+    if (field == "department") {
+      return Status::PermissionDenied(
+          "受付課（department）の × は確認できません。受付課の支出負担行為から起票してください");
+    }
+  }
   return Status::OK();
+}
+
+Status ReasonGiven(const GuardContext& c) {
+  if (!c.request.comment.empty()) return Status::OK();
+  switch (c.request.action) {
+    case Action::kOverrideVendor:
+      return Status::InvalidArgument("債権者の不一致を確認した理由（comment）を入力してください");
+    case Action::kConfirmBankAccount:
+      return Status::InvalidArgument(
+          "振込口座の変更を確認した根拠（変更届の受領など。comment）を入力してください");
+    default:
+      return Status::InvalidArgument("差戻しには理由が必要です");
+  }
 }
 
 Status AcknowledgementsWellFormed(const GuardContext& c) {
@@ -166,6 +193,59 @@ Status MismatchesAcknowledged(const GuardContext& c) {
   if (!missing.empty()) {
     return Status::FailedPrecondition("× の項目を確認してコメントしてから提出してください: " +
                                       missing);
+  }
+  return Status::OK();
+}
+
+// "A: invoice value / expected value" of field's match row, for messages.
+std::string Values(const PaymentOrder& o, std::string_view field) {
+  const FieldMatch* m = o.MatchOf(field);
+  if (m == nullptr) return "";
+  return "（請求書: " + m->invoice_value + " / 登録: " + m->expected_value + "）";
+}
+
+// Nothing to settle: like a transition that does not exist (409), so that
+// the action is not offered.
+Status VendorMismatchOpen(const GuardContext& c) {
+  if (!c.order.NeedsAcknowledgement("vendor")) {
+    return Status::Aborted(
+        "債権者は一致しているか、すでに確認済みです（確認するものがありません）");
+  }
+  return Status::OK();
+}
+
+Status BankAccountMismatchOpen(const GuardContext& c) {
+  if (!c.order.NeedsAcknowledgement("bank_account")) {
+    return Status::Aborted(
+        "振込口座は債権者マスタと一致しているか、すでに確認済みです（確認するものがありません）");
+  }
+  return Status::OK();
+}
+
+Status VendorSettled(const GuardContext& c) {
+  if (c.order.NeedsAcknowledgement("vendor")) {
+    return Status::FailedPrecondition(
+        "請求書の債権者が支出負担行為の債権者と一致しません" + Values(c.order, "vendor") +
+        "。会計室が理由を記して確認する（override_vendor）か、差し戻してください");
+  }
+  return Status::OK();
+}
+
+Status BankAccountSettled(const GuardContext& c) {
+  if (c.order.NeedsAcknowledgement("bank_account")) {
+    return Status::FailedPrecondition(
+        "請求書の振込口座が債権者マスタの口座と違います" + Values(c.order, "bank_account") +
+        "。会計室が新しい口座を確認して債権者マスタを更新する（confirm_bank_account）か、"
+        "差し戻してください");
+  }
+  return Status::OK();
+}
+
+Status DepartmentSettled(const GuardContext& c) {
+  if (c.order.NeedsAcknowledgement("department")) {
+    return Status::FailedPrecondition(
+        "請求書の受付課が支出負担行為の課と違います" + Values(c.order, "department") +
+        "。この支出命令は会計審査・支払ができません。差し戻してください");
   }
   return Status::OK();
 }
@@ -228,6 +308,13 @@ constexpr Guard kNotDrafter{"not_drafter", NotDrafter};
 constexpr Guard kNotApprovedThisRound{"not_approved_this_round", NotApprovedThisRound};
 constexpr Guard kNotAnApprover{"not_an_approver", NotAnApprover};
 constexpr Guard kReasonGiven{"reason_given", ReasonGiven};
+constexpr Guard kAcknowledgesOnlyClerkFields{"acknowledges_only_clerk_fields",
+                                             AcknowledgesOnlyClerkFields};
+constexpr Guard kVendorMismatchOpen{"vendor_mismatch_open", VendorMismatchOpen};
+constexpr Guard kBankAccountMismatchOpen{"bank_account_mismatch_open", BankAccountMismatchOpen};
+constexpr Guard kVendorSettled{"vendor_settled", VendorSettled};
+constexpr Guard kBankAccountSettled{"bank_account_settled", BankAccountSettled};
+constexpr Guard kDepartmentSettled{"department_settled", DepartmentSettled};
 constexpr Guard kAcknowledgementsWellFormed{"acknowledgements_well_formed",
                                             AcknowledgementsWellFormed};
 constexpr Guard kChecklistWellFormed{"checklist_well_formed", ChecklistWellFormed};
@@ -237,6 +324,17 @@ constexpr Guard kClockRunning{"clock_running", ClockRunning};
 constexpr Guard kClockStopped{"clock_stopped", ClockStopped};
 constexpr Guard kChecklistComplete{"checklist_complete", ChecklistComplete};
 constexpr Guard kPayableFiscalYear{"payable_fiscal_year", PayableFiscalYear};
+
+// An acknowledgement of field as the order's match shows it now.
+Acknowledgement AcknowledgementOf(const PaymentOrder& o, std::string_view field,
+                                  const std::string& comment, const User& actor, base::Time now) {
+  Acknowledgement a{std::string(field), comment, actor.login, now, "", ""};
+  if (const FieldMatch* m = o.MatchOf(field)) {
+    a.invoice_value = m->invoice_value;
+    a.expected_value = m->expected_value;
+  }
+  return a;
+}
 
 bool Applies(When when, const PaymentOrder& o) {
   switch (when) {
@@ -260,8 +358,8 @@ const std::vector<Transition>& Transitions() {
        S::kDraft,
        S::kPendingApproval,
        When::kAlways,
-       {kClerkOfDepartment, kAcknowledgementsWellFormed, kMismatchesAcknowledged, kWithinBalance,
-        kClockRunning}},
+       {kClerkOfDepartment, kAcknowledgesOnlyClerkFields, kAcknowledgementsWellFormed,
+        kMismatchesAcknowledged, kWithinBalance, kClockRunning}},
       {A::kApprove,
        S::kPendingApproval,
        S::kPendingApproval,
@@ -289,13 +387,39 @@ const std::vector<Transition>& Transitions() {
        S::kAccountingReview,
        S::kAccepted,
        When::kAlways,
-       {kAccountant, kNotDrafter, kNotAnApprover, kChecklistWellFormed, kChecklistComplete}},
+       {kAccountant, kNotDrafter, kNotAnApprover, kChecklistWellFormed, kVendorSettled,
+        kBankAccountSettled, kDepartmentSettled, kChecklistComplete}},
       {A::kPay,
        S::kAccepted,
        S::kPaid,
        When::kAlways,
-       {kAccountant, kNotDrafter, kPayableFiscalYear}},
+       {kAccountant, kNotDrafter, kVendorSettled, kBankAccountSettled, kDepartmentSettled,
+        kPayableFiscalYear}},
       {A::kResume, S::kDraft, S::kDraft, When::kAlways, {kClerkOfDepartment, kClockStopped}},
+      // The accounting office settles what a clerk cannot acknowledge, in
+      // 会計審査 or after acceptance (a vendor master changed meanwhile).
+      {A::kOverrideVendor,
+       S::kAccountingReview,
+       S::kAccountingReview,
+       When::kAlways,
+       {kAccountant, kNotDrafter, kNotAnApprover, kVendorMismatchOpen, kReasonGiven}},
+      {A::kOverrideVendor,
+       S::kAccepted,
+       S::kAccepted,
+       When::kAlways,
+       {kAccountant, kNotDrafter, kNotAnApprover, kVendorMismatchOpen, kReasonGiven}},
+      {A::kConfirmBankAccount,
+       S::kAccountingReview,
+       S::kAccountingReview,
+       When::kAlways,
+       {kAccountant, kNotDrafter, kNotAnApprover, kBankAccountMismatchOpen, kReasonGiven,
+        kVendorSettled}},
+      {A::kConfirmBankAccount,
+       S::kAccepted,
+       S::kAccepted,
+       When::kAlways,
+       {kAccountant, kNotDrafter, kNotAnApprover, kBankAccountMismatchOpen, kReasonGiven,
+        kVendorSettled}},
   };
   return kTable;
 }
@@ -334,6 +458,9 @@ void Apply(const Transition& t, const ActionRequest& request, const User& actor,
   h.comment = internal::Clean(request.comment);
   if (t.from == OrderState::kPendingApproval && o->step < o->route.size()) {
     h.step = o->route[o->step].title;
+    // 代決: an approver of another title acts at this step.
+    const bool at_step = t.action == Action::kApprove || t.action == Action::kReturn;
+    if (at_step && actor.title != h.step) h.substitute_for = h.step;
   }
   switch (t.action) {
     case Action::kSubmit:
@@ -342,17 +469,28 @@ void Apply(const Transition& t, const ActionRequest& request, const User& actor,
       for (RouteStep& s : o->route) {
         s.approved_by.clear();
         s.approved_at.reset();
+        s.substitute_for.clear();
       }
       o->checklist.clear();
       for (const std::string& field : request.acknowledge) {
-        o->acknowledgements.push_back({field, h.comment, actor.login, ctx.now});
+        o->acknowledgements.push_back(AcknowledgementOf(*o, field, h.comment, actor, ctx.now));
       }
       break;
     case Action::kApprove:
       o->route[o->step].approved_by = actor.login;
       o->route[o->step].approved_at = ctx.now;
+      o->route[o->step].substitute_for = h.substitute_for;
       o->step += 1;
       break;
+    case Action::kOverrideVendor:
+      o->acknowledgements.push_back(AcknowledgementOf(*o, "vendor", h.comment, actor, ctx.now));
+      break;
+    case Action::kConfirmBankAccount: {
+      const Acknowledgement a = AcknowledgementOf(*o, "bank_account", h.comment, actor, ctx.now);
+      o->bank_account = a.invoice_value;  // the vendor's new account (the master follows)
+      o->acknowledgements.push_back(a);
+      break;
+    }
     case Action::kReturn:
       o->last_return_reason = h.comment;
       h.defect = request.defect;
@@ -384,8 +522,9 @@ std::vector<Action> AvailableActions(const PaymentOrder& order, const User& user
                                      const RouteConfig& routes, base::Date today) {
   std::vector<Action> out;
   if (!user.active) return out;
-  for (Action a : {Action::kSubmit, Action::kApprove, Action::kReturn, Action::kWithdraw,
-                   Action::kAccept, Action::kPay, Action::kResume}) {
+  for (Action a :
+       {Action::kSubmit, Action::kApprove, Action::kReturn, Action::kWithdraw, Action::kAccept,
+        Action::kPay, Action::kResume, Action::kOverrideVendor, Action::kConfirmBankAccount}) {
     ActionRequest request;
     request.action = a;
     request.version = order.version;

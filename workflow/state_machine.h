@@ -4,43 +4,70 @@
 //
 //   action    from               to                 guards
 //   submit    draft              pending_approval   clerk of the order's department;
-//                                                   × fields acknowledged; within the
-//                                                   commitment's balance; clock running
+//                                                   acknowledges no kAccountingFields
+//                                                   (vendor, bank_account, department);
+//                                                   the other × fields acknowledged; within
+//                                                   the commitment's balance; clock running
 //   approve   pending_approval   pending_approval   (not the last step) current step's
-//   approve   pending_approval   accounting_review  (last step) approver: title, same
-//                                                   department unless an any-department
-//                                                   title (副市長); not the drafter; not
-//                                                   approved in this round already
-//   return    pending_approval   draft              current step's approver; not the
-//                                                   drafter; a reason
+//   approve   pending_approval   accounting_review  (last step) approver: the step's title
+//                                                   or a substitute for it (代決,
+//                                                   RouteConfig::substitutes), of the
+//                                                   order's department unless the actor's
+//                                                   title is an any-department one (副市長);
+//                                                   not the drafter; not approved in this
+//                                                   round already
+//   return    pending_approval   draft              current step's approver (or substitute);
+//                                                   not the drafter; a reason
 //   return    accounting_review  draft              accountant; not the drafter; not an
 //                                                   approver of the order; a reason
 //   withdraw  draft | pending_approval | accounting_review → withdrawn   the drafter
 //   accept    accounting_review  accepted           accountant; not the drafter; not an
-//                                                   approver of the order; every
+//                                                   approver of the order; vendor, bank
+//                                                   account and department settled; every
 //                                                   会計審査 item confirmed
-//   pay       accepted           paid               accountant; not the drafter; the
-//                                                   order's fiscal year is payable today
+//   pay       accepted           paid               accountant; not the drafter; vendor,
+//                                                   bank account and department settled;
+//                                                   the order's fiscal year is payable today
 //                                                   (this year, or last year in 出納整理期間)
 //   resume    draft              draft              clerk of the department; the clock
 //                                                   stopped by a defect return
+//   override_vendor       accounting_review | accepted → the same state
+//                                                   accountant; not the drafter; not an
+//                                                   approver; the vendor is an unsettled ×
+//                                                   (else 409); a reason
+//   confirm_bank_account  accounting_review | accepted → the same state
+//                                                   accountant; not the drafter; not an
+//                                                   approver; the bank account is an
+//                                                   unsettled × (else 409); a reason; the
+//                                                   vendor settled. Workflow::Act updates
+//                                                   the vendor master to the invoice's
+//                                                   account in the same transaction.
+//
+// "Settled": the × is covered by an acknowledgement of exactly the values
+// the match shows now (Acknowledgement::Covers) — override_vendor's, or
+// confirm_bank_account's — or the field is no longer ×. The match is the
+// current one: Workflow recomputes it before every decision.
 //
 // Errors of Decide, which the web layer maps to HTTP statuses:
 //   Aborted            stale version, or no transition for this action in this
 //                      state, or resume of a clock that is not stopped (409)
-//   PermissionDenied   a role, department or four-eyes guard (403)
+//   PermissionDenied   a role, department or four-eyes guard, or a clerk
+//                      acknowledging a field only the accounting office settles (403)
 //   InvalidArgument    the request lacks a reason / comment, or names an
 //                      unknown field or checklist item (400)
-//   FailedPrecondition the order is not ready: unacknowledged ×, over the
-//                      balance, checklist incomplete, fiscal year closed,
-//                      submit while the clock is stopped (422)
+//   FailedPrecondition the order is not ready: unacknowledged ×, an unsettled
+//                      vendor, bank-account or department × (accept, pay,
+//                      confirm_bank_account), over the balance, checklist
+//                      incomplete, fiscal year closed, submit while the clock
+//                      is stopped (422)
 // Messages are in Japanese: they are shown to the user as they are.
 //
 // Four-eyes, precisely: the drafter never approves, returns, accepts or
 // pays their own order; nobody approves two steps of one submission round
 // (a person who returned an order approves again in the next round); the
 // accountant who accepts or returns in 会計審査 approved no step of the order
-// in any round.
+// in any round. A substitute (代決) is bound by the same rules: a 部長 who
+// stood in for the 課長 does not approve the 部長 step of the same round.
 //
 // Thread safety: pure functions over values; the table is immutable.
 #ifndef WORKFLOW_STATE_MACHINE_H_
@@ -71,7 +98,7 @@ struct ActionRequest {
   /// The reason of a return (required), the comment of acknowledgements
   /// (required with them), otherwise an optional note for the history.
   std::string comment;
-  /// × fields confirmed with `comment` (on submit).
+  /// × fields confirmed with `comment` (on submit; never kAccountingFields).
   std::vector<std::string> acknowledge;
   /// 会計審査 answers (accept: all of kChecklistItems confirmed; return
   /// from review: optional, recorded).
@@ -128,9 +155,10 @@ struct ApplyContext {
 };
 
 /// Performs a transition Decide returned on *order: new state, version + 1,
-/// a history entry, and the action's effects (route progress,
-/// acknowledgements, checklist, payment clock). REQUIRES: Decide(...)
-/// returned t for this order, request and actor.
+/// a history entry (with substitute_for when a substitute acted), and the
+/// action's effects (route progress, acknowledgements with the values they
+/// confirm, checklist, payment clock, the bank account confirmed).
+/// REQUIRES: Decide(...) returned t for this order, request and actor.
 void Apply(const Transition& t, const ActionRequest& request, const User& actor,
            const ApplyContext& ctx, PaymentOrder* order);
 

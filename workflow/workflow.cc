@@ -248,15 +248,23 @@ Status Workflow::PutVendor(const Vendor& vendor, const User& actor) {
     if (!me.HasRole(Role::kAdmin) && !me.HasRole(Role::kAccountant)) {
       return Status::PermissionDenied("債権者マスタは会計室または管理者だけが変更できます");
     }
-    auto before = internal::GetRecord(txn, rep_->tables.vendors, v.id, "");
-    if (!before.ok() && !before.status().IsNotFound()) return before.status();
-    RETURN_IF_ERROR(internal::PutRecord(txn, rep_->tables.vendors, v.id, ToJson(v)));
-    json e = rep_->Event(before.ok() ? ledger::event::kVendorUpdated : ledger::event::kVendorCreated, me);
-    e["vendor"] = v.id;
-    e["from"] = before.ok() ? *before : json(nullptr);
-    e["to"] = ToJson(v);
-    return append(e).status();
+    return rep_->PutVendorRecord(txn, append, me, rep_->clock->Now(), v, json::object());
   });
+}
+
+Status Workflow::Rep::PutVendorRecord(storage::WriteTxn& txn, const ledger::AppendEvent& append,
+                                      const User& me, base::Time now, const Vendor& v,
+                                      const json& extra) const {
+  auto before = internal::GetRecord(txn, tables.vendors, v.id, "");
+  if (!before.ok() && !before.status().IsNotFound()) return before.status();
+  RETURN_IF_ERROR(internal::PutRecord(txn, tables.vendors, v.id, ToJson(v)));
+  json e =
+      Event(before.ok() ? ledger::event::kVendorUpdated : ledger::event::kVendorCreated, me, now);
+  e["vendor"] = v.id;
+  e["from"] = before.ok() ? *before : json(nullptr);
+  e["to"] = ToJson(v);
+  for (const auto& [key, value] : extra.items()) e[key] = value;
+  return append(e).status();
 }
 
 Result<Vendor> Workflow::GetVendor(std::string_view id) const {

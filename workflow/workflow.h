@@ -80,6 +80,14 @@ struct CommitmentFilter {
   std::string vendor_id;   ///< empty: all
 };
 
+/// A correction of an archived document's fields (Archive::Correct).
+struct DocumentCorrection {
+  std::string document_id;
+  invoice::FieldPatch patch;  ///< a person's input through archive::NormalizeCorrection
+  std::string reason;
+  uint32_t expected_version = 0;  ///< the version corrected; 0: whichever is current
+};
+
 struct WorkflowOptions {
   RouteConfig routes;
   PasswordParams password;
@@ -142,16 +150,25 @@ class Workflow {
   /// fills it from the invoice fields, matches every field (matching.h),
   /// chooses the route, starts the payment clock at the invoice's receipt
   /// and reserves the amount from the commitment. The actor must be a clerk
-  /// of the commitment's department. Aborted if the document already has a
+  /// of the commitment's department, and the invoice received by that
+  /// department (ReceivingDepartment, access.h): PermissionDenied naming
+  /// both departments otherwise. Aborted if the document already has a
   /// live order; FailedPrecondition if the invoice has no readable total in
   /// yen or is a credit note, or the vendor is not in the master.
   base::Result<OrderView> Draft(std::string_view document_id, std::string_view commitment_id,
                                 const User& actor);
-  /// Performs an action (state_machine.h) as one transaction with its event.
+  /// Performs an action (state_machine.h) as one transaction with its
+  /// event, decided on the order's current match (GetOrder). A
+  /// confirm_bank_account also puts the invoice's account into the vendor
+  /// master, with the workflow.vendor.updated event PutVendor would write,
+  /// in the same transaction.
   base::Result<OrderView> Act(std::string_view order_id, const ActionRequest& request,
                               const User& actor);
   /// The order with its match, route, history, commitment and what the
-  /// viewer may do.
+  /// viewer may do. The match (and the bank account paid to) is always the
+  /// current one: the invoice's current version against the commitment
+  /// and the vendor master as they are now (Draft, Act and GetInbox see
+  /// the same); a paid or withdrawn order shows the match it ended with.
   base::Result<OrderView> GetOrder(std::string_view order_id, const User& viewer) const;
 
   // --- Inbox --------------------------------------------------------------
@@ -175,6 +192,28 @@ class Workflow {
   /// access.h) and the department is registered: PermissionDenied, or
   /// InvalidArgument ("登録されていない課です: ...") for an unknown one.
   base::Status CheckUpload(const User& uploader, std::string_view department) const;
+
+  /// Corrects a document's fields (Archive::Correct: a new version with
+  /// reason and author) and, in the same write transaction, what that
+  /// means for the payment order drafted from it:
+  ///   none, or a paid or withdrawn one — the correction alone;
+  ///   a draft — the draft follows its invoice: amount, counterparty,
+  ///     invoice number, issue date, route and the commitment's
+  ///     reservation from the new version, the match recomputed (an
+  ///     acknowledgement of values that changed no longer counts), version
+  ///     + 1, "document_corrected" in its history and a
+  ///     "workflow.order.document_corrected" event;
+  ///   submitted (pending approval, accounting review, accepted) — refused,
+  ///     Aborted naming the order ("支出命令 P2026-0003 が手続き中（決裁待ち）
+  ///     のため訂正できません。…"): it must be returned to draft first.
+  /// Who may: MayCorrectDocument (access.h) for the user as the
+  /// transaction sees them. A SystemUser (the CLI) is recorded as
+  /// "cli:<name>". Errors: NotFound (document), PermissionDenied, Aborted
+  /// (another expected_version, or an order under way), FailedPrecondition
+  /// (the correction would leave a draft's invoice unpayable: no total, a
+  /// credit note, not in yen), InvalidArgument (no change or no reason).
+  base::Result<archive::Version> CorrectDocument(const DocumentCorrection& correction,
+                                                 const User& actor);
 
   /// OK if reader may read the records of department (documents received
   /// for it, originals, commitments, payment orders): MayRead (access.h)

@@ -8,6 +8,7 @@
 #include "archive/document.h"
 #include "base/json.h"
 #include "ledger/event_types.h"
+#include "workflow/access.h"
 #include "workflow/internal/json_util.h"
 #include "workflow/internal/store.h"
 #include "workflow/internal/workflow_rep.h"
@@ -39,51 +40,15 @@ std::string_view EventVerb(Action a) {
       return "paid";
     case Action::kResume:
       return "resumed";
+    case Action::kOverrideVendor:
+      return "vendor_overridden";
+    case Action::kConfirmBankAccount:
+      return "bank_account_confirmed";
   }
   return "changed";
 }
 
-// What Draft needs from the archived document, read before the transaction.
-struct InvoiceData {
-  invoice::InvoiceFields fields;
-  std::string receipt_department;
-  Date received_on{2000, 1, 1};
-  Decimal amount;
-  std::string currency;
-};
-
-Result<InvoiceData> LoadInvoice(const archive::Archive& archive, std::string_view document_id) {
-  auto view = archive.Get(document_id);
-  if (!view.ok()) {
-    if (view.status().IsNotFound()) {
-      return Status::NotFound("書類がありません: " + internal::Clean(document_id));
-    }
-    return view.status();
-  }
-  InvoiceData d;
-  if (!view->versions.empty()) d.fields = view->versions.back().fields;
-  if (!view->receipts.empty()) {
-    d.receipt_department = view->receipts.front().department;
-    d.received_on = Date::InJapan(view->receipts.front().received_at);
-  }
-  if (d.fields.document_type == "credit_note") {
-    return Status::FailedPrecondition(
-        "返品・値引き（クレジットノート）からは支出命令を起票できません");
-  }
-  d.currency = d.fields.currency.empty() ? "JPY" : d.fields.currency;
-  if (d.currency != "JPY") {
-    return Status::FailedPrecondition("円建てでない請求書です（" + d.currency + "）");
-  }
-  std::string total = d.fields.total.value_or("");
-  if (total.empty()) total = d.fields.tax_inclusive_total.value_or("");
-  auto amount = Decimal::Parse(total);
-  if (total.empty() || !amount.ok() || amount->sign() <= 0 || amount->Normalized().scale() != 0) {
-    return Status::FailedPrecondition(
-        "請求金額が読み取れません。書類のメタデータ（total）を補正してから起票してください");
-  }
-  d.amount = amount->Normalized();
-  return d;
-}
+using internal::InvoiceData;
 
 std::string FormatId(char prefix, int fiscal_year, uint64_t seq) {
   char id[32];
@@ -102,14 +67,26 @@ OrderView MakeView(PaymentOrder order, Commitment commitment, const User& viewer
   return v;
 }
 
-// Whether me may draft an order for the document doc_id against commitment:
-// only a clerk of the commitment's department, and only one order per
-// invoice.
+// Whether me may draft an order for the document doc_id, received by
+// receiving_department, against commitment: only a clerk of the
+// commitment's department, only for an invoice that department received,
+// and only one order per invoice.
 Status CheckCanDraft(const storage::ReadTxn& txn, const internal::Tables& t, const User& me,
-                     const Commitment& commitment, const std::string& doc_id) {
+                     const Commitment& commitment, const std::string& doc_id,
+                     const std::string& receiving_department) {
   if (!me.HasRole(Role::kClerk) || me.department != commitment.department) {
     return Status::PermissionDenied("支出負担行為の課（" + commitment.department +
                                     "）の会計担当者だけが起票できます");
+  }
+  if (receiving_department != commitment.department) {
+    const std::string received =
+        receiving_department.empty()
+            ? "どの課にも受け付けられていません"
+            : internal::DepartmentLabel(txn, t, receiving_department) + "が受け付けたものです";
+    return Status::PermissionDenied("この請求書は" + received + "。" +
+                                    internal::DepartmentLabel(txn, t, commitment.department) +
+                                    "の支出負担行為からは起票できません（請求書を受け付けた課の支出"
+                                    "負担行為から起票してください）");
   }
   if (auto existing = txn.Get(t.doc_orders, doc_id); existing.ok()) {
     return Status::Aborted("この請求書にはすでに支出命令 " + std::string(*existing) +
@@ -194,6 +171,15 @@ ActionRequest CleanRequest(const ActionRequest& request) {
   return req;
 }
 
+// The members of a vendor_overridden / bank_account_confirmed event: the
+// field and the two values settled.
+void SettledMembers(const PaymentOrder& o, json* e) {
+  const Acknowledgement& a = o.acknowledgements.back();
+  (*e)["field"] = a.field;
+  (*e)["invoice_value"] = a.invoice_value;
+  (*e)["expected_value"] = a.expected_value;
+}
+
 // When the corrected invoice document_id was received (nothing if it has
 // no receipt); NotFound if the archive has no such document.
 Result<std::optional<Date>> CorrectedReceivedOn(const archive::Archive& archive,
@@ -240,6 +226,11 @@ json ActionEvent(json e, const ActionRequest& req, const Transition& transition,
   e["to"] = std::string(StateName(transition.to));
   e["reason"] = req.comment;
   if (!step_title.empty()) e["step"] = step_title;
+  const std::string& substitute_for = o.history.back().substitute_for;
+  if (!substitute_for.empty()) e["substitute_for"] = substitute_for;  // 代決
+  if (req.action == Action::kOverrideVendor || req.action == Action::kConfirmBankAccount) {
+    SettledMembers(o, &e);
+  }
   if (req.action == Action::kReturn) e["defect"] = req.defect;
   if (!req.acknowledge.empty()) e["acknowledged"] = req.acknowledge;
   if (!req.checklist.empty()) {
@@ -271,7 +262,6 @@ json ToJson(const OrderView& view) {
 
 Result<OrderView> Workflow::Draft(std::string_view document_id, std::string_view commitment_id,
                                   const User& actor) {
-  ASSIGN_OR_RETURN(const InvoiceData invoice, LoadInvoice(*rep_->archive, document_id));
   const base::Time now = rep_->clock->Now();
   const Date today = Date::InJapan(now);
   const std::string doc_id = internal::Clean(document_id);
@@ -283,7 +273,11 @@ Result<OrderView> Workflow::Draft(std::string_view document_id, std::string_view
     const internal::Tables& t = rep_->tables;
     ASSIGN_OR_RETURN(const User me, rep_->CurrentUser(txn, actor));
     ASSIGN_OR_RETURN(Commitment commitment, rep_->LoadCommitment(txn, commitment_id));
-    RETURN_IF_ERROR(CheckCanDraft(txn, t, me, commitment, doc_id));
+    // The invoice as this transaction sees it: a correction is either
+    // before the draft (and drafted from) or after it (and follows it).
+    ASSIGN_OR_RETURN(const archive::DocumentView document, rep_->LoadDocument(txn, doc_id));
+    RETURN_IF_ERROR(CheckCanDraft(txn, t, me, commitment, doc_id, ReceivingDepartment(document)));
+    ASSIGN_OR_RETURN(const InvoiceData invoice, internal::InvoiceFrom(document));
     auto vendor = rep_->LoadVendor(txn, commitment.vendor_id);
     if (!vendor.ok()) {
       if (vendor.status().IsNotFound()) {
@@ -328,6 +322,7 @@ Result<OrderView> Workflow::Act(std::string_view order_id, const ActionRequest& 
     const internal::Tables& t = rep_->tables;
     ASSIGN_OR_RETURN(const User me, rep_->CurrentUser(txn, actor));
     ASSIGN_OR_RETURN(PaymentOrder o, rep_->LoadOrder(txn, order_id));
+    RETURN_IF_ERROR(rep_->RefreshMatch(txn, &o));  // decide on the current match
     ASSIGN_OR_RETURN(Commitment commitment, rep_->LoadCommitment(txn, o.commitment_id));
     ASSIGN_OR_RETURN(const Decimal available, commitment.Remaining().Add(o.amount));
     ASSIGN_OR_RETURN(const Transition* transition,
@@ -342,6 +337,15 @@ Result<OrderView> Workflow::Act(std::string_view order_id, const ActionRequest& 
         o.state == OrderState::kPendingApproval && o.step < o.route.size() ? o.route[o.step].title
                                                                            : "";
     Apply(*transition, req, me, apply, &o);
+    if (req.action == Action::kConfirmBankAccount) {
+      // The vendor master takes the confirmed account (its own event, as
+      // PutVendor records it); the match then shows it as ○.
+      ASSIGN_OR_RETURN(Vendor vendor, rep_->LoadVendor(txn, o.vendor_id));
+      vendor.bank_account = o.bank_account;
+      RETURN_IF_ERROR(rep_->PutVendorRecord(txn, append, me, now, vendor,
+                                            {{"order", o.id}, {"reason", req.comment}}));
+      RETURN_IF_ERROR(rep_->RefreshMatch(txn, &o));
+    }
 
     RETURN_IF_ERROR(ApplyEffects(txn, t, *transition, req, o, &commitment));
     RETURN_IF_ERROR(internal::PutRecord(txn, t.orders, o.id, ToJson(o)));
@@ -367,6 +371,7 @@ Result<OrderView> Workflow::GetOrder(std::string_view order_id, const User& view
   RETURN_IF_ERROR(rep_->ledger->Read([&](const storage::ReadTxn& txn) {
     ASSIGN_OR_RETURN(me, rep_->CurrentUser(txn, viewer));
     ASSIGN_OR_RETURN(order, rep_->LoadOrder(txn, order_id));
+    RETURN_IF_ERROR(rep_->RefreshMatch(txn, &order));
     ASSIGN_OR_RETURN(commitment, rep_->LoadCommitment(txn, order.commitment_id));
     return Status::OK();
   }));
@@ -394,6 +399,7 @@ Result<Inbox> Workflow::GetInbox(const User& user,
     return internal::ForEach(txn, rep_->tables.open_orders,
                              [&](std::string_view id, std::string_view) {
                                ASSIGN_OR_RETURN(PaymentOrder o, rep_->LoadOrder(txn, id));
+                               RETURN_IF_ERROR(rep_->RefreshMatch(txn, &o));
                                open.push_back(std::move(o));
                                return Status::OK();
                              });

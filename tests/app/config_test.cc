@@ -73,6 +73,7 @@ TEST(ConfigTest, DefaultRoutesAreTheWorkflowDefaults) {
   }
   EXPECT_EQ(c->routes.rule.above, defaults.rule.above);
   EXPECT_EQ(c->routes.any_department_titles, defaults.any_department_titles);
+  EXPECT_EQ(c->routes.substitutes, defaults.substitutes);
   EXPECT_TRUE(c->routes.by_expense_type.empty());
   // Absent: the same defaults.
   auto empty = ParseConfig("", "t");
@@ -151,6 +152,32 @@ TEST(ConfigTest, TlsNeedsBothFilesAndProxiesMustBeAddresses) {
   EXPECT_FALSE(ParseConfig("[server]\ntrusted_proxies = \"10.0.0.5\"\n", "t").ok());
   EXPECT_FALSE(ParseConfig("[server]\ntrusted_proxies = [5]\n", "t").ok());
   EXPECT_FALSE(ParseConfig("[server]\ntrusted_proxies = [\"10.0.0.0/24\"]\n", "t").ok());
+}
+
+TEST(ConfigTest, SubstitutesForDaiketsuAreReadAndNotAnExpenseType) {
+  auto c = ParseConfig(R"([routes]
+substitutes = { "課長" = ["部長", "次長"], "部長" = ["副市長"] }
+)",
+                       "t");
+  ASSERT_OK(c);
+  EXPECT_TRUE(c->routes.by_expense_type.empty());
+  EXPECT_TRUE(c->routes.MayStandIn("課長", "次長"));
+  EXPECT_TRUE(c->routes.MayStandIn("課長", "部長"));
+  EXPECT_FALSE(c->routes.MayStandIn("課長", "副市長"));
+  // As a section too; an empty table turns 代決 off.
+  auto section = ParseConfig("[routes.substitutes]\n\"課長\" = [\"次長\"]\n", "t");
+  ASSERT_OK(section);
+  EXPECT_EQ(section->routes.substitutes.size(), 1u);
+  EXPECT_TRUE(section->routes.by_expense_type.empty());
+  auto off = ParseConfig("[routes]\nsubstitutes = {}\n", "t");
+  ASSERT_OK(off);
+  EXPECT_FALSE(off->routes.MayStandIn("課長", "部長"));
+  // Malformed: not a table, not a list of titles, a title for itself.
+  EXPECT_FALSE(ParseConfig("[routes]\nsubstitutes = [\"部長\"]\n", "t").ok());
+  EXPECT_FALSE(ParseConfig("[routes]\nsubstitutes = { \"課長\" = \"部長\" }\n", "t").ok());
+  auto self = ParseConfig("[routes]\nsubstitutes = { \"課長\" = [\"課長\"] }\n", "t");
+  ASSERT_FALSE(self.ok());
+  EXPECT_NE(self.status().message().find("[routes]"), std::string::npos);
 }
 
 TEST(ConfigTest, ErrorsNameTheKeyOrLine) {

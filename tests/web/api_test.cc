@@ -252,16 +252,20 @@ TEST_F(ApiTest, FullFlowFromUploadToPaymentWithMatchAcknowledgementsAndChecklist
   EXPECT_EQ(match["vendor"], "match") << order["match"].dump();
   EXPECT_EQ(match["amount"], "match");
   EXPECT_EQ(match["bank_account"], "mismatch");
-  ASSERT_FALSE(order["unacknowledged"].empty());
+  // A bank account other than the master's is the accounting office's to
+  // settle, not the clerk's (issue 12).
+  EXPECT_EQ(order["accounting_required"], json({"bank_account"}));
 
   // The document left "unprocessed".
   auto [_, inbox2] = Call(Get(clerk, "/api/v1/inbox"));
   EXPECT_EQ(inbox2["counts"]["unprocessed"], 0) << inbox2.dump();
 
-  // × must be acknowledged before submission (422).
-  auto [unack_status, unack] = Act(clerk, order, {{"action", "submit"}});
-  EXPECT_EQ(unack_status, 422) << unack.dump();
-  EXPECT_EQ(unack["error"]["code"], "failed_precondition");
+  // The clerk cannot acknowledge it (403).
+  auto [unack_status, unack] =
+      Act(clerk, order,
+          {{"action", "submit"}, {"acknowledge", {"bank_account"}}, {"comment", "確認済み"}});
+  EXPECT_EQ(unack_status, 403) << unack.dump();
+  EXPECT_EQ(unack["error"]["code"], "permission_denied");
 
   order = Submit(clerk, order);
   EXPECT_EQ(order["state"], "pending_approval");
@@ -276,8 +280,17 @@ TEST_F(ApiTest, FullFlowFromUploadToPaymentWithMatchAcknowledgementsAndChecklist
   const Login accountant = LogIn("kaikei");
   json checklist = json::object();
   for (std::string_view item : workflow::kChecklistItems) checklist[std::string(item)] = true;
-  auto [acc_status, accepted] =
+  // Not accepted before the accounting office confirms the new account
+  // (422); confirmed, the vendor master takes it.
+  auto [unconfirmed, body] =
       Act(accountant, order, {{"action", "accept"}, {"checklist", checklist}});
+  EXPECT_EQ(unconfirmed, 422) << body.dump();
+  auto [conf_status, confirmed] =
+      Act(accountant, order,
+          {{"action", "confirm_bank_account"}, {"comment", "振込先の変更届を確認済み"}});
+  ASSERT_EQ(conf_status, 200) << confirmed.dump();
+  auto [acc_status, accepted] =
+      Act(accountant, confirmed, {{"action", "accept"}, {"checklist", checklist}});
   ASSERT_EQ(acc_status, 200) << accepted.dump();
   EXPECT_EQ(accepted["state"], "accepted");
   auto [pay_status, paid] = Act(accountant, accepted, {{"action", "pay"}});
@@ -288,7 +301,7 @@ TEST_F(ApiTest, FullFlowFromUploadToPaymentWithMatchAcknowledgementsAndChecklist
       Call(Get(clerk, "/api/v1/payment-orders/" + paid["id"].get<std::string>()));
   ASSERT_EQ(get_status, 200);
   EXPECT_EQ(got["state"], "paid");
-  EXPECT_EQ(got["history"].size(), 4 + order["route"].size()) << got["history"].dump();
+  EXPECT_EQ(got["history"].size(), 5 + order["route"].size()) << got["history"].dump();
   EXPECT_EQ(got["history"].back()["actor"], "kaikei");
   EXPECT_EQ(got["acknowledgements"][0]["comment"], "振込先の変更届を確認済み");
   EXPECT_TRUE(got.contains("commitment"));

@@ -96,10 +96,14 @@ const Allowed kAllowed[] = {
     {S::kDraft, 0, A::kSubmit, "ito", S::kPendingApproval},
     {S::kDraft, 0, A::kWithdraw, "kato", S::kWithdrawn},
     {S::kPendingApproval, 0, A::kApprove, "kacho", S::kPendingApproval},
+    {S::kPendingApproval, 0, A::kApprove, "bucho", S::kPendingApproval},  // 代決 for 課長
     {S::kPendingApproval, 0, A::kReturn, "kacho", S::kDraft},
+    {S::kPendingApproval, 0, A::kReturn, "bucho", S::kDraft},
     {S::kPendingApproval, 0, A::kWithdraw, "kato", S::kWithdrawn},
     {S::kPendingApproval, 1, A::kApprove, "bucho", S::kAccountingReview},
+    {S::kPendingApproval, 1, A::kApprove, "fuku", S::kAccountingReview},  // 代決 for 部長
     {S::kPendingApproval, 1, A::kReturn, "bucho", S::kDraft},
+    {S::kPendingApproval, 1, A::kReturn, "fuku", S::kDraft},
     {S::kPendingApproval, 1, A::kWithdraw, "kato", S::kWithdrawn},
     {S::kAccountingReview, 0, A::kAccept, "kaikei", S::kAccepted},
     {S::kAccountingReview, 0, A::kReturn, "kaikei", S::kDraft},
@@ -115,8 +119,8 @@ TEST(StateMachineTest, EveryStateActionAndRoleIsAllowedOnlyWhereTheTableSays) {
                                             {S::kWithdrawn, 0}};
   int allowed = 0, refused = 0;
   for (const auto& [state, step] : positions) {
-    for (A action :
-         {A::kSubmit, A::kApprove, A::kReturn, A::kWithdraw, A::kAccept, A::kPay, A::kResume}) {
+    for (A action : {A::kSubmit, A::kApprove, A::kReturn, A::kWithdraw, A::kAccept, A::kPay,
+                     A::kResume, A::kOverrideVendor, A::kConfirmBankAccount}) {
       for (const auto& [login, user] : people) {
         const PaymentOrder o = OrderIn(state, step);
         const ActionRequest r = GoodRequest(action);
@@ -143,7 +147,11 @@ TEST(StateMachineTest, EveryStateActionAndRoleIsAllowedOnlyWhereTheTableSays) {
           // Resume by the right clerk of a running clock: nothing to resume → 409.
           const bool nothing_to_resume =
               action == A::kResume && user.HasRole(Role::kClerk) && user.department == "somu";
-          EXPECT_EQ(d.status().code(), state_has_action && !nothing_to_resume
+          // The accountant settling a × the order does not have → 409.
+          const bool nothing_to_settle =
+              (action == A::kOverrideVendor || action == A::kConfirmBankAccount) &&
+              login == "kaikei";
+          EXPECT_EQ(d.status().code(), state_has_action && !nothing_to_resume && !nothing_to_settle
                                            ? Code::kPermissionDenied
                                            : Code::kAborted)
               << where << ": " << d.status().ToString();
@@ -151,8 +159,8 @@ TEST(StateMachineTest, EveryStateActionAndRoleIsAllowedOnlyWhereTheTableSays) {
       }
     }
   }
-  EXPECT_EQ(allowed, 13);
-  EXPECT_GT(refused, 500);
+  EXPECT_EQ(allowed, 17);
+  EXPECT_GT(refused, 600);
 }
 
 struct RefusalCase {
@@ -395,11 +403,195 @@ TEST(StateMachineTest, AvailableActionsFollowTheTable) {
   EXPECT_TRUE(names(draft, "kacho").empty());
   EXPECT_EQ(names(OrderIn(S::kPendingApproval), "kacho"),
             (std::set<std::string>{"approve", "return"}));
-  EXPECT_TRUE(names(OrderIn(S::kPendingApproval), "bucho").empty());
+  // 部長 may stand in for 課長 (代決); 課長 never for 部長.
+  EXPECT_EQ(names(OrderIn(S::kPendingApproval), "bucho"),
+            (std::set<std::string>{"approve", "return"}));
+  EXPECT_TRUE(names(OrderIn(S::kPendingApproval, 1), "kacho").empty());
   EXPECT_EQ(names(OrderIn(S::kAccountingReview), "kaikei"),
             (std::set<std::string>{"accept", "return"}));
   EXPECT_EQ(names(OrderIn(S::kAccepted), "kaikei"), (std::set<std::string>{"pay"}));
   EXPECT_TRUE(names(OrderIn(S::kPaid), "kaikei").empty());
+}
+
+// Issue 12, finding 3: the clerk acknowledged the vendor, department and
+// bank-account × and the order was paid to another vendor's account.
+TEST(StateMachineTest, ClerkCannotAcknowledgeTheVendorBankAccountOrDepartment) {
+  const auto people = People();
+  for (const char* field : {"vendor", "bank_account", "department"}) {
+    PaymentOrder o = OrderIn(S::kDraft);
+    const FieldMatch mismatch{field, MatchStatus::kMismatch, "請求書の値", "登録の値"};
+    if (std::string(field) == "vendor") {
+      o.match[0] = mismatch;
+    } else {
+      o.match.push_back(mismatch);
+    }
+    ActionRequest r = GoodRequest(A::kSubmit);
+    r.acknowledge = {field};
+    r.comment = "何でもよいコメント";
+    const auto d = Try(o, r, people.at("kato"));
+    EXPECT_EQ(d.status().code(), Code::kPermissionDenied) << field;
+    EXPECT_NE(d.status().message().find(field), std::string::npos) << d.status().message();
+    // Without acknowledging it the clerk may submit: the accounting office
+    // sees it in 会計審査; it is no "unacknowledged" × of the clerk's.
+    r.acknowledge.clear();
+    EXPECT_OK(Try(o, r, people.at("kato"))) << field;
+    EXPECT_TRUE(o.UnacknowledgedMismatches().empty()) << field;
+    EXPECT_EQ(o.AccountingRequired(), std::vector<std::string>{field});
+  }
+}
+
+TEST(StateMachineTest, OnlyTheAccountingOfficeOverridesAVendorMismatchWithAReason) {
+  const auto people = People();
+  PaymentOrder o = OrderIn(S::kAccountingReview);
+  o.match[0] = {"vendor", MatchStatus::kMismatch, "T1234567890123 有限会社植松園芸",
+                "T7010705000725 東和ビルメンテナンス株式会社"};
+  // Until overridden: no acceptance, no payment (422, naming what to do).
+  const auto refused = Try(o, GoodRequest(A::kAccept), people.at("kaikei"));
+  EXPECT_EQ(refused.status().code(), Code::kFailedPrecondition);
+  EXPECT_NE(refused.status().message().find("override_vendor"), std::string::npos);
+  PaymentOrder accepted = o;
+  accepted.state = S::kAccepted;
+  EXPECT_EQ(Try(accepted, GoodRequest(A::kPay), people.at("kaikei")).status().code(),
+            Code::kFailedPrecondition);
+  // Nobody but a non-drafting, non-approving accountant overrides.
+  for (const char* who : {"kato", "kacho", "bucho", "admin", "kansa"}) {
+    EXPECT_EQ(Try(o, GoodRequest(A::kOverrideVendor), people.at(who)).status().code(),
+              Code::kPermissionDenied)
+        << who;
+  }
+  PaymentOrder own = o;
+  own.drafter = "kaikei";
+  EXPECT_EQ(Try(own, GoodRequest(A::kOverrideVendor), people.at("kaikei")).status().code(),
+            Code::kPermissionDenied);
+  ActionRequest no_reason = GoodRequest(A::kOverrideVendor);
+  no_reason.comment.clear();
+  EXPECT_EQ(Try(o, no_reason, people.at("kaikei")).status().code(), Code::kInvalidArgument);
+  // With a reason: recorded with the values it settles; then accepted.
+  ActionRequest r = GoodRequest(A::kOverrideVendor);
+  r.comment = "商号変更（登記簿で確認）";
+  auto d = Try(o, r, people.at("kaikei"));
+  ASSERT_OK(d);
+  EXPECT_EQ((*d)->to, S::kAccountingReview);
+  Apply(**d, r, people.at("kaikei"), {kNow, kToday, std::nullopt}, &o);
+  ASSERT_EQ(o.acknowledgements.size(), 1u);
+  EXPECT_EQ(o.acknowledgements[0].by, "kaikei");
+  EXPECT_EQ(o.acknowledgements[0].comment, "商号変更（登記簿で確認）");
+  EXPECT_EQ(o.acknowledgements[0].invoice_value, "T1234567890123 有限会社植松園芸");
+  EXPECT_EQ(o.history.back().action, "override_vendor");
+  EXPECT_TRUE(o.AccountingRequired().empty());
+  ActionRequest accept = GoodRequest(A::kAccept, o.version);
+  EXPECT_OK(Try(o, accept, people.at("kaikei")));
+  // Nothing left to override: not offered (409).
+  EXPECT_EQ(Try(o, GoodRequest(A::kOverrideVendor, o.version), people.at("kaikei")).status().code(),
+            Code::kAborted);
+  // The override covers those values only: another vendor on the invoice
+  // (a correction, a changed master) is a new ×.
+  o.match[0].invoice_value = "T8040001079502 別の会社";
+  EXPECT_EQ(Try(o, accept, people.at("kaikei")).status().code(), Code::kFailedPrecondition);
+}
+
+TEST(StateMachineTest, ANewBankAccountIsConfirmedByTheAccountingOfficeOnly) {
+  const auto people = People();
+  PaymentOrder o = OrderIn(S::kAccountingReview);
+  o.bank_account = "0005:123:1:1234567";
+  o.match.push_back(
+      {"bank_account", MatchStatus::kMismatch, "0009:999:1:7654321", "0005:123:1:1234567"});
+  EXPECT_EQ(Try(o, GoodRequest(A::kAccept), people.at("kaikei")).status().code(),
+            Code::kFailedPrecondition);
+  EXPECT_EQ(Try(o, GoodRequest(A::kConfirmBankAccount), people.at("kato")).status().code(),
+            Code::kPermissionDenied);
+  // Not while the vendor itself is an unsettled ×.
+  PaymentOrder other_vendor = o;
+  other_vendor.match[0].status = MatchStatus::kMismatch;
+  EXPECT_EQ(
+      Try(other_vendor, GoodRequest(A::kConfirmBankAccount), people.at("kaikei")).status().code(),
+      Code::kFailedPrecondition);
+  ActionRequest r = GoodRequest(A::kConfirmBankAccount);
+  r.comment = "口座変更届（11/1付、代表者印）を受領";
+  auto d = Try(o, r, people.at("kaikei"));
+  ASSERT_OK(d);
+  Apply(**d, r, people.at("kaikei"), {kNow, kToday, std::nullopt}, &o);
+  EXPECT_EQ(o.bank_account, "0009:999:1:7654321");  // paid to the confirmed account
+  EXPECT_EQ(o.history.back().action, "confirm_bank_account");
+  EXPECT_OK(Try(o, GoodRequest(A::kAccept, o.version), people.at("kaikei")));
+  // Or the accounting office returns the order instead.
+  PaymentOrder back = OrderIn(S::kAccountingReview);
+  back.match.push_back(
+      {"bank_account", MatchStatus::kMismatch, "0009:999:1:7654321", "0005:123:1:1234567"});
+  EXPECT_OK(Try(back, GoodRequest(A::kReturn), people.at("kaikei")));
+}
+
+TEST(StateMachineTest, SubstituteActsAtAStepAndIsRecordedAsDaiketsu) {
+  auto people = People();
+  PaymentOrder o = OrderIn(S::kPendingApproval);
+  o.version = 1;
+  const RouteConfig routes;  // default: 部長 for 課長, 副市長 for 部長
+  auto act = [&](A action, const std::string& who) {
+    ActionRequest r = GoodRequest(action, o.version);
+    auto d = Try(o, r, people.at(who), routes);
+    if (d.ok()) Apply(**d, r, people.at(who), {kNow, kToday, std::nullopt}, &o);
+    return d.status();
+  };
+  ASSERT_OK(act(A::kApprove, "bucho"));  // 代決 for the absent 課長
+  EXPECT_EQ(o.route[0].approved_by, "bucho");
+  EXPECT_EQ(o.route[0].substitute_for, "課長");
+  EXPECT_EQ(o.history.back().step, "課長");
+  EXPECT_EQ(o.history.back().substitute_for, "課長");
+  // The same 部長 does not also take the 部長 step of this round.
+  EXPECT_EQ(act(A::kApprove, "bucho").code(), Code::kPermissionDenied);
+  // 課長 never stands in for 部長; the 副市長 may.
+  EXPECT_EQ(act(A::kApprove, "kacho").code(), Code::kPermissionDenied);
+  ASSERT_OK(act(A::kApprove, "fuku"));
+  EXPECT_EQ(o.state, S::kAccountingReview);
+  EXPECT_EQ(o.history.back().substitute_for, "部長");
+  const nlohmann::json j = ToJson(o);
+  EXPECT_EQ(j["route"][0]["substitute_for"], "課長");
+  EXPECT_EQ(j["history"].back()["substitute_for"], "部長");
+  auto back = PaymentOrderFromJson(j);
+  ASSERT_OK(back);
+  EXPECT_EQ(ToJson(*back), j);
+}
+
+TEST(StateMachineTest, SubstituteMustBeConfiguredAndOfTheOrdersDepartment) {
+  auto people = People();
+  people["bucho2"] = User{"bucho2", "bucho2", "doboku", {Role::kApprover}, "部長", true};
+  const PaymentOrder o = OrderIn(S::kPendingApproval);
+  const ActionRequest r = GoodRequest(A::kApprove);
+  // Not configured: 副市長 for 課長 (not transitive through 部長).
+  EXPECT_EQ(Try(o, r, people.at("fuku")).status().code(), Code::kPermissionDenied);
+  // Another department's 部長.
+  const auto foreign = Try(o, r, people.at("bucho2"));
+  EXPECT_EQ(foreign.status().code(), Code::kPermissionDenied);
+  EXPECT_EQ(foreign.status().message(), "他の課の支出命令は決裁できません");
+  // Configured otherwise: 副市長 for 課長 (any department); none at all.
+  RouteConfig custom;
+  custom.substitutes = {{"課長", {"副市長"}}};
+  EXPECT_OK(Try(o, r, people.at("fuku"), custom));
+  EXPECT_EQ(Try(o, r, people.at("bucho"), custom).status().code(), Code::kPermissionDenied);
+  RouteConfig off;
+  off.substitutes.clear();
+  const auto refused = Try(o, r, people.at("bucho"), off);
+  EXPECT_EQ(refused.status().code(), Code::kPermissionDenied);
+  EXPECT_EQ(refused.status().message(), "この決裁は課長が行います");
+  // The drafter never approves their own order, as a substitute neither.
+  PaymentOrder own = o;
+  own.drafter = "bucho";
+  EXPECT_EQ(Try(own, r, people.at("bucho")).status().code(), Code::kPermissionDenied);
+}
+
+TEST(StateMachineTest, AcknowledgementsOfAnOlderKuraCoverNoMismatch) {
+  PaymentOrder o = OrderIn(S::kDraft);
+  o.match[1].status = MatchStatus::kMismatch;
+  nlohmann::json j = ToJson(o);
+  j["acknowledgements"] = nlohmann::json::array({{{"field", "address"},
+                                                  {"comment", "旧形式"},
+                                                  {"by", "kato"},
+                                                  {"at", "2026-05-01T00:00:00Z"}}});
+  j["route"][0].erase("substitute_for");
+  auto old = PaymentOrderFromJson(j);
+  ASSERT_OK(old);
+  EXPECT_EQ(old->acknowledgements.size(), 1u);
+  EXPECT_EQ(old->UnacknowledgedMismatches(), std::vector<std::string>{"address"});
 }
 
 }  // namespace

@@ -7,6 +7,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "archive/archive.h"
+#include "base/date.h"
+#include "base/money.h"
+#include "invoice/invoice_fields.h"
 #include "workflow/internal/store.h"
 #include "workflow/workflow.h"
 
@@ -31,11 +35,50 @@ struct Workflow::Rep {
   base::Result<Commitment> LoadCommitment(const storage::ReadTxn& txn, std::string_view id) const;
   base::Result<PaymentOrder> LoadOrder(const storage::ReadTxn& txn, std::string_view id) const;
   base::Result<Vendor> LoadVendor(const storage::ReadTxn& txn, std::string_view id) const;
+  /// The archived document as txn sees it; NotFound("書類がありません: id").
+  base::Result<archive::DocumentView> LoadDocument(const storage::ReadTxn& txn,
+                                                   std::string_view id) const;
+  /// Replaces o->match and o->bank_account with what the order's invoice,
+  /// as its current version states it, gives against the current
+  /// commitment and vendor master (so that every view and decision sees
+  /// the current match). Paid and withdrawn orders keep the match they
+  /// ended with.
+  base::Status RefreshMatch(const storage::ReadTxn& txn, PaymentOrder* o) const;
+  /// Puts v into the vendor master and appends the event PutVendor
+  /// records (vendor; from: the previous record or null; to), with the
+  /// members of `extra` added.
+  base::Status PutVendorRecord(storage::WriteTxn& txn, const ledger::AppendEvent& append,
+                               const User& me, base::Time now, const Vendor& v,
+                               const nlohmann::json& extra) const;
+  /// What a correction of the document `corrected` does to its payment
+  /// order, inside the correction's write: nothing if it has none (or a
+  /// paid or withdrawn one); Aborted naming the order once it is submitted;
+  /// a draft follows its invoice (amount, counterparty, invoice number,
+  /// issue date, route, reservation, match) with a
+  /// "workflow.order.document_corrected" event.
+  base::Status FollowCorrection(storage::WriteTxn& txn, const ledger::AppendEvent& append,
+                                const User& me, base::Time now,
+                                const archive::DocumentView& corrected,
+                                const std::string& reason) const;
 };
 
 namespace internal {
 /// True for SystemUser logins ("system:...").
 bool IsSystemLogin(std::string_view login);
+
+/// What a payment order takes from its invoice's current version.
+struct InvoiceData {
+  invoice::InvoiceFields fields;
+  std::string receipt_department;
+  base::Date received_on{2000, 1, 1};
+  base::Decimal amount;
+  std::string currency;
+};
+/// The invoice data of a document; FailedPrecondition if no order can pay
+/// it (a credit note, not in yen, no readable positive whole total).
+base::Result<InvoiceData> InvoiceFrom(const archive::DocumentView& view);
+/// "総務課（somu）" from the departments table, or the code alone.
+std::string DepartmentLabel(const storage::ReadTxn& txn, const Tables& t, const std::string& code);
 }  // namespace internal
 
 }  // namespace workflow
