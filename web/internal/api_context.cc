@@ -74,6 +74,18 @@ HttpHandler Authed(ApiContext* ctx, AuthedHandler h, RequestKind kind) {
   };
 }
 
+HttpReadingHandler AuthedReading(ApiContext* ctx, AuthedReadingHandler h, RequestKind kind) {
+  return [ctx, h, kind](const httplib::Request& req, httplib::Response& res,
+                        const httplib::ContentReader& body) {
+    try {
+      const std::optional<Caller> caller = CheckSession(*ctx, req, res, kind);
+      if (caller) h(*ctx, req, res, *caller, body);
+    } catch (const std::exception& e) {
+      InternalError(req, res, e);
+    }
+  };
+}
+
 HttpHandler Open(ApiContext* ctx, OpenHandler h) {
   return [ctx, h](const httplib::Request& req, httplib::Response& res) {
     try {
@@ -101,6 +113,11 @@ void ApiRoutes::Read(const char* method, const char* pattern, AuthedHandler h) c
 
 void ApiRoutes::Change(const char* method, const char* pattern, AuthedHandler h) const {
   table->Add(method, pattern, RouteAccess::kChange, Authed(ctx, h, RequestKind::kChange));
+}
+
+void ApiRoutes::ChangeReading(const char* method, const char* pattern,
+                              AuthedReadingHandler h) const {
+  table->Add(method, pattern, RouteAccess::kChange, AuthedReading(ctx, h, RequestKind::kChange));
 }
 
 void ApiRoutes::Public(const char* method, const char* pattern, OpenHandler h) const {

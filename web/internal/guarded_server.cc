@@ -113,6 +113,8 @@ class GuardedStream final : public httplib::Stream {
       : sock_(sock), budget_(budget), limits_(limits), start_(Clock::now()) {}
 
   bool refused() const { return refused_; }
+  /// Bytes read so far, request line and headers included.
+  uint64_t bytes_read() const { return read_; }
 
   bool is_readable() const override { return !refused_ && WaitFor(sock_, POLLIN, kIoTimeoutMs); }
   bool is_writable() const override { return !refused_ && WaitFor(sock_, POLLOUT, kIoTimeoutMs); }
@@ -240,10 +242,18 @@ PeekedHeader ExamineHeader(std::string_view bytes, size_t max_header_bytes,
   h.method = std::string(line.substr(0, sp1));
   h.path = std::string(line.substr(sp1 + 1, sp2 - sp1 - 1));
   h.path = h.path.substr(0, h.path.find('?'));
-  // Content-Length, case-insensitively, at the start of a header line.
+  // Content-Length, case-insensitively, at the start of a header line; and
+  // whether there is a Transfer-Encoding.
   for (size_t pos = seen.find("\r\n"); pos != std::string_view::npos;
        pos = seen.find("\r\n", pos + 2)) {
     const std::string_view rest = seen.substr(pos + 2);
+    constexpr std::string_view kEncoding = "transfer-encoding:";
+    if (rest.size() >= kEncoding.size() &&
+        std::equal(kEncoding.begin(), kEncoding.end(), rest.begin(), [](char a, char b) {
+          return a == std::tolower(static_cast<unsigned char>(b));
+        })) {
+      h.has_transfer_encoding = true;
+    }
     constexpr std::string_view kName = "content-length:";
     if (rest.size() < kName.size() ||
         !std::equal(kName.begin(), kName.end(), rest.begin(), [](char a, char b) {
@@ -356,8 +366,16 @@ bool GuardedServer::ServeConnection(socket_t sock) {
     }
     GuardedStream strm(sock, h.header_bytes + limit, limits_);
     bool connection_closed = false;
-    process_request(strm, n + 1 == keep_alive_max_count_, connection_closed, nullptr);
+    // A body whose end only its framing tells may be left unread by a
+    // handler that answers first: such a connection serves one request.
+    const bool last = n + 1 == keep_alive_max_count_ || h.has_transfer_encoding;
+    process_request(strm, last, connection_closed, nullptr);
     if (strm.refused()) return true;
+    // A body left unread must not be taken for the next request: close, after
+    // a lingering moment (the client may still be sending it).
+    const bool unread = h.has_transfer_encoding ||
+                        (h.has_length && strm.bytes_read() < h.header_bytes + h.content_length);
+    if (unread) return true;
     if (connection_closed) return false;
   }
   return false;

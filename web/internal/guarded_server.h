@@ -19,7 +19,11 @@
 //     over it is answered 413 before a byte of the body is read, and a
 //     chunked body is cut off with 413 when it reaches the limit;
 //   - after body_grace, a body that arrives slower than min_body_rate is
-//     cut off with 408.
+//     cut off with 408;
+//   - a body the handler did not read to its end (a request answered before
+//     its body, e.g. an upload without a session) ends the connection, so
+//     that the rest is never taken for the next request; so does a body of
+//     unknown length (Transfer-Encoding), whose end the server cannot tell.
 //
 // Error answers are JSON in Japanese ({"error": {"code", "message"}}) with
 // Connection: close.
@@ -61,6 +65,7 @@ struct PeekedHeader {
   std::string method, path;
   bool has_length = false;
   uint64_t content_length = 0;
+  bool has_transfer_encoding = false;  ///< chunked: the length is not known
 };
 /// Examines the start of a request (exposed for tests).
 PeekedHeader ExamineHeader(std::string_view bytes, size_t max_header_bytes,
