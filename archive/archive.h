@@ -31,6 +31,7 @@
 
 #include "archive/document.h"
 #include "archive/search.h"
+#include "archive/spool.h"
 #include "base/date.h"
 #include "base/file_system.h"
 #include "base/result.h"
@@ -61,6 +62,10 @@ struct IncomingFile {
   std::string source;    ///< "cli", "upload", "scan", ...
   std::string receiver;  ///< login, or "cli:<os user>"
   std::string bytes;
+  /// Instead of bytes (then empty): the file received into a spool
+  /// (Archive::NewSpool), closed. Ingest reads it mapped read-only and
+  /// takes the file over into the store by a rename, never copying it.
+  std::shared_ptr<SpooledFile> spooled;
 };
 
 struct IngestOutcome {
@@ -148,10 +153,21 @@ class Archive {
   /// Archives a batch of files as one write of the ledger (grouped with
   /// concurrent writers into one commit). The result has one entry per
   /// file, in order: an outcome, or why that file was refused
-  /// (InvalidArgument: empty; ResourceExhausted: over the size limit). If
-  /// the write itself fails, every entry carries that error and nothing of
-  /// the batch is visible.
+  /// (InvalidArgument: empty; ResourceExhausted: over the size limit;
+  /// FailedPrecondition: a spool not closed; IOError: a spooled file that
+  /// cannot be read). If the write itself fails, every entry carries that
+  /// error and nothing of the batch is visible. Spooled files are taken
+  /// over by the store (new documents) or removed when the last reference
+  /// to their SpooledFile goes (duplicates, refusals, a failed write).
   std::vector<base::Result<IngestOutcome>> Ingest(std::vector<IncomingFile> files);
+
+  /// A new spool to receive a file in pieces (an upload read from the
+  /// network) for Ingest: an incoming file beside the originals, hashed as
+  /// it is written (archive/spool.h). Nothing is archived until Ingest gets
+  /// it; a spool that never gets there is removed when dropped, or by the
+  /// next Open if the process dies. FailedPrecondition if the archive is
+  /// open read-only; IOError if the file cannot be created.
+  base::Result<std::shared_ptr<SpooledFile>> NewSpool();
 
   base::Result<DocumentView> Get(std::string_view id) const;
   /// The same, inside the caller's transaction (a write of the modules

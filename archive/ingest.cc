@@ -1,9 +1,10 @@
 // Archive::Ingest. The slow work comes first, on the caller's thread and
 // without any lock: validate, hash, sniff and read each file (on all cores),
 // decide which documents are new, time-stamp them, and stage their bytes in
-// temp files. Then one ledger write records the batch; the ledger's writer
-// queue groups it with concurrent writers into one round of syncs for the
-// originals and one commit.
+// temp files (a spooled file, hashed as it arrived, is read from a read-only
+// mapping and staged by a rename, never copied). Then one ledger write
+// records the batch; the ledger's writer queue groups it with concurrent
+// writers into one round of syncs for the originals and one commit.
 #include <map>
 #include <optional>
 #include <set>
@@ -51,7 +52,12 @@ class IngestBatch {
     Status status = FindNew();
     if (status.ok() && !new_shas_.empty()) Stamp();
     for (size_t i = 0; i < files_.size(); ++i) {
-      if (prepared_[i]) blobs_.Add(prepared_[i]->outcome.sha256, files_[i].bytes);
+      if (!prepared_[i]) continue;
+      if (files_[i].spooled) {
+        blobs_.AddFile(prepared_[i]->outcome.sha256, files_[i].spooled->path());
+      } else {
+        blobs_.Add(prepared_[i]->outcome.sha256, files_[i].bytes);
+      }
     }
     if (status.ok() && !blobs_.empty()) status = rep_->blobs->Stage(&blobs_);
     if (status.ok()) {
@@ -64,6 +70,7 @@ class IngestBatch {
 
  private:
   void Prepare(size_t i);
+  Result<std::string_view> BytesOf(size_t i, std::unique_ptr<base::MappedFile>* mapped) const;
   Status FindNew();
   void Stamp();
   Status Record(storage::WriteTxn& txn, const ledger::AppendEvent& append);
@@ -84,24 +91,50 @@ class IngestBatch {
   std::map<std::string, Document> docs_in_batch_;  // sha256 → document
 };
 
+// The bytes of file i: its own, or its spooled file mapped read-only (the
+// pages are page cache, not heap), kept alive by *mapped.
+Result<std::string_view> IngestBatch::BytesOf(size_t i,
+                                              std::unique_ptr<base::MappedFile>* mapped) const {
+  const IncomingFile& f = files_[i];
+  if (!f.spooled) return std::string_view(f.bytes);
+  if (!f.spooled->closed()) {
+    return Status::FailedPrecondition(base::DisplayName(f.file_name) +
+                                      ": 受信が終わっていないファイルは登録できません");
+  }
+  ASSIGN_OR_RETURN(*mapped, rep_->fs->MapFile(f.spooled->path(), f.spooled->size()));
+  const std::string_view bytes = (*mapped)->data();
+  if (bytes.size() != f.spooled->size()) {
+    return Status::Internal(f.spooled->path() + ": the spooled file changed size");
+  }
+  return bytes;
+}
+
 void IngestBatch::Prepare(size_t i) {
   const IncomingFile& f = files_[i];
-  if (f.bytes.empty()) {
+  const uint64_t size = f.spooled ? f.spooled->size() : f.bytes.size();
+  if (size == 0) {
     refused_[i] = Status::InvalidArgument(base::DisplayName(f.file_name) + ": ファイルが空です");
     return;
   }
-  if (f.bytes.size() > rep_->options.max_file_bytes) {
+  if (size > rep_->options.max_file_bytes) {
     refused_[i] = Status::ResourceExhausted(base::DisplayName(f.file_name) + ": ファイルが上限（" +
                                             std::to_string(rep_->options.max_file_bytes >> 20) +
                                             " MiB）を超えています");
     return;
   }
+  std::unique_ptr<base::MappedFile> mapped;
+  const Result<std::string_view> bytes = BytesOf(i, &mapped);
+  if (!bytes.ok()) {
+    refused_[i] = bytes.status();
+    return;
+  }
   Prepared p;
-  p.outcome.sha256 = signing::Sha256(f.bytes).Hex();
-  p.outcome.size = f.bytes.size();
-  p.outcome.media_type = SniffMediaType(f.bytes);
+  // A spooled file was hashed as it arrived.
+  p.outcome.sha256 = f.spooled ? f.spooled->sha256() : signing::Sha256(*bytes).Hex();
+  p.outcome.size = size;
+  p.outcome.media_type = SniffMediaType(*bytes);
   p.outcome.received_at = rep_->clock->Now();
-  invoice::ReadResult read = rep_->reader(f.bytes);
+  invoice::ReadResult read = rep_->reader(*bytes);
   p.outcome.fields = std::move(read.fields);
   p.outcome.warnings = std::move(read.warnings);
   p.receipt.received_at = p.outcome.received_at;
@@ -292,6 +325,12 @@ std::vector<Result<IngestOutcome>> IngestBatch::Results(const Status& status) {
 }
 
 }  // namespace
+
+Result<std::shared_ptr<SpooledFile>> Archive::NewSpool() {
+  if (rep_->options.read_only) return Status::FailedPrecondition("archive is open read-only");
+  ASSIGN_OR_RETURN(std::string path, rep_->blobs->IncomingPath());
+  return SpooledFile::Create(rep_->fs, std::move(path));
+}
 
 std::vector<Result<IngestOutcome>> Archive::Ingest(std::vector<IncomingFile> files) {
   if (rep_->options.read_only) {

@@ -37,6 +37,14 @@ class SequentialFile {
   virtual Status Read(size_t n, std::string* out) = 0;
 };
 
+/// A file's bytes, read-only, for as long as the object lives
+/// (FileSystem::MapFile).
+class MappedFile {
+ public:
+  virtual ~MappedFile() = default;
+  virtual std::string_view data() const = 0;
+};
+
 /// Held while an exclusive lock on a file is held; the destructor releases it.
 class FileLock {
  public:
@@ -59,6 +67,12 @@ class FileSystem {
   /// directory is InvalidArgument; a missing file NotFound.
   virtual Result<std::string> ReadFile(const std::string& path, uint64_t max_bytes) = 0;
   virtual Result<std::unique_ptr<SequentialFile>> OpenSequential(const std::string& path) = 0;
+  /// The whole file, mapped read-only (mmap(2)) where the implementation
+  /// can: its pages are read as they are touched and are page cache, not
+  /// heap, so a large file costs the process little memory. Errors as
+  /// ReadFile. The default implementation reads the file (ReadFile).
+  /// Caveat: the file must not shrink while it is mapped (SIGBUS).
+  virtual Result<std::unique_ptr<MappedFile>> MapFile(const std::string& path, uint64_t max_bytes);
   /// Creates (or truncates) path with the given permission bits.
   virtual Result<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& path,
                                                                 uint32_t mode = 0644) = 0;

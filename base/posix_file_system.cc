@@ -2,6 +2,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -71,6 +72,32 @@ class PosixSequentialFile final : public SequentialFile {
   int fd_;
 };
 
+class PosixMappedFile final : public MappedFile {
+ public:
+  PosixMappedFile(void* addr, size_t size) : addr_(addr), size_(size) {}
+  ~PosixMappedFile() override {
+    if (addr_ != nullptr) ::munmap(addr_, size_);
+  }
+  std::string_view data() const override {
+    return addr_ == nullptr ? std::string_view()
+                            : std::string_view(static_cast<const char*>(addr_), size_);
+  }
+
+ private:
+  void* addr_;  // null for an empty file (mmap refuses length 0)
+  size_t size_;
+};
+
+// The bytes of a file read whole (FileSystem::MapFile's default).
+class ReadMappedFile final : public MappedFile {
+ public:
+  explicit ReadMappedFile(std::string bytes) : bytes_(std::move(bytes)) {}
+  std::string_view data() const override { return bytes_; }
+
+ private:
+  std::string bytes_;
+};
+
 class PosixFileLock final : public FileLock {
  public:
   explicit PosixFileLock(int fd) : fd_(fd) {}
@@ -130,6 +157,39 @@ class PosixFileSystem final : public FileSystem {
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return PathError(path, errno);
     return std::unique_ptr<SequentialFile>(new PosixSequentialFile(path, fd));
+  }
+
+  Result<std::unique_ptr<MappedFile>> MapFile(const std::string& path,
+                                              uint64_t max_bytes) override {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return PathError(path, errno);
+    struct stat st;
+    if (::fstat(fd, &st) != 0) {
+      const int err = errno;
+      ::close(fd);
+      return PathError(path, err);
+    }
+    if (S_ISDIR(st.st_mode)) {
+      ::close(fd);
+      return Status::InvalidArgument(path + ": is a directory, not a file");
+    }
+    const uint64_t size = static_cast<uint64_t>(st.st_size);
+    if (size > max_bytes) {
+      ::close(fd);
+      return Status::ResourceExhausted(path + ": file is larger than the limit of " +
+                                       std::to_string(max_bytes) + " bytes");
+    }
+    void* addr = nullptr;
+    if (size > 0) {
+      addr = ::mmap(nullptr, static_cast<size_t>(size), PROT_READ, MAP_PRIVATE, fd, 0);
+      if (addr == MAP_FAILED) {
+        const int err = errno;
+        ::close(fd);
+        return PathError(path, err);
+      }
+    }
+    ::close(fd);  // the mapping keeps the file
+    return std::unique_ptr<MappedFile>(new PosixMappedFile(addr, static_cast<size_t>(size)));
   }
 
   Result<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& path,
@@ -232,6 +292,12 @@ class PosixFileSystem final : public FileSystem {
 }  // namespace
 
 std::unique_ptr<FileSystem> NewPosixFileSystem() { return std::make_unique<PosixFileSystem>(); }
+
+Result<std::unique_ptr<MappedFile>> FileSystem::MapFile(const std::string& path,
+                                                        uint64_t max_bytes) {
+  ASSIGN_OR_RETURN(std::string bytes, ReadFile(path, max_bytes));
+  return std::unique_ptr<MappedFile>(new ReadMappedFile(std::move(bytes)));
+}
 
 Status WriteFileDurably(FileSystem* fs, const std::string& path, std::string_view data,
                         uint32_t mode) {

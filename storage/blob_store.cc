@@ -85,7 +85,11 @@ Result<std::unique_ptr<base::SequentialFile>> BlobStore::Open(std::string_view h
 }
 
 void BlobStore::Batch::Add(std::string hex, std::string_view bytes) {
-  items_.push_back(Item{std::move(hex), bytes});
+  items_.push_back(Item{std::move(hex), bytes, std::string()});
+}
+
+void BlobStore::Batch::AddFile(std::string hex, std::string path) {
+  items_.push_back(Item{std::move(hex), std::string_view(), std::move(path)});
 }
 
 std::vector<std::string> BlobStore::Batch::digests() const {
@@ -98,7 +102,8 @@ std::vector<std::string> BlobStore::Batch::digests() const {
 namespace {
 
 // tmp/ file names: "<tag>.live" (the lock), "<tag>.new" (a live lock being
-// created), "<tag>.<n>.intent", "<tag>.<n>.<hex>.tmp". Files of kura
+// created), "<tag>.<gen>.intents", "<tag>.<n>.<hex>.tmp", "<tag>.<n>.incoming"
+// (IncomingPath; "<tag>.<n>.intent" of the last version before logs). Files of kura
 // versions before tags ("<pid>-<n>.intent", "<hex>.tmp") parse as tags of
 // their own without a live file, i.e. as dead writers.
 std::string TagOf(std::string_view name) { return std::string(name.substr(0, name.find('.'))); }
@@ -145,6 +150,13 @@ Status BlobStore::OpenForWriting() {
     }
   }
   return last.WithContext("objects: claiming a writer tag");
+}
+
+Result<std::string> BlobStore::IncomingPath() {
+  if (tag_.empty()) {
+    return Status::FailedPrecondition("objects: IncomingPath before OpenForWriting");
+  }
+  return base::JoinPath(TmpDir(), tag_ + "." + std::to_string(++batch_counter_) + ".incoming");
 }
 
 Status BlobStore::Stage(Batch* batch) {
@@ -199,6 +211,13 @@ Status BlobStore::StageFiles(Batch* batch, const std::vector<const Batch::Item*>
     RETURN_IF_ERROR(fs_->CreateDirs(base::DirName(PathFor(item->hex))));
     const std::string tmp = TempPath(*batch, item->hex);
     batch->fresh_.push_back(item->hex);
+    if (!item->path.empty()) {
+      // A file received beforehand: taken over, not copied. The syncfs
+      // after this covers its bytes and the rename alike.
+      RETURN_IF_ERROR(fs_->Rename(item->path, tmp));
+      RETURN_IF_ERROR(fs_->SetMode(tmp, kObjectMode));
+      continue;
+    }
     ASSIGN_OR_RETURN(auto f, fs_->NewWritableFile(tmp, kObjectMode));
     RETURN_IF_ERROR(f->Append(item->bytes).WithContext(tmp));
     RETURN_IF_ERROR(f->Close());

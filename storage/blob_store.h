@@ -1,7 +1,7 @@
 // BlobStore: content-addressed, write-once storage of received originals.
 //
 //   objects/sha256/ab/cd/abcd…(64 hex)   the bytes, mode 0444
-//   objects/tmp/                          temp files and batch intents
+//   objects/tmp/                          temp, incoming and intent files
 //
 // The store trusts the caller for the digest (hashing belongs to signing/);
 // `kura verify` re-hashes every object against the catalog.
@@ -23,6 +23,14 @@
 // bytes were durable before the commit. So the group's serialised part
 // costs only LMDB's commit.
 //
+// Bytes that arrive over time (an upload read from the network) go to an
+// incoming file in tmp/ first (IncomingPath), named after the writer's tag,
+// and a batch takes that file over (Batch::AddFile): Stage renames it to
+// its temp name instead of writing a copy, so the object is never whole in
+// memory. Its durability is the same as a written temp file's: the intent
+// names the temp file, and the rename and the file's bytes are covered by
+// Stage's syncfs before anything is at a final path.
+//
 // Several processes may write to one store at once (`kura serve` and `kura
 // ingest`). Each writing process owns a tag; its temp and intent files are
 // named after the tag, and it holds an exclusive lock on tmp/<tag>.live for
@@ -30,13 +38,14 @@
 // lock it can take (their process is gone): for each intent of such a tag it
 // removes the objects that `referenced` says no catalog record names,
 // because their receipt was never acknowledged, and puts back from its temp
-// file any object a record names whose rename was lost. Nothing else in kura removes
-// an object (disposal after the retention period will, with a tombstone in
-// the log).
+// file any object a record names whose rename was lost; every other file of
+// the tag (temp files, incoming files never added to a batch) goes. Nothing
+// else in kura removes an object (disposal after the retention period will,
+// with a tombstone in the log).
 //
-// Thread safety: Contains/Read/Open/Stage are safe for concurrent use
-// (Stage on distinct batches). Publish, Finish and Recover are for one
-// thread at a time per process (the ledger's group leader).
+// Thread safety: Contains/Read/Open/IncomingPath/Stage are safe for
+// concurrent use (Stage on distinct batches). Publish, Finish and Recover
+// are for one thread at a time per process (the ledger's group leader).
 #ifndef STORAGE_BLOB_STORE_H_
 #define STORAGE_BLOB_STORE_H_
 
@@ -81,6 +90,13 @@ class BlobStore {
     /// Adds a blob. The bytes are not copied: they must stay alive until
     /// Publish returns. REQUIRES: hex is the SHA-256 of bytes in lower-case hex.
     void Add(std::string hex, std::string_view bytes);
+    /// Adds a blob whose bytes are the closed file at path, which Stage
+    /// takes over: it renames the file to its temp name (read-only) instead
+    /// of copying it. If the blob is stored already or comes earlier in the
+    /// batch, the file stays where it is, and so does it when Stage fails
+    /// before its rename: its owner removes it. REQUIRES: path is in this
+    /// store's tmp/ (IncomingPath) and hex is the SHA-256 of its bytes.
+    void AddFile(std::string hex, std::string path);
     bool empty() const { return items_.empty(); }
     /// After Publish: the digests whose objects this batch created.
     const std::vector<std::string>& created() const { return created_; }
@@ -94,6 +110,7 @@ class BlobStore {
     struct Item {
       std::string hex;
       std::string_view bytes;
+      std::string path;  // AddFile: the file to take over; empty for bytes
     };
     std::vector<Item> items_;
     std::vector<std::string> fresh_;    // staged: hex of each temp file
@@ -106,6 +123,14 @@ class BlobStore {
   /// Claims this process's tag (see the file comment). REQUIRES: before the
   /// first Stage; the store then holds the live lock until destroyed.
   base::Status OpenForWriting();
+
+  /// A fresh path in tmp/ for bytes that arrive before they can be added to
+  /// a batch (an upload read from the network): "<tag>.<n>.incoming". The
+  /// caller creates and writes the file, and removes it unless a batch took
+  /// it over (Batch::AddFile); if the process dies first, a Recover removes
+  /// it with the other files of the dead writer's tag. FailedPrecondition
+  /// before OpenForWriting.
+  base::Result<std::string> IncomingPath();
 
   /// Writes the blobs of the batch that are not stored yet to temp files,
   /// with an intent listing them, durably (a shared syncfs); nothing is at

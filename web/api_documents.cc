@@ -1,6 +1,7 @@
-// The documents resource: upload (POST /api/v1/documents), search as JSON
-// pages or CSV (GET /api/v1/documents), one document's record, its original
-// bytes, and the corrections people enter.
+// The documents resource: search as JSON pages or CSV (GET
+// /api/v1/documents), one document's record, its original bytes, and the
+// corrections people enter. The upload (POST /api/v1/documents) reads its
+// body as it arrives: api_upload.cc.
 #include <cstdint>
 #include <iterator>
 #include <string>
@@ -26,110 +27,6 @@ using nlohmann::json;
 
 // A CSV export of every hit stops here; narrow the search for more.
 constexpr uint64_t kCsvMaxRows = 200'000;
-
-// One file part of an upload: its name, and why it was refused before the
-// archive saw it (OK if it goes to Archive::Ingest).
-struct UploadPart {
-  std::string name;
-  Status refused;
-};
-
-// The refusals the archive would make too (empty, over the limit), in
-// Japanese and naming the file, so that a person sees which file it was.
-Status CheckPart(const httplib::MultipartFormData& file, const std::string& name,
-                 uint64_t max_bytes) {
-  // Worded as archive::Archive::Ingest words them (kura ingest, the intake).
-  if (file.content.empty()) return Status::InvalidArgument(name + ": ファイルが空です");
-  if (file.content.size() > max_bytes) {
-    return Status::ResourceExhausted(name + ": ファイルが上限（" + std::to_string(max_bytes >> 20) +
-                                     " MiB）を超えています");
-  }
-  return Status::OK();
-}
-
-// The response of an upload (docs/API.md): one entry per file in order, the
-// counts, and for exactly one file that file's entry at the top level too
-// (the body a single upload has always had). 201 if any file became a new
-// document, 200 if every archived file was a further receipt, else the
-// status of the first refusal.
-void SendUploadResults(const httplib::Request& req, httplib::Response& res,
-                       const std::vector<UploadPart>& parts,
-                       const std::vector<base::Result<archive::IngestOutcome>>& ingested) {
-  json entries = json::array();
-  int archived = 0, duplicates = 0, refused = 0;
-  Status first_refusal;
-  size_t next = 0;
-  for (const UploadPart& part : parts) {
-    Status s = part.refused;
-    if (s.ok()) {
-      s = next < ingested.size() ? ingested[next].status()
-                                 : Status::Internal("ingest returned too few results");
-    }
-    json entry;
-    if (s.ok()) {
-      entry = archive::ToJson(*ingested[next]);
-      if (ingested[next]->duplicate) {
-        ++duplicates;
-      } else {
-        ++archived;
-      }
-    } else {
-      entry = json{{"status", "error"}, {"error", ErrorJson(req, s)}};
-      if (refused++ == 0) first_refusal = s;
-    }
-    if (part.refused.ok()) ++next;
-    entry["file"] = part.name;
-    entries.push_back(std::move(entry));
-  }
-  json body = parts.size() == 1 ? entries[0] : json::object();
-  if (parts.size() > 1 && archived + duplicates == 0) {
-    body["error"] = {{"code", ErrorCodeFor(first_refusal)},
-                     {"message", "どのファイルも保存できませんでした（" + std::to_string(refused) +
-                                     " 件）。ファイルごとの理由は results にあります"}};
-  }
-  body["results"] = std::move(entries);
-  body["counts"] = {{"archived", archived}, {"duplicate", duplicates}, {"refused", refused}};
-  const int status = archived > 0 ? 201 : duplicates > 0 ? 200 : HttpStatusFor(first_refusal);
-  SendJson(res, status, body);
-}
-
-// POST /api/v1/documents: every `file` part is archived with its own result,
-// all of them in one Archive::Ingest batch. A part that is empty or too
-// large is refused alone; the others are still archived (as `kura ingest`
-// does). The department and who may upload for it are checked once: every
-// file of a request goes to the same department.
-void Upload(ApiContext& ctx, const httplib::Request& req, httplib::Response& res, const Caller& c) {
-  if (!req.is_multipart_form_data() || !req.has_file("file")) {
-    return SendError(res, 400, "invalid_argument",
-                     "multipart/form-data の file にファイルを指定してください");
-  }
-  const auto [first, last] = req.files.equal_range("file");
-  const size_t count = static_cast<size_t>(std::distance(first, last));
-  if (count > ctx.options.max_upload_files) {
-    return SendError(res, 400, "invalid_argument",
-                     "一度に送れるファイルは " + std::to_string(ctx.options.max_upload_files) +
-                         " 件までです（" + std::to_string(count) +
-                         " 件）。分けて送ってください。どのファイルも保存していません");
-  }
-  std::string department = workflow::DefaultUploadDepartment(c.user);
-  if (req.has_file("department")) department = req.get_file_value("department").content;
-  if (const Status s = ctx.workflow->CheckUpload(c.user, department); !s.ok()) {
-    return SendStatus(req, res, s);
-  }
-  std::vector<UploadPart> parts;
-  std::vector<archive::IncomingFile> files;
-  for (auto it = first; it != last; ++it) {
-    UploadPart part{BaseName(it->second.filename), Status::OK()};
-    part.refused = CheckPart(it->second, part.name, ctx.options.max_upload_bytes);
-    if (part.refused.ok()) {
-      files.push_back({part.name, department, "upload", c.user.login, it->second.content});
-    }
-    parts.push_back(std::move(part));
-  }
-  std::vector<base::Result<archive::IngestOutcome>> ingested;
-  if (!files.empty()) ingested = ctx.archive->Ingest(std::move(files));
-  SendUploadResults(req, res, parts, ingested);
-}
 
 // CSV: one page if the request pages, else every hit (電帳法: hand over the
 // data in the form asked), up to kCsvMaxRows.
@@ -250,7 +147,7 @@ void Original(ApiContext& ctx, const httplib::Request& req, httplib::Response& r
 }  // namespace
 
 void AddDocumentRoutes(const ApiRoutes& r) {
-  r.ChangeOrUploadToken("POST", "/api/v1/documents", Upload);
+  r.UploadReading("POST", "/api/v1/documents", UploadDocuments);
   r.Read("GET", "/api/v1/documents", Search);
   r.Read("GET", R"(/api/v1/documents/([^/]+))", Document);
   r.Read("GET", R"(/api/v1/documents/([^/]+)/original)", Original);

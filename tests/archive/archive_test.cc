@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include <sys/stat.h>
+
 #include "ledger/data_dir.h"
 #include "signing/sha256.h"
 #include "tests/fakes/test_util.h"
@@ -44,6 +46,34 @@ class ArchiveTest : public ::testing::Test {
     EXPECT_EQ(results.size(), 1u);
     EXPECT_OK(results[0]);
     return results[0].ok() ? *results[0] : IngestOutcome{};
+  }
+  // A file received into a spool in pieces of `piece` bytes, closed.
+  IncomingFile Spooled(std::string name, const std::string& bytes, size_t piece = 1000) {
+    IncomingFile f = File(std::move(name), "");
+    auto spool = archive_->NewSpool();
+    EXPECT_OK(spool);
+    if (!spool.ok()) return f;
+    for (size_t at = 0; at < bytes.size(); at += piece) {
+      EXPECT_OK((*spool)->Append(std::string_view(bytes).substr(at, piece)));
+    }
+    EXPECT_OK((*spool)->Close());
+    f.spooled = std::move(*spool);
+    return f;
+  }
+  // Names in objects/tmp other than the writers' live locks and intent logs.
+  std::vector<std::string> TempFiles() {
+    std::vector<std::string> left;
+    for (const auto& e : std::filesystem::directory_iterator(options_.data_dir + "/objects/tmp")) {
+      const std::string name = e.path().filename().string();
+      if (name.find(".live") == std::string::npos && name.find(".intents") == std::string::npos) {
+        left.push_back(name);
+      }
+    }
+    return left;
+  }
+  static uint64_t Inode(const std::string& path) {
+    struct stat st;
+    return ::stat(path.c_str(), &st) == 0 ? static_cast<uint64_t>(st.st_ino) : 0;
   }
   std::string ObjectPath(const std::string& sha) {
     return options_.data_dir + "/objects/sha256/" + sha.substr(0, 2) + "/" + sha.substr(2, 2) +
@@ -130,6 +160,87 @@ TEST_F(ArchiveTest, EmptyAndOversizedFilesAreRefusedOthersProceed) {
   ASSERT_OK(results[2]);
   EXPECT_EQ(results[2]->id, "D00000001");
   EXPECT_EQ(*archive_->ledger().EventCount(), 1u);
+}
+
+// An upload streamed into a spool: hashed as it arrived, read from a
+// mapping, and renamed into the store, never copied.
+TEST_F(ArchiveTest, ASpooledFileIsTakenOverByTheStoreNotCopied) {
+  std::string bytes = "%PDF-1.4 a large scan ";
+  for (int i = 0; bytes.size() < 300'000; ++i) bytes += std::to_string(i * 7919 % 10007);
+  IncomingFile file = Spooled("scan.pdf", bytes, 4096);
+  ASSERT_TRUE(file.spooled);
+  EXPECT_EQ(file.spooled->sha256(), signing::Sha256(bytes).Hex());
+  EXPECT_EQ(file.spooled->size(), bytes.size());
+  const std::string incoming = file.spooled->path();
+  const uint64_t inode = Inode(incoming);
+  ASSERT_NE(inode, 0u);
+  std::vector<IncomingFile> files;
+  files.push_back(std::move(file));
+  auto results = archive_->Ingest(std::move(files));
+  ASSERT_EQ(results.size(), 1u);
+  ASSERT_OK(results[0]);
+  EXPECT_EQ(results[0]->sha256, signing::Sha256(bytes).Hex());
+  EXPECT_EQ(results[0]->size, bytes.size());
+  EXPECT_EQ(results[0]->media_type, "application/pdf");
+  EXPECT_EQ(Inode(ObjectPath(results[0]->sha256)), inode);  // the same file, renamed
+  EXPECT_FALSE(std::filesystem::exists(incoming));
+  EXPECT_TRUE(TempFiles().empty());
+  EXPECT_EQ(fs_->Stat(ObjectPath(results[0]->sha256))->mode, 0444u);
+  Reopen();
+  EXPECT_EQ(*archive_->ReadOriginal(results[0]->id), bytes);
+  auto report = archive_->Verify();
+  ASSERT_OK(report);
+  EXPECT_TRUE(report->failed.empty()) << ToJson(*report).dump();
+}
+
+// Spooled and in-memory files mix in one batch; what is not taken over (a
+// duplicate, a refusal) is removed with its spool.
+TEST_F(ArchiveTest, SpooledDuplicatesAndRefusalsLeaveNoTempFiles) {
+  options_.max_file_bytes = 100;
+  Reopen();
+  const IngestOutcome first = IngestOne("a.txt", "the same bytes");
+  std::vector<IncomingFile> files;
+  files.push_back(Spooled("again.txt", "the same bytes"));
+  files.push_back(Spooled("empty.pdf", ""));
+  files.push_back(Spooled("big.pdf", std::string(101, 'x')));
+  files.push_back(File("mem.txt", "in memory"));
+  files.push_back(Spooled("new.txt", "spooled and new"));
+  files.push_back(Spooled("new-twice.txt", "spooled and new"));
+  IncomingFile open = File("open.txt", "");
+  open.spooled = *archive_->NewSpool();
+  ASSERT_OK(open.spooled->Append("not closed"));
+  files.push_back(open);
+  open.spooled.reset();
+  auto results = archive_->Ingest(std::move(files));
+  ASSERT_EQ(results.size(), 7u);
+  ASSERT_OK(results[0]);
+  EXPECT_TRUE(results[0]->duplicate);
+  EXPECT_EQ(results[0]->id, first.id);
+  EXPECT_EQ(results[1].status().message(), "empty.pdf: ファイルが空です");
+  EXPECT_EQ(results[2].status().code(), Status::Code::kResourceExhausted);
+  ASSERT_OK(results[3]);
+  ASSERT_OK(results[4]);
+  ASSERT_OK(results[5]);
+  EXPECT_EQ(results[5]->id, results[4]->id);
+  EXPECT_EQ(results[6].status().code(), Status::Code::kFailedPrecondition);
+  EXPECT_TRUE(TempFiles().empty());
+  EXPECT_EQ(*archive_->ReadOriginal(results[4]->id), "spooled and new");
+  EXPECT_EQ(*archive_->ReadOriginal(results[3]->id), "in memory");
+}
+
+TEST_F(ArchiveTest, ASpoolNeverIngestedIsRemovedAndAReaderHasNone) {
+  {
+    auto spool = archive_->NewSpool();
+    ASSERT_OK(spool);
+    ASSERT_OK((*spool)->Append("an upload refused halfway"));
+    EXPECT_EQ(TempFiles().size(), 1u);
+  }
+  EXPECT_TRUE(TempFiles().empty());
+  ArchiveOptions ro = options_;
+  ro.read_only = true;
+  auto reader = Archive::Open(ro, fs_.get(), &clock_);
+  ASSERT_OK(reader);
+  EXPECT_EQ((*reader)->NewSpool().status().code(), Status::Code::kFailedPrecondition);
 }
 
 TEST_F(ArchiveTest, CorrectionsAddVersionsAndKeepTheOldOnes) {

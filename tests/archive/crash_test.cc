@@ -1,9 +1,11 @@
-// Crash safety of group commit: a child process ingests batches and reports
-// every acknowledged document through a pipe; the parent kills it with
-// SIGKILL in the middle of a later batch, re-opens the data directory and
-// checks that every acknowledged document is there and verifies, and that
-// nothing partial is visible (no record without its object, no object
-// without its record, no temp file).
+// Crash safety of group commit: a child process ingests batches (files in
+// memory and spooled files, as uploads arrive) and reports every
+// acknowledged document through a pipe; the parent kills it with SIGKILL in
+// the middle of a later batch, re-opens the data directory and checks that
+// every acknowledged document is there and verifies, and that nothing
+// partial is visible (no record without its object, no object without its
+// record, no temp file). And a child killed while an upload streams into its
+// spool leaves nothing behind either.
 #include <filesystem>
 #include <map>
 #include <set>
@@ -45,6 +47,10 @@ class PausingFileSystem final : public base::FileSystem {
   base::Result<std::unique_ptr<base::SequentialFile>> OpenSequential(
       const std::string& p) override {
     return real_->OpenSequential(p);
+  }
+  base::Result<std::unique_ptr<base::MappedFile>> MapFile(const std::string& p,
+                                                          uint64_t m) override {
+    return real_->MapFile(p, m);
   }
   base::Result<std::unique_ptr<base::WritableFile>> NewWritableFile(const std::string& p,
                                                                     uint32_t mode) override {
@@ -107,8 +113,17 @@ class PausingFileSystem final : public base::FileSystem {
       files.push_back({"f" + std::to_string(batch) + "-" + std::to_string(i), "somu", "cli",
                        "cli:crash", std::move(bytes)});
     }
-    // The last file repeats the first: duplicates are part of the mix.
+    // The last file repeats the first: duplicates are part of the mix. Every
+    // third file arrives as an upload does, through a spool.
     files.back().bytes = files.front().bytes;
+    for (size_t i = 1; i < files.size(); i += 3) {
+      auto spool = (*archive)->NewSpool();
+      if (!spool.ok() || !(*spool)->Append(files[i].bytes).ok() || !(*spool)->Close().ok()) {
+        _exit(7);
+      }
+      files[i].bytes.clear();
+      files[i].spooled = std::move(*spool);
+    }
     auto results = (*archive)->Ingest(std::move(files));
     std::string acks;
     for (const auto& r : results) {
@@ -207,6 +222,59 @@ TEST_P(CrashTest, KilledMidBatchLosesNothingAcknowledged) {
 }
 
 INSTANTIATE_TEST_SUITE_P(SyncPoints, CrashTest, ::testing::Values(81, 100, 118));
+
+// A process killed while an upload streams into its spool (kura serve
+// receiving a file) leaves the incoming file; the next open removes it.
+TEST(SpoolCrashTest, KilledWhileAnUploadArrivesLeavesNoIncomingFile) {
+  kura_test::TempDir dir;
+  const std::string data_dir = dir.Join("kura-data");
+  auto fs = base::NewPosixFileSystem();
+  ASSERT_OK(ledger::InitDataDir(fs.get(), ledger::DataDirLayout{data_dir}, ""));
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    ::close(fds[0]);
+    base::SystemClock clock;
+    ArchiveOptions options;
+    options.data_dir = data_dir;
+    auto archive = Archive::Open(options, fs.get(), &clock);
+    if (!archive.ok()) _exit(3);
+    auto spool = (*archive)->NewSpool();
+    if (!spool.ok()) _exit(4);
+    for (int i = 0; i < 64; ++i) {
+      if (!(*spool)->Append(std::string(16 << 10, static_cast<char>('a' + i % 26))).ok()) _exit(5);
+    }
+    if (::write(fds[1], "P\n", 2) != 2) _exit(6);
+    for (;;) ::pause();
+  }
+  ::close(fds[1]);
+  char buf[2];
+  ASSERT_EQ(::read(fds[0], buf, 2), 2) << "child died before its upload";
+  ::close(fds[0]);
+  size_t incoming = 0;
+  for (const auto& e : std::filesystem::directory_iterator(data_dir + "/objects/tmp")) {
+    incoming += e.path().filename().string().find(".incoming") != std::string::npos;
+  }
+  EXPECT_EQ(incoming, 1u);
+  ::kill(pid, SIGKILL);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFSIGNALED(status));
+
+  base::SystemClock clock;
+  ArchiveOptions options;
+  options.data_dir = data_dir;
+  auto archive = Archive::Open(options, fs.get(), &clock);  // runs recovery
+  ASSERT_OK(archive);
+  std::vector<std::string> left;
+  for (const auto& e : std::filesystem::directory_iterator(data_dir + "/objects/tmp")) {
+    left.push_back(e.path().filename().string());
+  }
+  ASSERT_EQ(left.size(), 1u);
+  EXPECT_NE(left[0].find(".live"), std::string::npos) << left[0];
+}
 
 }  // namespace
 }  // namespace archive

@@ -47,6 +47,23 @@ TEST_P(FileSystemTest, ReadingADirectoryOrMissingFileFailsClearly) {
   EXPECT_TRUE(fs_->ReadFile(JoinPath(root_, "nope"), 100).status().IsNotFound());
 }
 
+TEST_P(FileSystemTest, MapFileGivesTheBytesWithReadFilesErrors) {
+  const std::string path = JoinPath(root_, "mapped");
+  const std::string bytes = std::string(70000, 'm') + "end";
+  ASSERT_OK(WriteFileDurably(fs_.get(), path, bytes));
+  auto mapped = fs_->MapFile(path, bytes.size());
+  ASSERT_OK(mapped);
+  EXPECT_EQ((*mapped)->data(), bytes);
+  const std::string empty = JoinPath(root_, "empty");
+  ASSERT_OK(WriteFileDurably(fs_.get(), empty, ""));
+  auto none = fs_->MapFile(empty, 10);
+  ASSERT_OK(none);
+  EXPECT_TRUE((*none)->data().empty());
+  EXPECT_EQ(fs_->MapFile(path, bytes.size() - 1).status().code(), Status::Code::kResourceExhausted);
+  EXPECT_EQ(fs_->MapFile(root_, 100).status().code(), Status::Code::kInvalidArgument);
+  EXPECT_TRUE(fs_->MapFile(JoinPath(root_, "nope"), 100).status().IsNotFound());
+}
+
 TEST_P(FileSystemTest, CreateDirsIsIdempotentAndListDirSorts) {
   ASSERT_OK(fs_->CreateDirs(JoinPath(root_, "x/y/z")));
   ASSERT_OK(fs_->CreateDirs(JoinPath(root_, "x/y/z")));

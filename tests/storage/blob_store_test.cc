@@ -339,6 +339,118 @@ TEST_F(BlobStoreTest, FailedWriteLeavesNothingAtAFinalPath) {
   }
 }
 
+// An upload streamed into an incoming file: the batch takes the file over.
+class IncomingFileTest : public BlobStoreTest {
+ protected:
+  std::string Incoming(BlobStore* store, const std::string& bytes) {
+    auto path = store->IncomingPath();
+    EXPECT_OK(path);
+    if (!path.ok()) return "";
+    auto f = fs_.NewWritableFile(*path, 0444);
+    EXPECT_OK(f);
+    EXPECT_OK((*f)->Append(bytes));
+    EXPECT_OK((*f)->Close());
+    return *path;
+  }
+  std::vector<std::string> TmpNames() { return fs_.ListDir("/data/objects/tmp").value(); }
+};
+
+TEST_F(IncomingFileTest, IncomingPathsAreTheWritersOwnAndNeedATag) {
+  EXPECT_EQ(store_.IncomingPath().status().code(), Status::Code::kFailedPrecondition);
+  ASSERT_OK(store_.OpenForWriting());
+  const std::string first = *store_.IncomingPath(), second = *store_.IncomingPath();
+  EXPECT_NE(first, second);
+  EXPECT_EQ(first.rfind("/data/objects/tmp/" + store_.tag() + ".", 0), 0u) << first;
+  EXPECT_NE(first.find(".incoming"), std::string::npos) << first;
+}
+
+TEST_F(IncomingFileTest, AFileAddedIsRenamedIntoPlaceDurablyWithoutACopy) {
+  ASSERT_OK(store_.OpenForWriting());
+  const std::string a = "invoice A streamed";
+  const std::string path = Incoming(&store_, a);
+  BlobStore::Batch batch;
+  batch.AddFile(kHexA, path);
+  const uint64_t syncs = fs_.sync_count();
+  ASSERT_OK(store_.Stage(&batch));
+  EXPECT_EQ(fs_.sync_count(), syncs + 1);  // the one shared syncfs, as for bytes
+  EXPECT_FALSE(fs_.Exists(path));          // taken over: renamed to its temp name
+  for (const auto& name : TmpNames()) {
+    if (name.find(".live") == std::string::npos) {
+      EXPECT_TRUE(fs_.IsDurable("/data/objects/tmp/" + name)) << name;
+    }
+  }
+  ASSERT_OK(store_.Publish({&batch}));
+  EXPECT_EQ(batch.created(), std::vector<std::string>{kHexA});
+  store_.Finish(batch);
+  EXPECT_EQ(*store_.Read(kHexA, 100), a);
+  EXPECT_EQ(fs_.Stat(store_.PathFor(kHexA))->mode, 0444u);
+}
+
+// As a written temp file's: a cut after the commit loses the rename into
+// place, and Recover redoes it from the durable temp file.
+TEST_F(IncomingFileTest, ACutAfterTheCommitLosesNothingTakenOver) {
+  const std::string a = "invoice A streamed";
+  {
+    BlobStore crashed(&fs_, "/data/objects");
+    ASSERT_OK(crashed.OpenForWriting());
+    BlobStore::Batch batch;
+    batch.AddFile(kHexA, Incoming(&crashed, a));
+    ASSERT_OK(crashed.Prepare(&batch));
+    fs_.DropUnsyncedData();  // the catalog committed A
+  }
+  EXPECT_FALSE(*store_.Contains(kHexA));
+  ASSERT_OK(store_.Recover([&](std::string_view hex) { return hex == kHexA; }));
+  EXPECT_EQ(*store_.Read(kHexA, 100), a);
+  EXPECT_TRUE(TmpNames().empty());
+}
+
+TEST_F(IncomingFileTest, AFileOfStoredBytesIsLeftToItsOwner) {
+  ASSERT_OK(store_.OpenForWriting());
+  const std::string a = "invoice A";
+  BlobStore::Batch first;
+  first.Add(kHexA, a);
+  ASSERT_OK(store_.Prepare(&first));
+  store_.Finish(first);
+  const std::string path = Incoming(&store_, a);
+  BlobStore::Batch again;
+  again.AddFile(kHexA, path);
+  again.AddFile(kHexA, path);
+  ASSERT_OK(store_.Prepare(&again));
+  EXPECT_TRUE(again.created().empty());
+  EXPECT_TRUE(fs_.Exists(path));
+}
+
+TEST_F(IncomingFileTest, AFailedStageLeavesTheFileToItsOwnerAndNothingInPlace) {
+  ASSERT_OK(store_.OpenForWriting());
+  const std::string path = Incoming(&store_, "invoice A");
+  BlobStore::Batch batch;
+  batch.AddFile(kHexA, path);
+  fs_.FailNext(kura_test::FakeFileSystem::Op::kRename);
+  EXPECT_FALSE(store_.Prepare(&batch).ok());
+  EXPECT_TRUE(fs_.Exists(path));
+  EXPECT_FALSE(*store_.Contains(kHexA));
+}
+
+// A process that dies while an upload arrives leaves its incoming file; the
+// next Recover removes it with the rest of the dead writer's files, and
+// leaves a live writer's alone.
+TEST_F(IncomingFileTest, RecoverRemovesTheIncomingFilesOfADeadWriterOnly) {
+  BlobStore live(&fs_, "/data/objects");
+  ASSERT_OK(live.OpenForWriting());
+  const std::string alive = Incoming(&live, "still arriving");
+  std::string dead;
+  {
+    BlobStore crashed(&fs_, "/data/objects");
+    ASSERT_OK(crashed.OpenForWriting());
+    dead = Incoming(&crashed, "half an upload");
+  }
+  ASSERT_TRUE(fs_.Exists(dead));
+  ASSERT_OK(store_.OpenForWriting());
+  ASSERT_OK(store_.Recover([](std::string_view) { return false; }));
+  EXPECT_FALSE(fs_.Exists(dead));
+  EXPECT_TRUE(fs_.Exists(alive));
+}
+
 TEST(BlobStorePosixTest, ObjectsOnDiskAreReadOnly) {
   kura_test::TempDir dir;
   auto fs = base::NewPosixFileSystem();

@@ -97,6 +97,17 @@ TEST(ExamineHeaderTest, FindsTheRequestAndItsLengthOrSaysWhatIsWrong) {
   EXPECT_EQ(ExamineHeader("GARBAGE\r\n\r\n", 1024, 10).state, PeekedHeader::State::kMalformed);
 }
 
+// A body of unknown length makes its connection serve one request only.
+TEST(ExamineHeaderTest, NotesATransferEncoding) {
+  EXPECT_FALSE(ExamineHeader("POST / HTTP/1.1\r\nContent-Length: 3\r\n\r\n", 1024, 10)
+                   .chunked);
+  const auto h =
+      ExamineHeader("POST / HTTP/1.1\r\nHost: a\r\nTRANSFER-encoding: chunked\r\n\r\n", 1024, 10);
+  EXPECT_EQ(h.state, PeekedHeader::State::kComplete);
+  EXPECT_TRUE(h.chunked);
+  EXPECT_FALSE(h.has_length);
+}
+
 // Finding 1: chunked bodies were read whole before any limit.
 TEST_F(GuardedServerTest, ParallelHugeChunkedBodiesAreCutOffWithoutBeingBuffered) {
   Start(ConnectionLimits{});

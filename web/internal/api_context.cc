@@ -85,15 +85,34 @@ void InternalError(const httplib::Request& req, httplib::Response& res, const st
 
 }  // namespace
 
+// The caller: by API token where the route takes one and the request
+// presents one, else by session.
+std::optional<Caller> CheckCaller(ApiContext& ctx, const httplib::Request& req,
+                                  httplib::Response& res, RequestKind kind) {
+  const std::string authorization = req.get_header_value("Authorization");
+  if (kind == RequestKind::kChangeOrUploadToken && !authorization.empty()) {
+    return CheckToken(ctx, authorization, res);
+  }
+  return CheckSession(ctx, req, res, kind);
+}
+
 HttpHandler Authed(ApiContext* ctx, AuthedHandler h, RequestKind kind) {
   return [ctx, h, kind](const httplib::Request& req, httplib::Response& res) {
     try {
-      const std::string authorization = req.get_header_value("Authorization");
-      const std::optional<Caller> caller =
-          kind == RequestKind::kChangeOrUploadToken && !authorization.empty()
-              ? CheckToken(*ctx, authorization, res)
-              : CheckSession(*ctx, req, res, kind);
+      const std::optional<Caller> caller = CheckCaller(*ctx, req, res, kind);
       if (caller) h(*ctx, req, res, *caller);
+    } catch (const std::exception& e) {
+      InternalError(req, res, e);
+    }
+  };
+}
+
+HttpReadingHandler AuthedReading(ApiContext* ctx, AuthedReadingHandler h, RequestKind kind) {
+  return [ctx, h, kind](const httplib::Request& req, httplib::Response& res,
+                        const httplib::ContentReader& body) {
+    try {
+      const std::optional<Caller> caller = CheckCaller(*ctx, req, res, kind);
+      if (caller) h(*ctx, req, res, *caller, body);
     } catch (const std::exception& e) {
       InternalError(req, res, e);
     }
@@ -129,10 +148,15 @@ void ApiRoutes::Change(const char* method, const char* pattern, AuthedHandler h)
   table->Add(method, pattern, RouteAccess::kChange, Authed(ctx, h, RequestKind::kChange));
 }
 
-void ApiRoutes::ChangeOrUploadToken(const char* method, const char* pattern,
-                                    AuthedHandler h) const {
+void ApiRoutes::ChangeReading(const char* method, const char* pattern,
+                              AuthedReadingHandler h) const {
+  table->Add(method, pattern, RouteAccess::kChange, AuthedReading(ctx, h, RequestKind::kChange));
+}
+
+void ApiRoutes::UploadReading(const char* method, const char* pattern,
+                              AuthedReadingHandler h) const {
   table->Add(method, pattern, RouteAccess::kChangeOrToken,
-             Authed(ctx, h, RequestKind::kChangeOrUploadToken));
+             AuthedReading(ctx, h, RequestKind::kChangeOrUploadToken));
 }
 
 void ApiRoutes::Public(const char* method, const char* pattern, OpenHandler h) const {

@@ -30,6 +30,7 @@ namespace httplib {
 struct Request;
 struct Response;
 class Server;
+class ContentReader;
 }  // namespace httplib
 
 namespace web::internal {
@@ -63,6 +64,11 @@ struct Caller {
 /// A handler for a logged-in caller.
 using AuthedHandler = void (*)(ApiContext& ctx, const httplib::Request& req, httplib::Response& res,
                                const Caller& caller);
+/// A handler for a logged-in caller that reads the request's body itself,
+/// as it arrives, with body (an upload).
+using AuthedReadingHandler = void (*)(ApiContext& ctx, const httplib::Request& req,
+                                      httplib::Response& res, const Caller& caller,
+                                      const httplib::ContentReader& body);
 /// A handler that needs no session (the login).
 using OpenHandler = void (*)(ApiContext& ctx, const httplib::Request& req, httplib::Response& res);
 
@@ -79,6 +85,10 @@ enum class RequestKind { kRead, kChange, kChangeOrUploadToken };
 /// session and no CSRF token (a browser never sends this header on its
 /// own). ctx must outlive the returned handler.
 HttpHandler Authed(ApiContext* ctx, AuthedHandler h, RequestKind kind);
+/// As Authed, for a handler that reads its own body: the checks run before
+/// a byte of the body is read, and a request they refuse is answered
+/// without reading it (the connection then closes: RouteTable).
+HttpReadingHandler AuthedReading(ApiContext* ctx, AuthedReadingHandler h, RequestKind kind);
 /// Wraps h with the exception net only.
 HttpHandler Open(ApiContext* ctx, OpenHandler h);
 
@@ -99,12 +109,20 @@ struct ApiRoutes {
   void Read(const char* method, const char* pattern, AuthedHandler h) const;
   /// A change: session and CSRF token (RouteAccess::kChange).
   void Change(const char* method, const char* pattern, AuthedHandler h) const;
-  /// A change that an API token with the upload scope may make too, for
-  /// its department (RouteAccess::kChangeOrToken): the upload.
-  void ChangeOrUploadToken(const char* method, const char* pattern, AuthedHandler h) const;
+  /// A change whose handler reads the body as it arrives (an upload):
+  /// session and CSRF token are checked before the body is read
+  /// (RouteAccess::kChange).
+  void ChangeReading(const char* method, const char* pattern, AuthedReadingHandler h) const;
+  /// ChangeReading that an API token with the upload scope may call too,
+  /// for its department (RouteAccess::kChangeOrToken): the upload.
+  void UploadReading(const char* method, const char* pattern, AuthedReadingHandler h) const;
   /// No session needed (RouteAccess::kPublic): the login.
   void Public(const char* method, const char* pattern, OpenHandler h) const;
 };
+
+/// POST /api/v1/documents (api_upload.cc; AddDocumentRoutes registers it).
+void UploadDocuments(ApiContext& ctx, const httplib::Request& req, httplib::Response& res,
+                     const Caller& caller, const httplib::ContentReader& body);
 
 /// The routes of each resource (api_*.cc).
 void AddSessionRoutes(const ApiRoutes& routes);

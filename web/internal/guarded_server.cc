@@ -433,20 +433,22 @@ bool GuardedServer::ServeConnection(Connection& conn) {
     }
     GuardedStream strm(conn, h.header_bytes + limit, limits_);
     bool connection_closed = false;
-    process_request(strm, n + 1 == keep_alive_max_count_, connection_closed,
-                    [&](httplib::Request& req) {
-                      if (conn.via_proxy) {
-                        req.remote_addr = ClientAddress(conn.peer, ForwardedFor(req), trusted_);
-                      }
-                    });
+    // A body whose end only its framing tells may be left unread by a
+    // handler that answers first: such a connection serves one request.
+    const bool last = n + 1 == keep_alive_max_count_ || h.chunked;
+    process_request(strm, last, connection_closed, [&](httplib::Request& req) {
+      if (conn.via_proxy) {
+        req.remote_addr = ClientAddress(conn.peer, ForwardedFor(req), trusted_);
+      }
+    });
     if (strm.refused()) return true;
-    if (connection_closed) return false;
     // A body left unread (answered before it: 405, 404, 401 on a streamed
-    // upload) would be taken for the next request; a chunked one cannot be
-    // told apart from the next request either. Close instead.
-    if (h.chunked || (h.has_length && strm.bytes_read() < h.header_bytes + h.content_length)) {
-      return true;
-    }
+    // upload) must not be taken for the next request: close, after a
+    // lingering moment (the client may still be sending it).
+    const bool unread = h.chunked ||
+                        (h.has_length && strm.bytes_read() < h.header_bytes + h.content_length);
+    if (unread) return true;
+    if (connection_closed) return false;
   }
   return false;
 }

@@ -28,7 +28,11 @@
 //     over it is answered 413 before a byte of the body is read, and a
 //     chunked body is cut off with 413 when it reaches the limit;
 //   - after body_grace, a body that arrives slower than min_body_rate is
-//     cut off with 408.
+//     cut off with 408;
+//   - a body the handler did not read to its end (a request answered before
+//     its body, e.g. an upload without a session) ends the connection, so
+//     that the rest is never taken for the next request; so does a body of
+//     unknown length (Transfer-Encoding), whose end the server cannot tell.
 //
 // How the header is checked, for plain and TLS alike: read, then replay.
 // The connection's bytes come from a Transport (transport.h: plain TCP, or

@@ -10,6 +10,13 @@
 // beyond that (their department, their role at a route step) is decided by
 // the handler and the workflow.
 //
+// A route may read its own body as it arrives (an upload: cpp-httplib's
+// content reader, so that the body is never buffered whole); its handler
+// then runs before a byte of the body is read, and what it refuses before
+// reading (a missing session) is refused without the body. A body such a
+// handler leaves unread ends the connection (Connection: close), so that
+// it is never taken for the next request.
+//
 // cpp-httplib stays out of this header (forward declarations only).
 //
 // Thread safety: built on one thread before the server starts; read-only
@@ -28,12 +35,17 @@ namespace httplib {
 struct Request;
 struct Response;
 class Server;
+class ContentReader;
 }  // namespace httplib
 
 namespace web::internal {
 
 /// What cpp-httplib calls (httplib::Server::Handler).
 using HttpHandler = std::function<void(const httplib::Request&, httplib::Response&)>;
+/// What cpp-httplib calls for a route that reads its own body
+/// (httplib::Server::HandlerWithContentReader).
+using HttpReadingHandler =
+    std::function<void(const httplib::Request&, httplib::Response&, const httplib::ContentReader&)>;
 
 class RouteTable {
  public:
@@ -41,11 +53,16 @@ class RouteTable {
   /// GET route answers HEAD too); pattern must be a valid ECMAScript regular
   /// expression (a bad one is a programming error and aborts).
   void Add(const char* method, const char* pattern, RouteAccess access, HttpHandler handler);
+  /// Adds a route whose handler reads the body itself, as it arrives.
+  /// method is "POST", "PUT", "PATCH" or "DELETE" (anything else is a
+  /// programming error and aborts).
+  void Add(const char* method, const char* pattern, RouteAccess access, HttpReadingHandler handler);
 
   /// Registers every route with server, and a pre-routing handler that
   /// answers 405 with Allow for a path some route matches under another
-  /// method. Call once, after the last Add; the table must outlive the
-  /// server's use of it.
+  /// method, 404 for a path no route matches and 415 for a body with a
+  /// Content-Encoding (all before the body is read). Call once, after the
+  /// last Add; the table must outlive the server's use of it.
   void Install(httplib::Server* server) const;
 
   /// The methods served at path, as an Allow header value ("GET, HEAD,
@@ -61,7 +78,8 @@ class RouteTable {
     std::string pattern;
     std::regex regex;
     RouteAccess access;
-    HttpHandler handler;
+    HttpHandler handler;         // or
+    HttpReadingHandler reading;  // for a route that reads its own body
   };
   std::vector<Entry> entries_;
 };
