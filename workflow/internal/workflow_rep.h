@@ -36,6 +36,11 @@ struct Workflow::Rep {
 namespace internal {
 /// True for SystemUser logins ("system:...").
 bool IsSystemLogin(std::string_view login);
+/// PermissionDenied("管理者だけが行えます") unless actor is an admin.
+base::Status RequireAdmin(const User& actor);
+/// The stored user record: ToJson(u), the hash, and the bookkeeping
+/// members (session_generation, unlocked_at) when set.
+nlohmann::json UserRecord(const User& u, const std::string& hash);
 }  // namespace internal
 
 }  // namespace workflow
