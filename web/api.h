@@ -57,7 +57,7 @@ struct ApiOptions {
   /// An upload with more `file` parts than this is refused whole (400).
   size_t max_upload_files = 100;
   SessionOptions sessions;
-  /// Failed logins before a login name or client address must wait.
+  /// How failed logins are slowed down (web/login_throttle.h).
   LoginThrottleOptions login_throttle;
   /// Add "Secure" to the session cookie (when served over HTTPS by a proxy).
   bool secure_cookie = false;
