@@ -104,8 +104,7 @@ void ResetPassword(ApiContext& ctx, const httplib::Request& req, httplib::Respon
   Changed(ctx, res, *user);
 }
 
-void Unlock(ApiContext& ctx, const httplib::Request& req, httplib::Response& res,
-            const Caller& c) {
+void Unlock(ApiContext& ctx, const httplib::Request& req, httplib::Response& res, const Caller& c) {
   if (const base::Status s = workflow::MayManageUsers(c.user); !s.ok()) {
     return SendStatus(req, res, s);
   }

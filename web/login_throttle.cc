@@ -1,10 +1,10 @@
 #include "web/login_throttle.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-
 #include <algorithm>
 #include <cstring>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
 
 #include "base/utf8.h"
 
@@ -130,8 +130,7 @@ std::optional<ThrottleOnset> LoginThrottle::ReportLocked(ThrottleOnset onset, ba
   return onset;
 }
 
-std::vector<ThrottleOnset> LoginThrottle::Failed(std::string_view login,
-                                                 std::string_view address) {
+std::vector<ThrottleOnset> LoginThrottle::Failed(std::string_view login, std::string_view address) {
   const Pair pair{LoginKey(login), AddressKey(address)};
   std::lock_guard<std::mutex> l(mu_);
   const base::Time now = clock_->Now();

@@ -135,13 +135,13 @@ class LoginThrottle {
   const base::Clock* const clock_;
   const LoginThrottleOptions options_;
   mutable std::mutex mu_;
-  std::map<Pair, Count> pairs_;                         // GUARDED_BY(mu_)
+  std::map<Pair, Count> pairs_;                          // GUARDED_BY(mu_)
   std::map<std::string, Count, std::less<>> addresses_;  // GUARDED_BY(mu_)
   std::map<std::string, Count, std::less<>> names_;      // GUARDED_BY(mu_)
-  std::map<Pair, base::Time> known_good_;               // GUARDED_BY(mu_): last success
-  double event_tokens_;                                 // GUARDED_BY(mu_)
-  base::Time event_tokens_at_;                          // GUARDED_BY(mu_)
-  uint64_t unlogged_ = 0;                               // GUARDED_BY(mu_)
+  std::map<Pair, base::Time> known_good_;                // GUARDED_BY(mu_): last success
+  double event_tokens_;                                  // GUARDED_BY(mu_)
+  base::Time event_tokens_at_;                           // GUARDED_BY(mu_)
+  uint64_t unlogged_ = 0;                                // GUARDED_BY(mu_)
 };
 
 }  // namespace web

@@ -15,9 +15,9 @@ namespace workflow {
 
 using base::Result;
 using base::Status;
-using nlohmann::json;
 using internal::RequireAdmin;
 using internal::UserRecord;
+using nlohmann::json;
 
 namespace {
 
@@ -93,48 +93,48 @@ Result<User> Workflow::UpdateUser(std::string_view login, const UserChange& chan
   const std::string who = internal::Clean(login);
   RETURN_IF_ERROR(RequireAdmin(actor));
   User out;
-  RETURN_IF_ERROR(rep_->ledger->Write([&](storage::WriteTxn& txn,
-                                          const ledger::AppendEvent& append) {
-    ASSIGN_OR_RETURN(const User me, rep_->CurrentUser(txn, actor));
-    RETURN_IF_ERROR(RequireAdmin(me));
-    ASSIGN_OR_RETURN(const StoredUser stored, LoadStoredUser(txn, rep_->tables, who));
-    const User& before = stored.user;
-    User after = Applied(before, change);
-    RETURN_IF_ERROR(Validate(after));
-    RETURN_IF_ERROR(CheckSelfChange(me, before, after));
-    if (after.department != before.department &&
-        !txn.Get(rep_->tables.departments, after.department).ok()) {
-      return Status::InvalidArgument("所属課が登録されていません: " + after.department);
-    }
-    json from, to;
-    ProfileDiff(before, after, &from, &to);
-    const bool active_changed = after.active != before.active;
-    out = before;
-    if (from.empty() && !active_changed) return Status::OK();  // nothing to do
-    // Authority changed, or the account was disabled: its sessions end.
-    const bool authority = from.contains("department") || from.contains("roles") ||
-                           from.contains("title") || (active_changed && !after.active);
-    if (authority) ++after.session_generation;
-    RETURN_IF_ERROR(
-        internal::PutRecord(txn, rep_->tables.users, who, UserRecord(after, stored.hash)));
-    if (!from.empty()) {
-      json e = rep_->Event(ledger::event::kUserUpdated, me);
-      e["login"] = who;
-      e["from"] = from;
-      e["to"] = to;
-      RETURN_IF_ERROR(append(e).status());
-    }
-    if (active_changed) {
-      json e = rep_->Event(
-          after.active ? ledger::event::kUserEnabled : ledger::event::kUserDisabled, me);
-      e["login"] = who;
-      e["from"] = before.active;
-      e["to"] = after.active;
-      RETURN_IF_ERROR(append(e).status());
-    }
-    out = std::move(after);
-    return Status::OK();
-  }));
+  RETURN_IF_ERROR(
+      rep_->ledger->Write([&](storage::WriteTxn& txn, const ledger::AppendEvent& append) {
+        ASSIGN_OR_RETURN(const User me, rep_->CurrentUser(txn, actor));
+        RETURN_IF_ERROR(RequireAdmin(me));
+        ASSIGN_OR_RETURN(const StoredUser stored, LoadStoredUser(txn, rep_->tables, who));
+        const User& before = stored.user;
+        User after = Applied(before, change);
+        RETURN_IF_ERROR(Validate(after));
+        RETURN_IF_ERROR(CheckSelfChange(me, before, after));
+        if (after.department != before.department &&
+            !txn.Get(rep_->tables.departments, after.department).ok()) {
+          return Status::InvalidArgument("所属課が登録されていません: " + after.department);
+        }
+        json from, to;
+        ProfileDiff(before, after, &from, &to);
+        const bool active_changed = after.active != before.active;
+        out = before;
+        if (from.empty() && !active_changed) return Status::OK();  // nothing to do
+        // Authority changed, or the account was disabled: its sessions end.
+        const bool authority = from.contains("department") || from.contains("roles") ||
+                               from.contains("title") || (active_changed && !after.active);
+        if (authority) ++after.session_generation;
+        RETURN_IF_ERROR(
+            internal::PutRecord(txn, rep_->tables.users, who, UserRecord(after, stored.hash)));
+        if (!from.empty()) {
+          json e = rep_->Event(ledger::event::kUserUpdated, me);
+          e["login"] = who;
+          e["from"] = from;
+          e["to"] = to;
+          RETURN_IF_ERROR(append(e).status());
+        }
+        if (active_changed) {
+          json e = rep_->Event(
+              after.active ? ledger::event::kUserEnabled : ledger::event::kUserDisabled, me);
+          e["login"] = who;
+          e["from"] = before.active;
+          e["to"] = after.active;
+          RETURN_IF_ERROR(append(e).status());
+        }
+        out = std::move(after);
+        return Status::OK();
+      }));
   return out;
 }
 
@@ -163,25 +163,25 @@ Result<User> Workflow::ChangePassword(std::string_view login, std::string_view c
   }
   ASSIGN_OR_RETURN(const std::string hash, HashPassword(new_password, rep_->options.password));
   User out;
-  RETURN_IF_ERROR(rep_->ledger->Write([&](storage::WriteTxn& txn,
-                                          const ledger::AppendEvent& append) {
-    ASSIGN_OR_RETURN(const User me, rep_->CurrentUser(txn, actor));
-    ASSIGN_OR_RETURN(const StoredUser now, LoadStoredUser(txn, rep_->tables, who));
-    if (now.hash != stored.hash) {
-      return Status::Aborted("パスワードが同時に変更されました。もう一度お試しください");
-    }
-    User after = now.user;
-    after.must_change_password = false;
-    ++after.session_generation;
-    RETURN_IF_ERROR(internal::PutRecord(txn, rep_->tables.users, who, UserRecord(after, hash)));
-    json e = rep_->Event(ledger::event::kUserPasswordChanged, me);
-    e["login"] = who;
-    e["from"] = {{"must_change_password", now.user.must_change_password}};
-    e["to"] = {{"must_change_password", false}};
-    RETURN_IF_ERROR(append(e).status());
-    out = std::move(after);
-    return Status::OK();
-  }));
+  RETURN_IF_ERROR(
+      rep_->ledger->Write([&](storage::WriteTxn& txn, const ledger::AppendEvent& append) {
+        ASSIGN_OR_RETURN(const User me, rep_->CurrentUser(txn, actor));
+        ASSIGN_OR_RETURN(const StoredUser now, LoadStoredUser(txn, rep_->tables, who));
+        if (now.hash != stored.hash) {
+          return Status::Aborted("パスワードが同時に変更されました。もう一度お試しください");
+        }
+        User after = now.user;
+        after.must_change_password = false;
+        ++after.session_generation;
+        RETURN_IF_ERROR(internal::PutRecord(txn, rep_->tables.users, who, UserRecord(after, hash)));
+        json e = rep_->Event(ledger::event::kUserPasswordChanged, me);
+        e["login"] = who;
+        e["from"] = {{"must_change_password", now.user.must_change_password}};
+        e["to"] = {{"must_change_password", false}};
+        RETURN_IF_ERROR(append(e).status());
+        out = std::move(after);
+        return Status::OK();
+      }));
   return out;
 }
 
@@ -207,8 +207,7 @@ Result<User> Workflow::ResetPassword(std::string_view login, std::string_view te
     e["login"] = who;
     e["from"] = {{"must_change_password", stored.user.must_change_password},
                  {"unlocked_at", OptionalTime(stored.user.unlocked_at)}};
-    e["to"] = {{"must_change_password", true},
-               {"unlocked_at", OptionalTime(after.unlocked_at)}};
+    e["to"] = {{"must_change_password", true}, {"unlocked_at", OptionalTime(after.unlocked_at)}};
     RETURN_IF_ERROR(append(e).status());
     out = std::move(after);
     return Status::OK();
@@ -220,23 +219,23 @@ Result<User> Workflow::UnlockLogin(std::string_view login, const User& actor) {
   const std::string who = internal::Clean(login);
   RETURN_IF_ERROR(RequireAdmin(actor));
   User out;
-  RETURN_IF_ERROR(rep_->ledger->Write([&](storage::WriteTxn& txn,
-                                          const ledger::AppendEvent& append) {
-    ASSIGN_OR_RETURN(const User me, rep_->CurrentUser(txn, actor));
-    RETURN_IF_ERROR(RequireAdmin(me));
-    ASSIGN_OR_RETURN(const StoredUser stored, LoadStoredUser(txn, rep_->tables, who));
-    User after = stored.user;
-    after.unlocked_at = rep_->clock->Now();
-    RETURN_IF_ERROR(
-        internal::PutRecord(txn, rep_->tables.users, who, UserRecord(after, stored.hash)));
-    json e = rep_->Event(ledger::event::kUserUnlocked, me, after.unlocked_at);
-    e["login"] = who;
-    e["from"] = {{"unlocked_at", OptionalTime(stored.user.unlocked_at)}};
-    e["to"] = {{"unlocked_at", OptionalTime(after.unlocked_at)}};
-    RETURN_IF_ERROR(append(e).status());
-    out = std::move(after);
-    return Status::OK();
-  }));
+  RETURN_IF_ERROR(
+      rep_->ledger->Write([&](storage::WriteTxn& txn, const ledger::AppendEvent& append) {
+        ASSIGN_OR_RETURN(const User me, rep_->CurrentUser(txn, actor));
+        RETURN_IF_ERROR(RequireAdmin(me));
+        ASSIGN_OR_RETURN(const StoredUser stored, LoadStoredUser(txn, rep_->tables, who));
+        User after = stored.user;
+        after.unlocked_at = rep_->clock->Now();
+        RETURN_IF_ERROR(
+            internal::PutRecord(txn, rep_->tables.users, who, UserRecord(after, stored.hash)));
+        json e = rep_->Event(ledger::event::kUserUnlocked, me, after.unlocked_at);
+        e["login"] = who;
+        e["from"] = {{"unlocked_at", OptionalTime(stored.user.unlocked_at)}};
+        e["to"] = {{"unlocked_at", OptionalTime(after.unlocked_at)}};
+        RETURN_IF_ERROR(append(e).status());
+        out = std::move(after);
+        return Status::OK();
+      }));
   return out;
 }
 
@@ -248,9 +247,8 @@ Status Workflow::RecordLoginThrottled(const LoginThrottled& event) {
   e["failures"] = event.failures;
   e["until"] = base::FormatRfc3339(event.until);
   e["unlogged"] = event.unlogged;
-  return rep_->ledger->Write([&](storage::WriteTxn&, const ledger::AppendEvent& append) {
-    return append(e).status();
-  });
+  return rep_->ledger->Write(
+      [&](storage::WriteTxn&, const ledger::AppendEvent& append) { return append(e).status(); });
 }
 
 }  // namespace workflow

@@ -97,8 +97,9 @@ class AccountsCliTest : public ::testing::Test {
     ASSERT_EQ(Kura("init").exit_code, 0);
     ASSERT_EQ(Kura("department add --code somu --name 総務課").exit_code, 0);
     ASSERT_EQ(Kura("department add --code kaikei --name 会計課").exit_code, 0);
-    const KuraRun add = Kura(
-        "user add --login kaikei --name 会計 --department kaikei --role accountant", "first pass 2026\n");
+    const KuraRun add =
+        Kura("user add --login kaikei --name 会計 --department kaikei --role accountant",
+             "first pass 2026\n");
     ASSERT_EQ(add.exit_code, 0) << add.err;
   }
   json LastJsonLine(const std::string& out) {
@@ -114,9 +115,8 @@ class AccountsCliTest : public ::testing::Test {
 };
 
 TEST_F(AccountsCliTest, HelpWorksForEveryAccountCommand) {
-  for (const char* cmd :
-       {"user set", "user enable", "user disable", "user passwd", "user reset-password",
-        "user unlock"}) {
+  for (const char* cmd : {"user set", "user enable", "user disable", "user passwd",
+                          "user reset-password", "user unlock"}) {
     const KuraRun r = Kura(std::string(cmd) + " --help");
     EXPECT_EQ(r.exit_code, 0) << cmd;
     EXPECT_NE(r.out.find("Usage"), std::string::npos) << cmd;
@@ -206,8 +206,8 @@ TEST_F(AccountsCliTest, RefusalsSayWhyInJapanese) {
   EXPECT_NE(short_one.err.find("12文字以上"), std::string::npos) << short_one.err;
   EXPECT_EQ(Kura("user reset-password kaikei", "kaikei\n").exit_code, 2);
   EXPECT_EQ(Kura("user reset-password kaikei", "").exit_code, 2);
-  const KuraRun add_short = Kura(
-      "user add --login ito --name 伊藤 --department somu --role clerk", "eleven char\n");
+  const KuraRun add_short =
+      Kura("user add --login ito --name 伊藤 --department somu --role clerk", "eleven char\n");
   EXPECT_EQ(add_short.exit_code, 2);
   EXPECT_NE(add_short.err.find("12文字以上"), std::string::npos) << add_short.err;
 }

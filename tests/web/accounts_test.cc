@@ -52,11 +52,10 @@ class AccountsTest : public ::testing::Test {
          {std::pair{"somu", "総務課"}, {"kaikei", "会計課"}, {"hisho", "秘書課"}}) {
       ASSERT_OK(wf_->CreateDepartment({code, name}, root));
     }
-    for (const auto& [login, dept, role, title] :
-         {std::tuple{"kato", "somu", Role::kClerk, ""},
-          {"kacho", "somu", Role::kApprover, "課長"},
-          {"kaikei", "kaikei", Role::kAccountant, ""},
-          {"admin", "hisho", Role::kAdmin, ""}}) {
+    for (const auto& [login, dept, role, title] : {std::tuple{"kato", "somu", Role::kClerk, ""},
+                                                   {"kacho", "somu", Role::kApprover, "課長"},
+                                                   {"kaikei", "kaikei", Role::kAccountant, ""},
+                                                   {"admin", "hisho", Role::kAdmin, ""}}) {
       ASSERT_OK(wf_->AddUser({login, std::string(login) + "さん", dept, {role}, title, true},
                              kPassword, root));
     }
@@ -131,7 +130,8 @@ class AccountsTest : public ::testing::Test {
 // Finding 7: five bad passwords for the one accountant no longer stop
 // payments.
 TEST_F(AccountsTest, BadPasswordsFromOneAddressDoNotKeepTheUserOutAtAnother) {
-  for (int i = 0; i < 5; ++i) EXPECT_EQ(LogIn(*elsewhere_, "kaikei", "guess " + std::to_string(i)).status, 401);
+  for (int i = 0; i < 5; ++i)
+    EXPECT_EQ(LogIn(*elsewhere_, "kaikei", "guess " + std::to_string(i)).status, 401);
   const Login refused = LogIn(*elsewhere_, "kaikei");
   EXPECT_EQ(refused.status, 429) << refused.body.dump();
   // Keep guessing: each try is refused without a check, and no new event.
@@ -235,28 +235,29 @@ TEST_F(AccountsTest, AResetPasswordMustBeChangedBeforeAnythingElse) {
   EXPECT_EQ(json::parse(inbox->body)["error"]["code"], "password_change_required");
   EXPECT_EQ(GetStatus(temp, "/api/v1/session"), 200);
   // Too short, then the same again: refused, in Japanese.
-  auto [short_status, short_body] = Post(temp, "/api/v1/session/password",
-                                         {{"current_password", "temporary pass 2026"},
-                                          {"new_password", "short"}});
+  auto [short_status, short_body] =
+      Post(temp, "/api/v1/session/password",
+           {{"current_password", "temporary pass 2026"}, {"new_password", "short"}});
   EXPECT_EQ(short_status, 400);
   EXPECT_NE(short_body["error"]["message"].get<std::string>().find("12文字以上"),
             std::string::npos);
-  EXPECT_EQ(Post(temp, "/api/v1/session/password",
-                 {{"current_password", "temporary pass 2026"},
-                  {"new_password", "temporary pass 2026"}})
-                .first,
-            422);
-  auto res = office_->Post("/api/v1/session/password", Headers(temp),
-                           json{{"current_password", "temporary pass 2026"},
-                                {"new_password", "kato's own choice"}}
-                               .dump(),
-                           "application/json");
+  EXPECT_EQ(
+      Post(temp, "/api/v1/session/password",
+           {{"current_password", "temporary pass 2026"}, {"new_password", "temporary pass 2026"}})
+          .first,
+      422);
+  auto res = office_->Post(
+      "/api/v1/session/password", Headers(temp),
+      json{{"current_password", "temporary pass 2026"}, {"new_password", "kato's own choice"}}
+          .dump(),
+      "application/json");
   ASSERT_TRUE(res);
   ASSERT_EQ(res->status, 200) << res->body;
   EXPECT_EQ(json::parse(res->body)["user"]["must_change_password"], false);
   // The answer is a new session; the one with the temporary password ended.
   Login after;
-  after.cookie = res->get_header_value("Set-Cookie").substr(0, res->get_header_value("Set-Cookie").find(';'));
+  after.cookie =
+      res->get_header_value("Set-Cookie").substr(0, res->get_header_value("Set-Cookie").find(';'));
   after.csrf = json::parse(res->body)["csrf_token"];
   EXPECT_EQ(GetStatus(after, "/api/v1/inbox"), 200);
   EXPECT_EQ(GetStatus(temp, "/api/v1/inbox"), 401);
@@ -267,12 +268,14 @@ TEST_F(AccountsTest, AResetPasswordMustBeChangedBeforeAnythingElse) {
 TEST_F(AccountsTest, UsersChangeTheirOwnPasswordAndTheirOtherSessionsEnd) {
   const Login phone = LogIn(*office_, "kacho");
   const Login desk = LogIn(*office_, "kacho");
-  auto [wrong, wrong_body] = Post(desk, "/api/v1/session/password",
-                                  {{"current_password", "not it"}, {"new_password", "a new passphrase"}});
+  auto [wrong, wrong_body] =
+      Post(desk, "/api/v1/session/password",
+           {{"current_password", "not it"}, {"new_password", "a new passphrase"}});
   EXPECT_EQ(wrong, 403);
   EXPECT_EQ(wrong_body["error"]["message"], "現在のパスワードが違います");
-  auto [status, body] = Post(desk, "/api/v1/session/password",
-                             {{"current_password", kPassword}, {"new_password", "a new passphrase"}});
+  auto [status, body] =
+      Post(desk, "/api/v1/session/password",
+           {{"current_password", kPassword}, {"new_password", "a new passphrase"}});
   ASSERT_EQ(status, 200) << body.dump();
   EXPECT_EQ(GetStatus(phone, "/api/v1/inbox"), 401);
   EXPECT_EQ(GetStatus(desk, "/api/v1/inbox"), 401) << "the answer carries a new session";
@@ -289,11 +292,11 @@ TEST_F(AccountsTest, UsersChangeTheirOwnPasswordAndTheirOtherSessionsEnd) {
                   .first,
               403);
   }
-  EXPECT_EQ(Post(stolen, "/api/v1/session/password",
-                 {{"current_password", "guess"}, {"new_password", "taken over 2026"}},
-                 elsewhere_.get())
-                .first,
-            403);
+  EXPECT_EQ(
+      Post(stolen, "/api/v1/session/password",
+           {{"current_password", "guess"}, {"new_password", "taken over 2026"}}, elsewhere_.get())
+          .first,
+      403);
   EXPECT_EQ(Post(stolen, "/api/v1/session/password",
                  {{"current_password", "a new passphrase"}, {"new_password", "taken over 2026"}},
                  elsewhere_.get())
@@ -306,17 +309,22 @@ TEST_F(AccountsTest, AdministratorsCreateAndChangeAccountsAndRoleChangesEndSessi
   const Login clerk = LogIn(*office_, "kato");
   EXPECT_EQ(Post(clerk, "/api/v1/users", {{"login", "x"}}).first, 403);
   EXPECT_EQ(GetStatus(clerk, "/api/v1/users"), 403);
-  auto [created_status, created] =
-      Post(admin, "/api/v1/users",
-           {{"login", "ito"}, {"name", "伊藤"}, {"department", "somu"}, {"roles", {"clerk"}},
-            {"password", "first password 1"}});
+  auto [created_status, created] = Post(admin, "/api/v1/users",
+                                        {{"login", "ito"},
+                                         {"name", "伊藤"},
+                                         {"department", "somu"},
+                                         {"roles", {"clerk"}},
+                                         {"password", "first password 1"}});
   ASSERT_EQ(created_status, 201) << created.dump();
   EXPECT_EQ(created["must_change_password"], true);
   EXPECT_FALSE(created.contains("password"));
   EXPECT_EQ(LogIn(*office_, "ito", "first password 1").body["user"]["must_change_password"], true);
   EXPECT_EQ(Post(admin, "/api/v1/users",
-                 {{"login", "ito"}, {"name", "伊藤"}, {"department", "somu"},
-                  {"roles", {"clerk"}}, {"password", "first password 1"}})
+                 {{"login", "ito"},
+                  {"name", "伊藤"},
+                  {"department", "somu"},
+                  {"roles", {"clerk"}},
+                  {"password", "first password 1"}})
                 .first,
             409);
   // A department that does not exist, an approver without a title.

@@ -96,8 +96,9 @@ TEST_F(AccountsTest, OnlyAdminsManageOthersAndEveryoneChangesTheirOwnPassword) {
     EXPECT_EQ(wf_->UnlockLogin("kacho", U(who)).status().code(), Code::kPermissionDenied) << who;
   }
   // Nobody changes another's password with "their own" change.
-  EXPECT_EQ(wf_->ChangePassword("kacho", kPassword, "kato's own choice", U("admin")).status().code(),
-            Code::kPermissionDenied);
+  EXPECT_EQ(
+      wf_->ChangePassword("kacho", kPassword, "kato's own choice", U("admin")).status().code(),
+      Code::kPermissionDenied);
   EXPECT_OK(wf_->ChangePassword("kato", kPassword, "kato's own choice", U("kato")));
   EXPECT_OK(wf_->ChangePassword("kacho", kPassword, "kacho's own choice", U("kacho")));
   EXPECT_OK(wf_->UpdateUser("kato", rename, U("admin")));
@@ -224,15 +225,13 @@ TEST_F(AccountsTest, ChangesAreValidatedLikeANewUser) {
   EXPECT_EQ(wf_->UpdateUser("kato", c, U("admin")).status().code(), Code::kInvalidArgument);
   UserChange approver;
   approver.roles = std::vector<Role>{Role::kApprover};
-  EXPECT_EQ(wf_->UpdateUser("kato", approver, U("admin")).status().code(),
-            Code::kInvalidArgument)
+  EXPECT_EQ(wf_->UpdateUser("kato", approver, U("admin")).status().code(), Code::kInvalidArgument)
       << "an approver needs a title";
   approver.title = "課長";
   EXPECT_OK(wf_->UpdateUser("kato", approver, U("admin")));
   UserChange untitled;
   untitled.title = "";
-  EXPECT_EQ(wf_->UpdateUser("kacho", untitled, U("admin")).status().code(),
-            Code::kInvalidArgument);
+  EXPECT_EQ(wf_->UpdateUser("kacho", untitled, U("admin")).status().code(), Code::kInvalidArgument);
   UserChange none;
   none.roles = std::vector<Role>{};
   EXPECT_EQ(wf_->UpdateUser("kato", none, U("admin")).status().code(), Code::kInvalidArgument);
@@ -240,8 +239,7 @@ TEST_F(AccountsTest, ChangesAreValidatedLikeANewUser) {
   // An administrator does not lock themself out; another one may.
   UserChange demote;
   demote.roles = std::vector<Role>{Role::kClerk};
-  EXPECT_EQ(wf_->UpdateUser("admin", demote, U("admin")).status().code(),
-            Code::kPermissionDenied);
+  EXPECT_EQ(wf_->UpdateUser("admin", demote, U("admin")).status().code(), Code::kPermissionDenied);
   EXPECT_EQ(wf_->SetUserActive("admin", false, U("admin")).code(), Code::kPermissionDenied);
   EXPECT_OK(wf_->SetUserActive("admin", false, U("admin2")));
   // A disabled administrator can no longer act.
@@ -267,10 +265,10 @@ TEST_F(AccountsTest, PasswordRulesAreModestAndSaidInJapanese) {
             Code::kInvalidArgument);
   EXPECT_EQ(wf_->ChangePassword("kato", kPassword, kPassword, U("kato")).status().code(),
             Code::kFailedPrecondition);
-  EXPECT_EQ(wf_->ResetPassword("kato", "kato", U("admin")).status().code(),
-            Code::kInvalidArgument);
-  EXPECT_EQ(wf_->AddUser(User{"ito", "伊藤", "somu", {Role::kClerk}, "", true}, "ito", root_).code(),
-            Code::kInvalidArgument);
+  EXPECT_EQ(wf_->ResetPassword("kato", "kato", U("admin")).status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(
+      wf_->AddUser(User{"ito", "伊藤", "somu", {Role::kClerk}, "", true}, "ito", root_).code(),
+      Code::kInvalidArgument);
   // The old password stops working and the new one works.
   ASSERT_OK(wf_->ResetPassword("kato", "temporary pass 2026", U("admin")));
   EXPECT_FALSE(wf_->Authenticate("kato", kPassword).ok());
