@@ -118,9 +118,9 @@ int CmdIngest(const Context& ctx, const IngestArgs& args) {
     if (!bytes.ok()) {
       ++failures;
       PrintError(ctx, bytes.status().code() == Status::Code::kResourceExhausted
-                          ? Status::ResourceExhausted(path + ": file is larger than the limit of " +
+                          ? Status::ResourceExhausted(path + ": ファイルが上限（" +
                                                       std::to_string(config.max_file_mb) +
-                                                      " MiB ([ingest] max_file_mb)")
+                                                      " MiB、[ingest] max_file_mb）を超えています")
                           : bytes.status());
       continue;
     }

@@ -9,6 +9,7 @@
 #define APP_COMMANDS_H_
 
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -101,12 +102,36 @@ struct UserAddArgs {
   std::string department;
   std::vector<std::string> roles;  ///< clerk, approver, accountant, auditor, compliance, admin
   std::string title;               ///< 課長, 部長, 副市長 (approvers)
+  bool must_change_password = false;  ///< a temporary password (--must-change-password)
 };
 /// `kura user add`: the password comes from ctx.in — typed twice without
 /// echo on a terminal, else the first line (for scripts: printf 'pw\n' |).
 int CmdUserAdd(const Context& ctx, const UserAddArgs& args);
 /// `kura user list`: one JSON line per user (never a password hash).
 int CmdUserList(const Context& ctx);
+
+/// `kura user set LOGIN`: what is given changes (--role replaces the list);
+/// validated like `user add`. Ends the user's web sessions if the roles,
+/// department or title change.
+struct UserSetArgs {
+  std::string login;
+  std::optional<std::string> name, department, title;
+  std::vector<std::string> roles;  ///< empty: unchanged
+};
+int CmdUserSet(const Context& ctx, const UserSetArgs& args);
+/// `kura user enable|disable LOGIN`; disabling ends the user's sessions.
+int CmdUserSetActive(const Context& ctx, const std::string& login, bool active);
+/// `kura user passwd LOGIN`: the user's own change, acting as the user:
+/// the current password, then the new one (on a terminal asked without
+/// echo, the new one twice; piped: line 1 current, line 2 new).
+int CmdUserPasswd(const Context& ctx, const std::string& login);
+/// `kura user reset-password LOGIN`: an administrator's temporary password
+/// (read like `user add`'s) that the user must change at the next login;
+/// also unlocks the login.
+int CmdUserResetPassword(const Context& ctx, const std::string& login);
+/// `kura user unlock LOGIN`: lifts the login throttle of the name in every
+/// running `kura serve` (which reads the unlock from the data directory).
+int CmdUserUnlock(const Context& ctx, const std::string& login);
 int CmdDepartmentAdd(const Context& ctx, const std::string& code, const std::string& name);
 
 /// `kura api-token create --name N --department D`: one JSON line with the

@@ -41,6 +41,8 @@ struct Args {
   app::WatchArgs watch_args;
   app::DemoDataArgs demo_args;
   app::UserAddArgs user_args;
+  app::UserSetArgs user_set_args;
+  std::string user_login;
   std::string dept_code, dept_name;
   app::VendorAddArgs vendor_args;
   app::ServeArgs serve_args;
@@ -218,7 +220,8 @@ void AddTokenCommands(CLI::App* cli, const app::Context& ctx, Args& a) {
   revoke->callback([&] { a.rc = app::CmdApiTokenRevoke(ctx, a.token_id); });
 }
 
-void AddOrganisationCommands(CLI::App* cli, const app::Context& ctx, Args& a) {
+// `kura user ...`: accounts, beside a running `kura serve`.
+void AddUserCommands(CLI::App* cli, const app::Context& ctx, Args& a) {
   auto* user =
       cli->add_subcommand("user", "ユーザーを管理する (users of the payment-order workflow)");
   user->require_subcommand(1);
@@ -233,11 +236,56 @@ void AddOrganisationCommands(CLI::App* cli, const app::Context& ctx, Args& a) {
                    "clerk | approver | accountant | auditor | compliance | admin (repeatable)")
       ->required();
   user_add->add_option("--title", a.user_args.title, "approver's title: 課長, 部長, 副市長, ...");
+  user_add->add_flag("--must-change-password", a.user_args.must_change_password,
+                     "仮のパスワード: 本人が最初のログインで変更する (a temporary password)");
   user_add->callback([&] { a.rc = app::CmdUserAdd(ctx, a.user_args); });
   user->add_subcommand("list", "ユーザーの一覧 (one JSON line each)")->callback([&] {
     a.rc = app::CmdUserList(ctx);
   });
 
+  auto* set = user->add_subcommand(
+      "set", "氏名・所属課・役割・職名を変更する (what is given changes; --role replaces the list)");
+  set->add_option("LOGIN", a.user_set_args.login, "login id")->required();
+  set->add_option("--name", a.user_set_args.name, "氏名");
+  set->add_option("--department", a.user_set_args.department, "department code (課のコード)");
+  set->add_option("--role", a.user_set_args.roles,
+                  "clerk | approver | accountant | auditor | compliance | admin (repeatable; "
+                  "replaces every role)");
+  set->add_option("--title", a.user_set_args.title, "approver's title: 課長, 部長, 副市長, ...");
+  set->callback([&] { a.rc = app::CmdUserSet(ctx, a.user_set_args); });
+
+  const std::pair<const char*, const char*> by_login[] = {
+      {"enable", "ユーザーを有効にする (enable the account)"},
+      {"disable", "ユーザーを無効にする (disable the account; its web sessions end at once)"},
+      {"passwd",
+       "自分のパスワードを変更する (the user's own change: current password, then the new one "
+       "from standard input)"},
+      {"reset-password",
+       "仮のパスワードを設定する (an administrator's reset: the user must change it at the next "
+       "login; also unlocks)"},
+      {"unlock",
+       "ログインの制限を解除する (lift the login throttle of the name in every running kura "
+       "serve)"},
+  };
+  for (const auto& [name, help] : by_login) {
+    auto* cmd = user->add_subcommand(name, help);
+    cmd->add_option("LOGIN", a.user_login, "login id")->required();
+    const std::string which = name;
+    cmd->callback([&a, &ctx, which] {
+      if (which == "enable" || which == "disable") {
+        a.rc = app::CmdUserSetActive(ctx, a.user_login, which == "enable");
+      } else if (which == "passwd") {
+        a.rc = app::CmdUserPasswd(ctx, a.user_login);
+      } else if (which == "reset-password") {
+        a.rc = app::CmdUserResetPassword(ctx, a.user_login);
+      } else {
+        a.rc = app::CmdUserUnlock(ctx, a.user_login);
+      }
+    });
+  }
+}
+
+void AddOrganisationCommands(CLI::App* cli, const app::Context& ctx, Args& a) {
   auto* department = cli->add_subcommand("department", "課を管理する (departments)");
   department->require_subcommand(1);
   auto* department_add = department->add_subcommand("add", "課を登録する");
@@ -298,6 +346,7 @@ int main(int argc, char** argv) {
   AddSearchCommand(&cli, ctx, a);
   AddDocumentCommands(&cli, ctx, a);
   AddIntakeCommands(&cli, ctx, a);
+  AddUserCommands(&cli, ctx, a);
   AddOrganisationCommands(&cli, ctx, a);
   AddTokenCommands(&cli, ctx, a);
   AddServeCommand(&cli, ctx, a);

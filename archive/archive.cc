@@ -190,21 +190,22 @@ Result<std::string> Archive::ReadOriginal(std::string_view id) const {
 Result<Version> Archive::Correct(std::string_view id, const invoice::FieldPatch& patch,
                                  const std::string& actor, const std::string& reason,
                                  uint32_t expected_version, const CorrectionHook& in_same_write) {
-  if (rep_->options.read_only) return Status::FailedPrecondition("archive is open read-only");
-  if (patch.empty()) {
-    return Status::InvalidArgument("a correction needs at least one field to change");
+  if (rep_->options.read_only) {
+    return Status::FailedPrecondition("読み取り専用で開いているため訂正できません");
   }
-  if (reason.empty()) return Status::InvalidArgument("a correction needs a reason");
-  if (actor.empty()) return Status::InvalidArgument("a correction needs the person making it");
+  if (patch.empty()) return Status::InvalidArgument("訂正する項目を1つ以上指定してください");
+  if (reason.empty()) return Status::InvalidArgument("訂正の理由を入力してください");
+  if (actor.empty()) return Status::InvalidArgument("訂正する人が分かりません");
   ASSIGN_OR_RETURN(const uint64_t seq, ParseDocumentId(id));
   const base::Time now = rep_->clock->Now();
   Version version;
   RETURN_IF_ERROR(rep_->Write([&](storage::WriteTxn& txn, const ledger::AppendEvent& append) {
     ASSIGN_OR_RETURN(Document doc, rep_->catalog->GetDocument(txn, seq));
     if (expected_version != 0 && expected_version != doc.current_version) {
-      return Status::Aborted(std::string(id) + " is at version " +
-                             std::to_string(doc.current_version) + ", not " +
-                             std::to_string(expected_version) + "; reload and try again");
+      return Status::Aborted(std::string(id) + " は他の人が先に訂正しています（版 " +
+                             std::to_string(expected_version) + " → 現在 " +
+                             std::to_string(doc.current_version) +
+                             "）。再読み込みしてから訂正してください");
     }
     ASSIGN_OR_RETURN(Version current, rep_->catalog->GetVersion(txn, seq, doc.current_version));
     version = Version{};

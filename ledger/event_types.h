@@ -37,13 +37,24 @@ inline constexpr std::string_view kDocumentIndexBackfilled = "document.index_bac
 // Each carries actor (login) and time.
 inline constexpr std::string_view kDepartmentCreated = "workflow.department.created";
 inline constexpr std::string_view kUserAdded = "workflow.user.added";
+/// Accounts: login, and from/to of what changed (never a password or hash).
+/// password_changed: the user's own change; password_reset: an
+/// administrator's temporary password; updated: name, department, roles,
+/// title; unlocked: the login throttle lifted (unlocked_at).
 inline constexpr std::string_view kUserPasswordChanged = "workflow.user.password_changed";
+inline constexpr std::string_view kUserPasswordReset = "workflow.user.password_reset";
 inline constexpr std::string_view kUserEnabled = "workflow.user.enabled";
 inline constexpr std::string_view kUserDisabled = "workflow.user.disabled";
 /// token {id, name, department, scopes, ...} (never the secret or its hash).
 inline constexpr std::string_view kApiTokenCreated = "workflow.api_token.created";
 /// id: the token no longer authenticates.
 inline constexpr std::string_view kApiTokenRevoked = "workflow.api_token.revoked";
+inline constexpr std::string_view kUserUpdated = "workflow.user.updated";
+inline constexpr std::string_view kUserUnlocked = "workflow.user.unlocked";
+/// scope ("pair" or "address"), login, address, failures, until, unlogged:
+/// a login throttle began (web/login_throttle.h); actor
+/// "system:login-throttle".
+inline constexpr std::string_view kLoginThrottled = "workflow.login.throttled";
 inline constexpr std::string_view kVendorCreated = "workflow.vendor.created";
 inline constexpr std::string_view kVendorUpdated = "workflow.vendor.updated";
 inline constexpr std::string_view kCommitmentCreated = "workflow.commitment.created";

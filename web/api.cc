@@ -1,6 +1,7 @@
 // Api: the status mapping and the route table. The handlers are in
-// api_session.cc, api_documents.cc, api_commitments.cc and api_orders.cc;
-// what they share is in internal/api_context.h and internal/http_util.h.
+// api_session.cc, api_documents.cc, api_commitments.cc, api_orders.cc and
+// api_users.cc; what they share is in internal/api_context.h and
+// internal/http_util.h.
 #include "web/api.h"
 
 #include <utility>
@@ -86,6 +87,7 @@ void Api::Register(internal::RouteTable* routes, httplib::Server* server) {
   internal::AddCommitmentRoutes(r);
   internal::AddOrderRoutes(r);
   internal::AddTokenRoutes(r);
+  internal::AddUserRoutes(r);
   // Statuses httplib sets itself (404 for an unknown path, 413 for a body
   // over the limit, 400 for a malformed request) get the same JSON shape.
   server->set_error_handler([](const httplib::Request& req, httplib::Response& res) {

@@ -17,8 +17,8 @@
 // forward declaration, and every exception of nlohmann-json or cpp-httplib
 // is caught by the handler wrappers (internal/api_context.h). The handlers
 // are split by resource: api_session.cc, api_documents.cc,
-// api_commitments.cc (with the organisation lists) and api_orders.cc (with
-// the inbox).
+// api_commitments.cc (with the organisation lists), api_orders.cc (with
+// the inbox) and api_users.cc (accounts).
 //
 // Thread safety: an Api is safe for concurrent use by the server's worker
 // threads (the session store locks; Archive and Workflow are thread-safe).
@@ -57,7 +57,7 @@ struct ApiOptions {
   /// An upload with more `file` parts than this is refused whole (400).
   size_t max_upload_files = 100;
   SessionOptions sessions;
-  /// Failed logins before a login name or client address must wait.
+  /// How failed logins are slowed down (web/login_throttle.h).
   LoginThrottleOptions login_throttle;
   /// Add "Secure" to the session cookie (web::Server sets it when it serves
   /// HTTPS itself).

@@ -38,11 +38,12 @@ void SessionStore::PruneLocked(base::Time now) {
   }
 }
 
-base::Result<Session> SessionStore::Create(std::string_view login) {
+base::Result<Session> SessionStore::Create(std::string_view login, uint64_t user_generation) {
   Session s;
   ASSIGN_OR_RETURN(s.id, RandomHex(32));
   ASSIGN_OR_RETURN(s.csrf_token, RandomHex(32));
   s.login = std::string(login);
+  s.user_generation = user_generation;
   s.created_at = s.last_seen = clock_->Now();
   std::lock_guard<std::mutex> lock(mu_);
   PruneLocked(s.created_at);
@@ -68,11 +69,16 @@ void SessionStore::Remove(std::string_view id) {
   if (auto it = sessions_.find(id); it != sessions_.end()) sessions_.erase(it);
 }
 
-void SessionStore::RemoveLogin(std::string_view login) {
+size_t SessionStore::RemoveLogin(std::string_view login) {
   std::lock_guard<std::mutex> lock(mu_);
-  for (auto it = sessions_.begin(); it != sessions_.end();) {
-    it = it->second.login == login ? sessions_.erase(it) : std::next(it);
-  }
+  return std::erase_if(sessions_, [&](const auto& kv) { return kv.second.login == login; });
+}
+
+size_t SessionStore::RemoveStale(std::string_view login, uint64_t generation) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return std::erase_if(sessions_, [&](const auto& kv) {
+    return kv.second.login == login && kv.second.user_generation != generation;
+  });
 }
 
 size_t SessionStore::size() const {

@@ -13,6 +13,7 @@
 #define WEB_SESSION_H_
 
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -28,6 +29,10 @@ struct Session {
   std::string id;          ///< 64 hex digits; the cookie value
   std::string csrf_token;  ///< 64 hex digits
   std::string login;
+  /// The user's session_generation at login (workflow::User): a session
+  /// whose user has a newer one (a password change or reset, disabling, a
+  /// change of roles or department) is ended by the API on its next request.
+  uint64_t user_generation = 0;
   base::Time created_at;
   base::Time last_seen;
 };
@@ -47,15 +52,20 @@ class SessionStore {
   SessionStore(const SessionStore&) = delete;
   SessionStore& operator=(const SessionStore&) = delete;
 
-  /// A new session for login. Internal if the random generator fails.
-  base::Result<Session> Create(std::string_view login);
+  /// A new session for login, begun under the user's session generation.
+  /// Internal if the random generator fails.
+  base::Result<Session> Create(std::string_view login, uint64_t user_generation = 0);
   /// The live session with this id, its idle timer restarted; nullopt for
   /// an unknown or expired id (an expired one is removed).
   std::optional<Session> Touch(std::string_view id);
   /// Ends the session (no-op for an unknown id).
   void Remove(std::string_view id);
-  /// Ends every session of login (e.g. after a password change).
-  void RemoveLogin(std::string_view login);
+  /// Ends every session of login (e.g. after a password change); returns
+  /// how many.
+  size_t RemoveLogin(std::string_view login);
+  /// Ends the sessions of login begun under another user generation than
+  /// `generation` (after a change that raised it); returns how many.
+  size_t RemoveStale(std::string_view login, uint64_t generation);
   size_t size() const;
 
  private:

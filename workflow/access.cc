@@ -22,6 +22,13 @@ Status MayUseSession(const User& user) {
   return Status::OK();
 }
 
+Status MayManageUsers(const User& user) {
+  if (!user.HasRole(Role::kAdmin)) {
+    return Status::PermissionDenied("利用者の管理は管理者だけが行えます");
+  }
+  return Status::OK();
+}
+
 std::string ReceivingDepartment(const archive::DocumentView& document) {
   return document.receipts.empty() ? std::string() : document.receipts.front().department;
 }

@@ -36,6 +36,12 @@ namespace workflow {
 /// is locked out at once.
 base::Status MayUseSession(const User& user);
 
+/// OK if user may list and manage the accounts of others (GET and POST
+/// /api/v1/users...): administrators only. PermissionDenied
+/// ("利用者の管理は管理者だけが行えます") otherwise. Everyone changes their
+/// own password (Workflow::ChangePassword).
+base::Status MayManageUsers(const User& user);
+
 /// The department a document belongs to for the decisions below: that of
 /// its first receipt (receipts never change), or "" if it was received for
 /// no department.

@@ -4,6 +4,7 @@
 #include <array>
 #include <utility>
 
+#include "base/utf8.h"
 #include "workflow/internal/json_util.h"
 
 namespace workflow {
@@ -84,13 +85,42 @@ Status Validate(const Vendor& v) {
   return Status::OK();
 }
 
+Status CheckNewPassword(std::string_view password, std::string_view login) {
+  size_t chars = 0;
+  if (!base::ForEachCodePoint(password, [&](char32_t) { return ++chars <= kMaxPasswordChars; })) {
+    if (chars > kMaxPasswordChars) {
+      return Status::InvalidArgument("パスワードは" + std::to_string(kMaxPasswordChars) +
+                                     "文字以内にしてください");
+    }
+    return Status::InvalidArgument("パスワードに使えないバイト列が含まれています（UTF-8 ではありません）");
+  }
+  if (chars < kMinPasswordChars) {
+    return Status::InvalidArgument("パスワードは" + std::to_string(kMinPasswordChars) +
+                                   "文字以上にしてください");
+  }
+  const auto lower = [](std::string_view s) {
+    std::string out(s);
+    for (char& c : out) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    return out;
+  };
+  if (lower(password) == lower(login)) {
+    return Status::InvalidArgument("ログインIDと同じパスワードは使えません");
+  }
+  return Status::OK();
+}
+
 json ToJson(const Department& d) { return {{"code", d.code}, {"name", d.name}}; }
 
 json ToJson(const User& u) {
   json roles = json::array();
   for (Role r : u.roles) roles.push_back(std::string(RoleName(r)));
-  return {{"login", u.login}, {"name", u.name},   {"department", u.department},
-          {"roles", roles},   {"title", u.title}, {"active", u.active}};
+  return {{"login", u.login},
+          {"name", u.name},
+          {"department", u.department},
+          {"roles", roles},
+          {"title", u.title},
+          {"active", u.active},
+          {"must_change_password", u.must_change_password}};
 }
 
 json ToJson(const Vendor& v) {
@@ -119,6 +149,9 @@ Result<User> UserFromJson(const json& j) {
     u.department = j.at("department").get<std::string>();
     u.title = internal::StringOr(j, "title");
     u.active = j.value("active", true);
+    u.must_change_password = j.value("must_change_password", false);
+    u.session_generation = j.value("session_generation", uint64_t{0});
+    if (j.contains("unlocked_at")) u.unlocked_at = internal::TimeAt(j, "unlocked_at");
     for (const auto& r : j.at("roles")) {
       auto role = ParseRole(r.get<std::string>());
       if (!role.ok()) {

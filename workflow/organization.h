@@ -6,6 +6,8 @@
 #ifndef WORKFLOW_ORGANIZATION_H_
 #define WORKFLOW_ORGANIZATION_H_
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,6 +16,7 @@
 
 #include "base/result.h"
 #include "base/status.h"
+#include "base/time.h"
 
 namespace workflow {
 
@@ -47,8 +50,33 @@ struct User {
   std::string title;
   /// A disabled user cannot log in or act.
   bool active = true;
+  /// The password was set by an administrator (a reset, or a new account
+  /// made through the API): the user must choose their own before anything
+  /// else (the API refuses other requests until then).
+  bool must_change_password = false;
+
+  // Bookkeeping of the stored record, not part of ToJson:
+  /// Raised by every change that must end the user's open sessions (a
+  /// password change or reset, disabling, a change of roles, department or
+  /// title). A session remembers the generation it began under and ends
+  /// when it differs, in every server process.
+  uint64_t session_generation = 0;
+  /// When an administrator last lifted the user's login throttle (an
+  /// unlock, or a password reset); the epoch if never. A server forgives
+  /// the failed logins of this name before that moment.
+  base::Time unlocked_at{};
 
   bool HasRole(Role role) const;
+};
+
+/// What an administrator changes of a user (Workflow::UpdateUser); members
+/// left empty stay as they are.
+struct UserChange {
+  std::optional<std::string> name;
+  std::optional<std::string> department;
+  std::optional<std::vector<Role>> roles;
+  std::optional<std::string> title;
+  std::optional<bool> active;
 };
 
 /// A creditor in the vendor master. The bank account is what the city pays
@@ -70,12 +98,14 @@ base::Status Validate(const Vendor& v);
 
 /// {"code","name"}
 nlohmann::json ToJson(const Department& d);
-/// {"login","name","department","roles":[...],"title","active"}; never a
-/// password or its hash.
+/// {"login","name","department","roles":[...],"title","active",
+/// "must_change_password"}; never a password or its hash.
 nlohmann::json ToJson(const User& u);
 /// {"id","name","registration_number","bank_account","address"}
 nlohmann::json ToJson(const Vendor& v);
-/// The inverses; Corruption for a malformed record.
+/// The inverses; Corruption for a malformed record. UserFromJson also
+/// reads the stored record's session_generation and unlocked_at (absent:
+/// 0 and the epoch).
 base::Result<Department> DepartmentFromJson(const nlohmann::json& j);
 base::Result<User> UserFromJson(const nlohmann::json& j);
 base::Result<Vendor> VendorFromJson(const nlohmann::json& j);
@@ -87,6 +117,16 @@ struct PasswordParams {
   size_t iterations = 2;
   size_t parallelism = 1;
 };
+
+/// The rules a new password must follow when a person chooses or sets one
+/// (a new user, a change, a reset), after OWASP ASVS 4.0 V2.1 and without
+/// composition rules: at least kMinPasswordChars and at most
+/// kMaxPasswordChars characters (Unicode code points of valid UTF-8), and
+/// not the login ID itself (compared ignoring ASCII case).
+/// InvalidArgument with the rule in Japanese otherwise.
+inline constexpr size_t kMinPasswordChars = 12;
+inline constexpr size_t kMaxPasswordChars = 128;
+base::Status CheckNewPassword(std::string_view password, std::string_view login);
 
 /// An Argon2id hash of password with a fresh random salt, as a PHC string
 /// ("$argon2id$v=19$m=...,t=...,p=...$salt$hash"). InvalidArgument for an

@@ -1,5 +1,6 @@
 #include "workflow/requests.h"
 
+#include <algorithm>
 #include <string>
 
 #include "workflow/internal/json_util.h"
@@ -146,6 +147,70 @@ Result<Vendor> VendorFromRequest(const json& body) {
   RETURN_IF_ERROR(OptionalString(body, "bank_account", &v.bank_account));
   RETURN_IF_ERROR(OptionalString(body, "address", &v.address));
   return v;
+}
+
+namespace {
+
+Status RolesFrom(const json& body, std::vector<Role>* out) {
+  auto it = body.find("roles");
+  if (it == body.end() || !it->is_array()) {
+    return Bad("roles は役割の配列で指定してください（clerk, approver, accountant, auditor, "
+               "compliance, admin）");
+  }
+  out->clear();
+  for (const json& r : *it) {
+    if (!r.is_string()) return Bad("roles の要素は文字列で指定してください");
+    ASSIGN_OR_RETURN(const Role role, ParseRole(r.get<std::string>()));
+    if (std::find(out->begin(), out->end(), role) == out->end()) out->push_back(role);
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+Result<NewUserRequest> NewUserFromRequest(const json& body) {
+  NewUserRequest r;
+  RETURN_IF_ERROR(RequiredString(body, "login", &r.user.login));
+  RETURN_IF_ERROR(RequiredString(body, "name", &r.user.name));
+  RETURN_IF_ERROR(RequiredString(body, "department", &r.user.department));
+  RETURN_IF_ERROR(OptionalString(body, "title", &r.user.title));
+  RETURN_IF_ERROR(RolesFrom(body, &r.user.roles));
+  auto pw = body.find("password");
+  if (pw == body.end() || !pw->is_string() || pw->get<std::string>().empty()) {
+    return Bad("password（最初のパスワード）を指定してください");
+  }
+  r.password = pw->get<std::string>();  // as typed: never cleaned or logged
+  r.user.must_change_password = true;
+  if (auto m = body.find("must_change_password"); m != body.end() && !m->is_null()) {
+    if (!m->is_boolean()) return Bad("must_change_password は true/false で指定してください");
+    r.user.must_change_password = m->get<bool>();
+  }
+  return r;
+}
+
+Result<UserChange> UserChangeFromRequest(const json& body) {
+  UserChange c;
+  for (const auto& [key, value] : body.items()) {
+    if (key == "name" || key == "department" || key == "title") {
+      if (!value.is_string()) return Bad(key + " は文字列で指定してください");
+      std::optional<std::string>& field =
+          key == "name" ? c.name : key == "department" ? c.department : c.title;
+      field = internal::Clean(value.get<std::string>());
+    } else if (key == "roles") {
+      c.roles.emplace();
+      RETURN_IF_ERROR(RolesFrom(body, &*c.roles));
+    } else if (key == "active") {
+      if (!value.is_boolean()) return Bad("active は true/false で指定してください");
+      c.active = value.get<bool>();
+    } else {
+      return Bad("変更できない項目です: " + internal::Clean(key) +
+                 "（name, department, roles, title, active のいずれか）");
+    }
+  }
+  if (!c.name && !c.department && !c.roles && !c.title && !c.active) {
+    return Bad("変更する項目（name, department, roles, title, active）を指定してください");
+  }
+  return c;
 }
 
 }  // namespace workflow

@@ -37,6 +37,23 @@ base::Result<Commitment> CommitmentFromRequest(const nlohmann::json& body);
 /// "bank_account","address"} (id and name required).
 base::Result<Vendor> VendorFromRequest(const nlohmann::json& body);
 
+/// POST /api/v1/users:
+///   {"login", "name", "department", "roles": ["clerk", ...], "title",
+///    "password", "must_change_password": true}
+/// login, name, department, roles and password required; title for an
+/// approver; must_change_password defaults to true (the administrator
+/// knows the password). Shape only; Workflow::AddUser validates the values.
+struct NewUserRequest {
+  User user;
+  std::string password;
+};
+base::Result<NewUserRequest> NewUserFromRequest(const nlohmann::json& body);
+
+/// POST /api/v1/users/{login}: any of {"name", "department", "roles": [...],
+/// "title", "active": true|false}, at least one; any other member is
+/// refused (a password is reset with POST /api/v1/users/{login}/password).
+base::Result<UserChange> UserChangeFromRequest(const nlohmann::json& body);
+
 }  // namespace workflow
 
 #endif  // WORKFLOW_REQUESTS_H_

@@ -19,23 +19,27 @@ using nlohmann::json;
 
 namespace internal {
 bool IsSystemLogin(std::string_view login) { return login.rfind("system:", 0) == 0; }
-}  // namespace internal
-
-namespace {
-
-constexpr char kBadCredentials[] = "ログインIDまたはパスワードが違います";
 
 Status RequireAdmin(const User& actor) {
   if (!actor.HasRole(Role::kAdmin)) return Status::PermissionDenied("管理者だけが行えます");
   return Status::OK();
 }
 
-// The stored user record: the public fields plus the hash.
 json UserRecord(const User& u, const std::string& hash) {
   json j = ToJson(u);
   j["password_hash"] = hash;
+  if (u.session_generation != 0) j["session_generation"] = u.session_generation;
+  if (u.unlocked_at != base::Time{}) j["unlocked_at"] = base::FormatRfc3339(u.unlocked_at);
   return j;
 }
+}  // namespace internal
+
+using internal::RequireAdmin;
+using internal::UserRecord;
+
+namespace {
+
+constexpr char kBadCredentials[] = "ログインIDまたはパスワードが違います";
 
 }  // namespace
 
@@ -143,6 +147,9 @@ Status Workflow::AddUser(const User& user, std::string_view password, const User
   RETURN_IF_ERROR(Validate(u));
   if (internal::IsSystemLogin(u.login)) return Status::InvalidArgument("予約されたログインIDです");
   RETURN_IF_ERROR(RequireAdmin(actor));
+  RETURN_IF_ERROR(CheckNewPassword(password, u.login));
+  u.session_generation = 0;
+  u.unlocked_at = base::Time{};
   ASSIGN_OR_RETURN(const std::string hash, HashPassword(password, rep_->options.password));
   return rep_->ledger->Write([&](storage::WriteTxn& txn, const ledger::AppendEvent& append) {
     ASSIGN_OR_RETURN(const User me, rep_->CurrentUser(txn, actor));
@@ -156,40 +163,6 @@ Status Workflow::AddUser(const User& user, std::string_view password, const User
     RETURN_IF_ERROR(s);
     json e = rep_->Event(ledger::event::kUserAdded, me);
     e["user"] = ToJson(u);  // never the password or its hash
-    return append(e).status();
-  });
-}
-
-Status Workflow::SetPassword(std::string_view login, std::string_view password, const User& actor) {
-  ASSIGN_OR_RETURN(const std::string hash, HashPassword(password, rep_->options.password));
-  const std::string who = internal::Clean(login);
-  return rep_->ledger->Write([&](storage::WriteTxn& txn, const ledger::AppendEvent& append) {
-    ASSIGN_OR_RETURN(const User me, rep_->CurrentUser(txn, actor));
-    if (me.login != who) RETURN_IF_ERROR(RequireAdmin(me));
-    ASSIGN_OR_RETURN(json record, internal::GetRecord(txn, rep_->tables.users, who,
-                                                      "利用者が登録されていません: " + who));
-    record["password_hash"] = hash;
-    RETURN_IF_ERROR(internal::PutRecord(txn, rep_->tables.users, who, record));
-    json e = rep_->Event(ledger::event::kUserPasswordChanged, me);
-    e["login"] = who;
-    return append(e).status();
-  });
-}
-
-Status Workflow::SetUserActive(std::string_view login, bool active, const User& actor) {
-  const std::string who = internal::Clean(login);
-  return rep_->ledger->Write([&](storage::WriteTxn& txn, const ledger::AppendEvent& append) {
-    ASSIGN_OR_RETURN(const User me, rep_->CurrentUser(txn, actor));
-    RETURN_IF_ERROR(RequireAdmin(me));
-    ASSIGN_OR_RETURN(json record, internal::GetRecord(txn, rep_->tables.users, who,
-                                                      "利用者が登録されていません: " + who));
-    const bool before = record.value("active", true);
-    record["active"] = active;
-    RETURN_IF_ERROR(internal::PutRecord(txn, rep_->tables.users, who, record));
-    json e = rep_->Event(active ? ledger::event::kUserEnabled : ledger::event::kUserDisabled, me);
-    e["login"] = who;
-    e["from"] = before;
-    e["to"] = active;
     return append(e).status();
   });
 }

@@ -88,6 +88,19 @@ struct DocumentCorrection {
   uint32_t expected_version = 0;  ///< the version corrected; 0: whichever is current
 };
 
+/// The onset of a login throttle, as the web server reports it
+/// (Workflow::RecordLoginThrottled).
+struct LoginThrottled {
+  std::string scope;    ///< "pair" (a login name from one address) or "address" (every name)
+  std::string login;    ///< "" for scope "address"
+  std::string address;  ///< the client address (an IPv6 address as its /64)
+  int failures = 0;     ///< failed attempts that led to it
+  base::Time until;     ///< when the first wait ends
+  /// Onsets since the previous event that were not logged (the server logs
+  /// a bounded number per minute; this counts the rest).
+  uint64_t unlogged = 0;
+};
+
 struct WorkflowOptions {
   RouteConfig routes;
   PasswordParams password;
@@ -114,12 +127,54 @@ class Workflow {
   base::Status CreateDepartment(const Department& department, const User& actor);
   base::Result<std::vector<Department>> ListDepartments() const;
   /// Admin only. The department must exist (InvalidArgument otherwise);
-  /// the password is hashed with Argon2id before the transaction.
+  /// the password must follow CheckNewPassword (organization.h) and is
+  /// hashed with Argon2id before the transaction. user.must_change_password
+  /// is kept as given (the API sets it: the administrator knows the
+  /// password).
   base::Status AddUser(const User& user, std::string_view password, const User& actor);
-  /// The user themself or an admin.
-  base::Status SetPassword(std::string_view login, std::string_view password, const User& actor);
-  /// Admin only: enables or disables a login.
+
+  // --- Accounts (workflow_users.cc) ---------------------------------------
+  // Each is one write with its "workflow.user.*" event: actor, the user
+  // (login) and the values before and after (never a password or its
+  // hash). Those that end the user's sessions raise session_generation.
+
+  /// Admin only: changes what is set in change (UpdateUser). Validated like
+  /// AddUser: the department must exist, an approver needs a title. An
+  /// administrator cannot disable themself or take away their own admin
+  /// role (PermissionDenied: another administrator or the CLI must). A
+  /// change of roles, department or title, or disabling, ends the user's
+  /// sessions. Events: "workflow.user.updated" (from/to of the changed
+  /// profile members), "workflow.user.disabled"/"enabled" (from/to). No
+  /// change, no write. Returns the user as stored.
+  base::Result<User> UpdateUser(std::string_view login, const UserChange& change,
+                                const User& actor);
+  /// UpdateUser with only active.
   base::Status SetUserActive(std::string_view login, bool active, const User& actor);
+  /// The user changes their own password: actor must be login, and current
+  /// its current password. PermissionDenied for another actor or a wrong
+  /// current password ("現在のパスワードが違います"); InvalidArgument if new
+  /// breaks CheckNewPassword; FailedPrecondition if it equals the current
+  /// one; Aborted if the password was changed meanwhile. Clears
+  /// must_change_password and ends the user's sessions. Event
+  /// "workflow.user.password_changed".
+  base::Result<User> ChangePassword(std::string_view login, std::string_view current,
+                                    std::string_view new_password, const User& actor);
+  /// Admin only: sets a temporary password (CheckNewPassword) that the user
+  /// must change at their next login (must_change_password), ends their
+  /// sessions and lifts their login throttle like UnlockLogin. Event
+  /// "workflow.user.password_reset".
+  base::Result<User> ResetPassword(std::string_view login, std::string_view temporary_password,
+                                   const User& actor);
+  /// Admin only: lifts the login throttle of login in every server process
+  /// (web/login_throttle.h): sets the user's unlocked_at to now, which a
+  /// server reads when it would refuse the name. Event
+  /// "workflow.user.unlocked". Returns the user as stored.
+  base::Result<User> UnlockLogin(std::string_view login, const User& actor);
+  /// Logs that a login throttle began (web/login_throttle.h), as
+  /// "workflow.login.throttled". No table changes; no actor but
+  /// "system:login-throttle".
+  base::Status RecordLoginThrottled(const LoginThrottled& event);
+
   base::Result<User> GetUser(std::string_view login) const;
   base::Result<std::vector<User>> ListUsers() const;
   /// The user, if login and password match an active user.

@@ -1,6 +1,7 @@
 // `kura correct` keeps the workflow's rule for corrections (issue 12,
 // finding 4), like POST /api/v1/documents/{id}/corrections: refused while
 // the invoice's payment order is under way, followed by a draft.
+#include <chrono>
 #include <memory>
 #include <string>
 #include <tuple>
@@ -53,6 +54,8 @@ class CliCorrectTest : public ::testing::Test {
   // An order of somu for a generated invoice, submitted to its 課長.
   void SubmittedOrder() {
     ASSERT_EQ(Kura("init"), 0);
+    // After init: its built-in TSA's certificate is valid from init's now.
+    clock_.Set(base::SystemClock().Now() + std::chrono::seconds(1));
     ASSERT_NO_FATAL_FAILURE(Open());
     const workflow::User root = workflow::Workflow::SystemUser("test");
     ASSERT_OK(wf_->CreateDepartment({"somu", "総務課"}, root));
@@ -104,7 +107,6 @@ class CliCorrectTest : public ::testing::Test {
 
   kura_test::TempDir dir_;
   std::unique_ptr<base::FileSystem> fs_ = base::NewPosixFileSystem();
-  // Now: the built-in TSA that `kura init` made is valid from now on.
   base::FakeClock clock_{base::SystemClock().Now()};
   std::unique_ptr<archive::Archive> archive_;
   std::unique_ptr<workflow::Workflow> wf_;

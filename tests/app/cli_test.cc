@@ -176,7 +176,7 @@ TEST_F(CliTest, BadFilesGetClearErrorsNamingThemAndNonZeroExit) {
   const KuraRun r = Kura("ingest --department somu empty.pdf huge.pdf folder missing.pdf good.pdf");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("empty.pdf: ファイルが空です"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("huge.pdf: file is larger than the limit of 1 MiB"), std::string::npos)
+  EXPECT_NE(r.err.find("huge.pdf: ファイルが上限（1 MiB、[ingest] max_file_mb）を超えています"), std::string::npos)
       << r.err;
   EXPECT_NE(r.err.find("folder: is a directory"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("missing.pdf"), std::string::npos) << r.err;

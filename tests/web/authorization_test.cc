@@ -52,7 +52,8 @@ using workflow::Role;
 constexpr char kPassword[] = "correct horse battery";
 
 // One row per route. path and body may name records with {doc}, {newdoc},
-// {order}, {commitment}, {dept}, {vendor}, {login}.
+// {order}, {commitment}, {dept}, {vendor}, {login}, {user} (an account of
+// the department that is none of the callers).
 struct Row {
   const char* method;
   const char* pattern;  // exactly as the route table has it
@@ -73,6 +74,25 @@ const Row kRows[] = {
    R"({"login":"{login}","password":"correct horse battery"})", "A AA AA AA AA AA AA AA AA"},
   {"GET", "/api/v1/session", "/api/v1/session", "", "U AA AA AA AA AA AA AA UU"},
   {"DELETE", "/api/v1/session", "/api/v1/session", "", "U AA AA AA AA AA AA AA UU"},
+  // Everyone changes their own password. (The new password here is the
+  // current one, refused with 422 so that the caller's next login still
+  // works; tests/web/accounts_test.cc changes it for real.)
+  {"POST", "/api/v1/session/password", "/api/v1/session/password",
+   R"({"current_password":"correct horse battery","new_password":"correct horse battery"})",
+   "U AA AA AA AA AA AA AA UU"},
+  // Accounts: administrators only, for users of any department ({user} is
+  // a clerk of the department, not one of the callers).
+  {"GET", "/api/v1/users", "/api/v1/users", "", "U DD DD DD DD DD DD AA UU"},
+  {"POST", "/api/v1/users", "/api/v1/users",
+   R"({"login":"new.{dept}","name":"新人","department":"{dept}","roles":["clerk"],)"
+   R"("password":"a temporary password"})",
+   "U DD DD DD DD DD DD AA UU"},
+  {"POST", "/api/v1/users/([^/]+)", "/api/v1/users/{user}", R"({"name":"改姓後の氏名"})",
+   "U DD DD DD DD DD DD AA UU"},
+  {"POST", "/api/v1/users/([^/]+)/password", "/api/v1/users/{user}/password",
+   R"({"password":"a temporary password"})", "U DD DD DD DD DD DD AA UU"},
+  {"POST", "/api/v1/users/([^/]+)/unlock", "/api/v1/users/{user}/unlock", "{}",
+   "U DD DD DD DD DD DD AA UU"},
   {"GET", "/api/v1/inbox", "/api/v1/inbox", "", "U AA AA AA AA AA AA AA UU"},
   // Upload: clerks for their department, the accounting office and admins
   // for any; those who only read put nothing into the archive.
@@ -257,6 +277,8 @@ class AuthorizationTest : public ::testing::Test {
     const corpus::Invoice inv = NextInvoice();
     std::map<std::string, std::string> r;
     r["{doc}"] = Receive(dept, "読取専用-" + inv.id + ".xml", corpus::RenderJpPint(inv));
+    r["{user}"] = "member." + dept;
+    AddUser(r["{user}"], dept, {Role::kClerk});
     return r;
   }
   // A payment order of dept just submitted, waiting for its 課長.

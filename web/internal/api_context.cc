@@ -32,6 +32,12 @@ std::string ApiContext::SessionCookie(const std::string& value, int64_t max_age)
 
 namespace {
 
+// What a user with a temporary password (must_change_password) may do:
+// see and end the session, and change the password.
+bool AllowedBeforePasswordChange(const httplib::Request& req) {
+  return req.path == "/api/v1/session" || req.path == "/api/v1/session/password";
+}
+
 // The caller of req, or nullopt after answering 401 or 403.
 std::optional<Caller> CheckSession(ApiContext& ctx, const httplib::Request& req,
                                    httplib::Response& res, RequestKind kind) {
@@ -47,6 +53,19 @@ std::optional<Caller> CheckSession(ApiContext& ctx, const httplib::Request& req,
   if (!user.ok() || !workflow::MayUseSession(*user).ok()) {
     ctx.sessions.Remove(session->id);
     SendError(res, 401, "unauthenticated", "このアカウントは使用できません");
+    return std::nullopt;
+  }
+  if (user->session_generation != session->user_generation) {
+    // The password, the roles or the department changed since the login
+    // (in this process or another, e.g. the CLI).
+    ctx.sessions.Remove(session->id);
+    SendError(res, 401, "unauthenticated",
+              "パスワードまたは権限が変更されたため、もう一度ログインしてください");
+    return std::nullopt;
+  }
+  if (user->must_change_password && !AllowedBeforePasswordChange(req)) {
+    SendError(res, 403, "password_change_required",
+              "管理者が設定した仮のパスワードです。先にパスワードを変更してください");
     return std::nullopt;
   }
   if (kind != RequestKind::kRead &&

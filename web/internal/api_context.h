@@ -3,7 +3,7 @@
 // and the CSRF token before a handler runs, and the per-resource route
 // tables. Internal to web/: web::Api (api.h) owns one ApiContext and
 // registers the routes of api_session.cc, api_documents.cc,
-// api_commitments.cc and api_orders.cc.
+// api_commitments.cc, api_orders.cc and api_users.cc.
 //
 // cpp-httplib stays out of this header (forward declarations only).
 //
@@ -130,6 +130,7 @@ void AddDocumentRoutes(const ApiRoutes& routes);
 void AddCommitmentRoutes(const ApiRoutes& routes);
 void AddOrderRoutes(const ApiRoutes& routes);
 void AddTokenRoutes(const ApiRoutes& routes);
+void AddUserRoutes(const ApiRoutes& routes);
 
 }  // namespace web::internal
 

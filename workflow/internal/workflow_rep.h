@@ -79,6 +79,11 @@ struct InvoiceData {
 base::Result<InvoiceData> InvoiceFrom(const archive::DocumentView& view);
 /// "総務課（somu）" from the departments table, or the code alone.
 std::string DepartmentLabel(const storage::ReadTxn& txn, const Tables& t, const std::string& code);
+/// PermissionDenied("管理者だけが行えます") unless actor is an admin.
+base::Status RequireAdmin(const User& actor);
+/// The stored user record: ToJson(u), the hash, and the bookkeeping
+/// members (session_generation, unlocked_at) when set.
+nlohmann::json UserRecord(const User& u, const std::string& hash);
 }  // namespace internal
 
 }  // namespace workflow
