@@ -288,16 +288,17 @@ base::Result<std::string> RenderPdf(const Invoice& inv,
       owned = std::make_unique<pdf::PdfMemDocument>();
     }
     pdf::PdfMemDocument& doc = *owned;
-    // The font deletes the encoding (auto-delete = true).
-    auto* encoding = new pdf::PdfIdentityEncoding(0, 0xffff, true);
+    // A font made from it deletes the encoding (auto-delete = true); until
+    // then it is ours, also when PoDoFo throws (a file that is not a font).
+    auto encoding = std::make_unique<pdf::PdfIdentityEncoding>(0, 0xffff, true);
     pdf::PdfFont* font =
-        doc.CreateFontSubset("kura-corpus-font", false, false, false, encoding,
-                             options.font_file.c_str());
+        doc.CreateFontSubset("kura-corpus-font", false, false, false,
+                             encoding.get(), options.font_file.c_str());
     if (font == nullptr) {
-      delete encoding;
       return base::Status::Internal("RenderPdf: cannot load font " +
                                     options.font_file);
     }
+    encoding.release();  // owned by the font now
     Canvas canvas(&doc, font);
     Draw(canvas, inv);
 

@@ -1,8 +1,20 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds, and runs every test (ctest). The shared
-# sample invoices are expected in ../shared/samples beside the clone.
+# Installs what is missing, builds, and runs every test (ctest) twice: first
+# the normal build (build/, scripts/build.sh), then — once that passed — the
+# same suite built with AddressSanitizer and UndefinedBehaviorSanitizer (the
+# asan preset of CMakePresets.json: build-asan/, tests and program only, no
+# benchmarks; the asan test preset sets ASAN_OPTIONS, LSAN_OPTIONS and
+# UBSAN_OPTIONS, suppressions in tests/sanitizers/). Both must pass.
+# Arguments go to both ctest runs (e.g. -R '^web\.'). The shared sample
+# invoices are expected in ../shared/samples beside the clone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 bash scripts/build.sh
-ctest --test-dir build --output-on-failure -j"$(nproc)" "$@"
+ctest --preset default -j"$(nproc)" "$@"
+echo "test.sh: the normal suite passed after ${SECONDS} s; now under ASan+UBSan"
+
+cmake --preset asan
+cmake --build --preset asan -j"$(nproc)"
+ctest --preset asan -j"$(nproc)" "$@"
+echo "test.sh: both suites passed in ${SECONDS} s"
