@@ -71,6 +71,24 @@ TEST(HttpUtilTest, BodyMustBeAJsonObject) {
   }
 }
 
+// A body of a million nested arrays (under the 1 MiB limit) would overflow
+// the stack of the recursive JSON code: refused before it is parsed.
+TEST(HttpUtilTest, DeeplyNestedBodiesAreRefusedBeforeParsing) {
+  httplib::Request req;
+  req.set_header("Content-Type", "application/json");
+  req.body = "{\"a\":" + std::string(1'000'000, '[') + std::string(1'000'000, ']') + "}";
+  const auto deep = ParseBody(req);
+  EXPECT_EQ(deep.status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(deep.status().message(), "リクエスト本文の JSON の入れ子が深すぎます");
+  // Brackets inside strings do not count; 32 levels are fine.
+  req.body = R"({"note": "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[ \" [[["})";
+  EXPECT_TRUE(ParseBody(req).ok());
+  req.body = "{\"a\":" + std::string(31, '[') + std::string(31, ']') + "}";
+  EXPECT_TRUE(ParseBody(req).ok());
+  req.body = "{\"a\":" + std::string(32, '[') + std::string(32, ']') + "}";
+  EXPECT_FALSE(ParseBody(req).ok());
+}
+
 // Issue 12, finding 12: a text/plain or form login can be sent by any web
 // page without a preflight (login CSRF).
 TEST(HttpUtilTest, BodyMustBeSentAsJson) {

@@ -1,5 +1,7 @@
 #include "web/internal/http_util.h"
 
+#include <algorithm>
+
 #include <optional>
 
 #include <httplib.h>
@@ -106,6 +108,38 @@ std::string CodeForHttp(int status) {
   }
 }
 
+namespace {
+
+// No request of the API nests deeper than a few levels; a deeper body is
+// refused before the (recursive) JSON code sees it.
+constexpr int kMaxJsonDepth = 32;
+
+// The deepest nesting of [ and { in text, outside strings.
+int JsonDepth(std::string_view text) {
+  int depth = 0, deepest = 0;
+  bool in_string = false, escaped = false;
+  for (char c : text) {
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      deepest = std::max(deepest, ++depth);
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
+}  // namespace
+
 Result<json> ParseBody(const httplib::Request& req) {
   // Only JSON: a form or text/plain body can be sent by any web page without
   // a preflight (a login CSRF), a JSON one cannot.
@@ -113,6 +147,9 @@ Result<json> ParseBody(const httplib::Request& req) {
   if (type.substr(0, type.find(';')) != "application/json") {
     return Status::InvalidArgument(
         "リクエスト本文の形式（Content-Type）は application/json にしてください");
+  }
+  if (JsonDepth(req.body) > kMaxJsonDepth) {
+    return Status::InvalidArgument("リクエスト本文の JSON の入れ子が深すぎます");
   }
   json body = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
   if (body.is_discarded()) {
