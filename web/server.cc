@@ -23,7 +23,7 @@ Result<ServerOptions> ParseListen(const std::string& listen) {
   ServerOptions o;
   const size_t colon = listen.rfind(':');
   if (colon == std::string::npos || colon == 0 || colon + 1 >= listen.size()) {
-    return Status::InvalidArgument("listen address must be HOST:PORT, got \"" + listen + "\"");
+    return Status::InvalidArgument("[server] listen は ホスト:ポート で指定してください（例: 127.0.0.1:8080）: \"" + listen + "\"");
   }
   o.host = listen.substr(0, colon);
   if (o.host.size() > 2 && o.host.front() == '[' && o.host.back() == ']') {
@@ -32,11 +32,13 @@ Result<ServerOptions> ParseListen(const std::string& listen) {
   int port = 0;
   for (char c : listen.substr(colon + 1)) {
     if (c < '0' || c > '9' || port > 65535) {
-      return Status::InvalidArgument("not a port number in \"" + listen + "\"");
+      return Status::InvalidArgument("[server] listen のポート番号が数字ではありません: \"" + listen + "\"");
     }
     port = port * 10 + (c - '0');
   }
-  if (port > 65535) return Status::InvalidArgument("port out of range in \"" + listen + "\"");
+  if (port > 65535) {
+    return Status::InvalidArgument("[server] listen のポート番号は 65535 までです: \"" + listen + "\"");
+  }
   o.port = port;
   return o;
 }
@@ -176,15 +178,16 @@ Result<int> Server::Bind() {
   }
   if (rep_->port > 0) rep_->http->RaiseBacklog();
   if (rep_->port <= 0) {
-    return Status::Unavailable("cannot listen on " + o.host + ":" + std::to_string(o.port) +
-                               " (address in use, or not an address of this machine)");
+    return Status::Unavailable(o.host + ":" + std::to_string(o.port) +
+                               " で待ち受けできません（ほかのプログラムが使用中か、このマシンの"
+                               "アドレスではありません）");
   }
   return rep_->port;
 }
 
 Status Server::Run() {
   if (!rep_->http->listen_after_bind()) {
-    return Status::IOError("the HTTP server stopped unexpectedly");
+    return Status::IOError("HTTP サーバーが予期せず停止しました");
   }
   return Status::OK();
 }

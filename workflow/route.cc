@@ -11,15 +11,15 @@ namespace {
 Status ValidateRule(const RouteRule& rule, const std::string& name) {
   for (size_t i = 0; i < rule.tiers.size(); ++i) {
     if (rule.tiers[i].titles.empty()) {
-      return Status::InvalidArgument("route " + name + ": tier " + std::to_string(i + 1) +
-                                     " names no approver");
+      return Status::InvalidArgument("[routes] " + name + ": " + std::to_string(i + 1) +
+                                     " 段目に決裁者の役職がありません");
     }
     if (i > 0 && !(rule.tiers[i - 1].max_amount < rule.tiers[i].max_amount)) {
-      return Status::InvalidArgument("route " + name + ": tiers must ascend by amount");
+      return Status::InvalidArgument("[routes] " + name + ": 金額の上限は段ごとに大きくしてください");
     }
   }
   if (rule.above.empty()) {
-    return Status::InvalidArgument("route " + name + ": no approvers above the last tier");
+    return Status::InvalidArgument("[routes] " + name + ": 最後の段を超える金額の決裁者（above）がありません");
   }
   return Status::OK();
 }
@@ -44,11 +44,13 @@ Status Validate(const RouteConfig& config) {
     RETURN_IF_ERROR(ValidateRule(rule, type));
   }
   for (const auto& [step_title, titles] : config.substitutes) {
-    if (step_title.empty()) return Status::InvalidArgument("substitutes: an empty step title");
+    if (step_title.empty()) {
+      return Status::InvalidArgument("[routes] substitutes: 代決される役職が空です");
+    }
     for (const std::string& t : titles) {
       if (t.empty() || t == step_title) {
-        return Status::InvalidArgument("substitutes: " + step_title +
-                                       " needs other, non-empty titles");
+        return Status::InvalidArgument("[routes] substitutes: " + step_title +
+                                       " の代決者には、空でない別の役職を指定してください");
       }
     }
   }
