@@ -150,7 +150,8 @@ TEST_F(AccountsTest, BadPasswordsFromOneAddressDoNotKeepTheUserOutAtAnother) {
   const Login admin = LogIn(*office_, "admin");
   auto list = office_->Get("/api/v1/users", Headers(admin));
   ASSERT_TRUE(list && list->status == 200);
-  for (const json& u : json::parse(list->body)["items"]) {
+  const json users = json::parse(list->body);
+  for (const json& u : users["items"]) {
     if (u["login"] == "kaikei") {
       EXPECT_EQ(u["throttled_until"], "2026-05-20T01:01:00.000000Z");
     } else {

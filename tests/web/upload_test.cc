@@ -29,6 +29,7 @@
 #include "base/random.h"
 #include "ledger/data_dir.h"
 #include "signing/sha256.h"
+#include "tests/fakes/sanitizers.h"
 #include "tests/fakes/test_util.h"
 #include "web/server.h"
 #include "workflow/workflow.h"
@@ -321,7 +322,12 @@ class UploadTest : public ::testing::Test {
     EXPECT_EQ(out["size"], size);
     EXPECT_EQ(out["media_type"], "application/octet-stream");
     EXPECT_EQ(out["sha256"], body.sha256());
-    EXPECT_LT(grown_kib, 48 * 1024) << "KiB more resident during the upload";
+    // Under ASan the freed stream buffers stay resident in its quarantine
+    // (up to 256 MiB by default), so the bound says nothing there; the
+    // normal build checks it.
+    if (!kura_test::kAddressSanitizer) {
+      EXPECT_LT(grown_kib, 48 * 1024) << "KiB more resident during the upload";
+    }
     RecordProperty("rss_growth_kib", std::to_string(grown_kib));
     const auto [sha, stored] = HashFile(ObjectPath(body.sha256()));
     EXPECT_EQ(sha, body.sha256());
