@@ -15,11 +15,23 @@ packages=(
   # pdftotext, a Japanese font
   openssl curl poppler-utils fonts-ipaexfont
 )
+# --test: also what the browser tests drive (tests/e2e: Debian's chromium,
+# and Node.js with npm for playwright-core and axe-core, unless a node is
+# already installed).
 # --bench: also the peers the benchmarks measure against (bench/search_bench
 # starts its own PostgreSQL 15 server in a temporary directory).
-if [ "${1:-}" = "--bench" ]; then
-  packages+=(postgresql-15)
-fi
+for arg in "$@"; do
+  case "$arg" in
+    --test)
+      packages+=(chromium chromium-driver)
+      if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+        packages+=(nodejs npm)
+      fi
+      ;;
+    --bench) packages+=(postgresql-15) ;;
+    *) echo "install-deps: unknown option $arg (use --test or --bench)" >&2; exit 2 ;;
+  esac
+done
 
 missing=()
 for p in "${packages[@]}"; do

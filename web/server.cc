@@ -13,6 +13,7 @@
 #include "web/internal/http_util.h"
 #include "web/internal/route_table.h"
 #include "web/internal/tls.h"
+#include "web/internal/ui_assets.h"
 
 namespace web {
 
@@ -53,21 +54,18 @@ struct Server::Rep {
 };
 
 namespace {
-constexpr char kStartPage[] = R"(<!doctype html>
-<html lang="ja"><head><meta charset="utf-8"><title>kura 蔵</title>
-<link rel="stylesheet" href="/assets/kura.css">
-</head><body>
-<h1>kura 蔵</h1>
-<p>受領した請求書を、受け取ったときのまま保存し、いつ届いたか・変更されていないことを証明します。</p>
-<p>サーバーは稼働中です。画面は順次追加されます。</p>
-<ul><li><a href="/healthz">/healthz</a> 稼働確認</li>
-<li>/api/v1/… JSON API（docs/API.md）</li>
-<li><a href="/api/v1/version">/api/v1/version</a> バージョン情報</li></ul>
-</body></html>
-)";
-constexpr char kStyle[] =
-    "body{font-family:sans-serif;max-width:40em;margin:3em auto;"
-    "line-height:1.7}\n";
+// A file of the screens (web/ui/), revalidated with its ETag on every use
+// so that a new kura binary never leaves an old script in a browser.
+void ServeAsset(const internal::UiAsset& asset, const httplib::Request& req,
+                httplib::Response& res) {
+  res.set_header("ETag", std::string(asset.etag));
+  res.set_header("Cache-Control", "no-cache");
+  if (req.get_header_value("If-None-Match") == asset.etag) {
+    res.status = 304;
+    return;
+  }
+  res.set_content(asset.body.data(), asset.body.size(), std::string(asset.content_type).c_str());
+}
 
 // Headers every response carries unless its handler set its own (the
 // original's download sets a stricter CSP: sandbox); over HTTPS also HSTS.
@@ -123,12 +121,20 @@ Server::Server(ServerOptions options, archive::Archive* archive, workflow::Workf
                                       {"data_format", ledger::kDataFormatVersion}};
                res.set_content(j.dump(), "application/json; charset=utf-8");
              });
-  routes.Add("GET", "/", kPublic, [](const httplib::Request&, httplib::Response& res) {
-    res.set_content(kStartPage, "text/html; charset=utf-8");
+  // The screens: one page (index.html) whose script shows the rest; the
+  // data come from the API, which checks the session.
+  routes.Add("GET", "/", kPublic, [](const httplib::Request& req, httplib::Response& res) {
+    ServeAsset(*internal::FindUiAsset("/ui/index.html"), req, res);
   });
-  routes.Add("GET", "/assets/kura.css", kPublic,
-             [](const httplib::Request&, httplib::Response& res) {
-               res.set_content(kStyle, "text/css; charset=utf-8");
+  routes.Add("GET", "/ui/[A-Za-z0-9_./-]+", kPublic,
+             [](const httplib::Request& req, httplib::Response& res) {
+               const internal::UiAsset* asset = internal::FindUiAsset(req.path);
+               if (asset == nullptr) {
+                 res.status = 404;
+                 res.set_content("見つかりません\n", "text/plain; charset=utf-8");
+                 return;
+               }
+               ServeAsset(*asset, req, res);
              });
   routes.Install(&http);
   http.set_post_routing_handler([tls](const httplib::Request& req, httplib::Response& res) {

@@ -68,7 +68,7 @@ const Row kRows[] = {
   {"GET", "/healthz", "/healthz", "", "A AA AA AA AA AA AA AA AA"},
   {"GET", "/api/v1/version", "/api/v1/version", "", "A AA AA AA AA AA AA AA AA"},
   {"GET", "/", "/", "", "A AA AA AA AA AA AA AA AA"},
-  {"GET", "/assets/kura.css", "/assets/kura.css", "", "A AA AA AA AA AA AA AA AA"},
+  {"GET", "/ui/[A-Za-z0-9_./-]+", "/ui/js/app.js", "", "A AA AA AA AA AA AA AA AA"},
   // The login needs no session; everyone logs in with their own password.
   {"POST", "/api/v1/session", "/api/v1/session",
    R"({"login":"{login}","password":"correct horse battery"})", "A AA AA AA AA AA AA AA AA"},

@@ -29,7 +29,7 @@ TEST(SecurityHeadersTest, EveryResponseForbidsFramingSniffingAndInlineScript) {
   ASSERT_TRUE(port.ok());
   std::thread t([&] { server.Run().IgnoreError(); });
   httplib::Client client("127.0.0.1", *port);
-  for (const char* path : {"/", "/assets/kura.css", "/api/v1/version", "/no/such/page"}) {
+  for (const char* path : {"/", "/ui/kura.css", "/ui/js/app.js", "/api/v1/version", "/no/such/page"}) {
     auto res = client.Get(path);
     ASSERT_TRUE(res) << path;
     const std::string csp = res->get_header_value("Content-Security-Policy");
@@ -41,11 +41,18 @@ TEST(SecurityHeadersTest, EveryResponseForbidsFramingSniffingAndInlineScript) {
     EXPECT_EQ(res->get_header_value("X-Frame-Options"), "DENY") << path;
   }
   EXPECT_EQ(client.Get("/api/v1/version")->get_header_value("Cache-Control"), "no-store");
-  // The start page has no inline style or script: its CSS is a file.
+  // The start page has no inline style or script: its CSS and its one
+  // script are files.
   const std::string page = client.Get("/")->body;
   EXPECT_EQ(page.find("<style"), std::string::npos);
-  EXPECT_EQ(page.find("<script"), std::string::npos);
-  EXPECT_EQ(client.Get("/assets/kura.css")->get_header_value("Content-Type"),
+  EXPECT_EQ(page.find(" style="), std::string::npos);
+  EXPECT_NE(page.find("<script type=\"module\" src=\"/ui/js/app.js\"></script>"), std::string::npos);
+  size_t scripts = 0;
+  for (size_t at = page.find("<script"); at != std::string::npos; at = page.find("<script", at + 1)) {
+    ++scripts;
+  }
+  EXPECT_EQ(scripts, 1u);
+  EXPECT_EQ(client.Get("/ui/kura.css")->get_header_value("Content-Type"),
             "text/css; charset=utf-8");
   server.Stop();
   t.join();
