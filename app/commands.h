@@ -177,9 +177,12 @@ inline constexpr char kDemoPassword[] = "demo-pass-2026";
 /// vendor master and commitments from the demo-invoice generator, and
 /// `invoice_count` generated invoices of the current fiscal year (only if
 /// the archive holds no document yet). Idempotent: a second run adds
-/// nothing.
+/// nothing. With history (the clock arc and wf were opened with, now on
+/// entry) and an empty archive, the invoices are received over the last
+/// eight weeks and some walked through the payment-order flow
+/// (demo_history.h); the clock ends where it began.
 base::Status SeedDemo(const Context& ctx, archive::Archive* arc, workflow::Workflow* wf,
-                      int invoice_count);
+                      int invoice_count, base::FakeClock* history = nullptr);
 /// Prints the demo logins and password to ctx.err, with curl examples
 /// against url ("http://127.0.0.1:8080/").
 void PrintDemoLogins(const Context& ctx, const std::string& url);

@@ -2,6 +2,7 @@
 // demo organisation of `kura serve --demo`: departments, users for every
 // role, the vendor master, commitments and invoices, so that a newcomer can
 // click through the whole payment-order flow.
+#include <algorithm>
 #include <cstdio>
 #include <map>
 
@@ -9,6 +10,7 @@
 #include <unistd.h>
 
 #include "app/commands.h"
+#include "app/demo_history.h"
 #include "archive/archive.h"
 #include "archive/search.h"
 #include "base/date.h"
@@ -89,13 +91,13 @@ std::string VendorId(int index) {
   return id;
 }
 
-// The demo invoices: deterministic for the fiscal year, dated from its
-// first day to today, addressed to the demo departments.
+// The demo invoices: deterministic, issued over the last eight weeks (not
+// before the fiscal year began), addressed to the demo departments.
 std::vector<corpus::Invoice> DemoInvoices(base::Date today, int count) {
   corpus::Options options;
   options.seed = 2026;
-  options.from = base::FiscalYearStart(base::FiscalYearOf(today));
-  options.to = today;
+  options.from = std::max(base::FiscalYearStart(base::FiscalYearOf(today)), today.AddDays(-56));
+  options.to = std::max(options.from, today.AddDays(-1));
   options.pdf_share = 0.3;
   options.target_xml_bytes = 0;
   corpus::Generator gen(options);
@@ -112,21 +114,28 @@ std::vector<corpus::Invoice> DemoInvoices(base::Date today, int count) {
   return out;
 }
 
+// The n-th demo invoice as it arrives: XML over Peppol; PDFs by e-mail, or
+// every second one as a paper invoice scanned at the counter (スキャナ保存).
+Result<archive::IncomingFile> DemoFile(const corpus::Invoice& inv, int n) {
+  archive::IncomingFile f;
+  f.department = inv.department_code;
+  f.receiver = "demo";
+  f.file_name = corpus::CorpusFileName(n, inv.format);
+  if (inv.format == corpus::Format::kPdf) {
+    ASSIGN_OR_RETURN(f.bytes, corpus::RenderPdf(inv));
+    f.source = n % 2 == 0 ? "scan" : "email";
+  } else {
+    f.bytes = corpus::RenderJpPint(inv);
+    f.source = "peppol";
+  }
+  return f;
+}
+
 Status SeedInvoices(archive::Archive* arc, const std::vector<corpus::Invoice>& invoices) {
   std::vector<archive::IncomingFile> files;
   int n = 0;
   for (const corpus::Invoice& inv : invoices) {
-    archive::IncomingFile f;
-    f.department = inv.department_code;
-    f.receiver = "demo";
-    f.file_name = corpus::CorpusFileName(++n, inv.format);
-    if (inv.format == corpus::Format::kPdf) {
-      ASSIGN_OR_RETURN(f.bytes, corpus::RenderPdf(inv));
-      f.source = "email";
-    } else {
-      f.bytes = corpus::RenderJpPint(inv);
-      f.source = "peppol";
-    }
+    ASSIGN_OR_RETURN(archive::IncomingFile f, DemoFile(inv, ++n));
     files.push_back(std::move(f));
   }
   for (const auto& r : arc->Ingest(std::move(files))) RETURN_IF_ERROR(r.status());
@@ -218,18 +227,67 @@ Result<int> SeedCommitments(workflow::Workflow* wf, const corpus::Generator& mas
 
 }  // namespace
 
+namespace {
+
+// The demo's history (demo_history.h): the organisation, the vendor master
+// and the commitments exist from the day before the first receipt; then
+// the receipts and orders of the last eight weeks happen in time order.
+Status SeedWithHistory(archive::Archive* arc, workflow::Workflow* wf, base::FakeClock* clock,
+                       const std::vector<corpus::Invoice>& invoices, int fiscal_year) {
+  const workflow::User root = workflow::Workflow::SystemUser("demo");
+  const base::Time now = clock->Now();
+  const base::Date today = base::Date::InJapan(now);
+  base::Date first = today;
+  for (size_t i = 0; i < invoices.size(); ++i) {
+    first = std::min(first, DemoReceiptDay(invoices[i].issue_date, static_cast<int>(i), today));
+  }
+  clock->Set(base::FromUnixMicros(int64_t{first.AddDays(-1).DaysSinceEpoch()} * 86'400'000'000));
+  corpus::Generator master(corpus::Options{});
+  RETURN_IF_ERROR(SeedOrganisation(wf, master, root).status());
+  RETURN_IF_ERROR(SeedVendors(wf, master, root).status());
+  RETURN_IF_ERROR(SeedCommitments(wf, master, invoices, fiscal_year, root).status());
+  clock->Set(now);
+  Status file_error;
+  DemoHistoryInput in;
+  in.archive = arc;
+  in.workflow = wf;
+  in.clock = clock;
+  in.invoices = &invoices;
+  in.file_of = [&file_error](const corpus::Invoice& inv, int n) {
+    auto f = DemoFile(inv, n);
+    if (!f.ok()) {
+      file_error = f.status();
+      return archive::IncomingFile{};
+    }
+    return std::move(*f);
+  };
+  in.commitment_of = [wf](const corpus::Invoice& inv) -> std::string {
+    auto list = wf->ListCommitments({inv.department_code, 0, VendorId(inv.vendor_index)});
+    return list.ok() && !list->empty() ? list->front().id : "";
+  };
+  const Status s = SeedDemoHistory(in);
+  return file_error.ok() ? s : file_error;
+}
+
+}  // namespace
+
 Status SeedDemo(const Context& ctx, archive::Archive* arc, workflow::Workflow* wf,
-                int invoice_count) {
+                int invoice_count, base::FakeClock* history) {
   const workflow::User root = workflow::Workflow::SystemUser("demo");
   const base::Date today = base::Date::InJapan(ctx.clock->Now());
   const int fiscal_year = base::FiscalYearOf(today);
   corpus::Generator master(corpus::Options{});
-  ASSIGN_OR_RETURN(const int added_users, SeedOrganisation(wf, master, root));
-  ASSIGN_OR_RETURN(const int added_vendors, SeedVendors(wf, master, root));
   const std::vector<corpus::Invoice> invoices = DemoInvoices(today, invoice_count);
   archive::SearchQuery any;
   any.limit = 1;
   ASSIGN_OR_RETURN(const archive::SearchResult docs, arc->Search(any));
+  if (docs.count == 0 && history != nullptr) {
+    spdlog::info("デモ用の請求書 {} 件と支出命令を、過去8週間の出来事として保存しています...",
+                 invoices.size());
+    return SeedWithHistory(arc, wf, history, invoices, fiscal_year);
+  }
+  ASSIGN_OR_RETURN(const int added_users, SeedOrganisation(wf, master, root));
+  ASSIGN_OR_RETURN(const int added_vendors, SeedVendors(wf, master, root));
   if (docs.count == 0) {
     spdlog::info("デモ用の請求書 {} 件を保存しています...", invoices.size());
     RETURN_IF_ERROR(SeedInvoices(arc, invoices));

@@ -49,11 +49,7 @@ struct Opened {
   OpenedArchive archive;
   std::unique_ptr<workflow::Workflow> workflow;
 };
-int OpenForServing(const Context& ctx, bool demo, Opened* out) {
-  if (!ctx.fs->Stat(ledger::DataDirLayout{ctx.data_dir}.format()).ok()) {
-    const int rc = CmdInit(ctx);
-    if (rc != 0) return rc;
-  }
+int OpenArchiveAndWorkflow(const Context& ctx, Opened* out) {
   auto opened = OpenArchiveFor(ctx, /*read_only=*/false);
   if (!opened.ok()) {
     spdlog::error("{}", opened.status().message());
@@ -66,6 +62,38 @@ int OpenForServing(const Context& ctx, bool demo, Opened* out) {
     return 2;
   }
   out->workflow = std::move(*wf);
+  return 0;
+}
+
+// The first demo start: the demo's eight weeks of history are written on a
+// clock of their own (demo_history.h), with the data directory created on
+// it (so that the built-in TSA's certificate is valid from before the
+// first receipt) and the archive and workflow opened on it and closed
+// again before serving begins on the real clock.
+int SeedDemoHistoryOnce(const Context& ctx) {
+  base::FakeClock clock(ctx.clock->Now() - std::chrono::hours(24 * 70));
+  Context past = ctx;
+  past.clock = &clock;
+  if (const int rc = CmdInit(past); rc != 0) return rc;
+  clock.Set(ctx.clock->Now());
+  Opened opened;
+  if (const int rc = OpenArchiveAndWorkflow(past, &opened); rc != 0) return rc;
+  const Status seeded =
+      SeedDemo(past, opened.archive.archive.get(), opened.workflow.get(), 60, &clock);
+  if (!seeded.ok()) {
+    spdlog::error("デモデータを投入できませんでした: {}", seeded.message());
+    return 1;
+  }
+  return 0;
+}
+
+int OpenForServing(const Context& ctx, bool demo, Opened* out) {
+  const bool fresh = !ctx.fs->Stat(ledger::DataDirLayout{ctx.data_dir}.format()).ok();
+  if (fresh) {
+    const int rc = demo ? SeedDemoHistoryOnce(ctx) : CmdInit(ctx);
+    if (rc != 0) return rc;
+  }
+  if (const int rc = OpenArchiveAndWorkflow(ctx, out); rc != 0) return rc;
   if (demo) {
     const Status seeded = SeedDemo(ctx, out->archive.archive.get(), out->workflow.get(), 60);
     if (!seeded.ok()) {
