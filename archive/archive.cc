@@ -283,4 +283,18 @@ Result<SearchResult> Archive::Search(const SearchQuery& query) const {
   return result;
 }
 
+const storage::DatedIndex* Archive::pending() const { return rep_->catalog->pending(); }
+
+Status Archive::SetPending(storage::WriteTxn& txn, std::string_view id, bool pending) const {
+  ASSIGN_OR_RETURN(const uint64_t seq, ParseDocumentId(id));
+  RETURN_IF_ERROR(rep_->catalog->GetDocument(txn, seq).status());  // NotFound if unknown
+  return rep_->catalog->SetPending(txn, seq, pending);
+}
+
+Status Archive::RebuildPending(
+    storage::WriteTxn& txn,
+    const std::function<Result<bool>(std::string_view id)>& taken_up) const {
+  return rep_->catalog->RebuildPending(txn, taken_up);
+}
+
 }  // namespace archive

@@ -40,6 +40,7 @@
 #include "invoice/invoice_reader.h"
 #include "ledger/ledger.h"
 #include "signing/sha256.h"
+#include "storage/dated_index.h"
 #include "storage/lmdb_env.h"
 
 namespace archive {
@@ -178,6 +179,26 @@ class Archive {
   /// The original bytes, unchanged. Corruption if they no longer match the
   /// recorded digest.
   base::Result<std::string> ReadOriginal(std::string_view id) const;
+
+  // --- Documents waiting for work (for the modules above) ---
+
+  /// The documents that no module above has taken up yet — for the
+  /// workflow, the invoices without a payment order — in group "" by
+  /// receiving department (scope) and receipt day in Japan (days since
+  /// 1970-01-01), ids "D…". A document enters it in the transaction that
+  /// receives it; the module that takes it up calls SetPending in its own
+  /// write transaction. Null if the archive was opened read-only before a
+  /// writer created the index. Read it in a transaction of the ledger.
+  const storage::DatedIndex* pending() const;
+  /// Takes document id out of the pending documents (false) or puts it
+  /// back (true), in the caller's write transaction. NotFound for an
+  /// unknown id.
+  base::Status SetPending(storage::WriteTxn& txn, std::string_view id, bool pending) const;
+  /// Rebuilds the pending documents from the catalog: every document for
+  /// which taken_up answers false (the module above's own records).
+  base::Status RebuildPending(
+      storage::WriteTxn& txn,
+      const std::function<base::Result<bool>(std::string_view id)>& taken_up) const;
 
   /// Records a correction of a document's fields as a new version: the
   /// current fields with patch applied (invoice::ApplyPatch; a person's

@@ -1,5 +1,7 @@
 #include "archive/catalog.h"
 
+#include "base/date.h"
+
 #include "base/json.h"
 #include "ledger/data_dir.h"
 #include "storage/key_codec.h"
@@ -12,6 +14,9 @@ using storage::KeyDecoder;
 using storage::KeyEncoder;
 
 namespace {
+
+// The day (Japan) a receipt arrived, as the pending index orders it.
+int64_t ReceiptDay(const Receipt& r) { return base::Date::InJapan(r.received_at).DaysSinceEpoch(); }
 constexpr std::string_view kFormatKey = "format";
 constexpr std::string_view kNextSeqKey = "next_seq";
 
@@ -76,6 +81,12 @@ Result<Catalog> Catalog::Open(ledger::Ledger* ledger) {
   } else if (!found.empty() && found != want) {
     return Status::FailedPrecondition("catalog format " + found + " is not " + want +
                                       ", the format this kura reads");
+  }
+  auto pending = ledger->OpenDerivedTable("idx_pending");
+  if (pending.ok()) {
+    c.pending_.emplace(std::move(*pending));
+  } else if (!ledger->read_only()) {
+    return pending.status();
   }
   auto search = SearchIndex::Open(
       [ledger](const std::string& name) { return ledger->OpenReplayedTable(name); });
@@ -214,7 +225,36 @@ Result<signing::Digest> Catalog::InsertDocument(storage::WriteTxn& txn, const Do
   if (!search_) return Status::FailedPrecondition("catalog: no search index");
   const SearchRow row = SearchRowFor(doc, receipt, version);
   RETURN_IF_ERROR(search_->Put(txn, row, nullptr));
+  if (pending_) {
+    RETURN_IF_ERROR(pending_->Insert(txn, "", receipt.department, ReceiptDay(receipt),
+                                     FormatDocumentId(doc.seq)));
+  }
   return SearchRowDigest(row);
+}
+
+Status Catalog::SetPending(storage::WriteTxn& txn, uint64_t seq, bool pending) const {
+  if (!pending_) return Status::FailedPrecondition("未処理一覧の索引が開かれていません");
+  ASSIGN_OR_RETURN(const std::vector<Receipt> receipts, GetReceipts(txn, seq));
+  if (receipts.empty()) return Status::Corruption("受領記録がありません: " + FormatDocumentId(seq));
+  const Receipt& first = receipts.front();
+  const std::string id = FormatDocumentId(seq);
+  return pending ? pending_->Insert(txn, "", first.department, ReceiptDay(first), id)
+                 : pending_->Erase(txn, "", first.department, ReceiptDay(first), id);
+}
+
+Status Catalog::RebuildPending(
+    storage::WriteTxn& txn,
+    const std::function<Result<bool>(std::string_view id)>& taken_up) const {
+  if (!pending_) return Status::FailedPrecondition("未処理一覧の索引が開かれていません");
+  RETURN_IF_ERROR(pending_->Clear(txn));
+  std::vector<uint64_t> waiting;
+  RETURN_IF_ERROR(ScanDocuments(txn, 1, [&](const Document& doc, bool*) -> Status {
+    ASSIGN_OR_RETURN(const bool done, taken_up(FormatDocumentId(doc.seq)));
+    if (!done) waiting.push_back(doc.seq);
+    return Status::OK();
+  }));
+  for (uint64_t seq : waiting) RETURN_IF_ERROR(SetPending(txn, seq, true));
+  return Status::OK();
 }
 
 Status Catalog::AddReceipt(storage::WriteTxn& txn, Document* doc, const Receipt& receipt) const {

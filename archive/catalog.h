@@ -26,6 +26,7 @@
 #include "archive/search_index.h"
 #include "base/result.h"
 #include "ledger/ledger.h"
+#include "storage/dated_index.h"
 #include "storage/lmdb_env.h"
 
 namespace archive {
@@ -91,12 +92,24 @@ class Catalog {
   /// opened read-only before a writer built its search index.
   base::Result<SearchResult> Search(const storage::ReadTxn& txn, const SearchQuery& query) const;
 
+  /// The documents no module above has taken up (Archive::pending), or null
+  /// when the archive was opened read-only before a writer created it.
+  const storage::DatedIndex* pending() const { return pending_ ? &*pending_ : nullptr; }
+  /// Puts document seq in the pending index (pending) or takes it out.
+  base::Status SetPending(storage::WriteTxn& txn, uint64_t seq, bool pending) const;
+  /// Rebuilds the pending index: every document for which taken_up says
+  /// false.
+  base::Status RebuildPending(
+      storage::WriteTxn& txn,
+      const std::function<base::Result<bool>(std::string_view id)>& taken_up) const;
+
  private:
   Catalog() = default;
   base::Status PutDocument(storage::WriteTxn& txn, const Document& doc) const;
 
   storage::Table documents_, receipts_, versions_, by_sha256_, meta_;
   std::optional<SearchIndex> search_;
+  std::optional<storage::DatedIndex> pending_;
 };
 
 }  // namespace archive

@@ -114,6 +114,14 @@ Result<storage::Table> Ledger::OpenTable(const std::string& name) {
   return rep_->env->OpenTable(name);
 }
 
+Result<storage::Table> Ledger::OpenDerivedTable(const std::string& name) {
+  if (!IsDerivedTableName(name)) {
+    return Status::InvalidArgument("派生索引の表名は " + std::string(kDerivedTablePrefix) +
+                                   " で始めてください: " + name);
+  }
+  return rep_->env->OpenTable(name);
+}
+
 Result<storage::Table> Ledger::OpenReplayedTable(const std::string& name) {
   {
     std::unique_lock<std::shared_mutex> l(rep_->tables_mu);
@@ -128,6 +136,7 @@ void Ledger::RegisterOwner(const std::string& prefix) {
 }
 
 bool Ledger::IsReplayedTable(std::string_view name) const {
+  if (IsDerivedTableName(name)) return true;
   std::shared_lock<std::shared_mutex> l(rep_->tables_mu);
   return rep_->replayed.count(name) > 0;
 }

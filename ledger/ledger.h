@@ -29,6 +29,12 @@
 // replayed owner's type prefix may only be appended by a Write that names
 // that owner (WriteOptions::owner).
 //
+// Derived tables. A table whose name begins with "idx_" is an index its
+// owner derives from other tables (the work lists of the inbox) and can
+// rebuild from them at any time; the ledger records nothing for it, Verify
+// does not compare it, and it may change without an event (a rebuild). Its
+// owner keeps it in the same write transaction as the tables it indexes.
+//
 // Records that are written without an event, and why they need none:
 // checkpoints and their time-stamp tokens (self-authenticating: signed by
 // the log key over the tree's root, and checked against the rebuilt tree by
@@ -66,6 +72,12 @@
 #include "storage/lmdb_env.h"
 
 namespace ledger {
+
+/// The name prefix of derived tables (see the file comment).
+inline constexpr std::string_view kDerivedTablePrefix = "idx_";
+inline bool IsDerivedTableName(std::string_view name) {
+  return name.substr(0, kDerivedTablePrefix.size()) == kDerivedTablePrefix;
+}
 
 struct TimestampOptions {
   /// One token per ingest batch over the Merkle root of its documents,
@@ -173,10 +185,14 @@ class Ledger {
   base::Result<storage::Table> OpenTable(const std::string& name);
   /// Opens a table of a replayed owner (see the file comment).
   base::Result<storage::Table> OpenReplayedTable(const std::string& name);
+  /// Opens (creating unless read-only) a derived table (see the file
+  /// comment); InvalidArgument unless name begins with "idx_".
+  base::Result<storage::Table> OpenDerivedTable(const std::string& name);
   /// Declares the event-type prefix of a replayed owner ("document."):
   /// events with it need WriteOptions::owner.
   void RegisterOwner(const std::string& prefix);
-  /// True for the ledger's own tables and those opened as replayed.
+  /// True for the ledger's own tables, those opened as replayed, and
+  /// derived tables: the tables whose changes are not recorded.
   bool IsReplayedTable(std::string_view name) const;
 
   /// Runs fn through the writer queue (see the file comment). Returns fn's

@@ -134,7 +134,9 @@ Status Ledger::Rep::RunWriter(storage::WriteTxn& txn, QueuedWriter& w) {
                                                    std::string_view key,
                                                    std::optional<std::string_view> value) {
     std::shared_lock<std::shared_mutex> l(tables_mu);
-    if (replayed.count(table.name) == 0) writes.Record(table.name, key, value);
+    if (replayed.count(table.name) == 0 && !IsDerivedTableName(table.name)) {
+      writes.Record(table.name, key, value);
+    }
   };
   txn.SetObserver(&observer);
   Status s;

@@ -62,8 +62,6 @@ struct ApiOptions {
   /// Add "Secure" to the session cookie (web::Server sets it when it serves
   /// HTTPS itself).
   bool secure_cookie = false;
-  /// The inbox lists documents received in the last this many days.
-  int inbox_days = 90;
 };
 
 /// The HTTP status for a Status: InvalidArgument 400, PermissionDenied 403,

@@ -17,13 +17,35 @@ namespace {
 using nlohmann::json;
 
 void Inbox(ApiContext& ctx, const httplib::Request& req, httplib::Response& res, const Caller& c) {
-  const base::Date today = base::Date::InJapan(ctx.clock->Now());
-  auto inbox = ctx.workflow->GetInboxSince(c.user, today.AddDays(-ctx.options.inbox_days));
+  auto inbox = ctx.workflow->GetInbox(c.user);
   if (!inbox.ok()) return SendStatus(req, res, inbox.status());
   json j = workflow::ToJson(*inbox);
   j["user"] = workflow::ToJson(c.user);
-  j["today"] = today.ToString();
+  j["today"] = base::Date::InJapan(ctx.clock->Now()).ToString();
   SendJson(res, 200, j);
+}
+
+// One list of the inbox, a page at a time: ?after=<next of the page
+// before>&limit=1..500 (default 50).
+void InboxList(ApiContext& ctx, const httplib::Request& req, httplib::Response& res,
+               const Caller& c) {
+  auto list = workflow::ParseInboxList(req.matches[1].str());
+  if (!list.ok()) return SendStatus(req, res, list.status());
+  size_t limit = 50;
+  if (req.has_param("limit")) {
+    const std::string v = req.get_param_value("limit");
+    limit = 0;
+    for (char ch : v) {
+      if (ch < '0' || ch > '9' || limit > 1000) {
+        limit = 0;
+        break;
+      }
+      limit = limit * 10 + static_cast<size_t>(ch - '0');
+    }
+  }
+  auto page = ctx.workflow->GetInboxList(c.user, *list, req.get_param_value("after"), limit);
+  if (!page.ok()) return SendStatus(req, res, page.status());
+  SendJson(res, 200, workflow::ToJson(*page));
 }
 
 void DraftOrder(ApiContext& ctx, const httplib::Request& req, httplib::Response& res,
@@ -76,6 +98,7 @@ void Act(ApiContext& ctx, const httplib::Request& req, httplib::Response& res, c
 
 void AddOrderRoutes(const ApiRoutes& r) {
   r.Read("GET", "/api/v1/inbox", Inbox);
+  r.Read("GET", R"(/api/v1/inbox/([a-z_]+))", InboxList);
   r.Change("POST", "/api/v1/payment-orders", DraftOrder);
   r.Read("GET", R"(/api/v1/payment-orders/([^/]+))", GetOrder);
   r.Change("POST", R"(/api/v1/payment-orders/([^/]+)/actions)", Act);

@@ -1,27 +1,14 @@
 #include "workflow/inbox.h"
 
-#include "workflow/access.h"
-
-#include <algorithm>
-#include <tuple>
-
-#include "workflow/state_machine.h"
+#include <charconv>
 
 namespace workflow {
 
+using base::Result;
+using base::Status;
 using nlohmann::json;
 
 namespace {
-
-bool SortsBefore(const InboxItem& a, const InboxItem& b) {
-  // Items without a due date (stopped clocks) go last.
-  const auto key = [](const InboxItem& i) {
-    return std::make_tuple(!i.due.has_value(), i.due.value_or(base::Date(1970, 1, 1)), i.id);
-  };
-  return key(a) < key(b);
-}
-
-void Sort(std::vector<InboxItem>* items) { std::sort(items->begin(), items->end(), SortsBefore); }
 
 json ItemJson(const InboxItem& i) {
   json j = {{"kind", i.kind},
@@ -38,91 +25,71 @@ json ItemJson(const InboxItem& i) {
   return j;
 }
 
-json ListJson(const std::vector<InboxItem>& items) {
+json ItemsJson(const std::vector<InboxItem>& items) {
   json out = json::array();
   for (const InboxItem& i : items) out.push_back(ItemJson(i));
   return out;
 }
 
+json NextJson(const InboxPage& page) { return page.next ? json(*page.next) : json(nullptr); }
+
 }  // namespace
 
-bool InScope(const User& user, const std::string& department, const RouteConfig& routes) {
-  return MayRead(user, department, routes).ok();
+std::string_view InboxListName(InboxList list) {
+  switch (list) {
+    case InboxList::kUnprocessed: return "unprocessed";
+    case InboxList::kWaitingForMe: return "waiting_for_me";
+    case InboxList::kDueSoon: return "due_soon";
+    case InboxList::kOverdue: return "overdue";
+  }
+  return "unprocessed";
 }
 
-Inbox BuildInbox(const User& user, const std::vector<DocumentSummary>& received,
-                 const std::set<std::string>& documents_with_orders,
-                 const std::vector<PaymentOrder>& open_orders, const RouteConfig& routes,
-                 base::Date today, int due_soon_days) {
-  Inbox inbox;
-  auto file_deadline = [&](const InboxItem& item) {
-    if (item.deadline == DeadlineStatus::kDueSoon) inbox.due_soon.push_back(item);
-    if (item.deadline == DeadlineStatus::kOverdue) inbox.overdue.push_back(item);
-  };
-  for (const DocumentSummary& d : received) {
-    if (documents_with_orders.count(d.id) > 0 || !InScope(user, d.department, routes)) continue;
-    const PaymentClock clock = StartPaymentClock(base::Date::InJapan(d.received_at), 30);
-    InboxItem item{"document",
-                   d.id,
-                   d.department,
-                   d.counterparty,
-                   d.total,
-                   "received",
-                   0,
-                   DueDate(clock),
-                   Classify(clock, today, due_soon_days),
-                   {}};
-    // Documents are unprocessed for their own department; other scopes see
-    // them only when they are late.
-    if (d.department == user.department) inbox.unprocessed.push_back(item);
-    file_deadline(item);
+Result<InboxList> ParseInboxList(std::string_view name) {
+  for (InboxList l : {InboxList::kUnprocessed, InboxList::kWaitingForMe, InboxList::kDueSoon,
+                      InboxList::kOverdue}) {
+    if (InboxListName(l) == name) return l;
   }
-  for (const PaymentOrder& o : open_orders) {
-    if (IsFinal(o.state)) continue;
-    std::vector<std::string> actions;
-    bool waiting = false;
-    // A step the user could take only as a substitute (代決) is not waiting
-    // for them: it waits for its title's holder.
-    const bool holder = o.state == OrderState::kPendingApproval && o.step < o.route.size() &&
-                        o.route[o.step].title == user.title;
-    for (Action a : AvailableActions(o, user, routes, today)) {
-      actions.push_back(std::string(ActionName(a)));
-      waiting = waiting || a == Action::kSubmit || (a == Action::kApprove && holder) ||
-                a == Action::kAccept || a == Action::kPay || a == Action::kResume;
-    }
-    const bool in_scope = InScope(user, o.department, routes);
-    if (!waiting && !in_scope) continue;
-    InboxItem item{"order",
-                   o.id,
-                   o.department,
-                   o.counterparty,
-                   o.amount.ToString(),
-                   std::string(StateName(o.state)),
-                   o.version,
-                   DueDate(o.clock),
-                   Classify(o.clock, today, due_soon_days),
-                   std::move(actions)};
-    if (o.state == OrderState::kDraft) item.return_reason = o.last_return_reason;
-    if (waiting) inbox.waiting_for_me.push_back(item);
-    if (in_scope) file_deadline(item);
+  return Status::InvalidArgument(
+      "一覧の種類は unprocessed, waiting_for_me, due_soon, overdue のどれかです");
+}
+
+std::string FormatInboxCursor(int64_t day, std::string_view id) {
+  return std::to_string(day) + "." + std::string(id);
+}
+
+Result<std::pair<int64_t, std::string>> ParseInboxCursor(std::string_view cursor) {
+  const size_t dot = cursor.find('.');
+  int64_t day = 0;
+  if (dot == std::string_view::npos || dot == 0 || dot + 1 >= cursor.size() || cursor.size() > 64) {
+    return Status::InvalidArgument("ページの位置（after）の形式が正しくありません");
   }
-  Sort(&inbox.unprocessed);
-  Sort(&inbox.waiting_for_me);
-  Sort(&inbox.due_soon);
-  Sort(&inbox.overdue);
-  return inbox;
+  const auto [end, ec] = std::from_chars(cursor.data(), cursor.data() + dot, day);
+  if (ec != std::errc() || end != cursor.data() + dot) {
+    return Status::InvalidArgument("ページの位置（after）の形式が正しくありません");
+  }
+  return std::pair<int64_t, std::string>{day, std::string(cursor.substr(dot + 1))};
+}
+
+json ToJson(const InboxPage& page) {
+  return {{"items", ItemsJson(page.items)}, {"count", page.count}, {"next", NextJson(page)}};
 }
 
 json ToJson(const Inbox& inbox) {
-  return {{"unprocessed", ListJson(inbox.unprocessed)},
-          {"waiting_for_me", ListJson(inbox.waiting_for_me)},
-          {"due_soon", ListJson(inbox.due_soon)},
-          {"overdue", ListJson(inbox.overdue)},
+  return {{"unprocessed", ItemsJson(inbox.unprocessed.items)},
+          {"waiting_for_me", ItemsJson(inbox.waiting_for_me.items)},
+          {"due_soon", ItemsJson(inbox.due_soon.items)},
+          {"overdue", ItemsJson(inbox.overdue.items)},
           {"counts",
-           {{"unprocessed", inbox.unprocessed.size()},
-            {"waiting_for_me", inbox.waiting_for_me.size()},
-            {"due_soon", inbox.due_soon.size()},
-            {"overdue", inbox.overdue.size()}}}};
+           {{"unprocessed", inbox.unprocessed.count},
+            {"waiting_for_me", inbox.waiting_for_me.count},
+            {"due_soon", inbox.due_soon.count},
+            {"overdue", inbox.overdue.count}}},
+          {"next",
+           {{"unprocessed", NextJson(inbox.unprocessed)},
+            {"waiting_for_me", NextJson(inbox.waiting_for_me)},
+            {"due_soon", NextJson(inbox.due_soon)},
+            {"overdue", NextJson(inbox.overdue)}}}};
 }
 
 }  // namespace workflow

@@ -1,41 +1,31 @@
 // The inbox: what is on a user's home screen. Unprocessed invoices (received
 // by the user's department, no payment order yet), orders waiting for the
 // user, and everything in the user's scope that is due within 7 days or
-// overdue under 支払遅延防止法.
+// overdue under 支払遅延防止法. Each list is counted in full and read a page
+// at a time, from the work lists kept in the write transactions
+// (workflow/internal/work_lists.h, Archive::pending): nothing is cut off.
 //
 // Scope: clerks and approvers see their department (approvers with an
 // any-department title such as 副市長 see all); accountants, auditors,
 // compliance officers and admins see all departments.
 //
-// Thread safety: pure functions.
+// Thread safety: values and pure functions.
 #ifndef WORKFLOW_INBOX_H_
 #define WORKFLOW_INBOX_H_
 
+#include <cstdint>
 #include <optional>
-#include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "base/date.h"
-#include "base/time.h"
+#include "base/result.h"
 #include "workflow/deadlines.h"
-#include "workflow/organization.h"
-#include "workflow/payment_order.h"
-#include "workflow/route.h"
 
 namespace workflow {
-
-/// A received document as the caller (the archive's search) lists it.
-struct DocumentSummary {
-  std::string id;          ///< "D00000042"
-  std::string department;  ///< of its first receipt
-  base::Time received_at;  ///< first receipt
-  std::string counterparty;
-  std::string total;  ///< decimal string, may be empty
-  std::string issue_date;
-};
 
 /// One line of the inbox: a document without an order, or an order.
 struct InboxItem {
@@ -54,34 +44,43 @@ struct InboxItem {
   std::string return_reason;
 };
 
-struct Inbox {
-  std::vector<InboxItem> unprocessed;     ///< documents without an order
-  /// Orders I may submit, approve (as the step's title holder; a step I
-  /// could take only as a substitute, 代決, is not listed), accept or pay.
-  std::vector<InboxItem> waiting_for_me;
-  std::vector<InboxItem> due_soon;        ///< documents and orders, due within 7 days
-  std::vector<InboxItem> overdue;         ///< documents and orders past due
+/// The four lists of the home screen.
+enum class InboxList { kUnprocessed, kWaitingForMe, kDueSoon, kOverdue };
+/// "unprocessed", "waiting_for_me", "due_soon", "overdue".
+std::string_view InboxListName(InboxList list);
+/// The inverse; InvalidArgument for anything else.
+base::Result<InboxList> ParseInboxList(std::string_view name);
+
+/// A page of one list, sorted by due date (items without one last), then
+/// id; count is the whole list's length.
+struct InboxPage {
+  std::vector<InboxItem> items;
+  uint64_t count = 0;
+  /// Where the next page starts (pass it as `after`); none on the last.
+  std::optional<std::string> next;
 };
 
-/// Builds the inbox of user on `today` (Japan). received: the documents the
-/// caller found; documents_with_orders: ids that already have an order
-/// (their deadlines are the orders'); open_orders: orders not paid or
-/// withdrawn. A document's clock starts at its receipt with 30 days (its
-/// expense type is not known before an order names a commitment; 30 is the
-/// stricter). Items are sorted by due date, then id.
-Inbox BuildInbox(const User& user, const std::vector<DocumentSummary>& received,
-                 const std::set<std::string>& documents_with_orders,
-                 const std::vector<PaymentOrder>& open_orders, const RouteConfig& routes,
-                 base::Date today, int due_soon_days = 7);
+/// The home screen: the first page of each list, with its count.
+struct Inbox {
+  InboxPage unprocessed;
+  InboxPage waiting_for_me;  ///< orders I may submit, approve, accept or pay
+  InboxPage due_soon;        ///< documents and orders, due within 7 days
+  InboxPage overdue;         ///< documents and orders past due
+};
 
-/// True if the user sees this department's documents and orders.
-bool InScope(const User& user, const std::string& department, const RouteConfig& routes);
+/// A page position: due day (days since 1970-01-01; items without a due
+/// date after every day) and id, as "<day>.<id>".
+std::string FormatInboxCursor(int64_t day, std::string_view id);
+/// The inverse; InvalidArgument for a malformed cursor.
+base::Result<std::pair<int64_t, std::string>> ParseInboxCursor(std::string_view cursor);
 
+/// {"items": [...], "count": n, "next": "…" or null}; each item
+/// {"kind","id","department","counterparty","amount","state","version",
+/// "due","deadline","actions"} and, for a returned draft, "return_reason".
+nlohmann::json ToJson(const InboxPage& page);
 /// {"unprocessed": [...], "waiting_for_me": [...], "due_soon": [...],
-///  "overdue": [...], "counts": {"unprocessed", "waiting_for_me", "due_soon",
-///  "overdue"}}; each item {"kind","id","department","counterparty",
-///  "amount","state","version","due","deadline","actions"} and, for a
-///  returned draft, "return_reason".
+///  "overdue": [...], "counts": {"unprocessed", ...}, "next": {"unprocessed":
+///  "…" or null, ...}}: the first pages, their counts and where each goes on.
 nlohmann::json ToJson(const Inbox& inbox);
 
 }  // namespace workflow

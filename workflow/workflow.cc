@@ -9,6 +9,7 @@
 #include "base/json.h"
 #include "workflow/internal/json_util.h"
 #include "workflow/internal/store.h"
+#include "workflow/internal/work_lists.h"
 #include "workflow/internal/workflow_rep.h"
 
 namespace workflow {
@@ -96,6 +97,7 @@ Result<std::unique_ptr<Workflow>> Workflow::Open(archive::Archive* archive,
   rep->clock = clock;
   rep->options = std::move(options);
   ASSIGN_OR_RETURN(rep->tables, internal::OpenTables(rep->ledger));
+  RETURN_IF_ERROR(internal::EnsureWorkLists(rep->ledger, rep->tables, *archive));
   ASSIGN_OR_RETURN(rep->dummy_hash,
                    HashPassword("kura-dummy-password-never-matches", rep->options.password));
   return std::unique_ptr<Workflow>(new Workflow(std::move(rep)));

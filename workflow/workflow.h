@@ -228,18 +228,14 @@ class Workflow {
 
   // --- Inbox --------------------------------------------------------------
 
-  /// The user's inbox (inbox.h). received: the documents the archive's
-  /// search found for the user's scope (the caller decides the window,
-  /// e.g. the last 90 days); those that have an order are left out of
-  /// "unprocessed".
-  base::Result<Inbox> GetInbox(const User& user,
-                               const std::vector<DocumentSummary>& received) const;
-  /// The user's inbox over the documents received on or after
-  /// received_from (a Japan date), which it finds with the archive's search
-  /// (narrowed by ReadScope, access.h; at most 20 pages of
-  /// 1000 documents) and passes to GetInbox. Errors: the search's, then
-  /// GetInbox's.
-  base::Result<Inbox> GetInboxSince(const User& user, base::Date received_from) const;
+  /// The user's home screen (inbox.h): every list counted in full and its
+  /// first page_size items, read in one snapshot from the work lists.
+  base::Result<Inbox> GetInbox(const User& user, size_t page_size = 50) const;
+  /// One list of the inbox, limit items (1..500) after `after` (the `next`
+  /// of the page before; "" for the first page). InvalidArgument for a
+  /// malformed cursor.
+  base::Result<InboxPage> GetInboxList(const User& user, InboxList list, std::string_view after,
+                                       size_t limit) const;
 
   // --- Documents ----------------------------------------------------------
 

@@ -12,6 +12,7 @@
 #include "workflow/access.h"
 #include "workflow/internal/json_util.h"
 #include "workflow/internal/store.h"
+#include "workflow/internal/work_lists.h"
 #include "workflow/internal/workflow_rep.h"
 #include "workflow/workflow.h"
 
@@ -158,6 +159,7 @@ Status Workflow::Rep::FollowCorrection(storage::WriteTxn& txn, const ledger::App
                                       "使えなくなります: " + invoice.status().message());
   }
   ASSIGN_OR_RETURN(Commitment commitment, LoadCommitment(txn, o.commitment_id));
+  const PaymentOrder listed = o;  // as the work lists have it
   const Decimal before = o.amount;
   RETURN_IF_ERROR(FollowInvoice(*invoice, options.routes, &o, &commitment));
   RETURN_IF_ERROR(internal::PutRecord(txn, tables.commitments, commitment.id, ToJson(commitment)));
@@ -167,6 +169,8 @@ Status Workflow::Rep::FollowCorrection(storage::WriteTxn& txn, const ledger::App
   o.history.push_back({"document_corrected", me.login, now, draft, draft, internal::Clean(reason),
                        false, o.round, "", ""});
   RETURN_IF_ERROR(internal::PutRecord(txn, tables.orders, o.id, ToJson(o)));
+  if (!tables.work_lists) return Status::FailedPrecondition("作業一覧の索引が開かれていません");
+  RETURN_IF_ERROR(internal::IndexOrder(txn, *tables.work_lists, &listed, &o));
   const std::string type = std::string(ledger::event::kOrderPrefix) + "document_corrected";
   return append(DocumentCorrectedEvent(Event(type, me, now), o, before, internal::Clean(reason)))
       .status();

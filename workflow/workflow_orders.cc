@@ -11,6 +11,7 @@
 #include "workflow/access.h"
 #include "workflow/internal/json_util.h"
 #include "workflow/internal/store.h"
+#include "workflow/internal/work_lists.h"
 #include "workflow/internal/workflow_rep.h"
 #include "workflow/workflow.h"
 
@@ -129,13 +130,39 @@ PaymentOrder NewOrder(std::string id, const std::string& doc_id, const InvoiceDa
   return o;
 }
 
+// The order's entries in the work lists (work_lists.h): before's replaced
+// by after's.
+Status IndexOrder(storage::WriteTxn& txn, const internal::Tables& t, const PaymentOrder* before,
+                  const PaymentOrder* after) {
+  if (!t.work_lists) return Status::FailedPrecondition("作業一覧の索引が開かれていません");
+  return internal::IndexOrder(txn, *t.work_lists, before, after);
+}
+
+// Document doc now has the live order order_id: in wf_doc_orders, and no
+// longer among the archive's pending documents.
+Status LinkDocument(storage::WriteTxn& txn, const internal::Tables& t,
+                    const archive::Archive& archive, const std::string& doc,
+                    const std::string& order_id) {
+  RETURN_IF_ERROR(txn.Put(t.doc_orders, doc, order_id));
+  return archive.SetPending(txn, doc, false);
+}
+
+// Document doc has no live order any more: unprocessed again.
+Status UnlinkDocument(storage::WriteTxn& txn, const internal::Tables& t,
+                      const archive::Archive& archive, const std::string& doc) {
+  txn.Delete(t.doc_orders, doc).IgnoreError();
+  return archive.SetPending(txn, doc, true);
+}
+
 // Writes a new order, its commitment (with the order's amount reserved) and
-// the indexes of documents with an order and of open orders.
-Status PutDraft(storage::WriteTxn& txn, const internal::Tables& t, const PaymentOrder& o,
-                const Commitment& commitment) {
+// the indexes of documents with an order, of open orders and the work
+// lists.
+Status PutDraft(storage::WriteTxn& txn, const internal::Tables& t, const archive::Archive& archive,
+                const PaymentOrder& o, const Commitment& commitment) {
   RETURN_IF_ERROR(txn.Insert(t.orders, o.id, base::DumpJson(ToJson(o))));
   RETURN_IF_ERROR(internal::PutRecord(txn, t.commitments, commitment.id, ToJson(commitment)));
-  RETURN_IF_ERROR(txn.Put(t.doc_orders, o.document_id, o.id));
+  RETURN_IF_ERROR(LinkDocument(txn, t, archive, o.document_id, o.id));
+  RETURN_IF_ERROR(IndexOrder(txn, t, nullptr, &o));
   return txn.Put(t.open_orders, o.id, "");
 }
 
@@ -194,22 +221,25 @@ Result<std::optional<Date>> CorrectedReceivedOn(const archive::Archive& archive,
 }
 
 // The effects of a transition outside the order: the commitment's balance
-// and the indexes of open orders and of documents with an order.
-Status ApplyEffects(storage::WriteTxn& txn, const internal::Tables& t, const Transition& transition,
+// and the indexes of open orders and of documents with an order (and so
+// the archive's pending documents).
+Status ApplyEffects(storage::WriteTxn& txn, const internal::Tables& t,
+                    const archive::Archive& archive, const Transition& transition,
                     const ActionRequest& req, const PaymentOrder& o, Commitment* commitment) {
   if (transition.to == OrderState::kWithdrawn) {
     ASSIGN_OR_RETURN(commitment->reserved, commitment->reserved.Sub(o.amount));
     RETURN_IF_ERROR(txn.Delete(t.open_orders, o.id));
     // The invoice is unprocessed again.
-    for (const std::string& doc : o.corrected_documents)
-      txn.Delete(t.doc_orders, doc).IgnoreError();
-    txn.Delete(t.doc_orders, o.document_id).IgnoreError();
+    for (const std::string& doc : o.corrected_documents) {
+      RETURN_IF_ERROR(UnlinkDocument(txn, t, archive, doc));
+    }
+    RETURN_IF_ERROR(UnlinkDocument(txn, t, archive, o.document_id));
   } else if (transition.to == OrderState::kPaid) {
     ASSIGN_OR_RETURN(commitment->paid, commitment->paid.Add(o.amount));
     RETURN_IF_ERROR(txn.Delete(t.open_orders, o.id));
   }
   if (req.action == Action::kResume && !req.document_id.empty()) {
-    RETURN_IF_ERROR(txn.Put(t.doc_orders, req.document_id, o.id));
+    RETURN_IF_ERROR(LinkDocument(txn, t, archive, req.document_id, o.id));
   }
   return Status::OK();
 }
@@ -291,7 +321,7 @@ Result<OrderView> Workflow::Draft(std::string_view document_id, std::string_view
                               commitment, *vendor, me, now, rep_->options.routes);
     ASSIGN_OR_RETURN(commitment.reserved, commitment.reserved.Add(o.amount));
 
-    RETURN_IF_ERROR(PutDraft(txn, t, o, commitment));
+    RETURN_IF_ERROR(PutDraft(txn, t, *rep_->archive, o, commitment));
     RETURN_IF_ERROR(
         append(DraftedEvent(rep_->Event(ledger::event::kOrderDrafted, me, now), o)).status());
     order_out = std::move(o);
@@ -336,6 +366,7 @@ Result<OrderView> Workflow::Act(std::string_view order_id, const ActionRequest& 
     const std::string step_title =
         o.state == OrderState::kPendingApproval && o.step < o.route.size() ? o.route[o.step].title
                                                                            : "";
+    const PaymentOrder before = o;
     Apply(*transition, req, me, apply, &o);
     if (req.action == Action::kConfirmBankAccount) {
       // The vendor master takes the confirmed account (its own event, as
@@ -347,8 +378,9 @@ Result<OrderView> Workflow::Act(std::string_view order_id, const ActionRequest& 
       RETURN_IF_ERROR(rep_->RefreshMatch(txn, &o));
     }
 
-    RETURN_IF_ERROR(ApplyEffects(txn, t, *transition, req, o, &commitment));
+    RETURN_IF_ERROR(ApplyEffects(txn, t, *rep_->archive, *transition, req, o, &commitment));
     RETURN_IF_ERROR(internal::PutRecord(txn, t.orders, o.id, ToJson(o)));
+    RETURN_IF_ERROR(IndexOrder(txn, t, &before, &o));
     RETURN_IF_ERROR(internal::PutRecord(txn, t.commitments, commitment.id, ToJson(commitment)));
 
     const std::string type =
@@ -377,35 +409,6 @@ Result<OrderView> Workflow::GetOrder(std::string_view order_id, const User& view
   }));
   return MakeView(std::move(order), std::move(commitment), me, rep_->options.routes,
                   Date::InJapan(rep_->clock->Now()), rep_->options.due_soon_days);
-}
-
-Result<Inbox> Workflow::GetInbox(const User& user,
-                                 const std::vector<DocumentSummary>& received) const {
-  User me;
-  std::set<std::string> with_orders;
-  std::vector<PaymentOrder> open;
-  RETURN_IF_ERROR(rep_->ledger->Read([&](const storage::ReadTxn& txn) {
-    with_orders.clear();
-    open.clear();
-    ASSIGN_OR_RETURN(me, rep_->CurrentUser(txn, user));
-    for (const DocumentSummary& d : received) {
-      auto o = txn.Get(rep_->tables.doc_orders, d.id);
-      if (o.ok()) {
-        with_orders.insert(d.id);
-      } else if (!o.status().IsNotFound()) {
-        return o.status();
-      }
-    }
-    return internal::ForEach(txn, rep_->tables.open_orders,
-                             [&](std::string_view id, std::string_view) {
-                               ASSIGN_OR_RETURN(PaymentOrder o, rep_->LoadOrder(txn, id));
-                               RETURN_IF_ERROR(rep_->RefreshMatch(txn, &o));
-                               open.push_back(std::move(o));
-                               return Status::OK();
-                             });
-  }));
-  return BuildInbox(me, received, with_orders, open, rep_->options.routes,
-                    Date::InJapan(rep_->clock->Now()), rep_->options.due_soon_days);
 }
 
 }  // namespace workflow

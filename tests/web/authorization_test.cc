@@ -94,6 +94,7 @@ const Row kRows[] = {
   {"POST", "/api/v1/users/([^/]+)/unlock", "/api/v1/users/{user}/unlock", "{}",
    "U DD DD DD DD DD DD AA UU"},
   {"GET", "/api/v1/inbox", "/api/v1/inbox", "", "U AA AA AA AA AA AA AA UU"},
+  {"GET", R"(/api/v1/inbox/([a-z_]+))", "/api/v1/inbox/overdue", "", "U AA AA AA AA AA AA AA UU"},
   // Upload: clerks for their department, the accounting office and admins
   // for any; those who only read put nothing into the archive.
   {"POST", "/api/v1/documents", "/api/v1/documents", "upload", "U AD DD DD AA DD DD AA AD"},

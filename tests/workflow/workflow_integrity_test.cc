@@ -380,10 +380,10 @@ TEST_F(WorkflowIntegrityTest, TheMatchShownAndDecidedOnIsAlwaysTheCurrentOne) {
   // Decisions see it too: acceptance waits for the accounting office.
   EXPECT_EQ(Do(v, Action::kAccept, "kaikei").status().code(), Code::kFailedPrecondition);
   // And so does the inbox: the accountant is offered the confirmation.
-  auto inbox = wf_->GetInbox(U("kaikei"), {});
+  auto inbox = wf_->GetInbox(U("kaikei"));
   ASSERT_OK(inbox);
-  ASSERT_EQ(inbox->waiting_for_me.size(), 1u);
-  const std::vector<std::string>& actions = inbox->waiting_for_me[0].actions;
+  ASSERT_EQ(inbox->waiting_for_me.items.size(), 1u);
+  const std::vector<std::string>& actions = inbox->waiting_for_me.items[0].actions;
   EXPECT_NE(std::find(actions.begin(), actions.end(), "confirm_bank_account"), actions.end());
   // The master set back: ○ again, nothing to confirm.
   ASSERT_OK(wf_->PutVendor(kTowa, U("admin")));
@@ -400,10 +400,10 @@ TEST_F(WorkflowIntegrityTest, SubstituteApprovalIsRecordedAsDaiketsu) {
   auto s = Do(*v, Action::kSubmit, "tanto");
   ASSERT_OK(s);
   // The step waits for the 課長; the 部長 may stand in but is not asked.
-  auto inbox = wf_->GetInbox(U("bucho"), {});
+  auto inbox = wf_->GetInbox(U("bucho"));
   ASSERT_OK(inbox);
-  EXPECT_TRUE(inbox->waiting_for_me.empty());
-  EXPECT_EQ(wf_->GetInbox(U("kacho"), {})->waiting_for_me.size(), 1u);
+  EXPECT_TRUE(inbox->waiting_for_me.items.empty());
+  EXPECT_EQ(wf_->GetInbox(U("kacho"))->waiting_for_me.items.size(), 1u);
   // Another department's 部長 may not.
   EXPECT_EQ(Do(*s, Action::kApprove, "doboku.bucho").status().code(), Code::kPermissionDenied);
   auto a = Do(*s, Action::kApprove, "bucho", "課長不在のため代決");

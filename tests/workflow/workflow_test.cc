@@ -2,12 +2,14 @@
 
 #include <map>
 #include <memory>
+#include <set>
 
 #include <gtest/gtest.h>
 
 #include "corpus/corpus.h"
 #include "invoice/fields_json.h"
 #include "ledger/data_dir.h"
+#include "storage/dated_index.h"
 #include "storage/lmdb_env.h"
 #include "tests/fakes/test_util.h"
 
@@ -273,10 +275,10 @@ TEST_F(WorkflowTest, EveryTransitionLogsOneEventWithActorTimeFromToAndReason) {
   EXPECT_EQ(last["step"], "部長");
   EXPECT_EQ(last["time"], "2026-05-12T01:00:00.000000Z");
   // The return comes back to the clerk with its reason.
-  auto inbox = wf_->GetInbox(U("kato"), {});
+  auto inbox = wf_->GetInbox(U("kato"));
   ASSERT_OK(inbox);
-  ASSERT_EQ(inbox->waiting_for_me.size(), 1u);
-  EXPECT_EQ(inbox->waiting_for_me[0].id, v->order.id);
+  ASSERT_EQ(inbox->waiting_for_me.items.size(), 1u);
+  EXPECT_EQ(inbox->waiting_for_me.items[0].id, v->order.id);
   auto back = wf_->GetOrder(v->order.id, U("kato"));
   ASSERT_OK(back);
   EXPECT_EQ(back->order.last_return_reason, "検収調書を添付してください");
@@ -354,17 +356,12 @@ TEST_F(WorkflowTest, InboxShowsUnprocessedInvoicesAndDeadlines) {
   const std::string doc1 = Receive(Invoice(100'000, "1"));
   const std::string doc2 = Receive(Invoice(100'000, "2"));
   const std::string doc3 = Receive(Invoice(100'000, "3"));
-  const std::string other = Receive(Invoice(100'000, "4"), "doboku");
-  std::vector<DocumentSummary> received;
-  for (const auto& [id, dept] :
-       {std::pair{doc1, "somu"}, {doc2, "somu"}, {doc3, "somu"}, {other, "doboku"}}) {
-    received.push_back({id, dept, clock_.Now(), "山田商事", "100000", "2026-05-10"});
-  }
-  auto inbox = wf_->GetInbox(U("kato"), received);
+  Receive(Invoice(100'000, "4"), "doboku");  // in kaikei's overdue list below, never in kato's
+  auto inbox = wf_->GetInbox(U("kato"));
   ASSERT_OK(inbox);
-  EXPECT_EQ(inbox->unprocessed.size(), 3u);  // not doboku's
-  EXPECT_EQ(inbox->unprocessed[0].due, Date(2026, 6, 11));
-  EXPECT_TRUE(inbox->due_soon.empty());
+  EXPECT_EQ(inbox->unprocessed.items.size(), 3u);  // not doboku's
+  EXPECT_EQ(inbox->unprocessed.items[0].due, Date(2026, 6, 11));
+  EXPECT_TRUE(inbox->due_soon.items.empty());
 
   auto o2 = wf_->Draft(doc2, goods.id, U("kato"));
   ASSERT_OK(o2);
@@ -374,29 +371,29 @@ TEST_F(WorkflowTest, InboxShowsUnprocessedInvoicesAndDeadlines) {
 
   // 6/4 JST: goods due 6/11 are within 7 days; works (6/21) are not.
   clock_.Set(*base::ParseRfc3339("2026-06-04T01:00:00Z"));
-  inbox = wf_->GetInbox(U("kato"), received);
+  inbox = wf_->GetInbox(U("kato"));
   ASSERT_OK(inbox);
-  ASSERT_EQ(inbox->unprocessed.size(), 1u);
-  EXPECT_EQ(inbox->unprocessed[0].id, doc1);
-  EXPECT_EQ(inbox->waiting_for_me.size(), 2u);
+  ASSERT_EQ(inbox->unprocessed.items.size(), 1u);
+  EXPECT_EQ(inbox->unprocessed.items[0].id, doc1);
+  EXPECT_EQ(inbox->waiting_for_me.items.size(), 2u);
   std::vector<std::string> soon;
-  for (const InboxItem& i : inbox->due_soon) soon.push_back(i.id);
+  for (const InboxItem& i : inbox->due_soon.items) soon.push_back(i.id);
   EXPECT_EQ(soon, (std::vector<std::string>{doc1, o2->order.id}));
-  EXPECT_TRUE(inbox->overdue.empty());
+  EXPECT_TRUE(inbox->overdue.items.empty());
   EXPECT_EQ(ToJson(*inbox)["counts"]["due_soon"], 2);
 
   // 6/15: both goods items are overdue; works (6/21) is now due soon.
   clock_.Set(*base::ParseRfc3339("2026-06-15T01:00:00Z"));
-  inbox = wf_->GetInbox(U("kacho"), received);
+  inbox = wf_->GetInbox(U("kacho"));
   ASSERT_OK(inbox);
-  EXPECT_EQ(inbox->overdue.size(), 2u);
-  ASSERT_EQ(inbox->due_soon.size(), 1u);
-  EXPECT_EQ(inbox->due_soon[0].id, o3->order.id);
-  EXPECT_TRUE(inbox->waiting_for_me.empty());  // nothing submitted to 課長 yet
+  EXPECT_EQ(inbox->overdue.items.size(), 2u);
+  ASSERT_EQ(inbox->due_soon.items.size(), 1u);
+  EXPECT_EQ(inbox->due_soon.items[0].id, o3->order.id);
+  EXPECT_TRUE(inbox->waiting_for_me.items.empty());  // nothing submitted to 課長 yet
   // The accounting office sees every department's overdue items.
-  inbox = wf_->GetInbox(U("kaikei"), received);
+  inbox = wf_->GetInbox(U("kaikei"));
   ASSERT_OK(inbox);
-  EXPECT_EQ(inbox->overdue.size(), 3u);  // + doboku's unprocessed invoice
+  EXPECT_EQ(inbox->overdue.items.size(), 3u);  // + doboku's unprocessed invoice
 }
 
 TEST_F(WorkflowTest, DefectReturnStopsTheClockUntilTheCorrectedInvoiceArrives) {
@@ -419,11 +416,11 @@ TEST_F(WorkflowTest, DefectReturnStopsTheClockUntilTheCorrectedInvoiceArrives) {
   EXPECT_EQ(r->deadline, DeadlineStatus::kStopped);
   // Far past the old due date nothing is overdue while the clock is stopped.
   clock_.Set(*base::ParseRfc3339("2026-06-20T01:00:00Z"));
-  auto inbox = wf_->GetInbox(U("kato"), {});
+  auto inbox = wf_->GetInbox(U("kato"));
   ASSERT_OK(inbox);
-  EXPECT_TRUE(inbox->overdue.empty());
-  ASSERT_EQ(inbox->waiting_for_me.size(), 1u);
-  EXPECT_EQ(inbox->waiting_for_me[0].deadline, DeadlineStatus::kStopped);
+  EXPECT_TRUE(inbox->overdue.items.empty());
+  ASSERT_EQ(inbox->waiting_for_me.items.size(), 1u);
+  EXPECT_EQ(inbox->waiting_for_me.items[0].deadline, DeadlineStatus::kStopped);
   // Resubmitting before the corrected invoice is refused.
   EXPECT_EQ(Do(*r, Action::kSubmit, "kato").status().code(), Code::kFailedPrecondition);
   // The corrected invoice arrives 6/20: 20 days remain → due 7/10.
@@ -435,9 +432,9 @@ TEST_F(WorkflowTest, DefectReturnStopsTheClockUntilTheCorrectedInvoiceArrives) {
   EXPECT_EQ(DueDate(resumed->order.clock), Date(2026, 7, 10));
   EXPECT_EQ(resumed->order.state, OrderState::kDraft);
   // The corrected invoice belongs to the order: not unprocessed.
-  inbox = wf_->GetInbox(U("kato"), {{corrected, "somu", clock_.Now(), "", "", ""}});
+  inbox = wf_->GetInbox(U("kato"));
   ASSERT_OK(inbox);
-  EXPECT_TRUE(inbox->unprocessed.empty());
+  EXPECT_TRUE(inbox->unprocessed.items.empty());
   // 7/4: due soon; then paid in time.
   clock_.Set(*base::ParseRfc3339("2026-07-04T01:00:00Z"));
   EXPECT_EQ(wf_->GetOrder(v->order.id, U("kato"))->deadline, DeadlineStatus::kDueSoon);
@@ -574,42 +571,135 @@ TEST_F(WorkflowTest, UploadsGoToTheOwnOrARegisteredDepartment) {
   EXPECT_EQ(wf_->CheckUpload(U("admin"), "").code(), Code::kInvalidArgument);
 }
 
-TEST_F(WorkflowTest, InboxSinceFindsTheReceivedDocumentsInTheUsersScope) {
+TEST_F(WorkflowTest, InboxFindsTheReceivedDocumentsInTheUsersScope) {
   const std::string old_doc = Receive(Invoice(100'000, "1"));  // 5/12
   clock_.Set(*base::ParseRfc3339("2026-05-20T01:00:00Z"));
   const std::string somu_doc = Receive(Invoice(100'000, "2"));
   const std::string doboku_doc = Receive(Invoice(100'000, "3"), "doboku");
-  auto ids = [](const std::vector<InboxItem>& items) {
+  auto ids = [](const InboxPage& page) {
     std::vector<std::string> out;
-    for (const InboxItem& i : items) out.push_back(i.id);
+    for (const InboxItem& i : page.items) out.push_back(i.id);
     return out;
   };
-  // From 5/15: the document of 5/12 is outside the window.
-  auto inbox = wf_->GetInboxSince(U("kato"), Date(2026, 5, 15));
-  ASSERT_OK(inbox);
-  EXPECT_EQ(ids(inbox->unprocessed), std::vector<std::string>{somu_doc});
-  inbox = wf_->GetInboxSince(U("kato"), Date(2026, 5, 1));
+  auto inbox = wf_->GetInbox(U("kato"));
   ASSERT_OK(inbox);
   EXPECT_EQ(ids(inbox->unprocessed), (std::vector<std::string>{old_doc, somu_doc}));
-  inbox = wf_->GetInboxSince(U("mori"), Date(2026, 5, 1));
+  inbox = wf_->GetInbox(U("mori"));
   ASSERT_OK(inbox);
   EXPECT_EQ(ids(inbox->unprocessed), std::vector<std::string>{doboku_doc});
-  // A document with an order leaves "unprocessed".
+  // A document with an order leaves "unprocessed"; withdrawing the order
+  // puts it back.
   const Commitment c = NewCommitment(10'000'000);
   auto order = wf_->Draft(somu_doc, c.id, U("kato"));
   ASSERT_OK(order);
-  inbox = wf_->GetInboxSince(U("kato"), Date(2026, 5, 1));
+  inbox = wf_->GetInbox(U("kato"));
   ASSERT_OK(inbox);
   EXPECT_EQ(ids(inbox->unprocessed), std::vector<std::string>{old_doc});
+  EXPECT_EQ(ids(inbox->waiting_for_me), std::vector<std::string>{order->order.id});
   // On 6/15 the accounting office sees every department's deadlines: the
   // invoice of 5/12 is overdue (due 6/11); 土木課's invoice and the order,
   // both received 5/20, are due soon (6/19).
   clock_.Set(*base::ParseRfc3339("2026-06-15T01:00:00Z"));
-  inbox = wf_->GetInboxSince(U("kaikei"), Date(2026, 5, 1));
+  inbox = wf_->GetInbox(U("kaikei"));
   ASSERT_OK(inbox);
   EXPECT_EQ(ids(inbox->overdue), std::vector<std::string>{old_doc});
   EXPECT_EQ(ids(inbox->due_soon), (std::vector<std::string>{doboku_doc, order->order.id}));
-  EXPECT_TRUE(inbox->unprocessed.empty());  // none received by 会計課 itself
+  EXPECT_TRUE(inbox->unprocessed.items.empty());  // none received by 会計課 itself
+  auto withdrawn = Do(*order, Action::kWithdraw, "kato");
+  ASSERT_OK(withdrawn);
+  inbox = wf_->GetInbox(U("kato"));
+  ASSERT_OK(inbox);
+  EXPECT_EQ(ids(inbox->unprocessed), (std::vector<std::string>{old_doc, somu_doc}));
+  EXPECT_TRUE(inbox->waiting_for_me.items.empty());
+}
+
+// A data directory written before the work lists existed (or whose derived
+// tables were lost) gets them rebuilt from the orders when a writer opens
+// the workflow: the same counts and items as before.
+TEST_F(WorkflowTest, WorkListsAreRebuiltFromTheOrders) {
+  const Commitment c = NewCommitment(10'000'000);
+  Receive(Invoice(100'000, "1"));
+  auto drafted = wf_->Draft(Receive(Invoice(200'000, "2")), c.id, U("kato"));
+  ASSERT_OK(drafted);
+  auto submitted = Do(*drafted, Action::kSubmit, "kato");
+  ASSERT_OK(submitted);
+  Receive(Invoice(300'000, "3"), "doboku");
+  clock_.Set(*base::ParseRfc3339("2026-06-15T01:00:00Z"));
+  auto before = wf_->GetInbox(U("kaikei"));
+  ASSERT_OK(before);
+  auto kacho_before = wf_->GetInbox(U("kacho"));
+  ASSERT_OK(kacho_before);
+  ASSERT_EQ(kacho_before->waiting_for_me.count, 1u);
+
+  // Lose every derived table's contents, as an older kura left them.
+  ledger::Ledger& ledger = archive_->ledger();
+  std::vector<storage::Table> derived;
+  for (const char* name : {"idx_orders", "idx_pending", "idx_workflow"}) {
+    auto t = ledger.OpenDerivedTable(name);
+    ASSERT_OK(t);
+    derived.push_back(*t);
+  }
+  ASSERT_OK(ledger.Write([&](storage::WriteTxn& txn, const ledger::AppendEvent&) -> base::Status {
+    for (const storage::Table& t : derived) RETURN_IF_ERROR(storage::DatedIndex(t).Clear(txn));
+    return base::Status::OK();
+  }));
+  EXPECT_EQ(wf_->GetInbox(U("kacho"))->waiting_for_me.count, 0u);
+
+  WorkflowOptions wo;
+  wo.password = PasswordParams{64, 1, 1};
+  auto reopened = Workflow::Open(archive_.get(), &clock_, wo);
+  ASSERT_OK(reopened);
+  auto after = (*reopened)->GetInbox(U("kaikei"));
+  ASSERT_OK(after);
+  EXPECT_EQ(ToJson(*after), ToJson(*before));
+  EXPECT_EQ(ToJson(*(*reopened)->GetInbox(U("kacho"))), ToJson(*kacho_before));
+  ExpectVerified();
+}
+
+// Nothing is cut off: every list is counted in full and its pages walk
+// every item once, in due-date order.
+TEST_F(WorkflowTest, InboxListsAreCountedInFullAndPaged) {
+  std::set<std::string> received;
+  for (int day = 0; day < 12; ++day) {
+    clock_.Set(*base::ParseRfc3339("2026-05-01T01:00:00Z") + std::chrono::hours(24 * day));
+    for (int i = 0; i < 11; ++i) {
+      received.insert(Receive(Invoice(1000 + i, std::to_string(day) + "-" + std::to_string(i))));
+    }
+  }
+  clock_.Set(*base::ParseRfc3339("2026-06-05T01:00:00Z"));
+  auto inbox = wf_->GetInbox(U("kato"), 50);
+  ASSERT_OK(inbox);
+  EXPECT_EQ(inbox->unprocessed.count, 132u);
+  EXPECT_EQ(inbox->unprocessed.items.size(), 50u);
+  ASSERT_TRUE(inbox->unprocessed.next.has_value());
+  EXPECT_EQ(ToJson(*inbox)["counts"]["unprocessed"], 132);
+  // 6/5: received 5/1..5/5 are overdue (due ≤ 6/4), 5/6..5/12 due soon.
+  EXPECT_EQ(inbox->overdue.count, 55u);
+  EXPECT_EQ(inbox->due_soon.count, 77u);
+
+  std::vector<std::string> walked;
+  std::optional<base::Date> last_due;
+  std::string after;
+  for (int pages = 0; pages < 20; ++pages) {
+    auto page = wf_->GetInboxList(U("kato"), InboxList::kUnprocessed, after, 40);
+    ASSERT_OK(page);
+    EXPECT_EQ(page->count, 132u);
+    for (const InboxItem& i : page->items) {
+      if (last_due) {
+        EXPECT_LE(*last_due, *i.due);
+      }
+      last_due = i.due;
+      walked.push_back(i.id);
+    }
+    if (!page->next) break;
+    after = *page->next;
+  }
+  EXPECT_EQ(walked.size(), 132u);
+  EXPECT_EQ(std::set<std::string>(walked.begin(), walked.end()), received);
+  EXPECT_EQ(wf_->GetInboxList(U("kato"), InboxList::kOverdue, "not-a-cursor", 10).status().code(),
+            Code::kInvalidArgument);
+  EXPECT_EQ(wf_->GetInboxList(U("kato"), InboxList::kOverdue, "", 0).status().code(),
+            Code::kInvalidArgument);
 }
 
 }  // namespace

@@ -21,6 +21,14 @@ Result<Tables> OpenTables(ledger::Ledger* ledger) {
   ASSIGN_OR_RETURN(t.open_orders, ledger->OpenTable("wf_open_orders"));
   ASSIGN_OR_RETURN(t.meta, ledger->OpenTable("wf_meta"));
   ASSIGN_OR_RETURN(t.api_tokens, ledger->OpenTable("wf_api_tokens"));
+  auto work_lists = ledger->OpenDerivedTable("idx_orders");
+  auto derived_meta = ledger->OpenDerivedTable("idx_workflow");
+  if (work_lists.ok() && derived_meta.ok()) {
+    t.work_lists.emplace(std::move(*work_lists));
+    t.derived_meta = std::move(*derived_meta);
+  } else if (!ledger->read_only()) {
+    return work_lists.ok() ? derived_meta.status() : work_lists.status();
+  }
   return t;
 }
 

@@ -10,6 +10,8 @@
 //   wf_open_orders  order id      "" (orders neither paid nor withdrawn)
 //   wf_api_tokens   hex SHA-256 of the secret   ApiToken (api_token.h)
 //   wf_meta         "seq/<kind>/<fiscal year>"  last number used (decimal)
+//   idx_orders      the work lists (derived; work_lists.h)
+//   idx_workflow    "work_lists" → the version of the work lists built (derived)
 //
 // Thread safety: Tables is a value; the functions run inside the caller's
 // transaction.
@@ -17,6 +19,7 @@
 #define WORKFLOW_INTERNAL_STORE_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -24,6 +27,7 @@
 
 #include "ledger/ledger.h"
 #include "base/result.h"
+#include "storage/dated_index.h"
 #include "storage/lmdb_env.h"
 
 namespace workflow::internal {
@@ -31,6 +35,9 @@ namespace workflow::internal {
 struct Tables {
   storage::Table departments, users, vendors, commitments, orders, doc_orders, open_orders, meta;
   storage::Table api_tokens;
+  /// Derived; absent when opened read-only before a writer created them.
+  std::optional<storage::DatedIndex> work_lists;
+  std::optional<storage::Table> derived_meta;
 };
 
 /// Opens (creating) the tables; call once at Workflow::Open.

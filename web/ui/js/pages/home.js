@@ -18,6 +18,15 @@ function card(kind, n) {
     h('p', {class: 'card-help', id: 'help-' + kind}, k.help));
 }
 
+const SHOWN = 20;
+
+// A link to the whole list when the home page shows only its beginning.
+function moreLink(kind, n) {
+  if (n <= SHOWN) return null;
+  return h('p', {class: 'more-link'},
+    h('a', {href: '#/inbox/' + kind}, `${KINDS[kind].label}をすべて表示（${count(n)} 件）`));
+}
+
 export async function render(ctx) {
   document.title = 'ホーム — kura';
   const [inbox, departments] = await Promise.all([api.get('/api/v1/inbox'), departmentNames()]);
@@ -30,8 +39,10 @@ export async function render(ctx) {
       Object.keys(KINDS).map(kind => card(kind, c[kind] || 0))),
     h('section', {'aria-labelledby': 'waiting-title'},
       h('h2', {id: 'waiting-title'}, 'あなたの操作を待っている支出命令'),
-      itemsTable(waiting.slice(0, 20), null, departments)),
+      itemsTable(waiting.slice(0, SHOWN), null, departments),
+      moreLink('waiting_for_me', c.waiting_for_me)),
     c.overdue > 0 ? h('section', {'aria-labelledby': 'overdue-title'},
       h('h2', {id: 'overdue-title'}, '期限を過ぎているもの'),
-      itemsTable(inbox.overdue.slice(0, 20), null, departments)) : null);
+      itemsTable(inbox.overdue.slice(0, SHOWN), null, departments),
+      moreLink('overdue', c.overdue)) : null);
 }

@@ -5,7 +5,7 @@ import {h, table} from '../dom.js';
 import {yen, date, stateName, deadlineName} from '../format.js';
 
 export const KINDS = {
-  unprocessed: {label: '未処理の請求書', scope: '課', help: '受領から90日以内で、まだ支出命令を起票していない請求書'},
+  unprocessed: {label: '未処理の請求書', scope: '課', help: '課で受け付けて、まだ支出命令を起票していない請求書'},
   waiting_for_me: {label: '承認待ち', scope: '自分', help: 'あなたが承認・審査・支払などの操作をする番の支出命令'},
   due_soon: {label: '期限間近', scope: '課', help: '支払期限（支払遅延防止法）まで7日以内'},
   overdue: {label: '期限超過', scope: '課', help: '支払期限を過ぎても支払われていないもの'},
