@@ -153,7 +153,8 @@ class LogVerifier {
         const Status s =
             rep_.log->ForEach(txn, from, [&](uint64_t index, std::string_view bytes) -> Status {
               events.emplace_back(index, bytes);
-              return events.size() < kChunk ? Status::OK() : Status::Aborted("chunk");
+              return events.size() < kChunk ? Status::OK()
+                                            : Status::Aborted("読み込みの区切り（内部処理）");
             });
         if (!s.ok() && s.code() != Status::Code::kAborted) return s;
         seen = events.size();

@@ -22,8 +22,7 @@ namespace {
 ASN1_INTEGER* SerialCallback(TS_RESP_CTX* ctx, void* /*data*/) {
   base::Result<OsslPtr<ASN1_INTEGER>> serial = internal::RandomSerial128();
   if (!serial.ok()) {
-    ::TS_RESP_CTX_set_status_info(ctx, TS_STATUS_REJECTION,
-                                  "serial number generation failed");
+    ::TS_RESP_CTX_set_status_info(ctx, TS_STATUS_REJECTION, "シリアル番号を生成できませんでした");
     ::TS_RESP_CTX_add_failure_info(ctx, TS_INFO_ADD_INFO_NOT_AVAILABLE);
     return nullptr;
   }

@@ -163,7 +163,7 @@ base::Status VerificationFailure() {
     }
     if (!detail.empty()) detail += "; ";
     const char* reason = ::ERR_reason_error_string(e);
-    detail += reason ? reason : "error " + std::to_string(e);
+    detail += reason ? reason : "OpenSSL エラー " + std::to_string(e);
     if (data != nullptr && (flags & ERR_TXT_STRING) && *data != '\0') {
       detail += " (";
       detail += data;
