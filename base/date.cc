@@ -2,6 +2,9 @@
 
 #include <chrono>
 #include <cstdio>
+#include <string>
+
+#include "base/text.h"
 
 namespace base {
 namespace {
@@ -12,16 +15,16 @@ Result<Date> Date::FromYmd(int year, int month, int day) {
   const chr::year_month_day ymd{chr::year(year), chr::month(static_cast<unsigned>(month)),
                                 chr::day(static_cast<unsigned>(day))};
   if (year < 1 || year > 9999 || month < 1 || month > 12 || day < 1 || !ymd.ok()) {
-    char buf[48];
-    std::snprintf(buf, sizeof buf, "no such date: %d-%d-%d", year, month, day);
-    return Status::InvalidArgument(buf);
+    return Status::InvalidArgument(std::to_string(year) + "年" + std::to_string(month) + "月" +
+                                   std::to_string(day) + "日 という日付は存在しません");
   }
   return Date(year, month, day);
 }
 
 Result<Date> Date::Parse(std::string_view s) {
   const auto bad = [&] {
-    return Status::InvalidArgument("not a date (YYYY-MM-DD): \"" + std::string(s) + "\"");
+    return Status::InvalidArgument("「" + PrintableText(s) +
+                                   "」は日付として読めません（YYYY-MM-DD の形式、例: 2026-04-01）");
   };
   if (s.size() != 10 || s[4] != '-' || s[7] != '-') return bad();
   int parts[3] = {0, 0, 0};

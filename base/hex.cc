@@ -1,5 +1,9 @@
 #include "base/hex.h"
 
+#include <string>
+
+#include "base/text.h"
+
 namespace base {
 namespace {
 int Nibble(char c) {
@@ -23,11 +27,19 @@ std::string HexEncode(std::string_view bytes) {
 }
 
 Result<std::string> HexDecode(std::string_view hex) {
-  if (hex.size() % 2 != 0) return Status::InvalidArgument("hex string of odd length");
+  if (hex.size() % 2 != 0) {
+    return Status::InvalidArgument("「" + PrintableText(hex) +
+                                   "」は 16 進数の文字列ではありません（長さが奇数の " +
+                                   std::to_string(hex.size()) + " 文字です）");
+  }
   std::string out(hex.size() / 2, '\0');
   for (size_t i = 0; i < out.size(); ++i) {
     const int hi = Nibble(hex[2 * i]), lo = Nibble(hex[2 * i + 1]);
-    if (hi < 0 || lo < 0) return Status::InvalidArgument("not a hex digit");
+    if (hi < 0 || lo < 0) {
+      return Status::InvalidArgument(
+          "「" + PrintableText(hex) +
+          "」は 16 進数の文字列ではありません（0〜9 と a〜f 以外の文字を含みます）");
+    }
     out[i] = static_cast<char>(hi << 4 | lo);
   }
   return out;

@@ -31,7 +31,10 @@ inline std::string DumpJson(const nlohmann::json& j) {
 /// Parses JSON text without throwing; Corruption if it is not JSON.
 inline Result<nlohmann::json> ParseJson(std::string_view text) {
   nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return Status::Corruption("stored record is not valid JSON");
+  if (j.is_discarded()) {
+    return Status::Corruption(
+        "保存されているレコードが JSON として読めません（データが壊れている可能性があります）");
+  }
   return j;
 }
 
@@ -39,13 +42,21 @@ inline Result<nlohmann::json> ParseJson(std::string_view text) {
 /// another type.
 template <class T>
 Status JsonField(const nlohmann::json& j, const char* key, T* out) {
-  if (!j.is_object()) return Status::Corruption("record is not a JSON object");
+  if (!j.is_object()) {
+    return Status::Corruption(
+        "保存されているレコードが JSON オブジェクトではありません"
+        "（データが壊れている可能性があります）");
+  }
   auto it = j.find(key);
-  if (it == j.end()) return Status::Corruption(std::string("record lacks \"") + key + "\"");
+  if (it == j.end()) {
+    return Status::Corruption(std::string("保存されているレコードに項目 \"") + key +
+                              "\" がありません");
+  }
   try {
     *out = it->template get<T>();
   } catch (const nlohmann::json::exception& e) {
-    return Status::Corruption(std::string("record field \"") + key + "\": " + e.what());
+    return Status::Corruption(std::string("保存されているレコードの項目 \"") + key +
+                              "\" の型が正しくありません（" + e.what() + "）");
   }
   return Status::OK();
 }
@@ -55,8 +66,10 @@ inline Status JsonTimeField(const nlohmann::json& j, const char* key, Time* out)
   std::string s;
   RETURN_IF_ERROR(JsonField(j, key, &s));
   auto t = ParseRfc3339(s);
-  if (!t.ok())
-    return Status::Corruption(std::string("record field \"") + key + "\": " + t.status().message());
+  if (!t.ok()) {
+    return Status::Corruption(std::string("保存されているレコードの項目 \"") + key +
+                              "\": " + t.status().message());
+  }
   *out = *t;
   return Status::OK();
 }

@@ -1,6 +1,9 @@
 #include "base/money.h"
 
 #include <algorithm>
+#include <string>
+
+#include "base/text.h"
 
 namespace base {
 namespace {
@@ -38,7 +41,9 @@ i128 Pow10(int n) {
   return r;
 }
 
-Status Overflow() { return Status::ResourceExhausted("amount out of range (more than 18 digits)"); }
+Status Overflow() {
+  return Status::ResourceExhausted("金額の桁数が多すぎます（扱えるのは 18 桁までです）");
+}
 
 // Rounds q = n / d (d > 0) to an integer per mode.
 i128 DivRound(i128 n, i128 d, RoundingMode mode) {
@@ -73,7 +78,9 @@ Result<Decimal> Decimal::Parse(std::string_view text) {
     s.remove_suffix(1);
   }
   const auto bad = [&] {
-    return Status::InvalidArgument("not a decimal number: \"" + std::string(text) + "\"");
+    return Status::InvalidArgument("「" + PrintableText(text) +
+                                   "」は数値として読めません（例: 1234.50。桁区切りのカンマ、"
+                                   "全角数字、単位は使えません）");
   };
   bool negative = false;
   if (!s.empty() && (s.front() == '+' || s.front() == '-')) {
@@ -138,7 +145,10 @@ Result<Decimal> Decimal::Mul(const Decimal& o) const {
 }
 
 Result<Decimal> Decimal::Round(int scale, RoundingMode mode) const {
-  if (scale < 0 || scale > kMaxScale) return Status::InvalidArgument("scale out of range");
+  if (scale < 0 || scale > kMaxScale) {
+    return Status::InvalidArgument("小数点以下の桁数 " + std::to_string(scale) +
+                                   " は範囲外です（0〜" + std::to_string(kMaxScale) + "）");
+  }
   if (scale >= scale_) {
     const i128 v = i128{mantissa_} * Pow10(scale - scale_);
     if (!FitsInt64(v)) return Overflow();

@@ -1,4 +1,5 @@
-// The POSIX FileSystem. Errors carry the path and strerror text.
+// The POSIX FileSystem. Errors carry the path (control characters made
+// visible, base::PrintableText) and Japanese text for errno (base::ErrnoText).
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
@@ -10,11 +11,29 @@
 #include <cerrno>
 
 #include "base/file_system.h"
+#include "base/text.h"
 
 namespace base {
 namespace {
 
-Status PathError(const std::string& path, int err) { return Status::FromErrno(path, err); }
+constexpr size_t kMaxPathCodePoints = 1024;
+
+// A path as messages show it: verbatim, but with no raw control characters.
+std::string ShownPath(const std::string& path) { return PrintableText(path, kMaxPathCodePoints); }
+
+Status PathError(const std::string& path, int err) {
+  return Status::FromErrno(ShownPath(path), err);
+}
+
+Status TooLarge(const std::string& path, uint64_t max_bytes) {
+  return Status::ResourceExhausted(ShownPath(path) + " は上限の " + std::to_string(max_bytes) +
+                                   " バイトを超えています");
+}
+
+Status IsADirectory(const std::string& path) {
+  return Status::InvalidArgument(ShownPath(path) +
+                                 " はディレクトリです。ファイルを指定してください");
+}
 
 class PosixWritableFile final : public WritableFile {
  public:
@@ -123,12 +142,11 @@ class PosixFileSystem final : public FileSystem {
     }
     if (S_ISDIR(st.st_mode)) {
       ::close(fd);
-      return Status::InvalidArgument(path + ": is a directory, not a file");
+      return IsADirectory(path);
     }
     if (static_cast<uint64_t>(st.st_size) > max_bytes) {
       ::close(fd);
-      return Status::ResourceExhausted(path + ": file is larger than the limit of " +
-                                       std::to_string(max_bytes) + " bytes");
+      return TooLarge(path, max_bytes);
     }
     std::string data;
     data.reserve(static_cast<size_t>(st.st_size));
@@ -145,8 +163,7 @@ class PosixFileSystem final : public FileSystem {
       data.append(buf, static_cast<size_t>(n));
       if (data.size() > max_bytes) {  // grew while we read
         ::close(fd);
-        return Status::ResourceExhausted(path + ": file is larger than the limit of " +
-                                         std::to_string(max_bytes) + " bytes");
+        return TooLarge(path, max_bytes);
       }
     }
     ::close(fd);
@@ -171,13 +188,12 @@ class PosixFileSystem final : public FileSystem {
     }
     if (S_ISDIR(st.st_mode)) {
       ::close(fd);
-      return Status::InvalidArgument(path + ": is a directory, not a file");
+      return IsADirectory(path);
     }
     const uint64_t size = static_cast<uint64_t>(st.st_size);
     if (size > max_bytes) {
       ::close(fd);
-      return Status::ResourceExhausted(path + ": file is larger than the limit of " +
-                                       std::to_string(max_bytes) + " bytes");
+      return TooLarge(path, max_bytes);
     }
     void* addr = nullptr;
     if (size > 0) {
@@ -215,8 +231,10 @@ class PosixFileSystem final : public FileSystem {
     if (path.empty()) return Status::OK();
     struct stat st;
     if (::stat(path.c_str(), &st) == 0) {
-      return S_ISDIR(st.st_mode) ? Status::OK()
-                                 : Status::AlreadyExists(path + ": exists and is not a directory");
+      return S_ISDIR(st.st_mode)
+                 ? Status::OK()
+                 : Status::AlreadyExists(ShownPath(path) +
+                                         " は既に存在し、ディレクトリではありません");
     }
     const std::string parent = DirName(path);
     if (parent != path && parent != "." && parent != "/") {
@@ -227,7 +245,10 @@ class PosixFileSystem final : public FileSystem {
   }
 
   Status Rename(const std::string& from, const std::string& to) override {
-    if (::rename(from.c_str(), to.c_str()) != 0) return PathError(from + " -> " + to, errno);
+    if (::rename(from.c_str(), to.c_str()) != 0) {
+      return Status::FromErrno(ShownPath(from) + " から " + ShownPath(to) + " への名前の変更",
+                               errno);
+    }
     return Status::OK();
   }
 
@@ -281,7 +302,7 @@ class PosixFileSystem final : public FileSystem {
       const int err = errno;
       ::close(fd);
       if (err == EWOULDBLOCK) {
-        return Status::FailedPrecondition(path + ": locked by another process");
+        return Status::FailedPrecondition(ShownPath(path) + " は別のプロセスがロックしています");
       }
       return PathError(path, err);
     }

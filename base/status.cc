@@ -1,6 +1,8 @@
 #include "base/status.h"
 
-#include <cstring>
+#include <cerrno>
+
+#include "base/errno_text.h"
 
 namespace base {
 
@@ -20,7 +22,7 @@ Status& Status::operator=(const Status& other) {
 Status Status::FromErrno(std::string_view context, int err_no) {
   std::string msg(context);
   msg += ": ";
-  msg += std::strerror(err_no);
+  msg += ErrnoText(err_no);
   if (err_no == ENOENT) return Status(Code::kNotFound, msg);
   if (err_no == EACCES || err_no == EPERM) return Status(Code::kPermissionDenied, msg);
   if (err_no == EEXIST) return Status(Code::kAlreadyExists, msg);

@@ -1,7 +1,8 @@
 // Status: the outcome of an operation that can fail, after leveldb's
 // include/leveldb/status.h. OK is represented by an empty state, so the
 // success path costs one pointer test. Errors carry a code and a message that
-// names what failed ("ingest: invoice.pdf: file is empty").
+// names what failed, in Japanese because people read it
+// ("invoice.pdf: ファイルが空です").
 //
 // Thread safety: a const Status may be read from many threads; mutation
 // needs external synchronisation.
@@ -61,7 +62,11 @@ class [[nodiscard]] Status {
   static Status Aborted(std::string_view msg) { return {Code::kAborted, msg}; }
   static Status Internal(std::string_view msg) { return {Code::kInternal, msg}; }
 
-  /// An IOError whose message ends with strerror(err_no).
+  /// An error whose message is "context: " and Japanese text for err_no
+  /// with its name ("…: ディスクの空き容量が不足しています (ENOSPC)", see
+  /// base/errno_text.h). The code follows err_no: ENOENT NotFound,
+  /// EACCES/EPERM PermissionDenied, EEXIST AlreadyExists, ENOSPC/EFBIG
+  /// ResourceExhausted, anything else IOError.
   static Status FromErrno(std::string_view context, int err_no);
 
   bool ok() const { return state_ == nullptr; }

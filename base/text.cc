@@ -79,4 +79,36 @@ std::string DisplayName(std::string_view raw, size_t max_code_points) {
   return out;
 }
 
+std::string PrintableText(std::string_view raw, size_t max_code_points) {
+  const std::string valid = ToValidUtf8(raw);
+  std::string out;
+  size_t count = 0;
+  ForEachCodePoint(valid, [&](char32_t cp) {
+    if (count++ == max_code_points) {
+      out += "…";
+      return false;
+    }
+    if (cp < 0x20) {
+      AppendCodePoint(0x2400 + cp, &out);  // U+2400.. CONTROL PICTURES
+      return true;
+    }
+    if (cp == 0x7F) {
+      AppendCodePoint(0x2421, &out);  // SYMBOL FOR DELETE
+      return true;
+    }
+    if (cp < 0x80) {
+      out.push_back(static_cast<char>(cp));
+      return true;
+    }
+    const int8_t type = u_charType(static_cast<UChar32>(cp));
+    if (type == U_CONTROL_CHAR || type == U_FORMAT_CHAR || cp == 0x2028 || cp == 0x2029) {
+      out += kReplacementCharacter;
+      return true;
+    }
+    AppendCodePoint(cp, &out);
+    return true;
+  });
+  return out;
+}
+
 }  // namespace base

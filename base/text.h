@@ -33,6 +33,17 @@ std::string NormalizeText(std::string_view utf8);
 /// max_code_points code points. Markup stays: screens escape it.
 std::string DisplayName(std::string_view raw, size_t max_code_points = 255);
 
+/// Input someone typed or sent (an amount, a date, a key, a path), fit to
+/// echo inside a message a person reads: valid UTF-8 (U+FFFD for bad
+/// bytes); each C0 control character and DEL shown as its visible Control
+/// Picture (NUL "␀", line feed "␊", escape "␛", ...), so that nothing
+/// reaches a terminal raw and the person still sees that it was there;
+/// other control and format characters (C1 controls, bidirectional
+/// overrides, zero-width characters, U+2028/U+2029) as U+FFFD. Everything
+/// else is kept verbatim. Longer than max_code_points code points, it is
+/// cut there and ends with "…".
+std::string PrintableText(std::string_view raw, size_t max_code_points = 64);
+
 }  // namespace base
 
 #endif  // BASE_TEXT_H_

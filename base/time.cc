@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "base/date.h"
+#include "base/text.h"
 
 namespace base {
 namespace {
@@ -53,7 +54,9 @@ std::string FormatJst(Time t) { return Format(t, kJstOffsetSeconds, false, " JST
 
 Result<Time> ParseRfc3339(std::string_view s) {
   const auto bad = [&] {
-    return Status::InvalidArgument("not an RFC 3339 time: \"" + std::string(s) + "\"");
+    return Status::InvalidArgument("「" + PrintableText(s) +
+                                   "」は日時として読めません（RFC 3339 の形式、例: "
+                                   "2026-04-01T09:00:00+09:00）");
   };
   int hh, mm, ss;
   if (s.size() < 20 || s[10] != 'T' || s[13] != ':' || s[16] != ':') return bad();

@@ -22,17 +22,16 @@ base::Status WriteCorpus(const Options& options, base::FileSystem* fs,
                          const std::function<void(int, int)>& progress,
                          const PdfOptions& pdf_options) {
   if (options.count < 0) {
-    return base::Status::InvalidArgument("WriteCorpus: negative count");
+    return base::Status::InvalidArgument("デモ用請求書の件数 (--count) が負の値です");
   }
   if (options.to < options.from) {
-    return base::Status::InvalidArgument(
-        "WriteCorpus: date range ends before it starts");
+    return base::Status::InvalidArgument("デモ用請求書の期間の終わりが始まりより前です");
   }
   if (!(options.pdf_share >= 0.0 && options.pdf_share <= 1.0)) {
     return base::Status::InvalidArgument(
-        "WriteCorpus: pdf_share must be within [0, 1]");
+        "デモ用請求書の PDF の割合 (--pdf-share) は 0 以上 1 以下にしてください");
   }
-  RETURN_IF_ERROR(fs->CreateDirs(dir).WithContext("WriteCorpus: " + dir));
+  RETURN_IF_ERROR(fs->CreateDirs(dir).WithContext("デモ用請求書の出力先フォルダを作成できません"));
   Generator generator(options);
   for (int n = 1; n <= options.count; ++n) {
     const Invoice invoice = generator.Next();
@@ -49,7 +48,7 @@ base::Status WriteCorpus(const Options& options, base::FileSystem* fs,
         WriteOne(fs, base::JoinPath(dir, name), data).WithContext(name));
     if (progress) progress(n, options.count);
   }
-  return fs->SyncFileSystem(dir).WithContext("WriteCorpus: sync " + dir);
+  return fs->SyncFileSystem(dir).WithContext("デモ用請求書をディスクに書き込み終えられません");
 }
 
 }  // namespace corpus

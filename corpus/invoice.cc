@@ -14,8 +14,8 @@ base::Status ComputeTotals(Invoice* inv) {
   base::Decimal sum;
   for (LineItem& line : inv->lines) {
     if (line.tax_rate < 0 || line.tax_rate > 100) {
-      return base::Status::InvalidArgument("tax rate out of range: " +
-                                           std::to_string(line.tax_rate));
+      return base::Status::InvalidArgument("税率 " + std::to_string(line.tax_rate) +
+                                           "% は範囲外です（0〜100%）");
     }
     ASSIGN_OR_RETURN(const base::Decimal product,
                      line.quantity.Mul(line.unit_price));

@@ -278,8 +278,9 @@ base::Result<std::string> RenderPdf(const Invoice& inv,
                                     const PdfOptions& options) {
   struct stat st;
   if (::stat(options.font_file.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
-    return base::Status::NotFound("RenderPdf: font file not found: " +
-                                  options.font_file);
+    return base::Status::NotFound("PDF の請求書を作るためのフォント " + options.font_file +
+                                  " が見つかりません（fonts-ipaexfont-gothic "
+                                  "などの日本語フォントをインストールしてください）");
   }
   try {
     std::unique_ptr<pdf::PdfMemDocument> owned;
@@ -295,8 +296,8 @@ base::Result<std::string> RenderPdf(const Invoice& inv,
         doc.CreateFontSubset("kura-corpus-font", false, false, false,
                              encoding.get(), options.font_file.c_str());
     if (font == nullptr) {
-      return base::Status::Internal("RenderPdf: cannot load font " +
-                                    options.font_file);
+      return base::Status::Internal("PDF の請求書を作るためのフォント " + options.font_file +
+                                    " を読み込めません");
     }
     encoding.release();  // owned by the font now
     Canvas canvas(&doc, font);
@@ -323,11 +324,10 @@ base::Result<std::string> RenderPdf(const Invoice& inv,
     return std::string(buffer.GetBuffer(), device.GetLength());
   } catch (const pdf::PdfError& e) {
     const char* detail = pdf::PdfError::ErrorMessage(e.GetError());
-    return base::Status::Internal(
-        std::string("RenderPdf: PoDoFo: ") + e.what() +
-        (detail ? std::string(" (") + detail + ")" : ""));
+    return base::Status::Internal(std::string("PDF の請求書を作成できません（PoDoFo: ") + e.what() +
+                                  (detail ? std::string(" (") + detail + ")" : "") + "）");
   } catch (const std::exception& e) {
-    return base::Status::Internal(std::string("RenderPdf: ") + e.what());
+    return base::Status::Internal(std::string("PDF の請求書を作成できません（") + e.what() + "）");
   }
 }
 

@@ -3,6 +3,8 @@
 #include <optional>
 #include <string>
 
+#include "base/text.h"
+
 namespace invoice {
 
 using base::Result;
@@ -25,13 +27,15 @@ json ValueJson(const FieldChange<std::string>& c) { return c.value(); }
 json ValueJson(const FieldChange<bool>& c) { return c.value(); }
 
 Status SetFromJson(const json& v, FieldChange<std::string>* c) {
-  if (!v.is_string()) return Status::InvalidArgument("expected a string or null");
+  if (!v.is_string()) return Status::InvalidArgument("文字列か null を指定してください");
   c->Set(v.get<std::string>());
   return Status::OK();
 }
 
 Status SetFromJson(const json& v, FieldChange<bool>* c) {
-  if (!v.is_boolean()) return Status::InvalidArgument("expected true, false or null");
+  if (!v.is_boolean()) {
+    return Status::InvalidArgument("true、false、null のいずれかを指定してください");
+  }
   c->Set(v.get<bool>());
   return Status::OK();
 }
@@ -68,7 +72,9 @@ json PatchToJson(const FieldPatch& patch) {
 }
 
 Result<FieldPatch> PatchFromJson(const json& j) {
-  if (!j.is_object()) return Status::InvalidArgument("changes: not a JSON object");
+  if (!j.is_object()) {
+    return Status::InvalidArgument("訂正内容 (changes) は JSON オブジェクトで指定してください");
+  }
   FieldPatch patch;
   for (const auto& item : j.items()) {
     // Not structured bindings: C++17 lambdas cannot capture them (clang).
@@ -85,8 +91,11 @@ Result<FieldPatch> PatchFromJson(const json& j) {
         s = SetFromJson(value, &change);
       }
     });
-    if (!known) return Status::InvalidArgument("changes." + name + ": not a correctable field");
-    if (!s.ok()) return Status::InvalidArgument("changes." + name + ": " + s.message());
+    if (!known) {
+      return Status::InvalidArgument("訂正内容 changes." + base::PrintableText(name) +
+                                     ": 訂正できる項目ではありません");
+    }
+    if (!s.ok()) return Status::InvalidArgument("訂正内容 changes." + name + ": " + s.message());
   }
   return patch;
 }

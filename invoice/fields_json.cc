@@ -5,6 +5,7 @@
 #include <string>
 #include <type_traits>
 
+#include "base/text.h"
 #include "invoice/internal/field_members.h"
 
 namespace invoice {
@@ -48,7 +49,7 @@ json Encode(const std::vector<TaxSubtotal>& v) {
 Status Wrong(const char* what) { return Status::Corruption(what); }
 
 Status Decode(const json& j, std::string* out) {
-  if (!j.is_string()) return Wrong("expected a string");
+  if (!j.is_string()) return Wrong("文字列ではありません");
   *out = j.get<std::string>();
   return Status::OK();
 }
@@ -58,23 +59,23 @@ Status Decode(const json& j, std::optional<std::string>* out) {
     out->reset();
     return Status::OK();
   }
-  if (!j.is_string()) return Wrong("expected a string or null");
+  if (!j.is_string()) return Wrong("文字列でも null でもありません");
   *out = j.get<std::string>();
   return Status::OK();
 }
 
 Status Decode(const json& j, std::vector<std::string>* out) {
-  if (!j.is_array()) return Wrong("expected an array of strings");
+  if (!j.is_array()) return Wrong("文字列の配列ではありません");
   out->clear();
   for (const json& e : j) {
-    if (!e.is_string()) return Wrong("expected an array of strings");
+    if (!e.is_string()) return Wrong("文字列の配列ではありません");
     out->push_back(e.get<std::string>());
   }
   return Status::OK();
 }
 
 Status Decode(const json& j, bool* out) {
-  if (!j.is_boolean()) return Wrong("expected true or false");
+  if (!j.is_boolean()) return Wrong("true でも false でもありません");
   *out = j.get<bool>();
   return Status::OK();
 }
@@ -90,16 +91,16 @@ Status Decode(const json& j, std::optional<int>* out) {
   } else if (j.is_number_integer()) {
     fits = j.get<int64_t>() >= INT_MIN && j.get<int64_t>() <= INT_MAX;
   }
-  if (!fits) return Wrong("expected an integer or null");
+  if (!fits) return Wrong("整数でも null でもありません");
   *out = static_cast<int>(j.get<int64_t>());
   return Status::OK();
 }
 
 Status Decode(const json& j, std::map<std::string, std::string>* out) {
-  if (!j.is_object()) return Wrong("expected an object of strings");
+  if (!j.is_object()) return Wrong("値が文字列のオブジェクトではありません");
   out->clear();
   for (const auto& [key, value] : j.items()) {
-    if (!value.is_string()) return Wrong("expected an object of strings");
+    if (!value.is_string()) return Wrong("値が文字列のオブジェクトではありません");
     (*out)[key] = value.get<std::string>();
   }
   return Status::OK();
@@ -119,7 +120,7 @@ bool DecodeSubtotalValue(const json& o, const char* key, std::string* out) {
 }
 
 Status Decode(const json& j, std::vector<TaxSubtotal>* out) {
-  if (!j.is_array()) return Wrong("expected an array of subtotals");
+  if (!j.is_array()) return Wrong("税率ごとの内訳の配列ではありません");
   out->clear();
   for (const json& e : j) {
     TaxSubtotal s;
@@ -129,8 +130,8 @@ Status Decode(const json& j, std::vector<TaxSubtotal>* out) {
         DecodeSubtotalValue(e, "tax", &s.tax);
     if (!ok) {
       return Wrong(
-          "expected subtotals of exactly category, rate, taxable and tax, each a non-empty "
-          "string or null");
+          "税率ごとの内訳が category、rate、taxable、tax の 4 項目（それぞれ空でない文字列か "
+          "null）になっていません");
     }
     out->push_back(std::move(s));
   }
@@ -143,7 +144,8 @@ Status TakeUnknownMembers(const json& j, InvoiceFields* f) {
   for (const auto& [key, value] : j.items()) {
     if (FieldByName(key)) continue;
     if (!value.is_string()) {
-      return Status::Corruption("fields." + key + ": not an invoice field, and not text");
+      return Status::Corruption("保存されている請求書の項目 fields." + base::PrintableText(key) +
+                                ": 請求書の項目でも文字列でもありません");
     }
     f->legacy_members[key] = value.get<std::string>();
   }
@@ -164,7 +166,10 @@ json FieldsToJson(const InvoiceFields& f) {
 }
 
 Result<InvoiceFields> FieldsFromJson(const json& j) {
-  if (!j.is_object()) return Status::Corruption("fields: not a JSON object");
+  if (!j.is_object()) {
+    return Status::Corruption(
+        "保存されている請求書の項目 (fields) が JSON オブジェクトではありません");
+  }
   InvoiceFields f;
   f.absent = {};
   Status status;
@@ -186,7 +191,7 @@ Result<InvoiceFields> FieldsFromJson(const json& j) {
       f.legacy_members[name] = it->template get<std::string>();
       return;
     }
-    status = Status::Corruption("fields." + name + ": " + s.message());
+    status = Status::Corruption("保存されている請求書の項目 fields." + name + ": " + s.message());
   });
   RETURN_IF_ERROR(status);
   RETURN_IF_ERROR(TakeUnknownMembers(j, &f));
@@ -200,15 +205,17 @@ json WarningsToJson(const std::vector<Warning>& warnings) {
 }
 
 Result<std::vector<Warning>> WarningsFromJson(const json& j) {
-  if (!j.is_array()) return Status::Corruption("warnings: not a JSON array");
+  if (!j.is_array()) {
+    return Status::Corruption("保存されている読み取り警告 (warnings) が JSON 配列ではありません");
+  }
   std::vector<Warning> out;
   out.reserve(j.size());
   for (size_t i = 0; i < j.size(); ++i) {
     const json& w = j[i];
     if (!w.is_object() || w.size() != 2 || !w.contains("code") || !w["code"].is_string() ||
         !w.contains("message") || !w["message"].is_string()) {
-      return Status::Corruption("warnings[" + std::to_string(i) +
-                                "]: expected {\"code\": string, \"message\": string}");
+      return Status::Corruption("保存されている読み取り警告 warnings[" + std::to_string(i) +
+                                "] が {\"code\": 文字列, \"message\": 文字列} の形ではありません");
     }
     out.push_back({w["code"].get<std::string>(), w["message"].get<std::string>()});
   }

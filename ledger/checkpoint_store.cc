@@ -15,17 +15,19 @@ namespace {
 Result<StoredCheckpoint> Decode(std::string_view key, std::string_view value) {
   StoredCheckpoint c;
   storage::KeyDecoder d(key);
-  if (!d.U64(&c.size)) return Status::Corruption("checkpoints: malformed key");
+  if (!d.U64(&c.size)) {
+    return Status::Corruption("チェックポイントの保存キーが壊れています");
+  }
   ASSIGN_OR_RETURN(json j, base::ParseJson(value));
   if (!j.is_object() || !j.contains("note") || !j["note"].is_string() ||
       !j.contains("created_at")) {
-    return Status::Corruption("checkpoints: malformed record");
+    return Status::Corruption("チェックポイントの保存レコードが壊れています");
   }
   c.note = j["note"].get<std::string>();
   if (j.contains("tsr") && j["tsr"].is_string()) c.tsr_sha256 = j["tsr"].get<std::string>();
   auto t =
       base::ParseRfc3339(j["created_at"].is_string() ? j["created_at"].get<std::string>() : "");
-  if (!t.ok()) return Status::Corruption("checkpoints: " + t.status().message());
+  if (!t.ok()) return Status::Corruption("チェックポイントの作成日時: " + t.status().message());
   c.created_at = *t;
   return c;
 }
@@ -52,7 +54,9 @@ Result<StoredCheckpoint> CheckpointStore::Get(const storage::ReadTxn& txn, uint6
   const std::string key = storage::KeyEncoder().U64(size).key();
   auto v = txn.Get(table_, key);
   if (!v.ok()) {
-    if (v.status().IsNotFound()) return Status::NotFound("no checkpoint " + std::to_string(size));
+    if (v.status().IsNotFound()) {
+      return Status::NotFound("チェックポイント " + std::to_string(size) + " はありません");
+    }
     return v.status();
   }
   return Decode(key, *v);
@@ -69,7 +73,7 @@ Result<StoredCheckpoint> CheckpointStore::Latest(const storage::ReadTxn& txn) co
   ASSIGN_OR_RETURN(storage::Cursor c, txn.NewCursor(table_));
   if (!c.Last()) {
     RETURN_IF_ERROR(c.status());
-    return Status::NotFound("no checkpoint has been signed yet");
+    return Status::NotFound("署名済みのチェックポイントはまだありません");
   }
   return Decode(c.key(), c.value());
 }

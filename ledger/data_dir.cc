@@ -2,6 +2,8 @@
 
 #include <string_view>
 
+#include "base/text.h"
+
 namespace ledger {
 
 using base::Status;
@@ -18,8 +20,9 @@ Status CheckDataDir(base::FileSystem* fs, const DataDirLayout& layout) {
   auto text = fs->ReadFile(layout.format(), 4096);
   if (!text.ok()) {
     if (text.status().IsNotFound()) {
-      return Status::FailedPrecondition(layout.root +
-                                        " is not a kura data directory (run `kura init` first)");
+      return Status::FailedPrecondition(
+          layout.root +
+          " は kura のデータディレクトリではありません（先に kura init を実行してください）");
     }
     return text.status();
   }
@@ -28,24 +31,24 @@ Status CheckDataDir(base::FileSystem* fs, const DataDirLayout& layout) {
     t.remove_suffix(1);
   }
   if (t.substr(0, kFormatPrefix.size()) != kFormatPrefix) {
-    return Status::FailedPrecondition(layout.format() + ": unknown data directory format \"" +
-                                      std::string(t) + "\"; this is not a kura data directory");
+    return Status::FailedPrecondition(layout.format() + ": 形式「" + base::PrintableText(t) +
+                                      "」が分かりません。kura のデータディレクトリではありません");
   }
   const std::string_view number = t.substr(kFormatPrefix.size());
   int version = 0;
   for (char c : number) {
     if (c < '0' || c > '9' || version > 100000) {
-      return Status::FailedPrecondition(layout.format() + ": unreadable format version \"" +
-                                        std::string(number) + "\"");
+      return Status::FailedPrecondition(layout.format() + ": 形式の版「" +
+                                        base::PrintableText(number) + "」が読めません");
     }
     version = version * 10 + (c - '0');
   }
   if (version != kDataFormatVersion) {
     return Status::FailedPrecondition(
-        layout.root + " was written by " +
-        (version > kDataFormatVersion ? "a newer" : "an unknown") + " version of kura (format " +
-        std::to_string(version) + "); this kura reads format " +
-        std::to_string(kDataFormatVersion) + ". Use the kura that created it.");
+        layout.root + " は" + (version > kDataFormatVersion ? "新しい" : "不明な") +
+        "版の kura で作成されています（形式 " + std::to_string(version) +
+        "。この kura が読めるのは形式 " + std::to_string(kDataFormatVersion) +
+        "）。作成した版の kura を使ってください");
   }
   return Status::OK();
 }
@@ -60,8 +63,9 @@ Status InitDataDir(base::FileSystem* fs, const DataDirLayout& layout,
     ASSIGN_OR_RETURN(const auto names, fs->ListDir(layout.root));
     for (const auto& n : names) {
       if (n != "catalog" && n != "objects" && n != "keys" && n != "kura.toml" && n != "LOCK") {
-        return Status::FailedPrecondition(layout.root +
-                                          " is not empty and not a kura data directory");
+        return Status::FailedPrecondition(
+            layout.root + " は空ではなく、kura のデータディレクトリでもありません（" +
+            base::PrintableText(n) + " があります）。空のディレクトリを指定してください");
       }
     }
   }

@@ -27,7 +27,8 @@ Result<signing::CompactRange> DecodeFrontier(std::string_view bytes) {
   storage::KeyDecoder dec(bytes);
   uint64_t size;
   if (!dec.U64(&size) || dec.Rest().size() % Digest::kSize != 0) {
-    return Status::Corruption("event log: malformed frontier");
+    return Status::Corruption(
+        "台帳: ハッシュ木の右端の記録が壊れています（台帳が壊れている可能性があります）");
   }
   std::vector<Digest> hashes;
   for (std::string_view rest = dec.Rest(); !rest.empty(); rest.remove_prefix(Digest::kSize)) {
@@ -35,7 +36,7 @@ Result<signing::CompactRange> DecodeFrontier(std::string_view bytes) {
     hashes.push_back(d);
   }
   auto range = signing::CompactRange::FromHashes(size, std::move(hashes));
-  if (!range.ok()) return Status::Corruption("event log: " + range.status().message());
+  if (!range.ok()) return Status::Corruption("台帳: " + range.status().message());
   return range;
 }
 }  // namespace
@@ -67,8 +68,9 @@ Result<uint64_t> EventLog::Append(storage::WriteTxn& txn, const nlohmann::json& 
   ASSIGN_OR_RETURN(signing::CompactRange range, Frontier(txn));
   ASSIGN_OR_RETURN(const uint64_t index, Size(txn));
   if (range.size() != index) {
-    return Status::Corruption("event log: the tree covers " + std::to_string(range.size()) +
-                              " events but the log holds " + std::to_string(index));
+    return Status::Corruption("台帳: ハッシュ木は " + std::to_string(range.size()) +
+                              " 件のイベントを含みますが、イベントは " + std::to_string(index) +
+                              " 件あります（台帳が壊れている可能性があります）");
   }
   const std::string bytes = Canonical(event);
   RETURN_IF_ERROR(txn.Insert(events_, storage::KeyEncoder().U64(index).key(), bytes));
@@ -87,7 +89,10 @@ Status EventLog::ForEach(const storage::ReadTxn& txn, uint64_t from,
   for (bool ok = cursor.Seek(storage::KeyEncoder().U64(from).key()); ok; ok = cursor.Next()) {
     uint64_t index;
     storage::KeyDecoder d(cursor.key());
-    if (!d.U64(&index) || !d.done()) return Status::Corruption("event log: malformed key");
+    if (!d.U64(&index) || !d.done()) {
+      return Status::Corruption(
+          "台帳: イベントのキーが壊れています（台帳が壊れている可能性があります）");
+    }
     RETURN_IF_ERROR(fn(index, cursor.value()));
   }
   return cursor.status();
@@ -96,7 +101,9 @@ Status EventLog::ForEach(const storage::ReadTxn& txn, uint64_t from,
 Result<std::string> EventLog::Get(const storage::ReadTxn& txn, uint64_t index) const {
   auto v = txn.Get(events_, storage::KeyEncoder().U64(index).key());
   if (!v.ok()) {
-    if (v.status().IsNotFound()) return Status::NotFound("no event " + std::to_string(index));
+    if (v.status().IsNotFound()) {
+      return Status::NotFound("イベント " + std::to_string(index) + " はありません");
+    }
     return v.status();
   }
   return std::string(*v);
@@ -106,8 +113,9 @@ signing::NodeHashFn EventLog::Nodes(const storage::ReadTxn& txn) const {
   return [this, &txn](int level, uint64_t index) -> Result<Digest> {
     auto v = txn.Get(nodes_, NodeKey(level, index));
     if (!v.ok()) {
-      return Status::Corruption("event log: node (" + std::to_string(level) + ", " +
-                                std::to_string(index) + ") is missing");
+      return Status::Corruption("台帳: ハッシュ木のノード (" + std::to_string(level) + ", " +
+                                std::to_string(index) +
+                                ") がありません（台帳が壊れている可能性があります）");
     }
     return Digest::FromBytes(*v);
   };

@@ -23,7 +23,7 @@ bool Exists(base::FileSystem* fs, const std::string& path) { return fs->Stat(pat
 Result<std::string> Read(base::FileSystem* fs, const std::string& path) {
   auto r = fs->ReadFile(path, kMaxKeyFile);
   if (!r.ok() && r.status().IsNotFound()) {
-    return Status::NotFound(path + " is missing (run `kura init` to create the keys)");
+    return Status::NotFound(path + " がありません（kura init を実行して鍵を作成してください）");
   }
   return r;
 }

@@ -32,7 +32,7 @@ Status EnsureKeysOnce(base::FileSystem* fs, const DataDirLayout& layout, base::T
     lock = fs->LockFile(layout.lock());
   }
   if (!lock.ok()) {
-    return lock.status().WithContext("another kura process is creating the keys of " + layout.root);
+    return lock.status().WithContext("別の kura のプロセスが " + layout.root + " の鍵を作成中です");
   }
   return EnsureKeys(fs, layout, now);
 }
@@ -90,7 +90,9 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const LedgerOptions& options, base:
   RETURN_IF_ERROR(CheckDataDir(fs, rep->layout));
   if (!options.read_only) {
     if (!options.timestamp.url.empty() && options.timestamp.transport == nullptr) {
-      return Status::InvalidArgument("an external TSA needs a transport");
+      return Status::InvalidArgument(
+          "外部のタイムスタンプ局を使うには通信手段 (transport) "
+          "が必要です（プログラムの誤りです）");
     }
     RETURN_IF_ERROR(EnsureKeysOnce(fs, rep->layout, clock->Now()));
   }
@@ -109,7 +111,8 @@ const DataDirLayout& Ledger::layout() const { return rep_->layout; }
 
 Result<storage::Table> Ledger::OpenTable(const std::string& name) {
   if (IsReplayedTable(name)) {
-    return Status::InvalidArgument("table \"" + name + "\" is not a recorded table");
+    return Status::InvalidArgument("テーブル " + name +
+                                   " は台帳で記録されるテーブルではありません");
   }
   return rep_->env->OpenTable(name);
 }
@@ -167,8 +170,9 @@ Result<EventProof> Ledger::ProveEvent(uint64_t index) const {
     auto latest = rep_->checkpoints->Latest(txn);
     if (!latest.ok() && !latest.status().IsNotFound()) return latest.status();
     if (!latest.ok() || index >= latest->size) {
-      return Status::FailedPrecondition("event " + std::to_string(index) +
-                                        " is not yet covered by a signed checkpoint");
+      return Status::FailedPrecondition("イベント " + std::to_string(index) +
+                                        " はまだ署名済みのチェックポイントに含まれていません"
+                                        "（次のチェックポイントの公開をお待ちください）");
     }
     p.tree_size = latest->size;
     p.checkpoint = latest->note;
@@ -212,7 +216,7 @@ Result<std::string> Ledger::GetResponse(const storage::ReadTxn& txn,
   auto v = txn.Get(rep_->responses, sha256_hex);
   if (!v.ok()) {
     if (v.status().IsNotFound()) {
-      return Status::NotFound("no time-stamp response " + std::string(sha256_hex));
+      return Status::NotFound("タイムスタンプ応答 " + std::string(sha256_hex) + " がありません");
     }
     return v.status();
   }
@@ -220,19 +224,23 @@ Result<std::string> Ledger::GetResponse(const storage::ReadTxn& txn,
 }
 
 Result<uint64_t> AppendEvent::operator()(const json& event) const {
-  if (!event.is_object()) return Status::InvalidArgument("an event is a JSON object");
+  if (!event.is_object()) {
+    return Status::InvalidArgument("イベントは JSON オブジェクトでなければなりません");
+  }
   auto type = event.find("type");
   if (type == event.end() || !type->is_string() || type->get<std::string>().empty()) {
-    return Status::InvalidArgument("an event needs a \"type\"");
+    return Status::InvalidArgument("イベントに種類 (type) がありません");
   }
   const std::string& t = type->get_ref<const std::string&>();
   for (const std::string& prefix : *owners_) {
     if (t.rfind(prefix, 0) == 0 && owner_ != prefix) {
-      return Status::FailedPrecondition("\"" + prefix + "\" events belong to their owner");
+      return Status::FailedPrecondition("種類が " + prefix +
+                                        " で始まるイベントは、そのモジュールだけが追加できます");
     }
   }
   if (event.contains("writes")) {
-    return Status::InvalidArgument("an event's \"writes\" member is the ledger's");
+    return Status::InvalidArgument(
+        "イベントの writes は台帳が書き込む項目です（プログラムの誤りです）");
   }
   events_->push_back(event);
   return first_ + events_->size() - 1;

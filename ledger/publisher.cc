@@ -4,6 +4,7 @@
 // writer waits for a TSA.
 #include <spdlog/spdlog.h>
 
+#include "base/status_text.h"
 #include "ledger/internal/ledger_rep.h"
 #include "signing/checkpoint.h"
 
@@ -36,18 +37,21 @@ Result<Unsigned> NextCheckpoint(const Ledger::Rep& rep) {
                      signing::VerifyCheckpoint(latest->note, *rep.verifier, rep.keys.origin));
     u.covered = previous.size;
     if (previous.size > u.size) {
-      return Status::Corruption("the event log holds " + std::to_string(u.size) +
-                                " events but checkpoint " + std::to_string(previous.size) +
-                                " was signed: events were removed");
+      return Status::Corruption(
+          "台帳のイベントは " + std::to_string(u.size) +
+          " 件ですが、署名済みのチェックポイントは " + std::to_string(previous.size) +
+          " 件分です。イベントが削除されています（台帳が改ざんされた可能性があります）");
     }
     if (previous.size == u.size) return Status::OK();
     ASSIGN_OR_RETURN(const auto proof, rep.log->ConsistencyProof(txn, previous.size, u.size));
     const Status consistent =
         signing::VerifyConsistency(previous.size, u.size, previous.root, u.root, proof);
     if (!consistent.ok()) {
-      return Status::Corruption("refusing to sign checkpoint " + std::to_string(u.size) +
-                                ": it does not extend checkpoint " + std::to_string(previous.size) +
-                                " (" + consistent.message() + ")");
+      return Status::Corruption("チェックポイント " + std::to_string(u.size) +
+                                " に署名しません: 署名済みのチェックポイント " +
+                                std::to_string(previous.size) +
+                                " の続きになっていません（台帳が改ざんされた可能性があります。" +
+                                consistent.message() + "）");
     }
     return Status::OK();
   }));
@@ -57,7 +61,10 @@ Result<Unsigned> NextCheckpoint(const Ledger::Rep& rep) {
 }  // namespace
 
 Status Ledger::PublishCheckpoint() {
-  if (rep_->options.read_only) return Status::FailedPrecondition("read-only");
+  if (rep_->options.read_only) {
+    return Status::FailedPrecondition(
+        "データディレクトリが読み取り専用で開かれているため、チェックポイントを公開できません");
+  }
   std::lock_guard<std::mutex> one_at_a_time(rep_->publish_mu);
   ASSIGN_OR_RETURN(const Unsigned u, NextCheckpoint(*rep_));
   if (u.size == 0 || u.covered >= u.size) return Status::OK();
@@ -82,7 +89,8 @@ Status Ledger::PublishCheckpoint() {
   // A checkpoint whose stamp failed stays without one; the next is stamped.
   auto stamp = rep_->stamper->StampDigest(signing::Sha256(note), now);
   if (!stamp.ok()) {
-    return stamp.status().WithContext("time-stamping checkpoint " + std::to_string(u.size));
+    return stamp.status().WithContext("チェックポイント " + std::to_string(u.size) +
+                                      " のタイムスタンプを取得できません");
   }
   return rep_->env->Write([&](storage::WriteTxn& txn) -> Status {
     ASSIGN_OR_RETURN(const std::string tsr, PutResponse(txn, stamp->response_der));
@@ -155,7 +163,10 @@ void Ledger::Rep::PublisherLoop(Ledger* ledger) {
     kick = false;
     l.unlock();
     const Status s = ledger->PublishDue();
-    if (!s.ok()) spdlog::warn("チェックポイントを公開できませんでした: {}", s.ToString());
+    if (!s.ok()) {
+      spdlog::warn("チェックポイントを公開できませんでした: {}: {}",
+                   base::JapaneseSummary(s.code()), s.message());
+    }
     l.lock();
   }
 }

@@ -103,14 +103,14 @@ class LogVerifier {
 
   Status CheckCheckpoint(const storage::ReadTxn& txn, const signing::TimestampVerifier& tsa,
                          const StoredCheckpoint& c) {
-    const std::string where = "checkpoint " + std::to_string(c.size);
+    const std::string where = "チェックポイント " + std::to_string(c.size);
     auto cp = signing::VerifyCheckpoint(c.note, *rep_.verifier, rep_.keys.origin);
     if (!cp.ok()) {
       Fail("checkpoint", "checkpoint_invalid", where + ": " + cp.status().message());
       return Status::OK();
     }
     if (cp->size != c.size) {
-      Fail("checkpoint", "checkpoint_invalid", where + ": stored under the wrong size");
+      Fail("checkpoint", "checkpoint_invalid", where + ": 別のサイズの番号で保存されています");
       return Status::OK();
     }
     roots_[cp->size] = cp->root;
@@ -120,7 +120,8 @@ class LogVerifier {
     auto der = ledger_.GetResponse(txn, *c.tsr_sha256);
     Status s = der.status();
     if (der.ok() && signing::Sha256(*der).Hex() != *c.tsr_sha256) {
-      s = Status::Corruption("the stored response does not hash to its recorded sha256");
+      s = Status::Corruption(
+          "保存されているタイムスタンプ応答のハッシュが記録された sha256 と一致しません");
     } else if (der.ok()) {
       s = tsa.Verify(*der, signing::Sha256(c.note)).status();
     }
@@ -152,7 +153,8 @@ class LogVerifier {
         const Status s =
             rep_.log->ForEach(txn, from, [&](uint64_t index, std::string_view bytes) -> Status {
               events.emplace_back(index, bytes);
-              return events.size() < kChunk ? Status::OK() : Status::Aborted("chunk");
+              return events.size() < kChunk ? Status::OK()
+                                            : Status::Aborted("読み込みの区切り（内部処理）");
             });
         if (!s.ok() && s.code() != Status::Code::kAborted) return s;
         seen = events.size();
@@ -183,16 +185,17 @@ class LogVerifier {
         const uint64_t index = events[w + i].first;
         if (index != range_.size()) {
           Fail("log", "tree_mismatch",
-               "event " + std::to_string(range_.size()) + " is missing (next stored is " +
-                   std::to_string(index) + ")");
+               "イベント " + std::to_string(range_.size()) +
+                   " がありません（次に保存されているのはイベント " + std::to_string(index) + "）");
           return false;
         }
         range_.Append(leaves[i]);
         auto root = roots_.find(range_.size());
         if (root != roots_.end() && root->second != range_.Root()) {
           Fail("log", "tree_mismatch",
-               "the events do not hash to the root signed in checkpoint " +
-                   std::to_string(range_.size()) + " (an event was changed, removed or reordered)");
+               "イベントのハッシュがチェックポイント " + std::to_string(range_.size()) +
+                   " で署名されたルートと一致しません（イベントが変更、削除または並べ替えられていま"
+                   "す）");
         }
         if (Check(index, headers[i])) replayer_->Apply(index, i);
       }
@@ -202,14 +205,14 @@ class LogVerifier {
 
   // The ledger's part of an event; false if it cannot be replayed at all.
   bool Check(uint64_t index, const EventHeader& h) {
-    const std::string where = "event " + std::to_string(index);
+    const std::string where = "イベント " + std::to_string(index);
     if (!h.object) {
-      Fail("log", "record_mismatch", where + " is not JSON");
+      Fail("log", "record_mismatch", where + " が JSON として読めません");
       return false;
     }
-    if (!h.canonical) Fail("log", "record_mismatch", where + " is not in canonical form");
+    if (!h.canonical) Fail("log", "record_mismatch", where + " が正規の形式で保存されていません");
     if (!h.type || h.type->empty()) {
-      Fail("log", "record_mismatch", where + " has no type");
+      Fail("log", "record_mismatch", where + " に種類 (type) がありません");
       return false;
     }
     if (h.writes) ApplyWrites(index, where, *h.writes);
@@ -220,9 +223,9 @@ class LogVerifier {
     report_->events = range_.size();
     if (report_->checkpoint_size > range_.size()) {
       Fail("log", "tree_mismatch",
-           "checkpoint " + std::to_string(report_->checkpoint_size) +
-               " covers more events than the " + std::to_string(range_.size()) +
-               " stored: events were deleted");
+           "チェックポイント " + std::to_string(report_->checkpoint_size) + " は保存されている " +
+               std::to_string(range_.size()) +
+               " 件より多くのイベントを含んでいます。イベントが削除されています");
     } else {
       report_->unpublished_events = range_.size() - report_->checkpoint_size;
     }
@@ -231,7 +234,8 @@ class LogVerifier {
   // What a recorded table should hold after this event's changes.
   void ApplyWrites(uint64_t index, const std::string& where, const std::string& writes_json) {
     const json j = json::parse(writes_json, nullptr, false);
-    auto w = j.is_discarded() ? Result<WriteSet>(Status::InvalidArgument("\"writes\" is not JSON"))
+    auto w = j.is_discarded() ? Result<WriteSet>(Status::InvalidArgument(
+                                    "変更の記録 (writes) が JSON として読めません"))
                               : WriteSet::FromJson(j);
     if (!w.ok()) {
       Fail("log", "record_mismatch", where + ": " + w.status().message());
@@ -278,8 +282,8 @@ class LogVerifier {
       for (; exp != expected.end() && (!key || exp->first < *key); ++exp) {
         if (exp->second.hash) {
           Fail(name + "/" + ShowKey(exp->first), "missing_record",
-               "event " + std::to_string(exp->second.event) +
-                   " wrote this record but the table does not have it");
+               "イベント " + std::to_string(exp->second.event) +
+                   " が書き込んだレコードがテーブルにありません");
         }
       }
     };
@@ -305,12 +309,13 @@ class LogVerifier {
                      const WrittenValue* v) {
     const std::string id = table + "/" + ShowKey(key);
     if (v == nullptr) {
-      Fail(id, "unexplained_record", "no event wrote this record");
+      Fail(id, "unexplained_record", "このレコードを書き込んだイベントがありません");
     } else if (!v->hash) {
-      Fail(id, "unexplained_record", "event " + std::to_string(v->event) + " deleted this record");
+      Fail(id, "unexplained_record",
+           "イベント " + std::to_string(v->event) + " で削除されたはずのレコードが残っています");
     } else if (signing::Sha256(value) != *v->hash) {
       Fail(id, "record_mismatch",
-           "the record differs from what event " + std::to_string(v->event) + " wrote");
+           "レコードがイベント " + std::to_string(v->event) + " の書き込んだ内容と異なります");
     }
   }
 

@@ -1,6 +1,7 @@
 #include "ledger/internal/write_set.h"
 
 #include "base/hex.h"
+#include "base/text.h"
 
 namespace ledger {
 
@@ -28,24 +29,29 @@ json WriteSet::ToJson() const {
 }
 
 Result<WriteSet> WriteSet::FromJson(const json& j) {
-  if (!j.is_object()) return Status::InvalidArgument("\"writes\" is not an object");
+  if (!j.is_object()) {
+    return Status::InvalidArgument("変更の記録 (writes) が JSON オブジェクトではありません");
+  }
   WriteSet w;
   for (const auto& [table, keys] : j.items()) {
     if (table.empty() || !keys.is_object() || keys.empty()) {
-      return Status::InvalidArgument("\"writes\": table \"" + table + "\" is not a set of keys");
+      return Status::InvalidArgument("変更の記録 (writes): テーブル「" +
+                                     base::PrintableText(table) + "」がキーの集まりではありません");
     }
     auto& out = w.tables[table];
     for (const auto& [hex, hash] : keys.items()) {
       auto key = base::HexDecode(hex);
       if (!key.ok() || base::HexEncode(*key) != hex || key->empty()) {
-        return Status::InvalidArgument("\"writes\": " + table + ": key \"" + hex +
-                                       "\" is not lower-case hex");
+        return Status::InvalidArgument(
+            "変更の記録 (writes): テーブル " + base::PrintableText(table) + " のキー「" +
+            base::PrintableText(hex) + "」が小文字の 16 進数ではありません");
       }
       std::optional<signing::Digest> digest;
       if (!hash.is_null()) {
         if (!hash.is_string() || !base::IsLowerHex(hash.get<std::string>(), 64)) {
-          return Status::InvalidArgument("\"writes\": " + table + ": the value of key " + hex +
-                                         " is neither a SHA-256 nor null");
+          return Status::InvalidArgument("変更の記録 (writes): テーブル " +
+                                         base::PrintableText(table) + " のキー " + hex +
+                                         " の値が SHA-256 でも null でもありません");
         }
         ASSIGN_OR_RETURN(digest, signing::Digest::FromHex(hash.get<std::string>()));
       }

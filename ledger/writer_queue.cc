@@ -30,9 +30,13 @@ thread_local bool t_leading = false;
 
 Status Ledger::Write(const WriteFn& fn, const WriteOptions& options) {
   if (rep_->options.read_only) {
-    return Status::FailedPrecondition("the data directory is open read-only");
+    return Status::FailedPrecondition(
+        "データディレクトリが読み取り専用で開かれているため書き込めません");
   }
-  if (t_leading) return Status::FailedPrecondition("ledger: Write inside a Write");
+  if (t_leading) {
+    return Status::FailedPrecondition(
+        "台帳への書き込みの中で、さらに書き込もうとしました（プログラムの誤りです）");
+  }
   QueuedWriter w;
   w.fn = &fn;
   w.options = options;
@@ -145,15 +149,16 @@ Status Ledger::Rep::RunWriter(storage::WriteTxn& txn, QueuedWriter& w) {
   try {
     s = (*w.fn)(txn, append);
   } catch (const std::exception& e) {
-    s = Status::Internal(std::string("write function threw: ") + e.what());
+    s = Status::Internal(std::string("書き込み処理で例外が発生しました: ") + e.what());
   } catch (...) {
-    s = Status::Internal("write function threw");
+    s = Status::Internal("書き込み処理で例外が発生しました");
   }
   txn.SetObserver(nullptr);
   RETURN_IF_ERROR(s);
   if (!writes.empty() && events.empty()) {
     return Status::FailedPrecondition(
-        "a change without its event: a Write must append an event describing it");
+        "イベントを伴わない変更です。台帳への書き込みには、その変更を記録するイベントが必要です（プ"
+        "ログラムの誤りです）");
   }
   if (!writes.empty()) events.back()["writes"] = writes.ToJson();
   for (const json& e : events) RETURN_IF_ERROR(log->Append(txn, e).status());
@@ -164,8 +169,8 @@ Status Ledger::Rep::RunWriter(storage::WriteTxn& txn, QueuedWriter& w) {
     for (const std::string& hex : w.options.blobs->digests()) {
       ASSIGN_OR_RETURN(const bool present, w.options.blobs->store()->Contains(hex));
       if (!present) {
-        return Status::Unavailable("the original " + hex +
-                                   " was removed while it was being stored; send it again");
+        return Status::Unavailable("原本 " + hex +
+                                   " が保存の途中で削除されました。もう一度送信してください");
       }
     }
   }

@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "base/text.h"
 #include "signing/internal/text_util.h"
 
 namespace signing {
@@ -17,15 +18,14 @@ bool IsValidLine(std::string_view line) {
 base::Result<std::string> FormatCheckpoint(const Checkpoint& checkpoint) {
   if (!IsValidLine(checkpoint.origin)) {
     return base::Status::InvalidArgument(
-        "checkpoint: the origin must be one non-empty line");
+        "チェックポイント: 発行元（origin）は空でない 1 行にしてください");
   }
   std::string text =
       checkpoint.origin + "\n" + std::to_string(checkpoint.size) + "\n" +
       internal::Base64Encode(checkpoint.root.AsStringView()) + "\n";
   for (const std::string& line : checkpoint.extensions) {
     if (!IsValidLine(line)) {
-      return base::Status::InvalidArgument(
-          "checkpoint: an extension must be one non-empty line");
+      return base::Status::InvalidArgument("チェックポイント: 拡張行は空でない 1 行にしてください");
     }
     text += line;
     text += "\n";
@@ -35,8 +35,7 @@ base::Result<std::string> FormatCheckpoint(const Checkpoint& checkpoint) {
 
 base::Result<Checkpoint> ParseCheckpoint(std::string_view text) {
   if (text.empty() || text.back() != '\n') {
-    return base::Status::Corruption(
-        "checkpoint: text does not end in a newline");
+    return base::Status::Corruption("チェックポイント: 本文が改行で終わっていません");
   }
   std::vector<std::string_view> lines;
   for (std::string_view rest = text; !rest.empty();) {
@@ -45,11 +44,12 @@ base::Result<Checkpoint> ParseCheckpoint(std::string_view text) {
     rest.remove_prefix(eol + 1);
   }
   if (lines.size() < 3) {
-    return base::Status::Corruption("checkpoint: fewer than three lines");
+    return base::Status::Corruption("チェックポイント: 本文が 3 行に足りません");
   }
   Checkpoint cp;
-  if (!IsValidLine(lines[0]))
-    return base::Status::Corruption("checkpoint: empty origin");
+  if (!IsValidLine(lines[0])) {
+    return base::Status::Corruption("チェックポイント: 発行元（origin）の行が空か不正です");
+  }
   cp.origin = std::string(lines[0]);
 
   const std::string_view size = lines[1];
@@ -57,20 +57,21 @@ base::Result<Checkpoint> ParseCheckpoint(std::string_view text) {
       std::from_chars(size.data(), size.data() + size.size(), cp.size);
   if (size.empty() || ec != std::errc() || end != size.data() + size.size() ||
       (size.size() > 1 && size[0] == '0')) {
-    return base::Status::Corruption("checkpoint: bad tree size \"" +
-                                    std::string(size) + "\"");
+    return base::Status::Corruption("チェックポイント: 木のサイズ「" + base::PrintableText(size) +
+                                    "」が正しくありません");
   }
 
   const std::optional<std::string> root = internal::Base64Decode(lines[2]);
   if (!root || root->size() != Digest::kSize) {
     return base::Status::Corruption(
-        "checkpoint: root hash is not base64 of 32 bytes");
+        "チェックポイント: ルートハッシュが 32 バイトの base64 ではありません");
   }
   cp.root = Digest::FromBytes(*root).value();
 
   for (size_t i = 3; i < lines.size(); ++i) {
-    if (!IsValidLine(lines[i]))
-      return base::Status::Corruption("checkpoint: empty extension line");
+    if (!IsValidLine(lines[i])) {
+      return base::Status::Corruption("チェックポイント: 拡張行が空か不正です");
+    }
     cp.extensions.emplace_back(lines[i]);
   }
   return cp;
@@ -88,9 +89,9 @@ base::Result<Checkpoint> VerifyCheckpoint(std::string_view signed_note,
   ASSIGN_OR_RETURN(const std::string text, OpenNote(signed_note, verifier));
   ASSIGN_OR_RETURN(Checkpoint cp, ParseCheckpoint(text));
   if (!expected_origin.empty() && cp.origin != expected_origin) {
-    return base::Status::FailedPrecondition(
-        "checkpoint: origin \"" + cp.origin + "\" is not the expected \"" +
-        std::string(expected_origin) + "\"");
+    return base::Status::FailedPrecondition("チェックポイント: 発行元（origin）「" + cp.origin +
+                                            "」が期待した「" + std::string(expected_origin) +
+                                            "」ではありません（別の台帳のチェックポイントです）");
   }
   return cp;
 }

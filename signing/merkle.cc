@@ -59,9 +59,9 @@ Digest ChainBorderRight(Digest seed, std::span<const Digest> proof) {
 base::Status Match(const Digest& computed, const Digest& expected,
                    std::string_view what) {
   if (computed == expected) return base::Status::OK();
-  return base::Status::Corruption("merkle: " + std::string(what) +
-                                  " mismatch: proof gives " + computed.Hex() +
-                                  ", expected " + expected.Hex());
+  return base::Status::Corruption("ハッシュ木: 証明から計算した" + std::string(what) + " " +
+                                  computed.Hex() + " が期待値 " + expected.Hex() +
+                                  " と一致しません");
 }
 
 }  // namespace
@@ -91,8 +91,8 @@ base::Result<CompactRange> CompactRange::FromHashes(
     uint64_t size, std::vector<Digest> hashes) {
   if (hashes.size() != static_cast<size_t>(std::popcount(size))) {
     return base::Status::InvalidArgument(
-        "merkle: a compact range of size " + Num(size) + " has " +
-        Num(std::popcount(size)) + " hashes, got " + Num(hashes.size()));
+        "ハッシュ木: サイズ " + Num(size) + " のコンパクト範囲にはハッシュが " +
+        Num(std::popcount(size)) + " 個必要ですが、" + Num(hashes.size()) + " 個あります");
   }
   CompactRange range;
   range.size_ = size;
@@ -129,16 +129,14 @@ NodeHashFn NodesFromLeafHashes(std::span<const Digest> leaf_hashes) {
   return [leaf_hashes](int level, uint64_t index) -> base::Result<Digest> {
     const uint64_t size = leaf_hashes.size();
     if (level < 0 || level >= 64 || index > (size >> level)) {
-      return base::Status::InvalidArgument(
-          "merkle: no node (" + Num(level) + ", " + Num(index) +
-          ") in a tree of " + Num(size) + " leaves");
+      return base::Status::InvalidArgument("ハッシュ木: 葉が " + Num(size) + " 個の木にノード (" +
+                                           Num(level) + ", " + Num(index) + ") はありません");
     }
     const uint64_t begin = index << level;
     const uint64_t width = uint64_t{1} << level;
     if (begin > size || width > size - begin) {
-      return base::Status::InvalidArgument(
-          "merkle: no node (" + Num(level) + ", " + Num(index) +
-          ") in a tree of " + Num(size) + " leaves");
+      return base::Status::InvalidArgument("ハッシュ木: 葉が " + Num(size) + " 個の木にノード (" +
+                                           Num(level) + ", " + Num(index) + ") はありません");
     }
     return RootFromLeafHashes(leaf_hashes.subspan(begin, width));
   };
@@ -147,8 +145,8 @@ NodeHashFn NodesFromLeafHashes(std::span<const Digest> leaf_hashes) {
 base::Result<std::vector<Digest>> InclusionProof(uint64_t index, uint64_t size,
                                                  const NodeHashFn& nodes) {
   if (index >= size) {
-    return base::Status::InvalidArgument("merkle: leaf index " + Num(index) +
-                                         " is beyond tree size " + Num(size));
+    return base::Status::InvalidArgument("ハッシュ木: 葉の番号 " + Num(index) + " が木のサイズ " +
+                                         Num(size) + " の範囲外です");
   }
   // RFC 6962 §2.1.1 PATH, walked from the root down; the proof lists the
   // siblings from the leaf up.
@@ -175,9 +173,8 @@ base::Result<std::vector<Digest>> ConsistencyProof(uint64_t size1,
                                                    uint64_t size2,
                                                    const NodeHashFn& nodes) {
   if (size1 > size2) {
-    return base::Status::InvalidArgument("merkle: consistency from size " +
-                                         Num(size1) + " to smaller size " +
-                                         Num(size2));
+    return base::Status::InvalidArgument("ハッシュ木: サイズ " + Num(size1) + " から小さいサイズ " +
+                                         Num(size2) + " への整合性証明は作れません");
   }
   std::vector<Digest> proof;
   if (size1 == 0 || size1 == size2) return proof;
@@ -210,8 +207,8 @@ base::Result<Digest> RootFromInclusionProof(uint64_t index, uint64_t size,
                                             const Digest& leaf_hash,
                                             std::span<const Digest> proof) {
   if (index >= size) {
-    return base::Status::InvalidArgument("merkle: leaf index " + Num(index) +
-                                         " is beyond tree size " + Num(size));
+    return base::Status::InvalidArgument("ハッシュ木: 葉の番号 " + Num(index) + " が木のサイズ " +
+                                         Num(size) + " の範囲外です");
   }
   // The path splits into an "inner" part below the point where it meets the
   // right border of the tree, and a "border" part where every sibling is on
@@ -220,9 +217,8 @@ base::Result<Digest> RootFromInclusionProof(uint64_t index, uint64_t size,
   const int border = std::popcount(index >> inner);
   if (proof.size() != static_cast<size_t>(inner + border)) {
     return base::Status::InvalidArgument(
-        "merkle: inclusion proof for leaf " + Num(index) + " of " + Num(size) +
-        " has " + Num(proof.size()) + " hashes, expected " +
-        Num(inner + border));
+        "ハッシュ木: 葉 " + Num(index) + "（木のサイズ " + Num(size) + "）の包含証明のハッシュが " +
+        Num(proof.size()) + " 個あります（正しくは " + Num(inner + border) + " 個）");
   }
   const Digest res = ChainInner(leaf_hash, proof.first(inner), index);
   return ChainBorderRight(res, proof.subspan(inner));
@@ -234,35 +230,34 @@ base::Status VerifyInclusion(uint64_t index, uint64_t size,
                              const Digest& root) {
   ASSIGN_OR_RETURN(const Digest computed,
                    RootFromInclusionProof(index, size, leaf_hash, proof));
-  return Match(computed, root, "root");
+  return Match(computed, root, "ルートハッシュ");
 }
 
 base::Status VerifyConsistency(uint64_t size1, uint64_t size2,
                                const Digest& root1, const Digest& root2,
                                std::span<const Digest> proof) {
   if (size2 < size1) {
-    return base::Status::InvalidArgument("merkle: size2 " + Num(size2) +
-                                         " < size1 " + Num(size1));
+    return base::Status::InvalidArgument("ハッシュ木: 新しいサイズ " + Num(size2) +
+                                         " が古いサイズ " + Num(size1) + " より小さくなっています");
   }
   if (size1 == size2) {
     if (!proof.empty()) {
       return base::Status::InvalidArgument(
-          "merkle: equal sizes take an empty proof, got " + Num(proof.size()) +
-          " hashes");
+          "ハッシュ木: サイズが同じときの整合性証明は空のはずですが、ハッシュが " +
+          Num(proof.size()) + " 個あります");
     }
-    return Match(root1, root2, "root");
+    return Match(root1, root2, "ルートハッシュ");
   }
   if (size1 == 0) {
     // Every tree extends the empty tree.
     if (!proof.empty()) {
       return base::Status::InvalidArgument(
-          "merkle: size1 0 takes an empty proof, got " + Num(proof.size()) +
-          " hashes");
+          "ハッシュ木: 空の木からの整合性証明は空のはずですが、ハッシュが " + Num(proof.size()) +
+          " 個あります");
     }
     return base::Status::OK();
   }
-  if (proof.empty())
-    return base::Status::InvalidArgument("merkle: empty consistency proof");
+  if (proof.empty()) return base::Status::InvalidArgument("ハッシュ木: 整合性証明が空です");
 
   // The proof is, apart from its first element, a suffix of the inclusion
   // proof of leaf size1-1 in the tree of size2, starting at the level of the
@@ -281,19 +276,19 @@ base::Status VerifyConsistency(uint64_t size1, uint64_t size2,
   }
   if (proof.size() != start + inner + border) {
     return base::Status::InvalidArgument(
-        "merkle: consistency proof " + Num(size1) + "→" + Num(size2) + " has " +
-        Num(proof.size()) + " hashes, expected " + Num(start + inner + border));
+        "ハッシュ木: サイズ " + Num(size1) + "→" + Num(size2) + " の整合性証明のハッシュが " +
+        Num(proof.size()) + " 個あります（正しくは " + Num(start + inner + border) + " 個）");
   }
   const std::span<const Digest> rest = proof.subspan(start);
   const uint64_t mask = (size1 - 1) >> shift;
 
   Digest hash1 = ChainInnerRight(seed, rest.first(inner), mask);
   hash1 = ChainBorderRight(hash1, rest.subspan(inner));
-  RETURN_IF_ERROR(Match(hash1, root1, "root1"));
+  RETURN_IF_ERROR(Match(hash1, root1, "古い木のルートハッシュ"));
 
   Digest hash2 = ChainInner(seed, rest.first(inner), mask);
   hash2 = ChainBorderRight(hash2, rest.subspan(inner));
-  return Match(hash2, root2, "root2");
+  return Match(hash2, root2, "新しい木のルートハッシュ");
 }
 
 }  // namespace signing

@@ -11,6 +11,7 @@
 #include <botan/system_rng.h>
 #include <botan/x509_key.h>
 
+#include "base/text.h"
 #include "signing/internal/text_util.h"
 #include "signing/sha256.h"
 
@@ -42,8 +43,9 @@ std::string KeyIdHex(uint32_t id) {
 }
 
 base::Result<uint32_t> ParseKeyIdHex(std::string_view hex) {
-  if (hex.size() != 8)
-    return base::Status::InvalidArgument("note: key ID is not 8 hex digits");
+  if (hex.size() != 8) {
+    return base::Status::InvalidArgument("署名付きノート: 鍵 ID が 16 進数 8 文字ではありません");
+  }
   uint32_t id = 0;
   for (const char c : hex) {
     int v;
@@ -53,7 +55,7 @@ base::Result<uint32_t> ParseKeyIdHex(std::string_view hex) {
       v = c - 'a' + 10;
     } else {
       return base::Status::InvalidArgument(
-          "note: key ID is not 8 lower-case hex digits");
+          "署名付きノート: 鍵 ID が小文字の 16 進数 8 文字ではありません");
     }
     id = (id << 4) | static_cast<uint32_t>(v);
   }
@@ -73,15 +75,16 @@ base::Result<KeyParts> SplitKeyString(std::string_view text, const char* what,
   const size_t p1 = text.find('+');
   const size_t p2 = p1 == std::string_view::npos ? p1 : text.find('+', p1 + 1);
   if (p2 == std::string_view::npos) {
-    return base::Status::InvalidArgument(std::string("note: ") + what + " is not " + shape);
+    return base::Status::InvalidArgument(std::string("署名付きノート: ") + what + "が " + shape +
+                                         " の形式ではありません");
   }
   KeyParts parts;
   parts.name = text.substr(0, p1);
   ASSIGN_OR_RETURN(parts.id, ParseKeyIdHex(text.substr(p1 + 1, p2 - p1 - 1)));
   std::optional<std::string> material = internal::Base64Decode(text.substr(p2 + 1));
   if (!material || material->empty()) {
-    return base::Status::InvalidArgument(std::string("note: ") + what +
-                                         " material is not base64");
+    return base::Status::InvalidArgument(std::string("署名付きノート: ") + what +
+                                         "の鍵の部分が base64 ではありません");
   }
   parts.material = std::move(*material);
   return parts;
@@ -95,8 +98,8 @@ base::Result<std::string> GenerateEd25519KeyPem() {
     const Botan::Ed25519_PrivateKey key(rng);
     return Botan::PKCS8::PEM_encode(key);
   } catch (const std::exception& e) {
-    return base::Status::Internal(
-        std::string("note: generating an Ed25519 key: ") + e.what());
+    return base::Status::Internal(std::string("署名付きノート: Ed25519 の鍵を生成できません（") +
+                                  e.what() + "）");
   }
 }
 
@@ -111,13 +114,13 @@ NoteVerifier::NoteVerifier(std::string name, std::string public_key,
 base::Result<NoteVerifier> NoteVerifier::FromPublicKey(
     std::string_view name, std::string_view public_key) {
   if (!internal::IsValidKeyName(name)) {
-    return base::Status::InvalidArgument("note: invalid key name \"" +
-                                         std::string(name) + "\"");
+    return base::Status::InvalidArgument(
+        "署名付きノート: 鍵の名前「" + base::PrintableText(name) +
+        "」が正しくありません（空白や + を含まない 1 語にしてください）");
   }
   if (public_key.size() != kEd25519KeySize) {
-    return base::Status::InvalidArgument(
-        "note: an Ed25519 public key has 32 bytes, got " +
-        std::to_string(public_key.size()));
+    return base::Status::InvalidArgument("署名付きノート: Ed25519 の公開鍵は 32 バイトですが、" +
+                                         std::to_string(public_key.size()) + " バイトあります");
   }
   return NoteVerifier(std::string(name), std::string(public_key),
                       ComputeKeyId(name, public_key));
@@ -125,24 +128,23 @@ base::Result<NoteVerifier> NoteVerifier::FromPublicKey(
 
 base::Result<NoteVerifier> NoteVerifier::FromVerifierKey(
     std::string_view vkey) {
-  auto split = SplitKeyString(vkey, "verifier key", "name+id+key");
+  auto split = SplitKeyString(vkey, "検証鍵", "名前+ID+鍵");
   if (!split.ok()) return split.status();
   const KeyParts& parts = *split;
   const std::string_view name = parts.name;
   const uint32_t id = parts.id;
   const std::string& key = parts.material;
   if (static_cast<uint8_t>(key[0]) != kAlgEd25519) {
-    return base::Status::InvalidArgument(
-        "note: verifier key algorithm " +
-        std::to_string(static_cast<uint8_t>(key[0])) +
-        " is not Ed25519 (1)");
+    return base::Status::InvalidArgument("署名付きノート: 検証鍵のアルゴリズム " +
+                                         std::to_string(static_cast<uint8_t>(key[0])) +
+                                         " は Ed25519 (1) ではありません");
   }
   ASSIGN_OR_RETURN(NoteVerifier v,
                    FromPublicKey(name, std::string_view(key).substr(1)));
   if (v.key_id() != id) {
-    return base::Status::InvalidArgument(
-        "note: verifier key ID " + KeyIdHex(id) + " does not match the key (" +
-        KeyIdHex(v.key_id()) + ")");
+    return base::Status::InvalidArgument("署名付きノート: 検証鍵の ID " + KeyIdHex(id) +
+                                         " が鍵から計算した ID " + KeyIdHex(v.key_id()) +
+                                         " と一致しません");
   }
   return v;
 }
@@ -204,13 +206,13 @@ base::Result<NoteSigner> NoteSigner::FromPkcs8Pem(std::string_view name,
         Botan::PKCS8::load_key(source, rng));
     const auto* ed = dynamic_cast<const Botan::Ed25519_PrivateKey*>(key.get());
     if (ed == nullptr) {
-      return base::Status::InvalidArgument("note: the PEM key is " +
-                                           key->algo_name() + ", not Ed25519");
+      return base::Status::InvalidArgument("署名付きノート: PEM の鍵が Ed25519 ではありません（" +
+                                           key->algo_name() + "）");
     }
     impl = std::make_unique<Impl>(ed->get_private_key());
   } catch (const std::exception& e) {
     return base::Status::InvalidArgument(
-        std::string("note: not a PKCS#8 PEM private key: ") + e.what());
+        std::string("署名付きノート: PKCS#8 PEM 形式の秘密鍵として読めません（") + e.what() + "）");
   }
   const std::vector<uint8_t>& pub = impl->key.get_public_key();
   ASSIGN_OR_RETURN(
@@ -225,11 +227,11 @@ base::Result<NoteSigner> NoteSigner::FromSignerKey(std::string_view skey) {
   constexpr std::string_view kPrefix = "PRIVATE+KEY+";
   if (skey.substr(0, kPrefix.size()) != kPrefix) {
     return base::Status::InvalidArgument(
-        "note: signer key does not start with PRIVATE+KEY+");
+        "署名付きノート: 署名鍵が PRIVATE+KEY+ で始まっていません");
   }
   // The rest has the verifier-key shape, with the seed in place of the key.
   const std::string_view rest = skey.substr(kPrefix.size());
-  auto split = SplitKeyString(rest, "signer key", "PRIVATE+KEY+name+id+key");
+  auto split = SplitKeyString(rest, "署名鍵", "PRIVATE+KEY+名前+ID+鍵");
   if (!split.ok()) return split.status();
   const KeyParts& parts = *split;
   const std::string_view name = parts.name;
@@ -238,7 +240,7 @@ base::Result<NoteSigner> NoteSigner::FromSignerKey(std::string_view skey) {
   if (seed.size() != 1 + kEd25519KeySize ||
       static_cast<uint8_t>(seed[0]) != kAlgEd25519) {
     return base::Status::InvalidArgument(
-        "note: signer key material is not 0x01 ‖ 32 bytes");
+        "署名付きノート: 署名鍵の鍵の部分が 0x01 ‖ 32 バイトではありません");
   }
   std::unique_ptr<Impl> impl;
   try {
@@ -246,7 +248,7 @@ base::Result<NoteSigner> NoteSigner::FromSignerKey(std::string_view skey) {
         Botan::secure_vector<uint8_t>(seed.begin() + 1, seed.end()));
   } catch (const std::exception& e) {
     return base::Status::InvalidArgument(
-        std::string("note: bad Ed25519 seed: ") + e.what());
+        std::string("署名付きノート: Ed25519 のシードが正しくありません（") + e.what() + "）");
   }
   const std::vector<uint8_t>& pub = impl->key.get_public_key();
   ASSIGN_OR_RETURN(
@@ -255,8 +257,8 @@ base::Result<NoteSigner> NoteSigner::FromSignerKey(std::string_view skey) {
           name, std::string_view(reinterpret_cast<const char*>(pub.data()),
                                  pub.size())));
   if (verifier.key_id() != id) {
-    return base::Status::InvalidArgument("note: signer key ID " + KeyIdHex(id) +
-                                         " does not match the key");
+    return base::Status::InvalidArgument("署名付きノート: 署名鍵の ID " + KeyIdHex(id) +
+                                         " が鍵と一致しません");
   }
   return NoteSigner(std::move(impl), std::move(verifier));
 }
@@ -270,16 +272,16 @@ base::Result<std::string> NoteSigner::SignRaw(std::string_view message) const {
         reinterpret_cast<const uint8_t*>(message.data()), message.size(), rng);
     return std::string(sig.begin(), sig.end());
   } catch (const std::exception& e) {
-    return base::Status::Internal(
-        std::string("note: Ed25519 signing failed: ") + e.what());
+    return base::Status::Internal(std::string("署名付きノート: Ed25519 で署名できません（") +
+                                  e.what() + "）");
   }
 }
 
 base::Result<std::string> NoteSigner::Sign(std::string_view text) const {
   if (text.empty() || text.back() != '\n' || !internal::IsValidNoteText(text)) {
     return base::Status::InvalidArgument(
-        "note: text must be non-empty UTF-8 ending in a newline, without "
-        "control characters");
+        "署名付きノート: 本文は空でない UTF-8 "
+        "で、改行で終わり、制御文字を含まないものにしてください");
   }
   const uint32_t id = verifier_.key_id();
   std::string blob;
@@ -304,43 +306,41 @@ base::Result<std::string> NoteSigner::Sign(std::string_view text) const {
 base::Result<Note> ParseNote(std::string_view message) {
   if (!internal::IsValidNoteText(message)) {
     return base::Status::Corruption(
-        "note: not valid UTF-8 or contains control characters");
+        "署名付きノート: UTF-8 として正しくないか、制御文字を含んでいます");
   }
   // The text is separated from the signatures by the last blank line.
   const size_t split = message.rfind("\n\n");
   if (split == std::string_view::npos) {
-    return base::Status::Corruption(
-        "note: no blank line before the signatures");
+    return base::Status::Corruption("署名付きノート: 署名の前に空行がありません");
   }
   Note note;
   note.text = std::string(message.substr(0, split + 1));
   std::string_view sigs = message.substr(split + 2);
   if (sigs.empty() || sigs.back() != '\n') {
     return base::Status::Corruption(
-        "note: no signature lines, or no final newline");
+        "署名付きノート: 署名の行がないか、最後が改行で終わっていません");
   }
   while (!sigs.empty()) {
     const size_t eol = sigs.find('\n');
     std::string_view line = sigs.substr(0, eol);
     sigs.remove_prefix(eol + 1);
     if (note.signatures.size() == kMaxSignatures) {
-      return base::Status::Corruption("note: more than 100 signatures");
+      return base::Status::Corruption("署名付きノート: 署名が 100 個を超えています");
     }
     if (line.substr(0, kSigPrefix.size()) != kSigPrefix) {
-      return base::Status::Corruption(
-          "note: signature line does not start with \"— \"");
+      return base::Status::Corruption("署名付きノート: 署名の行が「— 」で始まっていません");
     }
     line.remove_prefix(kSigPrefix.size());
     const size_t space = line.find(' ');
     if (space == std::string_view::npos) {
-      return base::Status::Corruption("note: signature line has no signature");
+      return base::Status::Corruption("署名付きノート: 署名の行に署名がありません");
     }
     const std::string_view name = line.substr(0, space);
     const std::optional<std::string> blob =
         internal::Base64Decode(line.substr(space + 1));
     if (!internal::IsValidKeyName(name) || !blob || blob->size() < 5) {
-      return base::Status::Corruption("note: malformed signature line for \"" +
-                                      std::string(name) + "\"");
+      return base::Status::Corruption("署名付きノート: 鍵「" + std::string(name) +
+                                      "」の署名の行が正しくありません");
     }
     NoteSignature sig;
     sig.name = std::string(name);
@@ -361,15 +361,15 @@ base::Result<std::string> OpenNote(std::string_view message,
     if (sig.name != verifier.name() || sig.key_id != verifier.key_id())
       continue;
     if (!verifier.VerifySignature(note.text, sig.signature)) {
-      return base::Status::Corruption("note: invalid signature by " +
-                                      verifier.name() + "+" +
-                                      KeyIdHex(verifier.key_id()));
+      return base::Status::Corruption(
+          "署名付きノート: 鍵 " + verifier.name() + "+" + KeyIdHex(verifier.key_id()) +
+          " の署名が正しくありません（内容が改ざんされた可能性があります）");
     }
     verified = true;
   }
   if (!verified) {
-    return base::Status::NotFound("note: no signature by " + verifier.name() +
-                                  "+" + KeyIdHex(verifier.key_id()));
+    return base::Status::NotFound("署名付きノート: 鍵 " + verifier.name() + "+" +
+                                  KeyIdHex(verifier.key_id()) + " による署名がありません");
   }
   return std::move(note.text);
 }

@@ -12,9 +12,8 @@ std::string Digest::ToBytes() const { return std::string(AsStringView()); }
 
 base::Result<Digest> Digest::FromHex(std::string_view hex) {
   if (hex.size() != 2 * kSize) {
-    return base::Status::InvalidArgument(
-        "sha256: expected 64 hex digits, got " + std::to_string(hex.size()) +
-        " characters");
+    return base::Status::InvalidArgument("SHA-256 のハッシュは 16 進数 64 文字ですが、" +
+                                         std::to_string(hex.size()) + " 文字あります");
   }
   ASSIGN_OR_RETURN(const std::string raw, base::HexDecode(hex));
   return FromBytes(raw);
@@ -22,8 +21,8 @@ base::Result<Digest> Digest::FromHex(std::string_view hex) {
 
 base::Result<Digest> Digest::FromBytes(std::string_view raw) {
   if (raw.size() != kSize) {
-    return base::Status::InvalidArgument("sha256: expected 32 bytes, got " +
-                                         std::to_string(raw.size()));
+    return base::Status::InvalidArgument("SHA-256 のハッシュは 32 バイトですが、" +
+                                         std::to_string(raw.size()) + " バイトあります");
   }
   Digest d;
   for (size_t i = 0; i < kSize; ++i) d.bytes[i] = static_cast<uint8_t>(raw[i]);

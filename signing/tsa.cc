@@ -8,6 +8,7 @@
 #include <openssl/ts.h>
 #include <openssl/x509v3.h>
 
+#include "base/text.h"
 #include "signing/internal/openssl_util.h"
 #include "signing/internal/ts_util.h"
 
@@ -21,8 +22,7 @@ namespace {
 ASN1_INTEGER* SerialCallback(TS_RESP_CTX* ctx, void* /*data*/) {
   base::Result<OsslPtr<ASN1_INTEGER>> serial = internal::RandomSerial128();
   if (!serial.ok()) {
-    ::TS_RESP_CTX_set_status_info(ctx, TS_STATUS_REJECTION,
-                                  "serial number generation failed");
+    ::TS_RESP_CTX_set_status_info(ctx, TS_STATUS_REJECTION, "シリアル番号を生成できませんでした");
     ::TS_RESP_CTX_add_failure_info(ctx, TS_INFO_ADD_INFO_NOT_AVAILABLE);
     return nullptr;
   }
@@ -64,8 +64,8 @@ struct Tsa::Impl {
     if (::X509_cmp_time(::X509_get0_notBefore(cert.get()), &t) != -1 ||
         ::X509_cmp_time(::X509_get0_notAfter(cert.get()), &t) != 1) {
       return base::Status::FailedPrecondition(
-          "tsa: " + base::FormatRfc3339(now) +
-          " is outside the TSA certificate's validity");
+          "内蔵タイムスタンプ局: 時刻 " + base::FormatRfc3339(now) +
+          " が証明書の有効期間の外です（証明書が期限切れか、サーバーの時計が狂っています）");
     }
     return base::Status::OK();
   }
@@ -84,20 +84,20 @@ struct Tsa::Impl {
         ::TS_RESP_CTX_add_md(ctx.get(), ::EVP_sha384()) != 1 ||
         ::TS_RESP_CTX_add_md(ctx.get(), ::EVP_sha512()) != 1 ||
         ::TS_RESP_CTX_set_clock_precision_digits(ctx.get(), 6) != 1) {
-      return internal::InternalError("tsa: setting up the response context");
+      return internal::InternalError("内蔵タイムスタンプ局: 応答の準備ができません");
     }
     const int64_t acc = options.accuracy.count();
     if (acc > 0 &&
         ::TS_RESP_CTX_set_accuracy(ctx.get(), static_cast<int>(acc / 1000000),
                                    static_cast<int>(acc / 1000 % 1000),
                                    static_cast<int>(acc % 1000)) != 1) {
-      return internal::InternalError("tsa: accuracy");
+      return internal::InternalError("内蔵タイムスタンプ局: 精度 (accuracy) を設定できません");
     }
     ::TS_RESP_CTX_add_flags(ctx.get(), TS_TSA_NAME);
     ::TS_RESP_CTX_set_serial_cb(ctx.get(), &SerialCallback, nullptr);
     ::TS_RESP_CTX_set_time_cb(ctx.get(), &TimeCallback, &now);
     OsslPtr<TS_RESP> resp(::TS_RESP_create_response(ctx.get(), req_bio));
-    if (!resp) return internal::InternalError("tsa: creating the response");
+    if (!resp) return internal::InternalError("内蔵タイムスタンプ局: 応答を作成できません");
     ::ERR_clear_error();  // a rejection leaves the reason in the queue too
     return resp;
   }
@@ -116,23 +116,24 @@ base::Result<std::unique_ptr<Tsa>> Tsa::Create(std::string_view key_pem,
   if (::X509_check_private_key(impl->cert.get(), impl->key.get()) != 1) {
     ::ERR_clear_error();
     return base::Status::InvalidArgument(
-        "tsa: the key does not belong to the certificate");
+        "内蔵タイムスタンプ局: 秘密鍵が証明書と対になっていません");
   }
   if (::X509_check_purpose(impl->cert.get(), X509_PURPOSE_TIMESTAMP_SIGN, 0) !=
       1) {
     ::ERR_clear_error();
     return base::Status::InvalidArgument(
-        "tsa: not a TSA certificate (needs extendedKeyUsage timeStamping only, "
-        "critical)");
+        "内蔵タイムスタンプ局: タイムスタンプ局の証明書ではありません（critical の拡張鍵用途 "
+        "timeStamping だけを持つ証明書が必要です）");
   }
   impl->policy.reset(::OBJ_txt2obj(options.policy_oid.c_str(), /*no_name=*/1));
   if (!impl->policy) {
     ::ERR_clear_error();
-    return base::Status::InvalidArgument("tsa: bad policy OID \"" +
-                                         options.policy_oid + "\"");
+    return base::Status::InvalidArgument("内蔵タイムスタンプ局: ポリシー OID「" +
+                                         base::PrintableText(options.policy_oid) +
+                                         "」が正しくありません（例: 1.2.3.4.1）");
   }
   if (options.accuracy.count() < 0) {
-    return base::Status::InvalidArgument("tsa: negative accuracy");
+    return base::Status::InvalidArgument("内蔵タイムスタンプ局: 精度 (accuracy) が負の値です");
   }
   impl->options = options;
   return std::unique_ptr<Tsa>(new Tsa(std::move(impl)));
@@ -145,18 +146,22 @@ base::Result<std::string> Tsa::Timestamp(const Digest& imprint,
   ASSIGN_OR_RETURN(OsslPtr<TS_REQ> req,
                    internal::BuildTsRequest(imprint, nonce));
   const std::string der = internal::ToDer(req.get(), ::i2d_TS_REQ);
-  if (der.empty()) return internal::InternalError("tsa: encoding the request");
+  if (der.empty()) {
+    return internal::InternalError("内蔵タイムスタンプ局: 要求を DER に符号化できません");
+  }
   OsslPtr<BIO> bio = internal::MemBio(der);
   ASSIGN_OR_RETURN(OsslPtr<TS_RESP> resp, impl_->Respond(bio.get(), now));
   const long status =  // NOLINT(runtime/int)
       ::ASN1_INTEGER_get(
           ::TS_STATUS_INFO_get0_status(::TS_RESP_get_status_info(resp.get())));
   if (status != TS_STATUS_GRANTED) {
-    return base::Status::Internal("tsa: own request was not granted (status " +
-                                  std::to_string(status) + ")");
+    return base::Status::Internal("内蔵タイムスタンプ局: 自分の要求が許可されませんでした（状態 " +
+                                  std::to_string(status) + "）");
   }
   std::string out = internal::ToDer(resp.get(), ::i2d_TS_RESP);
-  if (out.empty()) return internal::InternalError("tsa: encoding the response");
+  if (out.empty()) {
+    return internal::InternalError("内蔵タイムスタンプ局: 応答を DER に符号化できません");
+  }
   if (serial_hex != nullptr) {
     *serial_hex = internal::IntegerToHex(
         ::TS_TST_INFO_get_serial(::TS_RESP_get_tst_info(resp.get())));
@@ -169,7 +174,9 @@ base::Result<std::string> Tsa::Respond(std::string_view der_request,
   OsslPtr<BIO> bio = internal::MemBio(der_request);
   ASSIGN_OR_RETURN(OsslPtr<TS_RESP> resp, impl_->Respond(bio.get(), now));
   std::string out = internal::ToDer(resp.get(), ::i2d_TS_RESP);
-  if (out.empty()) return internal::InternalError("tsa: encoding the response");
+  if (out.empty()) {
+    return internal::InternalError("内蔵タイムスタンプ局: 応答を DER に符号化できません");
+  }
   return out;
 }
 

@@ -18,14 +18,15 @@ TsaClient::TsaClient(TsaTransport* transport, TsaClientOptions options)
 
 base::Result<VerifiedTimestamp> TsaClient::Timestamp(const Digest& digest,
                                                      base::Time now) const {
-  const std::string context = "tsa client " + options_.url;
+  const std::string context = "タイムスタンプ局 " + options_.url;
   ASSIGN_OR_RETURN(const uint64_t nonce, internal::RandomNonce());
   ASSIGN_OR_RETURN(
       internal::OsslPtr<TS_REQ> req,
       internal::BuildTsRequest(digest, nonce, options_.policy_oid));
   const std::string query = internal::ToDer(req.get(), ::i2d_TS_REQ);
-  if (query.empty())
-    return internal::InternalError(context + ": encoding the request");
+  if (query.empty()) {
+    return internal::InternalError(context + ": タイムスタンプ要求を DER に符号化できません");
+  }
 
   base::Result<std::string> reply =
       transport_->Post(options_.url, kQueryContentType, query);
@@ -45,19 +46,19 @@ base::Result<VerifiedTimestamp> TsaClient::Timestamp(const Digest& digest,
     return info.status().WithContext(context);
   }
   if (!options_.policy_oid.empty() && info->policy_oid != options_.policy_oid) {
-    return base::Status::Corruption(
-        context + ": policy mismatch: the token has " + info->policy_oid +
-        ", requested " + options_.policy_oid);
+    return base::Status::Corruption(context + ": トークンのポリシー " + info->policy_oid +
+                                    " が要求したポリシー " + options_.policy_oid +
+                                    " と一致しません");
   }
   if (options_.max_clock_skew) {
     const auto skew =
         info->gen_time > now ? info->gen_time - now : now - info->gen_time;
     if (skew > *options_.max_clock_skew) {
       return base::Status::FailedPrecondition(
-          context + ": genTime " + base::FormatRfc3339(info->gen_time) +
-          " differs from the local clock " + base::FormatRfc3339(now) +
-          " by more than " +
-          std::to_string(options_.max_clock_skew->count() / 1000000) + " s");
+          context + ": タイムスタンプの時刻 " + base::FormatRfc3339(info->gen_time) +
+          " がこのサーバーの時計 " + base::FormatRfc3339(now) + " と " +
+          std::to_string(options_.max_clock_skew->count() / 1000000) +
+          " 秒を超えてずれています（サーバーの時計を確認してください）");
     }
   }
   VerifiedTimestamp out;

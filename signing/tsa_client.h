@@ -65,11 +65,13 @@ class TsaClient {
 
   /// Time-stamps a SHA-256 digest. `now` is the local clock's reading,
   /// compared with genTime and used to validate the chain.
+  /// Messages start with "タイムスタンプ局 <url>: ".
   /// Errors: the transport's (Unavailable, with context); Unavailable if
   /// the TSA refused (status not granted); Corruption from
   /// VerifyTimestampResponse() for garbage, another imprint, a wrong
   /// nonce, a bad signature, a signer without the critical timeStamping
-  /// EKU or an untrusted chain; Corruption "policy mismatch";
+  /// EKU or an untrusted chain; Corruption if the token's policy is not
+  /// the requested one ("…が要求したポリシー … と一致しません");
   /// FailedPrecondition if genTime and now differ by more than
   /// max_clock_skew; Internal if no random nonce could be drawn.
   base::Result<VerifiedTimestamp> Timestamp(const Digest& digest,

@@ -24,8 +24,9 @@ struct Extension {
 base::Result<OsslPtr<EVP_PKEY>> NewP256Key() {
   ::ERR_clear_error();
   OsslPtr<EVP_PKEY> key(::EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
-  if (!key)
-    return internal::InternalError("tsa identity: generating a P-256 key");
+  if (!key) {
+    return internal::InternalError("タイムスタンプ局の鍵: P-256 の鍵を生成できません");
+  }
   return key;
 }
 
@@ -54,7 +55,7 @@ base::Result<OsslPtr<X509_NAME>> MakeName(const std::string& organization,
                0) == 1;
   };
   if (!name || !add("O", organization) || !add("CN", common_name)) {
-    return internal::InternalError("tsa identity: subject name");
+    return internal::InternalError("タイムスタンプ局の証明書: 主体者名を作成できません");
   }
   return name;
 }
@@ -67,7 +68,7 @@ base::Result<OsslPtr<X509>> MakeCertificate(
     std::initializer_list<Extension> extensions) {
   ::ERR_clear_error();
   OsslPtr<X509> cert(::X509_new());
-  if (!cert) return internal::InternalError("tsa identity: certificate");
+  if (!cert) return internal::InternalError("タイムスタンプ局の証明書: 証明書を作成できません");
   ASSIGN_OR_RETURN(OsslPtr<ASN1_INTEGER> serial, internal::RandomSerial128());
   if (::X509_set_version(cert.get(), X509_VERSION_3) != 1 ||
       ::X509_set_serialNumber(cert.get(), serial.get()) != 1 ||
@@ -80,7 +81,7 @@ base::Result<OsslPtr<X509>> MakeCertificate(
       ::ASN1_TIME_set(::X509_getm_notAfter(cert.get()), ToTimeT(not_after)) ==
           nullptr ||
       ::X509_set_pubkey(cert.get(), subject_key) != 1) {
-    return internal::InternalError("tsa identity: certificate fields");
+    return internal::InternalError("タイムスタンプ局の証明書: 証明書の項目を設定できません");
   }
   X509V3_CTX ctx;
   ::X509V3_set_ctx(&ctx, issuer ? issuer : cert.get(), cert.get(), nullptr,
@@ -89,12 +90,12 @@ base::Result<OsslPtr<X509>> MakeCertificate(
     OsslPtr<X509_EXTENSION> ext(
         ::X509V3_EXT_conf_nid(nullptr, &ctx, e.nid, e.value));
     if (!ext || ::X509_add_ext(cert.get(), ext.get(), -1) != 1) {
-      return internal::InternalError(std::string("tsa identity: extension ") +
-                                     ::OBJ_nid2sn(e.nid) + "=" + e.value);
+      return internal::InternalError(std::string("タイムスタンプ局の証明書: 拡張 ") +
+                                     ::OBJ_nid2sn(e.nid) + "=" + e.value + " を追加できません");
     }
   }
   if (::X509_sign(cert.get(), issuer_key, ::EVP_sha256()) <= 0) {
-    return internal::InternalError("tsa identity: signing the certificate");
+    return internal::InternalError("タイムスタンプ局の証明書: 証明書に署名できません");
   }
   return cert;
 }
@@ -103,12 +104,12 @@ base::Status CheckOptions(const TsaIdentityOptions& o) {
   if (o.organization.empty() || o.ca_common_name.empty() ||
       o.tsa_common_name.empty()) {
     return base::Status::InvalidArgument(
-        "tsa identity: names must not be empty");
+        "タイムスタンプ局の証明書: 組織名と共通名 (CN) は空にできません");
   }
   if (o.tsa_validity_years <= 0 || o.ca_validity_years < o.tsa_validity_years) {
     return base::Status::InvalidArgument(
-        "tsa identity: validities must be positive and the root must outlive "
-        "the TSA");
+        "タイムスタンプ局の証明書: 有効期間は正の年数で、ルート CA の有効期間はタイムスタンプ局の"
+        "証明書以上にしてください");
   }
   return base::Status::OK();
 }
@@ -120,7 +121,7 @@ base::Status IssueTsa(EVP_PKEY* ca_key, X509* ca_cert,
   time_t end = ToTimeT(not_after);
   if (::X509_cmp_time(::X509_get0_notAfter(ca_cert), &end) != 1) {
     return base::Status::InvalidArgument(
-        "tsa identity: the root CA expires before the TSA certificate would");
+        "タイムスタンプ局の証明書: ルート CA の有効期限がタイムスタンプ局の証明書より先に切れます");
   }
   ASSIGN_OR_RETURN(OsslPtr<EVP_PKEY> key, NewP256Key());
   ASSIGN_OR_RETURN(OsslPtr<X509_NAME> name,
@@ -174,7 +175,7 @@ base::Result<TsaIdentity> RenewTsaIdentity(const std::string& ca_key_pem,
   if (::X509_check_private_key(ca_cert.get(), ca_key.get()) != 1) {
     ::ERR_clear_error();
     return base::Status::InvalidArgument(
-        "tsa identity: the CA key does not match the CA cert");
+        "タイムスタンプ局の証明書: ルート CA の秘密鍵が CA 証明書と対になっていません");
   }
   TsaIdentity id;
   id.ca_key_pem = ca_key_pem;

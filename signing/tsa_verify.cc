@@ -21,6 +21,7 @@
 #include <openssl/x509v3.h>
 
 #include "base/hex.h"
+#include "base/text.h"
 #include "signing/internal/openssl_util.h"
 #include "signing/internal/ts_util.h"
 
@@ -30,40 +31,46 @@ using internal::OsslPtr;
 
 namespace {
 
-constexpr std::string_view kStatusNames[] = {"granted",           "grantedWithMods",
-                                             "rejection",         "waiting",
-                                             "revocationWarning", "revocationNotification"};
+// RFC 3161 PKIStatus values and PKIFailureInfo bits: Japanese for people,
+// with the RFC's identifier so that the TSA's operator recognises it.
+constexpr std::string_view kStatusNames[] = {
+    "許可 (granted)",     "変更付きで許可 (grantedWithMods)", "拒否 (rejection)",
+    "処理待ち (waiting)", "失効予告 (revocationWarning)",     "失効 (revocationNotification)"};
 
 struct FailureBit {
   int bit;
   const char* name;
 };
 constexpr FailureBit kFailureBits[] = {
-    {TS_INFO_BAD_ALG, "badAlg"},
-    {TS_INFO_BAD_REQUEST, "badRequest"},
-    {TS_INFO_BAD_DATA_FORMAT, "badDataFormat"},
-    {TS_INFO_TIME_NOT_AVAILABLE, "timeNotAvailable"},
-    {TS_INFO_UNACCEPTED_POLICY, "unacceptedPolicy"},
-    {TS_INFO_UNACCEPTED_EXTENSION, "unacceptedExtension"},
-    {TS_INFO_ADD_INFO_NOT_AVAILABLE, "addInfoNotAvailable"},
-    {TS_INFO_SYSTEM_FAILURE, "systemFailure"},
+    {TS_INFO_BAD_ALG, "対応していないハッシュ方式 (badAlg)"},
+    {TS_INFO_BAD_REQUEST, "受け付けられない要求 (badRequest)"},
+    {TS_INFO_BAD_DATA_FORMAT, "データ形式の誤り (badDataFormat)"},
+    {TS_INFO_TIME_NOT_AVAILABLE, "時刻源を利用できない (timeNotAvailable)"},
+    {TS_INFO_UNACCEPTED_POLICY, "要求したポリシーを受け付けない (unacceptedPolicy)"},
+    {TS_INFO_UNACCEPTED_EXTENSION, "要求した拡張を受け付けない (unacceptedExtension)"},
+    {TS_INFO_ADD_INFO_NOT_AVAILABLE, "追加情報を利用できない (addInfoNotAvailable)"},
+    {TS_INFO_SYSTEM_FAILURE, "タイムスタンプ局のシステム障害 (systemFailure)"},
 };
 
+// "拒否 (rejection)、対応していないハッシュ方式 (badAlg)" and the TSA's own
+// text (shown through base::PrintableText: it comes from the network).
 std::string DescribeStatus(const TS_STATUS_INFO* info,
                            long status) {  // NOLINT(runtime/int)
   std::string out = status >= 0 && status < 6 ? std::string(kStatusNames[status])
-                                              : "status " + std::to_string(status);
+                                              : "状態 " + std::to_string(status);
   if (const ASN1_BIT_STRING* fail = ::TS_STATUS_INFO_get0_failure_info(info)) {
     for (const FailureBit& f : kFailureBits) {
-      if (::ASN1_BIT_STRING_get_bit(fail, f.bit)) out += std::string(" (") + f.name + ")";
+      if (::ASN1_BIT_STRING_get_bit(fail, f.bit)) out += std::string("、") + f.name;
     }
   }
   if (const STACK_OF(ASN1_UTF8STRING)* text = ::TS_STATUS_INFO_get0_text(info)) {
     for (int i = 0; i < sk_ASN1_UTF8STRING_num(text); ++i) {
       const ASN1_UTF8STRING* s = sk_ASN1_UTF8STRING_value(text, i);
       out += ": ";
-      out.append(reinterpret_cast<const char*>(::ASN1_STRING_get0_data(s)),
-                 static_cast<size_t>(::ASN1_STRING_length(s)));
+      out += base::PrintableText(
+          std::string_view(reinterpret_cast<const char*>(::ASN1_STRING_get0_data(s)),
+                           static_cast<size_t>(::ASN1_STRING_length(s))),
+          200);
     }
   }
   return out;
@@ -74,15 +81,17 @@ base::Status CheckImprint(const TS_TST_INFO* tst, const Digest& expected) {
   const ASN1_OBJECT* alg = nullptr;
   ::X509_ALGOR_get0(&alg, nullptr, nullptr, ::TS_MSG_IMPRINT_get_algo(mi));
   if (::OBJ_obj2nid(alg) != NID_sha256) {
-    return base::Status::Corruption("tsa verify: imprint mismatch: the token hashes with " +
-                                    internal::OidToText(alg) + ", not SHA-256");
+    return base::Status::Corruption(
+        "タイムスタンプトークンのハッシュ方式が SHA-256 ではありません（" +
+        internal::OidToText(alg) + "）");
   }
   const ASN1_OCTET_STRING* msg = ::TS_MSG_IMPRINT_get_msg(mi);
   const std::string_view got(reinterpret_cast<const char*>(::ASN1_STRING_get0_data(msg)),
                              static_cast<size_t>(::ASN1_STRING_length(msg)));
   if (got != expected.AsStringView()) {
-    return base::Status::Corruption("tsa verify: imprint mismatch: the token is for " +
-                                    base::HexEncode(got) + ", expected " + expected.Hex());
+    return base::Status::Corruption(
+        "タイムスタンプトークンのハッシュが対象のデータと一致しません（トークン " +
+        base::HexEncode(got) + "、対象 " + expected.Hex() + "）");
   }
   return base::Status::OK();
 }
@@ -97,13 +106,16 @@ std::string HexU64(uint64_t v) {
 base::Status CheckNonce(const TS_TST_INFO* tst, std::optional<uint64_t> expected) {
   if (!expected) return base::Status::OK();
   const ASN1_INTEGER* nonce = ::TS_TST_INFO_get_nonce(tst);
-  if (nonce == nullptr) return base::Status::Corruption("tsa verify: nonce missing");
+  if (nonce == nullptr) {
+    return base::Status::Corruption("タイムスタンプトークンにナンス（nonce）がありません");
+  }
   uint64_t got = 0;
   if (::ASN1_INTEGER_get_uint64(&got, nonce) != 1 || got != *expected) {
     ::ERR_clear_error();
-    return base::Status::Corruption("tsa verify: nonce mismatch: the token has " +
-                                    internal::IntegerToHex(nonce) + ", the request had " +
-                                    HexU64(*expected));
+    return base::Status::Corruption(
+        "タイムスタンプトークンのナンス（nonce）が要求と一致しません（トークン " +
+        internal::IntegerToHex(nonce) + "、要求 " + HexU64(*expected) +
+        "。古い応答が再送された可能性があります）");
   }
   return base::Status::OK();
 }
@@ -116,28 +128,28 @@ base::Status CheckTimestampEku(X509* signer) {
       ::X509_get_ext_d2i(signer, NID_ext_key_usage, &critical, nullptr)));
   ::ERR_clear_error();
   if (!eku) {
-    return base::Status::Corruption(critical == -1 ? "tsa verify: signer certificate has "
-                                                     "no extendedKeyUsage (needs critical "
-                                                     "timeStamping)"
-                                                   : "tsa verify: signer certificate has "
-                                                     "a malformed extendedKeyUsage");
+    return base::Status::Corruption(critical == -1 ? "タイムスタンプの署名者の証明書に拡張鍵用途 "
+                                                     "(extendedKeyUsage) がありません（critical の "
+                                                     "timeStamping が必要です）"
+                                                   : "タイムスタンプの署名者の証明書の拡張鍵用途 "
+                                                     "(extendedKeyUsage) が壊れています");
   }
   if (sk_ASN1_OBJECT_num(eku.get()) != 1 ||
       ::OBJ_obj2nid(sk_ASN1_OBJECT_value(eku.get(), 0)) != NID_time_stamp) {
     return base::Status::Corruption(
-        "tsa verify: signer certificate's extendedKeyUsage is not exactly "
-        "timeStamping");
+        "タイムスタンプの署名者の証明書の拡張鍵用途 (extendedKeyUsage) が timeStamping "
+        "だけではありません");
   }
   if (critical != 1) {
     return base::Status::Corruption(
-        "tsa verify: signer certificate's timeStamping extendedKeyUsage is not "
-        "critical");
+        "タイムスタンプの署名者の証明書の拡張鍵用途 timeStamping が critical ではありません");
   }
   return base::Status::OK();
 }
 
 // Turns the error queue of a failed TS_RESP_verify_response into a Status:
-// a chain failure is "untrusted chain", anything else "signature invalid".
+// a chain failure is "証明書チェーンを信頼できません", anything else
+// "署名が正しくありません", with OpenSSL's own words in parentheses.
 base::Status VerificationFailure() {
   bool chain = false;
   std::string detail;
@@ -151,25 +163,27 @@ base::Status VerificationFailure() {
     }
     if (!detail.empty()) detail += "; ";
     const char* reason = ::ERR_reason_error_string(e);
-    detail += reason ? reason : "error " + std::to_string(e);
+    detail += reason ? reason : "OpenSSL エラー " + std::to_string(e);
     if (data != nullptr && (flags & ERR_TXT_STRING) && *data != '\0') {
       detail += " (";
       detail += data;
       detail += ")";
     }
   }
-  if (detail.empty()) detail = "unknown reason";
-  return base::Status::Corruption(std::string("tsa verify: ") +
-                                  (chain ? "untrusted chain: " : "signature invalid: ") + detail);
+  if (detail.empty()) detail = "理由不明";
+  return base::Status::Corruption(
+      std::string(chain ? "タイムスタンプの証明書チェーンを信頼できません（"
+                        : "タイムスタンプの署名が正しくありません（") +
+      base::PrintableText(detail, 500) + "）");
 }
 
 base::Result<OsslPtr<X509_STORE>> TrustStore(const std::vector<OsslPtr<X509>>& certs, time_t at) {
   ::ERR_clear_error();
   OsslPtr<X509_STORE> store(::X509_STORE_new());
-  if (!store) return internal::InternalError("tsa verify: trust store");
+  if (!store) return internal::InternalError("タイムスタンプ検証用の信頼ストアを作れません");
   for (const OsslPtr<X509>& cert : certs) {
     if (::X509_STORE_add_cert(store.get(), cert.get()) != 1) {
-      return internal::InternalError("tsa verify: trust store");
+      return internal::InternalError("タイムスタンプ検証用の信頼ストアを作れません");
     }
   }
   ::X509_VERIFY_PARAM_set_time(::X509_STORE_get0_param(store.get()), at);
@@ -205,16 +219,19 @@ base::Result<TimestampInfo> InspectTimestampResponse(std::string_view der_respon
       ::d2i_TS_RESP(nullptr, &p, static_cast<long>(der_response.size())));  // NOLINT
   if (!resp || p != end) {
     ::ERR_clear_error();
-    return base::Status::Corruption("tsa inspect: not a DER TimeStampResp");
+    return base::Status::Corruption(
+        "タイムスタンプ応答として読めません（DER 形式の TimeStampResp ではありません）");
   }
   TS_STATUS_INFO* status_info = ::TS_RESP_get_status_info(resp.get());
   const long status = ::ASN1_INTEGER_get(::TS_STATUS_INFO_get0_status(status_info));  // NOLINT
   if (status != TS_STATUS_GRANTED && status != TS_STATUS_GRANTED_WITH_MODS) {
-    return base::Status::FailedPrecondition("tsa inspect: status not granted: " +
+    return base::Status::FailedPrecondition("タイムスタンプ局が要求を受け付けませんでした: " +
                                             DescribeStatus(status_info, status));
   }
   TS_TST_INFO* tst = ::TS_RESP_get_tst_info(resp.get());
-  if (tst == nullptr) return base::Status::Corruption("tsa inspect: no TSTInfo");
+  if (tst == nullptr) {
+    return base::Status::Corruption("タイムスタンプ応答にトークンの内容 (TSTInfo) がありません");
+  }
   TimestampInfo info;
   ASSIGN_OR_RETURN(info.gen_time, internal::GeneralizedTimeToTime(::TS_TST_INFO_get_time(tst)));
   const ASN1_OCTET_STRING* imprint = ::TS_MSG_IMPRINT_get_msg(::TS_TST_INFO_get_msg_imprint(tst));
@@ -237,18 +254,19 @@ base::Result<OsslPtr<TS_RESP>> DecodeGranted(std::string_view der_response) {
       ::d2i_TS_RESP(nullptr, &p, static_cast<long>(der_response.size())));  // NOLINT
   if (!resp || p != end) {
     ::ERR_clear_error();
-    return base::Status::Corruption("tsa verify: not a DER TimeStampResp");
+    return base::Status::Corruption(
+        "タイムスタンプ応答として読めません（DER 形式の TimeStampResp ではありません）");
   }
   TS_STATUS_INFO* status_info = ::TS_RESP_get_status_info(resp.get());
   const long status = ::ASN1_INTEGER_get(::TS_STATUS_INFO_get0_status(status_info));  // NOLINT
   if (status != TS_STATUS_GRANTED && status != TS_STATUS_GRANTED_WITH_MODS) {
-    return base::Status::FailedPrecondition("tsa verify: status not granted: " +
+    return base::Status::FailedPrecondition("タイムスタンプ局が要求を受け付けませんでした: " +
                                             DescribeStatus(status_info, status));
   }
   PKCS7* token = ::TS_RESP_get_token(resp.get());
   if (token == nullptr || ::TS_RESP_get_tst_info(resp.get()) == nullptr ||
       !PKCS7_type_is_signed(token)) {
-    return base::Status::Corruption("tsa verify: granted response without a signed token");
+    return base::Status::Corruption("タイムスタンプ応答に署名付きのトークンがありません");
   }
   return resp;
 }
@@ -257,7 +275,8 @@ base::Result<OsslPtr<TS_RESP>> DecodeGranted(std::string_view der_response) {
 // with the timestamping EKU RFC 3161 requires.
 base::Result<OsslPtr<X509>> FindSigner(PKCS7* token, const std::vector<OsslPtr<X509>>& trusted) {
   if (sk_PKCS7_SIGNER_INFO_num(::PKCS7_get_signer_info(token)) != 1) {
-    return base::Status::Corruption("tsa verify: signature invalid: not exactly one signer");
+    return base::Status::Corruption(
+        "タイムスタンプの署名が正しくありません（署名者がちょうど 1 人ではありません）");
   }
   OsslPtr<STACK_OF(X509)> trusted_stack = internal::CertificateStack(trusted);
   STACK_OF(X509)* signers = ::PKCS7_get0_signers(token, trusted_stack.get(), 0);
@@ -269,8 +288,8 @@ base::Result<OsslPtr<X509>> FindSigner(PKCS7* token, const std::vector<OsslPtr<X
   ::ERR_clear_error();
   if (signer == nullptr) {
     return base::Status::Corruption(
-        "tsa verify: untrusted chain: the signer certificate is neither in "
-        "the token nor among the trusted certificates");
+        "タイムスタンプの証明書チェーンを信頼できません（署名者の証明書がトークンにも、"
+        "信頼する証明書の中にもありません）");
   }
   RETURN_IF_ERROR(CheckTimestampEku(signer));
   return signer_owner;
@@ -292,7 +311,7 @@ base::Status OpensslChecks(TS_RESP* resp, const Digest& data_digest,
                    internal::BuildTsRequest(data_digest, options.expected_nonce));
   ::ERR_clear_error();
   OsslPtr<TS_VERIFY_CTX> ctx(::TS_REQ_to_TS_VERIFY_CTX(req.get(), nullptr));
-  if (!ctx) return internal::InternalError("tsa verify: verification context");
+  if (!ctx) return internal::InternalError("タイムスタンプの検証を準備できません");
   ::TS_VERIFY_CTX_add_flags(ctx.get(), TS_VFY_SIGNATURE | TS_VFY_SIGNER);
   ::TS_VERIFY_CTX_set_store(ctx.get(), store.release());  // ctx owns it now
   // (OpenSSL builds the chain with the certificates the token carries as
@@ -764,7 +783,7 @@ TimestampVerifier::~TimestampVerifier() = default;
 
 base::Result<TimestampVerifier> TimestampVerifier::Create(std::string_view trusted_pem) {
   base::Result<std::vector<OsslPtr<X509>>> trusted = internal::CertificatesFromPem(trusted_pem);
-  if (!trusted.ok()) return trusted.status().WithContext("tsa verify: trusted certificates");
+  if (!trusted.ok()) return trusted.status().WithContext("タイムスタンプ検証用の信頼する証明書");
   auto impl = std::make_unique<Impl>();
   impl->trusted = std::move(*trusted);
   impl->trusted_stack = internal::CertificateStack(impl->trusted);

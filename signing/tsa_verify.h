@@ -49,21 +49,25 @@ struct TimestampVerifyOptions {
 /// intermediates and the TSA certificate itself). The signer certificate may
 /// come from the token or from trusted_pem. Revocation is not checked.
 ///
-/// Errors, each message saying what failed:
+/// Errors, each message saying in Japanese what failed (OpenSSL's own
+/// words, where it has some, in parentheses):
 ///  - InvalidArgument: trusted_pem holds no certificate.
-///  - Corruption "not a DER TimeStampResp": garbage, trailing bytes.
-///  - FailedPrecondition "status not granted": the TSA refused (the message
-///    gives its status, text and failure info).
-///  - Corruption "imprint mismatch": the token is for other data (or hashes
-///    with something other than SHA-256).
-///  - Corruption "nonce mismatch" / "nonce missing".
-///  - Corruption "signer certificate …extendedKeyUsage…": the signer lacks
-///    the critical, sole timeStamping extendedKeyUsage.
-///  - Corruption "untrusted chain: …": the signer certificate does not chain
-///    to trusted_pem, or is not valid at the validation time.
-///  - Corruption "signature invalid: …": the signature, the signed
-///    attributes or the ESS signing-certificate attribute do not verify
-///    (the token was changed after signing).
+///  - Corruption "タイムスタンプ応答として読めません…": garbage, trailing bytes.
+///  - FailedPrecondition "タイムスタンプ局が要求を受け付けませんでした: …": the
+///    TSA refused (the message gives its status, failure info and text).
+///  - Corruption "…ハッシュが対象のデータと一致しません…": the token is for
+///    other data ("…ハッシュ方式が SHA-256 ではありません…": it hashes with
+///    something else).
+///  - Corruption "…ナンス（nonce）が要求と一致しません…" / "…ナンス（nonce）が
+///    ありません".
+///  - Corruption "…拡張鍵用途 (extendedKeyUsage)…": the signer lacks the
+///    critical, sole timeStamping extendedKeyUsage.
+///  - Corruption "タイムスタンプの証明書チェーンを信頼できません（…）": the
+///    signer certificate does not chain to trusted_pem, or is not valid at
+///    the validation time.
+///  - Corruption "タイムスタンプの署名が正しくありません（…）": the signature,
+///    the signed attributes or the ESS signing-certificate attribute do not
+///    verify (the token was changed after signing).
 base::Result<TimestampInfo> VerifyTimestampResponse(
     std::string_view der_response, const Digest& data_digest,
     std::string_view trusted_pem, const TimestampVerifyOptions& options = {});

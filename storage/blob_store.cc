@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "base/hex.h"
+#include "base/text.h"
 
 namespace storage {
 
@@ -62,7 +63,9 @@ namespace {
 Status CheckHex(std::string_view hex) {
   return base::IsLowerHex(hex, 64)
              ? Status::OK()
-             : Status::InvalidArgument("not a SHA-256 digest: \"" + std::string(hex) + "\"");
+             : Status::InvalidArgument("「" + base::PrintableText(hex) +
+                                       "」は SHA-256 のダイジェスト（小文字の 16 進数 64 文字）"
+                                       "ではありません");
 }
 }  // namespace
 
@@ -149,18 +152,23 @@ Status BlobStore::OpenForWriting() {
       return Status::OK();
     }
   }
-  return last.WithContext("objects: claiming a writer tag");
+  return last.WithContext("原本の保管場所（objects/tmp）に書き込み用のロックを作れません");
 }
 
 Result<std::string> BlobStore::IncomingPath() {
   if (tag_.empty()) {
-    return Status::FailedPrecondition("objects: IncomingPath before OpenForWriting");
+    return Status::FailedPrecondition(
+        "原本の保管場所が書き込み用に開かれていません（IncomingPath の前に OpenForWriting "
+        "が必要です）");
   }
   return base::JoinPath(TmpDir(), tag_ + "." + std::to_string(++batch_counter_) + ".incoming");
 }
 
 Status BlobStore::Stage(Batch* batch) {
-  if (tag_.empty()) return Status::FailedPrecondition("objects: Stage before OpenForWriting");
+  if (tag_.empty()) {
+    return Status::FailedPrecondition(
+        "原本の保管場所が書き込み用に開かれていません（Stage の前に OpenForWriting が必要です）");
+  }
   batch->store_ = this;
   batch->fresh_.clear();
   batch->created_.clear();
@@ -219,7 +227,7 @@ Status BlobStore::StageFiles(Batch* batch, const std::vector<const Batch::Item*>
       continue;
     }
     ASSIGN_OR_RETURN(auto f, fs_->NewWritableFile(tmp, kObjectMode));
-    RETURN_IF_ERROR(f->Append(item->bytes).WithContext(tmp));
+    RETURN_IF_ERROR(f->Append(item->bytes).WithContext("原本の一時ファイルへの書き込み"));
     RETURN_IF_ERROR(f->Close());
   }
   return Status::OK();

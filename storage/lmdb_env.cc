@@ -12,10 +12,44 @@ namespace {
 using base::Result;
 using base::Status;
 
+// Japanese text for an LMDB return code, with its name; errno values go
+// through base::Status::FromErrno.
+std::string LmdbText(int rc) {
+  switch (rc) {
+    case MDB_NOTFOUND:
+      return "キーが見つかりません (MDB_NOTFOUND)";
+    case MDB_KEYEXIST:
+      return "キーが既に存在します (MDB_KEYEXIST)";
+    case MDB_MAP_FULL:
+      return "データベースの領域（マップサイズ）が満杯です (MDB_MAP_FULL)";
+    case MDB_TXN_FULL:
+      return "1 回の書き込みでの変更が多すぎます (MDB_TXN_FULL)";
+    case MDB_DBS_FULL:
+      return "テーブルの数が上限に達しました (MDB_DBS_FULL)";
+    case MDB_READERS_FULL:
+      return "同時に読み取っているプロセスやスレッドが多すぎます (MDB_READERS_FULL)";
+    case MDB_CORRUPTED:
+      return "データベースが壊れています (MDB_CORRUPTED)";
+    case MDB_PAGE_NOTFOUND:
+      return "データベースのページが見つかりません。データベースが壊れている可能性があります "
+             "(MDB_PAGE_NOTFOUND)";
+    case MDB_INVALID:
+      return "LMDB のデータベースファイルではありません (MDB_INVALID)";
+    case MDB_VERSION_MISMATCH:
+      return "データベースを作成した LMDB とバージョンが一致しません (MDB_VERSION_MISMATCH)";
+    case MDB_MAP_RESIZED:
+      return "別のプロセスがデータベースの領域を拡張しました (MDB_MAP_RESIZED)";
+    default:
+      break;
+  }
+  return std::string("LMDB のエラーです（") + ::mdb_strerror(rc) + "、コード " +
+         std::to_string(rc) + "）";
+}
+
 Status LmdbError(int rc, std::string_view context) {
   std::string msg(context);
   msg += ": ";
-  msg += ::mdb_strerror(rc);
+  msg += LmdbText(rc);
   switch (rc) {
     case MDB_NOTFOUND: return Status::NotFound(msg);
     case MDB_KEYEXIST: return Status::AlreadyExists(msg);
@@ -59,28 +93,31 @@ Status Checked(int rc, std::string_view context) {
 Result<std::string_view> ReadTxn::Get(const Table& table, std::string_view key) const {
   MDB_val k = Val(key), v;
   const int rc = ::mdb_get(txn_, table.dbi, &k, &v);
-  if (rc == MDB_NOTFOUND) return Status::NotFound(table.name + ": no such key");
-  if (rc != MDB_SUCCESS) return LmdbError(rc, table.name + ": get");
+  if (rc == MDB_NOTFOUND) {
+    return Status::NotFound("テーブル " + table.name + " に該当するキーがありません");
+  }
+  if (rc != MDB_SUCCESS) return LmdbError(rc, "テーブル " + table.name + " の読み取り");
   return View(v);
 }
 
 Result<uint64_t> ReadTxn::Count(const Table& table) const {
   MDB_stat st;
   const int rc = ::mdb_stat(txn_, table.dbi, &st);
-  if (rc != MDB_SUCCESS) return LmdbError(rc, table.name + ": stat");
+  if (rc != MDB_SUCCESS) return LmdbError(rc, "テーブル " + table.name + " の件数の取得");
   return static_cast<uint64_t>(st.ms_entries);
 }
 
 Result<Cursor> ReadTxn::NewCursor(const Table& table) const {
   MDB_cursor* c = nullptr;
   const int rc = ::mdb_cursor_open(txn_, table.dbi, &c);
-  if (rc != MDB_SUCCESS) return LmdbError(rc, table.name + ": cursor");
+  if (rc != MDB_SUCCESS) return LmdbError(rc, "テーブル " + table.name + " のカーソルの作成");
   return Cursor(c);
 }
 
 Status WriteTxn::Put(const Table& table, std::string_view key, std::string_view value) {
   MDB_val k = Val(key), v = Val(value);
-  RETURN_IF_ERROR(Checked(::mdb_put(txn_, table.dbi, &k, &v, 0), table.name + ": put"));
+  RETURN_IF_ERROR(
+      Checked(::mdb_put(txn_, table.dbi, &k, &v, 0), "テーブル " + table.name + " への書き込み"));
   Notify(table, key, value);
   return Status::OK();
 }
@@ -88,8 +125,10 @@ Status WriteTxn::Put(const Table& table, std::string_view key, std::string_view 
 Status WriteTxn::Insert(const Table& table, std::string_view key, std::string_view value) {
   MDB_val k = Val(key), v = Val(value);
   const int rc = ::mdb_put(txn_, table.dbi, &k, &v, MDB_NOOVERWRITE);
-  if (rc == MDB_KEYEXIST) return Status::AlreadyExists(table.name + ": key exists");
-  RETURN_IF_ERROR(Checked(rc, table.name + ": insert"));
+  if (rc == MDB_KEYEXIST) {
+    return Status::AlreadyExists("テーブル " + table.name + " に同じキーが既にあります");
+  }
+  RETURN_IF_ERROR(Checked(rc, "テーブル " + table.name + " への追加"));
   Notify(table, key, value);
   return Status::OK();
 }
@@ -97,15 +136,18 @@ Status WriteTxn::Insert(const Table& table, std::string_view key, std::string_vi
 Status WriteTxn::Delete(const Table& table, std::string_view key) {
   MDB_val k = Val(key);
   const int rc = ::mdb_del(txn_, table.dbi, &k, nullptr);
-  if (rc == MDB_NOTFOUND) return Status::NotFound(table.name + ": no such key");
-  RETURN_IF_ERROR(Checked(rc, table.name + ": delete"));
+  if (rc == MDB_NOTFOUND) {
+    return Status::NotFound("テーブル " + table.name + " に該当するキーがありません");
+  }
+  RETURN_IF_ERROR(Checked(rc, "テーブル " + table.name + " からの削除"));
   Notify(table, key, std::nullopt);
   return Status::OK();
 }
 
 Status WriteTxn::Nested(const std::function<Status(WriteTxn&)>& fn) {
   MDB_txn* raw = nullptr;
-  RETURN_IF_ERROR(Checked(::mdb_txn_begin(::mdb_txn_env(txn_), txn_, 0, &raw), "nested begin"));
+  RETURN_IF_ERROR(Checked(::mdb_txn_begin(::mdb_txn_env(txn_), txn_, 0, &raw),
+                          "入れ子の書き込みトランザクションの開始"));
   // Aborts the child if fn throws, as Env::Write does for the parent.
   struct AbortOnUnwind {
     MDB_txn* txn;
@@ -118,9 +160,10 @@ Status WriteTxn::Nested(const std::function<Status(WriteTxn&)>& fn) {
   guard.txn = nullptr;
   if (!status.ok() || t_map_full) {
     ::mdb_txn_abort(raw);
-    return status.ok() ? Status::ResourceExhausted("catalog: map full") : status;
+    return status.ok() ? Status::ResourceExhausted("データベース（catalog）の領域が満杯です")
+                       : status;
   }
-  return Checked(::mdb_txn_commit(raw), "nested commit");
+  return Checked(::mdb_txn_commit(raw), "入れ子の書き込みトランザクションの確定");
 }
 
 // ---- Cursor --------------------------------------------------------------------
@@ -159,7 +202,7 @@ bool Cursor::Move(int op, std::string_view seek_key) {
   }
   valid_ = false;
   key_ = value_ = {};
-  if (rc != MDB_NOTFOUND) status_ = LmdbError(rc, "cursor");
+  if (rc != MDB_NOTFOUND) status_ = LmdbError(rc, "カーソルの移動");
   return false;
 }
 
@@ -186,7 +229,7 @@ struct Env::Rep {
   // held exclusively (no transaction of this process is active).
   Status SetMapSize(uint64_t size) {
     const int rc = ::mdb_env_set_mapsize(env, size);
-    if (rc != MDB_SUCCESS) return LmdbError(rc, "catalog: resize map");
+    if (rc != MDB_SUCCESS) return LmdbError(rc, "データベース（catalog）の領域の拡張");
     MDB_envinfo info;
     ::mdb_env_info(env, &info);
     map_size = info.me_mapsize;
@@ -198,7 +241,9 @@ struct Env::Rep {
     for (int attempt = 0;; ++attempt) {
       const int rc = ::mdb_txn_begin(env, nullptr, flags, txn);
       if (rc == MDB_SUCCESS) return Status::OK();
-      if (rc != MDB_MAP_RESIZED || attempt > 2) return LmdbError(rc, "catalog: begin");
+      if (rc != MDB_MAP_RESIZED || attempt > 2) {
+        return LmdbError(rc, "データベース（catalog）のトランザクションの開始");
+      }
       lock->unlock();
       {
         std::unique_lock<std::shared_mutex> excl(resize_mu);
@@ -237,7 +282,8 @@ Result<std::unique_ptr<Env>> Env::Open(const std::string& dir, const EnvOptions&
 
 Result<Table> Env::OpenTable(const std::string& name) {
   if (t_in_write) {
-    return Status::FailedPrecondition("catalog: OpenTable inside a write transaction");
+    return Status::FailedPrecondition(
+        "書き込みトランザクションの中ではテーブルを開けません（プログラムの誤りです）");
   }
   std::shared_lock<std::shared_mutex> lock(rep_->resize_mu);
   MDB_txn* txn = nullptr;
@@ -247,11 +293,13 @@ Result<Table> Env::OpenTable(const std::string& name) {
   int rc = ::mdb_dbi_open(txn, name.c_str(), ro ? 0 : MDB_CREATE, &dbi);
   if (rc != MDB_SUCCESS) {
     ::mdb_txn_abort(txn);
-    if (rc == MDB_NOTFOUND) return Status::NotFound("catalog: no table " + name);
-    return LmdbError(rc, "catalog: open table " + name);
+    if (rc == MDB_NOTFOUND) {
+      return Status::NotFound("データベース（catalog）にテーブル " + name + " がありません");
+    }
+    return LmdbError(rc, "テーブル " + name + " を開く処理");
   }
   rc = ::mdb_txn_commit(txn);
-  if (rc != MDB_SUCCESS) return LmdbError(rc, "catalog: open table " + name);
+  if (rc != MDB_SUCCESS) return LmdbError(rc, "テーブル " + name + " を開く処理");
   return Table{dbi, name};
 }
 
@@ -260,7 +308,7 @@ Result<std::vector<std::string>> Env::TableNames() const {
   RETURN_IF_ERROR(Read([&](const ReadTxn& txn) -> Status {
     // The unnamed main database holds one key per named table.
     MDB_dbi main;
-    RETURN_IF_ERROR(Checked(::mdb_dbi_open(txn.txn_, nullptr, 0, &main), "catalog: main table"));
+    RETURN_IF_ERROR(Checked(::mdb_dbi_open(txn.txn_, nullptr, 0, &main), "テーブル一覧の読み取り"));
     ASSIGN_OR_RETURN(Cursor c, txn.NewCursor(Table{main, "(main)"}));
     for (bool ok = c.First(); ok; ok = c.Next()) names.emplace_back(c.key());
     return c.status();
@@ -270,10 +318,12 @@ Result<std::vector<std::string>> Env::TableNames() const {
 
 Status Env::Write(const std::function<Status(WriteTxn&)>& fn) {
   if (rep_->options.read_only) {
-    return Status::FailedPrecondition("catalog is open read-only");
+    return Status::FailedPrecondition(
+        "データベース（catalog）は読み取り専用で開かれているため書き込めません");
   }
   if (t_in_write) {
-    return Status::FailedPrecondition("catalog: nested write transaction");
+    return Status::FailedPrecondition(
+        "書き込みトランザクションを入れ子にはできません（プログラムの誤りです）");
   }
   std::lock_guard<std::mutex> writer(rep_->write_mu);
   struct InWrite {
@@ -304,7 +354,7 @@ Status Env::Write(const std::function<Status(WriteTxn&)>& fn) {
         // LMDB frees the transaction whether or not the commit succeeds.
         const int rc = ::mdb_txn_commit(raw);
         if (rc == MDB_SUCCESS) return Status::OK();
-        if (rc != MDB_MAP_FULL) return LmdbError(rc, "catalog: commit");
+        if (rc != MDB_MAP_FULL) return LmdbError(rc, "データベース（catalog）への書き込みの確定");
         map_full = true;
       } else {
         ::mdb_txn_abort(raw);
@@ -313,9 +363,9 @@ Status Env::Write(const std::function<Status(WriteTxn&)>& fn) {
     if (!map_full) return status;
     std::unique_lock<std::shared_mutex> excl(rep_->resize_mu);
     if (rep_->map_size >= rep_->options.max_map_size) {
-      return Status::ResourceExhausted("catalog is full: the map size limit of " +
+      return Status::ResourceExhausted("データベース（catalog）が満杯です: 領域の上限 " +
                                        std::to_string(rep_->options.max_map_size) +
-                                       " bytes is reached");
+                                       " バイトに達しました");
     }
     RETURN_IF_ERROR(
         rep_->SetMapSize(std::min(rep_->map_size * 2, rep_->options.max_map_size)));

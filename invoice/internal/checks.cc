@@ -7,6 +7,7 @@
 #include "invoice/warning_codes.h"
 #include "base/money.h"
 #include "base/registration_number.h"
+#include "base/text.h"
 
 namespace invoice::internal {
 namespace {
@@ -73,7 +74,7 @@ void CheckRegistrationNumber(const ParsedInvoice& inv, WarningList* w) {
   }
   if (IsJpPint(inv) && !IsJpNonTaxInvoice(inv) && inv.supplier_vat_id) {
     w->Add(warning_code::kRegistrationNumberMalformed,
-           "登録番号「" + TruncateUtf8(*inv.supplier_vat_id, 64) +
+           "登録番号「" + base::PrintableText(*inv.supplier_vat_id, 64) +
                "」の形式が正しくありません（T と 13 桁の数字）");
   }
 }

@@ -5,16 +5,14 @@
 #include "base/date.h"
 #include "base/money.h"
 #include "base/registration_number.h"
+#include "base/text.h"
 
 namespace invoice::internal {
 namespace {
 
 // Values quoted in messages are cut so that a hostile document cannot make
-// a warning large.
-std::string Quote(std::string_view text) {
-  constexpr size_t kMax = 64;
-  return text.size() <= kMax ? std::string(text) : TruncateUtf8(text, kMax) + "…";
-}
+// a warning large, and show no raw control characters.
+std::string Quote(std::string_view text) { return base::PrintableText(text, 64); }
 
 void WarnDate(std::string_view text, std::string_view label, WarningList* warnings) {
   warnings->Add(warning_code::kInvalidDate,

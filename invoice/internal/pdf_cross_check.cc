@@ -1,5 +1,6 @@
 #include "invoice/internal/pdf_cross_check.h"
 
+#include "base/text.h"
 #include "invoice/internal/text_util.h"
 #include "invoice/warning_codes.h"
 
@@ -56,8 +57,9 @@ void CrossCheckPdfAndXml(const std::map<std::string, std::string>& pdf_info,
   if (!xmp.document_file_name.empty() &&
       !EqualsIgnoreCase(xmp.document_file_name, attachment_name)) {
     warnings->Add(warning_code::kPdfXmlMismatch,
-                  "PDF の XMP メタデータが示す添付ファイル名 " + xmp.document_file_name +
-                      " と、実際に添付されている " + std::string(attachment_name) +
+                  "PDF の XMP メタデータが示す添付ファイル名 " +
+                      base::PrintableText(xmp.document_file_name, 128) +
+                      " と、実際に添付されている " + base::PrintableText(attachment_name, 128) +
                       " が一致しません");
   }
   if (invoice_number.empty()) return;
@@ -70,8 +72,8 @@ void CrossCheckPdfAndXml(const std::map<std::string, std::string>& pdf_info,
     if (candidates.empty()) continue;  // states no number: nothing to compare
     warnings->Add(warning_code::kPdfXmlMismatch,
                   "PDF の文書情報（" + std::string(key) + "）の請求書番号 " +
-                      TruncateUtf8(candidates.front(), 64) + " が、添付 XML の請求書番号 " +
-                      std::string(invoice_number) + " と一致しません");
+                      base::PrintableText(candidates.front(), 64) + " が、添付 XML の請求書番号 " +
+                      base::PrintableText(invoice_number, 64) + " と一致しません");
   }
 }
 

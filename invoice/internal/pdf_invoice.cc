@@ -55,7 +55,7 @@ void ReadPdfInvoice(std::string_view pdf, const ReadLimits& limits, const Deadli
 
   const PdfPrescan prescan = PrescanPdf(pdf, limits, deadline);
   if (prescan.encrypted) {
-    WarnLoadFailure(base::Status::PermissionDenied("encrypted"), deadline, warnings);
+    WarnLoadFailure(base::Status::PermissionDenied("PDF が暗号化されています"), deadline, warnings);
     return;
   }
   if (prescan.timed_out) {

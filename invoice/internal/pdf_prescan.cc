@@ -8,6 +8,8 @@
 
 #include <zlib.h>
 
+#include "base/text.h"
+
 namespace invoice::internal {
 namespace {
 
@@ -225,7 +227,7 @@ class Prescanner {
          p = FindName(pdf_, "/Size", p + 1)) {
       const auto n = NumberAt(pdf_, p + 5);
       if (n && *n > max) {
-        TooComplex("declares " + std::to_string(*n) + " objects");
+        TooComplex("オブジェクト数が " + std::to_string(*n) + " と宣言されています");
         return;
       }
     }
@@ -234,7 +236,7 @@ class Prescanner {
       const bool starts = p > 0 && IsPdfSpace(pdf_[p - 1]);
       const bool ends = p + 3 == pdf_.size() || !IsRegular(pdf_[p + 3]);
       if (starts && ends && ++objects > max) {
-        TooComplex("more than " + std::to_string(max) + " objects");
+        TooComplex("オブジェクトが " + std::to_string(max) + " 個を超えています");
         return;
       }
     }
@@ -260,14 +262,15 @@ class Prescanner {
     bool indirect = false;
     const std::vector<std::string> filters = FiltersOf(dict, &indirect);
     if (indirect) {
-      TooComplex("a stream filter given indirectly");
+      TooComplex("ストリームのフィルターが間接参照で指定されています");
       return;
     }
     if (filters.empty()) return;  // stored: no larger than the file
     if (filters.size() == 1 && IsImageCodec(filters[0])) return;
     for (const std::string& f : filters) {
       if (!IsFlate(f)) {
-        TooComplex("filter " + f + " in a file with object streams");
+        TooComplex("オブジェクトストリームを含むファイルでフィルター " + base::PrintableText(f) +
+                   " が使われています");
         return;
       }
     }
@@ -280,8 +283,8 @@ class Prescanner {
       size_t produced = 0;
       const InflateEnd end = Inflate(input, &budget_, last ? nullptr : &next, deadline_, &produced);
       if (end == InflateEnd::kOverBudget) {
-        TooComplex("streams expand beyond " + std::to_string(limits_.max_pdf_decoded_bytes) +
-                   " bytes");
+        TooComplex("ストリームの展開後のサイズが " + std::to_string(limits_.max_pdf_decoded_bytes) +
+                   " バイトを超えます");
         return;
       }
       if (end == InflateEnd::kTimedOut) {

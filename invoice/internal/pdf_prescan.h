@@ -36,7 +36,7 @@ struct PdfPrescan {
   bool encrypted = false;
   bool too_complex = false;
   bool timed_out = false;
-  std::string reason;        ///< English detail for too_complex
+  std::string reason;        ///< Japanese detail for too_complex
   size_t decoded_bytes = 0;  ///< budget used by inflating streams
 };
 

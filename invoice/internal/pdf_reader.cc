@@ -10,6 +10,7 @@
 
 #include <podofo/podofo.h>
 
+#include "base/text.h"
 #include "invoice/internal/formats.h"
 #include "invoice/internal/text_util.h"
 
@@ -51,7 +52,7 @@ std::string Describe(const PdfError& e) {
   if (!stack.empty() && !stack.front().GetInformation().empty()) {
     s += ": " + stack.front().GetInformation();
   }
-  return TruncateUtf8(SanitizeUtf8(s), 300);
+  return base::PrintableText(s, 300);
 }
 
 // Thrown by CappedOutputStream through PoDoFo's filter code; PoDoFo cleans
@@ -65,11 +66,11 @@ class CappedOutputStream final : public PoDoFo::PdfOutputStream {
     const size_t n = static_cast<size_t>(len);
     if (n > cap_ - data_.size()) {
       over_budget_ = true;
-      PODOFO_RAISE_ERROR_INFO(PoDoFo::ePdfError_OutOfMemory, "decoded size limit");
+      PODOFO_RAISE_ERROR_INFO(PoDoFo::ePdfError_OutOfMemory, "展開後のサイズが上限を超えました");
     }
     if (deadline_.Expired()) {
       timed_out_ = true;
-      PODOFO_RAISE_ERROR_INFO(PoDoFo::ePdfError_OutOfMemory, "time limit");
+      PODOFO_RAISE_ERROR_INFO(PoDoFo::ePdfError_OutOfMemory, "制限時間を超えました");
     }
     data_.append(buffer, n);
     return len;
@@ -183,18 +184,20 @@ class AttachmentFinder {
 
 // Decodes a stream object into memory through the cap.
 base::Result<std::string> DecodeStream(const PdfObject* obj, size_t cap, const Deadline& deadline) {
-  if (obj == nullptr || !obj->HasStream()) return base::Status::NotFound("no stream");
+  if (obj == nullptr || !obj->HasStream()) return base::Status::NotFound("ストリームがありません");
   CappedOutputStream out(cap, deadline);
   try {
     obj->GetStream()->GetFilteredCopy(&out);
   } catch (const PdfError& e) {
-    if (out.over_budget()) return base::Status::ResourceExhausted("decoded size limit");
-    if (out.timed_out()) return base::Status::ResourceExhausted("time limit");
+    if (out.over_budget()) {
+      return base::Status::ResourceExhausted("展開後のサイズが上限を超えました");
+    }
+    if (out.timed_out()) return base::Status::ResourceExhausted("制限時間を超えました");
     return base::Status::Corruption(Describe(e));
   } catch (const std::bad_alloc&) {
-    return base::Status::ResourceExhausted("out of memory");
+    return base::Status::ResourceExhausted("メモリが不足しました");
   } catch (const std::exception& e) {
-    return base::Status::Corruption(SanitizeUtf8(e.what()));
+    return base::Status::Corruption(base::PrintableText(e.what(), 300));
   }
   return out.Take();
 }
@@ -243,7 +246,7 @@ base::Result<PdfContents> ReadPdfContents(std::string_view pdf, size_t decode_bu
                                           const Deadline& deadline) {
   InitPodofoOnce();
   if (pdf.size() > static_cast<size_t>(std::numeric_limits<long>::max())) {
-    return base::Status::ResourceExhausted("PDF too large");
+    return base::Status::ResourceExhausted("PDF が大きすぎます");
   }
   PdfContents out;
   try {
@@ -252,11 +255,11 @@ base::Result<PdfContents> ReadPdfContents(std::string_view pdf, size_t decode_bu
       doc.LoadFromBuffer(pdf.data(), static_cast<long>(pdf.size()));
     } catch (const PdfError& e) {
       if (e.GetError() == PoDoFo::ePdfError_InvalidPassword) {
-        return base::Status::PermissionDenied("encrypted");
+        return base::Status::PermissionDenied("PDF が暗号化されています");
       }
       return base::Status::Corruption(Describe(e));
     }
-    if (doc.GetEncrypted()) return base::Status::PermissionDenied("encrypted");
+    if (doc.GetEncrypted()) return base::Status::PermissionDenied("PDF が暗号化されています");
     ObjectWalker walker(&doc.GetObjects());
 
     // Each part on its own, so one broken part does not hide the others.
@@ -309,9 +312,9 @@ base::Result<PdfContents> ReadPdfContents(std::string_view pdf, size_t decode_bu
   } catch (const PdfError& e) {
     return base::Status::Corruption(Describe(e));
   } catch (const std::bad_alloc&) {
-    return base::Status::ResourceExhausted("out of memory");
+    return base::Status::ResourceExhausted("メモリが不足しました");
   } catch (const std::exception& e) {
-    return base::Status::Corruption(SanitizeUtf8(e.what()));
+    return base::Status::Corruption(base::PrintableText(e.what(), 300));
   }
   return out;
 }

@@ -158,7 +158,7 @@ XmlParseResult ParseXmlSafely(std::string_view bytes, const ReadLimits& limits,
   XmlPtr<xmlParserCtxt> ctxt(::xmlNewParserCtxt());
   if (ctxt == nullptr) {
     result.error = XmlParseError::kMalformed;
-    result.detail = "cannot allocate a parser";
+    result.detail = "XML パーサーを確保できません";
     return result;
   }
   ParseGuard guard;
@@ -201,7 +201,7 @@ XmlParseResult ParseXmlSafely(std::string_view bytes, const ReadLimits& limits,
       result.detail = SanitizeUtf8(TrimAscii(e->message));
       result.line = e->line;
     } else {
-      result.detail = "no root element";
+      result.detail = "ルート要素がありません";
     }
     return result;
   }

@@ -44,7 +44,7 @@ enum class XmlParseError {
 struct XmlParseResult {
   XmlPtr<xmlDoc> doc;  ///< set iff error == kNone
   XmlParseError error = XmlParseError::kNone;
-  std::string detail;  ///< for kMalformed: libxml2's message (English)
+  std::string detail;  ///< for kMalformed: libxml2's message (English; shown in parentheses)
   int line = 0;        ///< for kMalformed: line of the error, 0 if unknown
 };
 

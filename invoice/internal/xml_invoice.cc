@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "base/text.h"
 #include "invoice/internal/checks.h"
 #include "invoice/internal/cii_reader.h"
 #include "invoice/internal/formats.h"
@@ -22,7 +23,7 @@ void WarnParseFailure(const XmlParseResult& r, const ReadLimits& limits, const D
     case XmlParseError::kMalformed: {
       std::string where = r.line > 0 ? std::to_string(r.line) + " 行目: " : "";
       w->Add(warning_code::kXmlMalformed, "XML の構文が正しくないため読み取れません（" + where +
-                                              TruncateUtf8(r.detail, 200) + "）");
+                                              base::PrintableText(r.detail, 200) + "）");
       break;
     }
     case XmlParseError::kDoctypeForbidden:
@@ -71,8 +72,8 @@ XmlInvoice ReadXmlInvoice(std::string_view bytes, const ReadLimits& limits,
     std::string ns(NamespaceOf(root));
     warnings->Add(warning_code::kXmlUnsupportedDocument,
                   "対応していない XML 文書です（ルート要素 " +
-                      TruncateUtf8(std::string(LocalNameOf(root)), 64) +
-                      (ns.empty() ? "" : "、名前空間 " + TruncateUtf8(ns, 128)) + "）");
+                      base::PrintableText(LocalNameOf(root), 64) +
+                      (ns.empty() ? "" : "、名前空間 " + base::PrintableText(ns, 128)) + "）");
     return out;
   }
   out.ok = true;

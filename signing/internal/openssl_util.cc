@@ -19,7 +19,7 @@ std::string DrainErrors(std::string_view context) {
            ::ERR_get_error_all(nullptr, nullptr, nullptr, &data, &flags);
        e != 0;
        e = ::ERR_get_error_all(nullptr, nullptr, nullptr, &data, &flags)) {
-    out += first ? ": " : "; ";
+    out += first ? "（OpenSSL: " : "; ";
     first = false;
     const char* reason = ::ERR_reason_error_string(e);
     out += reason ? reason : "error " + std::to_string(e);
@@ -29,6 +29,7 @@ std::string DrainErrors(std::string_view context) {
       out += ")";
     }
   }
+  if (!first) out += "）";
   return out;
 }
 
@@ -52,8 +53,9 @@ base::Result<OsslPtr<EVP_PKEY>> PrivateKeyFromPem(std::string_view pem) {
   OsslPtr<BIO> bio = MemBio(pem);
   OsslPtr<EVP_PKEY> key(
       ::PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
-  if (!key)
-    return base::Status::InvalidArgument(DrainErrors("no PEM private key"));
+  if (!key) {
+    return base::Status::InvalidArgument(DrainErrors("PEM 形式の秘密鍵がありません"));
+  }
   return key;
 }
 
@@ -73,11 +75,12 @@ base::Result<std::vector<OsslPtr<X509>>> CertificatesFromPem(
   const unsigned long e = ::ERR_peek_last_error();
   if (e != 0 && !(ERR_GET_LIB(e) == ERR_LIB_PEM &&
                   ERR_GET_REASON(e) == PEM_R_NO_START_LINE)) {
-    return base::Status::InvalidArgument(
-        DrainErrors("malformed PEM certificate"));
+    return base::Status::InvalidArgument(DrainErrors("PEM 形式の証明書が壊れています"));
   }
   ::ERR_clear_error();
-  if (certs.empty()) return base::Status::InvalidArgument("no PEM certificate");
+  if (certs.empty()) {
+    return base::Status::InvalidArgument("PEM 形式の証明書がありません");
+  }
   return certs;
 }
 
@@ -91,7 +94,7 @@ base::Result<std::string> PrivateKeyToPem(EVP_PKEY* key) {
   OsslPtr<BIO> bio(::BIO_new(::BIO_s_mem()));
   if (!bio || ::PEM_write_bio_PKCS8PrivateKey(bio.get(), key, nullptr, nullptr,
                                               0, nullptr, nullptr) != 1) {
-    return InternalError("writing a PKCS#8 private key");
+    return InternalError("PKCS#8 形式の秘密鍵を書き出せません");
   }
   return BioContents(bio.get());
 }
@@ -100,7 +103,7 @@ base::Result<std::string> CertificateToPem(X509* cert) {
   ::ERR_clear_error();
   OsslPtr<BIO> bio(::BIO_new(::BIO_s_mem()));
   if (!bio || ::PEM_write_bio_X509(bio.get(), cert) != 1) {
-    return InternalError("writing a PEM certificate");
+    return InternalError("PEM 形式の証明書を書き出せません");
   }
   return BioContents(bio.get());
 }

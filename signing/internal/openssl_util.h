@@ -53,7 +53,8 @@ struct OsslDeleter {
 template <class T>
 using OsslPtr = std::unique_ptr<T, OsslDeleter>;
 
-/// Drains this thread's OpenSSL error queue into "context: reason; reason".
+/// Drains this thread's OpenSSL error queue into "context（OpenSSL: reason; reason）"
+/// (just context if the queue is empty).
 /// Call ::ERR_clear_error() before the OpenSSL calls whose errors matter.
 std::string DrainErrors(std::string_view context);
 /// Internal(DrainErrors(context)): an OpenSSL call failed that should not.

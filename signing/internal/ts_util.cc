@@ -7,6 +7,8 @@
 #include <openssl/objects.h>
 #include <openssl/rand.h>
 
+#include "base/text.h"
+
 namespace signing::internal {
 
 base::Result<OsslPtr<TS_REQ>> BuildTsRequest(const Digest& imprint,
@@ -16,7 +18,7 @@ base::Result<OsslPtr<TS_REQ>> BuildTsRequest(const Digest& imprint,
   OsslPtr<TS_REQ> req(::TS_REQ_new());
   OsslPtr<TS_MSG_IMPRINT> msg(::TS_MSG_IMPRINT_new());
   OsslPtr<X509_ALGOR> alg(::X509_ALGOR_new());
-  if (!req || !msg || !alg) return InternalError("tsa request: out of memory");
+  if (!req || !msg || !alg) return InternalError("タイムスタンプ要求: メモリが不足しています");
   // AlgorithmIdentifier sha256 with NULL parameters, as `openssl ts -query`
   // writes it.
   if (::X509_ALGOR_set0(alg.get(), ::OBJ_nid2obj(NID_sha256), V_ASN1_NULL,
@@ -28,30 +30,42 @@ base::Result<OsslPtr<TS_REQ>> BuildTsRequest(const Digest& imprint,
       ::TS_REQ_set_version(req.get(), 1) != 1 ||
       ::TS_REQ_set_msg_imprint(req.get(), msg.get()) != 1 ||
       ::TS_REQ_set_cert_req(req.get(), 1) != 1) {
-    return InternalError("tsa request");
+    return InternalError("タイムスタンプ要求を作成できません");
   }
   if (nonce) {
     OsslPtr<ASN1_INTEGER> n(::ASN1_INTEGER_new());
     if (!n || ::ASN1_INTEGER_set_uint64(n.get(), *nonce) != 1 ||
         ::TS_REQ_set_nonce(req.get(), n.get()) != 1) {
-      return InternalError("tsa request: nonce");
+      return InternalError("タイムスタンプ要求: ナンス (nonce) を設定できません");
     }
   }
   if (!policy_oid.empty()) {
     OsslPtr<ASN1_OBJECT> oid(::OBJ_txt2obj(policy_oid.c_str(), /*no_name=*/1));
-    if (!oid)
-      return base::Status::InvalidArgument("tsa request: bad policy OID " +
-                                           policy_oid);
+    if (!oid) {
+      return base::Status::InvalidArgument("タイムスタンプ要求: ポリシー OID「" +
+                                           base::PrintableText(policy_oid) +
+                                           "」が正しくありません（例: 1.2.3.4.1）");
+    }
     if (::TS_REQ_set_policy_id(req.get(), oid.get()) != 1) {
-      return InternalError("tsa request: policy");
+      return InternalError("タイムスタンプ要求: ポリシーを設定できません");
     }
   }
   return req;
 }
 
+namespace {
+
+base::Status BadGenTime(const std::string& s) {
+  return base::Status::Corruption("タイムスタンプの時刻 (genTime)「" + base::PrintableText(s) +
+                                  "」の形式が正しくありません");
+}
+
+}  // namespace
+
 base::Result<base::Time> GeneralizedTimeToTime(const ASN1_GENERALIZEDTIME* t) {
   if (t == nullptr || ::ASN1_STRING_type(t) != V_ASN1_GENERALIZEDTIME) {
-    return base::Status::Corruption("genTime is not a GeneralizedTime");
+    return base::Status::Corruption(
+        "タイムスタンプの時刻 (genTime) が GeneralizedTime ではありません");
   }
   const std::string s(reinterpret_cast<const char*>(::ASN1_STRING_get0_data(t)),
                       static_cast<size_t>(::ASN1_STRING_length(t)));
@@ -69,7 +83,7 @@ base::Result<base::Time> GeneralizedTimeToTime(const ASN1_GENERALIZEDTIME* t) {
   if (!digits(0, 4, &year) || !digits(4, 2, &month) || !digits(6, 2, &day) ||
       !digits(8, 2, &hour) || !digits(10, 2, &minute) ||
       !digits(12, 2, &second) || s.empty() || s.back() != 'Z') {
-    return base::Status::Corruption("malformed genTime \"" + s + "\"");
+    return BadGenTime(s);
   }
   int64_t micros = 0;
   size_t pos = 14;
@@ -81,17 +95,16 @@ base::Result<base::Time> GeneralizedTimeToTime(const ASN1_GENERALIZEDTIME* t) {
       micros += (s[pos] - '0') * scale;
       scale /= 10;
     }
-    if (pos == start)
-      return base::Status::Corruption("malformed genTime \"" + s + "\"");
+    if (pos == start) return BadGenTime(s);
   }
-  if (pos + 1 != s.size())
-    return base::Status::Corruption("malformed genTime \"" + s + "\"");
+  if (pos + 1 != s.size()) return BadGenTime(s);
   namespace chr = std::chrono;
   const chr::year_month_day ymd{chr::year(year),
                                 chr::month(static_cast<unsigned>(month)),
                                 chr::day(static_cast<unsigned>(day))};
   if (!ymd.ok() || hour > 23 || minute > 59 || second > 59) {
-    return base::Status::Corruption("genTime out of range \"" + s + "\"");
+    return base::Status::Corruption("タイムスタンプの時刻 (genTime)「" + base::PrintableText(s) +
+                                    "」は存在しない日時です");
   }
   const chr::sys_days date(ymd);
   return base::Time(
@@ -105,7 +118,7 @@ base::Result<std::string> RandomBytes(size_t n) {
   ::ERR_clear_error();
   if (::RAND_bytes(reinterpret_cast<unsigned char*>(out.data()),
                    static_cast<int>(n)) != 1) {
-    return InternalError("random bytes");
+    return InternalError("乱数を生成できません");
   }
   return out;
 }
@@ -116,9 +129,9 @@ base::Result<OsslPtr<ASN1_INTEGER>> RandomSerial128() {
   OsslPtr<BIGNUM> bn(
       ::BN_bin2bn(reinterpret_cast<const unsigned char*>(bytes.data()),
                   static_cast<int>(bytes.size()), nullptr));
-  if (!bn) return InternalError("serial number");
+  if (!bn) return InternalError("シリアル番号を作成できません");
   OsslPtr<ASN1_INTEGER> serial(::BN_to_ASN1_INTEGER(bn.get(), nullptr));
-  if (!serial) return InternalError("serial number");
+  if (!serial) return InternalError("シリアル番号を作成できません");
   return serial;
 }
 

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/fakes/japanese_message.h"
+
 namespace base {
 namespace {
 
@@ -16,6 +18,15 @@ TEST(DateTest, ParseRejectsImpossibleDates) {
                           "20240401", "2024/04/01", ""}) {
     EXPECT_FALSE(Date::Parse(bad).ok()) << bad;
   }
+}
+
+TEST(DateTest, ErrorsAreJapaneseAndNameTheInput) {
+  EXPECT_EQ(Date::Parse("2024/04/01").status().message(),
+            "「2024/04/01」は日付として読めません（YYYY-MM-DD の形式、例: 2026-04-01）");
+  EXPECT_EQ(Date::Parse("2023-02-29").status().message(), "2023年2月29日 という日付は存在しません");
+  const Status s = Date::Parse(std::string("2024-04\n01", 10)).status();
+  EXPECT_NE(s.message().find("「2024-04␊01」"), std::string::npos) << s.message();
+  EXPECT_TRUE(kura_test::IsJapaneseError(s));
 }
 
 TEST(DateTest, DayArithmetic) {

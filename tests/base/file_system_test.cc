@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/fakes/fake_file_system.h"
+#include "tests/fakes/japanese_message.h"
 #include "tests/fakes/test_util.h"
 
 namespace base {
@@ -129,6 +130,22 @@ TEST(FakeFileSystemTest, InjectedFailureSurfacesAndLeavesNoTemp) {
   EXPECT_EQ(WriteFileDurably(&fs, "/d/f", "x").code(), Status::Code::kIOError);
   EXPECT_FALSE(fs.Exists("/d/f"));
   EXPECT_FALSE(fs.Exists("/d/f.tmp"));
+}
+
+TEST(PosixFileSystemTest, ErrorsAreJapaneseAndShowThePathWithoutControlCharacters) {
+  kura_test::TempDir tmp;
+  const std::unique_ptr<FileSystem> fs = NewPosixFileSystem();
+  const std::string missing = JoinPath(tmp.path(), "請求書\n\x1b[2J.pdf");
+  const Status s = fs->ReadFile(missing, 100).status();
+  EXPECT_TRUE(s.IsNotFound());
+  EXPECT_EQ(s.message(), JoinPath(tmp.path(), "請求書␊␛[2J.pdf") +
+                             ": ファイルまたはディレクトリが見つかりません (ENOENT)");
+  EXPECT_TRUE(kura_test::IsJapaneseError(s));
+  const Status dir = fs->ReadFile(tmp.path(), 100).status();
+  EXPECT_EQ(dir.message(), tmp.path() + " はディレクトリです。ファイルを指定してください");
+  ASSERT_OK(WriteFileDurably(fs.get(), JoinPath(tmp.path(), "big"), std::string(11, 'x')));
+  EXPECT_EQ(fs->ReadFile(JoinPath(tmp.path(), "big"), 10).status().message(),
+            JoinPath(tmp.path(), "big") + " は上限の 10 バイトを超えています");
 }
 
 TEST(PathTest, JoinDirBase) {

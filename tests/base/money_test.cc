@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/fakes/japanese_message.h"
+
 namespace base {
 namespace {
 
@@ -29,6 +31,17 @@ TEST(DecimalTest, ParseRejectsMalformedText) {
   }
   EXPECT_EQ(Decimal::Parse("1234567890123456789").status().code(),
             Status::Code::kResourceExhausted);
+}
+
+TEST(DecimalTest, ParseErrorIsJapaneseAndNamesTheInputWithoutControlCharacters) {
+  const Status s = Decimal::Parse("1,000").status();
+  EXPECT_EQ(s.message(),
+            "「1,000」は数値として読めません"
+            "（例: 1234.50。桁区切りのカンマ、全角数字、単位は使えません）");
+  const Status esc = Decimal::Parse("12\x1b[31m3").status();
+  EXPECT_NE(esc.message().find("「12␛[31m3」"), std::string::npos) << esc.message();
+  EXPECT_TRUE(kura_test::IsJapaneseError(esc));
+  EXPECT_TRUE(kura_test::IsJapaneseError(Decimal::Parse("1234567890123456789")));
 }
 
 TEST(DecimalTest, ComparisonIsNumeric) {

@@ -5,6 +5,7 @@
 #include <cerrno>
 
 #include "base/result.h"
+#include "tests/fakes/japanese_message.h"
 
 namespace base {
 namespace {
@@ -37,6 +38,12 @@ TEST(StatusTest, FromErrnoMapsCommonErrors) {
   EXPECT_EQ(Status::FromErrno("f", EACCES).code(), Status::Code::kPermissionDenied);
   EXPECT_EQ(Status::FromErrno("f", ENOSPC).code(), Status::Code::kResourceExhausted);
   EXPECT_EQ(Status::FromErrno("f", EIO).code(), Status::Code::kIOError);
+}
+
+TEST(StatusTest, FromErrnoMessageIsJapaneseAfterTheContext) {
+  const Status s = Status::FromErrno("/var/lib/kura/objects/ab", ENOSPC);
+  EXPECT_EQ(s.message(), "/var/lib/kura/objects/ab: ディスクの空き容量が不足しています (ENOSPC)");
+  EXPECT_TRUE(kura_test::IsJapaneseError(s));
 }
 
 Result<int> Half(int v) {

@@ -48,6 +48,23 @@ TEST(NormalizeTextTest, KeepsWordsButFoldsWidth) {
 
 // Issue 12, finding 12: file names were stored with NUL bytes, 5,000
 // characters and bidirectional overrides.
+TEST(PrintableTextTest, ShowsControlCharactersAndKeepsTheRest) {
+  EXPECT_EQ(PrintableText("1,000円"), "1,000円");
+  EXPECT_EQ(PrintableText(std::string("a\0b\r\nc\td\x7f", 9)), "a␀b␍␊c␉d␡");
+  EXPECT_EQ(PrintableText("\x1b[31m赤"), "␛[31m赤");
+  EXPECT_EQ(PrintableText("請求書\u202Efdp.exe"), "請求書\uFFFDfdp.exe");  // bidi override
+  EXPECT_EQ(PrintableText("a\u200Bb\u0085c"), "a\uFFFDb\uFFFDc");          // zero width, C1 NEL
+  EXPECT_EQ(PrintableText("bad\xff"), "bad\uFFFD");
+  EXPECT_EQ(PrintableText("<b>&amp;</b>"), "<b>&amp;</b>");
+}
+
+TEST(PrintableTextTest, CutsLongInputWithAnEllipsis) {
+  EXPECT_EQ(PrintableText("1234567890", 4), "1234…");
+  EXPECT_EQ(PrintableText("1234", 4), "1234");
+  EXPECT_EQ(PrintableText("請求書番号", 3), "請求書…");
+  EXPECT_EQ(PrintableText(std::string(100, 'x')).size(), 64u + std::string("…").size());
+}
+
 TEST(DisplayNameTest, DropsControlAndFormatCharactersAndCapsTheLength) {
   EXPECT_EQ(DisplayName(std::string("inv\0oice\r\n.pdf", 15)), "invoice.pdf");
   EXPECT_EQ(DisplayName("\x1b[31m請求書.pdf"), "[31m請求書.pdf");

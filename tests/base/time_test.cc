@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/fakes/japanese_message.h"
+
 namespace base {
 namespace {
 
@@ -20,6 +22,14 @@ TEST(TimeTest, ParseAcceptsOffsetsAndShortFractions) {
   EXPECT_FALSE(ParseRfc3339("2026-11-22 03:55:00").ok());
   EXPECT_FALSE(ParseRfc3339("2026-11-22T03:55:00").ok());
   EXPECT_FALSE(ParseRfc3339("2026-11-22T25:55:00Z").ok());
+}
+
+TEST(TimeTest, ParseErrorIsJapaneseAndNamesTheInput) {
+  const auto r = ParseRfc3339("2026-11-22 03:55:00\r");
+  EXPECT_NE(r.status().message().find("「2026-11-22 03:55:00␍」は日時として読めません"),
+            std::string::npos)
+      << r.status().message();
+  EXPECT_TRUE(kura_test::IsJapaneseError(r));
 }
 
 TEST(TimeTest, FormatJstShowsJapanTime) {

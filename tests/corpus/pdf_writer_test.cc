@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "corpus/corpus.h"
+#include "tests/fakes/japanese_message.h"
 #include "tests/fakes/test_util.h"
 
 namespace corpus {
@@ -195,6 +196,10 @@ TEST(PdfWriterTest, MissingFontIsNotFound) {
   const auto pdf = RenderPdf(Generator(Options{}).Next(), options);
   ASSERT_FALSE(pdf.ok());
   EXPECT_TRUE(pdf.status().IsNotFound()) << pdf.status().ToString();
+  EXPECT_EQ(pdf.status().message(),
+            "PDF の請求書を作るためのフォント /nonexistent/font.ttf が見つかりません"
+            "（fonts-ipaexfont-gothic などの日本語フォントをインストールしてください）");
+  EXPECT_TRUE(kura_test::IsJapaneseError(pdf));
 }
 
 TEST(PdfWriterTest, FontThatIsNotAFontIsAnError) {
@@ -205,6 +210,7 @@ TEST(PdfWriterTest, FontThatIsNotAFontIsAnError) {
   options.font_file = path;
   const auto pdf = RenderPdf(Generator(Options{}).Next(), options);
   EXPECT_FALSE(pdf.ok());
+  EXPECT_TRUE(kura_test::IsJapaneseError(pdf));
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 
 #include "invoice/invoice_reader.h"
 #include "invoice/warning_codes.h"
+#include "tests/fakes/japanese_message.h"
 #include "tests/invoice/reader_test_util.h"
 
 namespace {
@@ -213,6 +214,19 @@ TEST(ChecksTest, InvalidAmountAndDateAreDroppedWithWarnings) {
   EXPECT_TRUE(HasWarning(r, wc::kInvalidAmount));
   EXPECT_TRUE(HasWarning(r, wc::kInvalidDate));
   EXPECT_TRUE(HasWarning(r, wc::kMissingIssueDate));
+}
+
+TEST(ChecksTest, WarningsEchoDocumentTextWithoutControlCharacters) {
+  Doc d;
+  d.issue_date = "2024-01&#10;31";  // a line feed inside the element
+  const auto r = d.Read();
+  ASSERT_TRUE(HasWarning(r, wc::kInvalidDate));
+  for (const invoice::Warning& w : r.warnings) {
+    EXPECT_TRUE(kura_test::IsJapaneseText(w.message)) << w.code;
+    if (w.code == wc::kInvalidDate) {
+      EXPECT_NE(w.message.find("「2024-01␊31」"), std::string::npos) << w.message;
+    }
+  }
 }
 
 TEST(ChecksTest, AmountsStayExactDecimals) {

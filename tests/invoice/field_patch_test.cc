@@ -12,6 +12,7 @@
 #include "base/json.h"
 #include "invoice/fields_json.h"
 #include "invoice/invoice_reader.h"
+#include "tests/fakes/japanese_message.h"
 #include "tests/fakes/test_util.h"
 #include "tests/invoice/reader_test_util.h"
 
@@ -135,7 +136,13 @@ TEST(FieldPatchTest, ChangesJsonRoundTrips) {
   auto unknown = PatchFromJson(json{{"line_descriptions", json::array()}});
   ASSERT_FALSE(unknown.ok());
   EXPECT_TRUE(unknown.status().IsInvalidArgument());
-  EXPECT_NE(unknown.status().message().find("line_descriptions"), std::string::npos);
+  EXPECT_EQ(unknown.status().message(),
+            "訂正内容 changes.line_descriptions: 訂正できる項目ではありません");
+  const auto control = PatchFromJson(json{{"to\x1b[2Jtal", "1"}});
+  EXPECT_EQ(control.status().message(), "訂正内容 changes.to␛[2Jtal: 訂正できる項目ではありません");
+  EXPECT_TRUE(kura_test::IsJapaneseError(control));
+  EXPECT_EQ(PatchFromJson(json{{"total", 55000}}).status().message(),
+            "訂正内容 changes.total: 文字列か null を指定してください");
   EXPECT_FALSE(PatchFromJson(json{{"needs_metadata", "false"}}).ok());
   EXPECT_FALSE(PatchFromJson(json{{"total", 55000}}).ok());
   EXPECT_FALSE(PatchFromJson(json::array()).ok());

@@ -17,6 +17,7 @@
 #include "corpus/corpus.h"
 #include "invoice/fields_json.h"
 #include "invoice/invoice_reader.h"
+#include "tests/fakes/japanese_message.h"
 #include "tests/fakes/test_util.h"
 #include "tests/invoice/reader_test_util.h"
 
@@ -176,6 +177,9 @@ TEST(FieldsRoundTripTest, MalformedMembersAreCorruptionNamingTheMember) {
   auto w = WarningsFromJson(json::array({{{"code", "a"}, {"message", "b"}}, {{"code", "a"}}}));
   ASSERT_FALSE(w.ok());
   EXPECT_NE(w.status().message().find("warnings[1]"), std::string::npos);
+  EXPECT_TRUE(kura_test::IsJapaneseError(w));
+  EXPECT_EQ(FieldsFromJson(json{{"memo", 5}}).status().message(),
+            "保存されている請求書の項目 fields.memo: 請求書の項目でも文字列でもありません");
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/fakes/fake_file_system.h"
+#include "tests/fakes/japanese_message.h"
 #include "tests/fakes/test_util.h"
 
 namespace ledger {
@@ -32,6 +33,7 @@ TEST_F(DataDirTest, MissingDirectoryAsksForInit) {
   const Status s = CheckDataDir(&fs_, layout_);
   EXPECT_EQ(s.code(), Status::Code::kFailedPrecondition);
   EXPECT_NE(s.message().find("kura init"), std::string::npos) << s.message();
+  EXPECT_TRUE(kura_test::IsJapaneseError(s));
 }
 
 TEST_F(DataDirTest, NewerFormatIsRefusedWithAClearMessage) {
@@ -39,21 +41,27 @@ TEST_F(DataDirTest, NewerFormatIsRefusedWithAClearMessage) {
   fs_.Overwrite(layout_.format(), "kura-data-format 2\n");
   const Status s = CheckDataDir(&fs_, layout_);
   EXPECT_EQ(s.code(), Status::Code::kFailedPrecondition);
-  EXPECT_NE(s.message().find("newer version of kura (format 2)"), std::string::npos)
+  EXPECT_NE(s.message().find("新しい版の kura で作成されています（形式 2。"), std::string::npos)
       << s.message();
   EXPECT_FALSE(InitDataDir(&fs_, layout_, "").ok());
 }
 
 TEST_F(DataDirTest, UnknownFormatIsRefused) {
   ASSERT_OK(InitDataDir(&fs_, layout_, ""));
-  fs_.Overwrite(layout_.format(), "something else\n");
-  EXPECT_EQ(CheckDataDir(&fs_, layout_).code(), Status::Code::kFailedPrecondition);
+  fs_.Overwrite(layout_.format(), "something\x1b[2Jelse\n");
+  const Status s = CheckDataDir(&fs_, layout_);
+  EXPECT_EQ(s.code(), Status::Code::kFailedPrecondition);
+  EXPECT_NE(s.message().find("形式「something␛[2Jelse」が分かりません"), std::string::npos)
+      << s.message();
+  EXPECT_TRUE(kura_test::IsJapaneseError(s));
 }
 
 TEST_F(DataDirTest, ForeignNonEmptyDirectoryIsNotTakenOver) {
   ASSERT_OK(fs_.CreateDirs(layout_.root));
   fs_.Overwrite(layout_.root + "/thesis.docx", "precious");
-  EXPECT_EQ(InitDataDir(&fs_, layout_, "").code(), Status::Code::kFailedPrecondition);
+  const Status s = InitDataDir(&fs_, layout_, "");
+  EXPECT_EQ(s.code(), Status::Code::kFailedPrecondition);
+  EXPECT_NE(s.message().find("（thesis.docx があります）"), std::string::npos) << s.message();
 }
 
 }  // namespace

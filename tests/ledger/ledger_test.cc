@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "base/time.h"
+#include "tests/fakes/japanese_message.h"
 #include "tests/fakes/test_util.h"
 
 namespace ledger {
@@ -90,6 +91,7 @@ TEST_F(LedgerTest, AChangeWithoutAnEventIsRefused) {
   const Status s = ledger_->Write(
       [&](storage::WriteTxn& txn, const AppendEvent&) { return txn.Put(table_, "k", "v"); });
   EXPECT_EQ(s.code(), Status::Code::kFailedPrecondition);
+  EXPECT_TRUE(kura_test::IsJapaneseError(s));
   EXPECT_EQ(*ledger_->EventCount(), 0u);
 }
 
@@ -202,7 +204,11 @@ TEST_F(LedgerTest, EventsAfterTheLastCheckpointArePendingNotFailures) {
   EXPECT_EQ(r.unpublished_events, 2u);
   EXPECT_EQ(ToJson(r)["unpublished_events"], 2);
   // An event no checkpoint covers has no inclusion proof yet.
-  EXPECT_EQ(ledger_->ProveEvent(2).status().code(), Status::Code::kFailedPrecondition);
+  const Status pending = ledger_->ProveEvent(2).status();
+  EXPECT_EQ(pending.code(), Status::Code::kFailedPrecondition);
+  EXPECT_EQ(pending.message(),
+            "イベント 2 はまだ署名済みのチェックポイントに含まれていません"
+            "（次のチェックポイントの公開をお待ちください）");
   EXPECT_OK(ledger_->ProveEvent(0));
 }
 
@@ -220,6 +226,8 @@ TEST_F(LedgerTest, ARecordEditedBehindTheLedgersBackIsReported) {
   const VerifyReport r = Verify();
   ASSERT_EQ(r.failed.size(), 1u) << ToJson(r).dump();
   EXPECT_EQ(r.failed[0].reason, "record_mismatch");
+  EXPECT_EQ(r.failed[0].detail, "レコードがイベント 0 の書き込んだ内容と異なります");
+  EXPECT_TRUE(kura_test::IsJapaneseText(r.failed[0].detail));
 }
 
 // The background publisher signs once the count is reached, with nobody

@@ -6,6 +6,7 @@
 
 #include "signing/internal/text_util.h"
 #include "signing/merkle.h"
+#include "tests/fakes/japanese_message.h"
 #include "tests/fakes/test_util.h"
 #include "tests/signing/openssl_cli.h"
 
@@ -74,6 +75,13 @@ TEST_F(CheckpointTest, ParseRejectsAnythingButTheExactForm) {
     EXPECT_EQ(ParseCheckpoint(text).status().code(), Code::kCorruption) << text;
   }
   EXPECT_OK(ParseCheckpoint("o\n0\n" + root + "\n"));
+}
+
+TEST_F(CheckpointTest, ParseErrorIsJapaneseAndShowsTheBadSizeWithoutControlCharacters) {
+  const std::string root = "XcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/RgQyg=";
+  const base::Status s = ParseCheckpoint("o\n8\x1b[2J\n" + root + "\n").status();
+  EXPECT_EQ(s.message(), "チェックポイント: 木のサイズ「8␛[2J」が正しくありません");
+  EXPECT_TRUE(kura_test::IsJapaneseError(s));
 }
 
 TEST_F(CheckpointTest, FormatRefusesMultiLineFields) {

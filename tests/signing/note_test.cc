@@ -52,8 +52,7 @@ TEST(NoteTest, ChangedTextFailsWithInvalidSignature) {
   note.replace(note.find("cryptography"), 12, "cryptographY");
   const base::Result<std::string> text = OpenNote(note, v);
   EXPECT_EQ(text.status().code(), Code::kCorruption);
-  EXPECT_NE(text.status().message().find("invalid signature"),
-            std::string::npos);
+  EXPECT_NE(text.status().message().find("の署名が正しくありません"), std::string::npos);
 }
 
 TEST(NoteTest, SignaturesByUnknownKeysAreIgnored) {

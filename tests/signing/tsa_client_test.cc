@@ -9,6 +9,7 @@
 
 #include "signing/tsa.h"
 #include "signing/tsa_identity.h"
+#include "tests/fakes/japanese_message.h"
 #include "tests/fakes/test_util.h"
 #include "tests/signing/openssl_cli.h"
 
@@ -177,7 +178,7 @@ TEST_F(TsaClientTest, IntermediateCertificatesInTheTokenCompleteTheChain) {
   });
   const base::Result<VerifiedTimestamp> r =
       TsaClient(&bare, Options()).Timestamp(Sha256("i"), RealNow());
-  EXPECT_TRUE(Contains(r.status(), "untrusted chain")) << r.status().ToString();
+  EXPECT_TRUE(Contains(r.status(), "証明書チェーンを信頼できません")) << r.status().ToString();
 }
 
 TEST_F(TsaClientTest, RequestedPolicyIsSentAndEnforced) {
@@ -198,7 +199,8 @@ TEST_F(TsaClientTest, RequestedPolicyIsSentAndEnforced) {
   const base::Result<VerifiedTimestamp> r =
       TsaClient(&other, o).Timestamp(digest, RealNow());
   EXPECT_EQ(r.status().code(), Code::kCorruption);
-  EXPECT_TRUE(Contains(r.status(), "policy mismatch")) << r.status().ToString();
+  EXPECT_TRUE(Contains(r.status(), "要求したポリシー 1.2.3.4.5 と一致しません"))
+      << r.status().ToString();
 }
 
 TEST_F(TsaClientTest, CraftedTokenFromACorrectCertificateIsAccepted) {
@@ -219,9 +221,9 @@ TEST_F(TsaClientTest, GarbageIsRefused) {
   const base::Result<VerifiedTimestamp> r =
       TsaClient(&transport, Options()).Timestamp(Sha256("a"), RealNow());
   EXPECT_EQ(r.status().code(), Code::kCorruption);
-  EXPECT_TRUE(Contains(r.status(), "not a DER TimeStampResp"))
-      << r.status().ToString();
+  EXPECT_TRUE(Contains(r.status(), "タイムスタンプ応答として読めません")) << r.status().ToString();
   EXPECT_TRUE(Contains(r.status(), kUrl)) << r.status().ToString();
+  EXPECT_TRUE(kura_test::IsJapaneseError(r));
 }
 
 TEST_F(TsaClientTest, ReplyForAnotherImprintIsRefused) {
@@ -238,7 +240,7 @@ TEST_F(TsaClientTest, ReplyForAnotherImprintIsRefused) {
   const base::Result<VerifiedTimestamp> r =
       TsaClient(&transport, Options()).Timestamp(Sha256("mine"), RealNow());
   EXPECT_EQ(r.status().code(), Code::kCorruption);
-  EXPECT_TRUE(Contains(r.status(), "imprint mismatch"))
+  EXPECT_TRUE(Contains(r.status(), "ハッシュが対象のデータと一致しません"))
       << r.status().ToString();
 }
 
@@ -255,7 +257,7 @@ TEST_F(TsaClientTest, ReplyWithAnotherNonceIsRefused) {
   const base::Result<VerifiedTimestamp> r =
       TsaClient(&transport, Options()).Timestamp(digest, RealNow());
   EXPECT_EQ(r.status().code(), Code::kCorruption);
-  EXPECT_TRUE(Contains(r.status(), "nonce mismatch")) << r.status().ToString();
+  EXPECT_TRUE(Contains(r.status(), "ナンス（nonce）が要求と一致しません")) << r.status().ToString();
 }
 
 TEST_F(TsaClientTest, ReplyFromACertificateWithoutTheEkuIsRefused) {
@@ -268,7 +270,7 @@ TEST_F(TsaClientTest, ReplyFromACertificateWithoutTheEkuIsRefused) {
   const base::Result<VerifiedTimestamp> r =
       TsaClient(&transport, o).Timestamp(digest, RealNow());
   EXPECT_EQ(r.status().code(), Code::kCorruption);
-  EXPECT_TRUE(Contains(r.status(), "no extendedKeyUsage"))
+  EXPECT_TRUE(Contains(r.status(), "拡張鍵用途 (extendedKeyUsage) がありません"))
       << r.status().ToString();
 }
 
@@ -282,7 +284,8 @@ TEST_F(TsaClientTest, ReplyFromACertificateWithANonCriticalEkuIsRefused) {
   const base::Result<VerifiedTimestamp> r =
       TsaClient(&transport, o).Timestamp(digest, RealNow());
   EXPECT_EQ(r.status().code(), Code::kCorruption);
-  EXPECT_TRUE(Contains(r.status(), "not critical")) << r.status().ToString();
+  EXPECT_TRUE(Contains(r.status(), "timeStamping が critical ではありません"))
+      << r.status().ToString();
 }
 
 TEST_F(TsaClientTest, UntrustedTsaIsRefused) {
@@ -294,7 +297,7 @@ TEST_F(TsaClientTest, UntrustedTsaIsRefused) {
   const base::Result<VerifiedTimestamp> r =
       TsaClient(&transport, o).Timestamp(Sha256("a"), RealNow());
   EXPECT_EQ(r.status().code(), Code::kCorruption);
-  EXPECT_TRUE(Contains(r.status(), "untrusted chain")) << r.status().ToString();
+  EXPECT_TRUE(Contains(r.status(), "証明書チェーンを信頼できません")) << r.status().ToString();
 }
 
 TEST_F(TsaClientTest, RefusalByTheTsaIsUnavailable) {
@@ -304,7 +307,9 @@ TEST_F(TsaClientTest, RefusalByTheTsaIsUnavailable) {
   const base::Result<VerifiedTimestamp> r =
       TsaClient(&transport, Options()).Timestamp(Sha256("a"), RealNow());
   EXPECT_EQ(r.status().code(), Code::kUnavailable);
-  EXPECT_TRUE(Contains(r.status(), "status not granted: rejection (badAlg)"))
+  EXPECT_TRUE(Contains(r.status(),
+                       "タイムスタンプ局が要求を受け付けませんでした: 拒否 "
+                       "(rejection)、対応していないハッシュ方式 (badAlg)"))
       << r.status().ToString();
 }
 
@@ -315,8 +320,7 @@ TEST_F(TsaClientTest, TransportErrorsArePassedOnWithContext) {
   const base::Result<VerifiedTimestamp> r =
       TsaClient(&transport, Options()).Timestamp(Sha256("a"), RealNow());
   EXPECT_EQ(r.status().code(), Code::kUnavailable);
-  EXPECT_EQ(r.status().message(),
-            std::string("tsa client ") + kUrl + ": connection refused");
+  EXPECT_EQ(r.status().message(), std::string("タイムスタンプ局 ") + kUrl + ": connection refused");
 }
 
 // Against the built-in TSA with a fake clock on both sides.
@@ -338,8 +342,7 @@ TEST_F(TsaClientTest, GenTimeFarFromTheLocalClockIsRefused) {
   const base::Result<VerifiedTimestamp> r =
       client.Timestamp(Sha256("a"), local);
   EXPECT_EQ(r.status().code(), Code::kFailedPrecondition);
-  EXPECT_TRUE(Contains(r.status(), "differs from the local clock"))
-      << r.status().ToString();
+  EXPECT_TRUE(Contains(r.status(), "がこのサーバーの時計")) << r.status().ToString();
 }
 
 TEST_F(TsaClientTest, EachRequestHasAFreshNonce) {

@@ -194,7 +194,7 @@ TEST_F(TsaTest, ImprintMismatch) {
   const base::Result<TimestampInfo> r =
       VerifyTimestampResponse(resp, Sha256("b"), identity_->ca_cert_pem);
   EXPECT_EQ(r.status().code(), Code::kCorruption);
-  EXPECT_TRUE(Contains(r.status(), "imprint mismatch"))
+  EXPECT_TRUE(Contains(r.status(), "ハッシュが対象のデータと一致しません"))
       << r.status().ToString();
 }
 
@@ -204,12 +204,12 @@ TEST_F(TsaTest, NonceMismatchOrMissing) {
   const std::string with = tsa_->Timestamp(Sha256("a"), 2, kNow).value();
   base::Result<TimestampInfo> r =
       VerifyTimestampResponse(with, Sha256("a"), identity_->ca_cert_pem, opts);
-  EXPECT_TRUE(Contains(r.status(), "nonce mismatch")) << r.status().ToString();
+  EXPECT_TRUE(Contains(r.status(), "ナンス（nonce）が要求と一致しません")) << r.status().ToString();
   const std::string without =
       tsa_->Timestamp(Sha256("a"), std::nullopt, kNow).value();
   r = VerifyTimestampResponse(without, Sha256("a"), identity_->ca_cert_pem,
                               opts);
-  EXPECT_TRUE(Contains(r.status(), "nonce missing")) << r.status().ToString();
+  EXPECT_TRUE(Contains(r.status(), "ナンス（nonce）がありません")) << r.status().ToString();
 }
 
 TEST_F(TsaTest, UntrustedChain) {
@@ -218,7 +218,7 @@ TEST_F(TsaTest, UntrustedChain) {
   const base::Result<TimestampInfo> r =
       VerifyTimestampResponse(resp, Sha256("a"), stranger_->ca_cert_pem);
   EXPECT_EQ(r.status().code(), Code::kCorruption);
-  EXPECT_TRUE(Contains(r.status(), "untrusted chain")) << r.status().ToString();
+  EXPECT_TRUE(Contains(r.status(), "証明書チェーンを信頼できません")) << r.status().ToString();
 }
 
 TEST_F(TsaTest, ChainIsCheckedAtTheValidationTime) {
@@ -229,7 +229,7 @@ TEST_F(TsaTest, ChainIsCheckedAtTheValidationTime) {
       base::ParseRfc3339("2036-04-02T00:00:00Z").value();  // expired
   base::Result<TimestampInfo> r =
       VerifyTimestampResponse(resp, Sha256("a"), identity_->ca_cert_pem, opts);
-  EXPECT_TRUE(Contains(r.status(), "untrusted chain")) << r.status().ToString();
+  EXPECT_TRUE(Contains(r.status(), "証明書チェーンを信頼できません")) << r.status().ToString();
   EXPECT_TRUE(Contains(r.status(), "expired")) << r.status().ToString();
   // By default the chain is checked at genTime, which was within validity.
   EXPECT_OK(VerifyTimestampResponse(resp, Sha256("a"), identity_->ca_cert_pem));
@@ -244,7 +244,7 @@ TEST_F(TsaTest, ChangedSignatureOrContentIsSignatureInvalid) {
   base::Result<TimestampInfo> r =
       VerifyTimestampResponse(bad_sig, Sha256("a"), identity_->ca_cert_pem);
   EXPECT_EQ(r.status().code(), Code::kCorruption);
-  EXPECT_TRUE(Contains(r.status(), "signature invalid"))
+  EXPECT_TRUE(Contains(r.status(), "タイムスタンプの署名が正しくありません"))
       << r.status().ToString();
 
   // Move genTime by one second inside the signed TSTInfo.
@@ -253,7 +253,7 @@ TEST_F(TsaTest, ChangedSignatureOrContentIsSignatureInvalid) {
   ASSERT_NE(at, std::string::npos);
   moved[at + 13] = '1';
   r = VerifyTimestampResponse(moved, Sha256("a"), identity_->ca_cert_pem);
-  EXPECT_TRUE(Contains(r.status(), "signature invalid"))
+  EXPECT_TRUE(Contains(r.status(), "タイムスタンプの署名が正しくありません"))
       << r.status().ToString();
 }
 
@@ -265,7 +265,7 @@ TEST_F(TsaTest, GarbageIsNotATimeStampResp) {
     const base::Result<TimestampInfo> r =
         VerifyTimestampResponse(bad, Sha256("a"), identity_->ca_cert_pem);
     EXPECT_EQ(r.status().code(), Code::kCorruption);
-    EXPECT_TRUE(Contains(r.status(), "not a DER TimeStampResp"))
+    EXPECT_TRUE(Contains(r.status(), "タイムスタンプ応答として読めません"))
         << r.status().ToString();
   }
   EXPECT_EQ(VerifyTimestampResponse(resp, Sha256("a"), "").status().code(),
@@ -300,13 +300,15 @@ TEST_F(TsaTest, RespondAnswersOpensslQueriesAndRejectsBadOnes) {
   base::Result<TimestampInfo> r =
       VerifyTimestampResponse(*resp, Sha256("payload"), identity_->ca_cert_pem);
   EXPECT_EQ(r.status().code(), Code::kFailedPrecondition);
-  EXPECT_TRUE(Contains(r.status(), "status not granted: rejection (badAlg)"))
+  EXPECT_TRUE(Contains(r.status(),
+                       "タイムスタンプ局が要求を受け付けませんでした: 拒否 "
+                       "(rejection)、対応していないハッシュ方式 (badAlg)"))
       << r.status().ToString();
 
   resp = tsa_->Respond("garbage", kNow);
   ASSERT_OK(resp);
   r = VerifyTimestampResponse(*resp, Sha256("payload"), identity_->ca_cert_pem);
-  EXPECT_TRUE(Contains(r.status(), "rejection (badDataFormat)"))
+  EXPECT_TRUE(Contains(r.status(), "拒否 (rejection)、データ形式の誤り (badDataFormat)"))
       << r.status().ToString();
 }
 

@@ -171,13 +171,14 @@ TEST_F(TsaVerifierTest, WrongImprintAndNonceStillFail) {
   Prime();
   base::Result<TimestampInfo> r = verifier_->Verify(Stamp("a"), Sha256("b"));
   EXPECT_EQ(r.status().code(), base::Status::Code::kCorruption);
-  EXPECT_TRUE(Contains(r.status(), "imprint mismatch")) << r.status().ToString();
+  EXPECT_TRUE(Contains(r.status(), "ハッシュが対象のデータと一致しません"))
+      << r.status().ToString();
   TimestampVerifyOptions opts;
   opts.expected_nonce = 7;
   r = verifier_->Verify(tsa_->Timestamp(Sha256("a"), 8, kNow).value(), Sha256("a"), opts);
-  EXPECT_TRUE(Contains(r.status(), "nonce mismatch")) << r.status().ToString();
+  EXPECT_TRUE(Contains(r.status(), "ナンス（nonce）が要求と一致しません")) << r.status().ToString();
   r = verifier_->Verify(Stamp("a"), Sha256("a"), opts);
-  EXPECT_TRUE(Contains(r.status(), "nonce missing")) << r.status().ToString();
+  EXPECT_TRUE(Contains(r.status(), "ナンス（nonce）がありません")) << r.status().ToString();
   opts.expected_nonce = 8;
   EXPECT_OK(verifier_->Verify(tsa_->Timestamp(Sha256("a"), 8, kNow).value(), Sha256("a"), opts));
 }
@@ -190,7 +191,7 @@ TEST_F(TsaVerifierTest, UntrustedCertificateWithTheSameSubjectFailsAfterAGoodTok
   const base::Result<TimestampInfo> r =
       verifier_->Verify(other->Timestamp(Sha256("a"), std::nullopt, kNow).value(), Sha256("a"));
   EXPECT_EQ(r.status().code(), base::Status::Code::kCorruption);
-  EXPECT_TRUE(Contains(r.status(), "untrusted chain")) << r.status().ToString();
+  EXPECT_TRUE(Contains(r.status(), "証明書チェーンを信頼できません")) << r.status().ToString();
   EXPECT_EQ(verifier_->GetStats().signers, 1u);
 }
 
@@ -204,7 +205,8 @@ TEST_F(TsaVerifierTest, TrustedCertificateSignedByAnotherKeyFails) {
   const uint64_t fast_before = verifier_->GetStats().fast;
   const base::Result<TimestampInfo> r = verifier_->Verify(forged, Sha256("a"));
   EXPECT_EQ(r.status().code(), base::Status::Code::kCorruption);
-  EXPECT_TRUE(Contains(r.status(), "signature invalid")) << r.status().ToString();
+  EXPECT_TRUE(Contains(r.status(), "タイムスタンプの署名が正しくありません"))
+      << r.status().ToString();
   EXPECT_EQ(verifier_->GetStats().fast, fast_before);
   // The control: the same construction with the right key passes, through
   // the fast path.
@@ -218,7 +220,7 @@ TEST_F(TsaVerifierTest, ValidationTimeOutsideTheCertificateFailsAfterAGoodToken)
   TimestampVerifyOptions opts;
   opts.validation_time = base::ParseRfc3339("2036-04-02T00:00:00Z").value();  // expired
   const base::Result<TimestampInfo> r = verifier_->Verify(token, Sha256("a"), opts);
-  EXPECT_TRUE(Contains(r.status(), "untrusted chain")) << r.status().ToString();
+  EXPECT_TRUE(Contains(r.status(), "証明書チェーンを信頼できません")) << r.status().ToString();
   EXPECT_TRUE(Contains(r.status(), "expired")) << r.status().ToString();
   opts.validation_time = base::ParseRfc3339("2025-03-01T00:00:00Z").value();  // not yet valid
   EXPECT_FALSE(verifier_->Verify(token, Sha256("a"), opts).ok());
@@ -267,9 +269,11 @@ TEST_F(TsaVerifierTest, CertificateWithoutCriticalEkuFailsAfterAGoodToken) {
   EXPECT_EQ(v.GetStats().signers, 1u);
   EXPECT_EQ(v.GetStats().fast, 1u);
   base::Result<TimestampInfo> r = v.Verify(crafted(openssl.no_eku_pem), digest, now);
-  EXPECT_TRUE(Contains(r.status(), "no extendedKeyUsage")) << r.status().ToString();
+  EXPECT_TRUE(Contains(r.status(), "拡張鍵用途 (extendedKeyUsage) がありません"))
+      << r.status().ToString();
   r = v.Verify(crafted(openssl.noncrit_pem), digest, now);
-  EXPECT_TRUE(Contains(r.status(), "not critical")) << r.status().ToString();
+  EXPECT_TRUE(Contains(r.status(), "timeStamping が critical ではありません"))
+      << r.status().ToString();
   EXPECT_EQ(v.GetStats().signers, 1u);
 }
 

@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/fakes/fake_file_system.h"
+#include "tests/fakes/japanese_message.h"
 #include "tests/fakes/test_util.h"
 
 namespace storage {
@@ -27,6 +28,14 @@ class BlobStoreTest : public ::testing::Test {
   kura_test::FakeFileSystem fs_;
   BlobStore store_{&fs_, "/data/objects"};
 };
+
+TEST_F(BlobStoreTest, MalformedDigestIsRefusedInJapaneseWithoutControlCharacters) {
+  const Status s = store_.Read("ab\r\ncd", 100).status();
+  EXPECT_TRUE(s.IsInvalidArgument());
+  EXPECT_EQ(s.message(),
+            "「ab␍␊cd」は SHA-256 のダイジェスト（小文字の 16 進数 64 文字）ではありません");
+  EXPECT_TRUE(kura_test::IsJapaneseError(s));
+}
 
 TEST_F(BlobStoreTest, PathIsFannedOutByDigest) {
   EXPECT_EQ(store_.PathFor(kHexB), "/data/objects/sha256/bb/bb/" + kHexB);

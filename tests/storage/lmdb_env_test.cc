@@ -1,11 +1,12 @@
 #include "storage/lmdb_env.h"
 
-#include <gtest/gtest.h>
-
 #include <optional>
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
+
+#include "tests/fakes/japanese_message.h"
 #include "tests/fakes/test_util.h"
 
 namespace storage {
@@ -117,6 +118,27 @@ TEST_F(EnvTest, InsertRefusesExistingKey) {
   ASSERT_OK(env->Write([&](WriteTxn& txn) { return txn.Insert(*t, "a", "1"); }));
   const Status s = env->Write([&](WriteTxn& txn) { return txn.Insert(*t, "a", "2"); });
   EXPECT_TRUE(s.IsAlreadyExists()) << s.ToString();
+  EXPECT_EQ(s.message(), "テーブル docs に同じキーが既にあります");
+  EXPECT_TRUE(kura_test::IsJapaneseError(s));
+}
+
+TEST_F(EnvTest, MissingKeyAndTableAreReportedInJapanese) {
+  auto env = OpenEnv();
+  auto t = env->OpenTable("docs");
+  ASSERT_OK(t);
+  const Status missing = env->Read([&](const ReadTxn& txn) { return txn.Get(*t, "k").status(); });
+  EXPECT_TRUE(missing.IsNotFound());
+  EXPECT_EQ(missing.message(), "テーブル docs に該当するキーがありません");
+  env.reset();
+  EnvOptions read_only;
+  read_only.read_only = true;
+  auto ro = OpenEnv(read_only);
+  const auto none = ro->OpenTable("wf_orders");
+  EXPECT_TRUE(none.status().IsNotFound());
+  EXPECT_EQ(none.status().message(), "データベース（catalog）にテーブル wf_orders がありません");
+  const Status write = ro->Write([](WriteTxn&) { return Status::OK(); });
+  EXPECT_EQ(write.code(), Status::Code::kFailedPrecondition);
+  EXPECT_TRUE(kura_test::IsJapaneseError(write));
 }
 
 TEST_F(EnvTest, MapGrowsWhenFullAndCallbackIsRetried) {
