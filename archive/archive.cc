@@ -181,8 +181,10 @@ Result<std::string> Archive::ReadOriginal(std::string_view id) const {
   }));
   ASSIGN_OR_RETURN(std::string bytes, rep_->blobs->Read(doc.sha256, doc.size + 1));
   if (bytes.size() != doc.size || signing::Sha256(bytes).Hex() != doc.sha256) {
-    return Status::Corruption(std::string(id) +
-                              ": the stored original no longer matches its recorded SHA-256");
+    return Status::Corruption(
+        FormatDocumentId(seq) +
+        ": 保存されている原本が記録された SHA-256 と一致しません"
+        "（改ざんまたは破損のおそれがあります。kura verify で確認してください）");
   }
   return bytes;
 }
