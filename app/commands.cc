@@ -8,13 +8,13 @@
 #include <unistd.h>
 
 #include "app/config.h"
+#include "app/error_text.h"
 #include "app/ingest_department.h"
 #include "app/open_archive.h"
 #include "archive/archive.h"
 #include "archive/correction.h"
 #include "archive/search.h"
 #include "base/date.h"
-#include "base/status_text.h"
 #include "ledger/data_dir.h"
 
 namespace app {
@@ -30,12 +30,8 @@ constexpr int kExitFailed = 1;
 constexpr int kExitUsage = 2;
 
 // A short Japanese phrase for people (base/status_text.h), before the
-// precise detail.
-void PrintError(const Context& ctx, const Status& s) {
-  const std::string_view phrase = base::JapaneseSummary(s.code());
-  std::fprintf(ctx.err, "kura: %.*s: %s\n", static_cast<int>(phrase.size()), phrase.data(),
-               s.message().c_str());
-}
+// precise detail (app/error_text.h).
+void PrintError(const Context& ctx, const Status& s) { app::PrintError(ctx.err, s); }
 
 void PrintJson(const Context& ctx, const json& j) {
   const std::string line = j.dump(-1, ' ', false, json::error_handler_t::replace);
@@ -62,7 +58,7 @@ int CmdInit(const Context& ctx) {
   std::fprintf(
       ctx.err, "kura: %s %s\n",
       existed ? "データディレクトリは初期化済みです:" : "データディレクトリを作成しました:",
-      ctx.data_dir.c_str());
+      ForDisplay(ctx.data_dir).c_str());
   return kExitOk;
 }
 
@@ -118,7 +114,7 @@ int CmdIngest(const Context& ctx, const IngestArgs& args) {
     if (!bytes.ok()) {
       ++failures;
       PrintError(ctx, bytes.status().code() == Status::Code::kResourceExhausted
-                          ? Status::ResourceExhausted(path + ": ファイルが上限（" +
+                          ? Status::ResourceExhausted(ForDisplay(path, 255) + ": ファイルが上限（" +
                                                       std::to_string(config.max_file_mb) +
                                                       " MiB、[ingest] max_file_mb）を超えています")
                           : bytes.status());
@@ -168,13 +164,16 @@ int CmdSearch(const Context& ctx, const SearchArgs& args) {
   if (args.output == "csv" && args.all) q.limit = 1000;
   if (args.output == "csv") std::fputs(archive::SearchCsvHeader().c_str(), ctx.out);
   uint64_t total = 0, written = 0;
+  // A progress count rewritten in place (\r) only on a terminal: in a log
+  // file it would be a control character on every page.
+  const bool tty = ctx.err != nullptr && ::isatty(::fileno(ctx.err));
   for (bool first = true;; first = false) {
     auto r = a->archive->Search(q);
     if (!r.ok()) {
       PrintError(ctx, r.status());
       return kExitFailed;
     }
-    if (args.explain) std::fprintf(ctx.err, "kura: plan: %s\n", r->plan.c_str());
+    if (args.explain) std::fprintf(ctx.err, "kura: 検索計画: %s\n", r->plan.c_str());
     if (first) total = r->count;
     if (args.output == "json") {
       PrintJson(ctx, archive::ToJson(*r));
@@ -183,14 +182,14 @@ int CmdSearch(const Context& ctx, const SearchArgs& args) {
     std::fputs(archive::SearchCsvRows(r->items).c_str(), ctx.out);
     written += r->items.size();
     if (!args.all || !r->next) break;
-    if (args.all && ctx.err != nullptr && total > 5000) {
+    if (args.all && tty && total > 5000) {
       std::fprintf(ctx.err, "\rkura: %llu / %llu 件", static_cast<unsigned long long>(written),
                    static_cast<unsigned long long>(total));
     }
     q.after = *r->next;
     q.count = false;  // counted on the first page
   }
-  if (args.all && total > 5000) std::fprintf(ctx.err, "\n");
+  if (args.all && tty && total > 5000) std::fprintf(ctx.err, "\n");
   std::fprintf(ctx.err, "kura: %llu 件を書き出しました（該当 %llu 件）\n",
                static_cast<unsigned long long>(written), static_cast<unsigned long long>(total));
   return kExitOk;
@@ -216,7 +215,7 @@ int WriteOutput(const Context& ctx, const std::string& out_path, const std::stri
   Status s;
   auto info = ctx.fs->Stat(out_path);
   if (info.ok() && info->is_directory) {
-    s = Status::InvalidArgument(out_path +
+    s = Status::InvalidArgument(ForDisplay(out_path, 255) +
                                 " はフォルダーです。--out にはファイル名を指定してください");
   } else if (info.ok() && !info->is_regular) {
     auto file = ctx.fs->NewWritableFile(out_path);
@@ -252,7 +251,9 @@ int CmdCorrect(const Context& ctx, const CorrectArgs& args) {
   for (const std::string& a : args.assignments) {
     const size_t eq = a.find('=');
     if (eq == std::string::npos || eq == 0) {
-      PrintError(ctx, Status::InvalidArgument("--set takes FIELD=VALUE, got \"" + a + "\""));
+      PrintError(ctx, Status::InvalidArgument(
+                          "--set は 項目=値 の形で指定してください（例: --set total=11000）: \"" +
+                          ForDisplay(a, 100) + "\""));
       return kExitUsage;
     }
     const std::string value = a.substr(eq + 1);
@@ -326,8 +327,8 @@ int CmdVerify(const Context& ctx, const VerifyArgs& args) {
     return kExitFailed;
   }
   for (const auto& f : report->failed) {
-    std::fprintf(ctx.err, "kura: 検証失敗 %s (%s): %s\n", f.id.c_str(), f.reason.c_str(),
-                 f.detail.c_str());
+    std::fprintf(ctx.err, "kura: 検証失敗 %s (%s): %s\n", ForDisplay(f.id).c_str(),
+                 ForDisplay(f.reason).c_str(), ForDisplay(f.detail).c_str());
   }
   if (!args.quiet) {
     std::fprintf(ctx.err,

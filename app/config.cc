@@ -1,10 +1,12 @@
 #include "app/config.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <map>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <toml++/toml.h>
+
+#include "base/text.h"
 
 namespace app {
 
@@ -103,20 +105,25 @@ Status ReadInt(const toml::table& t, const char* section, const char* key, T min
   if (!node) return Status::OK();
   const auto v = node.value<int64_t>();
   if (!v || *v < static_cast<int64_t>(min) || *v > static_cast<int64_t>(max)) {
-    return Status::InvalidArgument(std::string("[") + section + "] " + key +
-                                   " must be a whole number from " + std::to_string(min) + " to " +
-                                   std::to_string(max));
+    return Status::InvalidArgument(std::string("[") + section + "] " + key + " は " +
+                                   std::to_string(min) + " から " + std::to_string(max) +
+                                   " までの整数で指定してください");
   }
   *out = static_cast<T>(*v);
   return Status::OK();
 }
 Result<std::vector<std::string>> ReadTitles(const toml::node* node, const std::string& key) {
   const toml::array* array = node ? node->as_array() : nullptr;
-  if (array == nullptr) return Status::InvalidArgument(key + " must be a list of titles");
+  if (array == nullptr) {
+    return Status::InvalidArgument(key +
+                                   " は役職のリストで指定してください（例: [\"課長\", \"部長\"]）");
+  }
   std::vector<std::string> titles;
   for (const toml::node& n : *array) {
     const auto v = n.value<std::string>();
-    if (!v || v->empty()) return Status::InvalidArgument(key + " must be a list of titles");
+    if (!v || v->empty()) {
+      return Status::InvalidArgument(key + " の役職は空でない文字列で指定してください");
+    }
     titles.push_back(*v);
   }
   return titles;
@@ -126,12 +133,18 @@ Result<std::vector<std::string>> ReadTitles(const toml::node* node, const std::s
 Status ReadRule(const toml::table& t, const std::string& where, workflow::RouteRule* rule) {
   if (const toml::node* tiers_node = t.get("tiers")) {
     const toml::array* tiers = tiers_node->as_array();
-    if (tiers == nullptr) return Status::InvalidArgument(where + ".tiers must be a list");
+    if (tiers == nullptr) {
+      return Status::InvalidArgument(
+          where + " tiers はリストで指定してください"
+                  "（例: [{ max_amount = 500000, titles = [\"課長\"] }]）");
+    }
     rule->tiers.clear();
     for (const toml::node& n : *tiers) {
       const toml::table* tier = n.as_table();
       if (tier == nullptr) {
-        return Status::InvalidArgument(where + ".tiers: each tier is { max_amount, titles }");
+        return Status::InvalidArgument(
+            where +
+            " tiers の各段は { max_amount = 金額, titles = [役職, ...] } の形で指定してください");
       }
       workflow::RouteTier out;
       const toml::node* max = tier->get("max_amount");
@@ -139,17 +152,22 @@ Status ReadRule(const toml::table& t, const std::string& where, workflow::RouteR
         out.max_amount = base::Decimal::FromInt(*max->value<int64_t>());
       } else if (max != nullptr && max->is_string()) {
         auto d = base::Decimal::Parse(*max->value<std::string>());
-        if (!d.ok()) return Status::InvalidArgument(where + ".tiers: bad max_amount");
+        if (!d.ok()) {
+          return Status::InvalidArgument(
+              where + " tiers の max_amount は金額（円）の数字で指定してください: \"" +
+              base::DisplayName(*max->value<std::string>(), 64) + "\"");
+        }
         out.max_amount = *d;
       } else {
-        return Status::InvalidArgument(where + ".tiers: max_amount (yen) is required");
+        return Status::InvalidArgument(where +
+                                       " tiers の各段に max_amount（金額の上限、円）が必要です");
       }
-      ASSIGN_OR_RETURN(out.titles, ReadTitles(tier->get("titles"), where + ".tiers titles"));
+      ASSIGN_OR_RETURN(out.titles, ReadTitles(tier->get("titles"), where + " tiers の titles"));
       rule->tiers.push_back(std::move(out));
     }
   }
   if (const toml::node* above = t.get("above")) {
-    ASSIGN_OR_RETURN(rule->above, ReadTitles(above, where + ".above"));
+    ASSIGN_OR_RETURN(rule->above, ReadTitles(above, where + " above"));
   }
   return Status::OK();
 }
@@ -187,9 +205,10 @@ Status ReadServerTls(const toml::table& t, Config* config) {
   for (const toml::node& n : *list) {
     const auto v = n.value<std::string>();
     if (!v || !IsIpAddress(*v)) {
-      return Status::InvalidArgument("[server] trusted_proxies の " +
-                                     (v ? "\"" + *v + "\"" : std::string("値")) +
-                                     " は IP アドレスではありません（例: \"10.0.0.5\"）");
+      return Status::InvalidArgument(
+          "[server] trusted_proxies の " +
+          (v ? "\"" + base::DisplayName(*v, 64) + "\"" : std::string("値")) +
+          " は IP アドレスではありません（例: \"10.0.0.5\"）");
     }
     config->trusted_proxies.push_back(*v);
   }
@@ -201,12 +220,13 @@ Result<std::map<std::string, std::vector<std::string>>> ReadSubstitutes(const to
   const toml::table* table = node->as_table();
   if (table == nullptr) {
     return Status::InvalidArgument(
-        "[routes] substitutes must be a table of titles, e.g. { \"課長\" = [\"部長\"] }");
+        "[routes] substitutes は役職ごとの表で指定してください（例: { \"課長\" = [\"部長\"] }）");
   }
   std::map<std::string, std::vector<std::string>> out;
   for (const auto& [key, titles] : *table) {
     const std::string step(key.str());
-    ASSIGN_OR_RETURN(out[step], ReadTitles(&titles, "[routes] substitutes." + step));
+    ASSIGN_OR_RETURN(out[step],
+                     ReadTitles(&titles, "[routes] substitutes の " + base::DisplayName(step, 64)));
   }
   return out;
 }
@@ -214,7 +234,9 @@ Result<std::map<std::string, std::vector<std::string>>> ReadSubstitutes(const to
 Status ReadRoutes(const toml::table& t, workflow::RouteConfig* routes) {
   const toml::table* r = t["routes"].as_table();
   if (r == nullptr) {
-    if (t.contains("routes")) return Status::InvalidArgument("[routes] must be a table");
+    if (t.contains("routes")) {
+      return Status::InvalidArgument("routes は [routes] の表（テーブル）で指定してください");
+    }
     return Status::OK();
   }
   RETURN_IF_ERROR(ReadRule(*r, "[routes]", &routes->rule));
@@ -230,31 +252,23 @@ Status ReadRoutes(const toml::table& t, workflow::RouteConfig* routes) {
     if (sub == nullptr || key.str() == "substitutes") continue;
     const std::string type(key.str());
     workflow::RouteRule rule = routes->rule;
-    RETURN_IF_ERROR(ReadRule(*sub, "[routes." + type + "]", &rule));
+    RETURN_IF_ERROR(ReadRule(*sub, "[routes." + base::DisplayName(type, 64) + "]", &rule));
     routes->by_expense_type[type] = std::move(rule);
   }
-  const Status valid = workflow::Validate(*routes);
-  if (!valid.ok()) return Status::InvalidArgument("[routes]: " + valid.message());
-  return Status::OK();
+  // Its message names the table ("[routes]", "[routes.works]").
+  return workflow::Validate(*routes);
 }
 
-}  // namespace
-
-Result<Config> ParseConfig(std::string_view text, std::string_view source_name) {
-  Config config;
-  toml::table t;
-  try {
-    t = toml::parse(text, source_name);
-  } catch (const toml::parse_error& e) {
-    const auto& where = e.source().begin;
-    return Status::InvalidArgument(std::string(source_name) + ":" + std::to_string(where.line) +
-                                   ":" + std::to_string(where.column) + ": " +
-                                   std::string(e.description()));
-  }
+// Every setting of the parsed file t into *config; the error names the
+// key ("[ingest] max_file_mb") and says what to write instead.
+Status ReadSettings(const toml::table& t, Config* settings) {
+  Config& config = *settings;
   if (const auto node = t["server"]["listen"]) {
     const auto v = node.value<std::string>();
     if (!v || v->find(':') == std::string::npos) {
-      return Status::InvalidArgument("[server] listen must be \"HOST:PORT\"");
+      return Status::InvalidArgument(
+          "[server] listen は \"ホスト:ポート\" の形の文字列で指定してください（例: "
+          "\"127.0.0.1:8080\"）");
     }
     config.listen = *v;
   }
@@ -266,29 +280,39 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source_name) 
   RETURN_IF_ERROR(ReadInt<uint64_t>(t, "ingest", "batch_mb", 1, 4096, &config.batch_mb));
   if (const auto node = t["ingest"]["default_department"]) {
     const auto v = node.value<std::string>();
-    if (!v) return Status::InvalidArgument("[ingest] default_department must be a string");
+    if (!v) {
+      return Status::InvalidArgument(
+          "[ingest] default_department は課のコードを文字列で指定してください（例: \"somu\"）");
+    }
     config.ingest_default_department = *v;
   }
   for (auto [key, out] :
        {std::pair{"url", &config.tsa_url}, {"trusted_ca", &config.tsa_trusted_ca}}) {
     if (const auto node = t["timestamp"][key]) {
       const auto v = node.value<std::string>();
-      if (!v)
-        return Status::InvalidArgument(std::string("[timestamp] ") + key + " must be a string");
+      if (!v) {
+        return Status::InvalidArgument(std::string("[timestamp] ") + key +
+                                       " は文字列で指定してください");
+      }
       *out = *v;
     }
   }
   if (!config.tsa_url.empty() && config.tsa_url.rfind("http://", 0) != 0 &&
       config.tsa_url.rfind("https://", 0) != 0) {
-    return Status::InvalidArgument("[timestamp] url must start with http:// or https://");
+    return Status::InvalidArgument(
+        "[timestamp] url は http:// または https:// で始まる TSA のアドレスにしてください"
+        "（組み込みの TSA を使うときは空にします）");
   }
   if (!config.tsa_url.empty() && config.tsa_trusted_ca.empty()) {
     return Status::InvalidArgument(
-        "[timestamp] trusted_ca is required with url: the PEM that verifies the TSA's tokens");
+        "[timestamp] url を指定したときは trusted_ca も指定してください"
+        "（その TSA のタイムスタンプを検証する証明書の PEM ファイル）");
   }
   if (const auto node = t["timestamp"]["batch"]) {
     const auto v = node.value<bool>();
-    if (!v) return Status::InvalidArgument("[timestamp] batch must be true or false");
+    if (!v) {
+      return Status::InvalidArgument("[timestamp] batch は true か false で指定してください");
+    }
     config.tsa_batch = *v;
   }
   RETURN_IF_ERROR(
@@ -300,8 +324,29 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source_name) 
   try {
     RETURN_IF_ERROR(ReadRoutes(t, &config.routes));
   } catch (const std::exception& e) {
-    return Status::InvalidArgument(std::string("[routes]: ") + e.what());
+    return Status::InvalidArgument(std::string("[routes] の値を読めません（") + e.what() + "）");
   }
+  return Status::OK();
+}
+
+}  // namespace
+
+Result<Config> ParseConfig(std::string_view text, std::string_view source_name) {
+  toml::table t;
+  try {
+    t = toml::parse(text, source_name);
+  } catch (const toml::parse_error& e) {
+    // toml++ describes the fault in English; the sentence around it says
+    // where and what to do.
+    const auto& where = e.source().begin;
+    return Status::InvalidArgument(
+        base::DisplayName(source_name, 200) + ":" + std::to_string(where.line) + ":" +
+        std::to_string(where.column) + ": 設定ファイルの書き方（TOML）が正しくありません。" +
+        "この位置を直してください（" + base::DisplayName(e.description(), 200) + "）");
+  }
+  Config config;
+  const Status s = ReadSettings(t, &config);
+  if (!s.ok()) return s.WithContext(base::DisplayName(source_name, 200));
   return config;
 }
 

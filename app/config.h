@@ -59,7 +59,9 @@ struct Config {
 /// The kura.toml that `kura init` writes: every setting with its default.
 std::string DefaultConfigText();
 
-/// Parses kura.toml text; InvalidArgument names the key or line at fault.
+/// Parses kura.toml text; InvalidArgument says in Japanese what to write
+/// instead and names the file (source_name) and the key or line at fault:
+/// "kura-data/kura.toml: [ingest] max_file_mb は 1 から 4096 までの整数で…".
 base::Result<Config> ParseConfig(std::string_view text, std::string_view source_name);
 
 /// Reads path; a missing file gives the defaults.

@@ -11,6 +11,7 @@
 
 #include "app/commands.h"
 #include "app/demo_history.h"
+#include "app/error_text.h"
 #include "archive/archive.h"
 #include "archive/search.h"
 #include "base/date.h"
@@ -32,11 +33,11 @@ int CmdDemoData(const Context& ctx, const DemoDataArgs& args) {
   });
   if (tty) std::fprintf(ctx.err, "\n");
   if (!s.ok()) {
-    std::fprintf(ctx.err, "kura: %s\n", s.message().c_str());
+    PrintError(ctx.err, s);
     return 1;
   }
   std::fprintf(ctx.err, "kura: %d 件の請求書を %s に書き出しました (seed %llu)\n", args.count,
-               args.out.c_str(), static_cast<unsigned long long>(args.seed));
+               ForDisplay(args.out).c_str(), static_cast<unsigned long long>(args.seed));
   return 0;
 }
 

@@ -1,5 +1,6 @@
 #include "app/ingest_department.h"
 
+#include "app/error_text.h"
 #include "workflow/workflow.h"
 
 namespace app {
@@ -37,9 +38,10 @@ base::Result<std::string> ChooseIngestDepartment(
   if (code.empty()) {
     problem = "受領する課が指定されていません。";
   } else if (from_config) {
-    problem = "kura.toml の [ingest] default_department の課が登録されていません: " + code + "。";
+    problem = "kura.toml の [ingest] default_department の課が登録されていません: " +
+              ForDisplay(code, 64) + "。";
   } else {
-    problem = "登録されていない課です: " + code + "。";
+    problem = "登録されていない課です: " + ForDisplay(code, 64) + "。";
   }
   if (registered.empty()) {
     return base::Status::InvalidArgument(

@@ -1,5 +1,7 @@
 #include "app/intake.h"
 
+#include "app/error_text.h"
+
 namespace app {
 
 using base::Result;
@@ -73,12 +75,12 @@ Result<std::vector<IntakeEvent>> IntakeFolder::Poll() {
     if (!bytes.ok()) {
       IntakeEvent e;
       e.file_name = name;
-      e.error = bytes.status().message();
+      e.error = ErrorText(bytes.status());
       const Status moved =
           MoveAndLog(name, "failed",
                      base::FormatJst(now) + " 取り込み失敗 (refused): " + e.error + "\n",
                      &e.moved_to);
-      if (!moved.ok()) e.error += "; " + moved.message();
+      if (!moved.ok()) e.error += "。" + ErrorText(moved);
       seen_.erase(name);
       events.push_back(std::move(e));
       continue;
@@ -104,7 +106,7 @@ Result<std::vector<IntakeEvent>> IntakeFolder::Poll() {
              " id=" + e.id + " sha256=" + results[i]->sha256 + "\n";
       subdir = "done";
     } else {
-      e.error = results[i].status().message();
+      e.error = ErrorText(results[i].status());
       log += "取り込み失敗 (refused): " + e.error + "\n";
       // A failed commit is not the file's fault: leave it to be retried.
       if (results[i].status().code() != Status::Code::kInvalidArgument &&
@@ -115,7 +117,7 @@ Result<std::vector<IntakeEvent>> IntakeFolder::Poll() {
       subdir = "failed";
     }
     const Status moved = MoveAndLog(name, subdir, log, &e.moved_to);
-    if (!moved.ok()) e.error = moved.message();
+    if (!moved.ok()) e.error = ErrorText(moved);
     seen_.erase(name);
     events.push_back(std::move(e));
   }

@@ -40,7 +40,7 @@ struct IntakeEvent {
   bool archived = false;
   std::string id;      ///< when archived
   bool duplicate = false;
-  std::string error;   ///< when refused
+  std::string error;  ///< when refused: app::ErrorText of the reason (Japanese)
   std::string moved_to;
 };
 

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "app/commands.h"
+#include "app/internal/cli_japanese.h"
 
 #ifndef KURA_VERSION
 #define KURA_VERSION "dev"
@@ -50,58 +51,57 @@ struct Args {
 };
 
 void AddArchiveCommands(CLI::App* cli, const app::Context& ctx, Args& a) {
-  auto* init = cli->add_subcommand(
-      "init", "データディレクトリを作成する (create the data directory; idempotent)");
+  auto* init =
+      cli->add_subcommand("init", "データディレクトリを作成する（作成済みなら何もしない）");
   init->callback([&] { a.rc = app::CmdInit(ctx); });
 
-  auto* ingest = cli->add_subcommand(
-      "ingest", "ファイルを受領して保存する (archive received files; one JSON line per file)");
+  auto* ingest =
+      cli->add_subcommand("ingest", "ファイルを受領して保存する（結果はファイルごとに JSON 1 行）");
   ingest->add_option("--department", a.ingest_args.department,
-                     "registered department code (課のコード, kura department add); "
-                     "default: kura.toml [ingest] default_department");
+                     "受領する課のコード（kura department add で登録済みのもの）。"
+                     "省略時は kura.toml の [ingest] default_department");
   ingest->add_option("--source", a.ingest_args.source,
-                     "how the files arrived: cli, scan, peppol, email, ... (default cli)");
-  ingest->add_option("FILE", a.ingest_args.files, "files to archive")->required();
+                     "受領方法: cli, scan, peppol, email など（既定: cli）");
+  ingest->add_option("FILE", a.ingest_args.files, "保存するファイル（複数可）")->required();
   ingest->callback([&] { a.rc = app::CmdIngest(ctx, a.ingest_args); });
 
   auto* show =
-      cli->add_subcommand("show", "文書の記録を表示する (record, versions, receipts as JSON)");
-  show->add_option("ID", a.id, "document id, e.g. D00000001")->required();
+      cli->add_subcommand("show", "文書の記録を表示する（記録・版・受領の履歴を JSON で）");
+  show->add_option("ID", a.id, "文書ID（例: D00000001）")->required();
   show->callback([&] { a.rc = app::CmdShow(ctx, a.id); });
 }
 
 void AddSearchCommand(CLI::App* cli, const app::Context& ctx, Args& a) {
   auto* search = cli->add_subcommand(
-      "search", "文書を検索する (取引年月日・取引金額・取引先ほか; conditions combine with AND)");
+      "search", "文書を検索する（取引年月日・取引金額・取引先など。条件はすべて満たすものを探す）");
   const std::pair<const char*, const char*> search_flags[] = {
-      {"--date-from", "取引年月日の開始 YYYY-MM-DD (inclusive)"},
-      {"--date-to", "取引年月日の終了 YYYY-MM-DD (inclusive)"},
-      {"--amount-min", "取引金額の下限 (inclusive)"},
-      {"--amount-max", "取引金額の上限 (inclusive)"},
-      {"--counterparty", "取引先 (part of the name; 全角/半角, 株式会社/(株)/㈱ ignored)"},
+      {"--date-from", "取引年月日の開始 YYYY-MM-DD（その日を含む）"},
+      {"--date-to", "取引年月日の終了 YYYY-MM-DD（その日を含む）"},
+      {"--amount-min", "取引金額の下限（その金額を含む）"},
+      {"--amount-max", "取引金額の上限（その金額を含む）"},
+      {"--counterparty", "取引先名の一部（全角/半角、株式会社/(株)/㈱ の違いは無視）"},
       {"--department", "部署コード"},
-      {"--type", "invoice | credit_note"},
-      {"--doc-format", "jp-pint, peppol-bis, xrechnung, ubl, cii, factur-x, zugferd, pdf"},
-      {"--invoice-number", "請求書番号 (exact)"},
+      {"--type", "書類の種類: invoice（請求書）| credit_note（返金・値引）"},
+      {"--doc-format", "形式: jp-pint, peppol-bis, xrechnung, ubl, cii, factur-x, zugferd, pdf"},
+      {"--invoice-number", "請求書番号（完全一致）"},
       {"--received-from", "受領日の開始 YYYY-MM-DD"},
       {"--received-to", "受領日の終了 YYYY-MM-DD"},
       {"--text", "請求書番号・取引先・ファイル名・明細の一部"},
-      {"--sort", "date | amount | counterparty (default date)"},
-      {"--limit", "件数 1..1000 (default 50)"},
-      {"--offset", "skip this many hits"},
-      {"--after", "the \"next\" cursor of the previous page"},
+      {"--sort", "並び順: date（取引年月日）| amount（金額）| counterparty（取引先）。既定: date"},
+      {"--limit", "1 ページの件数 1〜1000（既定: 50）"},
+      {"--offset", "先頭から飛ばす件数"},
+      {"--after", "前のページの \"next\"（続きの位置）"},
   };
   for (const auto& [flag, help] : search_flags) search->add_option(flag, a.search_opts[flag], help);
-  search->add_option("--registration-number", a.search_regnos, "登録番号 T+13桁 (repeatable)");
-  search->add_flag("--desc", a.search_desc, "descending order");
-  search->add_flag("--history", a.search_history,
-                   "also match earlier versions of corrected documents");
+  search->add_option("--registration-number", a.search_regnos, "登録番号 T+13桁（複数指定可）");
+  search->add_flag("--desc", a.search_desc, "降順に並べる");
+  search->add_flag("--history", a.search_history, "訂正された文書の以前の版も検索する");
   search
       ->add_option("--format", a.search_args.output,
-                   "json (one page) | csv (UTF-8 with BOM; all hits unless --limit)")
-      ->check(CLI::IsMember({"json", "csv"}));
+                   "出力形式: json（1 ページ）| csv（UTF-8 BOM 付き。--limit がなければ全件）")
+      ->check(app::internal::OneOf({"json", "csv"}));
   search->add_flag("--explain", a.search_args.explain,
-                   "print which index drove the query (stderr)");
+                   "どの索引で検索したかを標準エラーに表示する");
   search->callback([&] {
     for (const auto& [flag, value] : a.search_opts) {
       if (value.empty()) continue;
@@ -121,155 +121,149 @@ void AddSearchCommand(CLI::App* cli, const app::Context& ctx, Args& a) {
 }
 
 void AddDocumentCommands(CLI::App* cli, const app::Context& ctx, Args& a) {
-  auto* get = cli->add_subcommand("get", "原本を取り出す (write the original bytes, unchanged)");
-  get->add_option("ID", a.id, "document id")->required();
-  get->add_option("--out", a.out_path, "file to write (default: standard output)");
+  auto* get = cli->add_subcommand("get", "原本を取り出す（受領したときのまま）");
+  get->add_option("ID", a.id, "文書ID")->required();
+  get->add_option("--out", a.out_path, "書き出すファイル（省略時は標準出力）");
   get->callback([&] { a.rc = app::CmdGet(ctx, a.id, a.out_path); });
 
-  auto* correct = cli->add_subcommand(
-      "correct", "項目を訂正する (record a metadata correction as a new version; history is kept)");
-  correct->add_option("ID", a.correct_args.id, "document id")->required();
-  correct->add_option("--set", a.correct_args.assignments, "FIELD=VALUE (FIELD= removes it)")
+  auto* correct =
+      cli->add_subcommand("correct", "項目を訂正する（訂正は新しい版として記録され、履歴は残る）");
+  correct->add_option("ID", a.correct_args.id, "文書ID")->required();
+  correct->add_option("--set", a.correct_args.assignments, "項目=値（「項目=」で消す）")
       ->required();
-  correct->add_option("--reason", a.correct_args.reason, "why (訂正理由)")->required();
+  correct->add_option("--reason", a.correct_args.reason, "訂正理由")->required();
   correct->add_option("--expect-version", a.correct_args.expected_version,
-                      "refuse if the current version is not this one");
+                      "現在の版がこの版でなければ訂正しない");
   correct->callback([&] { a.rc = app::CmdCorrect(ctx, a.correct_args); });
 
   auto* verify = cli->add_subcommand(
       "verify",
-      "原本・タイムスタンプ・ログ・台帳をすべて検証する (exit 0 only if everything holds)");
-  verify->add_flag("--quiet", a.verify_args.quiet, "print only the JSON summary");
+      "原本・タイムスタンプ・ログ・台帳をすべて検証する（すべて正常なときだけ終了コード 0）");
+  verify->add_flag("--quiet", a.verify_args.quiet, "JSON の結果だけを表示する");
   verify->add_option("--from", a.verify_args.from,
-                     "check documents received from this date (YYYY-MM-DD, 一括検証)");
-  verify->add_option("--to", a.verify_args.to, "... up to this date (inclusive)");
+                     "この日以降に受領した文書を検証する（YYYY-MM-DD、一括検証）");
+  verify->add_option("--to", a.verify_args.to,
+                     "この日までに受領した文書を検証する（YYYY-MM-DD、その日を含む）");
   verify->callback([&] { a.rc = app::CmdVerify(ctx, a.verify_args); });
 
   auto* token = cli->add_subcommand(
-      "token", "文書のタイムスタンプトークンを出力する (RFC 3161 TimeStampResp, DER)");
-  token->add_option("ID", a.id, "document id")->required();
-  token->add_option("--out", a.out_path, "file to write (default: standard output)");
+      "token", "文書のタイムスタンプトークンを出力する（RFC 3161 TimeStampResp、DER）");
+  token->add_option("ID", a.id, "文書ID")->required();
+  token->add_option("--out", a.out_path, "書き出すファイル（省略時は標準出力）");
   token->callback([&] { a.rc = app::CmdToken(ctx, a.id, a.out_path); });
 
   auto* tsa_cert = cli->add_subcommand(
-      "tsa-cert", "タイムスタンプ検証用の証明書を出力する (PEM, for openssl ts -verify -CAfile)");
-  tsa_cert->add_option("--out", a.out_path, "file to write (default: standard output)");
+      "tsa-cert", "タイムスタンプ検証用の証明書を出力する（PEM。openssl ts -verify -CAfile 用）");
+  tsa_cert->add_option("--out", a.out_path, "書き出すファイル（省略時は標準出力）");
   tsa_cert->callback([&] { a.rc = app::CmdTsaCert(ctx, a.out_path); });
 
   auto* log = cli->add_subcommand("log", "イベントログの署名済みチェックポイントと証明");
   log->require_subcommand(1);
-  log->add_subcommand("checkpoint", "最新の署名済みチェックポイント (C2SP signed note)")
+  log->add_subcommand("checkpoint", "最新の署名済みチェックポイントを表示する（C2SP signed note）")
       ->callback([&] { a.rc = app::CmdLogCheckpoint(ctx); });
-  auto* proof =
-      log->add_subcommand("proof", "文書の受領イベントの包含証明 (inclusion proof, JSON)");
-  proof->add_option("ID", a.id, "document id")->required();
+  auto* proof = log->add_subcommand("proof", "文書の受領イベントの包含証明を表示する（JSON）");
+  proof->add_option("ID", a.id, "文書ID")->required();
   proof->callback([&] { a.rc = app::CmdLogProof(ctx, a.id); });
 
-  auto* timestamp = cli->add_subcommand(
-      "timestamp", "取得できていないタイムスタンプを再取得する (retry pending time-stamps)");
+  auto* timestamp = cli->add_subcommand("timestamp", "取得できていないタイムスタンプを再取得する");
   timestamp->callback([&] { a.rc = app::CmdTimestampRetry(ctx); });
 }
 
 void AddIntakeCommands(CLI::App* cli, const app::Context& ctx, Args& a) {
-  auto* watch = cli->add_subcommand(
-      "watch", "フォルダを監視して置かれたファイルを保存する (archive files dropped into DIR)");
-  watch->add_option("DIR", a.watch_args.dir, "folder a scanner or connector writes to")
+  auto* watch = cli->add_subcommand("watch", "フォルダを監視して、置かれたファイルを保存する");
+  watch->add_option("DIR", a.watch_args.dir, "スキャナーや連携システムがファイルを置くフォルダ")
       ->required()
-      ->check(CLI::ExistingDirectory);
+      ->check(app::internal::ExistingFolder());
   watch->add_option("--department", a.watch_args.department,
-                    "registered department code (課のコード, kura department add); "
-                    "default: kura.toml [ingest] default_department");
+                    "受領する課のコード（kura department add で登録済みのもの）。"
+                    "省略時は kura.toml の [ingest] default_department");
   watch->add_option("--source", a.watch_args.source,
-                    "how the files arrived: scan for scanned paper (default watch)");
+                    "受領方法: 紙をスキャンしたものは scan（既定: watch）");
   watch
-      ->add_option("--interval", a.watch_args.interval_seconds, "seconds between polls (default 2)")
-      ->check(CLI::Range(1, 3600));
+      ->add_option("--interval", a.watch_args.interval_seconds,
+                   "フォルダを確かめる間隔（秒、既定: 2）")
+      ->check(app::internal::Between(1, 3600));
   watch
       ->add_option("--settle", a.watch_args.settle_seconds,
-                   "seconds a file must stay unchanged before it is taken (default 2)")
-      ->check(CLI::Range(0, 3600));
+                   "ファイルが変化しなくなってから取り込むまでの秒数（既定: 2）")
+      ->check(app::internal::Between(0, 3600));
   watch->callback([&] { a.rc = app::CmdWatch(ctx, a.watch_args); });
 
-  auto* demo = cli->add_subcommand(
-      "demo-data", "デモ用の請求書を生成する (synthetic JP PINT XML and Japanese PDF invoices)");
-  demo->add_option("--out", a.demo_args.out, "folder to write into (created if missing)")
-      ->required();
-  demo->add_option("--count", a.demo_args.count, "number of invoices (default 100)")
-      ->check(CLI::Range(1, 10000000));
-  demo->add_option("--seed", a.demo_args.seed, "same seed, same files (default 1)");
-  demo->add_option("--pdf-share", a.demo_args.pdf_share, "fraction rendered as PDF (default 0.3)")
-      ->check(CLI::Range(0.0, 1.0));
+  auto* demo =
+      cli->add_subcommand("demo-data", "デモ用の請求書を生成する（JP PINT の XML と日本語の PDF）");
+  demo->add_option("--out", a.demo_args.out, "書き出すフォルダ（なければ作成）")->required();
+  demo->add_option("--count", a.demo_args.count, "請求書の数（既定: 100）")
+      ->check(app::internal::Between(1, 10000000));
+  demo->add_option("--seed", a.demo_args.seed, "乱数の種。同じ種なら同じファイル（既定: 1）");
+  demo->add_option("--pdf-share", a.demo_args.pdf_share, "PDF にする割合 0〜1（既定: 0.3）")
+      ->check(app::internal::Between(0.0, 1.0, /*fraction=*/true));
   demo->callback([&] { a.rc = app::CmdDemoData(ctx, a.demo_args); });
 }
 
 void AddTokenCommands(CLI::App* cli, const app::Context& ctx, Args& a) {
   auto* token = cli->add_subcommand(
-      "api-token", "連携用のAPIトークンを管理する (tokens that upload for one department)");
+      "api-token", "連携用のAPIトークンを管理する（1 つの課の書類を登録するためのもの）");
   token->require_subcommand(1);
   auto* create = token->add_subcommand(
-      "create", "APIトークンを発行する (the secret is printed once and never stored)");
-  create->add_option("--name", a.token_name, "用途 (e.g. \"Peppol アクセスポイント\")")->required();
-  create->add_option("--department", a.token_department, "the department it uploads for")
-      ->required();
+      "create", "APIトークンを発行する（secret は一度だけ表示され、保存されない）");
+  create->add_option("--name", a.token_name, "用途（例: \"Peppol アクセスポイント\"）")->required();
+  create->add_option("--department", a.token_department, "書類を登録する課のコード")->required();
   create->callback([&] { a.rc = app::CmdApiTokenCreate(ctx, a.token_name, a.token_department); });
-  token->add_subcommand("list", "APIトークンの一覧 (one JSON line each)")->callback([&] {
-    a.rc = app::CmdApiTokenList(ctx);
-  });
-  auto* revoke = token->add_subcommand("revoke", "APIトークンを取り消す (at once, for good)");
-  revoke->add_option("id", a.token_id, "token id, e.g. tok-3f9a1c2e")->required();
+  token->add_subcommand("list", "APIトークンの一覧を表示する（1 件ごとに JSON 1 行）")
+      ->callback([&] { a.rc = app::CmdApiTokenList(ctx); });
+  auto* revoke = token->add_subcommand("revoke", "APIトークンを取り消す（直ちに、元に戻せない）");
+  revoke->add_option("id", a.token_id, "トークンID（例: tok-3f9a1c2e）")->required();
   revoke->callback([&] { a.rc = app::CmdApiTokenRevoke(ctx, a.token_id); });
 }
 
 // `kura user ...`: accounts, beside a running `kura serve`.
 void AddUserCommands(CLI::App* cli, const app::Context& ctx, Args& a) {
-  auto* user =
-      cli->add_subcommand("user", "ユーザーを管理する (users of the payment-order workflow)");
+  auto* user = cli->add_subcommand("user", "ユーザーを管理する（支出命令の決裁に関わる人）");
   user->require_subcommand(1);
   auto* user_add =
-      user->add_subcommand("add", "ユーザーを登録する (the password is read from standard input)");
-  user_add->add_option("--login", a.user_args.login, "login id: a-z 0-9 . _ -")->required();
-  user_add->add_option("--name", a.user_args.name, "氏名")->required();
-  user_add->add_option("--department", a.user_args.department, "department code (課のコード)")
+      user->add_subcommand("add", "ユーザーを登録する（パスワードは標準入力から読む）");
+  user_add->add_option("--login", a.user_args.login, "ログインID: 半角英小文字・数字・. _ -")
       ->required();
+  user_add->add_option("--name", a.user_args.name, "氏名")->required();
+  user_add->add_option("--department", a.user_args.department, "所属課のコード")->required();
   user_add
       ->add_option("--role", a.user_args.roles,
-                   "clerk | approver | accountant | auditor | compliance | admin (repeatable)")
+                   "役割: clerk（会計担当）| approver（決裁者）| accountant（会計室）| "
+                   "auditor（監査）| compliance（文書管理）| admin（管理者）。複数指定可")
       ->required();
-  user_add->add_option("--title", a.user_args.title, "approver's title: 課長, 部長, 副市長, ...");
+  user_add->add_option("--title", a.user_args.title, "決裁者の職名: 課長、部長、副市長など");
   user_add->add_flag("--must-change-password", a.user_args.must_change_password,
-                     "仮のパスワード: 本人が最初のログインで変更する (a temporary password)");
+                     "仮のパスワードとして登録する（本人が最初のログインで変更する）");
   user_add->callback([&] { a.rc = app::CmdUserAdd(ctx, a.user_args); });
-  user->add_subcommand("list", "ユーザーの一覧 (one JSON line each)")->callback([&] {
+  user->add_subcommand("list", "ユーザーの一覧を表示する（1 人ごとに JSON 1 行）")->callback([&] {
     a.rc = app::CmdUserList(ctx);
   });
 
   auto* set = user->add_subcommand(
-      "set", "氏名・所属課・役割・職名を変更する (what is given changes; --role replaces the list)");
-  set->add_option("LOGIN", a.user_set_args.login, "login id")->required();
+      "set",
+      "氏名・所属課・役割・職名を変更する（指定したものだけ。--role は役割をすべて置き換える）");
+  set->add_option("LOGIN", a.user_set_args.login, "ログインID")->required();
   set->add_option("--name", a.user_set_args.name, "氏名");
-  set->add_option("--department", a.user_set_args.department, "department code (課のコード)");
+  set->add_option("--department", a.user_set_args.department, "所属課のコード");
   set->add_option("--role", a.user_set_args.roles,
-                  "clerk | approver | accountant | auditor | compliance | admin (repeatable; "
-                  "replaces every role)");
-  set->add_option("--title", a.user_set_args.title, "approver's title: 課長, 部長, 副市長, ...");
+                  "役割: clerk | approver | accountant | auditor | compliance | admin"
+                  "（複数指定可。今の役割をすべて置き換える）");
+  set->add_option("--title", a.user_set_args.title, "決裁者の職名: 課長、部長、副市長など");
   set->callback([&] { a.rc = app::CmdUserSet(ctx, a.user_set_args); });
 
   const std::pair<const char*, const char*> by_login[] = {
-      {"enable", "ユーザーを有効にする (enable the account)"},
-      {"disable", "ユーザーを無効にする (disable the account; its web sessions end at once)"},
+      {"enable", "ユーザーを有効にする"},
+      {"disable", "ユーザーを無効にする（Web のセッションも直ちに終わる）"},
       {"passwd",
-       "自分のパスワードを変更する (the user's own change: current password, then the new one "
-       "from standard input)"},
+       "自分のパスワードを変更する（標準入力から現在のパスワード、続いて新しいパスワードを読む）"},
       {"reset-password",
-       "仮のパスワードを設定する (an administrator's reset: the user must change it at the next "
-       "login; also unlocks)"},
-      {"unlock",
-       "ログインの制限を解除する (lift the login throttle of the name in every running kura "
-       "serve)"},
+       "仮のパスワードを設定する（管理者による再設定。本人は次のログインで変更する。"
+       "ログインの制限も解除する）"},
+      {"unlock", "ログインの制限を解除する（動いているすべての kura serve で）"},
   };
   for (const auto& [name, help] : by_login) {
     auto* cmd = user->add_subcommand(name, help);
-    cmd->add_option("LOGIN", a.user_login, "login id")->required();
+    cmd->add_option("LOGIN", a.user_login, "ログインID")->required();
     const std::string which = name;
     cmd->callback([&a, &ctx, which] {
       if (which == "enable" || which == "disable") {
@@ -286,33 +280,36 @@ void AddUserCommands(CLI::App* cli, const app::Context& ctx, Args& a) {
 }
 
 void AddOrganisationCommands(CLI::App* cli, const app::Context& ctx, Args& a) {
-  auto* department = cli->add_subcommand("department", "課を管理する (departments)");
+  auto* department = cli->add_subcommand("department", "課を管理する");
   department->require_subcommand(1);
   auto* department_add = department->add_subcommand("add", "課を登録する");
-  department_add->add_option("--code", a.dept_code, "code: a-z 0-9 _ - (e.g. somu)")->required();
-  department_add->add_option("--name", a.dept_name, "name (e.g. 総務課)")->required();
+  department_add
+      ->add_option("--code", a.dept_code, "課のコード: 半角英小文字・数字・_ -（例: somu）")
+      ->required();
+  department_add->add_option("--name", a.dept_name, "課の名称（例: 総務課）")->required();
   department_add->callback([&] { a.rc = app::CmdDepartmentAdd(ctx, a.dept_code, a.dept_name); });
 
-  auto* vendor = cli->add_subcommand("vendor", "債権者マスタを管理する (the vendor master)");
+  auto* vendor = cli->add_subcommand("vendor", "債権者マスタを管理する");
   vendor->require_subcommand(1);
   auto* vendor_add = vendor->add_subcommand("add", "債権者を登録・更新する");
-  vendor_add->add_option("--id", a.vendor_args.id, "creditor number, e.g. V00001")->required();
-  vendor_add->add_option("--name", a.vendor_args.name, "registered name")->required();
+  vendor_add->add_option("--id", a.vendor_args.id, "債権者番号（例: V00001）")->required();
+  vendor_add->add_option("--name", a.vendor_args.name, "債権者名（登録上の名称）")->required();
   vendor_add->add_option("--registration-number", a.vendor_args.registration_number,
-                         "適格請求書発行事業者登録番号 T + 13 digits");
+                         "適格請求書発行事業者登録番号（T と 13 桁の数字）");
   vendor_add->add_option("--bank-account", a.vendor_args.bank_account,
-                         "payee account bank:branch:type:number, e.g. 0005:123:1:1234567");
+                         "振込先口座 銀行:支店:種目:番号（例: 0005:123:1:1234567）");
   vendor_add->add_option("--address", a.vendor_args.address, "所在地");
   vendor_add->callback([&] { a.rc = app::CmdVendorAdd(ctx, a.vendor_args); });
 }
 
 void AddServeCommand(CLI::App* cli, const app::Context& ctx, Args& a) {
-  auto* serve = cli->add_subcommand("serve", "Webサーバーを起動する (start the HTTP server)");
+  auto* serve = cli->add_subcommand("serve", "Webサーバーを起動する");
   serve->add_option("--listen", a.serve_args.listen,
-                    "HOST:PORT (default from kura.toml: 127.0.0.1:8080)");
+                    "待ち受けるアドレス ホスト:ポート（省略時は kura.toml の [server] listen、"
+                    "既定: 127.0.0.1:8080）");
   serve->add_flag("--demo", a.serve_args.demo,
-                  "seed a demo organisation, vendors, commitments and invoices (once) and "
-                  "print the demo logins");
+                  "デモ用の組織・債権者・支出負担行為・請求書を（初回だけ）用意し、"
+                  "デモのログインIDを表示する");
   serve->callback([&] { a.rc = app::CmdServe(ctx, a.serve_args); });
 }
 
@@ -334,11 +331,11 @@ int main(int argc, char** argv) {
   ctx.data_dir = DefaultDataDir();
 
   CLI::App cli{
-      "kura (蔵): 受領した請求書を改ざんできない形で保存し、支出命令の決裁と会計審査を支える\n"
-      "kura keeps received invoices unchanged with proof, for a city's accounting office."};
-  cli.set_version_flag("--version", std::string("kura ") + KURA_VERSION);
+      "kura (蔵): 受領した請求書を改ざんできない形で保存し、支出命令の決裁と会計審査を支える"};
+  app::internal::UseJapanese(&cli, std::string("kura ") + KURA_VERSION);
   cli.require_subcommand(1);
-  cli.add_option("--data", ctx.data_dir, "data directory (default: $KURA_DATA, else ./kura-data)")
+  cli.add_option("--data", ctx.data_dir,
+                 "データディレクトリ（省略時は環境変数 KURA_DATA、なければ ./kura-data）")
       ->option_text("DIR");
 
   Args a;
@@ -350,6 +347,7 @@ int main(int argc, char** argv) {
   AddOrganisationCommands(&cli, ctx, a);
   AddTokenCommands(&cli, ctx, a);
   AddServeCommand(&cli, ctx, a);
+  app::internal::GroupSubcommands(&cli);
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

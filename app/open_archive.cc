@@ -22,7 +22,8 @@ base::Result<OpenedArchive> OpenArchiveFor(const Context& ctx, bool read_only) {
     const std::string ca_path = !ca.empty() && ca[0] == '/' ? ca : base::JoinPath(ctx.data_dir, ca);
     auto pem = ctx.fs->ReadFile(ca_path, 1 << 20);
     if (!pem.ok()) {
-      return pem.status().WithContext("[timestamp] trusted_ca");
+      return pem.status().WithContext(
+          "kura.toml の [timestamp] trusted_ca に指定した証明書のファイルを読めません");
     }
     web::HttpTsaTransportOptions t;
     t.connect_timeout = std::chrono::seconds(out.config.tsa_timeout_seconds);

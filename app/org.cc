@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "app/commands.h"
+#include "app/error_text.h"
 #include "app/open_archive.h"
 #include "workflow/workflow.h"
 
@@ -81,17 +82,17 @@ template <class Body>
 int WithWorkflow(const Context& ctx, Body body) {
   auto opened = OpenArchiveFor(ctx, /*read_only=*/false);
   if (!opened.ok()) {
-    std::fprintf(ctx.err, "kura: %s\n", opened.status().message().c_str());
+    PrintError(ctx.err, opened.status());
     return 2;
   }
   auto wf = OpenWorkflowFor(ctx, *opened);
   if (!wf.ok()) {
-    std::fprintf(ctx.err, "kura: %s\n", wf.status().message().c_str());
+    PrintError(ctx.err, wf.status());
     return 2;
   }
   const base::Status s = body(wf->get());
   if (!s.ok()) {
-    std::fprintf(ctx.err, "kura: %s\n", s.message().c_str());
+    PrintError(ctx.err, s);
     return s.IsInvalidArgument() ? 2 : 1;
   }
   return 0;
@@ -113,7 +114,7 @@ base::Result<std::vector<workflow::Role>> ParseRoles(const std::vector<std::stri
 }
 
 int Usage(const Context& ctx, const base::Status& s) {
-  std::fprintf(ctx.err, "kura: %s\n", s.message().c_str());
+  PrintError(ctx.err, s);
   return 2;
 }
 

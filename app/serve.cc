@@ -12,9 +12,9 @@
 
 #include "app/commands.h"
 #include "app/config.h"
+#include "app/error_text.h"
 #include "app/open_archive.h"
 #include "archive/archive.h"
-#include "base/status_text.h"
 #include "ledger/data_dir.h"
 #include "web/server.h"
 #include "workflow/workflow.h"
@@ -52,13 +52,13 @@ struct Opened {
 int OpenArchiveAndWorkflow(const Context& ctx, Opened* out) {
   auto opened = OpenArchiveFor(ctx, /*read_only=*/false);
   if (!opened.ok()) {
-    spdlog::error("{}", opened.status().message());
+    spdlog::error("{}", ErrorText(opened.status()));
     return 2;
   }
   out->archive = std::move(*opened);
   auto wf = OpenWorkflowFor(ctx, out->archive);
   if (!wf.ok()) {
-    spdlog::error("{}", wf.status().message());
+    spdlog::error("{}", ErrorText(wf.status()));
     return 2;
   }
   out->workflow = std::move(*wf);
@@ -81,7 +81,7 @@ int SeedDemoHistoryOnce(const Context& ctx) {
   const Status seeded =
       SeedDemo(past, opened.archive.archive.get(), opened.workflow.get(), 60, &clock);
   if (!seeded.ok()) {
-    spdlog::error("デモデータを投入できませんでした: {}", seeded.message());
+    spdlog::error("デモデータを投入できませんでした: {}", ErrorText(seeded));
     return 1;
   }
   return 0;
@@ -97,7 +97,7 @@ int OpenForServing(const Context& ctx, bool demo, Opened* out) {
   if (demo) {
     const Status seeded = SeedDemo(ctx, out->archive.archive.get(), out->workflow.get(), 60);
     if (!seeded.ok()) {
-      spdlog::error("デモデータを投入できませんでした: {}", seeded.message());
+      spdlog::error("デモデータを投入できませんでした: {}", ErrorText(seeded));
       return 1;
     }
   }
@@ -126,7 +126,7 @@ class Retrier {
       lock.unlock();
       auto granted = arc->RetryPendingTimestamps();
       if (!granted.ok()) {
-        spdlog::warn("タイムスタンプの再取得に失敗しました: {}", granted.status().message());
+        spdlog::warn("タイムスタンプの再取得に失敗しました: {}", ErrorText(granted.status()));
       } else if (*granted > 0) {
         spdlog::info("保留中だったタイムスタンプを {} 件取得しました", *granted);
       }
@@ -149,12 +149,11 @@ bool ReadTlsFiles(const Context& ctx, const Config& config, web::ServerOptions* 
     const std::string full = (*path)[0] == '/' ? *path : base::JoinPath(ctx.data_dir, *path);
     auto pem = ctx.fs->ReadFile(full, 1 << 20);
     if (!pem.ok()) {
-      spdlog::error("[server] {} のファイルを読み込めません: {} ({})", key,
-                    base::JapaneseSummary(pem.status().code()), pem.status().message());
+      spdlog::error("[server] {} のファイルを読み込めません: {}", key, ErrorText(pem.status()));
       return false;
     }
     if (pem->empty()) {
-      spdlog::error("[server] {} のファイル {} が空です", key, full);
+      spdlog::error("[server] {} のファイル {} が空です", key, ForDisplay(full));
       return false;
     }
     *out = std::move(*pem);
@@ -172,7 +171,7 @@ int CmdServe(const Context& ctx, const ServeArgs& args) {
   archive::Archive* arc = opened.archive.archive.get();
   auto listen = web::ParseListen(args.listen.empty() ? config.listen : args.listen);
   if (!listen.ok()) {
-    spdlog::error("{}", listen.status().message());
+    spdlog::error("{}", ErrorText(listen.status()));
     return 2;
   }
   listen->version = KURA_VERSION;
@@ -186,17 +185,19 @@ int CmdServe(const Context& ctx, const ServeArgs& args) {
   if (!port.ok()) {
     if (tls && port.status().IsInvalidArgument()) {
       spdlog::error("HTTPS を開始できません ([server] tls_cert = \"{}\", tls_key = \"{}\"): {}",
-                    config.tls_cert, config.tls_key, port.status().message());
+                    ForDisplay(config.tls_cert), ForDisplay(config.tls_key),
+                    ErrorText(port.status()));
       return 2;
     }
-    spdlog::error("{}", port.status().message());
+    spdlog::error("{}", ErrorText(port.status()));
     return 1;
   }
   const std::string host =
       listen->host.find(':') != std::string::npos ? "[" + listen->host + "]" : listen->host;
   const std::string url =
       std::string(tls ? "https://" : "http://") + host + ":" + std::to_string(*port) + "/";
-  spdlog::info("kura {} を起動しました: {} (データ: {})", KURA_VERSION, url, ctx.data_dir);
+  spdlog::info("kura {} を起動しました: {} (データ: {})", KURA_VERSION, url,
+               ForDisplay(ctx.data_dir));
   if (args.demo) PrintDemoLogins(ctx, url);
   spdlog::info("停止するには Ctrl+C を押してください");
   Status s;
@@ -214,7 +215,7 @@ int CmdServe(const Context& ctx, const ServeArgs& args) {
     waiter.join();
   }
   if (!s.ok()) {
-    spdlog::error("{}", s.message());
+    spdlog::error("{}", ErrorText(s));
     return 1;
   }
   // Closing the archive (as opened goes) publishes the last checkpoint.

@@ -6,6 +6,7 @@
 
 #include "app/commands.h"
 #include "app/config.h"
+#include "app/error_text.h"
 #include "app/ingest_department.h"
 #include "app/intake.h"
 #include "app/open_archive.h"
@@ -17,15 +18,15 @@ namespace app {
 int CmdWatch(const Context& ctx, const WatchArgs& args) {
   auto opened = OpenArchiveFor(ctx, /*read_only=*/false);
   if (!opened.ok()) {
-    spdlog::error("{}", opened.status().message());
+    spdlog::error("{}", ErrorText(opened.status()));
     return 2;
   }
   // Before the folder is touched: files for a department nobody has, or
   // none, would land in no inbox.
-  auto department = ResolveIngestDepartment(ctx, *opened, args.department,
-                                            "kura watch " + args.dir + " --department CODE");
+  auto department = ResolveIngestDepartment(
+      ctx, *opened, args.department, "kura watch " + ForDisplay(args.dir) + " --department CODE");
   if (!department.ok()) {
-    spdlog::error("{}", department.status().message());
+    spdlog::error("{}", ErrorText(department.status()));
     return 2;
   }
   IntakeOptions io;
@@ -37,7 +38,7 @@ int CmdWatch(const Context& ctx, const WatchArgs& args) {
   io.max_file_bytes = opened->config.max_file_mb << 20;
   IntakeFolder folder(io, ctx.fs, ctx.clock, opened->archive.get());
   if (const base::Status s = folder.Init(); !s.ok()) {
-    spdlog::error("{}", s.message());
+    spdlog::error("{}", ErrorText(s));
     return 2;
   }
   sigset_t signals;
@@ -45,12 +46,12 @@ int CmdWatch(const Context& ctx, const WatchArgs& args) {
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  spdlog::info("{} を監視しています (課: {}, 受領方法: {})。停止は Ctrl+C", args.dir, io.department,
-               args.source);
+  spdlog::info("{} を監視しています (課: {}, 受領方法: {})。停止は Ctrl+C", ForDisplay(args.dir),
+               io.department, ForDisplay(args.source, 64));
   for (;;) {
     auto events = folder.Poll();
     if (!events.ok()) {
-      spdlog::error("{}", events.status().message());
+      spdlog::error("{}", ErrorText(events.status()));
       return 1;
     }
     for (const auto& e : *events) {
@@ -58,12 +59,12 @@ int CmdWatch(const Context& ctx, const WatchArgs& args) {
       if (e.archived) {
         j["id"] = e.id;
         j["status"] = e.duplicate ? "duplicate" : "archived";
-        spdlog::info("{}: {} ({})", e.file_name, e.duplicate ? "受領済みと同一" : "保存しました",
-                     e.id);
+        spdlog::info("{}: {} ({})", ForDisplay(e.file_name, 255),
+                     e.duplicate ? "受領済みと同一" : "保存しました", e.id);
       } else {
         j["status"] = "error";
         j["error"] = e.error;
-        spdlog::warn("{}: 取り込めませんでした: {}", e.file_name, e.error);
+        spdlog::warn("{}: 取り込めませんでした: {}", ForDisplay(e.file_name, 255), e.error);
       }
       std::fprintf(ctx.out, "%s\n",
                    j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());

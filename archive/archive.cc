@@ -179,12 +179,20 @@ Result<std::string> Archive::ReadOriginal(std::string_view id) const {
     ASSIGN_OR_RETURN(doc, rep_->catalog->GetDocument(txn, seq));
     return Status::OK();
   }));
-  ASSIGN_OR_RETURN(std::string bytes, rep_->blobs->Read(doc.sha256, doc.size + 1));
-  if (bytes.size() != doc.size || signing::Sha256(bytes).Hex() != doc.sha256) {
-    return Status::Corruption(std::string(id) +
-                              ": the stored original no longer matches its recorded SHA-256");
+  const auto changed = [&] {
+    return Status::Corruption(
+        FormatDocumentId(seq) +
+        ": 保存されている原本が記録された SHA-256 と一致しません"
+        "（改ざんまたは破損のおそれがあります。kura verify で確認してください）");
+  };
+  auto bytes = rep_->blobs->Read(doc.sha256, doc.size + 1);
+  // Longer than recorded is a changed original, not a size limit of ours.
+  if (bytes.status().code() == Status::Code::kResourceExhausted) return changed();
+  if (!bytes.ok()) {
+    return bytes.status().WithContext(FormatDocumentId(seq) + " の原本のファイルを読めません");
   }
-  return bytes;
+  if (bytes->size() != doc.size || signing::Sha256(*bytes).Hex() != doc.sha256) return changed();
+  return std::move(*bytes);
 }
 
 Result<Version> Archive::Correct(std::string_view id, const invoice::FieldPatch& patch,

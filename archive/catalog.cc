@@ -79,8 +79,8 @@ Result<Catalog> Catalog::Open(ledger::Ledger* ledger) {
       return txn.Put(c.meta_, kFormatKey, want);
     }));
   } else if (!found.empty() && found != want) {
-    return Status::FailedPrecondition("catalog format " + found + " is not " + want +
-                                      ", the format this kura reads");
+    return Status::FailedPrecondition("台帳の形式 " + found + " はこの kura が読める形式 " + want +
+                                      " ではありません。対応する版の kura を使ってください");
   }
   auto pending = ledger->OpenDerivedTable("idx_pending");
   if (pending.ok()) {
@@ -119,7 +119,8 @@ Status Catalog::IndexDocuments(storage::WriteTxn& txn, uint64_t from, size_t lim
     ASSIGN_OR_RETURN(std::vector<Receipt> receipts, GetReceipts(txn, doc.seq));
     ASSIGN_OR_RETURN(std::vector<Version> versions, GetVersions(txn, doc.seq));
     if (receipts.empty() || versions.empty()) {
-      return Status::Corruption(FormatDocumentId(doc.seq) + " has no receipt or version");
+      return Status::Corruption(FormatDocumentId(doc.seq) +
+                                " に受領記録または版の記録がありません");
     }
     for (size_t i = 0; i < versions.size(); ++i) {
       const SearchRow row = SearchRowFor(doc, receipts[0], versions[i]);
@@ -148,7 +149,9 @@ Result<uint64_t> Catalog::AllocateSeq(storage::WriteTxn& txn) const {
   auto v = txn.Get(meta_, kNextSeqKey);
   if (v.ok()) {
     KeyDecoder d(*v);
-    if (!d.U64(&next)) return Status::Corruption("catalog: bad next_seq");
+    if (!d.U64(&next)) {
+      return Status::Corruption("台帳: 次の文書番号（next_seq）の記録が壊れています");
+    }
   } else if (!v.status().IsNotFound()) {
     return v.status();
   }
@@ -165,14 +168,18 @@ Result<std::optional<uint64_t>> Catalog::FindBySha256(const storage::ReadTxn& tx
   }
   uint64_t seq;
   KeyDecoder d(*v);
-  if (!d.U64(&seq)) return Status::Corruption("catalog: bad by_sha256 entry");
+  if (!d.U64(&seq)) {
+    return Status::Corruption("台帳: SHA-256 索引（by_sha256）の項目が壊れています");
+  }
   return std::optional<uint64_t>(seq);
 }
 
 Result<Document> Catalog::GetDocument(const storage::ReadTxn& txn, uint64_t seq) const {
   auto v = txn.Get(documents_, SeqKey(seq));
   if (!v.ok()) {
-    if (v.status().IsNotFound()) return Status::NotFound("no document " + FormatDocumentId(seq));
+    if (v.status().IsNotFound()) {
+      return Status::NotFound("文書 " + FormatDocumentId(seq) + " はありません");
+    }
     return v.status();
   }
   return Decode<Document>(*v, &DocumentFromJson);
@@ -201,8 +208,8 @@ Result<Version> Catalog::GetVersion(const storage::ReadTxn& txn, uint64_t seq,
   auto v = txn.Get(versions_, SubKey(seq, number));
   if (!v.ok()) {
     if (v.status().IsNotFound()) {
-      return Status::NotFound("no version " + std::to_string(number) + " of " +
-                              FormatDocumentId(seq));
+      return Status::NotFound("文書 " + FormatDocumentId(seq) + " に版 " + std::to_string(number) +
+                              " はありません");
     }
     return v.status();
   }
@@ -222,7 +229,7 @@ Result<signing::Digest> Catalog::InsertDocument(storage::WriteTxn& txn, const Do
       txn.Insert(receipts_, SubKey(doc.seq, receipt.number), base::DumpJson(ToJson(receipt))));
   RETURN_IF_ERROR(
       txn.Insert(versions_, SubKey(doc.seq, version.number), base::DumpJson(ToJson(version))));
-  if (!search_) return Status::FailedPrecondition("catalog: no search index");
+  if (!search_) return Status::FailedPrecondition("台帳: 検索の索引が開かれていません");
   const SearchRow row = SearchRowFor(doc, receipt, version);
   RETURN_IF_ERROR(search_->Put(txn, row, nullptr));
   if (pending_) {
@@ -267,10 +274,11 @@ Status Catalog::AddReceipt(storage::WriteTxn& txn, Document* doc, const Receipt&
 Result<signing::Digest> Catalog::AddVersion(storage::WriteTxn& txn, Document* doc,
                                             const Version& version) const {
   if (version.number != doc->current_version + 1) {
-    return Status::Aborted("version " + std::to_string(version.number) + " does not follow " +
-                           std::to_string(doc->current_version));
+    return Status::Aborted("版 " + std::to_string(version.number) + " は現在の版 " +
+                           std::to_string(doc->current_version) +
+                           " の次ではありません。他の訂正と競合しました。読み込み直してください");
   }
-  if (!search_) return Status::FailedPrecondition("catalog: no search index");
+  if (!search_) return Status::FailedPrecondition("台帳: 検索の索引が開かれていません");
   // The search index replaces the current row and keeps the old one as
   // history; both need the first receipt (receive date, department).
   auto first = txn.Get(receipts_, SubKey(doc->seq, 1));
@@ -296,10 +304,12 @@ Status Catalog::ScanDocuments(const storage::ReadTxn& txn, uint64_t from,
     // The key is the truth; a record claiming another seq is corrupt.
     uint64_t key_seq = 0;
     storage::KeyDecoder d(c.key());
-    if (!d.U64(&key_seq) || !d.done()) return Status::Corruption("documents: malformed key");
+    if (!d.U64(&key_seq) || !d.done()) {
+      return Status::Corruption("台帳: 文書の記録のキーが壊れています");
+    }
     if (doc.seq != key_seq) {
-      return Status::Corruption("documents: the record under " + FormatDocumentId(key_seq) +
-                                " says it is " + FormatDocumentId(doc.seq));
+      return Status::Corruption("台帳: " + FormatDocumentId(key_seq) + " の記録が別の文書 " +
+                                FormatDocumentId(doc.seq) + " を名乗っています");
     }
     RETURN_IF_ERROR(fn(doc, &more));
   }

@@ -45,6 +45,10 @@ constexpr Field kFields[] = {
     {invoice::Field::kNeedsMetadata, "要入力", Kind::kBool},
 };
 
+// A value the caller sent, fit to repeat in a message (base::DisplayName:
+// no control characters, capped).
+std::string Shown(std::string_view raw) { return base::DisplayName(raw, 64); }
+
 Status Bad(const Field& f, const std::string& what) {
   return Status::InvalidArgument(std::string(f.name()) + "（" + std::string(f.label) +
                                  "）: " + what);
@@ -66,7 +70,7 @@ Result<json> Normalize(const Field& f, const json& v) {
   switch (f.kind) {
     case Kind::kDate: {
       auto d = base::Date::Parse(s);
-      if (!d.ok()) return Bad(f, "YYYY-MM-DD の形式の日付で指定してください（" + raw + "）");
+      if (!d.ok()) return Bad(f, "YYYY-MM-DD の形式の日付で指定してください（" + Shown(raw) + "）");
       return json(d->ToString());
     }
     case Kind::kAmount: {
@@ -75,14 +79,14 @@ Result<json> Normalize(const Field& f, const json& v) {
         if (c != ',') digits.push_back(c);
       }
       auto d = base::Decimal::Parse(digits);
-      if (!d.ok()) return Bad(f, "金額は数字で指定してください（" + raw + "）");
+      if (!d.ok()) return Bad(f, "金額は数字で指定してください（" + Shown(raw) + "）");
       return json(d->ToString());
     }
     case Kind::kRegistrationNumber: {
       std::string t = s;
       if (!t.empty() && t[0] == 't') t[0] = 'T';
       if (!base::IsValidRegistrationNumber(t)) {
-        return Bad(f, "T と 13 桁の数字の正しい登録番号を指定してください（" + raw + "）");
+        return Bad(f, "T と 13 桁の数字の正しい登録番号を指定してください（" + Shown(raw) + "）");
       }
       return json(t);
     }
@@ -130,8 +134,8 @@ Result<invoice::FieldPatch> NormalizeCorrection(const json& changes) {
     if (field == nullptr) {
       std::string known;
       for (const Field& f : kFields) known += (known.empty() ? "" : ", ") + std::string(f.name());
-      return Status::InvalidArgument("訂正できない項目です: " + name + "（訂正できる項目: " +
-                                     known + "）");
+      return Status::InvalidArgument("訂正できない項目です: " + Shown(name) +
+                                     "（訂正できる項目: " + known + "）");
     }
     ASSIGN_OR_RETURN(out[name], Normalize(*field, value));
   }

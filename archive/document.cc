@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "base/json.h"
+#include "base/text.h"
 #include "invoice/fields_json.h"
 
 namespace archive {
@@ -19,8 +20,8 @@ std::string FormatDocumentId(uint64_t seq) {
 
 Result<uint64_t> ParseDocumentId(std::string_view id) {
   const auto bad = [&] {
-    return Status::InvalidArgument("not a document id: \"" + std::string(id) +
-                                   "\" (expected D followed by digits, e.g. D00000042)");
+    return Status::InvalidArgument("文書IDの形式ではありません: \"" + base::DisplayName(id, 40) +
+                                   "\"（D に続く数字で指定してください。例: D00000042）");
   };
   if (id.size() < 2 || id.size() > 20 || (id[0] != 'D' && id[0] != 'd')) return bad();
   uint64_t v = 0;

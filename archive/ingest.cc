@@ -104,7 +104,7 @@ Result<std::string_view> IngestBatch::BytesOf(size_t i,
   ASSIGN_OR_RETURN(*mapped, rep_->fs->MapFile(f.spooled->path(), f.spooled->size()));
   const std::string_view bytes = (*mapped)->data();
   if (bytes.size() != f.spooled->size()) {
-    return Status::Internal(f.spooled->path() + ": the spooled file changed size");
+    return Status::Internal(f.spooled->path() + ": 受信した一時ファイルの大きさが変わりました");
   }
   return bytes;
 }
@@ -303,7 +303,9 @@ Status IngestBatch::RecordNew(storage::WriteTxn& txn, const ledger::AppendEvent&
                    rep_->catalog->InsertDocument(txn, doc, receipt, p.version));
   event["search_row"] = row.Hex();
   ASSIGN_OR_RETURN(const uint64_t index, append(event));
-  if (index != doc.received_event) return Status::Internal("event log: index moved");
+  if (index != doc.received_event) {
+    return Status::Internal("イベントログ: 記録の番号が予定と違います");
+  }
   docs_in_batch_[out->sha256] = doc;
   return Status::OK();
 }
@@ -316,7 +318,7 @@ std::vector<Result<IngestOutcome>> IngestBatch::Results(const Status& status) {
     if (!prepared_[i]) {
       results.emplace_back(refused_[i]);
     } else if (!status.ok()) {
-      results.emplace_back(status.WithContext(files_[i].file_name));
+      results.emplace_back(status.WithContext(base::DisplayName(files_[i].file_name)));
     } else {
       results.emplace_back(std::move(committed_[next++]));
     }
@@ -327,7 +329,9 @@ std::vector<Result<IngestOutcome>> IngestBatch::Results(const Status& status) {
 }  // namespace
 
 Result<std::shared_ptr<SpooledFile>> Archive::NewSpool() {
-  if (rep_->options.read_only) return Status::FailedPrecondition("archive is open read-only");
+  if (rep_->options.read_only) {
+    return Status::FailedPrecondition("読み取り専用で開いているため、ファイルを保存できません");
+  }
   ASSIGN_OR_RETURN(std::string path, rep_->blobs->IncomingPath());
   return SpooledFile::Create(rep_->fs, std::move(path));
 }
@@ -335,7 +339,8 @@ Result<std::shared_ptr<SpooledFile>> Archive::NewSpool() {
 std::vector<Result<IngestOutcome>> Archive::Ingest(std::vector<IncomingFile> files) {
   if (rep_->options.read_only) {
     return std::vector<Result<IngestOutcome>>(
-        files.size(), Status::FailedPrecondition("archive is open read-only"));
+        files.size(),
+        Status::FailedPrecondition("読み取り専用で開いているため、ファイルを保存できません"));
   }
   return IngestBatch(rep_.get(), std::move(files)).Run();
 }

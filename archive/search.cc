@@ -12,13 +12,17 @@ using nlohmann::json;
 
 namespace {
 
+// A search parameter's name or value as the caller sent it, fit to repeat
+// in a message: no control characters, capped (base::DisplayName).
+std::string Shown(std::string_view raw) { return base::DisplayName(raw, 64); }
+
 Status Bad(const std::string& param, const std::string& message) {
-  return Status::InvalidArgument(param + ": " + message);
+  return Status::InvalidArgument("検索条件 " + Shown(param) + ": " + message);
 }
 
 Result<base::Date> ParseDate(const std::string& param, const std::string& v) {
   auto d = base::Date::Parse(v);
-  if (!d.ok()) return Bad(param, "日付は YYYY-MM-DD の形で指定してください（" + v + "）");
+  if (!d.ok()) return Bad(param, "日付は YYYY-MM-DD の形で指定してください（" + Shown(v) + "）");
   return *d;
 }
 
@@ -28,7 +32,7 @@ Result<base::Decimal> ParseAmount(const std::string& param, std::string v) {
     if (c != ',' && c != '_') digits.push_back(c);  // "1,000,000" as people write it
   }
   auto d = base::Decimal::Parse(digits);
-  if (!d.ok()) return Bad(param, "金額は数字で指定してください（" + v + "）");
+  if (!d.ok()) return Bad(param, "金額は数字で指定してください（" + Shown(v) + "）");
   return *d;
 }
 
@@ -36,7 +40,7 @@ Result<uint64_t> ParseCount(const std::string& param, const std::string& v) {
   uint64_t n = 0;
   auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
   if (ec != std::errc() || end != v.data() + v.size()) {
-    return Bad(param, "0 以上の整数で指定してください（" + v + "）");
+    return Bad(param, "0 以上の整数で指定してください（" + Shown(v) + "）");
   }
   return n;
 }
@@ -44,7 +48,7 @@ Result<uint64_t> ParseCount(const std::string& param, const std::string& v) {
 Result<bool> ParseBool(const std::string& param, const std::string& v) {
   if (v.empty() || v == "true" || v == "1" || v == "yes") return true;
   if (v == "false" || v == "0" || v == "no") return false;
-  return Bad(param, "true か false で指定してください（" + v + "）");
+  return Bad(param, "true か false で指定してください（" + Shown(v) + "）");
 }
 
 std::string CsvField(std::string_view s) {
@@ -120,7 +124,7 @@ Result<SearchQuery> SearchQueryFromParams(
       q.department = value;
     } else if (name == "type") {
       if (value != "invoice" && value != "credit_note" && value != "unknown") {
-        return Bad(name, "invoice か credit_note で指定してください（" + value + "）");
+        return Bad(name, "invoice か credit_note で指定してください（" + Shown(value) + "）");
       }
       q.type = value;
     } else if (name == "format") {
@@ -139,12 +143,15 @@ Result<SearchQuery> SearchQueryFromParams(
       } else if (value == "counterparty") {
         q.sort = SearchSort::kCounterparty;
       } else {
-        return Bad(name, "date、amount、counterparty のいずれかで指定してください（" + value + "）");
+        return Bad(name, "date、amount、counterparty のいずれかで指定してください（" +
+                             Shown(value) + "）");
       }
     } else if (name == "desc") {
       ASSIGN_OR_RETURN(q.descending, ParseBool(name, value));
     } else if (name == "order") {
-      if (value != "asc" && value != "desc") return Bad(name, "asc か desc で指定してください");
+      if (value != "asc" && value != "desc") {
+        return Bad(name, "asc か desc で指定してください（" + Shown(value) + "）");
+      }
       q.descending = value == "desc";
     } else if (name == "limit") {
       ASSIGN_OR_RETURN(uint64_t n, ParseCount(name, value));
@@ -157,7 +164,7 @@ Result<SearchQuery> SearchQueryFromParams(
     } else if (name == "count") {
       ASSIGN_OR_RETURN(q.count, ParseBool(name, value));
     } else {
-      return Bad(name, "知らない検索条件です");
+      return Bad(name, "使えない検索条件です。使える条件は docs/API.md の検索の節にあります");
     }
   }
   RETURN_IF_ERROR(ValidateSearchQuery(q));

@@ -177,7 +177,9 @@ Status SearchIndex::Put(storage::WriteTxn& txn, const SearchRow& row,
     auto old = txn.Get(t_.days, e.day);
     if (old.ok()) {
       storage::KeyDecoder dec(*old);
-      if (!dec.U64(&n)) return Status::Corruption("search index: bad day count");
+      if (!dec.U64(&n)) {
+        return Status::Corruption("検索の索引: 日ごとの件数（s_days）が壊れています");
+      }
     } else if (!old.status().IsNotFound()) {
       return old.status();
     }
@@ -231,8 +233,8 @@ Result<std::vector<std::string>> SearchIndex::CheckCounts(
                                       &t_.invno, &t_.recv, &t_.rows}) {
     ASSIGN_OR_RETURN(const uint64_t n, txn.Count(*table));
     if (n != rows) {
-      out.push_back(table->name + " holds " + std::to_string(n) + " entries for " +
-                    std::to_string(rows) + " versions");
+      out.push_back(table->name + " の項目が " + std::to_string(n) + " 件あります（版は " +
+                    std::to_string(rows) + " 件）");
     }
   }
   // s_days: the number of current rows of each issue date (a day whose
@@ -244,14 +246,14 @@ Result<std::vector<std::string>> SearchIndex::CheckCounts(
     uint32_t day;  // DateKey: days - INT32_MIN
     uint64_t n;
     if (!key.U32(&day) || !key.done() || !value.U64(&n)) {
-      out.push_back(t_.days.name + " has a malformed entry");
+      out.push_back(t_.days.name + " に壊れた項目があります");
       continue;
     }
     if (n != 0) stored[static_cast<int32_t>(static_cast<int64_t>(day) + INT32_MIN)] = n;
   }
   RETURN_IF_ERROR(c.status());
   if (stored != current_per_day) {
-    out.push_back(t_.days.name + " does not count the current versions of each issue date");
+    out.push_back(t_.days.name + " の取引年月日ごとの件数が最新の版の件数と合いません");
   }
   return out;
 }

@@ -290,7 +290,8 @@ class SearchRun {
     ASSIGN_OR_RETURN(std::string_view bytes, txn_.Get(t_.rows, SeqVersion(seq, version)));
     StoredRow row;
     if (!DecodeRow(seq, version, bytes, &row)) {
-      return Status::Corruption("search index: malformed row for " + FormatDocumentId(seq));
+      return Status::Corruption("検索の索引: " + FormatDocumentId(seq) +
+                                " の行（s_rows）が壊れています");
     }
     return row;
   }
@@ -465,7 +466,7 @@ class SearchRun {
         return StringKey(name) + DateKey(t.date) + sv;
       }
     }
-    return Status::Internal("unknown sort");
+    return Status::Internal("検索: 不明な並び順です");
   }
 
   // The sort position of a row as numbers, in the order of SortKey's bytes
@@ -545,7 +546,9 @@ class SearchRun {
     for (bool ok = c.Seek(lo_key); ok && (hi_key.empty() || c.key() < hi_key); ok = c.Next()) {
       storage::KeyDecoder dec(c.value());
       uint64_t n = 0;
-      if (!dec.U64(&n)) return Status::Corruption("search index: bad day count");
+      if (!dec.U64(&n)) {
+        return Status::Corruption("検索の索引: 日ごとの件数（s_days）が壊れています");
+      }
       total += n;
       if (q_.descending) {
         days.emplace_back(std::string(c.key()), n);
@@ -620,7 +623,7 @@ class SearchRun {
     if (hits.after_cursor > offset + hits.page.size() && !hits.page.empty()) {
       ASSIGN_OR_RETURN(result.next, NextCursor(hits.page.back()));
     }
-    result.plan = d.name + ": " + std::to_string(scan.visited()) + " entries visited";
+    result.plan = d.name + ": " + std::to_string(scan.visited()) + " 件の索引項目を読みました";
     return result;
   }
 
@@ -656,7 +659,7 @@ class SearchRun {
   // Reads the tuple of an index entry into *t: whether the row meets every
   // condition of the query.
   Result<bool> Matches(std::string_view value, Tuple* t) {
-    if (!ReadTuple(value, t)) return Status::Corruption("search index: malformed entry");
+    if (!ReadTuple(value, t)) return Status::Corruption("検索の索引: 項目が壊れています");
     if (!Passes(*t)) return false;
     return PassesRow(*t);
   }

@@ -31,7 +31,7 @@ SpooledFile::~SpooledFile() {
 }
 
 Status SpooledFile::Append(std::string_view data) {
-  if (closed_) return Status::FailedPrecondition(path_ + ": appended to after Close");
+  if (closed_) return Status::FailedPrecondition(path_ + ": 閉じた一時ファイルには書き足せません");
   RETURN_IF_ERROR(failed_);
   hasher_.Update(data);
   size_ += data.size();

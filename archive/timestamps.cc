@@ -37,7 +37,10 @@ Result<uint64_t> Archive::PendingTimestampCount() const {
 }
 
 Result<uint64_t> Archive::RetryPendingTimestamps() {
-  if (rep_->options.read_only) return Status::FailedPrecondition("archive is open read-only");
+  if (rep_->options.read_only) {
+    return Status::FailedPrecondition(
+        "読み取り専用で開いているため、タイムスタンプを再取得できません");
+  }
   const base::Time now = rep_->clock->Now();
   std::vector<std::pair<PendingStamp, Digest>> due;  // with the document's digest
   RETURN_IF_ERROR(rep_->ledger->Read([&](const storage::ReadTxn& txn) -> Status {
@@ -46,7 +49,8 @@ Result<uint64_t> Archive::RetryPendingTimestamps() {
       ASSIGN_OR_RETURN(const Document doc, rep_->catalog->GetDocument(txn, p.seq));
       auto digest = Digest::FromHex(doc.sha256);
       if (!digest.ok()) {
-        return Status::Corruption(FormatDocumentId(p.seq) + ": recorded sha256 is not a digest");
+        return Status::Corruption(FormatDocumentId(p.seq) +
+                                  ": 記録された SHA-256 が正しくありません");
       }
       due.emplace_back(p, *digest);
     }

@@ -52,14 +52,19 @@ Result<TokenRecord> TokenRecordFromJson(const json& j) {
   t.batch = kind == "batch";
   if (t.batch) {
     auto b = j.find("batch");
-    if (b == j.end()) return Status::Corruption("batch token record lacks \"batch\"");
+    if (b == j.end()) {
+      return Status::Corruption("バッチのタイムスタンプ記録に \"batch\" がありません");
+    }
     RETURN_IF_ERROR(base::JsonField(*b, "index", &t.batch_index));
     RETURN_IF_ERROR(base::JsonField(*b, "size", &t.batch_size));
     std::vector<std::string> path;
     RETURN_IF_ERROR(base::JsonField(*b, "path", &path));
     for (const auto& h : path) {
       auto d = signing::Digest::FromHex(h);
-      if (!d.ok()) return Status::Corruption("batch path: " + d.status().message());
+      if (!d.ok()) {
+        return Status::Corruption("バッチのタイムスタンプ記録の包含証明（path）が壊れています: " +
+                                  d.status().message());
+      }
       t.batch_path.push_back(*d);
     }
   }
@@ -91,7 +96,9 @@ Result<TokenRecord> TokenStore::GetToken(const storage::ReadTxn& txn, uint64_t s
   auto v = txn.Get(tokens_, SeqKey(seq));
   if (!v.ok()) {
     if (v.status().IsNotFound()) {
-      return Status::NotFound(FormatDocumentId(seq) + " has no time-stamp yet");
+      return Status::NotFound(
+          FormatDocumentId(seq) +
+          " にはまだタイムスタンプがありません（kura timestamp で再取得できます）");
     }
     return v.status();
   }
@@ -116,7 +123,9 @@ Result<std::vector<PendingStamp>> TokenStore::ListPending(const storage::ReadTxn
   for (bool ok = c.First(); ok && out.size() < limit; ok = c.Next()) {
     PendingStamp p;
     storage::KeyDecoder d(c.key());
-    if (!d.U64(&p.seq)) return Status::Corruption("tsa_pending: malformed key");
+    if (!d.U64(&p.seq)) {
+      return Status::Corruption("タイムスタンプ待ちの記録（tsa_pending）のキーが壊れています");
+    }
     ASSIGN_OR_RETURN(json j, base::ParseJson(c.value()));
     ASSIGN_OR_RETURN(p.since, TimeOf(j, "since"));
     ASSIGN_OR_RETURN(p.next_attempt, TimeOf(j, "next_attempt"));

@@ -17,10 +17,11 @@
 #include <set>
 
 #include "archive/internal/archive_rep.h"
-#include "ledger/event_types.h"
 #include "archive/internal/event_fields.h"
 #include "base/hex.h"
 #include "base/parallel.h"
+#include "base/text.h"
+#include "ledger/event_types.h"
 #include "signing/merkle.h"
 #include "signing/tsa_verify.h"
 #include "storage/key_codec.h"
@@ -32,6 +33,10 @@ using base::Status;
 using signing::Digest;
 
 namespace {
+
+// Text read from the log (an event's type), fit to put in a failure's
+// detail: a tampered log may hold control characters.
+std::string Shown(std::string_view raw) { return base::DisplayName(raw, 64); }
 
 // What the log says a document should look like.
 struct Expected {
@@ -76,12 +81,12 @@ class DocumentReplayer final : public ledger::EventReplayer {
     // Events of the modules above the archive (workflow., ...) describe
     // their own tables; the ledger checks those.
     if (type.rfind(ledger::event::kDocumentPrefix, 0) != 0) return;
-    const std::string where = "event " + std::to_string(index);
+    const std::string where = "イベント " + std::to_string(index);
     if (type == ledger::event::kDocumentTimestampRetry || type == ledger::event::kDocumentIndexBackfilled) return;
     auto seq_or = d.f.id ? ParseDocumentId(*d.f.id) : Result<uint64_t>(Status::NotFound(""));
     const uint64_t seq = seq_or.ok() ? *seq_or : 0;
     if (seq == 0) {
-      Fail("log", "record_mismatch", where + " (" + type + ") names no document");
+      Fail("log", "record_mismatch", where + "（" + Shown(type) + "）が文書を指していません");
     } else if (type == ledger::event::kDocumentReceived) {
       ApplyReceived(index, where, seq, d);
     } else {
@@ -121,30 +126,34 @@ class DocumentReplayer final : public ledger::EventReplayer {
 
   // A member the event's type needs is missing or of the wrong type.
   void Malformed(const std::string& where, const std::string& type, const char* what) {
-    Fail("log", "record_mismatch", where + " (" + type + ") is malformed: " + what);
+    Fail("log", "record_mismatch",
+         where + "（" + Shown(type) + "）の形式が正しくありません: " + what);
   }
 
   void ApplyReceived(uint64_t index, const std::string& where, uint64_t seq, const Decoded& d) {
     const EventFields& e = d.f;
     const std::string type(ledger::event::kDocumentReceived);
     if (expected_.count(seq)) {
-      Fail(FormatDocumentId(seq), "record_mismatch", where + " receives it a second time");
+      Fail(FormatDocumentId(seq), "record_mismatch",
+           where + " が同じ文書をもう一度受領したと記録しています");
       return;
     }
-    if (!e.sha256) return Malformed(where, type, "no string \"sha256\"");
+    if (!e.sha256) return Malformed(where, type, "文字列の \"sha256\" がありません");
     if (!base::IsLowerHex(*e.sha256, 64)) {
-      Fail(FormatDocumentId(seq), "record_mismatch", where + " has no valid sha256");
+      Fail(FormatDocumentId(seq), "record_mismatch", where + " に正しい sha256 がありません");
       return;
     }
-    if (!e.size) return Malformed(where, type, "no non-negative integer \"size\"");
-    if (!e.media_type) return Malformed(where, type, "no string \"media_type\"");
-    if (!e.received_at) return Malformed(where, type, "no string \"receipt\".\"received_at\"");
-    if (!e.version) return Malformed(where, type, "no \"version\"");
+    if (!e.size) return Malformed(where, type, "0 以上の整数の \"size\" がありません");
+    if (!e.media_type) return Malformed(where, type, "文字列の \"media_type\" がありません");
+    if (!e.received_at) {
+      return Malformed(where, type, "文字列の \"receipt\".\"received_at\" がありません");
+    }
+    if (!e.version) return Malformed(where, type, "\"version\" がありません");
     if (e.timestamp == EventFields::Timestamp::kAbsent) {
-      return Malformed(where, type, "no \"timestamp\"");
+      return Malformed(where, type, "\"timestamp\" がありません");
     }
     if (e.timestamp == EventFields::Timestamp::kObject && !e.tsr) {
-      return Malformed(where, type, "no string \"timestamp\".\"tsr\"");
+      return Malformed(where, type, "文字列の \"timestamp\".\"tsr\" がありません");
     }
     Expected x;
     x.sha256 = *e.sha256;
@@ -171,27 +180,27 @@ class DocumentReplayer final : public ledger::EventReplayer {
     auto it = expected_.find(seq);
     if (it == expected_.end()) {
       Fail(FormatDocumentId(seq), "record_mismatch",
-           where + " (" + type + ") precedes the document's receipt");
+           where + "（" + Shown(type) + "）が文書の受領より前にあります");
       return;
     }
     Expected& x = it->second;
     if (type == ledger::event::kDocumentReceivedAgain) {
-      if (!e.sha256) return Malformed(where, type, "no string \"sha256\"");
-      if (!e.receipt) return Malformed(where, type, "no \"receipt\"");
+      if (!e.sha256) return Malformed(where, type, "文字列の \"sha256\" がありません");
+      if (!e.receipt) return Malformed(where, type, "\"receipt\" がありません");
       if (*e.sha256 != x.sha256) {
         Fail(FormatDocumentId(seq), "record_mismatch",
-             where + " records a receipt of other bytes under this document");
+             where + " がこの文書に別の内容のファイルの受領を記録しています");
       }
       x.receipts.push_back(*e.receipt);
     } else if (type == ledger::event::kDocumentCorrected) {
-      if (!e.version) return Malformed(where, type, "no \"version\"");
+      if (!e.version) return Malformed(where, type, "\"version\" がありません");
       x.versions.push_back(*e.version);
       x.rows.push_back(ImpliedSearchRow(seq, x.received_at, x.department, x.file_name, e));
     } else if (type == ledger::event::kDocumentTimestamped) {
-      if (!e.tsr) return Malformed(where, type, "no string \"timestamp\".\"tsr\"");
+      if (!e.tsr) return Malformed(where, type, "文字列の \"timestamp\".\"tsr\" がありません");
       x.tsr = *e.tsr;
     } else {
-      Fail("log", "record_mismatch", where + " has unknown type \"" + type + "\"");
+      Fail("log", "record_mismatch", where + " の種類 \"" + Shown(type) + "\" を知りません");
     }
   }
 
@@ -266,8 +275,8 @@ class Verifier {
     for (const auto& [seq, x] : expected_) {
       if (!found.count(seq)) {
         Fail(FormatDocumentId(seq), "missing_record",
-             "the log received it (event " + std::to_string(x.received_event) +
-                 ") but the catalog has no record");
+             "ログには受領が記録されています（イベント " + std::to_string(x.received_event) +
+                 "）が、台帳に記録がありません");
       }
     }
     // No more than the log explains: each index holds exactly one row per
@@ -278,14 +287,14 @@ class Verifier {
       ASSIGN_OR_RETURN(const uint64_t shas, rep_.catalog->Sha256IndexCount(txn));
       if (shas != expected_.size()) {
         Fail("catalog", "unexplained_record",
-             "by_sha256 holds " + std::to_string(shas) + " entries for " +
-                 std::to_string(expected_.size()) + " documents");
+             "by_sha256 の項目が " + std::to_string(shas) + " 件あります（文書は " +
+                 std::to_string(expected_.size()) + " 件）");
       }
       ASSIGN_OR_RETURN(const uint64_t tokens, rep_.tokens->TokenCount(txn));
       if (tokens != with_token) {
         Fail("catalog", "unexplained_record",
-             "tokens holds " + std::to_string(tokens) + " records for " +
-                 std::to_string(with_token) + " stamped documents");
+             "tokens の記録が " + std::to_string(tokens) +
+                 " 件あります（タイムスタンプのある文書は " + std::to_string(with_token) + " 件）");
       }
       // Every document without a token waits in tsa_pending, and no other.
       // (The retry schedule itself is recorded by document.timestamp_retry
@@ -293,8 +302,9 @@ class Verifier {
       ASSIGN_OR_RETURN(const uint64_t pending, rep_.tokens->PendingCount(txn));
       if (pending != expected_.size() - with_token) {
         Fail("catalog", "unexplained_record",
-             "tsa_pending holds " + std::to_string(pending) + " records for " +
-                 std::to_string(expected_.size() - with_token) + " documents without a token");
+             "tsa_pending の記録が " + std::to_string(pending) +
+                 " 件あります（タイムスタンプのない文書は " +
+                 std::to_string(expected_.size() - with_token) + " 件）");
       }
       // No more index entries than the versions checked above.
       if (const SearchIndex* index = rep_.catalog->search_index()) {
@@ -310,7 +320,8 @@ class Verifier {
     const std::string id = FormatDocumentId(d.seq);
     auto it = expected_.find(d.seq);
     if (it == expected_.end()) {
-      Fail(id, "unexplained_record", "the catalog has this document but no event received it");
+      Fail(id, "unexplained_record",
+           "台帳にこの文書がありますが、受領したイベントがログにありません");
       return Status::OK();
     }
     const Expected& x = it->second;
@@ -347,7 +358,7 @@ class Verifier {
     auto token = rep_.tokens->GetToken(txn, d.seq);
     if (token.ok() ? token->tsr_sha256 != x.tsr : !x.tsr.empty()) diff += " timestamp";
     if (!diff.empty()) {
-      Fail(id, "record_mismatch", "the catalog differs from what the log recorded in:" + diff);
+      Fail(id, "record_mismatch", "台帳の記録がログの記録と違います。違う項目:" + diff);
     }
     return CheckSearchIndex(txn, d.seq, x);
   }
@@ -367,8 +378,8 @@ class Verifier {
       const uint32_t number = static_cast<uint32_t>(i + 1);
       if (!x.rows[i]) {
         Fail(id, "record_mismatch",
-             "the log's version " + std::to_string(number) +
-                 " has no valid search_row digest or version number");
+             "ログの版 " + std::to_string(number) +
+                 " に正しい search_row ダイジェストまたは版番号がありません");
         continue;
       }
       const bool current = number == x.rows.size();
@@ -380,8 +391,8 @@ class Verifier {
         std::string tables;
         for (const std::string& t : differ) tables += " " + t;
         Fail(id, "index_mismatch",
-             "the search index lacks or differs for version " + std::to_string(number) +
-                 " in:" + tables);
+             "検索の索引に版 " + std::to_string(number) +
+                 " の項目がないか、記録と違います。該当する表:" + tables);
       }
     }
     std::lock_guard<std::mutex> l(mu_);
@@ -430,7 +441,10 @@ class Verifier {
   bool CheckObject(const std::string& id, const Expected& x, std::atomic<uint64_t>* bytes) {
     auto file = rep_.blobs->Open(x.sha256);
     if (!file.ok()) {
-      Fail(id, file.status().IsNotFound() ? "missing" : "unreadable", file.status().message());
+      const bool missing = file.status().IsNotFound();
+      Fail(id, missing ? "missing" : "unreadable",
+           (missing ? "原本のファイルがありません: " : "原本のファイルを読めません: ") +
+               file.status().message());
       return false;
     }
     signing::Sha256Hasher hasher;
@@ -449,13 +463,14 @@ class Verifier {
     const std::string hex = hasher.Finish().Hex();
     bytes->fetch_add(size);
     if (!read_status.ok()) {
-      Fail(id, "unreadable", read_status.message());
+      Fail(id, "unreadable", "原本のファイルを読めません: " + read_status.message());
       return false;
     }
     if (size != x.size || hex != x.sha256) {
       Fail(id, "changed",
-           "stored bytes hash to " + hex + " (" + std::to_string(size) +
-               " bytes), the log recorded " + x.sha256 + " (" + std::to_string(x.size) + " bytes)");
+           "保存されている原本の SHA-256 は " + hex + "（" + std::to_string(size) +
+               " バイト）ですが、ログの記録は " + x.sha256 + "（" + std::to_string(x.size) +
+               " バイト）です。原本が変更または破損しています");
       return false;
     }
     return true;
@@ -464,7 +479,9 @@ class Verifier {
   bool CheckToken(uint64_t seq, const std::string& id, const Expected& x,
                   const signing::TimestampVerifier& tsa, std::atomic<uint64_t>* tokens) {
     if (x.tsr.empty()) {
-      Fail(id, "timestamp_pending", "no time-stamp yet (the TSA could not be reached)");
+      Fail(id, "timestamp_pending",
+           "タイムスタンプがまだありません（TSA に接続できませんでした。kura timestamp "
+           "で再取得できます）");
       return false;
     }
     TokenRecord t;
@@ -475,12 +492,13 @@ class Verifier {
       return Status::OK();
     });
     if (s.ok() && signing::Sha256(der).Hex() != t.tsr_sha256) {
-      s = Status::Corruption("the stored response does not hash to its recorded sha256");
+      s = Status::Corruption(
+          "保存されているタイムスタンプトークンが記録された sha256 と一致しません");
     }
     if (s.ok()) s = CheckTokenBytes(t, der, x, tsa);
     tokens->fetch_add(1);
     if (!s.ok()) {
-      Fail(id, "timestamp_invalid", s.message());
+      Fail(id, "timestamp_invalid", "タイムスタンプを検証できません: " + s.message());
       return false;
     }
     return true;

@@ -55,10 +55,11 @@ void RecordFailure(ApiContext& ctx, const std::string& login, const std::string&
     e.failures = o.failures;
     e.until = o.until;
     e.unlogged = o.unlogged;
-    spdlog::warn("login throttled: {} {} {} after {} failures", e.scope, e.login, e.address,
-                 e.failures);
+    spdlog::warn("ログインを一時的に制限しました（{}）: ログインID {}、アドレス {}、{} 回失敗",
+                 e.scope == "pair" ? "ログインIDとアドレス" : "アドレス", ForLog(e.login),
+                 ForLog(e.address), e.failures);
     if (const base::Status s = ctx.workflow->RecordLoginThrottled(e); !s.ok()) {
-      spdlog::error("logging a login throttle: {}", s.ToString());
+      spdlog::error("ログイン制限をイベントログに記録できません: {}", LogText(s));
     }
   }
 }

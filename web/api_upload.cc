@@ -162,7 +162,7 @@ void SendUploadResults(const httplib::Request& req, httplib::Response& res,
     Status s = part.refused;
     if (s.ok()) {
       s = next < ingested.size() ? ingested[next].status()
-                                 : Status::Internal("ingest returned too few results");
+                                 : Status::Internal("保存の結果がファイルの数より少なく返りました");
     }
     json entry;
     if (s.ok()) {

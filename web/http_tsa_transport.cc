@@ -9,6 +9,8 @@
 
 #include <httplib.h>
 
+#include "base/text.h"
+
 namespace web {
 namespace {
 
@@ -32,21 +34,23 @@ std::string Lower(std::string_view s) {
 // sent in the clear.
 base::Result<Url> ParseUrl(const std::string& url) {
   const auto bad = [&](std::string_view why) {
-    return base::Status::InvalidArgument("TSA URL \"" + url + "\": " + std::string(why));
+    return base::Status::InvalidArgument("TSA の URL \"" + base::DisplayName(url, 200) +
+                                         "\" が正しくありません: " + std::string(why) +
+                                         "（kura.toml の [timestamp] url を確かめてください）");
   };
   for (const char c : url) {
     if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) {
-      return bad("contains a space or control character");
+      return bad("空白または制御文字が含まれています");
     }
   }
   const size_t sep = url.find("://");
-  if (sep == std::string::npos) return bad("not an http:// or https:// URL");
+  if (sep == std::string::npos) return bad("http:// または https:// で始まる URL ではありません");
   Url out;
   const std::string scheme = Lower(std::string_view(url).substr(0, sep));
   if (scheme == "https") {
     out.https = true;
   } else if (scheme != "http") {
-    return bad("scheme must be http or https");
+    return bad("http か https の URL にしてください");
   }
   std::string_view rest = std::string_view(url).substr(sep + 3);
   rest = rest.substr(0, rest.find('#'));
@@ -56,39 +60,39 @@ base::Result<Url> ParseUrl(const std::string& url) {
       authority_end == std::string_view::npos ? "/" : std::string(rest.substr(authority_end));
   if (out.path[0] == '?') out.path.insert(0, "/");
   if (authority.find('@') != std::string_view::npos) {
-    return bad("user information is not supported");
+    return bad("ユーザー情報（user:password@）は指定できません");
   }
 
   std::string_view port_text;
   if (!authority.empty() && authority[0] == '[') {  // [IPv6 literal]
     const size_t close = authority.find(']');
-    if (close == std::string_view::npos) return bad("unterminated [");
+    if (close == std::string_view::npos) return bad("[ が閉じていません");
     out.host = std::string(authority.substr(1, close - 1));
     const std::string_view after = authority.substr(close + 1);
     if (!after.empty()) {
-      if (after[0] != ':') return bad("junk after ]");
+      if (after[0] != ':') return bad("] の後に余分な文字があります");
       port_text = after.substr(1);
-      if (port_text.empty()) return bad("empty port");
+      if (port_text.empty()) return bad("ポート番号が空です");
     }
   } else {
     const size_t colon = authority.find(':');
     out.host = std::string(authority.substr(0, colon));
     if (colon != std::string_view::npos) {
       port_text = authority.substr(colon + 1);
-      if (port_text.empty()) return bad("empty port");
+      if (port_text.empty()) return bad("ポート番号が空です");
     }
   }
-  if (out.host.empty()) return bad("no host");
-  if (out.host.find_first_of("[]") != std::string::npos) return bad("bad host");
+  if (out.host.empty()) return bad("ホスト名がありません");
+  if (out.host.find_first_of("[]") != std::string::npos) return bad("ホスト名が正しくありません");
   out.port = out.https ? 443 : 80;
   if (!port_text.empty()) {
-    if (port_text.size() > 5) return bad("port out of range");
+    if (port_text.size() > 5) return bad("ポート番号は 1 から 65535 にしてください");
     int port = 0;
     for (const char c : port_text) {
-      if (c < '0' || c > '9') return bad("port is not a number");
+      if (c < '0' || c > '9') return bad("ポート番号が数字ではありません");
       port = port * 10 + (c - '0');
     }
-    if (port < 1 || port > 65535) return bad("port out of range");
+    if (port < 1 || port > 65535) return bad("ポート番号は 1 から 65535 にしてください");
     out.port = port;
   }
   return out;
@@ -106,26 +110,30 @@ std::string MediaType(const std::string& content_type) {
 // Judges the status line and headers of a reply; OK if the body may follow.
 base::Status CheckHead(const httplib::Response& res, size_t max_bytes) {
   if (res.status != 200) {
-    return base::Status::Unavailable("HTTP " + std::to_string(res.status) +
-                                     (res.reason.empty() ? "" : " " + res.reason));
+    return base::Status::Unavailable(
+        "TSA が HTTP " + std::to_string(res.status) +
+        (res.reason.empty() ? "" : " " + base::DisplayName(res.reason, 100)) +
+        " を返しました（TSA が停止中か、URL が違う可能性があります）");
   }
   if (res.get_header_value_count("Content-Type") > 1) {
-    return base::Status::Corruption("reply has more than one Content-Type");
+    return base::Status::Corruption("TSA の応答に Content-Type が複数あります");
   }
   const std::string type = res.get_header_value("Content-Type");
   if (MediaType(type) != kReplyContentType) {
-    return base::Status::Corruption("reply has Content-Type \"" + type + "\", expected " +
-                                    kReplyContentType);
+    return base::Status::Corruption("TSA の応答の Content-Type が \"" +
+                                    base::DisplayName(type, 100) + "\" です（" + kReplyContentType +
+                                    " ではありません。URL が違う可能性があります）");
   }
   if (res.has_header("Content-Length") &&
       res.get_header_value<uint64_t>("Content-Length") > max_bytes) {
-    return base::Status::Corruption("reply of " + res.get_header_value("Content-Length") +
-                                    " bytes exceeds the limit of " + std::to_string(max_bytes));
+    return base::Status::Corruption(
+        "TSA の応答（" + base::DisplayName(res.get_header_value("Content-Length"), 20) +
+        " バイト）が上限の " + std::to_string(max_bytes) + " バイトを超えています");
   }
   return base::Status::OK();
 }
 
-std::string Millis(std::chrono::milliseconds d) { return std::to_string(d.count()) + " ms"; }
+std::string Millis(std::chrono::milliseconds d) { return std::to_string(d.count()) + " ミリ秒"; }
 
 // An httplib failure (other than our own cancellation) as a Status.
 // httplib does not keep errno, so a refused connection, an unknown host
@@ -136,26 +144,29 @@ base::Status TransportError(httplib::Error error, const Url& u, const HttpTsaTra
   switch (error) {
     case httplib::Error::Connection:
     case httplib::Error::ConnectionTimeout:
-      return base::Status::Unavailable("cannot connect to " + peer + " within " +
-                                       Millis(o.connect_timeout) +
-                                       " (refused, unreachable or unknown host)");
+      return base::Status::Unavailable(
+          "TSA（" + peer + "）に " + Millis(o.connect_timeout) +
+          " 以内に接続できません（接続の拒否、到達できないか、ホスト名が不明です）。"
+          "kura.toml の [timestamp] url とネットワークを確かめてください");
     case httplib::Error::Read:
-      return base::Status::Unavailable("no complete reply from " + peer +
-                                       " within the read timeout of " + Millis(o.read_timeout) +
-                                       ", or the connection broke");
+      return base::Status::Unavailable("TSA（" + peer + "）から読み取りの制限時間 " +
+                                       Millis(o.read_timeout) +
+                                       " 以内に応答が届かないか、接続が切れました");
     case httplib::Error::Write:
-      return base::Status::Unavailable("sending the request to " + peer + " failed");
+      return base::Status::Unavailable("TSA（" + peer + "）への要求の送信に失敗しました");
     case httplib::Error::SSLConnection:
-      return base::Status::Unavailable("TLS handshake with " + peer + " failed");
+      return base::Status::Unavailable("TSA（" + peer + "）との TLS の接続確立に失敗しました");
     case httplib::Error::SSLServerVerification:
-      return base::Status::Unavailable("TLS server certificate of " + peer +
-                                       " not trusted or not for this host");
+      return base::Status::Unavailable(
+          "TSA（" + peer +
+          "）の TLS サーバー証明書が信頼できないか、このホストのものでは"
+          "ありません");
     case httplib::Error::SSLLoadingCerts:
       return base::Status::Unavailable(
-          "TLS: cannot load the CA certificates " +
-          (o.ca_cert_path.empty() ? std::string("of the system") : o.ca_cert_path));
+          "TLS: CA 証明書を読み込めません（" +
+          (o.ca_cert_path.empty() ? std::string("システムの証明書") : o.ca_cert_path) + "）");
     default:
-      return base::Status::Internal("HTTP client: " + what);
+      return base::Status::Internal("TSA への HTTP 通信でエラーが発生しました: " + what);
   }
 }
 
@@ -199,8 +210,9 @@ base::Result<std::string> HttpTsaTransport::Post(const std::string& url,
     };
     req.content_receiver = [&](const char* data, size_t n, uint64_t, uint64_t) {
       if (reply.size() + n > options_.max_response_bytes) {
-        verdict = base::Status::Corruption("reply exceeds the limit of " +
-                                           std::to_string(options_.max_response_bytes) + " bytes");
+        verdict = base::Status::Corruption("TSA の応答が上限の " +
+                                           std::to_string(options_.max_response_bytes) +
+                                           " バイトを超えています");
         return false;
       }
       reply.append(data, n);
@@ -218,7 +230,8 @@ base::Result<std::string> HttpTsaTransport::Post(const std::string& url,
     RETURN_IF_ERROR(CheckHead(res, options_.max_response_bytes));
     return reply;
   } catch (const std::exception& e) {
-    return base::Status::Internal(std::string("HTTP client: ") + e.what());
+    return base::Status::Internal(std::string("TSA への HTTP 通信でエラーが発生しました: ") +
+                                  e.what());
   }
 }
 

@@ -44,8 +44,10 @@ class HttpTsaTransport final : public signing::TsaTransport {
 
   /// POSTs body to url ("http[s]://host[:port][/path]") with the given
   /// Content-Type and returns the reply body.
-  /// Errors (messages say what failed but not the URL, which the caller
-  /// adds: TsaClient prefixes "tsa client <url>: "):
+  /// Errors (messages, in Japanese, say what failed and name the peer but
+  /// not the URL, which the caller adds: TsaClient prefixes it; text the
+  /// server sent, its reason phrase or Content-Type, is repeated without
+  /// control characters):
   ///  - InvalidArgument: url is not an http:// or https:// URL with a host
   ///    and, if given, a port in 1..65535.
   ///  - Unavailable: no connection (refused, unreachable, connect timeout,

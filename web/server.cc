@@ -142,19 +142,21 @@ Server::Server(ServerOptions options, archive::Archive* archive, workflow::Workf
   });
   // The client's address: behind a trusted proxy, the one it forwarded.
   http.set_logger([](const httplib::Request& req, const httplib::Response& res) {
-    spdlog::info("{} {} {} {}", req.remote_addr, req.method, req.path, res.status);
+    spdlog::info("{} {} {} {}", req.remote_addr, req.method, internal::ForLog(req.path),
+                 res.status);
   });
   // Last-resort net: a handler that throws is a bug; log it and answer 500.
   http.set_exception_handler([](const httplib::Request& req, httplib::Response& res,
                                 std::exception_ptr ep) {
-    std::string what = "unknown exception";
+    std::string what = "不明な例外";
     try {
       std::rethrow_exception(ep);
     } catch (const std::exception& e) {
       what = e.what();
     } catch (...) {
     }
-    spdlog::error("{} {}: unhandled exception: {}", req.method, req.path, what);
+    spdlog::error("{} {}: 処理されなかった例外（不具合です）: {}", req.method,
+                  internal::ForLog(req.path), internal::ForLog(what));
     internal::SendError(res, 500, "internal", base::JapaneseSummary(base::Status::Code::kInternal));
   });
 }
@@ -184,7 +186,7 @@ Result<int> Server::Bind() {
   }
   if (rep_->port > 0) rep_->http->RaiseBacklog();
   if (rep_->port <= 0) {
-    return Status::Unavailable(o.host + ":" + std::to_string(o.port) +
+    return Status::Unavailable(internal::ForLog(o.host) + ":" + std::to_string(o.port) +
                                " で待ち受けできません（ほかのプログラムが使用中か、このマシンの"
                                "アドレスではありません）");
   }

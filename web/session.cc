@@ -11,7 +11,7 @@ namespace {
 base::Result<std::string> RandomHex(size_t bytes) {
   std::string raw(bytes, '\0');
   if (::RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), static_cast<int>(bytes)) != 1) {
-    return base::Status::Internal("the random number generator failed");
+    return base::Status::Internal("乱数を生成できません（OpenSSL の RAND_bytes が失敗しました）");
   }
   return base::HexEncode(raw);
 }

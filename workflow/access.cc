@@ -2,6 +2,8 @@
 
 #include <initializer_list>
 
+#include "workflow/internal/json_util.h"
+
 namespace workflow {
 
 using base::Status;
@@ -63,8 +65,8 @@ bool SeesAllDepartments(const User& user, const RouteConfig& routes) {
 Status MayRead(const User& user, std::string_view department, const RouteConfig& routes) {
   if (SeesAllDepartments(user, routes)) return Status::OK();
   if (!department.empty() && department == user.department) return Status::OK();
-  const std::string whose =
-      department.empty() ? std::string("どの課にも属さない") : "他の課（" + std::string(department) + "）の";
+  const std::string whose = department.empty() ? std::string("どの課にも属さない")
+                                               : "他の課（" + internal::Shown(department) + "）の";
   return Status::PermissionDenied(whose + "書類・支出命令は見られません。自分の課（" +
                                   user.department + "）のものだけを見られます");
 }

@@ -27,7 +27,7 @@ Result<std::string> RandomHex(size_t bytes) {
     rng.randomize(reinterpret_cast<uint8_t*>(raw.data()), raw.size());
     return base::HexEncode(raw);
   } catch (const std::exception& e) {
-    return Status::Internal(std::string("system random source: ") + e.what());
+    return Status::Internal(std::string("OS の乱数を取得できません: ") + e.what());
   }
 }
 
@@ -50,7 +50,7 @@ json ToJson(const ApiToken& t) {
 
 Result<ApiToken> ApiTokenFromJson(const json& j) {
   ApiToken t;
-  RETURN_IF_ERROR(internal::Decode("api token record", [&] {
+  RETURN_IF_ERROR(internal::Decode("APIトークンの記録", [&] {
     t.id = j.at("id").get<std::string>();
     t.name = j.at("name").get<std::string>();
     t.department = j.at("department").get<std::string>();

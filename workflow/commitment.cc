@@ -74,7 +74,7 @@ json ToJson(const Commitment& c) {
 
 Result<Commitment> CommitmentFromJson(const json& j) {
   Commitment c;
-  RETURN_IF_ERROR(internal::Decode("commitment record", [&] {
+  RETURN_IF_ERROR(internal::Decode("支出負担行為の記録", [&] {
     c.id = j.at("id").get<std::string>();
     c.department = j.at("department").get<std::string>();
     c.vendor_id = j.at("vendor_id").get<std::string>();

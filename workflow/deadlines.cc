@@ -84,7 +84,7 @@ json ToJson(const PaymentClock& c) {
 
 base::Result<PaymentClock> PaymentClockFromJson(const json& j) {
   PaymentClock c;
-  RETURN_IF_ERROR(internal::Decode("payment clock", [&] {
+  RETURN_IF_ERROR(internal::Decode("支払期限の記録", [&] {
     c.received_on = internal::DateAt(j, "received_on");
     c.allowed_days = j.at("allowed_days").get<int>();
     c.used_days = j.at("used_days").get<int>();

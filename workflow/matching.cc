@@ -124,7 +124,7 @@ bool MarkerAt(const std::u32string& s, size_t i) {
 // An amount as the invoice states it: NotFound if it states none (an
 // absent member, or a subtotal value the document leaves out).
 Result<Decimal> Amount(std::string_view text) {
-  if (text.empty()) return Status::NotFound("no amount");
+  if (text.empty()) return Status::NotFound("金額の記載がありません");
   return Decimal::Parse(text);
 }
 
@@ -246,7 +246,7 @@ Result<MatchStatus> ParseMatchStatus(std::string_view s) {
   for (MatchStatus m : {MatchStatus::kMatch, MatchStatus::kMismatch, MatchStatus::kMissing}) {
     if (MatchStatusName(m) == s) return m;
   }
-  return Status::InvalidArgument("unknown match status");
+  return Status::InvalidArgument("不明な突合結果です: " + internal::Shown(s));
 }
 
 std::vector<FieldMatch> MatchInvoice(const MatchInput& in) {
@@ -336,14 +336,17 @@ json ToJson(const std::vector<FieldMatch>& matches) {
 Result<FieldMatch> FieldMatchFromJson(const json& j) {
   FieldMatch m;
   std::string status;
-  RETURN_IF_ERROR(internal::Decode("match record", [&] {
+  RETURN_IF_ERROR(internal::Decode("突合の記録", [&] {
     m.field = j.at("field").get<std::string>();
     status = j.at("status").get<std::string>();
     m.invoice_value = j.at("invoice_value").get<std::string>();
     m.expected_value = j.at("expected_value").get<std::string>();
   }));
   auto s = ParseMatchStatus(status);
-  if (!s.ok()) return Status::Corruption("match record: unknown status " + status);
+  if (!s.ok()) {
+    return Status::Corruption("突合の記録が壊れています: 不明な突合結果 " +
+                              internal::Shown(status));
+  }
   m.status = *s;
   return m;
 }

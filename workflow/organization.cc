@@ -45,7 +45,7 @@ Result<Role> ParseRole(std::string_view name) {
   for (const auto& [r, n] : kRoleNames) {
     if (n == name) return r;
   }
-  return Status::InvalidArgument("不明な役割です: " + internal::Clean(name) +
+  return Status::InvalidArgument("不明な役割です: " + internal::Shown(name) +
                                  " (clerk, approver, accountant, auditor, compliance, admin)");
 }
 
@@ -56,7 +56,7 @@ bool User::HasRole(Role role) const {
 Status Validate(const Department& d) {
   if (!InCharset(d.code, 32, "_-")) {
     return Status::InvalidArgument("課コードは半角英小文字・数字・_- の32文字以内です: " +
-                                   internal::Clean(d.code));
+                                   internal::Shown(d.code));
   }
   if (d.name.empty()) return Status::InvalidArgument("課の名称がありません");
   return Status::OK();
@@ -65,7 +65,7 @@ Status Validate(const Department& d) {
 Status Validate(const User& u) {
   if (!InCharset(u.login, 64, "._-")) {
     return Status::InvalidArgument("ログインIDは半角英小文字・数字・._- の64文字以内です: " +
-                                   internal::Clean(u.login));
+                                   internal::Shown(u.login));
   }
   if (u.name.empty()) return Status::InvalidArgument("氏名がありません");
   if (u.department.empty()) return Status::InvalidArgument("所属課がありません");
@@ -79,7 +79,7 @@ Status Validate(const User& u) {
 Status Validate(const Vendor& v) {
   if (!InCharset(v.id, 32, "_-ABCDEFGHIJKLMNOPQRSTUVWXYZ")) {
     return Status::InvalidArgument("債権者番号は半角英数字・_- の32文字以内です: " +
-                                   internal::Clean(v.id));
+                                   internal::Shown(v.id));
   }
   if (v.name.empty()) return Status::InvalidArgument("債権者名がありません");
   return Status::OK();
@@ -133,7 +133,7 @@ json ToJson(const Vendor& v) {
 
 Result<Department> DepartmentFromJson(const json& j) {
   Department d;
-  RETURN_IF_ERROR(internal::Decode("department record", [&] {
+  RETURN_IF_ERROR(internal::Decode("課の記録", [&] {
     d.code = j.at("code").get<std::string>();
     d.name = j.at("name").get<std::string>();
   }));
@@ -143,7 +143,7 @@ Result<Department> DepartmentFromJson(const json& j) {
 Result<User> UserFromJson(const json& j) {
   User u;
   Status role_status;
-  RETURN_IF_ERROR(internal::Decode("user record", [&] {
+  RETURN_IF_ERROR(internal::Decode("ユーザーの記録", [&] {
     u.login = j.at("login").get<std::string>();
     u.name = j.at("name").get<std::string>();
     u.department = j.at("department").get<std::string>();
@@ -155,7 +155,8 @@ Result<User> UserFromJson(const json& j) {
     for (const auto& r : j.at("roles")) {
       auto role = ParseRole(r.get<std::string>());
       if (!role.ok()) {
-        role_status = Status::Corruption("user record: " + role.status().message());
+        role_status =
+            Status::Corruption("ユーザーの記録が壊れています: " + role.status().message());
         return;
       }
       u.roles.push_back(*role);
@@ -167,7 +168,7 @@ Result<User> UserFromJson(const json& j) {
 
 Result<Vendor> VendorFromJson(const json& j) {
   Vendor v;
-  RETURN_IF_ERROR(internal::Decode("vendor record", [&] {
+  RETURN_IF_ERROR(internal::Decode("債権者の記録", [&] {
     v.id = j.at("id").get<std::string>();
     v.name = j.at("name").get<std::string>();
     v.registration_number = internal::StringOr(j, "registration_number");

@@ -17,7 +17,8 @@ base::Result<std::string> HashPassword(std::string_view password, const Password
     return Botan::argon2_generate_pwhash(password.data(), password.size(), rng, params.parallelism,
                                          params.memory_kib, params.iterations, /*y=Argon2id*/ 2);
   } catch (const std::exception& e) {
-    return base::Status::Internal(std::string("argon2id: ") + e.what());
+    return base::Status::Internal(
+        std::string("パスワードのハッシュ（Argon2id）を計算できません: ") + e.what());
   }
 }
 

@@ -51,7 +51,7 @@ Result<OrderState> ParseState(std::string_view s) {
   for (const auto& [state, name] : kStates) {
     if (name == s) return state;
   }
-  return Status::InvalidArgument("不明な状態です: " + internal::Clean(s));
+  return Status::InvalidArgument("不明な状態です: " + internal::Shown(s));
 }
 
 std::string StateLabel(OrderState s) {
@@ -85,7 +85,7 @@ Result<Action> ParseAction(std::string_view s) {
   for (const auto& [action, name] : kActions) {
     if (name == s) return action;
   }
-  return Status::InvalidArgument("不明な操作です: " + internal::Clean(s) +
+  return Status::InvalidArgument("不明な操作です: " + internal::Shown(s) +
                                  " (submit, approve, return, withdraw, accept, pay, resume, "
                                  "override_vendor, confirm_bank_account)");
 }
@@ -218,7 +218,7 @@ Result<PaymentOrder> PaymentOrderFromJson(const json& j) {
   auto keep = [&](Status s) {
     if (inner.ok() && !s.ok()) inner = std::move(s);
   };
-  RETURN_IF_ERROR(internal::Decode("payment order record", [&] {
+  RETURN_IF_ERROR(internal::Decode("支出命令の記録", [&] {
     o.id = j.at("id").get<std::string>();
     o.version = j.at("version").get<uint32_t>();
     auto state = ParseState(j.at("state").get<std::string>());
@@ -280,7 +280,7 @@ Result<PaymentOrder> PaymentOrderFromJson(const json& j) {
                            internal::StringOr(h, "substitute_for")});
     }
   }));
-  if (!inner.ok()) return Status::Corruption("payment order record: " + inner.message());
+  if (!inner.ok()) return Status::Corruption("支出命令の記録が壊れています: " + inner.message());
   return o;
 }
 

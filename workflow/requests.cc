@@ -203,7 +203,7 @@ Result<UserChange> UserChangeFromRequest(const json& body) {
       if (!value.is_boolean()) return Bad("active は true/false で指定してください");
       c.active = value.get<bool>();
     } else {
-      return Bad("変更できない項目です: " + internal::Clean(key) +
+      return Bad("変更できない項目です: " + internal::Shown(key) +
                  "（name, department, roles, title, active のいずれか）");
     }
   }

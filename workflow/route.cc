@@ -2,24 +2,30 @@
 
 #include <algorithm>
 
+#include "workflow/internal/json_util.h"
+
 namespace workflow {
 
 using base::Status;
 
 namespace {
 
-Status ValidateRule(const RouteRule& rule, const std::string& name) {
+// where: the table of kura.toml the rule comes from, "[routes]" or
+// "[routes.works]".
+Status ValidateRule(const RouteRule& rule, const std::string& where) {
   for (size_t i = 0; i < rule.tiers.size(); ++i) {
     if (rule.tiers[i].titles.empty()) {
-      return Status::InvalidArgument("[routes] " + name + ": " + std::to_string(i + 1) +
-                                     " 段目に決裁者の役職がありません");
+      return Status::InvalidArgument(where + " tiers の " + std::to_string(i + 1) +
+                                     " 段目に決裁者の役職（titles）がありません");
     }
     if (i > 0 && !(rule.tiers[i - 1].max_amount < rule.tiers[i].max_amount)) {
-      return Status::InvalidArgument("[routes] " + name + ": 金額の上限は段ごとに大きくしてください");
+      return Status::InvalidArgument(
+          where + " tiers: 金額の上限（max_amount）は段ごとに大きくしてください");
     }
   }
   if (rule.above.empty()) {
-    return Status::InvalidArgument("[routes] " + name + ": 最後の段を超える金額の決裁者（above）がありません");
+    return Status::InvalidArgument(where +
+                                   " above: 最後の段を超える金額の決裁者の役職がありません");
   }
   return Status::OK();
 }
@@ -39,9 +45,9 @@ bool RouteConfig::MayStandIn(std::string_view step_title, std::string_view title
 }
 
 Status Validate(const RouteConfig& config) {
-  RETURN_IF_ERROR(ValidateRule(config.rule, "default"));
+  RETURN_IF_ERROR(ValidateRule(config.rule, "[routes]"));
   for (const auto& [type, rule] : config.by_expense_type) {
-    RETURN_IF_ERROR(ValidateRule(rule, type));
+    RETURN_IF_ERROR(ValidateRule(rule, "[routes." + internal::Shown(type) + "]"));
   }
   for (const auto& [step_title, titles] : config.substitutes) {
     if (step_title.empty()) {
@@ -49,7 +55,7 @@ Status Validate(const RouteConfig& config) {
     }
     for (const std::string& t : titles) {
       if (t.empty() || t == step_title) {
-        return Status::InvalidArgument("[routes] substitutes: " + step_title +
+        return Status::InvalidArgument("[routes] substitutes: " + internal::Shown(step_title) +
                                        " の代決者には、空でない別の役職を指定してください");
       }
     }

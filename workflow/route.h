@@ -62,7 +62,8 @@ struct RouteConfig {
 
 /// InvalidArgument unless every rule has ascending tiers, every route
 /// (each tier's and `above`) names at least one title, and no substitute
-/// title is empty or the step's own.
+/// title is empty or the step's own. The message (Japanese) names the
+/// kura.toml table of the rule at fault: "[routes]", "[routes.works]", ...
 base::Status Validate(const RouteConfig& config);
 
 /// The approver titles for an order of this amount and expense type.

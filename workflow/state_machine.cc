@@ -163,7 +163,7 @@ Status AcknowledgementsWellFormed(const GuardContext& c) {
   for (const std::string& field : c.request.acknowledge) {
     const bool known = std::any_of(c.order.match.begin(), c.order.match.end(),
                                    [&](const FieldMatch& m) { return m.field == field; });
-    if (!known) return Status::InvalidArgument("照合項目にない項目です: " + internal::Clean(field));
+    if (!known) return Status::InvalidArgument("照合項目にない項目です: " + internal::Shown(field));
   }
   return Status::OK();
 }
@@ -173,7 +173,7 @@ Status ChecklistWellFormed(const GuardContext& c) {
     if (std::find(kChecklistItems.begin(), kChecklistItems.end(), a.item) ==
         kChecklistItems.end()) {
       return Status::InvalidArgument("会計審査のチェック項目にありません: " +
-                                     internal::Clean(a.item));
+                                     internal::Shown(a.item));
     }
   }
   return Status::OK();

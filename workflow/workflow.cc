@@ -67,20 +67,20 @@ json Workflow::Rep::Event(std::string_view type, const User& actor, base::Time n
 Result<Commitment> Workflow::Rep::LoadCommitment(const storage::ReadTxn& txn,
                                                  std::string_view id) const {
   ASSIGN_OR_RETURN(json j, internal::GetRecord(txn, tables.commitments, id,
-                                               "支出負担行為がありません: " + internal::Clean(id)));
+                                               "支出負担行為がありません: " + internal::Shown(id)));
   return CommitmentFromJson(j);
 }
 
 Result<PaymentOrder> Workflow::Rep::LoadOrder(const storage::ReadTxn& txn,
                                               std::string_view id) const {
   ASSIGN_OR_RETURN(json j, internal::GetRecord(txn, tables.orders, id,
-                                               "支出命令がありません: " + internal::Clean(id)));
+                                               "支出命令がありません: " + internal::Shown(id)));
   return PaymentOrderFromJson(j);
 }
 
 Result<Vendor> Workflow::Rep::LoadVendor(const storage::ReadTxn& txn, std::string_view id) const {
   ASSIGN_OR_RETURN(json j, internal::GetRecord(txn, tables.vendors, id,
-                                               "債権者がありません: " + internal::Clean(id)));
+                                               "債権者がありません: " + internal::Shown(id)));
   return VendorFromJson(j);
 }
 
@@ -157,7 +157,8 @@ Status Workflow::AddUser(const User& user, std::string_view password, const User
     ASSIGN_OR_RETURN(const User me, rep_->CurrentUser(txn, actor));
     RETURN_IF_ERROR(RequireAdmin(me));
     if (!txn.Get(rep_->tables.departments, u.department).ok()) {
-      return Status::InvalidArgument("所属課が登録されていません: " + u.department);
+      return Status::InvalidArgument("所属課が登録されていません: " +
+                                     internal::Shown(u.department));
     }
     const Status s = txn.Insert(rep_->tables.users, u.login, base::DumpJson(UserRecord(u, hash)));
     if (s.IsAlreadyExists())
@@ -174,7 +175,7 @@ Result<User> Workflow::GetUser(std::string_view login) const {
   RETURN_IF_ERROR(rep_->ledger->Read([&](const storage::ReadTxn& txn) {
     ASSIGN_OR_RETURN(json j,
                      internal::GetRecord(txn, rep_->tables.users, login,
-                                         "利用者が登録されていません: " + internal::Clean(login)));
+                                         "利用者が登録されていません: " + internal::Shown(login)));
     ASSIGN_OR_RETURN(out, UserFromJson(j));
     return Status::OK();
   }));
@@ -285,10 +286,10 @@ Result<Commitment> Workflow::CreateCommitment(const Commitment& commitment, cons
       return Status::PermissionDenied("この課の会計担当者だけが支出負担行為を登録できます");
     }
     if (!txn.Get(rep_->tables.departments, c.department).ok()) {
-      return Status::InvalidArgument("課が登録されていません: " + c.department);
+      return Status::InvalidArgument("課が登録されていません: " + internal::Shown(c.department));
     }
     if (!txn.Get(rep_->tables.vendors, c.vendor_id).ok()) {
-      return Status::InvalidArgument("債権者が登録されていません: " + c.vendor_id);
+      return Status::InvalidArgument("債権者が登録されていません: " + internal::Shown(c.vendor_id));
     }
     ASSIGN_OR_RETURN(const uint64_t seq,
                      internal::NextSeq(txn, rep_->tables, "commitment", c.fiscal_year));

@@ -6,6 +6,7 @@
 
 #include "archive/search.h"
 #include "workflow/access.h"
+#include "workflow/internal/json_util.h"
 #include "workflow/internal/workflow_rep.h"
 #include "workflow/workflow.h"
 
@@ -20,7 +21,7 @@ Status Workflow::CheckUpload(const User& uploader, std::string_view department) 
   for (const Department& d : departments) {
     if (d.code == department) return Status::OK();
   }
-  return Status::InvalidArgument("登録されていない課です: " + std::string(department));
+  return Status::InvalidArgument("登録されていない課です: " + internal::Shown(department));
 }
 
 Status Workflow::CheckRead(const User& reader, std::string_view department) const {

@@ -39,7 +39,8 @@ Result<InvoiceData> InvoiceFrom(const archive::DocumentView& view) {
   }
   d.currency = d.fields.currency.empty() ? "JPY" : d.fields.currency;
   if (d.currency != "JPY") {
-    return Status::FailedPrecondition("円建てでない請求書です（" + d.currency + "）");
+    return Status::FailedPrecondition("円建てでない請求書です（" + internal::Shown(d.currency) +
+                                      "）");
   }
   std::string total = d.fields.total.value_or("");
   if (total.empty()) total = d.fields.tax_inclusive_total.value_or("");
@@ -112,7 +113,7 @@ Result<archive::DocumentView> Workflow::Rep::LoadDocument(const storage::ReadTxn
                                                           std::string_view id) const {
   auto view = archive->Get(txn, id);
   if (!view.ok() && view.status().IsNotFound()) {
-    return Status::NotFound("書類がありません: " + internal::Clean(id));
+    return Status::NotFound("書類がありません: " + internal::Shown(id));
   }
   return view;
 }

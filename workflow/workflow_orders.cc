@@ -213,7 +213,9 @@ Result<std::optional<Date>> CorrectedReceivedOn(const archive::Archive& archive,
                                                 const std::string& document_id) {
   auto view = archive.Get(document_id);
   if (!view.ok()) {
-    if (view.status().IsNotFound()) return Status::NotFound("書類がありません: " + document_id);
+    if (view.status().IsNotFound()) {
+      return Status::NotFound("書類がありません: " + internal::Shown(document_id));
+    }
     return view.status();
   }
   if (view->receipts.empty()) return std::optional<Date>();

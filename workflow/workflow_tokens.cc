@@ -50,7 +50,8 @@ Result<Workflow::CreatedToken> Workflow::CreateApiToken(std::string_view name,
     ASSIGN_OR_RETURN(const User me, rep_->CurrentUser(txn, actor));
     RETURN_IF_ERROR(RequireTokenAdmin(me));
     if (!txn.Get(rep_->tables.departments, created.token.department).ok()) {
-      return Status::InvalidArgument("登録されていない課です: " + created.token.department);
+      return Status::InvalidArgument("登録されていない課です: " +
+                                     internal::Shown(created.token.department));
     }
     created.token.created_by = me.login;
     RETURN_IF_ERROR(txn.Insert(rep_->tables.api_tokens, TokenKey(created.secret),
@@ -97,7 +98,7 @@ Status Workflow::RevokeApiToken(std::string_view id, const User& actor) {
                                         key = std::string(k);
                                         return Status::OK();
                                       }));
-    if (key.empty()) return Status::NotFound("APIトークンがありません: " + want);
+    if (key.empty()) return Status::NotFound("APIトークンがありません: " + internal::Shown(want));
     if (!token.active()) return Status::OK();  // revoked already: nothing to record
     token.revoked_at = now;
     token.revoked_by = me.login;

@@ -104,7 +104,8 @@ Result<User> Workflow::UpdateUser(std::string_view login, const UserChange& chan
         RETURN_IF_ERROR(CheckSelfChange(me, before, after));
         if (after.department != before.department &&
             !txn.Get(rep_->tables.departments, after.department).ok()) {
-          return Status::InvalidArgument("所属課が登録されていません: " + after.department);
+          return Status::InvalidArgument("所属課が登録されていません: " +
+                                         internal::Shown(after.department));
         }
         json from, to;
         ProfileDiff(before, after, &from, &to);

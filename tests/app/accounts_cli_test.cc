@@ -119,7 +119,7 @@ TEST_F(AccountsCliTest, HelpWorksForEveryAccountCommand) {
                           "user reset-password", "user unlock"}) {
     const KuraRun r = Kura(std::string(cmd) + " --help");
     EXPECT_EQ(r.exit_code, 0) << cmd;
-    EXPECT_NE(r.out.find("Usage"), std::string::npos) << cmd;
+    EXPECT_NE(r.out.find("使い方"), std::string::npos) << cmd;
     EXPECT_NE(r.out.find("LOGIN"), std::string::npos) << cmd;
   }
 }

@@ -122,7 +122,7 @@ TEST_F(CliTest, HelpWorksForEveryCommand) {
                           "department add", "vendor add"}) {
     const KuraRun r = Kura(std::string(cmd) + " --help");
     EXPECT_EQ(r.exit_code, 0) << cmd;
-    EXPECT_NE(r.out.find("Usage"), std::string::npos) << cmd;
+    EXPECT_NE(r.out.find("使い方"), std::string::npos) << cmd;
   }
 }
 
@@ -178,7 +178,8 @@ TEST_F(CliTest, BadFilesGetClearErrorsNamingThemAndNonZeroExit) {
   EXPECT_NE(r.err.find("empty.pdf: ファイルが空です"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("huge.pdf: ファイルが上限（1 MiB、[ingest] max_file_mb）を超えています"), std::string::npos)
       << r.err;
-  EXPECT_NE(r.err.find("folder: is a directory"), std::string::npos) << r.err;
+  // The reason after the name is base's (translated on branch ja-core).
+  EXPECT_NE(r.err.find("folder: "), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("missing.pdf"), std::string::npos) << r.err;
   const auto lines = JsonLines(r.out);
   ASSERT_EQ(lines.size(), 1u);  // the good file is still archived
@@ -505,7 +506,8 @@ TEST_F(CliTest, NewerDataDirectoryIsRefusedClearly) {
   kura_test::WriteFileOrDie(dir_.Join("a.pdf"), "%PDF");
   const KuraRun r = Kura("ingest --department somu a.pdf");
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("newer version of kura (format 99)"), std::string::npos) << r.err;
+  // The sentence is ledger's (translated on branch ja-core); it names the format.
+  EXPECT_NE(r.err.find("99"), std::string::npos) << r.err;
   EXPECT_EQ(Kura("verify").exit_code, 2);
 }
 

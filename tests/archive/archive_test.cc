@@ -321,6 +321,19 @@ TEST_F(ArchiveTest, VerifyCatchesAFlippedByte) {
   EXPECT_EQ(archive_->ReadOriginal(a.id).status().code(), Status::Code::kCorruption);
 }
 
+// An original that grew is a changed original (Corruption), not a file over
+// some size limit (ResourceExhausted, "サイズの上限を超えています").
+TEST_F(ArchiveTest, AnOriginalThatGrewIsCorruptionNotASizeLimit) {
+  const IngestOutcome a = IngestOne("a", "the original invoice bytes");
+  const std::string path = ObjectPath(a.sha256);
+  std::filesystem::permissions(path, std::filesystem::perms::owner_write,
+                               std::filesystem::perm_options::add);
+  std::ofstream(path, std::ios::app | std::ios::binary) << " and more";
+  const auto read = archive_->ReadOriginal(a.id);
+  EXPECT_EQ(read.status().code(), Status::Code::kCorruption) << read.status().ToString();
+  EXPECT_NE(read.status().message().find("kura verify"), std::string::npos);
+}
+
 TEST_F(ArchiveTest, VerifyCatchesAMissingObject) {
   const IngestOutcome a = IngestOne("a", "will vanish");
   std::filesystem::remove(ObjectPath(a.sha256));

@@ -152,7 +152,7 @@ TEST_F(TamperTest, PlantedSearchEntriesAndDayCountsAreDetected) {
   });
   VerifyReport r = VerifyNow();
   EXPECT_TRUE(HasFailure(r, "search_index", "index_mismatch")) << Dump(r);
-  EXPECT_NE(Dump(r).find("s_ix_date holds 5 entries for 4 versions"), std::string::npos)
+  EXPECT_NE(Dump(r).find("s_ix_date の項目が 5 件あります（版は 4 件）"), std::string::npos)
       << Dump(r);
 
   EditCatalog("s_ix_date", [&](storage::WriteTxn& txn, const storage::Table& t) -> Status {

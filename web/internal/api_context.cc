@@ -98,7 +98,8 @@ std::optional<Caller> CheckToken(ApiContext& ctx, const std::string& authorizati
 }
 
 void InternalError(const httplib::Request& req, httplib::Response& res, const std::exception& e) {
-  spdlog::error("{} {}: {}", req.method, req.path, e.what());
+  spdlog::error("{} {}: 処理中に例外が発生しました: {}", req.method, ForLog(req.path),
+                ForLog(e.what()));
   SendError(res, 500, "internal", base::JapaneseSummary(base::Status::Code::kInternal));
 }
 

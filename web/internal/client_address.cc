@@ -3,6 +3,8 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include "base/text.h"
+
 namespace web::internal {
 
 namespace {
@@ -50,7 +52,7 @@ base::Result<TrustedProxies> TrustedProxies::Parse(const std::vector<std::string
   for (const std::string& a : addresses) {
     std::string canonical = CanonicalAddress(a);
     if (canonical.empty()) {
-      return base::Status::InvalidArgument("信頼するプロキシの \"" + a +
+      return base::Status::InvalidArgument("信頼するプロキシの \"" + base::DisplayName(a, 64) +
                                            "\" は IP アドレスではありません（例: \"10.0.0.5\"）");
     }
     t.canonical_.insert(std::move(canonical));

@@ -28,9 +28,17 @@ void SendJson(httplib::Response& res, int status, const json& body) {
   res.set_content(Dump(body), kJsonType);
 }
 
+std::string ForDisplay(std::string_view message) { return base::DisplayName(message, 1000); }
+
+std::string ForLog(std::string_view client_text) { return base::DisplayName(client_text, 200); }
+
+std::string LogText(const Status& s) {
+  return std::string(base::JapaneseSummary(s.code())) + ": " + ForDisplay(s.message());
+}
+
 void SendError(httplib::Response& res, int status, std::string_view code,
                std::string_view message) {
-  SendJson(res, status, json{{"error", {{"code", code}, {"message", message}}}});
+  SendJson(res, status, json{{"error", {{"code", code}, {"message", ForDisplay(message)}}}});
 }
 
 json ErrorJson(const httplib::Request& req, const Status& s) {
@@ -38,12 +46,12 @@ json ErrorJson(const httplib::Request& req, const Status& s) {
   if (http >= 500) {
     // Corruption and I/O errors are "internal" to the user too; the detail
     // is in the log.
-    spdlog::error("{} {}: {}", req.method, req.path, s.ToString());
+    spdlog::error("{} {}: {}", req.method, ForLog(req.path), LogText(s));
     return json{
         {"code", ErrorCodeFor(s)},
         {"message", base::JapaneseSummary(http == 503 ? Code::kUnavailable : Code::kInternal)}};
   }
-  return json{{"code", ErrorCodeFor(s)}, {"message", s.message()}};
+  return json{{"code", ErrorCodeFor(s)}, {"message", ForDisplay(s.message())}};
 }
 
 void SendStatus(const httplib::Request& req, httplib::Response& res, const Status& s) {

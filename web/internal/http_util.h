@@ -32,18 +32,29 @@ std::string Dump(const nlohmann::json& j);
 
 /// Sets status and body (application/json).
 void SendJson(httplib::Response& res, int status, const nlohmann::json& body);
-/// Sets status and {"error": {"code": code, "message": message}}.
+/// Sets status and {"error": {"code": code, "message": message}}; the
+/// message through ForDisplay (it may quote what the client sent).
 void SendError(httplib::Response& res, int status, std::string_view code, std::string_view message);
 /// The one place a Status becomes a response: HttpStatusFor and
-/// ErrorCodeFor (api.h), with the Status's message for statuses below 500.
-/// Errors of 500 and above are logged here (once) and answered with the
-/// base::JapaneseSummary of kInternal (or kUnavailable for 503), so no
-/// detail of the server leaks.
+/// ErrorCodeFor (api.h), with the Status's message (through ForDisplay) for
+/// statuses below 500. Errors of 500 and above are logged here (once, as
+/// LogText) and answered with the base::JapaneseSummary of kInternal (or
+/// kUnavailable for 503), so no detail of the server leaks.
 void SendStatus(const httplib::Request& req, httplib::Response& res, const base::Status& s);
 /// The {"code", "message"} object SendStatus puts under "error", for a
 /// response that reports several outcomes (one per uploaded file). Errors of
 /// 500 and above are logged and summarised the same way.
 nlohmann::json ErrorJson(const httplib::Request& req, const base::Status& s);
+
+/// A message fit to show a person: without control or format characters
+/// (a client's line breaks or escape sequences quoted in it), at most 1000
+/// characters (base::DisplayName).
+std::string ForDisplay(std::string_view message);
+/// Text a client sent (a path, a login name), fit for one log line: no
+/// control characters, at most 200 characters.
+std::string ForLog(std::string_view client_text);
+/// "<JapaneseSummary>: <message>" of s, for the server log.
+std::string LogText(const base::Status& s);
 
 /// The message and "code" for an error status cpp-httplib set itself (no
 /// route, body too large, malformed request), which has no Status: the

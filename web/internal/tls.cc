@@ -129,7 +129,9 @@ int MillisLeft(Clock::time_point deadline) {
 base::Result<std::shared_ptr<TlsContext>> TlsContext::Create(std::string_view cert_pem,
                                                              std::string_view key_pem) {
   SSL_CTX* ctx = SSL_CTX_new(TLS_server_method());
-  if (ctx == nullptr) return Status::Internal("SSL_CTX_new failed");
+  if (ctx == nullptr) {
+    return Status::Internal("TLS を準備できません（OpenSSL の SSL_CTX_new が失敗しました）");
+  }
   std::shared_ptr<TlsContext> out(new TlsContext(ctx));
   SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
   SSL_CTX_set_options(ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION |
@@ -138,7 +140,8 @@ base::Result<std::shared_ptr<TlsContext>> TlsContext::Create(std::string_view ce
   SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER |
                             SSL_MODE_RELEASE_BUFFERS);
   if (SSL_CTX_set_cipher_list(ctx, kTls12Ciphers) != 1) {
-    return Status::Internal("SSL_CTX_set_cipher_list failed");
+    return Status::Internal(
+        "TLS の暗号方式を設定できません（OpenSSL の SSL_CTX_set_cipher_list が失敗しました）");
   }
   SSL_CTX_set_alpn_select_cb(ctx, SelectHttp11, nullptr);
   SSL_CTX_set_default_passwd_cb(ctx, NoPassword);

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "base/text.h"
 #include "base/utf8.h"
 
 namespace workflow::internal {
@@ -13,7 +14,7 @@ Status Decode(std::string_view what, const std::function<void()>& fn) {
   try {
     fn();
   } catch (const std::exception& e) {
-    return Status::Corruption(std::string(what) + ": " + e.what());
+    return Status::Corruption(std::string(what) + "が壊れています（" + e.what() + "）");
   }
   return Status::OK();
 }
@@ -53,5 +54,7 @@ json OptionalDate(const std::optional<base::Date>& d) {
 }
 
 std::string Clean(std::string_view s) { return base::ToValidUtf8(s); }
+
+std::string Shown(std::string_view s) { return base::DisplayName(s, 64); }
 
 }  // namespace workflow::internal

@@ -23,7 +23,8 @@
 
 namespace workflow::internal {
 
-/// Runs fn; an exception becomes Corruption("<what>: <exception text>").
+/// Runs fn; an exception becomes Corruption("<what>が壊れています（<exception
+/// text>）"): what names the record for a person, e.g. "支出命令の記録".
 base::Status Decode(std::string_view what, const std::function<void()>& fn);
 
 /// Readers that throw std::runtime_error on a malformed value (for use
@@ -38,6 +39,11 @@ nlohmann::json OptionalDate(const std::optional<base::Date>& d);
 
 /// s with invalid UTF-8 replaced, so that it can go into a record or event.
 std::string Clean(std::string_view s);
+
+/// A value someone sent (a code, an id, a field name), fit to repeat in a
+/// message a person reads: base::DisplayName, so without control
+/// characters and at most 64 characters.
+std::string Shown(std::string_view s);
 
 }  // namespace workflow::internal
 

@@ -4,6 +4,7 @@
 
 #include "archive/document.h"
 #include "base/json.h"
+#include "workflow/internal/json_util.h"
 
 namespace workflow::internal {
 
@@ -40,7 +41,10 @@ Result<nlohmann::json> GetRecord(const storage::ReadTxn& txn, const storage::Tab
     return v.status();
   }
   auto j = base::ParseJson(*v);
-  if (!j.ok()) return Status::Corruption(table.name + "/" + std::string(key) + ": not JSON");
+  if (!j.ok()) {
+    return Status::Corruption(table.name + "/" + Shown(key) +
+                              " の記録が JSON として読めません（壊れています）");
+  }
   return std::move(*j);
 }
 
@@ -57,7 +61,7 @@ Result<uint64_t> NextSeq(storage::WriteTxn& txn, const Tables& tables, std::stri
   if (v.ok()) {
     auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), last);
     if (ec != std::errc() || p != v->data() + v->size()) {
-      return Status::Corruption("wf_meta/" + key + ": not a number");
+      return Status::Corruption("wf_meta/" + key + " の記録が数値ではありません（壊れています）");
     }
   } else if (!v.status().IsNotFound()) {
     return v.status();
