@@ -295,3 +295,55 @@ test('a changed bank account is 会計室\'s to confirm (口座確認) before �
   await kaikei.locator('h1').getByText('審査済（支払待ち）').waitFor();
   await kaikei.context().close();
 });
+
+test('what the screens say to others: a scan cannot be drafted yet, 課長 does not draft, 部長 approves as 代決, 会計室 filters by 課', async () => {
+  const clerk = await loggedIn('somu.tanto');
+  const inbox = await apiGet(clerk, kura.url, '/api/v1/inbox');
+  const scan = inbox.unprocessed.find(i => !i.amount);
+  assert.ok(scan, 'the demo has a PDF without a readable total');
+  await clerk.goto(`${kura.url}/#/orders/new?document=${scan.id}`);
+  await clerk.getByRole('alert').getByText(/請求金額が読み取れません/).waitFor();
+  assert.equal(await clerk.getByRole('link', {name: '項目入力へ'}).getAttribute('href'), `#/invoices/${scan.id}/entry`);
+  await checkPage(clerk, 'order-new-blocked');
+  const {doc, commitment} = await pickInvoice(clerk);
+  let order = await apiPost(clerk, '/api/v1/payment-orders', {document_id: doc.id, commitment_id: commitment.id}, 201);
+  order = await apiPost(clerk, `/api/v1/payment-orders/${order.id}/actions`, {action: 'submit', version: order.version});
+  const other = await pickInvoice(clerk);
+  await clerk.context().close();
+
+  // 課長 sees the candidates of an invoice but is told who drafts.
+  const kacho = await loggedIn('somu.kacho');
+  await kacho.goto(`${kura.url}/#/orders/new?document=${other.doc.id}`);
+  await kacho.getByText('起票できるのは総務課の会計担当者です。').waitFor();
+  assert.equal(await kacho.getByRole('button', {name: 'この支出負担行為で起票する'}).count(), 0);
+  await checkPage(kacho, 'order-new-approver');
+  await kacho.context().close();
+
+  // 部長 stands in for 課長 (代決): told so, and the route says so.
+  const bucho = await loggedIn('somu.bucho');
+  await bucho.goto(`${kura.url}/#/orders/${order.id}`);
+  await bucho.getByText(/代決: 課長の代わりに、あなた（部長）が承認します/).waitFor();
+  await checkPage(bucho, 'order-substitute');
+  await bucho.getByRole('button', {name: '承認', exact: true}).click();
+  await flash(bucho, '承認しました');
+  await bucho.locator('.route-table').getByText('代決（課長の代わりに承認）').waitFor();
+  const approved = await apiGet(bucho, kura.url, `/api/v1/payment-orders/${order.id}`);
+  assert.equal(approved.route[0].substitute_for, '課長');
+  assert.equal(approved.route[0].approved_by, 'somu.bucho');
+  await bucho.context().close();
+
+  // 会計室 reads every department's commitments and filters by 課.
+  const kaikei = await loggedIn('kaikei');
+  await kaikei.getByRole('link', {name: '支出負担行為', exact: true}).click();
+  await kaikei.getByLabel('課', {exact: true}).selectOption('doboku');
+  await kaikei.getByRole('button', {name: '絞り込む'}).click();
+  await kaikei.waitForURL(/department=doboku/);
+  const doboku = await apiGet(kaikei, kura.url, `/api/v1/commitments?department=doboku&fiscal_year=${approved.fiscal_year}`);
+  const rows = kaikei.locator('.commitments-table tbody tr');
+  // The list drawn anew for the filter (the previous one had every 課).
+  await kaikei.waitForFunction(n => document.querySelectorAll('.commitments-table tbody tr').length === n,
+    doboku.items.length);
+  for (const text of await rows.allInnerTexts()) assert.match(text, /土木課/);
+  await checkPage(kaikei, 'commitments-accountant');
+  await kaikei.context().close();
+});

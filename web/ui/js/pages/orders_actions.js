@@ -142,7 +142,9 @@ function approveForm(ctx, order, opts) {
     act(ctx, order, opts, body, box, button);
   }}, box, section(`承認（${step.title || ''}）`,
     h('p', {class: 'hint'}, '照合結果（○/×）と請求書を確かめてから承認してください。'),
-    mine ? null : h('p', {class: 'notice notice-info'}, `代決: ${step.title}の代わりに、あなた（${ctx.user.title}）が承認します。履歴に代決と記録されます。`),
+    mine ? null : h('p', {class: 'notice notice-info'}, `代決: ${step.title}の代わりに、あなた（${ctx.user.title}）が承認します。履歴に代決と記録されます。`,
+      order.route.slice(order.step + 1).some(s => s.title === ctx.user.title)
+        ? `代決すると、この回の${ctx.user.title}の決裁はあなたにはできません（一人が同じ回に二つの決裁をすることはできません）。` : ''),
     comment.node, box, h('p', {class: 'actions'}, button)));
 }
 

@@ -9,7 +9,8 @@ import {h, replace} from '../dom.js';
 import {yen, date} from '../format.js';
 import {EXPENSE_TYPES, isClerkOf, matchSummary, matchTable, showError} from './orders_common.js';
 
-function vendorText(candidates) {
+function vendorText(candidates, fields) {
+  if (!fields.counterparty && !fields.registration_number) return '—（取引先が未入力のため照合できません）';
   if (candidates.vendors.length === 0) return h('span', {class: 'mark-ng'}, '見つかりません');
   return candidates.vendors.map(v => `${v.name}（${v.registration_number || '登録番号なし'}・債権者番号 ${v.id}）`).join('、');
 }
@@ -29,7 +30,7 @@ function invoiceSummary(doc, candidates, departments) {
       row('請求日', date(f.issue_date)),
       row('受付', [date(receipt.received_at ? receipt.received_at.slice(0, 10) : null), ' ',
         departments.get(receipt.department) || receipt.department || '']),
-      row('債権者マスタ', vendorText(candidates))));
+      row('債権者マスタ', vendorText(candidates, f))));
 }
 
 function vendorNote(candidates) {
@@ -159,5 +160,6 @@ export async function render(ctx) {
   } else {
     body = pickSection(ctx, candidates, departments);
   }
-  replace(ctx.main, head, invoiceSummary(doc, candidates, departments), vendorNote(candidates), body);
+  replace(ctx.main, head, invoiceSummary(doc, candidates, departments),
+    candidates.order_id || candidates.blocked_reason ? null : vendorNote(candidates), body);
 }
