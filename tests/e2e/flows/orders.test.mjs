@@ -345,5 +345,22 @@ test('what the screens say to others: a scan cannot be drafted yet, 課長 does 
     doboku.items.length);
   for (const text of await rows.allInnerTexts()) assert.match(text, /土木課/);
   await checkPage(kaikei, 'commitments-accountant');
+
+  // A long list comes in pages of 50.
+  const year = approved.fiscal_year + 1;
+  const vendor = (await apiGet(kaikei, kura.url, '/api/v1/vendors')).items[0];
+  for (let i = 1; i <= 51; ++i) {
+    await apiPost(kaikei, '/api/v1/commitments', {department: 'kyoiku', vendor_id: vendor.id,
+      budget_line: '10-01-01-11', fiscal_year: year, description: `翌年度分 ${i}`, amount: '10000',
+      contract_from: `${year}-04-01`, contract_to: `${year + 1}-03-31`, expense_type: 'goods'}, 201);
+  }
+  await kaikei.goto(`${kura.url}/#/commitments?fiscal_year=${year}&department=kyoiku`);
+  await kaikei.getByText('51 件中 1〜50 件目').waitFor();
+  assert.equal(await rows.count(), 50);
+  await kaikei.getByRole('link', {name: '次のページ'}).click();
+  await kaikei.getByText('2 / 2 ページ').waitFor();
+  assert.equal(await rows.count(), 1);
+  assert.match(await rows.first().innerText(), /翌年度分 51/);
+  await checkPage(kaikei, 'commitments-paged');
   await kaikei.context().close();
 });
