@@ -1,6 +1,6 @@
 // The organisation as the screens need it (GET /api/v1/departments and
 // /api/v1/vendors) and the commitments (支出負担行為): list with filters,
-// create.
+// create, and those an invoice's payment order may be drafted from.
 #include <string>
 
 #include <httplib.h>
@@ -69,6 +69,15 @@ void CreateCommitment(ApiContext& ctx, const httplib::Request& req, httplib::Res
   SendJson(res, 201, workflow::ToJson(*created));
 }
 
+// GET /api/v1/documents/{id}/commitments: what the drafting screen offers
+// (Workflow::DraftCandidatesFor decides, the read scope included).
+void DraftCandidates(ApiContext& ctx, const httplib::Request& req, httplib::Response& res,
+                     const Caller& c) {
+  auto candidates = ctx.workflow->DraftCandidatesFor(req.matches[1].str(), c.user);
+  if (!candidates.ok()) return SendStatus(req, res, candidates.status());
+  SendJson(res, 200, workflow::ToJson(*candidates));
+}
+
 }  // namespace
 
 void AddCommitmentRoutes(const ApiRoutes& r) {
@@ -76,6 +85,7 @@ void AddCommitmentRoutes(const ApiRoutes& r) {
   r.Read("GET", "/api/v1/vendors", Vendors);
   r.Read("GET", "/api/v1/commitments", Commitments);
   r.Change("POST", "/api/v1/commitments", CreateCommitment);
+  r.Read("GET", R"(/api/v1/documents/([^/]+)/commitments)", DraftCandidates);
 }
 
 }  // namespace web::internal

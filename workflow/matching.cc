@@ -150,12 +150,12 @@ std::string Compact(std::string_view s) {
 FieldMatch MatchVendor(const MatchInput& in) {
   const std::string reg = in.fields.registration_number.value_or("");
   const std::string& name = in.fields.counterparty;
+  const bool same = SameVendor(in.fields, in.vendor);
   if (!reg.empty() && !in.vendor.registration_number.empty()) {
     return Compare("vendor", reg + " " + name, in.vendor.registration_number + " " + in.vendor.name,
-                   base::NormalizeText(reg) == base::NormalizeText(in.vendor.registration_number));
+                   same);
   }
-  return Compare("vendor", name, in.vendor.name,
-                 !name.empty() && base::NormalizeName(name) == base::NormalizeName(in.vendor.name));
+  return Compare("vendor", name, in.vendor.name, same);
 }
 
 FieldMatch MatchAmount(const MatchInput& in) {
@@ -247,6 +247,15 @@ Result<MatchStatus> ParseMatchStatus(std::string_view s) {
     if (MatchStatusName(m) == s) return m;
   }
   return Status::InvalidArgument("不明な突合結果です: " + internal::Shown(s));
+}
+
+bool SameVendor(const invoice::InvoiceFields& fields, const Vendor& vendor) {
+  const std::string reg = fields.registration_number.value_or("");
+  if (!reg.empty() && !vendor.registration_number.empty()) {
+    return base::NormalizeText(reg) == base::NormalizeText(vendor.registration_number);
+  }
+  return !fields.counterparty.empty() &&
+         base::NormalizeName(fields.counterparty) == base::NormalizeName(vendor.name);
 }
 
 std::vector<FieldMatch> MatchInvoice(const MatchInput& in) {

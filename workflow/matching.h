@@ -66,6 +66,11 @@ struct MatchInput {
 /// unreadable invoice value is "missing".
 std::vector<FieldMatch> MatchInvoice(const MatchInput& input);
 
+/// True if vendor is the invoice's vendor as the "vendor" field above
+/// decides it (its row would be ○): the registration numbers agree when
+/// both have one, else the normalised names.
+bool SameVendor(const invoice::InvoiceFields& fields, const Vendor& vendor);
+
 /// A comparison key for Japanese addresses: NFKC with case folding (全角/半角),
 /// no spaces, kanji numerals of block numbers as digits (三丁目 → 3-), and
 /// 丁目/番地/番/号/の between numbers as hyphens, trailing ones removed, every

@@ -74,6 +74,33 @@ struct OrderView {
 /// "available_actions": ["approve", "return"]}.
 nlohmann::json ToJson(const OrderView& view);
 
+/// A commitment an order for an invoice may be drafted from, with the
+/// match a draft from it would show now (Workflow::DraftCandidatesFor).
+struct DraftCandidate {
+  Commitment commitment;
+  std::vector<FieldMatch> match;
+};
+
+/// What the drafting screen offers for one invoice.
+struct DraftCandidates {
+  std::string document_id;
+  std::string department;  ///< the receiving department ("" if none)
+  /// The invoice's payment order if it has one (then nothing is drafted
+  /// from it again), else "".
+  std::string order_id;
+  /// Why no order can pay the invoice as it stands (a credit note, not in
+  /// yen, no readable total: the Draft refusal), else "".
+  std::string blocked_reason;
+  /// The vendor-master entries that are the invoice's vendor (SameVendor).
+  std::vector<Vendor> vendors;
+  /// The receiving department's commitments of those vendors, newest
+  /// fiscal year first, then by id.
+  std::vector<DraftCandidate> items;
+};
+/// {"document_id","department","order_id" (or null),"blocked_reason" (or
+/// null),"vendors":[...],"items":[{commitment members..., "match":[...]}]}.
+nlohmann::json ToJson(const DraftCandidates& candidates);
+
 struct CommitmentFilter {
   std::string department;  ///< empty: all
   int fiscal_year = 0;     ///< 0: all
@@ -225,6 +252,16 @@ class Workflow {
   /// and the vendor master as they are now (Draft, Act and GetInbox see
   /// the same); a paid or withdrawn order shows the match it ended with.
   base::Result<OrderView> GetOrder(std::string_view order_id, const User& viewer) const;
+
+  /// The commitments an order for the invoice document_id may be drafted
+  /// from (DraftCandidates): those of the department that received it
+  /// whose vendor is the invoice's, as the match decides it, each with the
+  /// match a draft would show now. For every reader of the document
+  /// (CheckRead of its receiving department: PermissionDenied otherwise);
+  /// whether the reader may draft is Draft's decision. NotFound for an
+  /// unknown document.
+  base::Result<DraftCandidates> DraftCandidatesFor(std::string_view document_id,
+                                                   const User& viewer) const;
 
   // --- Inbox --------------------------------------------------------------
 

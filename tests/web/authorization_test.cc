@@ -115,6 +115,10 @@ const Row kRows[] = {
    R"("description":"消耗品","expense_type":"goods","fiscal_year":2026,"amount":"100000",)"
    R"("contract_from":"2026-04-01","contract_to":"2027-03-31"})",
    "U AD DD DD AA DD DD AA UU"},
+  // What an invoice's order may be drafted from: everyone who reads the
+  // invoice (the drafting itself is decided below).
+  {"GET", "/api/v1/documents/([^/]+)/commitments", "/api/v1/documents/{doc}/commitments", "",
+   "U AD AD AA AA AA AA AA UU"},
   // Drafting: only a clerk of the commitment's department.
   {"POST", "/api/v1/payment-orders", "/api/v1/payment-orders",
    R"({"document_id":"{newdoc}","commitment_id":"{commitment}"})", "U AD DD DD DD DD DD DD UU"},
