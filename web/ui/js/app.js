@@ -12,11 +12,15 @@ const ROUTES = [
   {path: /^\/password$/, load: () => import('./pages/password.js')},
   {path: /^\/$/, load: () => import('./pages/home.js')},
   {path: /^\/inbox\/([a-z_]+)$/, load: () => import('./pages/inbox_list.js')},
+  {path: /^\/invoices$/, load: () => import('./pages/invoices_list.js')},
+  {path: /^\/invoices\/([A-Za-z0-9]+)$/, load: () => import('./pages/invoice_detail.js')},
+  {path: /^\/invoices\/([A-Za-z0-9]+)\/entry$/, load: () => import('./pages/invoice_entry.js')},
 ];
 
 // The menu: only pages that exist, only for those who may use them.
 const MENU = [
   {href: '#/', label: 'ホーム', show: () => true},
+  {href: '#/invoices', label: '請求書', show: () => true},
 ];
 
 const state = {user: null, flash: null};
