@@ -7,6 +7,9 @@
 
 import {after, before, test} from 'node:test';
 import assert from 'node:assert/strict';
+import {existsSync, readFileSync} from 'node:fs';
+import {dirname, resolve} from 'node:path';
+import {fileURLToPath} from 'node:url';
 import {apiGet, assertNoProblems, checkPage, launchBrowser, login, newPage, startKura} from '../lib/kura.mjs';
 
 let kura;
@@ -19,6 +22,9 @@ after(async () => {
   await browser?.close();
   await kura?.stop();
 });
+
+const SAMPLES = process.env.KURA_SAMPLES_DIR ||
+  resolve(dirname(fileURLToPath(import.meta.url)), '../../../../shared/samples');
 
 const yen = (v) => '¥' + String(v).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 
@@ -99,15 +105,26 @@ test('a clerk lists the department\'s invoices, newest first, and pages through 
 
 test('an XML invoice shows its parties, lines, tax per rate and totals as the API records them', async () => {
   const page = await clerk();
-  const item = await firstOf(page, 'format=jp-pint&state=received');
-  const doc = await apiGet(page, kura.url, `/api/v1/documents/${item.id}`);
+  // One with both rates, 8 % (軽減税率) and 10 %, as the demo's newspapers are.
+  const candidates = await apiGet(page, kura.url, '/api/v1/documents?format=jp-pint&limit=100');
+  let item = null;
+  let doc = null;
+  for (const c of candidates.items) {
+    doc = await apiGet(page, kura.url, `/api/v1/documents/${c.id}`);
+    if (doc.current.fields.tax_subtotals.length > 1) {
+      item = c;
+      break;
+    }
+  }
+  assert.ok(item, 'the demo has an invoice with 8 % and 10 %');
   const f = doc.current.fields;
+  assert.deepEqual(f.tax_subtotals.map(t => t.rate).sort(), ['10', '8']);
   await page.goto(`${kura.url}/#/invoices/${item.id}`);
   const invoice = page.locator('.xml-invoice');
   await invoice.waitFor();
   assert.match(await invoice.locator('.xml-party').first().innerText(), new RegExp(f.counterparty));
   assert.match(await invoice.locator('.xml-party').first().innerText(), new RegExp(f.registration_number));
-  const descriptions = await invoice.locator('table.xml-lines tbody td:nth-child(2)').allInnerTexts();
+  const descriptions = await invoice.locator('table.xml-lines tbody td:nth-child(2) .line-name').allInnerTexts();
   assert.deepEqual(descriptions, f.line_descriptions);
   const taxes = await invoice.locator('table.xml-taxes tbody tr').allInnerTexts();
   assert.equal(taxes.length, f.tax_subtotals.length);
@@ -115,12 +132,13 @@ test('an XML invoice shows its parties, lines, tax per rate and totals as the AP
     assert.ok(taxes.some(row => row.includes(`${t.rate}%`) && row.includes(yen(t.taxable)) && row.includes(yen(t.tax))),
       `tax row ${JSON.stringify(t)} in ${taxes}`);
   }
-  assert.match(await invoice.locator('tr.xml-payable').innerText(), new RegExp(yen(f.total).replace('¥', '¥')));
+  assert.ok(taxes.some(row => /^8%（軽減税率）/.test(row)), `the 8 % row is marked: ${taxes}`);
+  assert.match(await invoice.locator('tr.xml-payable').innerText(), new RegExp(yen(f.total)));
   // The extracted fields, the receipt and the time-stamp beside it.
   assert.match(await page.locator('dl.fields').first().innerText(), new RegExp(f.invoice_number));
   await page.getByText('有効（検証済み）').waitFor();
   assert.equal(doc.timestamp.status, 'verified');
-  assert.match(await page.getByRole('table', {name: '受領の記録'}).innerText(), /Peppol/);
+  assert.match(await page.getByRole('region', {name: '受領の記録'}).innerText(), /Peppol/);
   // 支出命令を起票 for the clerk of the receiving department, no order yet.
   assert.equal(doc.may_draft_order, true);
   assert.equal(await page.getByRole('link', {name: '支出命令を起票'}).getAttribute('href'),
@@ -130,6 +148,33 @@ test('an XML invoice shows its parties, lines, tax per rate and totals as the AP
   await page.getByText('XML の原文を表示').click();
   assert.match(await page.locator('.xml-raw pre').innerText(), new RegExp(`<cbc:ID>${f.invoice_number}</cbc:ID>`));
   await checkPage(page, 'invoice-xml-raw');
+  await page.context().close();
+});
+
+test('a UN/CEFACT CII invoice is rendered too', {skip: !existsSync(SAMPLES) && 'no shared samples'}, async () => {
+  const page = await clerk();
+  const xml = readFileSync(resolve(SAMPLES, 'xrechnung/01.01a-INVOICE_uncefact.xml'));
+  const res = await page.request.post(kura.url + '/api/v1/documents', {
+    headers: {'X-CSRF-Token': await csrf(page)},
+    multipart: {file: {name: 'xrechnung-cii.xml', mimeType: 'application/xml', buffer: xml}},
+  });
+  assert.ok([200, 201].includes(res.status()), await res.text());
+  const {id} = await res.json();
+  const doc = await apiGet(page, kura.url, `/api/v1/documents/${id}`);
+  const f = doc.current.fields;
+  assert.equal(f.format, 'xrechnung');
+  await page.goto(`${kura.url}/#/invoices/${id}`);
+  const invoice = page.locator('.xml-invoice');
+  await invoice.waitFor();
+  assert.match(await invoice.locator('h3').innerText(), /CII/);
+  assert.match(await invoice.locator('.xml-party').first().innerText(), new RegExp(f.counterparty));
+  const lines = xml.toString().split('<ram:IncludedSupplyChainTradeLineItem>').length - 1;
+  assert.equal(await invoice.locator('table.xml-lines tbody tr').count(), lines);
+  assert.deepEqual(await invoice.locator('table.xml-lines tbody td:nth-child(2) .line-name').allInnerTexts(),
+    f.line_descriptions);
+  assert.match(await invoice.locator('tr.xml-payable').innerText(), new RegExp(`${f.total.replace('.', '\\.')} ${f.currency}`));
+  assert.equal(await invoice.locator('table.xml-taxes tbody tr').count(), f.tax_subtotals.length);
+  await checkPage(page, 'invoice-cii');
   await page.context().close();
 });
 
@@ -215,6 +260,63 @@ test('a clerk enters the keys of a PDF whose total was unreadable; a reason is r
   await page.context().close();
 });
 
+test('an invoice with an order names it and its steps; a 課長 reads it without buttons', async () => {
+  const page = await clerk();
+  const item = await firstOf(page, 'format=jp-pint&state=received&sort=received');
+  const vendors = await apiGet(page, kura.url, '/api/v1/vendors');
+  const vendor = vendors.items.find(v => v.registration_number === item.registration_number);
+  assert.ok(vendor, 'the demo has the vendor of its invoices');
+  const commitments = await apiGet(page, kura.url, `/api/v1/commitments?department=somu&vendor_id=${vendor.id}`);
+  const drafted = await page.request.post(kura.url + '/api/v1/payment-orders', {
+    headers: {'X-CSRF-Token': await csrf(page), 'Content-Type': 'application/json'},
+    data: {document_id: item.id, commitment_id: commitments.items[0].id},
+  });
+  assert.equal(drafted.status(), 201, await drafted.text());
+  const order = await drafted.json();
+
+  await page.goto(`${kura.url}/#/invoices/${item.id}`);
+  await page.locator('.xml-invoice').waitFor();
+  const open = page.getByRole('link', {name: new RegExp(`支出命令 ${order.id}（起票中）を開く`)});
+  assert.equal(await open.getAttribute('href'), `#/orders/${order.id}`);
+  assert.equal(await page.getByRole('link', {name: '支出命令を起票'}).count(), 0);
+  assert.equal(await page.getByRole('link', {name: '項目入力・訂正'}).count(), 1);  // a draft follows its invoice
+  const history = page.getByRole('region', {name: /経過/});
+  assert.match(await history.innerText(), new RegExp(`支出命令を起票\\s+somu\\.tanto\\s+${order.id}`));
+  await checkPage(page, 'invoice-with-order');
+  await page.context().close();
+
+  const kacho = await newPage(browser);
+  await login(kacho, kura.url, 'somu.kacho');
+  await kacho.getByRole('heading', {name: 'ホーム', level: 1}).waitFor();
+  await kacho.goto(`${kura.url}/#/invoices/${item.id}`);
+  await kacho.locator('.xml-invoice').waitFor();
+  assert.equal(await kacho.getByRole('link', {name: '項目入力・訂正'}).count(), 0);
+  assert.equal(await kacho.getByRole('link', {name: '支出命令を起票'}).count(), 0);
+  await kacho.getByRole('link', {name: new RegExp(`支出命令 ${order.id}`)}).waitFor();
+  await checkPage(kacho, 'invoice-approver');
+  await kacho.context().close();
+});
+
+test('the accounting office lists every department and narrows to one', async () => {
+  const page = await newPage(browser);
+  await login(page, kura.url, 'kaikei');
+  await page.getByRole('heading', {name: 'ホーム', level: 1}).waitFor();
+  await page.goto(`${kura.url}/#/invoices`);
+  await page.getByRole('heading', {name: '請求書', level: 1}).waitFor();
+  const all = await apiGet(page, kura.url, '/api/v1/documents?limit=1');
+  await page.getByText(new RegExp(`全 ${all.count} 件中 1〜50 件`)).first().waitFor();
+  await page.getByLabel('課').selectOption('doboku');
+  await page.getByRole('button', {name: '絞り込む'}).click();
+  await page.waitForURL(/department=doboku/);
+  const doboku = await apiGet(page, kura.url, '/api/v1/documents?department=doboku&limit=1');
+  await page.getByText(new RegExp(`全 ${doboku.count} 件中`)).first().waitFor();
+  for (const text of await page.locator('main table.invoices tbody td:nth-child(3)').allInnerTexts()) {
+    assert.equal(text, '土木課');
+  }
+  await checkPage(page, 'invoices-list-accountant');
+  await page.context().close();
+});
+
 test('another department\'s invoice is not listed and its address is refused', async () => {
   const accountant = await newPage(browser);
   await login(accountant, kura.url, 'kaikei');
@@ -229,9 +331,11 @@ test('another department\'s invoice is not listed and its address is refused', a
   assert.equal(await page.locator(`main a[href="#/invoices/${other.id}"]`).count(), 0);
 
   await page.goto(`${kura.url}/#/invoices/${other.id}`);
+  await page.getByRole('heading', {name: '請求書を表示できません'}).waitFor();
   const refusal = page.getByRole('alert');
   await refusal.getByText(/他の課（doboku）の書類・支出命令は見られません/).waitFor();
   assert.equal(await page.locator('.xml-invoice, canvas.pdf-page').count(), 0);
+  assert.equal(await page.getByRole('link', {name: '請求書の一覧へ戻る'}).getAttribute('href'), '#/invoices');
   await checkPage(page, 'invoice-other-department');
   assertNoProblems(page);
   await page.context().close();

@@ -83,10 +83,16 @@ export function kindOf(mediaType = '', source = '', format = '') {
 
 export const KIND_NAMES = {xml: 'XML', pdf: 'PDF', scan: 'スキャン', other: 'その他'};
 
-/** A field's value as a person reads it. */
-export function fieldText(name, value) {
+/** An amount in its currency: yen with separators, others as "336.9 EUR". */
+export function amountText(value, currency = 'JPY') {
   if (value === null || value === undefined || value === '') return '—';
-  if (name === 'total' || name === 'tax_inclusive_total') return yen(value);
+  return !currency || currency === 'JPY' ? yen(value) : `${value} ${currency}`;
+}
+
+/** A field's value as a person reads it (amounts in currency). */
+export function fieldText(name, value, currency = 'JPY') {
+  if (value === null || value === undefined || value === '') return '—';
+  if (name === 'total' || name === 'tax_inclusive_total') return amountText(value, currency);
   if (name === 'issue_date' || name === 'due_date') return date(value);
   if (name === 'document_type') return DOCUMENT_TYPES[value] || value;
   if (name === 'format') return FORMATS[value] || value;
@@ -95,7 +101,7 @@ export function fieldText(name, value) {
   if (name === 'bank_account') return bankAccountText(value);
   if (name === 'tax_subtotals') {
     if (!Array.isArray(value) || value.length === 0) return '—';
-    return value.map(t => `${t.rate}%: 対象 ${yen(t.taxable)}／税 ${yen(t.tax)}`).join('、');
+    return value.map(t => `${t.rate}%: 対象 ${amountText(t.taxable, currency)}／税 ${amountText(t.tax, currency)}`).join('、');
   }
   if (Array.isArray(value)) return value.length ? value.join('、') : '—';
   if (typeof value === 'object') {
@@ -159,9 +165,24 @@ export function downloadLink(record, receipts) {
     '原本をダウンロード（', name, '）');
 }
 
-/** The record of one document (GET /api/v1/documents/{id}). */
-export function loadDocument(id) {
-  return api.get('/api/v1/documents/' + encodeURIComponent(id));
+/**
+ * The record of one document (GET /api/v1/documents/{id}), or null after
+ * showing in main why it cannot be seen (another department's: 403; no
+ * such document: 404) with the way back to the list.
+ */
+export async function loadDocument(id, main) {
+  try {
+    return await api.get('/api/v1/documents/' + encodeURIComponent(id));
+  } catch (err) {
+    if (!main || (err.status !== 403 && err.status !== 404)) throw err;
+    document.title = '請求書を表示できません — kura';
+    replace(main,
+      h('p', {class: 'breadcrumb'}, h('a', {href: '#/'}, 'ホーム'), ' › ', h('a', {href: '#/invoices'}, '請求書'), ' › ', id),
+      h('h1', {}, '請求書を表示できません'),
+      h('p', {class: 'error-box', role: 'alert'}, err.message),
+      h('p', {}, h('a', {href: '#/invoices'}, '請求書の一覧へ戻る')));
+    return null;
+  }
 }
 
 /**

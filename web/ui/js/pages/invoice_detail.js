@@ -7,9 +7,9 @@
 
 import {departmentNames} from '../api.js';
 import {h, replace} from '../dom.js';
-import {stateName, time, yen} from '../format.js';
+import {stateName, time} from '../format.js';
 import {
-  FIELD_LABELS, KIND_NAMES, actorName, eventName, fieldText, kindOf, loadDocument, showOriginal,
+  FIELD_LABELS, amountText, KIND_NAMES, actorName, eventName, fieldText, kindOf, loadDocument, showOriginal,
   sourceName, warningsBox,
 } from './invoice_common.js';
 
@@ -26,12 +26,16 @@ function fieldsList(fields) {
   return h('dl', {class: 'fields'}, shown.map(name => [
     h('dt', {}, FIELD_LABELS[name]),
     h('dd', {class: fields[name] === null || fields[name] === '' ? 'muted' : null},
-      fieldText(name, fields[name]))]));
+      fieldText(name, fields[name], fields.currency))]));
 }
 
 function actions(doc) {
   const id = encodeURIComponent(doc.id);
   const buttons = [];
+  if (doc.order) {
+    buttons.push(h('a', {class: 'btn', href: '#/orders/' + encodeURIComponent(doc.order.id)},
+      `支出命令 ${doc.order.id}（${stateName(doc.order.state)}）を開く`));
+  }
   if (doc.may_draft_order) {
     buttons.push(h('a', {class: 'btn btn-primary', href: `#/orders/new?document=${id}`}, '支出命令を起票'));
   }
@@ -39,13 +43,13 @@ function actions(doc) {
     buttons.push(h('a', {class: doc.current?.fields?.needs_metadata ? 'btn btn-primary' : 'btn',
       href: `#/invoices/${id}/entry`}, '項目入力・訂正'));
   }
-  if (doc.order) {
-    buttons.push(h('a', {class: 'btn', href: '#/orders/' + encodeURIComponent(doc.order.id)},
-      `支出命令 ${doc.order.id}（${stateName(doc.order.state)}）を開く`));
-  }
+  // Why a button is missing, where the person could otherwise press it:
+  // no total to pay yet; an order under way that holds the invoice.
   const notes = [];
-  if (!doc.may_draft_order && doc.draft_refusal) notes.push(doc.draft_refusal);
-  if (!doc.may_correct && doc.correct_refusal && doc.order) notes.push(doc.correct_refusal);
+  if (!doc.may_draft_order && doc.draft_refusal && !doc.order) notes.push(doc.draft_refusal);
+  if (!doc.may_correct && doc.order && (doc.correct_refusal || '').includes(doc.order.id)) {
+    notes.push(doc.correct_refusal);
+  }
   if (buttons.length === 0 && notes.length === 0) return null;
   return h('div', {class: 'detail-actions'},
     buttons.length ? h('div', {class: 'button-row'}, buttons) : null,
@@ -92,15 +96,15 @@ function timestampBox(t) {
     rows.length ? h('dl', {class: 'fields'}, rows.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])) : null);
 }
 
-function changeList(changes) {
+function changeList(changes, currency) {
   const entries = Object.entries(changes || {});
   if (entries.length === 0) return '—';
   return h('ul', {class: 'changes'}, entries.map(([name, c]) => h('li', {},
     h('span', {class: 'change-field'}, FIELD_LABELS[name] || name), ': ',
-    fieldText(name, c.from), ' → ', h('strong', {}, fieldText(name, c.to)))));
+    fieldText(name, c.from, currency), ' → ', h('strong', {}, fieldText(name, c.to, currency)))));
 }
 
-function correctionsSection(history) {
+function correctionsSection(history, currency) {
   const corrections = history.filter(e => e.kind === 'corrected');
   return h('section', {'aria-labelledby': 'corr-title'},
     h('h2', {id: 'corr-title'}, '訂正の履歴'),
@@ -109,7 +113,7 @@ function correctionsSection(history) {
         h('thead', {}, h('tr', {}, ['版', '日時', '入力者', '理由', '変更した項目'].map(l => h('th', {scope: 'col'}, l)))),
         h('tbody', {}, corrections.map(e => h('tr', {},
           h('td', {}, `第 ${e.version} 版`), h('td', {}, time(e.at)), h('td', {}, actorName(e.actor)),
-          h('td', {}, e.reason || '—'), h('td', {}, changeList(e.changes)))))));
+          h('td', {}, e.reason || '—'), h('td', {}, changeList(e.changes, currency)))))));
 }
 
 function eventDetail(e) {
@@ -138,7 +142,8 @@ function historySection(history) {
 export async function render(ctx) {
   const id = ctx.params[0];
   document.title = `請求書 ${id} — kura`;
-  const [doc, departments] = await Promise.all([loadDocument(id), departmentNames()]);
+  const [doc, departments] = await Promise.all([loadDocument(id, ctx.main), departmentNames()]);
+  if (!doc) return;
   const fields = doc.current ? doc.current.fields : {};
   const receipt = doc.receipts[0] || {};
   const kind = kindOf(doc.record.media_type, receipt.source, fields.format);
@@ -146,7 +151,7 @@ export async function render(ctx) {
   replace(ctx.main,
     h('p', {class: 'breadcrumb'}, h('a', {href: '#/'}, 'ホーム'), ' › ', h('a', {href: '#/invoices'}, '請求書'), ' › ', doc.id),
     h('h1', {}, `請求書 ${doc.id}`, ' ', h('span', {class: 'count'},
-      [fields.counterparty || '取引先未入力', fields.total ? yen(fields.total) : '金額未入力'].join('・'))),
+      [fields.counterparty || '取引先未入力', fields.total ? amountText(fields.total, fields.currency) : '金額未入力'].join('・'))),
     h('p', {class: 'status-line'},
       h('span', {class: doc.state === 'received' ? 'badge badge-warn' : 'badge'}, stateName(doc.state)), ' ',
       fields.needs_metadata ? h('span', {class: 'badge badge-bad'}, '項目入力が必要') : null, ' ',
@@ -165,7 +170,7 @@ export async function render(ctx) {
           fieldsList(fields)),
         timestampBox(doc.timestamp),
         receiptsSection(doc.receipts, departments))),
-    correctionsSection(doc.history || []),
+    correctionsSection(doc.history || [], fields.currency),
     historySection(doc.history || []));
   await showOriginal(original, doc);
 }

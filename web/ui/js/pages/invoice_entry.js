@@ -91,6 +91,12 @@ function entryForm(ctx, doc) {
     error,
     h('div', {class: 'button-row'}, submit,
       h('a', {class: 'btn', href: '#/invoices/' + encodeURIComponent(doc.id)}, '取り消して戻る')));
+  reason.addEventListener('input', () => {
+    if (reason.getAttribute('aria-invalid')) {
+      reason.removeAttribute('aria-invalid');
+      replace(error);
+    }
+  });
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     replace(error);
@@ -125,7 +131,8 @@ function entryForm(ctx, doc) {
 export async function render(ctx) {
   const id = ctx.params[0];
   document.title = `項目入力 ${id} — kura`;
-  const doc = await loadDocument(id);
+  const doc = await loadDocument(id, ctx.main);
+  if (!doc) return;
   const back = h('a', {href: '#/invoices/' + encodeURIComponent(doc.id)}, doc.id);
   const head = [
     h('p', {class: 'breadcrumb'}, h('a', {href: '#/'}, 'ホーム'), ' › ', h('a', {href: '#/invoices'}, '請求書'),
@@ -143,7 +150,7 @@ export async function render(ctx) {
   replace(ctx.main, head,
     h('p', {class: 'lead'}, `いまの内容（第 ${doc.current.number} 版）: `,
       ['issue_date', 'total', 'counterparty'].map(name => `${FIELD_LABELS[name].replace(/（.*）/, '')} ${
-        fields[name] ? fieldText(name, fields[name]) : '未入力'}`).join('・')),
+        fields[name] ? fieldText(name, fields[name], fields.currency) : '未入力'}`).join('・')),
     warningsBox(doc.current.warnings, doc.current.number > 1 && !fields.needs_metadata),
     h('div', {class: 'entry-grid'},
       h('section', {class: 'panel original-panel', 'aria-labelledby': 'orig-title'},

@@ -75,7 +75,8 @@ function ublLines(root, credit) {
     const base = text(line, 'Price/BaseQuantity');
     return {
       id: text(line, 'ID'),
-      description: joined(text(line, 'Item/Name'), text(line, 'Item/Description')),
+      name: text(line, 'Item/Name'),
+      note: text(line, 'Item/Description'),
       quantity: quantity ? quantity.textContent.trim() : '',
       unit: ublUnit(line, quantity),
       price: text(line, 'Price/PriceAmount'),
@@ -159,8 +160,8 @@ function ciiLines(transaction) {
     const base = text(price, 'BasisQuantity');
     return {
       id: text(line, 'AssociatedDocumentLineDocument/LineID'),
-      description: joined(text(line, 'SpecifiedTradeProduct/Name'),
-        text(line, 'SpecifiedTradeProduct/Description')),
+      name: text(line, 'SpecifiedTradeProduct/Name'),
+      note: text(line, 'SpecifiedTradeProduct/Description'),
       quantity: quantity ? quantity.textContent.trim() : '',
       unit: unitName(quantity ? quantity.getAttribute('unitCode') : ''),
       price: text(price, 'ChargeAmount'),
@@ -255,7 +256,8 @@ function partyBlock(title, party, id) {
   return h('section', {class: 'xml-party', 'aria-labelledby': id},
     h('h4', {id}, title),
     h('p', {class: 'xml-party-name'}, party.name || '（名称なし）'),
-    party.registration ? h('p', {}, '登録番号 ', h('span', {class: 'mono'}, party.registration)) : null,
+    party.registration ? h('p', {}, /^T\d{13}$/.test(party.registration) ? '登録番号 ' : '税番号 ',
+      h('span', {class: 'mono'}, party.registration)) : null,
     party.postal || party.address ? h('p', {}, party.postal ? `〒${party.postal} ` : '', party.address) : null,
     party.contact ? h('p', {}, '担当 ', party.contact) : null);
 }
@@ -270,7 +272,7 @@ function linesTable(inv) {
       h('th', {scope: 'col', class: 'num'}, '金額'), h('th', {scope: 'col', class: 'num'}, '税率'))),
     h('tbody', {}, inv.lines.map(l => h('tr', {},
       h('td', {class: 'num'}, l.id),
-      h('td', {}, l.description || '—'),
+      h('td', {}, h('span', {class: 'line-name'}, l.name || '—'), l.note ? h('div', {class: 'sub'}, l.note) : null),
       h('td', {class: 'num'}, l.quantity, l.unit ? ' ' + l.unit : ''),
       h('td', {class: 'num'}, money(l.price, inv.currency), l.priceBase ? `／${l.priceBase}` : ''),
       h('td', {class: 'num'}, money(l.amount, inv.currency)),
