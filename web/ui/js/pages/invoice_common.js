@@ -101,7 +101,8 @@ export function fieldText(name, value, currency = 'JPY') {
   if (name === 'bank_account') return bankAccountText(value);
   if (name === 'tax_subtotals') {
     if (!Array.isArray(value) || value.length === 0) return '—';
-    return value.map(t => `${t.rate}%: 対象 ${amountText(t.taxable, currency)}／税 ${amountText(t.tax, currency)}`).join('、');
+    return value.map(t => h('div', {}, `${t.rate}%${t.rate === '8' ? '（軽減）' : ''}: 対象 ${
+      amountText(t.taxable, currency)}／税 ${amountText(t.tax, currency)}`));
   }
   if (Array.isArray(value)) return value.length ? value.join('、') : '—';
   if (typeof value === 'object') {

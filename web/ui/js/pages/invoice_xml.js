@@ -245,6 +245,9 @@ function unitName(code) {
   return code in UNITS ? UNITS[code] : code;
 }
 
+// Tax categories (UNCL5305) other than the standard and reduced rates.
+const TAX_CATEGORIES = {E: '非課税', Z: 'ゼロ税率', O: '不課税', G: '輸出免税', K: '域内免税', AE: 'リバースチャージ'};
+
 function money(value, currency) {
   if (value === '' || value === null || value === undefined) return '—';
   if (!currency || currency === 'JPY') return yen(value);
@@ -289,7 +292,7 @@ function taxTable(inv) {
       ? h('tr', {}, h('td', {colspan: 3}, '記載がありません'))
       : inv.taxes.map(t => h('tr', {},
         h('th', {scope: 'row'}, t.rate ? `${t.rate}%` : '—', t.rate === '8' ? '（軽減税率）' : '',
-          t.category && t.category !== 'S' ? `（区分 ${t.category}）` : ''),
+          TAX_CATEGORIES[t.category] ? `（${TAX_CATEGORIES[t.category]}）` : ''),
         h('td', {class: 'num'}, money(t.taxable, inv.currency)),
         h('td', {class: 'num'}, money(t.tax, inv.currency))))));
 }
