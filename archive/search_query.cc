@@ -499,7 +499,9 @@ class SearchRun {
   };
   Rank RankOf(const Tuple& t) const {
     Rank r;
-    r.date = q_.sort == SearchSort::kDate ? t.date : q_.sort == SearchSort::kReceived ? t.received : 0;
+    r.date = q_.sort == SearchSort::kDate       ? t.date
+             : q_.sort == SearchSort::kReceived ? t.received
+                                                : 0;
     r.has = q_.sort == SearchSort::kReceived ? 0 : t.has_amount;
     if (t.has_amount && q_.sort != SearchSort::kReceived) {
       i128 v = t.mantissa;
@@ -518,8 +520,8 @@ class SearchRun {
       return x;
     };
     const bool received = q_.sort == SearchSort::kReceived;
-    const size_t want = (q_.sort == SearchSort::kDate || received ? 4 : 0) +
-                        (received ? 0 : kAmountKeySize) + 12;
+    const size_t want =
+        (q_.sort == SearchSort::kDate || received ? 4 : 0) + (received ? 0 : kAmountKeySize) + 12;
     if (key.size() != want) return false;
     *r = Rank{};
     if (q_.sort == SearchSort::kDate || received) {

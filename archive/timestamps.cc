@@ -34,12 +34,16 @@ json ToJson(const TimestampStatus& t) {
   const auto time = [](const std::optional<base::Time>& v) {
     return v ? json(base::FormatRfc3339(*v)) : json(nullptr);
   };
-  return json{{"status", t.status},           {"gen_time", time(t.gen_time)},
-              {"tsa", t.tsa},                 {"serial", t.serial},
-              {"batch", t.batch},             {"problem", t.problem},
+  return json{{"status", t.status},
+              {"gen_time", time(t.gen_time)},
+              {"tsa", t.tsa},
+              {"serial", t.serial},
+              {"batch", t.batch},
+              {"problem", t.problem},
               {"pending_since", time(t.pending_since)},
               {"next_attempt", time(t.next_attempt)},
-              {"attempts", t.attempts},       {"last_error", t.last_error}};
+              {"attempts", t.attempts},
+              {"last_error", t.last_error}};
 }
 
 Result<TimestampStatus> Archive::CheckTimestamp(std::string_view id) const {

@@ -27,7 +27,8 @@ Status CheckDocumentState(std::string_view state) {
   }
   return Status::InvalidArgument(
       "state: received、draft、pending_approval、accounting_review、accepted、paid のいずれかで"
-      "指定してください（" + internal::Clean(state) + "）");
+      "指定してください（" +
+      internal::Clean(state) + "）");
 }
 
 json ToJson(const DocumentStanding& s) {
@@ -179,13 +180,12 @@ archive::SearchRowFilter StateFilter(const internal::Tables& t, OrderLoader load
     }
     if (!*in_state) {
       std::set<std::string> ids;
-      RETURN_IF_ERROR(internal::ForEach(txn, t.open_orders,
-                                        [&](std::string_view id, std::string_view) -> Status {
-                                          ASSIGN_OR_RETURN(const PaymentOrder o,
-                                                           load_order(txn, id));
-                                          if (StateName(o.state) == state) ids.emplace(id);
-                                          return Status::OK();
-                                        }));
+      RETURN_IF_ERROR(internal::ForEach(
+          txn, t.open_orders, [&](std::string_view id, std::string_view) -> Status {
+            ASSIGN_OR_RETURN(const PaymentOrder o, load_order(txn, id));
+            if (StateName(o.state) == state) ids.emplace(id);
+            return Status::OK();
+          }));
       *in_state = std::move(ids);
     }
     return (*in_state)->count(std::string(*order_id)) > 0;
@@ -220,11 +220,12 @@ void DecideActions(const User& me, const archive::DocumentView& document, Docume
     const invoice::InvoiceFields* f =
         document.versions.empty() ? nullptr : &document.versions.back().fields;
     // Words for the person at the screen, who enters the total next.
-    draft = f && !f->total && !f->tax_inclusive_total
-                ? Status::FailedPrecondition(
-                      "請求金額が読み取れていません。先に「項目入力・訂正」で取引金額などを入力すると、"
-                      "支出命令を起票できます")
-                : invoice.status();
+    draft =
+        f && !f->total && !f->tax_inclusive_total
+            ? Status::FailedPrecondition(
+                  "請求金額が読み取れていません。先に「項目入力・訂正」で取引金額などを入力すると、"
+                  "支出命令を起票できます")
+            : invoice.status();
   }
   s->may_draft = draft.ok();
   s->draft_refusal = draft.ok() ? "" : draft.message();

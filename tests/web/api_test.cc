@@ -518,7 +518,8 @@ TEST_F(ApiTest, DocumentRecordSaysWhatTheReaderMayDoWithItsTimestampAndHistory) 
   EXPECT_EQ(doc["history"].back()["kind"], "order.submit");
 
   // The list carries each document's state and filters by it.
-  auto [l_status, list] = Call(Get(clerk, "/api/v1/documents?state=pending_approval&sort=received&desc=true"));
+  auto [l_status, list] =
+      Call(Get(clerk, "/api/v1/documents?state=pending_approval&sort=received&desc=true"));
   ASSERT_EQ(l_status, 200) << list.dump();
   ASSERT_EQ(list["count"], 1);
   EXPECT_EQ(list["items"][0]["id"], up["id"]);

@@ -670,7 +670,8 @@ TEST_F(WorkflowTest, DocumentStandingSaysWhatTheViewerMayDoAsTheOrderMoves) {
     ASSERT_OK(next);
     paid = *next;
   }
-  for (const auto& [action, who] : {std::pair{Action::kAccept, "kaikei"}, {Action::kPay, "kaikei"}}) {
+  for (const auto& [action, who] :
+       {std::pair{Action::kAccept, "kaikei"}, {Action::kPay, "kaikei"}}) {
     auto next = Do(paid, action, who);
     ASSERT_OK(next);
     paid = *next;
