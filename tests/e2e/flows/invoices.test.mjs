@@ -203,6 +203,33 @@ test('a PDF invoice shows its pages and the download of its exact bytes', async 
   await page.context().close();
 });
 
+// A scan whose page is a JPEG 2000 image (tests/e2e/data/scan-jpeg2000.pdf,
+// made with opj_compress and img2pdf from a demo invoice): pdf.js needs its
+// decoder, which runs as JavaScript (no WebAssembly under the CSP).
+test('a scanned invoice whose page is a JPEG 2000 image is drawn', async () => {
+  const page = await clerk();
+  const bytes = readFileSync(resolve(dirname(fileURLToPath(import.meta.url)), '../data/scan-jpeg2000.pdf'));
+  const res = await page.request.post(kura.url + '/api/v1/documents', {
+    headers: {'X-CSRF-Token': await csrf(page)},
+    multipart: {file: {name: 'スキャン請求書.pdf', mimeType: 'application/pdf', buffer: bytes}},
+  });
+  assert.equal(res.status(), 201, await res.text());
+  const {id} = await res.json();
+  await page.goto(`${kura.url}/#/invoices/${id}`);
+  const canvas = page.locator('canvas.pdf-page');
+  await canvas.first().waitFor();
+  await page.waitForFunction(() => document.querySelector('.pdf-pages figure') !== null);
+  const dark = await canvas.first().evaluate((c) => {
+    const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < data.length; i += 4) if (data[i] < 128 && data[i + 3] > 0) ++n;
+    return n;
+  });
+  assert.ok(dark > 1000, `the scanned page is drawn (${dark} dark pixels)`);
+  await checkPage(page, 'invoice-scan-jpeg2000');
+  await page.context().close();
+});
+
 test('a clerk enters the keys of a PDF whose total was unreadable; a reason is required', async () => {
   const page = await clerk();
   const item = await firstOf(page, 'format=pdf&needs_metadata=true&state=received');

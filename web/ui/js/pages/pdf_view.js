@@ -1,7 +1,8 @@
 // A received PDF's pages drawn in the page with pdf.js (web/ui/vendor/pdfjs,
 // see its README): one canvas per page, scaled to the width of the area,
 // with buttons to enlarge (small print on a scanned invoice) and shrink.
-// No eval (the CSP forbids it), its worker served from /ui/vendor/, no
+// No eval (the CSP forbids it), its worker and image decoders served from
+// /ui/vendor/, no
 // scripts or forms of the PDF run; the text of the pages is not copied into
 // the page. At most MAX_PAGES pages are drawn; the rest are named.
 
@@ -9,6 +10,7 @@ import {h, replace} from '../dom.js';
 
 const PDFJS = '../../vendor/pdfjs/pdf.min.mjs';
 const WORKER = '/ui/vendor/pdfjs/pdf.worker.min.mjs';
+const DECODERS = '/ui/vendor/pdfjs/wasm/';
 const MAX_PAGES = 20;
 
 let pdfjsPromise = null;
@@ -66,6 +68,10 @@ export async function renderPdf(area, url, expectedPages) {
     pdf = await lib.getDocument({
       url, withCredentials: true, isEvalSupported: false, enableXfa: false,
       stopAtErrors: false, useSystemFonts: false,
+      // JBIG2 and JPEG 2000 images (scanners make them) are decoded by
+      // pdf.js's JavaScript builds of its decoders: WebAssembly would need
+      // 'wasm-unsafe-eval' in the CSP.
+      useWasm: false, wasmUrl: DECODERS,
     }).promise;
   } catch (err) {
     const pages = expectedPages ? `（${expectedPages} ページ）` : '';
