@@ -125,6 +125,29 @@ struct LogProof {
 };
 nlohmann::json ToJson(const LogProof& p);
 
+/// A document's time-stamp as a reader sees it (the detail screen).
+struct TimestampStatus {
+  /// "verified": the token is valid for the document's recorded SHA-256
+  /// (directly, or through its batch's root), signed by a trusted TSA;
+  /// "invalid": a token is stored but does not verify (problem says why);
+  /// "pending": the TSA could not be reached yet, retried later;
+  /// "none": neither (a data directory older than time-stamps).
+  std::string status;
+  std::optional<base::Time> gen_time;  ///< the TSA's time (granted tokens)
+  std::string tsa;                     ///< "builtin" or the TSA's URL
+  std::string serial;                  ///< hex
+  bool batch = false;
+  std::string problem;  ///< invalid: the verifier's reason (English, technical)
+  // pending only:
+  std::optional<base::Time> pending_since, next_attempt;
+  uint32_t attempts = 0;
+  std::string last_error;
+};
+/// {"status", "gen_time", "tsa", "serial", "batch", "problem",
+///  "pending_since", "next_attempt", "attempts", "last_error"}; absent
+/// times are null.
+nlohmann::json ToJson(const TimestampStatus& t);
+
 /// Reads a received file's fields and warnings (version 1 of its document).
 /// Must not throw, touch the network or the file system, and must be safe
 /// to call from several threads at once (ingest reads a batch in parallel).
@@ -237,6 +260,12 @@ class Archive {
 
   /// The DER TimeStampResp of a document's token; NotFound while pending.
   base::Result<std::string> TimestampResponse(std::string_view id) const;
+  /// The document's time-stamp, its token verified against the recorded
+  /// SHA-256 and the trusted TSA certificates (the bytes themselves are
+  /// re-hashed by Verify and by every ReadOriginal). NotFound for an
+  /// unknown document; a token that does not verify is status "invalid",
+  /// not an error.
+  base::Result<TimestampStatus> CheckTimestamp(std::string_view id) const;
   /// The document's token record as JSON (kind, gen_time, batch path...).
   base::Result<nlohmann::json> TimestampRecord(std::string_view id) const;
   /// The receipt event's inclusion proof in the latest checkpoint;

@@ -135,6 +135,8 @@ Result<SearchQuery> SearchQueryFromParams(
       q.text = value;
     } else if (name == "history") {
       ASSIGN_OR_RETURN(q.include_history, ParseBool(name, value));
+    } else if (name == "needs_metadata") {
+      ASSIGN_OR_RETURN(q.needs_metadata, ParseBool(name, value));
     } else if (name == "sort") {
       if (value == "date") {
         q.sort = SearchSort::kDate;
@@ -142,8 +144,10 @@ Result<SearchQuery> SearchQueryFromParams(
         q.sort = SearchSort::kAmount;
       } else if (value == "counterparty") {
         q.sort = SearchSort::kCounterparty;
+      } else if (value == "received") {
+        q.sort = SearchSort::kReceived;
       } else {
-        return Bad(name, "date、amount、counterparty のいずれかで指定してください（" +
+        return Bad(name, "date、amount、counterparty、received のいずれかで指定してください（" +
                              Shown(value) + "）");
       }
     } else if (name == "desc") {

@@ -20,6 +20,7 @@
 #define ARCHIVE_SEARCH_H_
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,10 +30,21 @@
 #include "base/date.h"
 #include "base/money.h"
 #include "base/result.h"
+#include "storage/lmdb_env.h"
 
 namespace archive {
 
-enum class SearchSort { kDate, kAmount, kCounterparty };
+/// kReceived: by the date of the first receipt (newest first with
+/// descending), then by document id.
+enum class SearchSort { kDate, kAmount, kCounterparty, kReceived };
+
+/// A condition a module above the archive adds to a search (the workflow:
+/// the state of a document's payment order), asked inside the search's read
+/// transaction for each row that meets every other condition, so that the
+/// count and the pages include it. seq is the document's (FormatDocumentId
+/// gives its id). Its error ends the search.
+using SearchRowFilter =
+    std::function<base::Result<bool>(const storage::ReadTxn& txn, uint64_t seq)>;
 
 struct SearchQuery {
   std::optional<base::Date> date_from, date_to;        ///< issue date (取引年月日)
@@ -45,6 +57,12 @@ struct SearchQuery {
   std::string invoice_number;  ///< exact (after NFKC)
   std::optional<base::Date> received_from, received_to;  ///< first receipt, Japan date
   std::string text;            ///< substring of number, counterparty, file name, lines
+  /// Only documents whose keys must (true) or need not (false) be entered
+  /// by a person (a PDF without invoice data, a scan); nullopt: either.
+  std::optional<bool> needs_metadata;
+  /// A further condition of a module above (not from parameters); empty:
+  /// none.
+  SearchRowFilter filter;
   /// Also match the earlier versions of corrected documents (their items say
   /// "current": false). Default: current versions only.
   bool include_history = false;
@@ -67,7 +85,8 @@ struct SearchQuery {
 /// date_from, date_to, amount_min, amount_max, counterparty,
 /// registration_number (comma-separated), department, type, format,
 /// invoice_number, received_from, received_to, text, history (true/false),
-/// sort (date|amount|counterparty), desc / order=desc, limit, offset,
+/// needs_metadata (true/false), sort (date|amount|counterparty|received),
+/// desc / order=desc, limit, offset,
 /// after. InvalidArgument, naming the parameter, for bad values (Japanese
 /// message for the UI).
 base::Result<SearchQuery> SearchQueryFromParams(

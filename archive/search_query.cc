@@ -147,6 +147,8 @@ char SortChar(SearchSort s) {
       return 'a';
     case SearchSort::kCounterparty:
       return 'c';
+    case SearchSort::kReceived:
+      return 'r';
   }
   return '?';
 }
@@ -274,16 +276,23 @@ class SearchRun {
     if (!q_.department.empty() && t.dept != dept_id_) return false;
     if (type_ >= 0 && t.type != type_) return false;
     if (format_ >= 0 && t.format != format_) return false;
+    if (q_.needs_metadata && *q_.needs_metadata != ((t.flags & kNeedsMetadata) != 0)) return false;
     return true;
   }
 
-  // Conditions that need the stored row (invoice number, text).
+  // Conditions that need the stored row (invoice number, text), then the
+  // filter of a module above.
   Result<bool> PassesRow(const Tuple& t) {
-    if (invno_.empty() && text_.empty()) return true;
+    if (invno_.empty() && text_.empty()) return PassesFilter(t);
     ASSIGN_OR_RETURN(StoredRow row, ReadRow(t.seq, t.version));
     if (!invno_.empty() && InvoiceNumberKey(row.row.invoice_number) != invno_) return false;
     if (!text_.empty() && row.text.find(text_) == std::string::npos) return false;
-    return true;
+    return PassesFilter(t);
+  }
+
+  Result<bool> PassesFilter(const Tuple& t) const {
+    if (!q_.filter) return true;
+    return q_.filter(txn_, t.seq);
   }
 
   Result<StoredRow> ReadRow(uint64_t seq, uint32_t version) {
@@ -353,6 +362,8 @@ class SearchRun {
         return {&t_.amount, {{"", ""}}, {}, SearchSort::kAmount, 0, "amount (all)"};
       case SearchSort::kCounterparty:
         return {&t_.cp, {{"", ""}}, {}, SearchSort::kCounterparty, 0, "counterparty (all)"};
+      case SearchSort::kReceived:
+        return {&t_.recv, {{"", ""}}, {}, SearchSort::kReceived, 0, "received (all)"};
     }
     return {};  // not reached: every order has its index
   }
@@ -402,7 +413,7 @@ class SearchRun {
           {&t_.recv,
            {{DateKey(recv_lo_), recv_hi_ == INT32_MAX ? std::string() : DateKey(recv_hi_ + 1)}},
            {},
-           std::nullopt,
+           SearchSort::kReceived,
            0,
            "received"});
     }
@@ -465,12 +476,14 @@ class SearchRun {
         ASSIGN_OR_RETURN(std::string name, CounterpartyName(t.cp));
         return StringKey(name) + DateKey(t.date) + sv;
       }
+      case SearchSort::kReceived:
+        return DateKey(t.received) + sv;
     }
     return Status::Internal("検索: 不明な並び順です");
   }
 
   // The sort position of a row as numbers, in the order of SortKey's bytes
-  // for date and amount sorts.
+  // for date, amount and received sorts (received: the date, no amount).
   struct Rank {
     int32_t date = 0;
     uint8_t has = 0;
@@ -487,9 +500,11 @@ class SearchRun {
   };
   Rank RankOf(const Tuple& t) const {
     Rank r;
-    r.date = q_.sort == SearchSort::kDate ? t.date : 0;
-    r.has = t.has_amount;
-    if (t.has_amount) {
+    r.date = q_.sort == SearchSort::kDate       ? t.date
+             : q_.sort == SearchSort::kReceived ? t.received
+                                                : 0;
+    r.has = q_.sort == SearchSort::kReceived ? 0 : t.has_amount;
+    if (t.has_amount && q_.sort != SearchSort::kReceived) {
       i128 v = t.mantissa;
       for (int s = t.scale; s < Decimal::kMaxScale; ++s) v *= 10;
       r.amount = v;
@@ -505,11 +520,18 @@ class SearchRun {
       key.remove_prefix(n);
       return x;
     };
-    const size_t want = (q_.sort == SearchSort::kDate ? 4 : 0) + kAmountKeySize + 12;
+    const bool received = q_.sort == SearchSort::kReceived;
+    const size_t want =
+        (q_.sort == SearchSort::kDate || received ? 4 : 0) + (received ? 0 : kAmountKeySize) + 12;
     if (key.size() != want) return false;
     *r = Rank{};
-    if (q_.sort == SearchSort::kDate) {
+    if (q_.sort == SearchSort::kDate || received) {
       r->date = static_cast<int32_t>(static_cast<int64_t>(be(4)) + INT32_MIN);
+    }
+    if (received) {
+      r->seq = static_cast<uint64_t>(be(8));
+      r->version = static_cast<uint32_t>(be(4));
+      return true;
     }
     r->has = static_cast<uint8_t>(be(1));
     const u128 a = be(16);
@@ -529,7 +551,7 @@ class SearchRun {
   bool DateOnly() const {
     return !has_amount_ && !has_cp_ && !has_regno_ && q_.department.empty() && type_ < 0 &&
            format_ < 0 && invno_.empty() && !has_recv_ && text_.empty() && !q_.include_history &&
-           q_.sort == SearchSort::kDate;
+           !q_.needs_metadata && !q_.filter && q_.sort == SearchSort::kDate;
   }
 
   // Sums the day counts over the query's dates; with an offset, also moves

@@ -3,11 +3,14 @@
 // "document.timestamped" event; a round in which the TSA fails is one
 // "document.timestamp_retry" event naming the documents, the error and when
 // each is tried next — evidence that the time-stamps were sought promptly
-// (電子帳簿保存法), and the reason the retry schedule changed.
+// (電子帳簿保存法), and the reason the retry schedule changed. And
+// Archive::CheckTimestamp, a document's time-stamp as the screens show it.
 #include <algorithm>
 
 #include "archive/internal/archive_rep.h"
 #include "ledger/event_types.h"
+#include "signing/merkle.h"
+#include "signing/tsa_verify.h"
 
 namespace archive {
 
@@ -26,6 +29,77 @@ std::chrono::microseconds Backoff(uint32_t attempts) {
 }
 
 }  // namespace
+
+json ToJson(const TimestampStatus& t) {
+  const auto time = [](const std::optional<base::Time>& v) {
+    return v ? json(base::FormatRfc3339(*v)) : json(nullptr);
+  };
+  return json{{"status", t.status},
+              {"gen_time", time(t.gen_time)},
+              {"tsa", t.tsa},
+              {"serial", t.serial},
+              {"batch", t.batch},
+              {"problem", t.problem},
+              {"pending_since", time(t.pending_since)},
+              {"next_attempt", time(t.next_attempt)},
+              {"attempts", t.attempts},
+              {"last_error", t.last_error}};
+}
+
+Result<TimestampStatus> Archive::CheckTimestamp(std::string_view id) const {
+  ASSIGN_OR_RETURN(const uint64_t seq, ParseDocumentId(id));
+  TimestampStatus out;
+  Document doc;
+  std::optional<TokenRecord> token;
+  std::string der;
+  RETURN_IF_ERROR(rep_->ledger->Read([&](const storage::ReadTxn& txn) -> Status {
+    ASSIGN_OR_RETURN(doc, rep_->catalog->GetDocument(txn, seq));
+    auto t = rep_->tokens->GetToken(txn, seq);
+    if (t.ok()) {
+      token = std::move(*t);
+      ASSIGN_OR_RETURN(der, rep_->tokens->GetResponse(txn, token->tsr_sha256));
+      return Status::OK();
+    }
+    if (!t.status().IsNotFound()) return t.status();
+    auto p = rep_->tokens->GetPending(txn, seq);
+    if (p.ok()) {
+      out.status = "pending";
+      out.pending_since = p->since;
+      out.next_attempt = p->next_attempt;
+      out.attempts = p->attempts;
+      out.last_error = p->last_error;
+      return Status::OK();
+    }
+    if (!p.status().IsNotFound()) return p.status();
+    out.status = "none";
+    return Status::OK();
+  }));
+  if (!token) return out;
+  out.gen_time = token->gen_time;
+  out.tsa = token->tsa;
+  out.serial = token->serial_hex;
+  out.batch = token->batch;
+  // Slow work (the signature) outside the read transaction.
+  Status s = Status::OK();
+  ASSIGN_OR_RETURN(const Digest digest, Digest::FromHex(doc.sha256));
+  Digest covered = digest;
+  if (token->batch) {
+    auto root = signing::RootFromInclusionProof(token->batch_index, token->batch_size,
+                                                signing::HashLeaf(digest.AsStringView()),
+                                                token->batch_path);
+    if (root.ok()) {
+      covered = *root;
+    } else {
+      s = root.status();
+    }
+  }
+  if (s.ok()) {
+    s = signing::VerifyTimestampResponse(der, covered, rep_->ledger->TrustedTsaPem()).status();
+  }
+  out.status = s.ok() ? "verified" : "invalid";
+  if (!s.ok()) out.problem = s.message();
+  return out;
+}
 
 Result<uint64_t> Archive::PendingTimestampCount() const {
   uint64_t n = 0;

@@ -115,6 +115,18 @@ Status TokenStore::DeletePending(storage::WriteTxn& txn, uint64_t seq) const {
   return s.IsNotFound() ? Status::OK() : s;
 }
 
+Result<PendingStamp> TokenStore::GetPending(const storage::ReadTxn& txn, uint64_t seq) const {
+  ASSIGN_OR_RETURN(const std::string_view v, txn.Get(pending_, SeqKey(seq)));
+  ASSIGN_OR_RETURN(json j, base::ParseJson(v));
+  PendingStamp p;
+  p.seq = seq;
+  ASSIGN_OR_RETURN(p.since, TimeOf(j, "since"));
+  ASSIGN_OR_RETURN(p.next_attempt, TimeOf(j, "next_attempt"));
+  RETURN_IF_ERROR(base::JsonField(j, "attempts", &p.attempts));
+  RETURN_IF_ERROR(base::JsonField(j, "last_error", &p.last_error));
+  return p;
+}
+
 Result<std::vector<PendingStamp>> TokenStore::ListPending(const storage::ReadTxn& txn,
                                                           std::optional<base::Time> now,
                                                           size_t limit) const {

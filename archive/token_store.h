@@ -68,6 +68,8 @@ class TokenStore {
 
   base::Status PutPending(storage::WriteTxn& txn, const PendingStamp& p) const;
   base::Status DeletePending(storage::WriteTxn& txn, uint64_t seq) const;
+  /// The document's pending stamp; NotFound if it is not waiting for one.
+  base::Result<PendingStamp> GetPending(const storage::ReadTxn& txn, uint64_t seq) const;
   /// Pending stamps whose next attempt is at or before now (all if now is
   /// nullopt), at most limit.
   base::Result<std::vector<PendingStamp>> ListPending(const storage::ReadTxn& txn,

@@ -60,10 +60,15 @@ void Search(ApiContext& ctx, const httplib::Request& req, httplib::Response& res
             const Caller& c) {
   std::vector<std::pair<std::string, std::string>> params;
   std::string output = "json";
+  std::string state;  // the workflow's condition (received, draft, ...)
   bool paged = false;
   for (const auto& [key, value] : req.params) {
     if (key == "output") {
       output = value;
+      continue;
+    }
+    if (key == "state") {
+      state = value;
       continue;
     }
     paged = paged || key == "limit" || key == "offset" || key == "after";
@@ -78,10 +83,15 @@ void Search(ApiContext& ctx, const httplib::Request& req, httplib::Response& res
   if (const Status s = NarrowToReadScope(ctx, c.user, &q->department); !s.ok()) {
     return SendStatus(req, res, s);
   }
-  if (output == "csv") return SendCsv(ctx, req, res, std::move(*q), paged);
-  auto r = ctx.archive->Search(*q);
+  if (output == "csv") {
+    if (const Status s = ctx.workflow->NarrowToState(&*q, state); !s.ok()) {
+      return SendStatus(req, res, s);
+    }
+    return SendCsv(ctx, req, res, std::move(*q), paged);
+  }
+  auto r = ctx.workflow->SearchDocuments(std::move(*q), state);
   if (!r.ok()) return SendStatus(req, res, r.status());
-  SendJson(res, 200, archive::ToJson(*r));
+  SendJson(res, 200, workflow::ToJson(*r));
 }
 
 void Document(ApiContext& ctx, const httplib::Request& req, httplib::Response& res,
@@ -90,7 +100,18 @@ void Document(ApiContext& ctx, const httplib::Request& req, httplib::Response& r
   if (!view.ok()) return SendStatus(req, res, view.status());
   const Status may = ctx.workflow->CheckRead(c.user, workflow::ReceivingDepartment(*view));
   if (!may.ok()) return SendStatus(req, res, may);
-  SendJson(res, 200, archive::ToJson(*view));
+  // Beside the record: where it stands in the workflow, what this reader
+  // may do with it, its time-stamp checked, and its history.
+  const std::string id = archive::FormatDocumentId(view->document.seq);
+  auto standing = ctx.workflow->GetDocumentStanding(id, c.user);
+  if (!standing.ok()) return SendStatus(req, res, standing.status());
+  auto timestamp = ctx.archive->CheckTimestamp(id);
+  if (!timestamp.ok()) return SendStatus(req, res, timestamp.status());
+  json body = archive::ToJson(*view);
+  body.update(workflow::ToJson(*standing));
+  body["timestamp"] = archive::ToJson(*timestamp);
+  body["history"] = workflow::ToJson(workflow::DocumentHistory(*view, *timestamp, standing->order));
+  SendJson(res, 200, body);
 }
 
 // A person enters or corrects a document's metadata (a scanned paper

@@ -55,6 +55,14 @@ Status MayCorrectDocument(const User& user, std::string_view receiving_departmen
       "この書類の項目は、受け付けた課の担当者か会計室だけが入力・訂正できます");
 }
 
+Status MayDraftFrom(const User& user, std::string_view receiving_department) {
+  if (user.HasRole(Role::kClerk) && !receiving_department.empty() &&
+      user.department == receiving_department) {
+    return Status::OK();
+  }
+  return Status::PermissionDenied("支出命令は、請求書を受け付けた課の会計担当者が起票します");
+}
+
 bool SeesAllDepartments(const User& user, const RouteConfig& routes) {
   if (HasAnyRole(user, {Role::kAccountant, Role::kAuditor, Role::kCompliance, Role::kAdmin})) {
     return true;

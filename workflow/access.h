@@ -69,6 +69,11 @@ base::Status MayUpload(const User& user, std::string_view department);
 /// Workflow::CorrectDocument's concern, which asks this too.)
 base::Status MayCorrectDocument(const User& user, std::string_view receiving_department);
 
+/// OK if user may draft payment orders from the invoices received by
+/// `receiving_department`: its clerks (Workflow::Draft also checks the
+/// commitment's department). PermissionDenied otherwise.
+base::Status MayDraftFrom(const User& user, std::string_view receiving_department);
+
 /// True if user reads every department's records: accountants, auditors,
 /// compliance officers, admins, and approvers whose title is one of
 /// routes.any_department_titles (副市長).

@@ -55,6 +55,7 @@
 #include "base/time.h"
 #include "workflow/api_token.h"
 #include "workflow/commitment.h"
+#include "workflow/document_standing.h"
 #include "workflow/inbox.h"
 #include "workflow/organization.h"
 #include "workflow/payment_order.h"
@@ -302,6 +303,20 @@ class Workflow {
   /// credit note, not in yen), InvalidArgument (no change or no reason).
   base::Result<archive::Version> CorrectDocument(const DocumentCorrection& correction,
                                                  const User& actor);
+
+  /// Where document_id stands for viewer (document_standing.h): its
+  /// live order and what the viewer may do. NotFound for an unknown
+  /// document, PermissionDenied if the viewer may not read it (MayRead).
+  base::Result<DocumentStanding> GetDocumentStanding(std::string_view document_id,
+                                                     const User& viewer) const;
+  /// The archive's search with each document's state: state ("" for any,
+  /// else one of kDocumentStates; InvalidArgument otherwise) is a
+  /// condition inside the query, so count and pages include it. The
+  /// caller narrows q to the reader's scope (ReadScope) first.
+  base::Result<DocumentList> SearchDocuments(archive::SearchQuery q, std::string_view state) const;
+  /// Adds that state condition to q (its filter; for the CSV of the same
+  /// search). InvalidArgument for an unknown state.
+  base::Status NarrowToState(archive::SearchQuery* q, std::string_view state) const;
 
   /// OK if reader may read the records of department (documents received
   /// for it, originals, commitments, payment orders): MayRead (access.h)

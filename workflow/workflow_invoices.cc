@@ -109,6 +109,17 @@ json DocumentCorrectedEvent(json e, const PaymentOrder& o, const Decimal& before
 
 }  // namespace
 
+namespace internal {
+
+Status OrderAllowsCorrection(const PaymentOrder& o) {
+  if (IsFinal(o.state) || o.state == OrderState::kDraft) return Status::OK();
+  return Status::Aborted("支出命令 " + o.id + " が手続き中（" + StateLabel(o.state) +
+                         "）のため訂正できません。支出命令が差し戻されて起票中に戻ってから"
+                         "訂正してください（起票者が取り下げても訂正できます）");
+}
+
+}  // namespace internal
+
 Result<archive::DocumentView> Workflow::Rep::LoadDocument(const storage::ReadTxn& txn,
                                                           std::string_view id) const {
   auto view = archive->Get(txn, id);
@@ -146,11 +157,7 @@ Status Workflow::Rep::FollowCorrection(storage::WriteTxn& txn, const ledger::App
   if (!order_id.ok()) return order_id.status().IsNotFound() ? Status::OK() : order_id.status();
   ASSIGN_OR_RETURN(PaymentOrder o, LoadOrder(txn, *order_id));
   if (IsFinal(o.state)) return Status::OK();
-  if (o.state != OrderState::kDraft) {
-    return Status::Aborted("支出命令 " + o.id + " が手続き中（" + StateLabel(o.state) +
-                           "）のため訂正できません。支出命令が差し戻されて起票中に戻ってから"
-                           "訂正してください（起票者が取り下げても訂正できます）");
-  }
+  RETURN_IF_ERROR(internal::OrderAllowsCorrection(o));
   // A corrected invoice received after a defect return is not what the
   // order was drafted from: nothing of the order changes.
   if (o.document_id != doc_id) return Status::OK();

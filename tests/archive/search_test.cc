@@ -252,6 +252,79 @@ TEST_F(SearchTest, SortsByAmountAndCounterpartyWithOffsetAndCursorAgreeing) {
   }
 }
 
+TEST_F(SearchTest, SortsByReceiptNewestFirstWhicheverIndexDrives) {
+  // Every document here was received on the same day: the receipt order is
+  // the order of their ids.
+  std::vector<std::string> all;
+  for (const auto& t : *truth_) all.push_back(t.id);
+  std::sort(all.begin(), all.end());
+  SearchQuery q;
+  q.sort = SearchSort::kReceived;
+  uint64_t count = 0;
+  EXPECT_EQ(AllIds(q, &count), all);
+  EXPECT_EQ(count, all.size());
+  q.descending = true;
+  std::vector<std::string> newest_first(all.rbegin(), all.rend());
+  EXPECT_EQ(AllIds(q), newest_first);
+  // Driven by the receipt date (streams) and by the department (heap): the
+  // same order, by cursor and by offset.
+  q.received_from = Date(2026, 11, 22);
+  EXPECT_EQ(AllIds(q), newest_first);
+  const std::string dept = (*truth_)[0].department;
+  SearchQuery by_dept;
+  by_dept.sort = SearchSort::kReceived;
+  by_dept.descending = true;
+  by_dept.department = dept;
+  std::vector<std::string> want;
+  for (const auto& id : newest_first) {
+    for (const auto& t : *truth_) {
+      if (t.id == id && t.department == dept) want.push_back(id);
+    }
+  }
+  ASSERT_GE(want.size(), 3u);
+  EXPECT_EQ(AllIds(by_dept), want);
+  by_dept.limit = 1;
+  by_dept.offset = 2;
+  auto r = archive_->Search(by_dept);
+  ASSERT_OK(r);
+  ASSERT_EQ(r->items.size(), 1u);
+  EXPECT_EQ(r->items[0].id, want[2]);
+  EXPECT_EQ(r->count, want.size());
+}
+
+TEST_F(SearchTest, FilterOfAModuleAboveCountsAndPagesInsideTheQuery) {
+  SearchQuery q;
+  q.sort = SearchSort::kReceived;
+  q.descending = true;
+  int calls = 0;
+  q.filter = [&](const storage::ReadTxn&, uint64_t seq) -> base::Result<bool> {
+    ++calls;
+    return seq % 3 == 0;
+  };
+  uint64_t count = 0;
+  const std::vector<std::string> ids = AllIds(q, &count);
+  ASSERT_FALSE(ids.empty());
+  EXPECT_EQ(count, ids.size());
+  EXPECT_EQ(count, static_cast<uint64_t>(kInvoices / 3));
+  for (const auto& id : ids) EXPECT_EQ(*ParseDocumentId(id) % 3, 0u) << id;
+  EXPECT_GT(calls, 0);
+  // Its error ends the search.
+  q.filter = [](const storage::ReadTxn&, uint64_t) -> base::Result<bool> {
+    return Status::Internal("broken filter");
+  };
+  EXPECT_FALSE(archive_->Search(q).ok());
+  // needs_metadata=false: every generated XML invoice; true: none.
+  SearchQuery readable;
+  readable.needs_metadata = false;
+  auto r = archive_->Search(readable);
+  ASSERT_OK(r);
+  EXPECT_EQ(r->count, static_cast<uint64_t>(kInvoices));
+  readable.needs_metadata = true;
+  r = archive_->Search(readable);
+  ASSERT_OK(r);
+  EXPECT_EQ(r->count, 0u);
+}
+
 TEST_F(SearchTest, PlannerDrivesBySelectiveIndexNotTheWholeCatalog) {
   const Truth& t = (*truth_)[17];
   SearchQuery q;
@@ -393,6 +466,11 @@ TEST_F(SearchCorrectionTest, NeedsMetadataDocumentIsFoundByReceiptThenByEnteredF
   EXPECT_EQ(r->items[0].id, id);
   EXPECT_TRUE(r->items[0].needs_metadata);
   EXPECT_FALSE(r->items[0].issue_date);
+  SearchQuery needing = by_received;
+  needing.needs_metadata = true;
+  r = archive_->Search(needing);
+  ASSERT_OK(r);
+  EXPECT_EQ(r->count, 1u);
   SearchQuery by_name;
   by_name.text = "山田";
   r = archive_->Search(by_name);
@@ -502,6 +580,10 @@ TEST(SearchParamsTest, ParsesWhatTheCliAndApiSend) {
   EXPECT_EQ(q->sort, SearchSort::kAmount);
   EXPECT_TRUE(q->descending);
   EXPECT_EQ(q->limit, 20u);
+  q = SearchQueryFromParams({{"sort", "received"}, {"desc", "true"}, {"needs_metadata", "true"}});
+  ASSERT_OK(q);
+  EXPECT_EQ(q->sort, SearchSort::kReceived);
+  EXPECT_EQ(q->needs_metadata, std::optional<bool>(true));
 
   for (const auto& bad : std::vector<std::pair<std::string, std::string>>{
            {"date_from", "2025/13/01"},
@@ -509,6 +591,7 @@ TEST(SearchParamsTest, ParsesWhatTheCliAndApiSend) {
            {"limit", "0"},
            {"limit", "5000"},
            {"sort", "name"},
+           {"needs_metadata", "maybe"},
            {"counterparty", "株式会社"},  // nothing left to search for
            {"counterparty", " (株)　"},
            {"colour", "red"}}) {

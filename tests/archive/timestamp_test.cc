@@ -89,6 +89,12 @@ TEST_F(TimestampTest, BuiltinTokenVerifiesWithOpensslAndFailsForChangedBytes) {
   const auto out = Ingest({original});
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].timestamp, "granted");
+  auto checked = archive_->CheckTimestamp(out[0].id);
+  ASSERT_OK(checked);
+  EXPECT_EQ(checked->status, "verified") << checked->problem;
+  EXPECT_EQ(checked->gen_time, clock_.Now());
+  EXPECT_FALSE(checked->serial.empty());
+  EXPECT_TRUE(archive_->CheckTimestamp("D99999999").status().IsNotFound());
   auto der = archive_->TimestampResponse(out[0].id);
   ASSERT_OK(der);
   const std::string tsr = Write("token.tsr", *der);
@@ -124,6 +130,11 @@ TEST_F(TimestampTest, TsaOutageKeepsTheDocumentAndMarksItPending) {
   EXPECT_OK(archive_->ReadOriginal(out[0].id));  // archived all the same
   EXPECT_TRUE(archive_->TimestampResponse(out[0].id).status().IsNotFound());
   EXPECT_EQ(*archive_->PendingTimestampCount(), 1u);
+  auto checked = archive_->CheckTimestamp(out[0].id);
+  ASSERT_OK(checked);
+  EXPECT_EQ(checked->status, "pending");
+  EXPECT_EQ(checked->pending_since, clock_.Now());
+  EXPECT_FALSE(checked->gen_time);
 
   auto report = archive_->Verify();
   ASSERT_OK(report);
@@ -148,6 +159,10 @@ TEST_F(TimestampTest, TsaOutageKeepsTheDocumentAndMarksItPending) {
   ASSERT_OK(report);
   EXPECT_TRUE(report->failed.empty()) << ToJson(*report).dump();
   EXPECT_EQ(report->tokens_checked, 1u);
+  checked = archive_->CheckTimestamp(out[0].id);
+  ASSERT_OK(checked);
+  EXPECT_EQ(checked->status, "verified") << checked->problem;
+  EXPECT_EQ(checked->gen_time, clock_.Now());
 }
 
 TEST_F(TimestampTest, GarbageFromTheTsaIsNeverStoredAsAToken) {
@@ -184,6 +199,12 @@ TEST_F(TimestampTest, BatchModeCallsTheTsaOncePerBatchAndVerifies) {
   EXPECT_EQ((*record)["kind"], "batch");
   EXPECT_EQ((*record)["batch"]["size"], 3);
   EXPECT_EQ((*record)["batch"]["index"], 1);
+  for (const auto& o : out) {
+    auto checked = archive_->CheckTimestamp(o.id);
+    ASSERT_OK(checked);
+    EXPECT_EQ(checked->status, "verified") << o.id << " " << checked->problem;
+    EXPECT_TRUE(checked->batch);
+  }
   auto report = archive_->Verify();
   ASSERT_OK(report);
   EXPECT_TRUE(report->failed.empty()) << ToJson(*report).dump();

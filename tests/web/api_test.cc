@@ -477,6 +477,68 @@ TEST_F(ApiTest, ClerkEntersTheSearchKeysOfAScannedInvoice) {
   EXPECT_TRUE(report->failed.empty()) << archive::ToJson(*report).dump();
 }
 
+TEST_F(ApiTest, DocumentRecordSaysWhatTheReaderMayDoWithItsTimestampAndHistory) {
+  const Login clerk = LogIn("kato");
+  const Prepared p = PrepareInvoice(2);
+  auto [up_status, up] = Call(Upload(clerk, p.xml, p.file_name));
+  ASSERT_EQ(up_status, 201) << up.dump();
+  const std::string path = "/api/v1/documents/" + up["id"].get<std::string>();
+  auto [status, doc] = Call(Get(clerk, path));
+  ASSERT_EQ(status, 200) << doc.dump();
+  EXPECT_EQ(doc["state"], "received");
+  EXPECT_TRUE(doc["order"].is_null());
+  EXPECT_EQ(doc["may_correct"], true);
+  EXPECT_EQ(doc["may_draft_order"], true);
+  EXPECT_EQ(doc["timestamp"]["status"], "verified") << doc["timestamp"].dump();
+  EXPECT_TRUE(doc["timestamp"]["gen_time"].is_string());
+  ASSERT_GE(doc["history"].size(), 1u);
+  EXPECT_EQ(doc["history"][0]["kind"], "received");
+  EXPECT_EQ(doc["history"][0]["actor"], "kato");
+  EXPECT_EQ(doc["history"][0]["source"], "upload");
+  // 課長 reads it but may neither correct nor draft.
+  auto [kacho_status, seen] = Call(Get(LogIn("kacho"), path));
+  ASSERT_EQ(kacho_status, 200);
+  EXPECT_EQ(seen["may_correct"], false);
+  EXPECT_EQ(seen["may_draft_order"], false);
+
+  // Drafted and submitted: the order is named, and correcting waits.
+  auto [d_status, order] =
+      Call(Post(clerk, "/api/v1/payment-orders",
+                {{"document_id", up["id"]}, {"commitment_id", p.commitment_id}}));
+  ASSERT_EQ(d_status, 201) << order.dump();
+  Submit(clerk, order);
+  std::tie(status, doc) = Call(Get(clerk, path));
+  ASSERT_EQ(status, 200);
+  EXPECT_EQ(doc["state"], "pending_approval");
+  EXPECT_EQ(doc["order"]["id"], order["id"]);
+  EXPECT_EQ(doc["may_correct"], false);
+  EXPECT_NE(doc["correct_refusal"].get<std::string>().find(order["id"].get<std::string>()),
+            std::string::npos);
+  EXPECT_EQ(doc["may_draft_order"], false);
+  EXPECT_EQ(doc["history"].back()["kind"], "order.submit");
+
+  // The list carries each document's state and filters by it.
+  auto [l_status, list] =
+      Call(Get(clerk, "/api/v1/documents?state=pending_approval&sort=received&desc=true"));
+  ASSERT_EQ(l_status, 200) << list.dump();
+  ASSERT_EQ(list["count"], 1);
+  EXPECT_EQ(list["items"][0]["id"], up["id"]);
+  EXPECT_EQ(list["items"][0]["state"], "pending_approval");
+  EXPECT_EQ(list["items"][0]["order_id"], order["id"]);
+  EXPECT_EQ(list["items"][0]["source"], "upload");
+  EXPECT_EQ(list["items"][0]["media_type"], "application/xml");
+  std::tie(l_status, list) = Call(Get(clerk, "/api/v1/documents?state=received"));
+  ASSERT_EQ(l_status, 200);
+  EXPECT_EQ(list["count"], 0);
+  auto [bad_status, bad] = Call(Get(clerk, "/api/v1/documents?state=lost"));
+  EXPECT_EQ(bad_status, 400);
+  EXPECT_NE(bad["error"]["message"].get<std::string>().find("state"), std::string::npos);
+  auto csv = Get(clerk, "/api/v1/documents?state=received&output=csv");
+  ASSERT_TRUE(csv);
+  EXPECT_EQ(csv->status, 200);
+  EXPECT_EQ(csv->body.find(up["id"].get<std::string>()), std::string::npos);
+}
+
 TEST_F(ApiTest, StateChangesWithoutTheCsrfHeaderAreForbidden) {
   const Login clerk = LogIn("kato");
   const Prepared p = PrepareInvoice(2);

@@ -80,6 +80,19 @@ TEST(AccessTest, ClerksOfTheReceivingDepartmentCorrectDocuments) {
   EXPECT_EQ(CodeOf(MayCorrectDocument(no_department, "")), Code::kPermissionDenied);
 }
 
+TEST(AccessTest, OnlyClerksOfTheReceivingDepartmentDraftFromItsInvoices) {
+  EXPECT_OK(MayDraftFrom(kClerk, "somu"));
+  EXPECT_OK(MayDraftFrom(kClerkAndApprover, "somu"));
+  EXPECT_EQ(CodeOf(MayDraftFrom(kClerk, "doboku")), Code::kPermissionDenied);
+  EXPECT_EQ(CodeOf(MayDraftFrom(kOtherClerk, "somu")), Code::kPermissionDenied);
+  // The accounting office corrects any invoice but drafts none.
+  EXPECT_EQ(CodeOf(MayDraftFrom(kAccountant, "somu")), Code::kPermissionDenied);
+  EXPECT_EQ(CodeOf(MayDraftFrom(kAdmin, "somu")), Code::kPermissionDenied);
+  User no_department = kClerk;
+  no_department.department = "";
+  EXPECT_EQ(CodeOf(MayDraftFrom(no_department, "")), Code::kPermissionDenied);
+}
+
 TEST(AccessTest, AccountantsAndAdminsCorrectAnyDocument) {
   for (const std::string_view department : {"somu", "doboku", ""}) {
     EXPECT_OK(MayCorrectDocument(kAccountant, department)) << department;

@@ -702,5 +702,175 @@ TEST_F(WorkflowTest, InboxListsAreCountedInFullAndPaged) {
             Code::kInvalidArgument);
 }
 
+TEST_F(WorkflowTest, DocumentStandingSaysWhatTheViewerMayDoAsTheOrderMoves) {
+  const Commitment c = NewCommitment(1'000'000);
+  const std::string doc = Receive(Invoice(110'000));
+  auto s = wf_->GetDocumentStanding(doc, U("kato"));
+  ASSERT_OK(s);
+  EXPECT_EQ(s->state, "received");
+  EXPECT_FALSE(s->order);
+  EXPECT_TRUE(s->may_correct);
+  EXPECT_TRUE(s->may_draft);
+  // 課長 and auditors only read; the accounting office corrects but never drafts.
+  s = wf_->GetDocumentStanding(doc, U("kacho"));
+  ASSERT_OK(s);
+  EXPECT_FALSE(s->may_correct);
+  EXPECT_FALSE(s->correct_refusal.empty());
+  EXPECT_FALSE(s->may_draft);
+  EXPECT_TRUE(s->draft_refusal.empty());
+  s = wf_->GetDocumentStanding(doc, U("kaikei"));
+  ASSERT_OK(s);
+  EXPECT_TRUE(s->may_correct);
+  EXPECT_FALSE(s->may_draft);
+  // Another department's clerk may not even read it.
+  EXPECT_EQ(wf_->GetDocumentStanding(doc, U("mori")).status().code(), Code::kPermissionDenied);
+  EXPECT_EQ(wf_->GetDocumentStanding("D99999999", U("kato")).status().code(), Code::kNotFound);
+  // An invoice without a readable total: its keys first, no order yet.
+  invoice::InvoiceFields unreadable;
+  unreadable.needs_metadata = true;
+  s = wf_->GetDocumentStanding(Receive(unreadable), U("kato"));
+  ASSERT_OK(s);
+  EXPECT_TRUE(s->may_correct);
+  EXPECT_FALSE(s->may_draft);
+  EXPECT_FALSE(s->draft_refusal.empty());
+
+  auto v = wf_->Draft(doc, c.id, U("kato"));
+  ASSERT_OK(v);
+  s = wf_->GetDocumentStanding(doc, U("kato"));
+  ASSERT_OK(s);
+  EXPECT_EQ(s->state, "draft");
+  EXPECT_TRUE(s->may_correct);  // a draft follows its invoice
+  EXPECT_FALSE(s->may_draft);
+  EXPECT_NE(s->draft_refusal.find(v->order.id), std::string::npos);
+  auto submitted = Do(*v, Action::kSubmit, "kato");
+  ASSERT_OK(submitted);
+  s = wf_->GetDocumentStanding(doc, U("kato"));
+  ASSERT_OK(s);
+  EXPECT_EQ(s->state, "pending_approval");
+  EXPECT_FALSE(s->may_correct);
+  EXPECT_NE(s->correct_refusal.find(v->order.id), std::string::npos) << s->correct_refusal;
+  // What the standing says is what the correction does.
+  invoice::FieldPatch patch;
+  patch.total.Set("100000");
+  EXPECT_EQ(wf_->CorrectDocument({doc, patch, "金額の誤り", 0}, U("kato")).status().code(),
+            Code::kAborted);
+  OrderView paid = *submitted;
+  for (const RouteStep& step : std::vector<RouteStep>(paid.order.route)) {
+    auto next = Do(paid, Action::kApprove, step.title == "課長" ? "kacho" : "bucho");
+    ASSERT_OK(next);
+    paid = *next;
+  }
+  for (const auto& [action, who] :
+       {std::pair{Action::kAccept, "kaikei"}, {Action::kPay, "kaikei"}}) {
+    auto next = Do(paid, action, who);
+    ASSERT_OK(next);
+    paid = *next;
+  }
+  ASSERT_EQ(paid.order.state, OrderState::kPaid);
+  s = wf_->GetDocumentStanding(doc, U("kato"));
+  ASSERT_OK(s);
+  EXPECT_EQ(s->state, "paid");
+  EXPECT_TRUE(s->may_correct);
+
+  // Its history: the receipt, then every step of the order, oldest first.
+  auto view = archive_->Get(doc);
+  ASSERT_OK(view);
+  archive::TimestampStatus ts;
+  ts.status = "none";
+  const std::vector<DocumentEvent> history = DocumentHistory(*view, ts, s->order);
+  std::vector<std::string> kinds;
+  for (const DocumentEvent& e : history) kinds.push_back(e.kind);
+  ASSERT_GE(kinds.size(), 5u);
+  EXPECT_EQ(kinds.front(), "received");
+  EXPECT_EQ(kinds[1], "order.draft");
+  EXPECT_EQ(kinds[2], "order.submit");
+  EXPECT_EQ(kinds.back(), "order.pay");
+  EXPECT_EQ(history.front().actor, "kato");
+  EXPECT_EQ(history.front().source, "upload");
+}
+
+TEST_F(WorkflowTest, DocumentsAreListedWithTheirStateAndFilteredByItInsideTheQuery) {
+  const Commitment c = NewCommitment(10'000'000);
+  const std::string received = Receive(Invoice(110'000, "R"));
+  const std::string drafted = Receive(Invoice(120'000, "D"));
+  const std::string paid = Receive(Invoice(130'000, "P"));
+  const std::string withdrawn = Receive(Invoice(140'000, "W"));
+  const std::string other = Receive(Invoice(150'000, "O"), "doboku");
+  auto d = wf_->Draft(drafted, c.id, U("kato"));
+  ASSERT_OK(d);
+  auto p = wf_->Draft(paid, c.id, U("kato"));
+  ASSERT_OK(p);
+  const std::string paid_order = p->order.id;
+  WalkToPaid(*p);
+  auto w = wf_->Draft(withdrawn, c.id, U("kato"));
+  ASSERT_OK(w);
+  ASSERT_OK(Do(*w, Action::kWithdraw, "kato", "二重請求"));
+  archive::SearchQuery q;
+  q.department = "somu";
+  q.sort = archive::SearchSort::kReceived;
+  const auto ids = [&](std::string_view state, uint64_t* count = nullptr) {
+    std::vector<std::string> out;
+    auto list = wf_->SearchDocuments(q, state);
+    EXPECT_OK(list);
+    if (!list.ok()) return out;
+    if (count) *count = list->count;
+    for (const DocumentListItem& i : list->items) {
+      if (!state.empty()) {
+        EXPECT_EQ(i.state, state) << i.item.id;
+      }
+      out.push_back(i.item.id);
+    }
+    return out;
+  };
+  uint64_t count = 0;
+  EXPECT_EQ(ids("received", &count), (std::vector<std::string>{received, withdrawn}));
+  EXPECT_EQ(count, 2u);
+  EXPECT_EQ(ids("draft"), std::vector<std::string>{drafted});
+  EXPECT_EQ(ids("paid"), std::vector<std::string>{paid});
+  EXPECT_TRUE(ids("pending_approval").empty());
+  EXPECT_EQ(ids("", &count).size(), 4u);
+  EXPECT_EQ(count, 4u);
+  auto all = wf_->SearchDocuments(q, "");
+  ASSERT_OK(all);
+  for (const DocumentListItem& i : all->items) {
+    if (i.item.id == paid) {
+      EXPECT_EQ(i.state, "paid");
+      EXPECT_EQ(i.order_id, paid_order);
+    }
+    if (i.item.id == withdrawn) {
+      EXPECT_EQ(i.order_id, "");
+    }
+    EXPECT_EQ(i.source, "upload");
+    EXPECT_NE(i.item.id, other);
+  }
+  EXPECT_EQ(wf_->SearchDocuments(q, "withdrawn").status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(wf_->SearchDocuments(q, "bogus").status().code(), Code::kInvalidArgument);
+}
+
+TEST_F(WorkflowTest, DocumentHistoryTellsWhatACorrectionChanged) {
+  const std::string doc = Receive(Invoice(110'000));
+  invoice::FieldPatch patch;
+  patch.total.Set("100000");
+  patch.counterparty.Set("株式会社山田商事");
+  ASSERT_OK(wf_->CorrectDocument({doc, patch, "金額の誤り", 1}, U("kato")));
+  auto view = archive_->Get(doc);
+  ASSERT_OK(view);
+  auto ts = archive_->CheckTimestamp(doc);
+  ASSERT_OK(ts);
+  const json history = ToJson(DocumentHistory(*view, *ts, std::nullopt));
+  ASSERT_EQ(history.size(), 3u) << history.dump();
+  EXPECT_EQ(history[0]["kind"], "received");
+  EXPECT_EQ(history[1]["kind"], "timestamped");
+  const json& corrected = history[2];
+  EXPECT_EQ(corrected["kind"], "corrected");
+  EXPECT_EQ(corrected["actor"], "kato");
+  EXPECT_EQ(corrected["reason"], "金額の誤り");
+  EXPECT_EQ(corrected["version"], 2);
+  EXPECT_EQ(corrected["changes"]["total"]["from"], "110000");
+  EXPECT_EQ(corrected["changes"]["total"]["to"], "100000");
+  EXPECT_EQ(corrected["changes"]["counterparty"]["to"], "株式会社山田商事");
+  EXPECT_FALSE(corrected["changes"].contains("issue_date"));
+}
+
 }  // namespace
 }  // namespace workflow

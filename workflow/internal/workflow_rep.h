@@ -77,6 +77,10 @@ struct InvoiceData {
 /// The invoice data of a document; FailedPrecondition if no order can pay
 /// it (a credit note, not in yen, no readable positive whole total).
 base::Result<InvoiceData> InvoiceFrom(const archive::DocumentView& view);
+/// OK if the document of order o may be corrected as far as o goes: o is
+/// a draft, paid or withdrawn. Aborted naming the order while it is under
+/// way ("支出命令 P2026-0003 が手続き中（決裁待ち）のため訂正できません。…").
+base::Status OrderAllowsCorrection(const PaymentOrder& o);
 /// "総務課（somu）" from the departments table, or the code alone.
 std::string DepartmentLabel(const storage::ReadTxn& txn, const Tables& t, const std::string& code);
 /// PermissionDenied("管理者だけが行えます") unless actor is an admin.

@@ -12,6 +12,9 @@ const ROUTES = [
   {path: /^\/password$/, load: () => import('./pages/password.js')},
   {path: /^\/$/, load: () => import('./pages/home.js')},
   {path: /^\/inbox\/([a-z_]+)$/, load: () => import('./pages/inbox_list.js')},
+  {path: /^\/invoices$/, load: () => import('./pages/invoices_list.js')},
+  {path: /^\/invoices\/([A-Za-z0-9]+)$/, load: () => import('./pages/invoice_detail.js')},
+  {path: /^\/invoices\/([A-Za-z0-9]+)\/entry$/, load: () => import('./pages/invoice_entry.js')},
   {path: /^\/orders\/new$/, load: () => import('./pages/orders_new.js')},
   {path: /^\/orders\/([A-Za-z0-9_-]+)$/, load: () => import('./pages/orders_view.js')},
   {path: /^\/commitments$/, load: () => import('./pages/commitments.js')},
@@ -20,6 +23,7 @@ const ROUTES = [
 // The menu: only pages that exist, only for those who may use them.
 const MENU = [
   {href: '#/', label: 'ホーム', show: () => true},
+  {href: '#/invoices', label: '請求書', show: () => true},
   {href: '#/commitments', label: '支出負担行為',
     show: u => ['clerk', 'approver', 'accountant', 'admin'].some(r => u.roles.includes(r))},
 ];
