@@ -179,7 +179,7 @@ TEST_F(CliTest, BadFilesGetClearErrorsNamingThemAndNonZeroExit) {
   EXPECT_NE(r.err.find("huge.pdf: ファイルが上限（1 MiB、[ingest] max_file_mb）を超えています"), std::string::npos)
       << r.err;
   // The reason after the name is base's (translated on branch ja-core).
-  EXPECT_NE(r.err.find("folder: "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("folder はディレクトリです"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("missing.pdf"), std::string::npos) << r.err;
   const auto lines = JsonLines(r.out);
   ASSERT_EQ(lines.size(), 1u);  // the good file is still archived

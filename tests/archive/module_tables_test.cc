@@ -131,7 +131,7 @@ TEST_F(ModuleTablesTest, RecordBroughtBackAfterItsDeletionIsDetected) {
   });
   const VerifyReport r = VerifyNow();
   EXPECT_EQ(Failures(r), (std::set<std::string>{"test_orders/O-3 unexplained_record"}));
-  EXPECT_NE(ToJson(r).dump().find("deleted this record"), std::string::npos);
+  EXPECT_NE(ToJson(r).dump().find("削除されたはずのレコード"), std::string::npos);
 }
 
 TEST_F(ModuleTablesTest, RecordInATableNoEventEverWroteIsDetected) {

@@ -265,7 +265,7 @@ TEST_F(HttpTsaTransportTest, GarbageReplyIsRefusedByTheClient) {
       signing::TsaClient(&transport, ClientOptions(server.Url()))
           .Timestamp(signing::Sha256("a"), RealNow());
   EXPECT_EQ(r.status().code(), Code::kCorruption);
-  EXPECT_TRUE(Contains(r.status(), "not a DER TimeStampResp")) << r.status().ToString();
+  EXPECT_TRUE(Contains(r.status(), "DER 形式の TimeStampResp ではありません")) << r.status().ToString();
   EXPECT_TRUE(Contains(r.status(), server.Url())) << r.status().ToString();
 }
 
