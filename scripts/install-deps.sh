@@ -18,8 +18,9 @@ packages=(
 # --test: also what the browser tests drive (tests/e2e: Debian's chromium,
 # and Node.js with npm for playwright-core and axe-core, unless a node is
 # already installed).
-# --bench: also the peers the benchmarks measure against (bench/search_bench
-# starts its own PostgreSQL 15 server in a temporary directory).
+# --bench: also the peers and tools the benchmarks use (bench/search_bench
+# starts its own PostgreSQL 15 server in a temporary directory; bench/http_bench
+# drives the server with wrk).
 for arg in "$@"; do
   case "$arg" in
     --test)
@@ -28,7 +29,7 @@ for arg in "$@"; do
         packages+=(nodejs npm)
       fi
       ;;
-    --bench) packages+=(postgresql-15) ;;
+    --bench) packages+=(postgresql-15 wrk) ;;
     *) echo "install-deps: unknown option $arg (use --test or --bench)" >&2; exit 2 ;;
   esac
 done

@@ -16,8 +16,29 @@ namespace {
 
 using nlohmann::json;
 
+// ?limit= (0..100, default 20: what the home screen shows) items of each
+// list; 0 gives the counts alone.
+bool ParseLimit(const httplib::Request& req, size_t fallback, size_t max, size_t* limit) {
+  *limit = fallback;
+  if (!req.has_param("limit")) return true;
+  const std::string v = req.get_param_value("limit");
+  size_t n = 0;
+  if (v.empty() || v.size() > 4) return false;
+  for (char ch : v) {
+    if (ch < '0' || ch > '9') return false;
+    n = n * 10 + static_cast<size_t>(ch - '0');
+  }
+  if (n > max) return false;
+  *limit = n;
+  return true;
+}
+
 void Inbox(ApiContext& ctx, const httplib::Request& req, httplib::Response& res, const Caller& c) {
-  auto inbox = ctx.workflow->GetInbox(c.user);
+  size_t limit = 0;
+  if (!ParseLimit(req, 20, 100, &limit)) {
+    return SendError(res, 400, "invalid_argument", "limit は 0 から 100 までの整数で指定してください");
+  }
+  auto inbox = ctx.workflow->GetInbox(c.user, limit);
   if (!inbox.ok()) return SendStatus(req, res, inbox.status());
   json j = workflow::ToJson(*inbox);
   j["user"] = workflow::ToJson(c.user);
@@ -31,17 +52,9 @@ void InboxList(ApiContext& ctx, const httplib::Request& req, httplib::Response& 
                const Caller& c) {
   auto list = workflow::ParseInboxList(req.matches[1].str());
   if (!list.ok()) return SendStatus(req, res, list.status());
-  size_t limit = 50;
-  if (req.has_param("limit")) {
-    const std::string v = req.get_param_value("limit");
-    limit = 0;
-    for (char ch : v) {
-      if (ch < '0' || ch > '9' || limit > 1000) {
-        limit = 0;
-        break;
-      }
-      limit = limit * 10 + static_cast<size_t>(ch - '0');
-    }
+  size_t limit = 0;
+  if (!ParseLimit(req, 50, 500, &limit) || limit == 0) {
+    return SendError(res, 400, "invalid_argument", "limit は 1 から 500 までの整数で指定してください");
   }
   auto page = ctx.workflow->GetInboxList(c.user, *list, req.get_param_value("after"), limit);
   if (!page.ok()) return SendStatus(req, res, page.status());

@@ -267,7 +267,8 @@ class Workflow {
   // --- Inbox --------------------------------------------------------------
 
   /// The user's home screen (inbox.h): every list counted in full and its
-  /// first page_size items, read in one snapshot from the work lists.
+  /// first page_size items (at most 500; 0: the counts alone), read in one
+  /// snapshot from the work lists.
   base::Result<Inbox> GetInbox(const User& user, size_t page_size = 50) const;
   /// One list of the inbox, limit items (1..500) after `after` (the `next`
   /// of the page before; "" for the first page). InvalidArgument for a

@@ -70,6 +70,7 @@ class InboxReader {
     }
     std::vector<Found> found;
     bool more = false;
+    if (limit == 0) return page;  // the counts alone
     for (const Source& s : sources) {
       std::optional<DatedIndex::Position> from;
       if (after) from = DatedIndex::Position{after->first - s.shift, after->second};
@@ -188,7 +189,7 @@ class InboxReader {
 }  // namespace
 
 Result<Inbox> Workflow::GetInbox(const User& user, size_t page_size) const {
-  page_size = std::clamp<size_t>(page_size, 1, kMaxPage);
+  page_size = std::min(page_size, kMaxPage);
   const Date today = Date::InJapan(rep_->clock->Now());
   Inbox inbox;
   RETURN_IF_ERROR(rep_->ledger->Read([&](const storage::ReadTxn& txn) -> Status {
