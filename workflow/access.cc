@@ -83,4 +83,11 @@ std::string ReadScope(const User& user, const RouteConfig& routes) {
   return SeesAllDepartments(user, routes) ? std::string() : user.department;
 }
 
+Status MayViewFigures(const User& user) {
+  const bool manager = user.HasRole(Role::kApprover) && !user.title.empty();
+  if (manager || HasAnyRole(user, {Role::kAccountant, Role::kAdmin})) return Status::OK();
+  return Status::PermissionDenied(
+      "効果の見える化は、課長・部長・副市長などの決裁者、会計室と管理者が見られます");
+}
+
 }  // namespace workflow

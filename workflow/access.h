@@ -91,6 +91,12 @@ base::Status MayRead(const User& user, std::string_view department, const RouteC
 /// if the user SeesAllDepartments.
 std::string ReadScope(const User& user, const RouteConfig& routes);
 
+/// OK if user may see the figures of 効果の見える化 (figures.h): approvers
+/// with a title (課長, 部長, 副市長), accountants and administrators — the
+/// screens' menu shows the page by the same rule. Clerks, auditors and
+/// compliance officers: PermissionDenied. What they cover is ReadScope's.
+base::Status MayViewFigures(const User& user);
+
 }  // namespace workflow
 
 #endif  // WORKFLOW_ACCESS_H_

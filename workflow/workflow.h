@@ -56,6 +56,7 @@
 #include "workflow/api_token.h"
 #include "workflow/commitment.h"
 #include "workflow/document_standing.h"
+#include "workflow/figures.h"
 #include "workflow/inbox.h"
 #include "workflow/organization.h"
 #include "workflow/payment_order.h"
@@ -326,6 +327,17 @@ class Workflow {
   /// The department reader's searches and lists are confined to, or "" for
   /// all departments (ReadScope, access.h).
   std::string ReadScope(const User& reader) const;
+
+  // --- Figures (figures.h, figures.cc) -----------------------------------
+
+  /// The figures of 効果の見える化 for viewer over q's period (default: the
+  /// current fiscal year up to today), in q.department or, if "", every
+  /// department viewer reads (ReadScope). PermissionDenied unless
+  /// MayViewFigures, or for a department viewer may not read (MayRead);
+  /// InvalidArgument for from after to or a period over kFiguresMaxDays.
+  /// Scans the period's search rows and orders: for a few people now and
+  /// then, not for the home screen (figures.cc says what it costs).
+  base::Result<Figures> GetFigures(FiguresQuery q, const User& viewer) const;
 
   // --- API tokens (api_token.h) ------------------------------------------
 

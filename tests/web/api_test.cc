@@ -760,6 +760,42 @@ TEST_F(ApiTest, SearchReturnsPagesAsJsonAndEveryHitAsCsv) {
   EXPECT_EQ(json::parse(again->body)["status"], "duplicate");
 }
 
+// 効果の見える化 over HTTP: the JSON of workflow/figures.h for the period
+// asked (every month listed), 400 for a bad parameter, 403 for a clerk; the
+// counts themselves are tests/workflow/figures_test.cc's.
+TEST_F(ApiTest, FiguresAnswerThePeriodsMonthsForManagersOnly) {
+  const Login clerk = LogIn("kato");
+  const Prepared p = PrepareInvoice(0);
+  ASSERT_EQ(Upload(clerk, p.xml, p.file_name)->status, 201);
+
+  auto [status, figures] =
+      Call(Get(LogIn("kaikei"), "/api/v1/figures?from=2026-04-01&to=2026-05-31"));
+  ASSERT_EQ(status, 200) << figures.dump();
+  EXPECT_EQ(figures["from"], "2026-04-01");
+  EXPECT_EQ(figures["department"], "");
+  ASSERT_EQ(figures["months"].size(), 2u);
+  EXPECT_EQ(figures["months"][1]["month"], "2026-05");
+  EXPECT_EQ(figures["months"][1]["received"], 1);
+  EXPECT_EQ(figures["months"][1]["electronic"], 1);
+  EXPECT_TRUE(figures["months"][1]["median_days_to_payment"].is_null());
+  EXPECT_EQ(figures["totals"]["received"], 1);
+  EXPECT_TRUE(figures["mismatch_rates"].is_array());
+
+  // A 課長 gets their department's without asking for it.
+  auto [kacho_status, kacho] = Call(Get(LogIn("kacho"), "/api/v1/figures"));
+  ASSERT_EQ(kacho_status, 200) << kacho.dump();
+  EXPECT_EQ(kacho["department"], "somu");
+  EXPECT_EQ(kacho["from"], "2026-04-01");  // the fiscal year so far
+  EXPECT_EQ(kacho["to"], "2026-05-20");
+
+  auto [bad_status, bad] = Call(Get(LogIn("kaikei"), "/api/v1/figures?from=2026-13-01"));
+  EXPECT_EQ(bad_status, 400);
+  EXPECT_EQ(bad["error"]["code"], "invalid_argument");
+  auto [denied_status, denied] = Call(Get(clerk, "/api/v1/figures"));
+  EXPECT_EQ(denied_status, 403);
+  EXPECT_NE(denied["error"]["message"].get<std::string>().find("効果の見える化"), std::string::npos);
+}
+
 TEST(HttpStatusTest, StatusesMapToHttp) {
   using base::Status;
   EXPECT_EQ(HttpStatusFor(Status::InvalidArgument("x")), 400);

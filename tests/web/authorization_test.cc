@@ -129,6 +129,9 @@ const Row kRows[] = {
   // finer rules are tested in tests/workflow).
   {"POST", "/api/v1/payment-orders/([^/]+)/actions", "/api/v1/payment-orders/{order}/actions",
    R"({"action":"approve","version":{version}})", "U DD AD DD DD DD DD DD UU"},
+  // 効果の見える化: approvers with a title (課長 their department, 副市長 all),
+  // the accounting office and admins; not clerks, auditors or compliance.
+  {"GET", "/api/v1/figures", "/api/v1/figures?department={dept}", "", "U DD AD AA AA DD DD AA UU"},
   // API tokens are managed by admins only.
   {"GET", "/api/v1/api-tokens", "/api/v1/api-tokens", "", "U DD DD DD DD DD DD AA UU"},
   {"POST", "/api/v1/api-tokens", "/api/v1/api-tokens", R"({"name":"連携","department":"{dept}"})",

@@ -131,6 +131,7 @@ void AddCommitmentRoutes(const ApiRoutes& routes);
 void AddOrderRoutes(const ApiRoutes& routes);
 void AddTokenRoutes(const ApiRoutes& routes);
 void AddUserRoutes(const ApiRoutes& routes);
+void AddFigureRoutes(const ApiRoutes& routes);
 
 }  // namespace web::internal
 

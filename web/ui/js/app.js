@@ -18,6 +18,8 @@ const ROUTES = [
   {path: /^\/orders\/new$/, load: () => import('./pages/orders_new.js')},
   {path: /^\/orders\/([A-Za-z0-9_-]+)$/, load: () => import('./pages/orders_view.js')},
   {path: /^\/commitments$/, load: () => import('./pages/commitments.js')},
+  {path: /^\/search$/, load: () => import('./pages/search.js')},
+  {path: /^\/figures$/, load: () => import('./pages/figures.js')},
 ];
 
 // The menu: only pages that exist, only for those who may use them.
@@ -26,6 +28,10 @@ const MENU = [
   {href: '#/invoices', label: '請求書', show: () => true},
   {href: '#/commitments', label: '支出負担行為',
     show: u => ['clerk', 'approver', 'accountant', 'admin'].some(r => u.roles.includes(r))},
+  {href: '#/search', label: '検索', show: () => true},
+  // The rule of workflow::MayViewFigures (figures.js mayViewFigures).
+  {href: '#/figures', label: '効果の見える化',
+    show: u => (u.roles.includes('approver') && !!u.title) || ['accountant', 'admin'].some(r => u.roles.includes(r))},
 ];
 
 const state = {user: null, flash: null};
