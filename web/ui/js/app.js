@@ -18,6 +18,13 @@ const ROUTES = [
   {path: /^\/orders\/new$/, load: () => import('./pages/orders_new.js')},
   {path: /^\/orders\/([A-Za-z0-9_-]+)$/, load: () => import('./pages/orders_view.js')},
   {path: /^\/commitments$/, load: () => import('./pages/commitments.js')},
+  {path: /^\/admin$/, load: () => import('./pages/admin_users.js')},
+  {path: /^\/admin\/new-user$/, load: () => import('./pages/admin_user_new.js')},
+  {path: /^\/admin\/users\/([^/]+)$/, load: () => import('./pages/admin_user.js')},
+  {path: /^\/admin\/departments$/, load: () => import('./pages/admin_departments.js')},
+  {path: /^\/admin\/vendors$/, load: () => import('./pages/admin_vendors.js')},
+  {path: /^\/admin\/new-vendor$/, load: () => import('./pages/admin_vendor.js')},
+  {path: /^\/admin\/vendors\/([A-Za-z0-9_-]+)$/, load: () => import('./pages/admin_vendor.js')},
 ];
 
 // The menu: only pages that exist, only for those who may use them.
@@ -26,6 +33,9 @@ const MENU = [
   {href: '#/invoices', label: '請求書', show: () => true},
   {href: '#/commitments', label: '支出負担行為',
     show: u => ['clerk', 'approver', 'accountant', 'admin'].some(r => u.roles.includes(r))},
+  {href: '#/admin', label: '管理', show: u => u.roles.includes('admin')},
+  {href: '#/admin/vendors', label: '債権者マスタ',
+    show: u => u.roles.includes('accountant') && !u.roles.includes('admin')},
 ];
 
 const state = {user: null, flash: null};
