@@ -280,6 +280,17 @@ test('a vendor with a wrong 登録番号 is refused, a right one is registered a
   await admin.getByRole('button', {name: '再読み込み'}).click();
   await admin.waitForFunction(() => document.getElementById('v-address')?.value === '埼玉県草加市高砂2丁目7番2号');
   assert.equal((await apiGet(admin, kura.url, `/api/v1/vendors/${created.id}`)).name, '株式会社みどり文具');
+
+  // Past 50 entries the list is paged.
+  const more = await apiPost(admin, '/api/v1/vendors', {name: '株式会社ページ送り商店'}, 201);
+  const total = (await apiGet(admin, kura.url, '/api/v1/vendors')).items.length;
+  assert.ok(total > 50, `${total} entries`);
+  await admin.goto(kura.url + '/#/admin/vendors');
+  await admin.getByText(`${total} 件中 1〜50 件目`).waitFor();
+  await admin.getByRole('navigation', {name: 'ページ'}).getByRole('link', {name: '次のページ'}).click();
+  await admin.getByText(`${total} 件中 51〜${total} 件目`).waitFor();
+  assert.match(await admin.locator('table.vendors-table tbody').innerText(), new RegExp(`${more.id}\\s+株式会社ページ送り商店`));
+  await checkPage(admin, 'admin-vendors-page2');
   await admin.context().close();
 });
 
