@@ -85,6 +85,7 @@ void Api::Register(internal::RouteTable* routes, httplib::Server* server) {
   internal::AddSessionRoutes(r);
   internal::AddDocumentRoutes(r);
   internal::AddCommitmentRoutes(r);
+  internal::AddOrganizationRoutes(r);
   internal::AddOrderRoutes(r);
   internal::AddTokenRoutes(r);
   internal::AddUserRoutes(r);

@@ -1,6 +1,6 @@
-// The organisation as the screens need it (GET /api/v1/departments and
-// /api/v1/vendors) and the commitments (支出負担行為): list with filters,
-// create, and those an invoice's payment order may be drafted from.
+// The commitments (支出負担行為): list with filters, create, and those an
+// invoice's payment order may be drafted from. (Departments and vendors:
+// api_organization.cc.)
 #include <string>
 
 #include <httplib.h>
@@ -15,23 +15,6 @@ namespace web::internal {
 namespace {
 
 using nlohmann::json;
-
-void Departments(ApiContext& ctx, const httplib::Request& req, httplib::Response& res,
-                 const Caller&) {
-  auto list = ctx.workflow->ListDepartments();
-  if (!list.ok()) return SendStatus(req, res, list.status());
-  json items = json::array();
-  for (const auto& d : *list) items.push_back(workflow::ToJson(d));
-  SendJson(res, 200, json{{"items", items}});
-}
-
-void Vendors(ApiContext& ctx, const httplib::Request& req, httplib::Response& res, const Caller&) {
-  auto list = ctx.workflow->ListVendors();
-  if (!list.ok()) return SendStatus(req, res, list.status());
-  json items = json::array();
-  for (const auto& v : *list) items.push_back(workflow::ToJson(v));
-  SendJson(res, 200, json{{"items", items}});
-}
 
 void Commitments(ApiContext& ctx, const httplib::Request& req, httplib::Response& res,
                  const Caller& c) {
@@ -81,8 +64,6 @@ void DraftCandidates(ApiContext& ctx, const httplib::Request& req, httplib::Resp
 }  // namespace
 
 void AddCommitmentRoutes(const ApiRoutes& r) {
-  r.Read("GET", "/api/v1/departments", Departments);
-  r.Read("GET", "/api/v1/vendors", Vendors);
   r.Read("GET", "/api/v1/commitments", Commitments);
   r.Change("POST", "/api/v1/commitments", CreateCommitment);
   r.Read("GET", R"(/api/v1/documents/([^/]+)/commitments)", DraftCandidates);

@@ -31,6 +31,13 @@ Status MayManageUsers(const User& user) {
   return Status::OK();
 }
 
+Status MayManageVendors(const User& user) {
+  if (!user.HasRole(Role::kAdmin) && !user.HasRole(Role::kAccountant)) {
+    return Status::PermissionDenied("債権者マスタは会計室または管理者だけが変更できます");
+  }
+  return Status::OK();
+}
+
 std::string ReceivingDepartment(const archive::DocumentView& document) {
   return document.receipts.empty() ? std::string() : document.receipts.front().department;
 }

@@ -42,6 +42,13 @@ base::Status MayUseSession(const User& user);
 /// own password (Workflow::ChangePassword).
 base::Status MayManageUsers(const User& user);
 
+/// OK if user may add to and change the vendor master (債権者マスタ: names,
+/// registration numbers, the bank accounts the city pays to): the
+/// accounting office and administrators. PermissionDenied
+/// ("債権者マスタは会計室または管理者だけが変更できます") otherwise. Everyone
+/// logged in reads it.
+base::Status MayManageVendors(const User& user);
+
 /// The department a document belongs to for the decisions below: that of
 /// its first receipt (receipts never change), or "" if it was received for
 /// no department.

@@ -4,6 +4,8 @@
 #include <array>
 #include <utility>
 
+#include "base/registration_number.h"
+#include "base/text.h"
 #include "base/utf8.h"
 #include "workflow/internal/json_util.h"
 
@@ -30,6 +32,34 @@ bool InCharset(std::string_view s, size_t max_len, std::string_view extra) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
            extra.find(c) != std::string_view::npos;
   });
+}
+
+bool Digits(std::string_view s, size_t n) {
+  return s.size() == n &&
+         std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// "0005:123:1:1234567": 金融機関コード, 支店コード, 預金種目, 口座番号.
+bool IsBankAccount(std::string_view s) {
+  if (s.size() != 4 + 1 + 3 + 1 + 1 + 1 + 7) return false;
+  return Digits(s.substr(0, 4), 4) && s[4] == ':' && Digits(s.substr(5, 3), 3) && s[8] == ':' &&
+         std::string_view(kBankAccountTypes).find(s[9]) != std::string_view::npos && s[10] == ':' &&
+         Digits(s.substr(11), 7);
+}
+
+// A number as people type it, canonical: NFKC (full width to ASCII), white
+// space and dashes (hyphens, minus signs, the long vowel mark ー that an
+// IME gives for "-") left out.
+std::string CanonicalNumber(std::string_view raw) {
+  const std::string folded = base::NormalizeText(raw);  // NFKC, case folded
+  std::string out;
+  base::ForEachCodePoint(folded, [&](char32_t cp) {
+    const bool dash = cp == U'-' || (cp >= 0x2010 && cp <= 0x2015) || cp == 0x2212 ||
+                      cp == 0x30FC || cp == 0xFF70;
+    if (!dash && cp != U' ' && cp != U'\t' && cp != 0x3000) base::AppendCodePoint(cp, &out);
+    return true;
+  });
+  return out;
 }
 
 }  // namespace
@@ -82,7 +112,33 @@ Status Validate(const Vendor& v) {
                                    internal::Shown(v.id));
   }
   if (v.name.empty()) return Status::InvalidArgument("債権者名がありません");
+  const std::string& reg = v.registration_number;
+  if (!reg.empty() && !base::LooksLikeRegistrationNumber(reg)) {
+    return Status::InvalidArgument("登録番号は T と13桁の数字です（例: T7010705000725）: " +
+                                   internal::Shown(reg));
+  }
+  if (!reg.empty() && !base::IsValidRegistrationNumber(reg)) {
+    return Status::InvalidArgument(
+        "登録番号の検査用数字（T の次の1桁）が合いません。番号を請求書や国税庁の公表サイトで"
+        "確かめてください: " +
+        reg);
+  }
+  if (!v.bank_account.empty() && !IsBankAccount(v.bank_account)) {
+    return Status::InvalidArgument(
+        "振込先口座は 金融機関コード4桁:支店コード3桁:種別（1 普通・2 当座・4 貯蓄・9 その他）:"
+        "口座番号7桁 です（例: 0005:123:1:1234567）: " +
+        internal::Shown(v.bank_account));
+  }
   return Status::OK();
+}
+
+Vendor CanonicalVendor(const Vendor& v) {
+  Vendor out{internal::Clean(v.id), internal::Clean(v.name), CanonicalNumber(v.registration_number),
+             CanonicalNumber(v.bank_account), internal::Clean(v.address)};
+  if (!out.registration_number.empty() && out.registration_number[0] == 't') {
+    out.registration_number[0] = 'T';
+  }
+  return out;
 }
 
 Status CheckNewPassword(std::string_view password, std::string_view login) {

@@ -89,12 +89,41 @@ struct Vendor {
   std::string address;
 };
 
+/// What Workflow::UpdateVendor changes of a vendor-master entry; members
+/// left empty stay as they are ("" clears an optional member). The id
+/// never changes.
+struct VendorChange {
+  std::optional<std::string> name;
+  std::optional<std::string> registration_number;
+  std::optional<std::string> bank_account;
+  std::optional<std::string> address;
+  /// The entry as the caller read it (ToJson's members): if given and the
+  /// stored entry differs, someone changed it meanwhile and the update is
+  /// refused (Aborted) rather than silently undoing their change — a bank
+  /// account the accounting office confirmed, say.
+  std::optional<Vendor> expected;
+};
+
+/// The bank-account types of "bank:branch:type:number" (全銀 預金種目).
+inline constexpr char kBankAccountTypes[] = "1249";  // 普通, 当座, 貯蓄, その他
+
 /// InvalidArgument (with a message for people) unless the record is well
 /// formed: codes and logins in their character sets, names non-empty, at
-/// least one role, an approver with a title.
+/// least one role, an approver with a title; a vendor's registration
+/// number empty or "T" + 13 digits whose check digit holds
+/// (base/registration_number.h), its bank account empty or
+/// "bank:branch:type:number" — 4-digit 金融機関コード, 3-digit 支店コード,
+/// type one of kBankAccountTypes, 7-digit 口座番号.
 base::Status Validate(const Department& d);
 base::Status Validate(const User& u);
 base::Status Validate(const Vendor& v);
+
+/// The vendor as it is stored: invalid UTF-8 replaced, and the
+/// registration number and bank account as people type them made
+/// canonical — full-width digits and letters to ASCII (NFKC), spaces and
+/// hyphens removed, a lower-case "t" upper case ("ｔ７０１０-７０５０-００７２５"
+/// → "T7010705000725"). Validate judges the result.
+Vendor CanonicalVendor(const Vendor& v);
 
 /// {"code","name"}
 nlohmann::json ToJson(const Department& d);

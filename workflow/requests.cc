@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <string>
+#include <utility>
 
 #include "workflow/internal/json_util.h"
 
@@ -141,7 +142,7 @@ Result<Commitment> CommitmentFromRequest(const json& body) {
 Result<Vendor> VendorFromRequest(const json& body) {
   if (!body.is_object()) return Bad("リクエストは JSON オブジェクトで送ってください");
   Vendor v;
-  RETURN_IF_ERROR(RequiredString(body, "id", &v.id));
+  RETURN_IF_ERROR(OptionalString(body, "id", &v.id));
   RETURN_IF_ERROR(RequiredString(body, "name", &v.name));
   RETURN_IF_ERROR(OptionalString(body, "registration_number", &v.registration_number));
   RETURN_IF_ERROR(OptionalString(body, "bank_account", &v.bank_account));
@@ -186,6 +187,44 @@ Result<NewUserRequest> NewUserFromRequest(const json& body) {
     r.user.must_change_password = m->get<bool>();
   }
   return r;
+}
+
+Result<VendorChange> VendorChangeFromRequest(const json& body) {
+  if (!body.is_object()) return Bad("リクエストは JSON オブジェクトで送ってください");
+  VendorChange c;
+  for (const auto& [key, value] : body.items()) {
+    if (key == "expected") {
+      if (!value.is_object()) return Bad("expected は読み込んだときの債権者（オブジェクト）です");
+      Vendor v;
+      const std::pair<const char*, std::string*> members[] = {
+          {"id", &v.id},
+          {"name", &v.name},
+          {"registration_number", &v.registration_number},
+          {"bank_account", &v.bank_account},
+          {"address", &v.address}};
+      for (const auto& [member, out] : members) {
+        RETURN_IF_ERROR(OptionalString(value, member, out));
+      }
+      c.expected = std::move(v);
+      continue;
+    }
+    std::optional<std::string>* field = key == "name"                  ? &c.name
+                                        : key == "registration_number" ? &c.registration_number
+                                        : key == "bank_account"        ? &c.bank_account
+                                        : key == "address"             ? &c.address
+                                                                       : nullptr;
+    if (field == nullptr) {
+      return Bad("変更できない項目です: " + internal::Shown(key) +
+                 "（name, registration_number, bank_account, address, expected のいずれか）");
+    }
+    if (!value.is_string()) return Bad(key + " は文字列で指定してください");
+    *field = internal::Clean(value.get<std::string>());
+  }
+  if (!c.name && !c.registration_number && !c.bank_account && !c.address) {
+    return Bad(
+        "変更する項目（name, registration_number, bank_account, address）を指定してください");
+  }
+  return c;
 }
 
 Result<UserChange> UserChangeFromRequest(const json& body) {

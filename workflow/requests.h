@@ -33,9 +33,18 @@ base::Result<ActionRequest> ActionRequestFromJson(const nlohmann::json& body);
 /// Shape only; Workflow::CreateCommitment validates the values.
 base::Result<Commitment> CommitmentFromRequest(const nlohmann::json& body);
 
-/// A vendor master entry: {"id","name","registration_number",
-/// "bank_account","address"} (id and name required).
+/// POST /api/v1/vendors, a vendor master entry: {"id","name",
+/// "registration_number","bank_account","address"}; name required, id
+/// optional (Workflow::CreateVendor assigns one when it is empty). Shape
+/// only; the workflow validates the values.
 base::Result<Vendor> VendorFromRequest(const nlohmann::json& body);
+
+/// POST /api/v1/vendors/{id}: any of {"name", "registration_number",
+/// "bank_account", "address"} (strings; "" clears all but the name), at
+/// least one, and optionally "expected": the entry as the caller read it
+/// (GET's members; a different "id" there is refused). Any other member is
+/// refused: the id is the path's.
+base::Result<VendorChange> VendorChangeFromRequest(const nlohmann::json& body);
 
 /// POST /api/v1/users:
 ///   {"login", "name", "department", "roles": ["clerk", ...], "title",

@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "base/json.h"
+#include "workflow/access.h"
 #include "workflow/internal/json_util.h"
 #include "workflow/internal/store.h"
 #include "workflow/internal/work_lists.h"
@@ -215,15 +216,11 @@ Result<User> Workflow::Authenticate(std::string_view login, std::string_view pas
 }
 
 Status Workflow::PutVendor(const Vendor& vendor, const User& actor) {
-  Vendor v{internal::Clean(vendor.id), internal::Clean(vendor.name),
-           internal::Clean(vendor.registration_number), internal::Clean(vendor.bank_account),
-           internal::Clean(vendor.address)};
+  const Vendor v = CanonicalVendor(vendor);
   RETURN_IF_ERROR(Validate(v));
   return rep_->ledger->Write([&](storage::WriteTxn& txn, const ledger::AppendEvent& append) {
     ASSIGN_OR_RETURN(const User me, rep_->CurrentUser(txn, actor));
-    if (!me.HasRole(Role::kAdmin) && !me.HasRole(Role::kAccountant)) {
-      return Status::PermissionDenied("債権者マスタは会計室または管理者だけが変更できます");
-    }
+    RETURN_IF_ERROR(MayManageVendors(me));
     return rep_->PutVendorRecord(txn, append, me, rep_->clock->Now(), v, json::object());
   });
 }

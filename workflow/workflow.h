@@ -13,8 +13,8 @@
 //
 // Who may do what: the state machine (state_machine.h) for orders; admins
 // manage departments and users; admins and accountants manage the vendor
-// master; clerks of the department, accountants and admins create
-// commitments; workflow/access.h decides uploads, corrections of document
+// master (MayManageVendors); clerks of the department, accountants and
+// admins create commitments; workflow/access.h decides uploads, corrections of document
 // metadata, reads and session use for the web layer. The acting user is
 // re-read from the users table inside the transaction, so a disabled user
 // or a removed role takes effect at once even for a session that is still
@@ -214,7 +214,25 @@ class Workflow {
   /// Creates or replaces a vendor master entry (admin or accountant). The
   /// event records the previous and new values, so a changed bank account
   /// stays visible in the log.
+  /// Validated and made canonical first (Validate, CanonicalVendor):
+  /// InvalidArgument for a malformed registration number or bank account.
   base::Status PutVendor(const Vendor& vendor, const User& actor);
+  /// A new vendor-master entry (workflow_vendors.cc), by the accounting
+  /// office or an admin (MayManageVendors, access.h: PermissionDenied
+  /// otherwise). An empty id is assigned: "V" + five digits, one above the
+  /// highest such number in the master. AlreadyExists for an id that is
+  /// taken; InvalidArgument as Validate says. Event
+  /// "workflow.vendor.created". Returns the entry as stored.
+  base::Result<Vendor> CreateVendor(const Vendor& vendor, const User& actor);
+  /// Changes the members change sets of the entry id (same actors as
+  /// CreateVendor). NotFound for an unknown id; Aborted, with nothing
+  /// written, if change.expected is set and the stored entry differs from
+  /// it (changed since the caller read it, e.g. an account the accounting
+  /// office confirmed for an order); InvalidArgument as Validate says of the
+  /// result. Event "workflow.vendor.updated" with the entry before and
+  /// after; no change, no write. Returns the entry as stored.
+  base::Result<Vendor> UpdateVendor(std::string_view id, const VendorChange& change,
+                                    const User& actor);
   base::Result<Vendor> GetVendor(std::string_view id) const;
   base::Result<std::vector<Vendor>> ListVendors() const;
 

@@ -107,7 +107,18 @@ const Row kRows[] = {
    R"({"reason":"請求書の記載を確認","changes":{"counterparty":"訂正後の取引先"}})",
    "U AD DD DD AA DD DD AA UU"},
   {"GET", "/api/v1/departments", "/api/v1/departments", "", "U AA AA AA AA AA AA AA UU"},
+  // Departments are created by administrators only.
+  {"POST", "/api/v1/departments", "/api/v1/departments",
+   R"({"code":"new-{dept}","name":"新設課"})", "U DD DD DD DD DD DD AA UU"},
+  // The vendor master is read by everyone and changed by the accounting
+  // office and administrators only (a bank account is what the city pays to).
   {"GET", "/api/v1/vendors", "/api/v1/vendors", "", "U AA AA AA AA AA AA AA UU"},
+  {"POST", "/api/v1/vendors", "/api/v1/vendors",
+   R"({"name":"新規債権者株式会社","registration_number":"T7010705000725",)"
+   R"("bank_account":"0005:123:1:1234567"})", "U DD DD DD AA DD DD AA UU"},
+  {"GET", "/api/v1/vendors/([^/]+)", "/api/v1/vendors/{vendor}", "", "U AA AA AA AA AA AA AA UU"},
+  {"POST", "/api/v1/vendors/([^/]+)", "/api/v1/vendors/{vendor}",
+   R"({"bank_account":"0005:123:1:7654321"})", "U DD DD DD AA DD DD AA UU"},
   {"GET", "/api/v1/commitments", "/api/v1/commitments?department={dept}", "",
    "U AD AD AA AA AA AA AA UU"},
   {"POST", "/api/v1/commitments", "/api/v1/commitments",

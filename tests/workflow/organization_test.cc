@@ -42,6 +42,54 @@ TEST(OrganizationTest, UserJsonNeverCarriesASecretAndRoundTrips) {
   EXPECT_TRUE(UserFromJson(nlohmann::json{{"login", 1}}).status().IsCorruption());
 }
 
+TEST(OrganizationTest, VendorRegistrationNumberMustCarryItsCheckDigit) {
+  Vendor v{"V00001", "山田商事株式会社", "T7010705000725", "0005:123:1:1234567", ""};
+  EXPECT_OK(Validate(v));
+  v.registration_number = "";  // a vendor without one (not a qualified issuer)
+  EXPECT_OK(Validate(v));
+  // The JP PINT samples' number: the right shape, the wrong check digit.
+  v.registration_number = "T1234567890123";
+  const base::Status wrong = Validate(v);
+  EXPECT_EQ(wrong.code(), base::Status::Code::kInvalidArgument);
+  EXPECT_NE(wrong.message().find("検査用数字"), std::string::npos) << wrong.message();
+  for (const char* malformed :
+       {"7010705000725", "T701070500072", "T70107050007250", "X7010705000725"}) {
+    v.registration_number = malformed;
+    const base::Status s = Validate(v);
+    EXPECT_EQ(s.code(), base::Status::Code::kInvalidArgument) << malformed;
+    EXPECT_NE(s.message().find("T と13桁の数字"), std::string::npos) << s.message();
+  }
+}
+
+TEST(OrganizationTest, VendorBankAccountIsBankBranchTypeNumber) {
+  Vendor v{"V00001", "山田商事株式会社", "", "0005:123:1:1234567", ""};
+  EXPECT_OK(Validate(v));
+  for (const char* ok : {"0005:123:2:1234567", "9900:019:4:0000001", "0138:456:9:7654321", ""}) {
+    v.bank_account = ok;
+    EXPECT_OK(Validate(v)) << ok;
+  }
+  for (const char* bad : {"0005:123:3:1234567", "005:123:1:1234567", "0005:1234:1:1234567",
+                          "0005:123:1:123456", "0005-123-1-1234567", "みずほ 普通 1234567"}) {
+    v.bank_account = bad;
+    const base::Status s = Validate(v);
+    EXPECT_EQ(s.code(), base::Status::Code::kInvalidArgument) << bad;
+    EXPECT_NE(s.message().find("金融機関コード4桁"), std::string::npos) << s.message();
+  }
+}
+
+TEST(OrganizationTest, CanonicalVendorTakesNumbersAsPeopleTypeThem) {
+  const Vendor typed{"V00001", "山田商事株式会社", "ｔ７０１０－７０５０ー００７２５",
+                     "０００５：１２３：１：１２３４５６７", "埼玉県草加市栄町3丁目2番8号"};
+  const Vendor v = CanonicalVendor(typed);
+  EXPECT_EQ(v.registration_number, "T7010705000725");
+  EXPECT_EQ(v.bank_account, "0005:123:1:1234567");
+  EXPECT_EQ(v.name, typed.name);
+  EXPECT_EQ(v.address, typed.address);  // free text stays as typed
+  EXPECT_OK(Validate(v));
+  EXPECT_EQ(CanonicalVendor(Vendor{"V1", "x", " T 7010705000725 ", "", ""}).registration_number,
+            "T7010705000725");
+}
+
 TEST(OrganizationTest, Argon2idHashVerifiesOnlyTheRightPassword) {
   auto hash = HashPassword("correct horse", kCheap);
   ASSERT_OK(hash);

@@ -62,6 +62,33 @@ TEST(RequestsTest, CommitmentAndVendorBodies) {
   EXPECT_EQ(bad.status().code(), Code::kInvalidArgument);
   EXPECT_OK(VendorFromRequest(json{{"id", "V1"}, {"name", "山田商事"}}));
   EXPECT_EQ(VendorFromRequest(json{{"id", 1}}).status().code(), Code::kInvalidArgument);
+  // A new entry may leave its number to the workflow; a name it must have.
+  auto unnumbered = VendorFromRequest(json{{"name", "山田商事"}});
+  ASSERT_OK(unnumbered);
+  EXPECT_EQ(unnumbered->id, "");
+  EXPECT_EQ(VendorFromRequest(json{{"id", "V1"}}).status().code(), Code::kInvalidArgument);
+}
+
+TEST(RequestsTest, VendorChangeNamesWhatChangesAndWhatWasRead) {
+  auto change = VendorChangeFromRequest(json::parse(R"({
+      "bank_account": "0005:123:1:7654321",
+      "expected": {"id": "V00001", "name": "山田商事", "registration_number": "T7010705000725",
+                   "bank_account": "0005:123:1:1234567", "address": ""}})"));
+  ASSERT_OK(change);
+  EXPECT_EQ(change->bank_account, "0005:123:1:7654321");
+  EXPECT_FALSE(change->name);
+  EXPECT_FALSE(change->address);
+  ASSERT_TRUE(change->expected);
+  EXPECT_EQ(change->expected->bank_account, "0005:123:1:1234567");
+  auto cleared = VendorChangeFromRequest(json{{"registration_number", ""}});
+  ASSERT_OK(cleared);
+  EXPECT_EQ(cleared->registration_number, "");
+  // The id is the path's; nothing else is changed here; something must be.
+  for (const char* body : {R"({"id": "V2", "name": "x"})", R"({"expected": {}})", "{}",
+                           R"({"name": 1})", R"({"name": "x", "expected": "V00001"})", "[]"}) {
+    EXPECT_EQ(VendorChangeFromRequest(json::parse(body)).status().code(), Code::kInvalidArgument)
+        << body;
+  }
 }
 
 }  // namespace

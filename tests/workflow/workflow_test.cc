@@ -202,6 +202,80 @@ TEST_F(WorkflowTest, OnlyAdminsManageTheOrganisation) {
             Code::kPermissionDenied);
 }
 
+TEST_F(WorkflowTest, CreateVendorAssignsTheNextNumberAndRefusesATakenOne) {
+  Vendor v{"", "株式会社植松園芸", "ｔ８０４００－０１０７９５０２", "0138:456:1:7654321",
+           "埼玉県越谷市"};
+  auto created = wf_->CreateVendor(v, U("kaikei"));  // the accounting office may
+  ASSERT_OK(created);
+  EXPECT_EQ(created->id, "V00002");  // after the fixture's V00001
+  EXPECT_EQ(created->registration_number, "T8040001079502");
+  auto stored = wf_->GetVendor("V00002");
+  ASSERT_OK(stored);
+  EXPECT_EQ(ToJson(*stored), ToJson(*created));
+  const json e = Events().back();
+  EXPECT_EQ(e["type"], "workflow.vendor.created");
+  EXPECT_EQ(e["actor"], "kaikei");
+  EXPECT_EQ(e["vendor"], "V00002");
+  EXPECT_TRUE(e["from"].is_null());
+  EXPECT_EQ(e["to"]["bank_account"], "0138:456:1:7654321");
+
+  v.id = "V00002";
+  EXPECT_EQ(wf_->CreateVendor(v, U("admin")).status().code(), Code::kAlreadyExists);
+  v.id = "";
+  EXPECT_EQ(wf_->CreateVendor(v, U("kato")).status().code(), Code::kPermissionDenied);
+  v.registration_number = "T1234567890123";
+  EXPECT_EQ(wf_->CreateVendor(v, U("admin")).status().code(), Code::kInvalidArgument);
+  v.registration_number = "";
+  v.id = "V00107";  // a number given by hand counts for the next one
+  ASSERT_OK(wf_->CreateVendor(v, U("admin")));
+  v.id = "";
+  auto next = wf_->CreateVendor(v, U("admin"));
+  ASSERT_OK(next);
+  EXPECT_EQ(next->id, "V00108");
+  ExpectVerified();
+}
+
+TEST_F(WorkflowTest, UpdateVendorRefusesToUndoAChangeMadeSinceItWasRead) {
+  const Vendor read = *wf_->GetVendor("V00001");
+  // Meanwhile someone else puts another bank account into the master.
+  VendorChange theirs;
+  theirs.bank_account = "0005:123:1:7777777";
+  ASSERT_OK(wf_->UpdateVendor("V00001", theirs, U("kaikei")));
+  const size_t events = Events().size();
+
+  VendorChange mine;
+  mine.address = "埼玉県草加市栄町3丁目2番9号";
+  mine.expected = read;
+  auto stale = wf_->UpdateVendor("V00001", mine, U("admin"));
+  EXPECT_EQ(stale.status().code(), Code::kAborted);
+  EXPECT_NE(stale.status().message().find("再読み込み"), std::string::npos);
+  EXPECT_EQ(Events().size(), events);
+  EXPECT_EQ(wf_->GetVendor("V00001")->bank_account, "0005:123:1:7777777");
+
+  mine.expected = *wf_->GetVendor("V00001");
+  auto updated = wf_->UpdateVendor("V00001", mine, U("admin"));
+  ASSERT_OK(updated);
+  EXPECT_EQ(updated->address, "埼玉県草加市栄町3丁目2番9号");
+  EXPECT_EQ(updated->bank_account, "0005:123:1:7777777");  // kept: not in the change
+  const json e = Events().back();
+  EXPECT_EQ(e["type"], "workflow.vendor.updated");
+  EXPECT_EQ(e["from"]["address"], kVendor.address);
+  EXPECT_EQ(e["to"]["address"], "埼玉県草加市栄町3丁目2番9号");
+
+  // The same values again: nothing to write.
+  VendorChange same;
+  same.address = "埼玉県草加市栄町3丁目2番9号";
+  ASSERT_OK(wf_->UpdateVendor("V00001", same, U("admin")));
+  EXPECT_EQ(Events().size(), events + 1);
+
+  VendorChange bad;
+  bad.bank_account = "0005-123-1-1234567";
+  EXPECT_EQ(wf_->UpdateVendor("V00001", bad, U("admin")).status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(wf_->UpdateVendor("V09999", same, U("admin")).status().code(), Code::kNotFound);
+  EXPECT_EQ(wf_->UpdateVendor("V00001", same, U("kacho")).status().code(), Code::kPermissionDenied);
+  ExpectVerified();
+}
+
 TEST_F(WorkflowTest, DraftFillsTheOrderFromTheInvoiceAndMatchesEveryField) {
   const Commitment c = NewCommitment(1'320'000);
   EXPECT_EQ(c.id, "C2026-0001");

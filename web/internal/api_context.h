@@ -3,7 +3,7 @@
 // and the CSRF token before a handler runs, and the per-resource route
 // tables. Internal to web/: web::Api (api.h) owns one ApiContext and
 // registers the routes of api_session.cc, api_documents.cc,
-// api_commitments.cc, api_orders.cc and api_users.cc.
+// api_commitments.cc, api_organization.cc, api_orders.cc and api_users.cc.
 //
 // cpp-httplib stays out of this header (forward declarations only).
 //
@@ -128,6 +128,7 @@ void UploadDocuments(ApiContext& ctx, const httplib::Request& req, httplib::Resp
 void AddSessionRoutes(const ApiRoutes& routes);
 void AddDocumentRoutes(const ApiRoutes& routes);
 void AddCommitmentRoutes(const ApiRoutes& routes);
+void AddOrganizationRoutes(const ApiRoutes& routes);
 void AddOrderRoutes(const ApiRoutes& routes);
 void AddTokenRoutes(const ApiRoutes& routes);
 void AddUserRoutes(const ApiRoutes& routes);

@@ -100,3 +100,8 @@ export async function departmentNames() {
   }
   return departmentCache;
 }
+
+/** Forgets the departments fetched, after one was added (管理 › 課). */
+export function forgetDepartmentNames() {
+  departmentCache = null;
+}

@@ -20,6 +20,13 @@ const ROUTES = [
   {path: /^\/commitments$/, load: () => import('./pages/commitments.js')},
   {path: /^\/search$/, load: () => import('./pages/search.js')},
   {path: /^\/figures$/, load: () => import('./pages/figures.js')},
+  {path: /^\/admin$/, load: () => import('./pages/admin_users.js')},
+  {path: /^\/admin\/new-user$/, load: () => import('./pages/admin_user_new.js')},
+  {path: /^\/admin\/users\/([^/]+)$/, load: () => import('./pages/admin_user.js')},
+  {path: /^\/admin\/departments$/, load: () => import('./pages/admin_departments.js')},
+  {path: /^\/admin\/vendors$/, load: () => import('./pages/admin_vendors.js')},
+  {path: /^\/admin\/new-vendor$/, load: () => import('./pages/admin_vendor.js')},
+  {path: /^\/admin\/vendors\/([A-Za-z0-9_-]+)$/, load: () => import('./pages/admin_vendor.js')},
 ];
 
 // The menu: only pages that exist, only for those who may use them.
@@ -32,6 +39,9 @@ const MENU = [
   // The rule of workflow::MayViewFigures (figures.js mayViewFigures).
   {href: '#/figures', label: '効果の見える化',
     show: u => (u.roles.includes('approver') && !!u.title) || ['accountant', 'admin'].some(r => u.roles.includes(r))},
+  {href: '#/admin', label: '管理', show: u => u.roles.includes('admin')},
+  {href: '#/admin/vendors', label: '債権者マスタ',
+    show: u => u.roles.includes('accountant') && !u.roles.includes('admin')},
 ];
 
 const state = {user: null, flash: null};
@@ -74,8 +84,14 @@ async function renderHeader() {
     return;
   }
   const {path} = currentPath();
-  replace(nav, h('ul', {}, MENU.filter(m => m.show(user)).map(m =>
-    h('li', {}, h('a', {href: m.href, 'aria-current': ('#' + path) === m.href ? 'page' : null},
+  const shown = MENU.filter(m => m.show(user));
+  // The entry whose page this is or contains (#/invoices/… is 請求書):
+  // the longest href that starts the path at a '/' boundary.
+  const here = '#' + path;
+  const current = shown.filter(m => here === m.href || here.startsWith(m.href.replace(/\/$/, '') + '/'))
+    .reduce((best, m) => (!best || m.href.length > best.href.length ? m : best), null);
+  replace(nav, h('ul', {}, shown.map(m =>
+    h('li', {}, h('a', {href: m.href, 'aria-current': m === current ? 'page' : null},
       m.label)))));
   let departments = new Map();
   try {
