@@ -172,6 +172,14 @@ Result<DocumentView> Archive::Get(const storage::ReadTxn& txn, std::string_view 
   return view;
 }
 
+Result<DocumentView> Archive::GetReceived(const storage::ReadTxn& txn, std::string_view id) const {
+  ASSIGN_OR_RETURN(const uint64_t seq, ParseDocumentId(id));
+  DocumentView view;
+  ASSIGN_OR_RETURN(view.document, rep_->catalog->GetDocument(txn, seq));
+  ASSIGN_OR_RETURN(view.receipts, rep_->catalog->GetReceipts(txn, seq));
+  return view;
+}
+
 Result<std::string> Archive::ReadOriginal(std::string_view id) const {
   ASSIGN_OR_RETURN(const uint64_t seq, ParseDocumentId(id));
   Document doc;

@@ -197,6 +197,9 @@ class Archive {
   /// The same, inside the caller's transaction (a write of the modules
   /// above that must decide on the document as this transaction sees it).
   base::Result<DocumentView> Get(const storage::ReadTxn& txn, std::string_view id) const;
+  /// The document's record and receipts, with `versions` left empty: what
+  /// a list shows beside a search item, without decoding every version.
+  base::Result<DocumentView> GetReceived(const storage::ReadTxn& txn, std::string_view id) const;
   /// Searches the documents (archive/search.h); one consistent snapshot.
   base::Result<SearchResult> Search(const SearchQuery& query) const;
   /// The original bytes, unchanged. Corruption if they no longer match the

@@ -43,19 +43,46 @@ Result<std::vector<std::string_view>> ScanSubRaw(const storage::ReadTxn& txn,
   return out;
 }
 
+// Decode through the cache: the record at key whose bytes were just read.
+template <class T>
+Result<T> CachedDecode(storage::DecodedCache<T>& cache, std::string_view key,
+                       std::string_view bytes, Result<T> (*from_json)(const nlohmann::json&)) {
+  return cache.Get(key, bytes, [from_json](std::string_view b) { return Decode<T>(b, from_json); });
+}
+
 // All rows of a (seq, n) keyed table for one seq, in n order.
 template <class T>
 Result<std::vector<T>> ScanSub(const storage::ReadTxn& txn, const storage::Table& table,
-                               uint64_t seq, Result<T> (*from_json)(const nlohmann::json&)) {
-  ASSIGN_OR_RETURN(const std::vector<std::string_view> rows, ScanSubRaw(txn, table, seq));
+                               uint64_t seq, Result<T> (*from_json)(const nlohmann::json&),
+                               storage::DecodedCache<T>& cache) {
   std::vector<T> out;
-  out.reserve(rows.size());
-  for (std::string_view bytes : rows) {
-    ASSIGN_OR_RETURN(T row, Decode<T>(bytes, from_json));
+  const std::string prefix = SeqKey(seq);
+  ASSIGN_OR_RETURN(storage::Cursor c, txn.NewCursor(table));
+  for (bool ok = c.Seek(prefix); ok && c.key().substr(0, prefix.size()) == prefix; ok = c.Next()) {
+    ASSIGN_OR_RETURN(T row, CachedDecode<T>(cache, c.key(), c.value(), from_json));
     out.push_back(std::move(row));
   }
+  RETURN_IF_ERROR(c.status());
   return out;
 }
+// The conditions of q (all that its count depends on), as a key.
+std::string CountKey(const SearchQuery& q) {
+  const auto date = [](const std::optional<base::Date>& d) { return d ? d->ToString() : ""; };
+  const auto amount = [](const std::optional<base::Decimal>& a) { return a ? a->ToString() : ""; };
+  std::string k;
+  for (const std::string& part :
+       {date(q.date_from), date(q.date_to), amount(q.amount_min), amount(q.amount_max),
+        q.counterparty, q.department, q.type, q.format, q.invoice_number, date(q.received_from),
+        date(q.received_to), q.text,
+        std::string(q.needs_metadata ? (*q.needs_metadata ? "1" : "0") : "-"),
+        std::string(q.include_history ? "1" : "0")}) {
+    k += part;
+    k += '\x1f';
+  }
+  for (const std::string& r : q.registration_numbers) k += r + ',';
+  return k;
+}
+
 }  // namespace
 
 Result<Catalog> Catalog::Open(ledger::Ledger* ledger) {
@@ -141,7 +168,25 @@ Result<SearchResult> Catalog::Search(const storage::ReadTxn& txn, const SearchQu
     return Status::FailedPrecondition(
         "検索の索引がまだありません。kura を一度書き込みで開く（kura serve など）と作られます");
   }
-  return search_->Search(txn, query);
+  // The count of a query depends only on its conditions and the snapshot:
+  // remembered, a page after the first (or another reader of the same
+  // list) streams its page and stops instead of counting every match again.
+  // A filter of a module above is a function, not a key: never remembered.
+  const std::string key = query.filter ? std::string() : CountKey(query);
+  std::optional<uint64_t> counted;
+  if (query.count && !key.empty()) counted = caches_->search_counts.Find(txn.snapshot_id(), key);
+  if (!counted) {
+    ASSIGN_OR_RETURN(SearchResult result, search_->Search(txn, query));
+    if (query.count && !key.empty()) {
+      caches_->search_counts.Store(txn.snapshot_id(), key, result.count);
+    }
+    return result;
+  }
+  SearchQuery page_only = query;
+  page_only.count = false;
+  ASSIGN_OR_RETURN(SearchResult result, search_->Search(txn, page_only));
+  result.count = *counted;
+  return result;
 }
 
 Result<uint64_t> Catalog::AllocateSeq(storage::WriteTxn& txn) const {
@@ -182,15 +227,15 @@ Result<Document> Catalog::GetDocument(const storage::ReadTxn& txn, uint64_t seq)
     }
     return v.status();
   }
-  return Decode<Document>(*v, &DocumentFromJson);
+  return CachedDecode<Document>(caches_->documents, SeqKey(seq), *v, &DocumentFromJson);
 }
 
 Result<std::vector<Receipt>> Catalog::GetReceipts(const storage::ReadTxn& txn, uint64_t seq) const {
-  return ScanSub<Receipt>(txn, receipts_, seq, &ReceiptFromJson);
+  return ScanSub<Receipt>(txn, receipts_, seq, &ReceiptFromJson, caches_->receipts);
 }
 
 Result<std::vector<Version>> Catalog::GetVersions(const storage::ReadTxn& txn, uint64_t seq) const {
-  return ScanSub<Version>(txn, versions_, seq, &VersionFromJson);
+  return ScanSub<Version>(txn, versions_, seq, &VersionFromJson, caches_->versions);
 }
 
 Result<std::vector<std::string_view>> Catalog::ReceiptRecords(const storage::ReadTxn& txn,
@@ -213,7 +258,7 @@ Result<Version> Catalog::GetVersion(const storage::ReadTxn& txn, uint64_t seq,
     }
     return v.status();
   }
-  return Decode<Version>(*v, &VersionFromJson);
+  return CachedDecode<Version>(caches_->versions, SubKey(seq, number), *v, &VersionFromJson);
 }
 
 Status Catalog::PutDocument(storage::WriteTxn& txn, const Document& doc) const {

@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,6 +28,8 @@
 #include "base/result.h"
 #include "ledger/ledger.h"
 #include "storage/dated_index.h"
+#include "storage/decoded_cache.h"
+#include "storage/snapshot_memo.h"
 #include "storage/lmdb_env.h"
 
 namespace archive {
@@ -107,7 +110,18 @@ class Catalog {
   Catalog() = default;
   base::Status PutDocument(storage::WriteTxn& txn, const Document& doc) const;
 
+  // Decoded records (storage/decoded_cache.h), shared by the copies of
+  // this catalog: list pages read the same records on every request.
+  struct Caches {
+    storage::DecodedCache<Document> documents{16 << 20};
+    storage::DecodedCache<Receipt> receipts{16 << 20};
+    storage::DecodedCache<Version> versions{64 << 20};
+    // A search's count per snapshot (the list's total on every page).
+    storage::SnapshotMemo<uint64_t> search_counts{1024};
+  };
+
   storage::Table documents_, receipts_, versions_, by_sha256_, meta_;
+  std::shared_ptr<Caches> caches_ = std::make_shared<Caches>();
   std::optional<SearchIndex> search_;
   std::optional<storage::DatedIndex> pending_;
 };

@@ -175,25 +175,29 @@ Result<SearchQuery> SearchQueryFromParams(
   return q;
 }
 
+json ToJson(const SearchItem& i) {
+  json j = json::object();
+  j["id"] = i.id;
+  j["version"] = i.version;
+  j["current"] = i.current;
+  j["issue_date"] = i.issue_date ? json(*i.issue_date) : json(nullptr);
+  j["total"] = i.total ? json(*i.total) : json(nullptr);
+  j["currency"] = i.currency;
+  j["counterparty"] = i.counterparty;
+  j["registration_number"] = i.registration_number;
+  j["department"] = i.department;
+  j["type"] = i.type;
+  j["format"] = i.format;
+  j["invoice_number"] = i.invoice_number;
+  j["file_name"] = i.file_name;
+  j["received_date"] = i.received_date;
+  j["needs_metadata"] = i.needs_metadata;
+  return j;
+}
+
 json ToJson(const SearchResult& r) {
   json items = json::array();
-  for (const SearchItem& i : r.items) {
-    items.push_back(json{{"id", i.id},
-                         {"version", i.version},
-                         {"current", i.current},
-                         {"issue_date", i.issue_date ? json(*i.issue_date) : json(nullptr)},
-                         {"total", i.total ? json(*i.total) : json(nullptr)},
-                         {"currency", i.currency},
-                         {"counterparty", i.counterparty},
-                         {"registration_number", i.registration_number},
-                         {"department", i.department},
-                         {"type", i.type},
-                         {"format", i.format},
-                         {"invoice_number", i.invoice_number},
-                         {"file_name", i.file_name},
-                         {"received_date", i.received_date},
-                         {"needs_metadata", i.needs_metadata}});
-  }
+  for (const SearchItem& i : r.items) items.push_back(ToJson(i));
   return json{{"count", r.count},
               {"items", std::move(items)},
               {"next", r.next ? json(*r.next) : json(nullptr)}};

@@ -126,6 +126,7 @@ struct SearchResult {
 ///  "counterparty", "registration_number", "department", "type", "format",
 ///  "invoice_number", "file_name", "received_date", "needs_metadata",
 ///  "version", "current"}], "next": CURSOR|null}
+nlohmann::json ToJson(const SearchItem& i);
 nlohmann::json ToJson(const SearchResult& r);
 
 /// The CSV header row (Japanese column names, for 税務調査 hand-over),

@@ -107,6 +107,11 @@ Result<uint64_t> ReadTxn::Count(const Table& table) const {
   return static_cast<uint64_t>(st.ms_entries);
 }
 
+std::optional<uint64_t> ReadTxn::snapshot_id() const {
+  if (writes_) return std::nullopt;
+  return static_cast<uint64_t>(::mdb_txn_id(txn_));
+}
+
 Result<Cursor> ReadTxn::NewCursor(const Table& table) const {
   MDB_cursor* c = nullptr;
   const int rc = ::mdb_cursor_open(txn_, table.dbi, &c);

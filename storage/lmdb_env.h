@@ -63,11 +63,17 @@ class ReadTxn {
   base::Result<uint64_t> Count(const Table& table) const;
   /// A cursor over the table; it must not outlive this transaction.
   base::Result<Cursor> NewCursor(const Table& table) const;
+  /// The snapshot a read-only transaction reads: the id of the last write
+  /// transaction committed before it began (by any process), so two read
+  /// transactions with the same id see the same data. nullopt in a write
+  /// transaction, whose data is not a committed snapshot (it may abort).
+  std::optional<uint64_t> snapshot_id() const;
 
  protected:
-  explicit ReadTxn(MDB_txn* txn) : txn_(txn) {}
+  explicit ReadTxn(MDB_txn* txn, bool writes = false) : txn_(txn), writes_(writes) {}
   ~ReadTxn() = default;
   MDB_txn* txn_;
+  bool writes_;
 
   friend class Env;
 };
@@ -99,7 +105,7 @@ class WriteTxn final : public ReadTxn {
   base::Status Nested(const std::function<base::Status(WriteTxn&)>& fn);
 
  private:
-  explicit WriteTxn(MDB_txn* txn) : ReadTxn(txn) {}
+  explicit WriteTxn(MDB_txn* txn) : ReadTxn(txn, /*writes=*/true) {}
   void Notify(const Table& table, std::string_view key, std::optional<std::string_view> value) {
     if (observer_) (*observer_)(table, key, value);
   }

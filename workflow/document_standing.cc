@@ -135,19 +135,18 @@ json ToJson(const std::vector<DocumentEvent>& history) {
 }
 
 json ToJson(const DocumentList& list) {
-  archive::SearchResult r;
-  r.count = list.count;
-  r.next = list.next;
-  for (const DocumentListItem& i : list.items) r.items.push_back(i.item);
-  json out = archive::ToJson(r);
-  for (size_t i = 0; i < list.items.size(); ++i) {
-    json& item = out["items"][i];
-    item["state"] = list.items[i].state;
-    item["order_id"] = list.items[i].order_id;
-    item["media_type"] = list.items[i].media_type;
-    item["source"] = list.items[i].source;
+  json items = json::array();
+  for (const DocumentListItem& i : list.items) {
+    json item = archive::ToJson(i.item);
+    item["state"] = i.state;
+    item["order_id"] = i.order_id;
+    item["media_type"] = i.media_type;
+    item["source"] = i.source;
+    items.push_back(std::move(item));
   }
-  return out;
+  return json{{"count", list.count},
+              {"items", std::move(items)},
+              {"next", list.next ? json(*list.next) : json(nullptr)}};
 }
 
 namespace {
@@ -282,7 +281,7 @@ Result<DocumentList> Workflow::SearchDocuments(archive::SearchQuery q,
         i.state = std::string(StateName(o->state));
         i.order_id = o->id;
       }
-      ASSIGN_OR_RETURN(const archive::DocumentView d, rep_->LoadDocument(txn, item.id));
+      ASSIGN_OR_RETURN(const archive::DocumentView d, rep_->archive->GetReceived(txn, item.id));
       i.media_type = d.document.media_type;
       if (!d.receipts.empty()) i.source = d.receipts.front().source;
       list.items.push_back(std::move(i));

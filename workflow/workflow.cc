@@ -65,24 +65,47 @@ json Workflow::Rep::Event(std::string_view type, const User& actor, base::Time n
   return {{"type", type}, {"actor", actor.login}, {"time", base::FormatRfc3339(now)}};
 }
 
+namespace {
+
+// The record at id decoded by from_json, through cache.
+template <class T>
+Result<T> LoadCached(const storage::ReadTxn& txn, const storage::Table& table, std::string_view id,
+                     const std::string& missing, storage::DecodedCache<T>& cache,
+                     Result<T> (*from_json)(const json&)) {
+  ASSIGN_OR_RETURN(const std::string_view bytes,
+                   internal::GetRecordBytes(txn, table, id, missing));
+  return cache.Get(id, bytes, [&](std::string_view b) -> Result<T> {
+    ASSIGN_OR_RETURN(const json j, internal::ParseRecord(table, id, b));
+    return from_json(j);
+  });
+}
+
+}  // namespace
+
 Result<Commitment> Workflow::Rep::LoadCommitment(const storage::ReadTxn& txn,
                                                  std::string_view id) const {
-  ASSIGN_OR_RETURN(json j, internal::GetRecord(txn, tables.commitments, id,
-                                               "支出負担行為がありません: " + internal::Shown(id)));
-  return CommitmentFromJson(j);
+  return LoadCached<Commitment>(txn, tables.commitments, id,
+                                "支出負担行為がありません: " + internal::Shown(id),
+                                caches->commitments, &CommitmentFromJson);
 }
 
 Result<PaymentOrder> Workflow::Rep::LoadOrder(const storage::ReadTxn& txn,
                                               std::string_view id) const {
-  ASSIGN_OR_RETURN(json j, internal::GetRecord(txn, tables.orders, id,
-                                               "支出命令がありません: " + internal::Shown(id)));
-  return PaymentOrderFromJson(j);
+  return LoadCached<PaymentOrder>(txn, tables.orders, id,
+                                  "支出命令がありません: " + internal::Shown(id), caches->orders,
+                                  &PaymentOrderFromJson);
+}
+
+Result<PaymentOrder> Workflow::Rep::LoadRefreshedOrder(const storage::ReadTxn& txn,
+                                                       std::string_view id) const {
+  ASSIGN_OR_RETURN(PaymentOrder o, LoadOrder(txn, id));
+  RETURN_IF_ERROR(RefreshMatch(txn, &o));
+  return o;
 }
 
 Result<Vendor> Workflow::Rep::LoadVendor(const storage::ReadTxn& txn, std::string_view id) const {
-  ASSIGN_OR_RETURN(json j, internal::GetRecord(txn, tables.vendors, id,
-                                               "債権者がありません: " + internal::Shown(id)));
-  return VendorFromJson(j);
+  return LoadCached<Vendor>(txn, tables.vendors, id, "債権者がありません: " + internal::Shown(id),
+                            caches->vendors, &VendorFromJson);
 }
 
 Workflow::Workflow(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}

@@ -48,17 +48,18 @@ struct Found {
   bool operator<(const Found& o) const { return due != o.due ? due < o.due : id < o.id; }
 };
 
-// Replaces an order's match with the current one (Workflow::Rep::RefreshMatch),
-// so that the actions offered are those the order would be decided on.
-using RefreshFn = std::function<Status(const storage::ReadTxn&, PaymentOrder*)>;
+// The order with its match replaced by the current one (Workflow::Rep::
+// LoadOrder, RefreshMatch), so that the actions offered are those the order
+// would be decided on.
+using LoadFn = std::function<Result<PaymentOrder>(const storage::ReadTxn&, std::string_view id)>;
 
 class InboxReader {
  public:
   InboxReader(const storage::ReadTxn& txn, const internal::Tables& tables,
               const archive::Archive& archive, const RouteConfig& routes, const User& me,
-              Date today, int due_soon_days, RefreshFn refresh)
+              Date today, int due_soon_days, LoadFn load)
       : txn_(txn), tables_(tables), archive_(archive), routes_(routes), me_(me), today_(today),
-        soon_(due_soon_days), refresh_(std::move(refresh)) {}
+        soon_(due_soon_days), load_(std::move(load)) {}
 
   Result<InboxPage> Read(InboxList list, const std::optional<std::pair<int64_t, std::string>>& after,
                          size_t limit) const {
@@ -155,10 +156,7 @@ class InboxReader {
   }
 
   Result<InboxItem> OrderItem(const Found& f) const {
-    ASSIGN_OR_RETURN(const nlohmann::json j,
-                     internal::GetRecord(txn_, tables_.orders, f.id, "支出命令がありません: " + f.id));
-    ASSIGN_OR_RETURN(PaymentOrder o, PaymentOrderFromJson(j));
-    RETURN_IF_ERROR(refresh_(txn_, &o));
+    ASSIGN_OR_RETURN(const PaymentOrder o, load_(txn_, f.id));
     InboxItem item;
     item.kind = "order";
     item.id = o.id;
@@ -183,7 +181,7 @@ class InboxReader {
   const User& me_;
   const Date today_;
   const int soon_;
-  const RefreshFn refresh_;
+  const LoadFn load_;
 };
 
 }  // namespace
@@ -196,8 +194,8 @@ Result<Inbox> Workflow::GetInbox(const User& user, size_t page_size) const {
     ASSIGN_OR_RETURN(const User me, rep_->CurrentUser(txn, user));
     const InboxReader reader(txn, rep_->tables, *rep_->archive, rep_->options.routes, me, today,
                              rep_->options.due_soon_days,
-                             [this](const storage::ReadTxn& t, PaymentOrder* o) {
-                               return rep_->RefreshMatch(t, o);
+                             [this](const storage::ReadTxn& t, std::string_view id) {
+                               return rep_->LoadRefreshedOrder(t, id);
                              });
     ASSIGN_OR_RETURN(inbox.unprocessed, reader.Read(InboxList::kUnprocessed, {}, page_size));
     ASSIGN_OR_RETURN(inbox.waiting_for_me, reader.Read(InboxList::kWaitingForMe, {}, page_size));
@@ -223,8 +221,8 @@ Result<InboxPage> Workflow::GetInboxList(const User& user, InboxList list, std::
     ASSIGN_OR_RETURN(const User me, rep_->CurrentUser(txn, user));
     const InboxReader reader(txn, rep_->tables, *rep_->archive, rep_->options.routes, me, today,
                              rep_->options.due_soon_days,
-                             [this](const storage::ReadTxn& t, PaymentOrder* o) {
-                               return rep_->RefreshMatch(t, o);
+                             [this](const storage::ReadTxn& t, std::string_view id) {
+                               return rep_->LoadRefreshedOrder(t, id);
                              });
     ASSIGN_OR_RETURN(page, reader.Read(list, position, limit));
     return Status::OK();

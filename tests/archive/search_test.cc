@@ -624,3 +624,47 @@ TEST(SearchCsvTest, HasBomHeaderAndQuotesFields) {
 
 }  // namespace
 }  // namespace archive
+
+namespace archive {
+namespace {
+
+// The count of a query is remembered per snapshot (Catalog::Search): a
+// document received later is counted by the next search. (Another
+// process's write is a new snapshot in the same way: LMDB's transaction id
+// is the environment's, not the process's.)
+TEST(SearchCountTest, ARememberedCountFollowsEveryWrite) {
+  kura_test::TempDir dir;
+  auto fs = base::NewPosixFileSystem();
+  base::FakeClock clock(*base::ParseRfc3339("2026-11-22T01:00:00Z"));
+  ArchiveOptions options;
+  options.data_dir = dir.Join("kura-data");
+  ASSERT_OK(ledger::InitDataDir(fs.get(), ledger::DataDirLayout{options.data_dir}, ""));
+  auto reader = Archive::Open(options, fs.get(), &clock);
+  ASSERT_OK(reader);
+  corpus::Options o;
+  o.seed = 11;
+  o.target_xml_bytes = 0;
+  corpus::Generator gen(o);
+  const auto ingest = [&](Archive* a, int n) {
+    const corpus::Invoice inv = gen.Next();
+    auto r = a->Ingest({IncomingFile{corpus::CorpusFileName(n, corpus::Format::kJpPint),
+                                     "somu", "cli", "cli:test", corpus::RenderJpPint(inv)}});
+    ASSERT_EQ(r.size(), 1u);
+    ASSERT_OK(r[0]);
+  };
+  SearchQuery q;
+  q.department = "somu";
+  q.limit = 1;
+  for (int n = 1; n <= 3; ++n) {
+    ingest(reader->get(), n);
+    for (int twice = 0; twice < 2; ++twice) {
+      auto r = (*reader)->Search(q);
+      ASSERT_OK(r);
+      EXPECT_EQ(r->count, static_cast<uint64_t>(n));
+      EXPECT_EQ(r->next.has_value(), n > 1);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace archive

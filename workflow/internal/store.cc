@@ -33,19 +33,31 @@ Result<Tables> OpenTables(ledger::Ledger* ledger) {
   return t;
 }
 
-Result<nlohmann::json> GetRecord(const storage::ReadTxn& txn, const storage::Table& table,
-                                 std::string_view key, std::string_view not_found_message) {
+Result<std::string_view> GetRecordBytes(const storage::ReadTxn& txn, const storage::Table& table,
+                                        std::string_view key, std::string_view not_found_message) {
   auto v = txn.Get(table, key);
   if (!v.ok()) {
     if (v.status().IsNotFound()) return Status::NotFound(not_found_message);
     return v.status();
   }
-  auto j = base::ParseJson(*v);
+  return *v;
+}
+
+Result<nlohmann::json> ParseRecord(const storage::Table& table, std::string_view key,
+                                   std::string_view bytes) {
+  auto j = base::ParseJson(bytes);
   if (!j.ok()) {
     return Status::Corruption(table.name + "/" + Shown(key) +
                               " の記録が JSON として読めません（壊れています）");
   }
   return std::move(*j);
+}
+
+Result<nlohmann::json> GetRecord(const storage::ReadTxn& txn, const storage::Table& table,
+                                 std::string_view key, std::string_view not_found_message) {
+  ASSIGN_OR_RETURN(const std::string_view bytes,
+                   GetRecordBytes(txn, table, key, not_found_message));
+  return ParseRecord(table, key, bytes);
 }
 
 Status PutRecord(storage::WriteTxn& txn, const storage::Table& table, std::string_view key,

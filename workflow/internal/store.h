@@ -47,6 +47,13 @@ base::Result<Tables> OpenTables(ledger::Ledger* ledger);
 /// if it is not JSON.
 base::Result<nlohmann::json> GetRecord(const storage::ReadTxn& txn, const storage::Table& table,
                                        std::string_view key, std::string_view not_found_message);
+/// The record at key parsed as JSON: what GetRecord returns for its bytes.
+base::Result<nlohmann::json> ParseRecord(const storage::Table& table, std::string_view key,
+                                         std::string_view bytes);
+/// The stored bytes at key (valid while txn is open); NotFound(message).
+base::Result<std::string_view> GetRecordBytes(const storage::ReadTxn& txn,
+                                              const storage::Table& table, std::string_view key,
+                                              std::string_view not_found_message);
 base::Status PutRecord(storage::WriteTxn& txn, const storage::Table& table, std::string_view key,
                        const nlohmann::json& record);
 

@@ -3,6 +3,7 @@
 #ifndef WORKFLOW_INTERNAL_WORKFLOW_REP_H_
 #define WORKFLOW_INTERNAL_WORKFLOW_REP_H_
 
+#include <memory>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -11,6 +12,7 @@
 #include "base/date.h"
 #include "base/money.h"
 #include "invoice/invoice_fields.h"
+#include "storage/decoded_cache.h"
 #include "workflow/internal/store.h"
 #include "workflow/workflow.h"
 
@@ -25,6 +27,14 @@ struct Workflow::Rep {
   /// A hash of a random password, checked when a login is unknown so that
   /// unknown logins and wrong passwords take about the same time.
   std::string dummy_hash;
+  /// Decoded records (storage/decoded_cache.h): the inbox and the lists
+  /// read the same orders, commitments and vendors on every request.
+  struct Caches {
+    storage::DecodedCache<PaymentOrder> orders{32 << 20};
+    storage::DecodedCache<Commitment> commitments{8 << 20};
+    storage::DecodedCache<Vendor> vendors{8 << 20};
+  };
+  std::shared_ptr<Caches> caches = std::make_shared<Caches>();
 
   /// The actor as the users table knows them now (or the system user);
   /// PermissionDenied if unknown or disabled.
@@ -44,6 +54,9 @@ struct Workflow::Rep {
   /// the current match). Paid and withdrawn orders keep the match they
   /// ended with.
   base::Status RefreshMatch(const storage::ReadTxn& txn, PaymentOrder* o) const;
+  /// LoadOrder, then RefreshMatch.
+  base::Result<PaymentOrder> LoadRefreshedOrder(const storage::ReadTxn& txn,
+                                                std::string_view id) const;
   /// Puts v into the vendor master and appends the event PutVendor
   /// records (vendor; from: the previous record or null; to), with the
   /// members of `extra` added.
