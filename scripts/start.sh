@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
-# Only the program: the tests and benchmarks are built by scripts/test.sh.
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+# Only the program, without debug information (the server preset of
+# CMakePresets.json): the tests and benchmarks are built by scripts/test.sh.
+cmake --preset server
 cmake --build build -j"$(nproc)" --target kura
 exec build/kura serve "$@"
