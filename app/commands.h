@@ -147,10 +147,21 @@ struct VendorAddArgs {
   std::string name;
   std::string registration_number;
   std::string bank_account;  ///< "bank:branch:type:number"
+  std::string account_holder;  ///< 口座名義 (kana)
   std::string address;
 };
 /// `kura vendor add`: creates or replaces a vendor master entry.
 int CmdVendorAdd(const Context& ctx, const VendorAddArgs& args);
+
+struct PaymentsRunArgs {
+  std::string date;  ///< 振込指定日, YYYY-MM-DD
+  std::string as;    ///< the accounting-office login the run is recorded as
+  std::string out;   ///< the 全銀 file
+  std::string csv;   ///< the CSV for 財務会計
+  bool dry_run = false;
+};
+/// `kura payments run` (app/payments_cli.cc).
+int CmdPaymentsRun(const Context& ctx, const PaymentsRunArgs& args);
 
 struct ServeArgs {
   std::string listen;  ///< empty: kura.toml's [server] listen

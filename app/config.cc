@@ -95,6 +95,17 @@ substitutes = { "課長" = ["部長"], "部長" = ["副市長"] }
 # [routes.works]
 # tiers = [{ max_amount = 1300000, titles = ["課長"] }]
 # above = ["課長", "部長"]
+
+# The city as its bank knows it, for payment runs (kura payments run): the
+# 委託者コード the bank assigned (up to 10 digits), the name in kana, and the
+# account paid from (bank:branch:type:number; bank and branch names in kana
+# are optional). Without it no 全銀 transfer file is written.
+# [payments]
+# remitter_code = "1234567890"
+# remitter_name = "クラマエシ"
+# account = "0005:001:1:1234567"
+# bank_name = "ミツビシユーエフジエイ"
+# branch_name = "マルノウチ"
 )";
 }
 
@@ -261,6 +272,47 @@ Status ReadRoutes(const toml::table& t, workflow::RouteConfig* routes) {
 
 // Every setting of the parsed file t into *config; the error names the
 // key ("[ingest] max_file_mb") and says what to write instead.
+// [payments]: all of remitter_code, remitter_name and account, or none.
+Status ReadPayments(const toml::table& t, std::optional<workflow::zengin::Remitter>* out) {
+  const toml::table* p = t["payments"].as_table();
+  if (p == nullptr) {
+    if (t.contains("payments")) return Status::InvalidArgument("[payments] は表で指定してください");
+    return Status::OK();
+  }
+  std::map<std::string, std::string> v;
+  for (const char* key : {"remitter_code", "remitter_name", "account", "bank_name", "branch_name"}) {
+    if (const auto node = (*p)[key]) {
+      const auto s = node.value<std::string>();
+      if (!s) return Status::InvalidArgument(std::string("[payments] ") + key + " は文字列で指定してください");
+      v[key] = *s;
+    }
+  }
+  for (const char* key : {"remitter_code", "remitter_name", "account"}) {
+    if (v[key].empty()) {
+      return Status::InvalidArgument(std::string("[payments] ") + key +
+                                     " がありません（委託者コード・委託者名・振込元口座はすべて必要です）");
+    }
+  }
+  const std::string& account = v["account"];
+  const size_t p1 = account.find(':'), p2 = account.find(':', p1 + 1),
+               p3 = account.find(':', p2 == std::string::npos ? p2 : p2 + 1);
+  if (p1 != 4 || p2 != 8 || p3 != 10 || account.size() != 18) {
+    return Status::InvalidArgument(
+        "[payments] account は 金融機関コード4桁:支店コード3桁:種別:口座番号7桁 です"
+        "（例: \"0005:001:1:1234567\"）");
+  }
+  workflow::zengin::Remitter r{v["remitter_code"], v["remitter_name"],
+                               {account.substr(0, 4), v["bank_name"], account.substr(5, 3),
+                                v["branch_name"], account[9], account.substr(11)}};
+  // The encoder's own checks, with a transfer that is surely well formed.
+  auto probe = workflow::zengin::EncodeTransfers(
+      r, base::Date(2000, 1, 1),
+      {workflow::zengin::Transfer{r.account, "ｶﾅ", 1, "", ""}});
+  if (!probe.ok()) return Status::InvalidArgument("[payments] " + probe.status().message());
+  *out = std::move(r);
+  return Status::OK();
+}
+
 Status ReadSettings(const toml::table& t, Config* settings) {
   Config& config = *settings;
   if (const auto node = t["server"]["listen"]) {
@@ -323,6 +375,7 @@ Status ReadSettings(const toml::table& t, Config* settings) {
                                     &config.checkpoint_every_seconds));
   try {
     RETURN_IF_ERROR(ReadRoutes(t, &config.routes));
+    RETURN_IF_ERROR(ReadPayments(t, &config.remitter));
   } catch (const std::exception& e) {
     return Status::InvalidArgument(std::string("[routes] の値を読めません（") + e.what() + "）");
   }

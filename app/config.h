@@ -7,12 +7,14 @@
 #define APP_CONFIG_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "base/file_system.h"
 #include "base/result.h"
 #include "workflow/route.h"
+#include "workflow/zengin.h"
 
 namespace app {
 
@@ -54,6 +56,9 @@ struct Config {
   /// [routes]: the approval routes (専決規程) by amount and expense type;
   /// the defaults of workflow::RouteConfig when absent.
   workflow::RouteConfig routes;
+  /// [payments]: the city as its bank knows it (委託者コード, name in kana,
+  /// the account paid from), for `kura payments run`; none when absent.
+  std::optional<workflow::zengin::Remitter> remitter;
 };
 
 /// The kura.toml that `kura init` writes: every setting with its default.

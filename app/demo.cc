@@ -189,7 +189,8 @@ Result<int> SeedVendors(workflow::Workflow* wf, const corpus::Generator& master,
     if (!got.status().IsNotFound()) return got.status();
     std::string account = v.bank_account;
     if (i % 10 == 3 && !account.empty()) account.back() = account.back() == '9' ? '0' : '9';
-    RETURN_IF_ERROR(wf->PutVendor({id, v.name, v.registration_number, account, v.address}, root));
+    RETURN_IF_ERROR(wf->PutVendor(
+        {id, v.name, v.registration_number, account, v.address, v.account_name}, root));
     ++added;
   }
   return added;

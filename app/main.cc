@@ -46,6 +46,7 @@ struct Args {
   std::string user_login;
   std::string dept_code, dept_name;
   app::VendorAddArgs vendor_args;
+  app::PaymentsRunArgs payments_args;
   app::ServeArgs serve_args;
   std::string token_name, token_department, token_id;
 };
@@ -299,7 +300,21 @@ void AddOrganisationCommands(CLI::App* cli, const app::Context& ctx, Args& a) {
   vendor_add->add_option("--bank-account", a.vendor_args.bank_account,
                          "振込先口座 銀行:支店:種目:番号（例: 0005:123:1:1234567）");
   vendor_add->add_option("--address", a.vendor_args.address, "所在地");
+  vendor_add->add_option("--account-holder", a.vendor_args.account_holder,
+                         "口座名義（銀行に届けたカナ。例: カ）クラマエインサツ）");
   vendor_add->callback([&] { a.rc = app::CmdVendorAdd(ctx, a.vendor_args); });
+
+  auto* payments = cli->add_subcommand("payments", "支払処理（全銀の総合振込ファイル）");
+  payments->require_subcommand(1);
+  auto* run = payments->add_subcommand(
+      "run", "支払待ちの支出命令から総合振込ファイルと財務会計へのCSVを作り、支払処理として記録する");
+  run->add_option("--date", a.payments_args.date, "振込指定日（YYYY-MM-DD）")->required();
+  run->add_option("--as", a.payments_args.as, "支払処理をする会計室の利用者（ログインID）")
+      ->required();
+  run->add_option("--out", a.payments_args.out, "全銀ファイルの書き出し先")->required();
+  run->add_option("--csv", a.payments_args.csv, "財務会計へのCSVの書き出し先")->required();
+  run->add_flag("--dry-run", a.payments_args.dry_run, "書き出さず、記録もせずに対象と除外を表示する");
+  run->callback([&] { a.rc = app::CmdPaymentsRun(ctx, a.payments_args); });
 }
 
 void AddServeCommand(CLI::App* cli, const app::Context& ctx, Args& a) {

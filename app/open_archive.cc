@@ -1,5 +1,9 @@
 #include "app/open_archive.h"
 
+#include <cstdio>
+
+#include "app/error_text.h"
+
 #include "ledger/data_dir.h"
 #include "web/http_tsa_transport.h"
 
@@ -41,7 +45,32 @@ base::Result<std::unique_ptr<workflow::Workflow>> OpenWorkflowFor(const Context&
                                                                   const OpenedArchive& opened) {
   workflow::WorkflowOptions options;
   options.routes = opened.config.routes;
+  options.remitter = opened.config.remitter;
   return workflow::Workflow::Open(opened.archive.get(), ctx.clock, options);
+}
+
+int WithWorkflow(const Context& ctx, const std::function<base::Status(workflow::Workflow*)>& body) {
+  auto opened = OpenArchiveFor(ctx, /*read_only=*/false);
+  if (!opened.ok()) {
+    PrintError(ctx.err, opened.status());
+    return 2;
+  }
+  auto wf = OpenWorkflowFor(ctx, *opened);
+  if (!wf.ok()) {
+    PrintError(ctx.err, wf.status());
+    return 2;
+  }
+  const base::Status s = body(wf->get());
+  if (!s.ok()) {
+    PrintError(ctx.err, s);
+    return s.IsInvalidArgument() ? 2 : 1;
+  }
+  return 0;
+}
+
+void PrintJsonLine(const Context& ctx, const nlohmann::json& j) {
+  std::fprintf(ctx.out, "%s\n",
+               j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
 }
 
 }  // namespace app

@@ -77,32 +77,6 @@ base::Result<std::string> ReadCurrentPassword(const Context& ctx) {
   return line;
 }
 
-// Runs body with the workflow of the data directory, opened for writing.
-template <class Body>
-int WithWorkflow(const Context& ctx, Body body) {
-  auto opened = OpenArchiveFor(ctx, /*read_only=*/false);
-  if (!opened.ok()) {
-    PrintError(ctx.err, opened.status());
-    return 2;
-  }
-  auto wf = OpenWorkflowFor(ctx, *opened);
-  if (!wf.ok()) {
-    PrintError(ctx.err, wf.status());
-    return 2;
-  }
-  const base::Status s = body(wf->get());
-  if (!s.ok()) {
-    PrintError(ctx.err, s);
-    return s.IsInvalidArgument() ? 2 : 1;
-  }
-  return 0;
-}
-
-void PrintJson(const Context& ctx, const nlohmann::json& j) {
-  std::fprintf(ctx.out, "%s\n",
-               j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
-}
-
 // The roles named on the command line; InvalidArgument for an unknown one.
 base::Result<std::vector<workflow::Role>> ParseRoles(const std::vector<std::string>& names) {
   std::vector<workflow::Role> roles;
@@ -139,7 +113,7 @@ int CmdUserAdd(const Context& ctx, const UserAddArgs& args) {
   }
   return WithWorkflow(ctx, [&](workflow::Workflow* wf) -> base::Status {
     RETURN_IF_ERROR(wf->AddUser(user, *password, workflow::Workflow::SystemUser(ctx.user)));
-    PrintJson(ctx, workflow::ToJson(user));
+    PrintJsonLine(ctx, workflow::ToJson(user));
     std::fprintf(ctx.err, "kura: ユーザー %s を登録しました\n", user.login.c_str());
     return base::Status::OK();
   });
@@ -148,7 +122,7 @@ int CmdUserAdd(const Context& ctx, const UserAddArgs& args) {
 int CmdUserList(const Context& ctx) {
   return WithWorkflow(ctx, [&](workflow::Workflow* wf) -> base::Status {
     ASSIGN_OR_RETURN(const auto users, wf->ListUsers());
-    for (const workflow::User& u : users) PrintJson(ctx, workflow::ToJson(u));
+    for (const workflow::User& u : users) PrintJsonLine(ctx, workflow::ToJson(u));
     return base::Status::OK();
   });
 }
@@ -170,7 +144,7 @@ int CmdUserSet(const Context& ctx, const UserSetArgs& args) {
   return WithWorkflow(ctx, [&](workflow::Workflow* wf) -> base::Status {
     ASSIGN_OR_RETURN(const workflow::User u,
                      wf->UpdateUser(args.login, change, workflow::Workflow::SystemUser(ctx.user)));
-    PrintJson(ctx, workflow::ToJson(u));
+    PrintJsonLine(ctx, workflow::ToJson(u));
     std::fprintf(ctx.err, "kura: ユーザー %s を変更しました\n", u.login.c_str());
     return base::Status::OK();
   });
@@ -182,7 +156,7 @@ int CmdUserSetActive(const Context& ctx, const std::string& login, bool active) 
     change.active = active;
     ASSIGN_OR_RETURN(const workflow::User u,
                      wf->UpdateUser(login, change, workflow::Workflow::SystemUser(ctx.user)));
-    PrintJson(ctx, workflow::ToJson(u));
+    PrintJsonLine(ctx, workflow::ToJson(u));
     std::fprintf(ctx.err, "kura: ユーザー %s を%sにしました\n", u.login.c_str(),
                  active ? "有効" : "無効");
     return base::Status::OK();
@@ -201,7 +175,7 @@ int CmdUserPasswd(const Context& ctx, const std::string& login) {
     // Acting as the user: the workflow checks the current password.
     ASSIGN_OR_RETURN(const workflow::User me, wf->GetUser(login));
     ASSIGN_OR_RETURN(const workflow::User u, wf->ChangePassword(login, *current, *next, me));
-    PrintJson(ctx, workflow::ToJson(u));
+    PrintJsonLine(ctx, workflow::ToJson(u));
     std::fprintf(ctx.err, "kura: %s のパスワードを変更しました（Web のセッションは終了します）\n",
                  u.login.c_str());
     return base::Status::OK();
@@ -217,7 +191,7 @@ int CmdUserResetPassword(const Context& ctx, const std::string& login) {
   return WithWorkflow(ctx, [&](workflow::Workflow* wf) -> base::Status {
     ASSIGN_OR_RETURN(const workflow::User u,
                      wf->ResetPassword(login, *password, workflow::Workflow::SystemUser(ctx.user)));
-    PrintJson(ctx, workflow::ToJson(u));
+    PrintJsonLine(ctx, workflow::ToJson(u));
     std::fprintf(ctx.err,
                  "kura: %s に仮のパスワードを設定しました。次のログインで本人が変更します"
                  "（ログインの制限も解除しました）\n",
@@ -230,7 +204,7 @@ int CmdUserUnlock(const Context& ctx, const std::string& login) {
   return WithWorkflow(ctx, [&](workflow::Workflow* wf) -> base::Status {
     ASSIGN_OR_RETURN(const workflow::User u,
                      wf->UnlockLogin(login, workflow::Workflow::SystemUser(ctx.user)));
-    PrintJson(ctx, workflow::ToJson(u));
+    PrintJsonLine(ctx, workflow::ToJson(u));
     std::fprintf(ctx.err, "kura: %s のログインの制限を解除しました\n", u.login.c_str());
     return base::Status::OK();
   });
@@ -240,7 +214,7 @@ int CmdDepartmentAdd(const Context& ctx, const std::string& code, const std::str
   return WithWorkflow(ctx, [&](workflow::Workflow* wf) -> base::Status {
     const workflow::Department d{code, name};
     RETURN_IF_ERROR(wf->CreateDepartment(d, workflow::Workflow::SystemUser(ctx.user)));
-    PrintJson(ctx, workflow::ToJson(d));
+    PrintJsonLine(ctx, workflow::ToJson(d));
     return base::Status::OK();
   });
 }
@@ -248,9 +222,9 @@ int CmdDepartmentAdd(const Context& ctx, const std::string& code, const std::str
 int CmdVendorAdd(const Context& ctx, const VendorAddArgs& args) {
   return WithWorkflow(ctx, [&](workflow::Workflow* wf) -> base::Status {
     const workflow::Vendor v{args.id, args.name, args.registration_number, args.bank_account,
-                             args.address};
+                             args.address, args.account_holder};
     RETURN_IF_ERROR(wf->PutVendor(v, workflow::Workflow::SystemUser(ctx.user)));
-    PrintJson(ctx, workflow::ToJson(v));
+    PrintJsonLine(ctx, workflow::ToJson(v));
     return base::Status::OK();
   });
 }
@@ -263,7 +237,7 @@ int CmdApiTokenCreate(const Context& ctx, const std::string& name, const std::st
                      wf->CreateApiToken(name, department, workflow::Workflow::SystemUser(ctx.user)));
     nlohmann::json j = workflow::ToJson(created.token);
     j["secret"] = created.secret;
-    PrintJson(ctx, j);
+    PrintJsonLine(ctx, j);
     std::fprintf(ctx.err,
                  "kura: APIトークン %s を発行しました。secret は今だけ表示されます（保存されません）。"
                  "連携先に Authorization: Bearer <secret> として設定してください\n",
@@ -276,7 +250,7 @@ int CmdApiTokenList(const Context& ctx) {
   return WithWorkflow(ctx, [&](workflow::Workflow* wf) -> base::Status {
     ASSIGN_OR_RETURN(const auto tokens,
                      wf->ListApiTokens(workflow::Workflow::SystemUser(ctx.user)));
-    for (const workflow::ApiToken& t : tokens) PrintJson(ctx, workflow::ToJson(t));
+    for (const workflow::ApiToken& t : tokens) PrintJsonLine(ctx, workflow::ToJson(t));
     return base::Status::OK();
   });
 }

@@ -51,23 +51,6 @@ Result<bool> ParseBool(const std::string& param, const std::string& v) {
   return Bad(param, "true か false で指定してください（" + Shown(v) + "）");
 }
 
-std::string CsvField(std::string_view s) {
-  bool quote = false;
-  for (char c : s) {
-    if (c == '"' || c == ',' || c == '\n' || c == '\r') quote = true;
-  }
-  // A leading =, +, - or @ would be a formula in a spreadsheet.
-  const bool formula = !s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '@');
-  if (!quote && !formula) return std::string(s);
-  std::string out = "\"";
-  if (formula) out += '\'';
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 }  // namespace
 
 Status ValidateSearchQuery(const SearchQuery& q) {
@@ -231,7 +214,7 @@ std::string SearchCsvRows(const std::vector<SearchItem>& items) {
     for (const auto& f : fields) {
       if (!first) out += ',';
       first = false;
-      out += CsvField(f);
+      out += base::CsvField(f);
     }
     out += "\r\n";
   }

@@ -111,4 +111,21 @@ std::string PrintableText(std::string_view raw, size_t max_code_points) {
   return out;
 }
 
+std::string CsvField(std::string_view s) {
+  bool quote = false;
+  for (char c : s) {
+    if (c == '"' || c == ',' || c == '\n' || c == '\r') quote = true;
+  }
+  // A leading =, +, - or @ would be a formula in a spreadsheet.
+  const bool formula = !s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '@');
+  if (!quote && !formula) return std::string(s);
+  std::string out = "\"";
+  if (formula) out += '\'';
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
 }  // namespace base

@@ -33,6 +33,11 @@ std::string NormalizeText(std::string_view utf8);
 /// max_code_points code points. Markup stays: screens escape it.
 std::string DisplayName(std::string_view raw, size_t max_code_points = 255);
 
+/// s as one RFC 4180 CSV field: quoted if it holds a quote, comma or line
+/// break, and with a leading = + or @ (a spreadsheet formula) quoted and
+/// prefixed with an apostrophe.
+std::string CsvField(std::string_view s);
+
 /// Input someone typed or sent (an amount, a date, a key, a path), fit to
 /// echo inside a message a person reads: valid UTF-8 (U+FFFD for bad
 /// bytes); each C0 control character and DEL shown as its visible Control

@@ -1,4 +1,5 @@
 #include "workflow/organization.h"
+#include "workflow/zengin.h"
 
 #include <algorithm>
 #include <array>
@@ -129,12 +130,20 @@ Status Validate(const Vendor& v) {
         "口座番号7桁 です（例: 0005:123:1:1234567）: " +
         internal::Shown(v.bank_account));
   }
+  if (!v.account_holder.empty()) {
+    auto kana = zengin::ToZenginText(v.account_holder);
+    if (!kana.ok()) {
+      return Status::InvalidArgument("口座名義は銀行に届けたカナで入力してください（例: カ）クラマエインサツ）。" +
+                                     kana.status().message());
+    }
+  }
   return Status::OK();
 }
 
 Vendor CanonicalVendor(const Vendor& v) {
   Vendor out{internal::Clean(v.id), internal::Clean(v.name), CanonicalNumber(v.registration_number),
-             CanonicalNumber(v.bank_account), internal::Clean(v.address)};
+             CanonicalNumber(v.bank_account), internal::Clean(v.address),
+             internal::Clean(v.account_holder)};
   if (!out.registration_number.empty() && out.registration_number[0] == 't') {
     out.registration_number[0] = 'T';
   }
@@ -184,7 +193,8 @@ json ToJson(const Vendor& v) {
           {"name", v.name},
           {"registration_number", v.registration_number},
           {"bank_account", v.bank_account},
-          {"address", v.address}};
+          {"address", v.address},
+          {"account_holder", v.account_holder}};
 }
 
 Result<Department> DepartmentFromJson(const json& j) {
@@ -230,6 +240,7 @@ Result<Vendor> VendorFromJson(const json& j) {
     v.registration_number = internal::StringOr(j, "registration_number");
     v.bank_account = internal::StringOr(j, "bank_account");
     v.address = internal::StringOr(j, "address");
+    v.account_holder = internal::StringOr(j, "account_holder");
   }));
   return v;
 }

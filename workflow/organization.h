@@ -87,6 +87,9 @@ struct Vendor {
   std::string registration_number;  ///< "T" + 13 digits, or empty
   std::string bank_account;         ///< "bank:branch:type:number" (JP PINT IBT-084)
   std::string address;
+  /// 口座名義 in kana as the bank knows it (受取人名 of the 全銀 transfer,
+  /// e.g. "カ）オオスミシヨウジ"); empty until the accounting office enters it.
+  std::string account_holder;
 };
 
 /// What Workflow::UpdateVendor changes of a vendor-master entry; members
@@ -97,6 +100,7 @@ struct VendorChange {
   std::optional<std::string> registration_number;
   std::optional<std::string> bank_account;
   std::optional<std::string> address;
+  std::optional<std::string> account_holder;
   /// The entry as the caller read it (ToJson's members): if given and the
   /// stored entry differs, someone changed it meanwhile and the update is
   /// refused (Aborted) rather than silently undoing their change — a bank
@@ -113,7 +117,8 @@ inline constexpr char kBankAccountTypes[] = "1249";  // 普通, 当座, 貯蓄, 
 /// number empty or "T" + 13 digits whose check digit holds
 /// (base/registration_number.h), its bank account empty or
 /// "bank:branch:type:number" — 4-digit 金融機関コード, 3-digit 支店コード,
-/// type one of kBankAccountTypes, 7-digit 口座番号.
+/// type one of kBankAccountTypes, 7-digit 口座番号; its account holder
+/// empty or in the 全銀 character set once made half width (zengin.h).
 base::Status Validate(const Department& d);
 base::Status Validate(const User& u);
 base::Status Validate(const Vendor& v);

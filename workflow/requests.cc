@@ -147,6 +147,7 @@ Result<Vendor> VendorFromRequest(const json& body) {
   RETURN_IF_ERROR(OptionalString(body, "registration_number", &v.registration_number));
   RETURN_IF_ERROR(OptionalString(body, "bank_account", &v.bank_account));
   RETURN_IF_ERROR(OptionalString(body, "address", &v.address));
+  RETURN_IF_ERROR(OptionalString(body, "account_holder", &v.account_holder));
   return v;
 }
 
@@ -201,7 +202,8 @@ Result<VendorChange> VendorChangeFromRequest(const json& body) {
           {"name", &v.name},
           {"registration_number", &v.registration_number},
           {"bank_account", &v.bank_account},
-          {"address", &v.address}};
+          {"address", &v.address},
+          {"account_holder", &v.account_holder}};
       for (const auto& [member, out] : members) {
         RETURN_IF_ERROR(OptionalString(value, member, out));
       }
@@ -212,10 +214,11 @@ Result<VendorChange> VendorChangeFromRequest(const json& body) {
                                         : key == "registration_number" ? &c.registration_number
                                         : key == "bank_account"        ? &c.bank_account
                                         : key == "address"             ? &c.address
+                                        : key == "account_holder"      ? &c.account_holder
                                                                        : nullptr;
     if (field == nullptr) {
       return Bad("変更できない項目です: " + internal::Shown(key) +
-                 "（name, registration_number, bank_account, address, expected のいずれか）");
+                 "（name, registration_number, bank_account, address, account_holder, expected のいずれか）");
     }
     if (!value.is_string()) return Bad(key + " は文字列で指定してください");
     *field = internal::Clean(value.get<std::string>());

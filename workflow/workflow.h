@@ -43,6 +43,7 @@
 #define WORKFLOW_WORKFLOW_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -59,8 +60,10 @@
 #include "workflow/figures.h"
 #include "workflow/inbox.h"
 #include "workflow/organization.h"
+#include "workflow/payments.h"
 #include "workflow/payment_order.h"
 #include "workflow/route.h"
+#include "workflow/zengin.h"
 #include "workflow/state_machine.h"
 
 namespace workflow {
@@ -134,6 +137,9 @@ struct WorkflowOptions {
   RouteConfig routes;
   PasswordParams password;
   int due_soon_days = 7;
+  /// The city as its bank knows it, for payment runs (kura.toml [payments]);
+  /// none: no payment run can be prepared.
+  std::optional<zengin::Remitter> remitter;
 };
 
 class Workflow {
@@ -282,6 +288,19 @@ class Workflow {
   /// unknown document.
   base::Result<DraftCandidates> DraftCandidatesFor(std::string_view document_id,
                                                    const User& viewer) const;
+
+  // --- Payments (payments.h) ---------------------------------------------
+
+  /// The accounting office's payment run for `date` (振込指定日): every
+  /// accepted order the caller may pay now, the 全銀 file and the CSV for
+  /// 財務会計, and the orders left out with the reason. Changes nothing.
+  /// PermissionDenied unless the caller is of the accounting office;
+  /// FailedPrecondition without a remitter (WorkflowOptions).
+  base::Result<PaymentRun> PreparePaymentRun(const User& actor, base::Date date) const;
+  /// Records a prepared run as one "workflow.payment_run.recorded" event
+  /// (date, orders and amounts, total, SHA-256 of the 全銀 file): what was
+  /// handed to the bank. Aborted if an order is no longer accepted.
+  base::Status RecordPaymentRun(const PaymentRun& run, const User& actor);
 
   // --- Inbox --------------------------------------------------------------
 

@@ -49,6 +49,7 @@ Vendor Applied(const Vendor& before, const VendorChange& change) {
   if (change.registration_number) after.registration_number = *change.registration_number;
   if (change.bank_account) after.bank_account = *change.bank_account;
   if (change.address) after.address = *change.address;
+  if (change.account_holder) after.account_holder = *change.account_holder;
   return after;
 }
 

@@ -194,3 +194,38 @@ TEST(ConfigTest, ErrorsNameTheKeyOrLine) {
 
 }  // namespace
 }  // namespace app
+
+namespace app {
+namespace {
+
+TEST(ConfigTest, PaymentsSectionNamesTheCityAsItsBankKnowsIt) {
+  EXPECT_FALSE(ParseConfig(DefaultConfigText(), "kura.toml")->remitter.has_value());
+  auto c = ParseConfig(
+      "[payments]\nremitter_code = \"1234567890\"\nremitter_name = \"クラマエシ\"\n"
+      "account = \"0005:001:1:1234567\"\nbank_name = \"ミツビシユーエフジエイ\"\n",
+      "kura.toml");
+  ASSERT_OK(c);
+  ASSERT_TRUE(c->remitter.has_value());
+  EXPECT_EQ(c->remitter->code, "1234567890");
+  EXPECT_EQ(c->remitter->account.bank_code, "0005");
+  EXPECT_EQ(c->remitter->account.branch_code, "001");
+  EXPECT_EQ(c->remitter->account.type, '1');
+  EXPECT_EQ(c->remitter->account.number, "1234567");
+  EXPECT_EQ(c->remitter->account.bank_name, "ミツビシユーエフジエイ");
+  for (const char* bad : {
+           "[payments]\nremitter_code = \"1234567890\"\nremitter_name = \"クラマエシ\"\n",
+           "[payments]\nremitter_code = \"12345678901\"\nremitter_name = \"クラマエシ\"\n"
+           "account = \"0005:001:1:1234567\"\n",
+           "[payments]\nremitter_code = \"1234567890\"\nremitter_name = \"蔵前市\"\n"
+           "account = \"0005:001:1:1234567\"\n",
+           "[payments]\nremitter_code = \"1234567890\"\nremitter_name = \"クラマエシ\"\n"
+           "account = \"0005-001-1-1234567\"\n",
+       }) {
+    auto r = ParseConfig(bad, "kura.toml");
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_NE(r.status().message().find("[payments]"), std::string::npos) << r.status().message();
+  }
+}
+
+}  // namespace
+}  // namespace app
