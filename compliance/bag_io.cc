@@ -205,7 +205,12 @@ Status ReadZip(const std::string& path, const BagFileFn& fn) {
       const void* buf = nullptr;
       size_t size = 0;
       la_int64_t offset = 0;
-      const int r = archive_read_data_block(a, &buf, &size, &offset);
+      int r;
+      // A block may be empty before the end (the inflater has produced
+      // nothing yet): only ARCHIVE_EOF ends the entry.
+      do {
+        r = archive_read_data_block(a, &buf, &size, &offset);
+      } while (r == ARCHIVE_OK && size == 0);
       if (r == ARCHIVE_EOF) return std::string_view();
       if (r != ARCHIVE_OK) {
         return Status::Corruption("ZIP の " + rel + " を読めません（" +

@@ -328,7 +328,7 @@ Result<BagCheck> VerifyBag(const std::string& path, std::string_view trusted_vke
   Files files;
   auto sha512 = Botan::HashFunction::create_or_throw("SHA-512");
   RETURN_IF_ERROR(internal::ForEachBagFile(
-      path, [&](const std::string& rel, uint64_t size,
+      path, [&](const std::string& rel, uint64_t /*size*/,
                 const std::function<Result<std::string_view>()>& read) -> Status {
         FileInfo f;
         signing::Sha256Hasher sha256;
@@ -344,7 +344,6 @@ Result<BagCheck> VerifyBag(const std::string& path, std::string_view trusted_vke
           if (keep) f.bytes->append(chunk);
           f.size += chunk.size();
         }
-        (void)size;
         f.sha256 = sha256.Finish().Hex();
         f.sha512 = Botan::hex_encode(sha512->final(), false);
         files[rel] = std::move(f);
