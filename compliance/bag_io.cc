@@ -81,12 +81,10 @@ class DirSink : public BagSink {
     return rc == 0 ? Status::OK() : Errno("書き込めません:", current_);
   }
   Status Finish() override {
-    // One syncfs makes every file durable; then the directories' entries.
-    RETURN_IF_ERROR(SyncPath(root_, /*whole_filesystem=*/true));
-    for (const std::string& d : made_) RETURN_IF_ERROR(SyncPath(d, false));
-    RETURN_IF_ERROR(SyncPath(root_, false));
-    return SyncPath(fs::path(root_).parent_path().empty() ? "." : fs::path(root_).parent_path().string(),
-                    false);
+    // One syncfs makes every file, and every directory entry, of the file
+    // system durable: no fsync per file or folder (each would wait for its
+    // own journal commit).
+    return SyncPath(root_, /*whole_filesystem=*/true);
   }
 
  private:

@@ -374,6 +374,7 @@ Result<ExportSummary> ExportBag(const archive::Archive& archive, const base::Clo
     ASSIGN_OR_RETURN(sink, internal::NewDirSink(o.out));
   }
   BagWriter bag(sink.get());
+  progress("originals", 0, docs.size());
   RETURN_IF_ERROR(bag.Put("bagit.txt", internal::BagitTxt()));
   for (size_t i = 0; i < docs.size(); ++i) {
     DocRecord& d = docs[i];
@@ -392,6 +393,7 @@ Result<ExportSummary> ExportBag(const archive::Archive& archive, const base::Clo
   RETURN_IF_ERROR(bag.Put("data/timestamps/tsa-chain.pem", archive.ledger().TrustedTsaPem()));
   progress("finish", docs.size(), docs.size());
   const base::Time now = clock.Now();
+  progress("report", docs.size(), docs.size());
   ASSIGN_OR_RETURN(const std::string pdf,
                    internal::RenderReport(Report(o, docs, base::FormatJst(now), s, checkpoints,
                                                  archive.ledger().VerifierKey()),
@@ -401,6 +403,7 @@ Result<ExportSummary> ExportBag(const archive::Archive& archive, const base::Clo
   RETURN_IF_ERROR(bag.Put("verify_proofs.py", internal::VerifyProofsPy()));
   s.payload_files = bag.payload_files();
   s.payload_bytes = bag.payload_bytes();
+  progress("sync", docs.size(), docs.size());
   RETURN_IF_ERROR(bag.Close(BagInfoHead(o, now, s)));
   return s;
 }

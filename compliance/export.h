@@ -52,7 +52,7 @@ struct ExportOptions {
   /// Japanese TrueType font of report.pdf.
   std::string font_file = "/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf";
   /// Called now and then with (documents done, documents to do) and a stage
-  /// ("search", "originals", "finish").
+  /// ("search", "originals", "finish", "report", "sync").
   std::function<void(std::string_view stage, uint64_t done, uint64_t total)> progress;
 };
 
