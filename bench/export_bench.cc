@@ -1,11 +1,11 @@
 // `kura export` throughput beside `cp -r` of the same originals.
 //
-//   build/bench/export_bench [--docs N] [--dir DIR]
+//   build/bench/export_bench [--docs N] [--kb SIZE] [--dir DIR]
 //
 // (--dir keeps the data directory, and a later run with the same --dir and
 // --docs exports it again without ingesting.)
-// Draws N invoices (default 10,000) from corpus::Generator (seed 1, ~20 KB
-// JP PINT XML each), ingests them into a fresh data directory in batches of
+// Draws N invoices (default 10,000) from corpus::Generator (seed 1, ~SIZE KB
+// JP PINT XML each, default 20), ingests them into a fresh data directory in batches of
 // 256 (built-in TSA, one token per document) and publishes a checkpoint,
 // then measures in the same run, on the same file system:
 //   peer:  `cp -r` of the stored originals (objects/sha256) into a new
@@ -83,14 +83,15 @@ double Export(const archive::Archive& arc, const base::Clock& clock, const std::
 }  // namespace
 
 int main(int argc, char** argv) {
-  int docs_count = 10000;
+  int docs_count = 10000, kb = 20;
   std::string dir;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--docs")) docs_count = std::atoi(argv[i + 1]);
     if (!std::strcmp(argv[i], "--dir")) dir = argv[i + 1];
+    if (!std::strcmp(argv[i], "--kb")) kb = std::atoi(argv[i + 1]);
   }
-  if (docs_count < 1) {
-    std::fprintf(stderr, "usage: export_bench [--docs N>=1] [--dir DIR]\n");
+  if (docs_count < 1 || kb < 1) {
+    std::fprintf(stderr, "usage: export_bench [--docs N>=1] [--kb SIZE>=1] [--dir DIR]\n");
     return 2;
   }
   const bool scratch = dir.empty();
@@ -105,7 +106,7 @@ int main(int argc, char** argv) {
   corpus::Options corpus_options;
   corpus_options.seed = 1;
   corpus_options.count = docs_count;
-  corpus_options.target_xml_bytes = 20000;
+  corpus_options.target_xml_bytes = kb * 1000;
   corpus_options.pdf_share = 0;
   corpus::Generator generator(corpus_options);
   std::vector<std::string> docs;
@@ -141,9 +142,9 @@ int main(int argc, char** argv) {
   const size_t n = docs.size();
   const double mb = s.original_bytes / 1e6;
   std::printf(
-      "export_bench: %zu JP PINT invoices from the generator (seed 1, target 20 KB), %.1f MB of "
+      "export_bench: %zu JP PINT invoices from the generator (seed 1, target %d KB), %.1f MB of "
       "originals; bag: %llu files, %.1f MB in all; in %s\n",
-      n, mb, static_cast<unsigned long long>(s.payload_files + 7), s.payload_bytes / 1e6,
+      n, kb, mb, static_cast<unsigned long long>(s.payload_files + 7), s.payload_bytes / 1e6,
       dir.c_str());
   const auto row = [&](const char* name, double sec) {
     if (sec > 0) {

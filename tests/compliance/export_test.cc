@@ -182,6 +182,25 @@ TEST_F(ExportTest, BatchTokensVerifyThroughTheBagsRoot) {
   EXPECT_EQ(Kura("verify-export bag").exit_code, 0);
 }
 
+TEST_F(ExportTest, ADocumentWithoutItsOriginalIsMarkedNotFailed) {
+  ASSERT_NO_FATAL_FAILURE(InitWithInvoices(3));
+  // As after a disposal: the bytes are gone, the records stay.
+  const std::string sha = json::parse(Kura("show D00000002").out)["record"]["sha256"];
+  std::string out;
+  ASSERT_EQ(Sh("find kura-data/objects -name '" + sha + "*' -delete", &out), 0) << out;
+  const KuraRun r = Kura("export --out bag");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(json::parse(r.out)["missing_originals"], 1);
+  EXPECT_FALSE(fs::exists(dir_.Join("bag/data/originals/D00000002")));
+  const json meta = json::parse(kura_test::ReadFileOrDie(dir_.Join("bag/data/metadata.json")));
+  for (const json& row : meta) {
+    EXPECT_EQ(row["original"].is_null(), row["id"] == "D00000002") << row["id"];
+  }
+  EXPECT_NE(kura_test::ReadFileOrDie(dir_.Join("bag/data/metadata.csv")).find("（原本なし）"),
+            std::string::npos);
+  EXPECT_EQ(Kura("verify-export bag").exit_code, 0);
+}
+
 TEST_F(ExportTest, RefusesANonEmptyFolderAndBadFilters) {
   ASSERT_NO_FATAL_FAILURE(InitWithInvoices(1));
   std::string out;
