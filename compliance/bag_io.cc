@@ -59,6 +59,8 @@ class DirSink : public BagSink {
     if (!made_.contains(parent)) {
       std::error_code ec;
       fs::create_directories(parent, ec);
+      // Another writer may have made it at the same moment.
+      if (ec && fs::is_directory(parent)) ec.clear();
       if (ec) return Status::IOError("フォルダを作れません: " + parent + "（" + ec.message() + "）");
       made_.insert(parent);
     }
@@ -242,6 +244,10 @@ Result<std::unique_ptr<BagSink>> NewDirSink(const std::string& dir) {
   }
   fs::create_directories(dir, ec);
   if (ec) return Status::IOError("フォルダを作れません: " + dir + "（" + ec.message() + "）");
+  return std::unique_ptr<BagSink>(std::make_unique<DirSink>(dir));
+}
+
+Result<std::unique_ptr<BagSink>> OpenDirSink(const std::string& dir) {
   return std::unique_ptr<BagSink>(std::make_unique<DirSink>(dir));
 }
 

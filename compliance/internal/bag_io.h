@@ -32,6 +32,9 @@ class BagSink {
 
 /// dir must not exist, or be empty (FailedPrecondition otherwise).
 base::Result<std::unique_ptr<BagSink>> NewDirSink(const std::string& dir);
+/// Another sink into the folder a NewDirSink writes (for a second writer
+/// thread); its Finish is the first sink's.
+base::Result<std::unique_ptr<BagSink>> OpenDirSink(const std::string& dir);
 /// Written to a temporary file beside zip_path and renamed over it by
 /// Finish; zip_path must not exist.
 base::Result<std::unique_ptr<BagSink>> NewZipSink(const std::string& zip_path);
