@@ -12,7 +12,8 @@ shows that checkpoint b extends checkpoint a. For batch time-stamps
 SHA-256(0x00 || SHA-256(original)) and its path give the root the token
 signs; the script prints that root for `openssl ts -verify -digest`.
 The algorithms are RFC 9162 sections 2.1.3.2 and 2.1.4.2, step by step.
-Prints one line per problem and exits 1 if there is any; 0 otherwise.
+Prints one line per problem ("NG file: why") and exits 1 if there is any;
+0 otherwise. 包含証明・一貫性証明を RFC 9162 の手順どおりに確かめます。
 """
 
 import base64
@@ -165,7 +166,8 @@ def main():
     for p in problems:
         print("NG " + p)
     print(f"{events} inclusion proofs, {consistency} consistency proofs: "
-          + ("OK" if not problems else f"{len(problems)} problem(s)"))
+          + ("OK（すべての証明が成り立ちます）" if not problems
+             else f"{len(problems)} problem(s)（成り立たない証明があります）"))
     return 1 if problems else 0
 
 
