@@ -398,39 +398,6 @@ int CmdLogCheckpoint(const Context& ctx) {
   return kExitOk;
 }
 
-int CmdLogProof(const Context& ctx, const std::string& id) {
-  auto a = OpenArchiveFor(ctx, /*read_only=*/true);
-  if (!a.ok()) {
-    PrintError(ctx, a.status());
-    return kExitUsage;
-  }
-  auto proof = a->archive->ProveDocument(id);
-  if (!proof.ok() && proof.status().code() == base::Status::Code::kFailedPrecondition) {
-    // Received moments ago: no checkpoint covers it yet. Publish one now
-    // (as a writer, beside a running server if there is one) and prove.
-    a->archive.reset();
-    a = OpenArchiveFor(ctx, /*read_only=*/false);
-    if (!a.ok()) {
-      PrintError(ctx, a.status());
-      return kExitUsage;
-    }
-    const base::Status published = a->archive->ledger().PublishCheckpoint();
-    if (!published.ok()) {
-      PrintError(ctx, published);
-      return kExitFailed;
-    }
-    proof = a->archive->ProveDocument(id);
-  }
-  if (!proof.ok()) {
-    PrintError(ctx, proof.status());
-    return kExitFailed;
-  }
-  json j = archive::ToJson(*proof);
-  j["verifier_key"] = a->archive->ledger().VerifierKey();
-  std::fprintf(ctx.out, "%s\n", j.dump(2, ' ', false).c_str());
-  return kExitOk;
-}
-
 int CmdTimestampRetry(const Context& ctx) {
   auto a = OpenArchiveFor(ctx, /*read_only=*/false);
   if (!a.ok()) {

@@ -70,10 +70,9 @@ int CmdVerify(const Context& ctx, const VerifyArgs& args);
 int CmdToken(const Context& ctx, const std::string& id, const std::string& out_path);
 /// `kura tsa-cert [--out FILE]`: the certificates that verify kura's tokens.
 int CmdTsaCert(const Context& ctx, const std::string& out_path);
-/// `kura log checkpoint`: the latest signed checkpoint; `kura log proof ID`:
-/// the inclusion proof of the document's receipt event (JSON).
+/// `kura log checkpoint`: the latest signed checkpoint (the proofs are in
+/// app/evidence_commands.h).
 int CmdLogCheckpoint(const Context& ctx);
-int CmdLogProof(const Context& ctx, const std::string& id);
 /// `kura timestamp`: asks the TSA again for pending time-stamps.
 int CmdTimestampRetry(const Context& ctx);
 

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "app/commands.h"
+#include "app/evidence_commands.h"
 #include "app/internal/cli_japanese.h"
 
 #ifndef KURA_VERSION
@@ -48,6 +49,10 @@ struct Args {
   app::VendorAddArgs vendor_args;
   app::PaymentsRunArgs payments_args;
   app::ServeArgs serve_args;
+  app::LogProofArgs log_proof_args;
+  uint64_t log_old = 0, log_new = 0, log_event = 0;
+  app::ExportArgs export_args;
+  std::string vkey;
   std::string token_name, token_department, token_id;
 };
 
@@ -72,28 +77,33 @@ void AddArchiveCommands(CLI::App* cli, const app::Context& ctx, Args& a) {
   show->callback([&] { a.rc = app::CmdShow(ctx, a.id); });
 }
 
+// The filters of `kura search` (and of `kura export`, up to --sort).
+const std::pair<const char*, const char*> kSearchFlags[] = {
+    {"--date-from", "取引年月日の開始 YYYY-MM-DD（その日を含む）"},
+    {"--date-to", "取引年月日の終了 YYYY-MM-DD（その日を含む）"},
+    {"--amount-min", "取引金額の下限（その金額を含む）"},
+    {"--amount-max", "取引金額の上限（その金額を含む）"},
+    {"--counterparty", "取引先名の一部（全角/半角、株式会社/(株)/㈱ の違いは無視）"},
+    {"--department", "部署コード"},
+    {"--type", "書類の種類: invoice（請求書）| credit_note（返金・値引）"},
+    {"--doc-format", "形式: jp-pint, peppol-bis, xrechnung, ubl, cii, factur-x, zugferd, pdf"},
+    {"--invoice-number", "請求書番号（完全一致）"},
+    {"--received-from", "受領日の開始 YYYY-MM-DD"},
+    {"--received-to", "受領日の終了 YYYY-MM-DD"},
+    {"--text", "請求書番号・取引先・ファイル名・明細の一部"},
+    {"--sort", "並び順: date（取引年月日）| amount（金額）| counterparty（取引先）。既定: date"},
+    {"--limit", "1 ページの件数 1〜1000（既定: 50）"},
+    {"--offset", "先頭から飛ばす件数"},
+    {"--after", "前のページの \"next\"（続きの位置）"},
+};
+
+// --date-from ... --text: what `kura export` takes.
+constexpr size_t kSearchFilterCount = 12;
+
 void AddSearchCommand(CLI::App* cli, const app::Context& ctx, Args& a) {
   auto* search = cli->add_subcommand(
       "search", "文書を検索する（取引年月日・取引金額・取引先など。条件はすべて満たすものを探す）");
-  const std::pair<const char*, const char*> search_flags[] = {
-      {"--date-from", "取引年月日の開始 YYYY-MM-DD（その日を含む）"},
-      {"--date-to", "取引年月日の終了 YYYY-MM-DD（その日を含む）"},
-      {"--amount-min", "取引金額の下限（その金額を含む）"},
-      {"--amount-max", "取引金額の上限（その金額を含む）"},
-      {"--counterparty", "取引先名の一部（全角/半角、株式会社/(株)/㈱ の違いは無視）"},
-      {"--department", "部署コード"},
-      {"--type", "書類の種類: invoice（請求書）| credit_note（返金・値引）"},
-      {"--doc-format", "形式: jp-pint, peppol-bis, xrechnung, ubl, cii, factur-x, zugferd, pdf"},
-      {"--invoice-number", "請求書番号（完全一致）"},
-      {"--received-from", "受領日の開始 YYYY-MM-DD"},
-      {"--received-to", "受領日の終了 YYYY-MM-DD"},
-      {"--text", "請求書番号・取引先・ファイル名・明細の一部"},
-      {"--sort", "並び順: date（取引年月日）| amount（金額）| counterparty（取引先）。既定: date"},
-      {"--limit", "1 ページの件数 1〜1000（既定: 50）"},
-      {"--offset", "先頭から飛ばす件数"},
-      {"--after", "前のページの \"next\"（続きの位置）"},
-  };
-  for (const auto& [flag, help] : search_flags) search->add_option(flag, a.search_opts[flag], help);
+  for (const auto& [flag, help] : kSearchFlags) search->add_option(flag, a.search_opts[flag], help);
   search->add_option("--registration-number", a.search_regnos, "登録番号 T+13桁（複数指定可）");
   search->add_flag("--desc", a.search_desc, "降順に並べる");
   search->add_flag("--history", a.search_history, "訂正された文書の以前の版も検索する");
@@ -119,6 +129,31 @@ void AddSearchCommand(CLI::App* cli, const app::Context& ctx, Args& a) {
                         a.search_opts["--offset"].empty() && a.search_opts["--after"].empty();
     a.rc = app::CmdSearch(ctx, a.search_args);
   });
+}
+
+// `kura log proof | consistency | checkpoints` (app/log_cli.cc).
+void AddLogProofCommands(CLI::App* log, const app::Context& ctx, Args& a) {
+  auto* proof = log->add_subcommand(
+      "proof",
+      "文書のすべてのイベント（受領・訂正・支出命令の各段階）または 1 つのイベントの包含証明を"
+      "表示する（JSON、RFC 9162）");
+  proof->add_option("ID", a.log_proof_args.id, "文書ID（省略時は --event のイベント）");
+  auto* event = proof->add_option("--event", a.log_event, "イベントの番号（0 から）");
+  proof->callback([&a, &ctx, event] {
+    if (event->count() > 0) a.log_proof_args.event = a.log_event;
+    a.rc = app::CmdLogProof(ctx, a.log_proof_args);
+  });
+  auto* consistency = log->add_subcommand(
+      "consistency", "2 つの木の大きさの間の一貫性証明を表示する（JSON、RFC 9162）");
+  consistency->add_option("OLD", a.log_old, "古い木の大きさ（イベント数）")->required();
+  consistency->add_option("NEW", a.log_new, "新しい木の大きさ（イベント数）")->required();
+  consistency->callback([&] { a.rc = app::CmdLogConsistency(ctx, a.log_old, a.log_new); });
+  auto* checkpoints = log->add_subcommand(
+      "checkpoints", "保存されているすべての署名済みチェックポイントとタイムスタンプを表示する"
+                     "（1 件ごとに JSON 1 行、トークンは base64）");
+  checkpoints->add_option("--out", a.out_path,
+                          "<件数>.note と <件数>.tsr も書き出すフォルダ（openssl ts -verify 用）");
+  checkpoints->callback([&] { a.rc = app::CmdLogCheckpoints(ctx, a.out_path); });
 }
 
 void AddDocumentCommands(CLI::App* cli, const app::Context& ctx, Args& a) {
@@ -162,9 +197,7 @@ void AddDocumentCommands(CLI::App* cli, const app::Context& ctx, Args& a) {
   log->require_subcommand(1);
   log->add_subcommand("checkpoint", "最新の署名済みチェックポイントを表示する（C2SP signed note）")
       ->callback([&] { a.rc = app::CmdLogCheckpoint(ctx); });
-  auto* proof = log->add_subcommand("proof", "文書の受領イベントの包含証明を表示する（JSON）");
-  proof->add_option("ID", a.id, "文書ID")->required();
-  proof->callback([&] { a.rc = app::CmdLogProof(ctx, a.id); });
+  AddLogProofCommands(log, ctx, a);
 
   auto* timestamp = cli->add_subcommand("timestamp", "取得できていないタイムスタンプを再取得する");
   timestamp->callback([&] { a.rc = app::CmdTimestampRetry(ctx); });
@@ -317,6 +350,40 @@ void AddOrganisationCommands(CLI::App* cli, const app::Context& ctx, Args& a) {
   run->callback([&] { a.rc = app::CmdPaymentsRun(ctx, a.payments_args); });
 }
 
+// `kura export` and `kura verify-export` (app/export_cli.cc).
+void AddExportCommands(CLI::App* cli, const app::Context& ctx, Args& a) {
+  auto* exp = cli->add_subcommand(
+      "export", "証跡パッケージ（BagIt）を書き出す: 原本・一覧・タイムスタンプ・証明・履歴・報告書"
+                "（条件は kura search と同じ。条件なしはすべての文書）");
+  for (size_t i = 0; i < kSearchFilterCount; ++i) {
+    exp->add_option(kSearchFlags[i].first, a.search_opts[kSearchFlags[i].first],
+                    kSearchFlags[i].second);
+  }
+  exp->add_option("--registration-number", a.search_regnos, "登録番号 T+13桁（複数指定可）");
+  exp->add_option("--out", a.export_args.out,
+                  "書き出すフォルダ（新しいもの、または空のもの）か、.zip で終わるファイル名")
+      ->required();
+  exp->add_option("--organization", a.export_args.organization,
+                  "作成者として bag-info.txt と報告書に記す組織名（例: 蔵前市会計室）");
+  exp->callback([&] {
+    for (const auto& [flag, value] : a.search_opts) {
+      if (value.empty()) continue;
+      std::string name = std::string(flag).substr(2);
+      if (name == "doc-format") name = "format";
+      for (char& c : name) c = c == '-' ? '_' : c;
+      a.export_args.params.emplace_back(name, value);
+    }
+    for (const auto& r : a.search_regnos) a.export_args.params.emplace_back("registration_number", r);
+    a.rc = app::CmdExport(ctx, a.export_args);
+  });
+  auto* verify = cli->add_subcommand(
+      "verify-export", "証跡パッケージ（フォルダまたは ZIP）をすべて検証し、問題のあるファイルを示す");
+  verify->add_option("PATH", a.out_path, "証跡パッケージのフォルダまたは .zip")->required();
+  verify->add_option("--verifier-key", a.vkey,
+                     "別の経路で入手したログの検証鍵（省略時はパッケージ内の鍵で確かめる）");
+  verify->callback([&] { a.rc = app::CmdVerifyExport(ctx, a.out_path, a.vkey); });
+}
+
 void AddServeCommand(CLI::App* cli, const app::Context& ctx, Args& a) {
   auto* serve = cli->add_subcommand("serve", "Webサーバーを起動する");
   serve->add_option("--listen", a.serve_args.listen,
@@ -362,6 +429,7 @@ int main(int argc, char** argv) {
   AddOrganisationCommands(&cli, ctx, a);
   AddTokenCommands(&cli, ctx, a);
   AddServeCommand(&cli, ctx, a);
+  AddExportCommands(&cli, ctx, a);
   app::internal::GroupSubcommands(&cli);
   try {
     cli.parse(argc, argv);

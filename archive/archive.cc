@@ -203,6 +203,11 @@ Result<std::string> Archive::ReadOriginal(std::string_view id) const {
   return std::move(*bytes);
 }
 
+Result<std::unique_ptr<base::SequentialFile>> Archive::OpenOriginal(
+    std::string_view sha256) const {
+  return rep_->blobs->Open(sha256);
+}
+
 Result<Version> Archive::Correct(std::string_view id, const invoice::FieldPatch& patch,
                                  const std::string& actor, const std::string& reason,
                                  uint32_t expected_version, const CorrectionHook& in_same_write) {

@@ -205,6 +205,11 @@ class Archive {
   /// The original bytes, unchanged. Corruption if they no longer match the
   /// recorded digest.
   base::Result<std::string> ReadOriginal(std::string_view id) const;
+  /// The stored original with this SHA-256 (Document::sha256) as a stream,
+  /// for copying large files without holding them (the evidence export).
+  /// Nothing is checked: the caller hashes what it reads and compares.
+  /// NotFound if the bytes are gone.
+  base::Result<std::unique_ptr<base::SequentialFile>> OpenOriginal(std::string_view sha256) const;
 
   // --- Documents waiting for work (for the modules above) ---
 

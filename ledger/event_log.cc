@@ -131,4 +131,23 @@ Result<std::vector<Digest>> EventLog::ConsistencyProof(const storage::ReadTxn& t
   return signing::ConsistencyProof(size1, size2, Nodes(txn));
 }
 
+Result<Digest> EventLog::Root(const storage::ReadTxn& txn, uint64_t size) const {
+  // The perfect subtrees covering [0, size), largest first; RFC 6962's MTH
+  // folds them from the right.
+  const signing::NodeHashFn nodes = Nodes(txn);
+  std::vector<Digest> parts;
+  uint64_t offset = 0;
+  for (int level = 63; level >= 0; --level) {
+    const uint64_t width = uint64_t{1} << level;
+    if ((size & width) == 0) continue;
+    ASSIGN_OR_RETURN(Digest d, nodes(level, offset >> level));
+    parts.push_back(d);
+    offset += width;
+  }
+  if (parts.empty()) return signing::EmptyRoot();
+  Digest root = parts.back();
+  for (size_t i = parts.size() - 1; i-- > 0;) root = signing::HashChildren(parts[i], root);
+  return root;
+}
+
 }  // namespace ledger

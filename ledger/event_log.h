@@ -59,6 +59,9 @@ class EventLog {
                                                             uint64_t index, uint64_t size) const;
   base::Result<std::vector<signing::Digest>> ConsistencyProof(const storage::ReadTxn& txn,
                                                               uint64_t size1, uint64_t size2) const;
+  /// The root of the tree of the first `size` events (size <= Size(); the
+  /// caller checks), from the stored perfect-subtree hashes: O(log n).
+  base::Result<signing::Digest> Root(const storage::ReadTxn& txn, uint64_t size) const;
 
  private:
   EventLog(storage::Table events, storage::Table nodes, storage::Table state)

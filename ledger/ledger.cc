@@ -184,6 +184,72 @@ Result<EventProof> Ledger::ProveEvent(uint64_t index) const {
   return p;
 }
 
+Status Ledger::ProveEvents(const std::vector<uint64_t>& indices,
+                           const std::function<Status(const EventProof&)>& fn,
+                           uint64_t* not_covered) const {
+  if (not_covered != nullptr) *not_covered = 0;
+  return rep_->env->Read([&](const storage::ReadTxn& txn) -> Status {
+    auto latest = rep_->checkpoints->Latest(txn);
+    if (!latest.ok() && latest.status().IsNotFound()) {
+      return Status::FailedPrecondition("署名済みのチェックポイントがまだありません");
+    }
+    if (!latest.ok()) return latest.status();
+    EventProof p;
+    p.tree_size = latest->size;
+    p.checkpoint = latest->note;
+    for (const uint64_t index : indices) {
+      if (index >= latest->size) {
+        if (not_covered != nullptr) ++*not_covered;
+        continue;
+      }
+      p.index = index;
+      ASSIGN_OR_RETURN(p.event, rep_->log->Get(txn, index));
+      p.leaf_hash = signing::HashLeaf(p.event);
+      ASSIGN_OR_RETURN(p.proof, rep_->log->InclusionProof(txn, index, p.tree_size));
+      RETURN_IF_ERROR(fn(p));
+    }
+    return Status::OK();
+  });
+}
+
+Result<ConsistencyProofRecord> Ledger::ProveConsistency(uint64_t size1, uint64_t size2) const {
+  ConsistencyProofRecord r;
+  r.size1 = size1;
+  r.size2 = size2;
+  RETURN_IF_ERROR(rep_->env->Read([&](const storage::ReadTxn& txn) -> Status {
+    ASSIGN_OR_RETURN(const uint64_t size, rep_->log->Size(txn));
+    if (size1 > size2 || size2 > size) {
+      return Status::InvalidArgument("木の大きさは 0 ≦ OLD ≦ NEW ≦ " + std::to_string(size) +
+                                     "（現在のイベント数）で指定してください（OLD=" +
+                                     std::to_string(size1) + ", NEW=" + std::to_string(size2) +
+                                     "）");
+    }
+    ASSIGN_OR_RETURN(r.root1, rep_->log->Root(txn, size1));
+    ASSIGN_OR_RETURN(r.root2, rep_->log->Root(txn, size2));
+    ASSIGN_OR_RETURN(r.proof, rep_->log->ConsistencyProof(txn, size1, size2));
+    return Status::OK();
+  }));
+  return r;
+}
+
+Status Ledger::ForEachCheckpoint(const std::function<Status(const CheckpointRecord&)>& fn) const {
+  return rep_->env->Read([&](const storage::ReadTxn& txn) -> Status {
+    return rep_->checkpoints->ForEach(txn, [&](const StoredCheckpoint& c) -> Status {
+      CheckpointRecord r;
+      r.size = c.size;
+      r.note = c.note;
+      r.created_at = c.created_at;
+      ASSIGN_OR_RETURN(r.root, rep_->log->Root(txn, c.size));
+      if (c.tsr_sha256) {
+        auto der = GetResponse(txn, *c.tsr_sha256);
+        if (!der.ok() && !der.status().IsNotFound()) return der.status();
+        if (der.ok()) r.tsr_der = std::move(*der);
+      }
+      return fn(r);
+    });
+  });
+}
+
 Result<std::string> Ledger::LatestCheckpoint() const {
   std::string note;
   RETURN_IF_ERROR(rep_->env->Read([&](const storage::ReadTxn& txn) -> Status {

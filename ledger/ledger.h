@@ -158,6 +158,22 @@ struct EventProof {
   uint64_t tree_size = 0;
 };
 
+/// A signed checkpoint as stored, with its time-stamp token.
+struct CheckpointRecord {
+  uint64_t size = 0;
+  std::string note;     ///< the signed note, as signed
+  signing::Digest root; ///< the log's root at size (Verify checks the note says the same)
+  std::string tsr_der;  ///< DER TimeStampResp over SHA-256(note); empty if none yet
+  base::Time created_at;
+};
+
+/// RFC 9162 §2.1.4 consistency proof between two tree sizes.
+struct ConsistencyProofRecord {
+  uint64_t size1 = 0, size2 = 0;
+  signing::Digest root1, root2;
+  std::vector<signing::Digest> proof;
+};
+
 /// What the writer queue has done since the ledger opened.
 struct WriteStats {
   uint64_t writes = 0;   ///< Write calls that reached a group
@@ -216,6 +232,17 @@ class Ledger {
   /// The inclusion proof of event index in the latest checkpoint;
   /// FailedPrecondition if no checkpoint covers it yet.
   base::Result<EventProof> ProveEvent(uint64_t index) const;
+  /// The inclusion proofs of many events in ONE checkpoint: the latest, as
+  /// one read snapshot sees it. fn is called per index in the given order;
+  /// an index the checkpoint does not cover yet is skipped (not_covered
+  /// counts them). FailedPrecondition if there is no checkpoint.
+  base::Status ProveEvents(const std::vector<uint64_t>& indices,
+                           const std::function<base::Status(const EventProof&)>& fn,
+                           uint64_t* not_covered = nullptr) const;
+  /// The consistency proof from the tree of size1 events to that of size2
+  /// (size1 <= size2 <= EventCount(); InvalidArgument otherwise), with both
+  /// roots.
+  base::Result<ConsistencyProofRecord> ProveConsistency(uint64_t size1, uint64_t size2) const;
 
   // ---- Checkpoints ----
   /// Signs, stores and time-stamps a checkpoint now if the log grew since
@@ -227,6 +254,10 @@ class Ledger {
   base::Status PublishDue();
   /// The latest signed checkpoint (C2SP note); NotFound before the first.
   base::Result<std::string> LatestCheckpoint() const;
+  /// Every stored checkpoint with its token, in size order, in one read
+  /// snapshot.
+  base::Status ForEachCheckpoint(
+      const std::function<base::Status(const CheckpointRecord&)>& fn) const;
   /// The log's verifier key ("<origin>+<hash>+<key>").
   std::string VerifierKey() const;
 

@@ -1,0 +1,167 @@
+// `kura export` throughput beside `cp -r` of the same originals.
+//
+//   build/bench/export_bench [--docs N] [--kb SIZE] [--dir DIR]
+//
+// (--dir keeps the data directory, and a later run with the same --dir and
+// --docs exports it again without ingesting.)
+// Draws N invoices (default 10,000) from corpus::Generator (seed 1, ~SIZE KB
+// JP PINT XML each, default 20), ingests them into a fresh data directory in batches of
+// 256 (built-in TSA, one token per document) and publishes a checkpoint,
+// then measures in the same run, on the same file system:
+//   peer:  `cp -r` of the stored originals (objects/sha256) into a new
+//          folder, then `sync -f` on it (the export syncs its bag at the
+//          end), before and after kura; the ratio uses their mean
+//   kura:  compliance::ExportBag of every document into a new folder (the
+//          originals hashed with SHA-256 and SHA-512 while copied, plus the
+//          tokens, proofs, history, metadata, checkpoints and report.pdf),
+//          and into a ZIP file
+// MB/s counts the originals' bytes for both, so the ratio is what an
+// auditor's export costs beside copying the originals alone.
+// Removes the scratch directory at the end (unless --dir was given).
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <unistd.h>
+
+#include "archive/archive.h"
+#include "base/file_system.h"
+#include "base/time.h"
+#include "bench/bench_util.h"
+#include "compliance/export.h"
+#include "corpus/corpus.h"
+#include "ledger/data_dir.h"
+
+namespace {
+
+constexpr size_t kBatch = 256;
+
+bool Ingest(archive::Archive& arc, const std::vector<std::string>& docs) {
+  for (size_t i = 0; i < docs.size(); i += kBatch) {
+    std::vector<archive::IncomingFile> batch;
+    for (size_t j = i; j < std::min(docs.size(), i + kBatch); ++j) {
+      batch.push_back({corpus::CorpusFileName(static_cast<int>(j) + 1, corpus::Format::kJpPint),
+                       "somu", "bench", "bench", docs[j]});
+    }
+    for (const auto& r : arc.Ingest(std::move(batch))) {
+      if (!r.ok()) {
+        std::fprintf(stderr, "Ingest: %s\n", r.status().ToString().c_str());
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+// Seconds of one export into out, or -1.
+double Export(const archive::Archive& arc, const base::Clock& clock, const std::string& out,
+              compliance::ExportSummary* summary) {
+  compliance::ExportOptions o;
+  o.out = out;
+  o.organization = "export_bench";
+  bench::Stopwatch w;
+  // Where the time goes, on stderr: when each stage began.
+  o.progress = [&w](std::string_view stage, uint64_t done, uint64_t total) {
+    if (stage != "originals" || done == 0 || done == total) {
+      std::fprintf(stderr, "  %8.3f s  %.*s %llu/%llu\n", w.Seconds(), static_cast<int>(stage.size()),
+                   stage.data(), static_cast<unsigned long long>(done),
+                   static_cast<unsigned long long>(total));
+    }
+  };
+  auto s = compliance::ExportBag(arc, clock, o);
+  if (!s.ok()) {
+    std::fprintf(stderr, "ExportBag: %s\n", s.status().ToString().c_str());
+    return -1;
+  }
+  *summary = *s;
+  return w.Seconds();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int docs_count = 10000, kb = 20;
+  std::string dir;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (!std::strcmp(argv[i], "--docs")) docs_count = std::atoi(argv[i + 1]);
+    if (!std::strcmp(argv[i], "--dir")) dir = argv[i + 1];
+    if (!std::strcmp(argv[i], "--kb")) kb = std::atoi(argv[i + 1]);
+  }
+  if (docs_count < 1 || kb < 1) {
+    std::fprintf(stderr, "usage: export_bench [--docs N>=1] [--kb SIZE>=1] [--dir DIR]\n");
+    return 2;
+  }
+  const bool scratch = dir.empty();
+  if (scratch) {
+    char templ[] = "/var/tmp/kura-export-bench-XXXXXX";
+    if (!::mkdtemp(templ)) return 1;
+    dir = templ;
+  }
+  const auto cleanup = [&] {
+    if (scratch) std::filesystem::remove_all(dir);
+  };
+  corpus::Options corpus_options;
+  corpus_options.seed = 1;
+  corpus_options.count = docs_count;
+  corpus_options.target_xml_bytes = kb * 1000;
+  corpus_options.pdf_share = 0;
+  corpus::Generator generator(corpus_options);
+  std::vector<std::string> docs;
+  for (int i = 0; i < docs_count; ++i) docs.push_back(corpus::RenderJpPint(generator.Next()));
+
+  auto fs = base::NewPosixFileSystem();
+  base::SystemClock clock;  // a benchmark is a program: it may read the clock
+  const std::string data_dir = dir + "/kura-data";
+  // With --dir, a data directory left by an earlier run is used again (the
+  // same N documents); only the outputs are removed.
+  const bool reuse = !scratch && std::filesystem::exists(data_dir + "/FORMAT");
+  for (const char* old : {"/cp-a", "/cp-b", "/bag", "/bag.zip"}) std::filesystem::remove_all(dir + old);
+  if (!reuse && !ledger::InitDataDir(fs.get(), ledger::DataDirLayout{data_dir}, "").ok()) return 1;
+  archive::ArchiveOptions options;
+  options.data_dir = data_dir;
+  auto arc = archive::Archive::Open(options, fs.get(), &clock);
+  if (!arc.ok() || (!reuse && !Ingest(**arc, docs)) ||
+      !(*arc)->ledger().PublishCheckpoint().ok()) {
+    cleanup();
+    return 1;
+  }
+  const std::string peer_cmd_a = "cp -r " + data_dir + "/objects/sha256 " + dir +
+                                 "/cp-a && sync -f " + dir + "/cp-a";
+  const std::string peer_cmd_b = "cp -r " + data_dir + "/objects/sha256 " + dir +
+                                 "/cp-b && sync -f " + dir + "/cp-b";
+  const double peer1 = bench::TimeCommand(peer_cmd_a);
+  compliance::ExportSummary s, z;
+  const double kura = Export(**arc, clock, dir + "/bag", &s);
+  const double peer2 = bench::TimeCommand(peer_cmd_b);
+  const double zip = Export(**arc, clock, dir + "/bag.zip", &z);
+  cleanup();
+
+  const size_t n = docs.size();
+  const double mb = s.original_bytes / 1e6;
+  std::printf(
+      "export_bench: %zu JP PINT invoices from the generator (seed 1, target %d KB), %.1f MB of "
+      "originals; bag: %llu files, %.1f MB in all; in %s\n",
+      n, kb, mb, static_cast<unsigned long long>(s.payload_files + 7), s.payload_bytes / 1e6,
+      dir.c_str());
+  const auto row = [&](const char* name, double sec) {
+    if (sec > 0) {
+      std::printf("  %-52s %8.3f %12.0f %8.1f\n", name, sec, n / sec, mb / sec);
+    } else {
+      std::printf("  %-52s %8s\n", name, "failed");
+    }
+  };
+  std::printf("  %-52s %8s %12s %8s\n", "", "seconds", "documents/s", "MB/s");
+  row("peer: cp -r objects/sha256 + sync (before kura)", peer1);
+  row("peer: cp -r objects/sha256 + sync (after kura)", peer2);
+  row("kura: ExportBag to a folder", kura);
+  row("kura: ExportBag to a ZIP file", zip);
+  const bool ok = peer1 > 0 && peer2 > 0 && kura > 0 && zip > 0 && s.documents == n;
+  if (ok) {
+    const double peer = (peer1 + peer2) / 2;
+    std::printf("  kura folder export / cp -r: %.2fx (target >= 0.8x)\n", peer / kura);
+  }
+  return ok ? 0 : 1;
+}

@@ -1,0 +1,474 @@
+// ExportBag (compliance/export.h).
+#include "compliance/export.h"
+
+#include <algorithm>
+#include <functional>
+#include <atomic>
+#include <map>
+#include <thread>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <botan/hash.h>
+#include <botan/hex.h>
+#include <nlohmann/json.hpp>
+
+#include "base/hex.h"
+#include "compliance/document_events.h"
+#include "compliance/internal/bag_io.h"
+#include "compliance/internal/bag_parts.h"
+#include "signing/merkle.h"
+#include "signing/sha256.h"
+
+namespace compliance {
+
+using base::Result;
+using base::Status;
+using internal::BagSink;
+using nlohmann::json;
+
+namespace {
+
+std::string Dump(const json& j) { return j.dump(2, ' ', false) + "\n"; }
+
+// Hashes every file as it goes into the sink and keeps the manifests.
+class BagWriter {
+ public:
+  explicit BagWriter(BagSink* sink) : sink_(sink), sha512_(Botan::HashFunction::create_or_throw("SHA-512")) {}
+
+  Status Put(const std::string& path, std::string_view data) {
+    RETURN_IF_ERROR(Begin(path, data.size()));
+    RETURN_IF_ERROR(Write(data));
+    return End();
+  }
+  Status Begin(const std::string& path, uint64_t size) {
+    path_ = path;
+    sha256_ = signing::Sha256Hasher();
+    sha512_->clear();
+    bytes_ = 0;
+    return sink_->Begin(path, size);
+  }
+  Status Write(std::string_view data) {
+    sha256_.Update(data);
+    sha512_->update(reinterpret_cast<const uint8_t*>(data.data()), data.size());
+    bytes_ += data.size();
+    return sink_->Write(data);
+  }
+  // Returns the file's SHA-256 (hex).
+  Result<std::string> EndWithDigest() {
+    RETURN_IF_ERROR(sink_->End());
+    Entry e{path_, sha256_.Finish().Hex(), Botan::hex_encode(sha512_->final(), false)};
+    const bool payload = path_.rfind("data/", 0) == 0;
+    if (payload) {
+      payload_bytes_ += bytes_;
+      payload_.push_back(e);
+    } else {
+      tags_.push_back(e);
+    }
+    return e.sha256;
+  }
+  Status End() { return EndWithDigest().status(); }
+
+  // Takes over the entries another writer (another worker's) recorded.
+  void Absorb(BagWriter& other) {
+    payload_.insert(payload_.end(), other.payload_.begin(), other.payload_.end());
+    tags_.insert(tags_.end(), other.tags_.begin(), other.tags_.end());
+    payload_bytes_ += other.payload_bytes_;
+    other.payload_.clear();
+    other.tags_.clear();
+    other.payload_bytes_ = 0;
+  }
+
+  // The manifests (sorted by path), bag-info.txt and the tag manifest; then
+  // Finish.
+  Status Close(const std::string& bag_info_head) {
+    const auto by_path = [](const Entry& a, const Entry& b) { return a.path < b.path; };
+    std::sort(payload_.begin(), payload_.end(), by_path);
+    std::string m256, m512;
+    for (const Entry& e : payload_) {
+      m256 += e.sha256 + "  " + e.path + "\n";
+      m512 += e.sha512 + "  " + e.path + "\n";
+    }
+    const std::string info = bag_info_head + "Payload-Oxum: " + std::to_string(payload_bytes_) + "." +
+                             std::to_string(payload_.size()) + "\n";
+    RETURN_IF_ERROR(Put("bag-info.txt", info));
+    RETURN_IF_ERROR(Put("manifest-sha256.txt", m256));
+    RETURN_IF_ERROR(Put("manifest-sha512.txt", m512));
+    std::string tags;
+    for (const Entry& e : tags_) tags += e.sha256 + "  " + e.path + "\n";
+    RETURN_IF_ERROR(sink_->Put("tagmanifest-sha256.txt", tags));
+    return sink_->Finish();
+  }
+  uint64_t payload_files() const { return payload_.size(); }
+  uint64_t payload_bytes() const { return payload_bytes_; }
+
+ private:
+  struct Entry {
+    std::string path, sha256, sha512;
+  };
+  BagSink* sink_;
+  signing::Sha256Hasher sha256_;
+  std::unique_ptr<Botan::HashFunction> sha512_;
+  std::string path_;
+  uint64_t bytes_ = 0, payload_bytes_ = 0;
+  std::vector<Entry> payload_, tags_;
+};
+
+// A file name as received, safe as one path component in a manifest line
+// and a ZIP: no separators, control characters, '%' (BagIt escapes) or
+// leading dot.
+std::string SafeName(const std::string& name) {
+  std::string out;
+  for (const char c : name) {
+    const auto u = static_cast<unsigned char>(c);
+    out.push_back(u < 0x20 || u == 0x7f || c == '/' || c == '\\' || c == '%' ? '_' : c);
+  }
+  if (out.empty() || out == "." || out == "..") out = "original";
+  if (out[0] == '.') out[0] = '_';
+  return out;
+}
+
+struct DocRecord {
+  archive::SearchItem item;
+  archive::DocumentView view;
+  std::string original;  ///< path in the bag; empty if the bytes are absent
+  json token;            ///< the token record; null if none
+  std::vector<EventRef> events;
+  json proofs = json::array();
+};
+
+Result<std::vector<DocRecord>> FindDocuments(const archive::Archive& archive,
+                                             archive::SearchQuery q) {
+  q.limit = 1000;
+  q.offset = 0;
+  q.after.clear();
+  std::vector<DocRecord> docs;
+  std::set<std::string> seen;
+  for (;;) {
+    ASSIGN_OR_RETURN(archive::SearchResult r, archive.Search(q));
+    for (archive::SearchItem& item : r.items) {
+      if (!item.current || !seen.insert(item.id).second) continue;
+      DocRecord d;
+      d.item = std::move(item);
+      docs.push_back(std::move(d));
+    }
+    if (!r.next) break;
+    q.after = *r.next;
+    q.count = false;
+  }
+  return docs;
+}
+
+// Copies the original (one read: hashed while written) and checks it.
+Status CopyOriginal(BagWriter& bag, const archive::Archive& archive, DocRecord& d,
+                    uint64_t* bytes) {
+  const archive::Document& doc = d.view.document;
+  auto in = archive.OpenOriginal(doc.sha256);
+  if (!in.ok() && in.status().IsNotFound()) return Status::OK();  // disposed of, or lost
+  RETURN_IF_ERROR(in.status());
+  const std::string name =
+      d.view.receipts.empty() ? std::string("original") : SafeName(d.view.receipts[0].file_name);
+  d.original = "data/originals/" + d.item.id + "/" + name;
+  RETURN_IF_ERROR(bag.Begin(d.original, doc.size));
+  std::string chunk;
+  for (;;) {
+    RETURN_IF_ERROR((*in)->Read(1 << 20, &chunk));
+    if (chunk.empty()) break;
+    RETURN_IF_ERROR(bag.Write(chunk));
+    *bytes += chunk.size();
+  }
+  ASSIGN_OR_RETURN(const std::string sha256, bag.EndWithDigest());
+  if (sha256 != doc.sha256) {
+    return Status::Corruption(d.item.id +
+                              ": 保存されている原本が記録された SHA-256 と一致しません"
+                              "（改ざんまたは破損のおそれがあります。kura verify で確認してください）");
+  }
+  return Status::OK();
+}
+
+Status WriteTimestamp(BagWriter& bag, const archive::Archive& archive, DocRecord& d) {
+  auto record = archive.TimestampRecord(d.item.id);
+  if (!record.ok() && record.status().IsNotFound()) return Status::OK();  // pending
+  RETURN_IF_ERROR(record.status());
+  ASSIGN_OR_RETURN(const std::string der, archive.TimestampResponse(d.item.id));
+  d.token = *record;
+  d.token["document_sha256"] = d.view.document.sha256;
+  if (d.token.value("kind", "") == "batch") d.token["leaf_rule"] = kBatchLeafRule;
+  RETURN_IF_ERROR(bag.Put("data/timestamps/" + d.item.id + ".tsr", der));
+  return bag.Put("data/timestamps/" + d.item.id + ".json", Dump(d.token));
+}
+
+Status WriteHistory(BagWriter& bag, const DocRecord& d) {
+  json events = json::array();
+  for (const EventRef& e : d.events) {
+    events.push_back(
+        json{{"index", e.index}, {"type", e.type}, {"event", json::parse(e.bytes, nullptr, false)}});
+  }
+  json h = archive::ToJson(d.view);
+  h["events"] = std::move(events);
+  h["original"] = d.original.empty() ? json(nullptr) : json(d.original);
+  return bag.Put("data/history/" + d.item.id + ".json", Dump(h));
+}
+
+// Proves every event of every document in one snapshot (one checkpoint).
+Result<std::pair<uint64_t, std::string>> ProveAll(const ledger::Ledger& ledger,
+                                                  std::vector<DocRecord>& docs,
+                                                  uint64_t* unproved) {
+  std::map<uint64_t, std::vector<size_t>> owners;
+  for (size_t i = 0; i < docs.size(); ++i) {
+    for (const EventRef& e : docs[i].events) owners[e.index].push_back(i);
+  }
+  std::vector<uint64_t> indices;
+  for (const auto& [index, _] : owners) indices.push_back(index);
+  uint64_t tree_size = 0;
+  std::string note;
+  RETURN_IF_ERROR(ledger.ProveEvents(
+      indices,
+      [&](const ledger::EventProof& p) -> Status {
+        tree_size = p.tree_size;
+        note = p.checkpoint;
+        json path = json::array();
+        for (const auto& h : p.proof) path.push_back(h.Hex());
+        json j{{"index", p.index},        {"event", p.event},
+               {"leaf_hash", p.leaf_hash.Hex()}, {"inclusion_proof", path}};
+        for (const size_t i : owners[p.index]) docs[i].proofs.push_back(j);
+        return Status::OK();
+      },
+      unproved));
+  return std::make_pair(tree_size, note);
+}
+
+std::string CheckpointName(uint64_t size) { return "data/checkpoints/" + std::to_string(size); }
+
+// The checkpoints up to max_size with their tokens, and the consistency
+// proof from each to the next. Returns how many, and the one of max_size's
+// root.
+Result<uint64_t> WriteCheckpoints(BagWriter& bag, const ledger::Ledger& ledger, uint64_t* max_size,
+                                  std::string* root_hex) {
+  std::vector<ledger::CheckpointRecord> all;
+  RETURN_IF_ERROR(ledger.ForEachCheckpoint([&](const ledger::CheckpointRecord& c) {
+    if (*max_size == 0 || c.size <= *max_size) all.push_back(c);
+    return Status::OK();
+  }));
+  if (all.empty()) return Status::FailedPrecondition("署名済みのチェックポイントがまだありません");
+  if (*max_size == 0) *max_size = all.back().size;
+  for (size_t i = 0; i < all.size(); ++i) {
+    const ledger::CheckpointRecord& c = all[i];
+    RETURN_IF_ERROR(bag.Put(CheckpointName(c.size) + ".note", c.note));
+    if (!c.tsr_der.empty()) RETURN_IF_ERROR(bag.Put(CheckpointName(c.size) + ".tsr", c.tsr_der));
+    if (c.size == *max_size) *root_hex = c.root.Hex();
+    if (i == 0) continue;
+    ASSIGN_OR_RETURN(const ledger::ConsistencyProofRecord p,
+                     ledger.ProveConsistency(all[i - 1].size, c.size));
+    json path = json::array();
+    for (const auto& h : p.proof) path.push_back(h.Hex());
+    const json j{{"old_size", p.size1},  {"new_size", p.size2},
+                 {"old_root", p.root1.Hex()}, {"new_root", p.root2.Hex()},
+                 {"old_checkpoint", std::to_string(p.size1) + ".note"},
+                 {"new_checkpoint", std::to_string(p.size2) + ".note"},
+                 {"consistency_proof", path}};
+    RETURN_IF_ERROR(bag.Put("data/checkpoints/consistency-" + std::to_string(p.size1) + "-" +
+                                std::to_string(p.size2) + ".json",
+                            Dump(j)));
+  }
+  RETURN_IF_ERROR(bag.Put("data/checkpoints/verifier-key.txt", ledger.VerifierKey() + "\n"));
+  return static_cast<uint64_t>(all.size());
+}
+
+std::string CsvCell(const std::string& s) {
+  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (const char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+json MetadataRow(const DocRecord& d) {
+  const archive::SearchResult one{0, {d.item}, std::nullopt, ""};
+  json row = archive::ToJson(one)["items"][0];
+  row["sha256"] = d.view.document.sha256;
+  row["size"] = d.view.document.size;
+  row["media_type"] = d.view.document.media_type;
+  row["original"] = d.original.empty() ? json(nullptr) : json(d.original);
+  row["timestamp_time"] = d.token.is_object() ? d.token["gen_time"] : json(nullptr);
+  row["fields"] = d.view.versions.empty() ? json(nullptr)
+                                          : archive::ToJson(d.view.versions.back())["fields"];
+  return row;
+}
+
+Status WriteMetadata(BagWriter& bag, const std::vector<DocRecord>& docs) {
+  std::string header = archive::SearchCsvHeader();
+  while (!header.empty() && (header.back() == '\n' || header.back() == '\r')) header.pop_back();
+  std::string csv = header + ",SHA-256,サイズ（バイト）,タイムスタンプ時刻,原本\r\n";
+  json all = json::array();
+  for (const DocRecord& d : docs) {
+    std::string row = archive::SearchCsvRows({d.item});
+    while (!row.empty() && (row.back() == '\n' || row.back() == '\r')) row.pop_back();
+    const std::string ts = d.token.is_object() ? d.token.value("gen_time", "") : "";
+    csv += row + "," + d.view.document.sha256 + "," + std::to_string(d.view.document.size) + "," +
+           CsvCell(ts) + "," + CsvCell(d.original.empty() ? "（原本なし）" : d.original) + "\r\n";
+    all.push_back(MetadataRow(d));
+  }
+  RETURN_IF_ERROR(bag.Put("data/metadata.csv", csv));
+  return bag.Put("data/metadata.json", Dump(all));
+}
+
+Status WriteProofFile(BagWriter& bag, const DocRecord& d, uint64_t tree_size,
+                      const std::string& root_hex) {
+  const json j{{"document", d.item.id},
+               {"leaf_rule", kEventLeafRule},
+               {"tree_size", tree_size},
+               {"root", root_hex},
+               {"checkpoint", std::to_string(tree_size) + ".note"},
+               {"events", d.proofs}};
+  return bag.Put("data/proofs/" + d.item.id + ".json", Dump(j));
+}
+
+internal::ReportData Report(const ExportOptions& o, const std::vector<DocRecord>& docs,
+                            const std::string& now, const ExportSummary& s, uint64_t checkpoints,
+                            const std::string& vkey) {
+  internal::ReportData r;
+  r.organization = o.organization;
+  r.bagging_time = now;
+  r.query = o.query_text.empty() ? "（条件なし: すべての文書）" : o.query_text;
+  r.checkpoint = std::to_string(s.tree_size);
+  r.verifier_key = vkey;
+  r.documents = docs.size();
+  r.missing = s.missing_originals;
+  r.checkpoints = checkpoints;
+  r.original_bytes = s.original_bytes;
+  for (const DocRecord& d : docs) {
+    const std::string day = d.item.received_date;
+    if (r.received_from.empty() || day < r.received_from) r.received_from = day;
+    if (day > r.received_to) r.received_to = day;
+    r.events += d.events.size();
+    r.rows.push_back(internal::ReportRow{
+        d.item.id, d.view.receipts.empty() ? "" : d.view.receipts[0].file_name,
+        d.item.issue_date.value_or(""), d.item.counterparty, d.item.total.value_or(""),
+        d.view.document.sha256, d.token.is_object() ? d.token.value("gen_time", "") : "",
+        d.original.empty() ? "原本なし" : ""});
+  }
+  return r;
+}
+
+std::string BagInfoHead(const ExportOptions& o, const base::Time now, const ExportSummary& s) {
+  const std::string t = base::FormatRfc3339(now);
+  return "Source-Organization: " + o.organization +
+         "\nBagging-Date: " + base::FormatJst(now).substr(0, 10) +
+         "\nBag-Software-Agent: kura (https://github.com/kura)\nExternal-Description: "
+         "kura evidence export / 証跡出力 (" + std::to_string(s.documents) +
+         " documents; log checkpoint " + std::to_string(s.tree_size) + ")\nExternal-Identifier: kura-export-" +
+         t + "\nKura-Query: " + (o.query_text.empty() ? "(all)" : o.query_text) + "\n";
+}
+
+using Progress = std::function<void(std::string_view, uint64_t, uint64_t)>;
+
+// One document's files: its original, token, history and proof.
+Status WriteDocument(BagWriter& bag, const archive::Archive& archive, DocRecord& d,
+                     const ExportSummary& s, const std::string& root_hex, uint64_t* bytes) {
+  RETURN_IF_ERROR(CopyOriginal(bag, archive, d, bytes));
+  RETURN_IF_ERROR(WriteTimestamp(bag, archive, d));
+  RETURN_IF_ERROR(WriteHistory(bag, d));
+  return WriteProofFile(bag, d, s.tree_size, root_hex);
+}
+
+// The documents' files by `workers` workers (the calling thread is worker
+// 0, and the only one that reports progress); each extra worker has its own
+// sink into the same folder, and bag takes over their manifest entries.
+Status WriteDocuments(const archive::Archive& archive, std::vector<DocRecord>& docs,
+                      unsigned workers, const std::string& out, BagWriter& bag, ExportSummary& s,
+                      const std::string& root_hex, const Progress& progress) {
+  std::vector<std::unique_ptr<BagSink>> sinks;
+  std::vector<std::unique_ptr<BagWriter>> writers;
+  for (unsigned w = 1; w < workers; ++w) {
+    ASSIGN_OR_RETURN(auto extra, internal::OpenDirSink(out));
+    sinks.push_back(std::move(extra));
+    writers.push_back(std::make_unique<BagWriter>(sinks.back().get()));
+  }
+  std::atomic<size_t> next{0};
+  std::atomic<bool> failed{false};
+  std::vector<Status> status(workers);
+  std::vector<uint64_t> bytes(workers, 0);
+  const auto work = [&](unsigned w) {
+    BagWriter& mine = w == 0 ? bag : *writers[w - 1];
+    for (size_t i = next++; i < docs.size() && !failed; i = next++) {
+      status[w] = WriteDocument(mine, archive, docs[i], s, root_hex, &bytes[w]);
+      if (!status[w].ok()) failed = true;
+      if (w == 0 && i % 100 == 99) {
+        progress("originals", std::min(next.load(), docs.size()), docs.size());
+      }
+    }
+  };
+  progress("originals", 0, docs.size());
+  std::vector<std::thread> threads;
+  for (unsigned w = 1; w < workers; ++w) threads.emplace_back(work, w);
+  work(0);
+  for (std::thread& t : threads) t.join();
+  for (unsigned w = 0; w < workers; ++w) {
+    RETURN_IF_ERROR(status[w]);
+    s.original_bytes += bytes[w];
+  }
+  for (auto& w : writers) bag.Absorb(*w);
+  for (const DocRecord& d : docs) s.missing_originals += d.original.empty();
+  progress("originals", docs.size(), docs.size());
+  return Status::OK();
+}
+
+}  // namespace
+
+Result<ExportSummary> ExportBag(const archive::Archive& archive, const base::Clock& clock,
+                                const ExportOptions& o) {
+  const auto progress = [&](std::string_view stage, uint64_t done, uint64_t total) {
+    if (o.progress) o.progress(stage, done, total);
+  };
+  progress("search", 0, 0);
+  ASSIGN_OR_RETURN(std::vector<DocRecord> docs, FindDocuments(archive, o.query));
+  std::set<std::string> ids;
+  for (DocRecord& d : docs) {
+    ids.insert(d.item.id);
+    ASSIGN_OR_RETURN(d.view, archive.Get(d.item.id));
+  }
+  ASSIGN_OR_RETURN(auto events, CollectDocumentEvents(archive.ledger(), ids));
+  for (DocRecord& d : docs) d.events = std::move(events[d.item.id]);
+
+  ExportSummary s;
+  s.documents = docs.size();
+  ASSIGN_OR_RETURN(const auto proved, ProveAll(archive.ledger(), docs, &s.unproved_events));
+  s.tree_size = proved.first;
+
+  const bool zip = internal::IsZipPath(o.out);
+  std::unique_ptr<BagSink> sink;
+  if (zip) {
+    ASSIGN_OR_RETURN(sink, internal::NewZipSink(o.out));
+  } else {
+    ASSIGN_OR_RETURN(sink, internal::NewDirSink(o.out));
+  }
+  BagWriter bag(sink.get());
+  RETURN_IF_ERROR(bag.Put("bagit.txt", internal::BagitTxt()));
+  std::string root_hex;
+  ASSIGN_OR_RETURN(const uint64_t checkpoints,
+                   WriteCheckpoints(bag, archive.ledger(), &s.tree_size, &root_hex));
+  // A folder is written by two workers (hashing and creating files on both
+  // cores); a ZIP is one stream.
+  RETURN_IF_ERROR(WriteDocuments(archive, docs, zip ? 1 : 2, o.out, bag, s, root_hex, progress));
+  RETURN_IF_ERROR(WriteMetadata(bag, docs));
+  RETURN_IF_ERROR(bag.Put("data/timestamps/tsa-chain.pem", archive.ledger().TrustedTsaPem()));
+  progress("finish", docs.size(), docs.size());
+  const base::Time now = clock.Now();
+  progress("report", docs.size(), docs.size());
+  ASSIGN_OR_RETURN(const std::string pdf,
+                   internal::RenderReport(Report(o, docs, base::FormatJst(now), s, checkpoints,
+                                                 archive.ledger().VerifierKey()),
+                                          o.font_file));
+  RETURN_IF_ERROR(bag.Put("data/report.pdf", pdf));
+  RETURN_IF_ERROR(bag.Put("VERIFY.txt", internal::VerifyTxt()));
+  RETURN_IF_ERROR(bag.Put("verify_proofs.py", internal::VerifyProofsPy()));
+  s.payload_files = bag.payload_files();
+  s.payload_bytes = bag.payload_bytes();
+  progress("sync", docs.size(), docs.size());
+  RETURN_IF_ERROR(bag.Close(BagInfoHead(o, now, s)));
+  return s;
+}
+
+}  // namespace compliance

@@ -1,0 +1,55 @@
+// Where a bag's files go and where they come from: a directory or a ZIP
+// file (libarchive, which never appears in a public header). The exporter
+// and the verifier see only these interfaces.
+//
+// Thread safety: one thread per object.
+#ifndef COMPLIANCE_INTERNAL_BAG_IO_H_
+#define COMPLIANCE_INTERNAL_BAG_IO_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "base/result.h"
+
+namespace compliance::internal {
+
+/// Writes the files of a bag, each between Begin and End. Nothing is
+/// durable before Finish, which syncs everything at once (and, for a ZIP,
+/// renames it into place).
+class BagSink {
+ public:
+  virtual ~BagSink() = default;
+  /// path is relative to the bag's root ("data/originals/...").
+  virtual base::Status Begin(const std::string& path, uint64_t size) = 0;
+  virtual base::Status Write(std::string_view data) = 0;
+  virtual base::Status End() = 0;
+  virtual base::Status Finish() = 0;
+  base::Status Put(const std::string& path, std::string_view data);
+};
+
+/// dir must not exist, or be empty (FailedPrecondition otherwise).
+base::Result<std::unique_ptr<BagSink>> NewDirSink(const std::string& dir);
+/// Another sink into the folder a NewDirSink writes (for a second writer
+/// thread); its Finish is the first sink's.
+base::Result<std::unique_ptr<BagSink>> OpenDirSink(const std::string& dir);
+/// Written to a temporary file beside zip_path and renamed over it by
+/// Finish; zip_path must not exist.
+base::Result<std::unique_ptr<BagSink>> NewZipSink(const std::string& zip_path);
+
+/// Reads every regular file of a bag: fn(path relative to the bag's root,
+/// size, read) where read(chunk) returns the next bytes ("" at the end).
+/// A directory is walked in sorted order; a ZIP in its stored order.
+using BagFileFn = std::function<base::Status(
+    const std::string& path, uint64_t size,
+    const std::function<base::Result<std::string_view>()>& read)>;
+base::Status ForEachBagFile(const std::string& path, const BagFileFn& fn);
+
+/// True if path names a ZIP file (by its name).
+bool IsZipPath(std::string_view path);
+
+}  // namespace compliance::internal
+
+#endif  // COMPLIANCE_INTERNAL_BAG_IO_H_

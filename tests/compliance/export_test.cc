@@ -1,0 +1,216 @@
+// `kura export` and `kura verify-export`: the bag checked with tools nobody
+// at kura wrote (sha256sum, openssl ts -verify) and with the bag's own
+// Python verifier, and every changed byte named.
+#include <algorithm>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "tests/compliance/kura_cli.h"
+
+namespace {
+
+using kura_test::KuraRun;
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+class ExportTest : public kura_test::KuraCliTest {
+ protected:
+  // Every regular file of the bag, relative to its root, sorted.
+  std::vector<std::string> BagFiles(const std::string& bag) {
+    std::vector<std::string> out;
+    for (const auto& e : fs::recursive_directory_iterator(dir_.Join(bag))) {
+      if (e.is_regular_file()) out.push_back(fs::relative(e.path(), dir_.Join(bag)).string());
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+};
+
+TEST_F(ExportTest, BagChecksWithSha256sumOpensslAndItsOwnVerifier) {
+  ASSERT_NO_FATAL_FAILURE(InitWithInvoices(8));
+  ASSERT_EQ(Kura("correct D00000003 --set total=1000 --reason 金額の誤り").exit_code, 0);
+  const KuraRun r = Kura("export --out bag --organization 蔵前市会計室");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(json::parse(r.out)["documents"], 8);
+  EXPECT_NE(r.err.find("8 / 8 件"), std::string::npos) << r.err;  // progress
+
+  std::string out;
+  EXPECT_EQ(Sh("cd bag && sha256sum -c manifest-sha256.txt", &out), 0) << out;
+  EXPECT_EQ(Sh("cd bag && sha512sum -c manifest-sha512.txt", &out), 0) << out;
+  EXPECT_EQ(Sh("cd bag && sha256sum -c tagmanifest-sha256.txt", &out), 0) << out;
+  // Every token, each against the original itself and the exported chain.
+  int tokens = 0;
+  for (const auto& e : fs::directory_iterator(dir_.Join("bag/data/originals"))) {
+    const std::string id = e.path().filename().string();
+    for (const auto& f : fs::directory_iterator(e.path())) {
+      ASSERT_EQ(Sh("cd bag && openssl ts -verify -data " + fs::relative(f.path(), dir_.Join("bag")).string() +
+                       " -in data/timestamps/" + id + ".tsr -CAfile data/timestamps/tsa-chain.pem",
+                   &out),
+                0)
+          << id << ": " << out;
+      EXPECT_NE(out.find("Verification: OK"), std::string::npos);
+      ++tokens;
+    }
+  }
+  EXPECT_EQ(tokens, 8);
+  // The checkpoints' tokens, over their note files.
+  int checkpoint_tokens = 0;
+  for (const auto& e : fs::directory_iterator(dir_.Join("bag/data/checkpoints"))) {
+    if (e.path().extension() != ".tsr") continue;
+    const std::string t = "data/checkpoints/" + e.path().stem().string();
+    ASSERT_EQ(Sh("cd bag && openssl ts -verify -data " + t + ".note -in " + t +
+                     ".tsr -CAfile data/timestamps/tsa-chain.pem",
+                 &out),
+              0)
+        << out;
+    ++checkpoint_tokens;
+  }
+  EXPECT_GE(checkpoint_tokens, 1);
+  // The bag's own verifier, on every proof: 8 receipts and 1 correction.
+  ASSERT_EQ(Sh("cd bag && python3 verify_proofs.py", &out), 0) << out;
+  EXPECT_NE(out.find("9 inclusion proofs"), std::string::npos) << out;
+  const json proof = json::parse(kura_test::ReadFileOrDie(dir_.Join("bag/data/proofs/D00000003.json")));
+  ASSERT_EQ(proof["events"].size(), 2u);
+  EXPECT_NE(proof["events"][1]["event"].get<std::string>().find("document.corrected"),
+            std::string::npos);
+
+  const std::string info = kura_test::ReadFileOrDie(dir_.Join("bag/bag-info.txt"));
+  EXPECT_NE(info.find("Source-Organization: 蔵前市会計室\n"), std::string::npos) << info;
+  EXPECT_NE(info.find("Payload-Oxum: "), std::string::npos);
+  EXPECT_NE(info.find("Bagging-Date: "), std::string::npos);
+  EXPECT_EQ(kura_test::ReadFileOrDie(dir_.Join("bag/bagit.txt")),
+            "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n");
+  EXPECT_EQ(kura_test::ReadFileOrDie(dir_.Join("bag/data/metadata.csv")).rfind("\xEF\xBB\xBF", 0), 0u);
+  const json meta = json::parse(kura_test::ReadFileOrDie(dir_.Join("bag/data/metadata.json")));
+  ASSERT_EQ(meta.size(), 8u);
+  EXPECT_TRUE(meta[0]["fields"].is_object());
+  EXPECT_EQ(kura_test::ReadFileOrDie(dir_.Join("bag/data/report.pdf")).rfind("%PDF-", 0), 0u);
+  // The originals are the received bytes.
+  for (const json& row : meta) {
+    const std::string name = row["file_name"];
+    EXPECT_EQ(kura_test::ReadFileOrDie(dir_.Join("bag/" + row["original"].get<std::string>())),
+              kura_test::ReadFileOrDie(dir_.Join("inv/" + name)));
+  }
+  const KuraRun v = Kura("verify-export bag");
+  EXPECT_EQ(v.exit_code, 0) << v.err;
+}
+
+TEST_F(ExportTest, AChangedByteInAnyFileIsNamed) {
+  ASSERT_NO_FATAL_FAILURE(InitWithInvoices(3));
+  ASSERT_EQ(Kura("export --out bag").exit_code, 0);
+  const std::vector<std::string> files = BagFiles("bag");
+  ASSERT_GT(files.size(), 20u);
+  for (const std::string& file : files) {
+    std::string out;
+    ASSERT_EQ(Sh("rm -rf t && cp -r bag t", &out), 0);
+    // Flip one byte in the middle (a hex digit of a manifest stays a hex digit).
+    const std::string path = dir_.Join("t/" + file);
+    std::string bytes = kura_test::ReadFileOrDie(path);
+    ASSERT_FALSE(bytes.empty()) << file;
+    const size_t at = bytes.size() / 2;
+    bytes[at] = bytes[at] == '0' ? '1' : (bytes[at] == '\n' ? ' ' : '0');
+    kura_test::WriteFileOrDie(path, bytes);
+    const KuraRun v = Kura("verify-export t");
+    EXPECT_EQ(v.exit_code, 1) << file;
+    EXPECT_NE(v.err.find(file), std::string::npos) << file << ":\n" << v.err;
+  }
+}
+
+TEST_F(ExportTest, AFileAddedToDataIsNamed) {
+  ASSERT_NO_FATAL_FAILURE(InitWithInvoices(2));
+  ASSERT_EQ(Kura("export --out bag").exit_code, 0);
+  kura_test::WriteFileOrDie(dir_.Join("bag/data/originals/extra.pdf"), "%PDF forged");
+  const KuraRun v = Kura("verify-export bag");
+  EXPECT_EQ(v.exit_code, 1);
+  EXPECT_NE(v.err.find("data/originals/extra.pdf"), std::string::npos) << v.err;
+}
+
+TEST_F(ExportTest, TheBagsVerifierRejectsAChangedProof) {
+  ASSERT_NO_FATAL_FAILURE(InitWithInvoices(4));
+  ASSERT_EQ(Kura("export --out bag").exit_code, 0);
+  const std::string path = dir_.Join("bag/data/proofs/D00000002.json");
+  json p = json::parse(kura_test::ReadFileOrDie(path));
+  std::string h = p["events"][0]["inclusion_proof"][0];
+  h[0] = h[0] == '0' ? '1' : '0';
+  p["events"][0]["inclusion_proof"][0] = h;
+  kura_test::WriteFileOrDie(path, p.dump(2));
+  std::string out;
+  EXPECT_EQ(Sh("cd bag && python3 verify_proofs.py", &out), 1) << out;
+  EXPECT_NE(out.find("NG data/proofs/D00000002.json"), std::string::npos) << out;
+}
+
+TEST_F(ExportTest, ZipBagVerifiesAndUnpacksToTheSameChecks) {
+  ASSERT_NO_FATAL_FAILURE(InitWithInvoices(5));
+  const KuraRun r = Kura("export --department somu --out bag.zip");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_FALSE(fs::exists(dir_.Join("bag.zip.partial")));
+  const KuraRun v = Kura("verify-export bag.zip");
+  EXPECT_EQ(v.exit_code, 0) << v.err;
+  EXPECT_EQ(json::parse(v.out)["documents"], 5);
+  std::string out;
+  ASSERT_EQ(Sh("mkdir u && cd u && python3 -m zipfile -e ../bag.zip . && sha256sum -c "
+               "manifest-sha256.txt && python3 verify_proofs.py",
+               &out),
+            0)
+      << out;
+  // A ZIP whose bytes changed does not pass.
+  std::string zip = kura_test::ReadFileOrDie(dir_.Join("bag.zip"));
+  zip[zip.size() / 3] ^= 0x20;
+  kura_test::WriteFileOrDie(dir_.Join("bad.zip"), zip);
+  EXPECT_NE(Kura("verify-export bad.zip").exit_code, 0);
+}
+
+TEST_F(ExportTest, BatchTokensVerifyThroughTheBagsRoot) {
+  ASSERT_NO_FATAL_FAILURE(InitWithInvoices(3, /*batch_timestamps=*/true));
+  ASSERT_EQ(Kura("export --out bag").exit_code, 0);
+  std::string out;
+  ASSERT_EQ(Sh("cd bag && python3 verify_proofs.py", &out), 0) << out;
+  // "data/timestamps/D00000001.json: openssl ts -verify -digest ROOT"
+  const std::string key = "data/timestamps/D00000001.json: openssl ts -verify -digest ";
+  const size_t at = out.find(key);
+  ASSERT_NE(at, std::string::npos) << out;
+  const std::string root = out.substr(at + key.size(), 64);
+  EXPECT_EQ(Sh("cd bag && openssl ts -verify -digest " + root +
+                   " -in data/timestamps/D00000001.tsr -CAfile data/timestamps/tsa-chain.pem",
+               &out),
+            0)
+      << out;
+  EXPECT_EQ(Kura("verify-export bag").exit_code, 0);
+}
+
+TEST_F(ExportTest, ADocumentWithoutItsOriginalIsMarkedNotFailed) {
+  ASSERT_NO_FATAL_FAILURE(InitWithInvoices(3));
+  // As after a disposal: the bytes are gone, the records stay.
+  const std::string sha = json::parse(Kura("show D00000002").out)["record"]["sha256"];
+  std::string out;
+  ASSERT_EQ(Sh("find kura-data/objects -name '" + sha + "*' -delete", &out), 0) << out;
+  const KuraRun r = Kura("export --out bag");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(json::parse(r.out)["missing_originals"], 1);
+  EXPECT_FALSE(fs::exists(dir_.Join("bag/data/originals/D00000002")));
+  const json meta = json::parse(kura_test::ReadFileOrDie(dir_.Join("bag/data/metadata.json")));
+  for (const json& row : meta) {
+    EXPECT_EQ(row["original"].is_null(), row["id"] == "D00000002") << row["id"];
+  }
+  EXPECT_NE(kura_test::ReadFileOrDie(dir_.Join("bag/data/metadata.csv")).find("（原本なし）"),
+            std::string::npos);
+  EXPECT_EQ(Kura("verify-export bag").exit_code, 0);
+}
+
+TEST_F(ExportTest, RefusesANonEmptyFolderAndBadFilters) {
+  ASSERT_NO_FATAL_FAILURE(InitWithInvoices(1));
+  std::string out;
+  ASSERT_EQ(Sh("mkdir full && echo x > full/x", &out), 0);
+  KuraRun r = Kura("export --out full");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("空ではありません"), std::string::npos) << r.err;
+  r = Kura("export --date-from 2026-13-01 --out b");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_FALSE(fs::exists(dir_.Join("b")));
+}
+
+}  // namespace
