@@ -53,6 +53,22 @@ struct Document {
   uint64_t received_event = 0;  ///< index of its document.received event
 };
 
+/// What stays of a disposed document forever (issue 14): the original's
+/// bytes are removed after its retention period, with two people's
+/// approval, and this record — in the catalog's `disposed` table and in the
+/// "document.disposed" event — says what it was and who decided.
+struct Tombstone {
+  std::string sha256;  ///< of the removed bytes
+  uint64_t size = 0;
+  std::string media_type;
+  base::Time disposed_at;
+  std::string requested_by, approved_by;  ///< two different logins
+  std::string reason;
+  /// What the deciding module adds (retention/: class, transaction date,
+  /// retain_until, request id); an object.
+  nlohmann::json details = nlohmann::json::object();
+};
+
 /// "D00000042" for seq 42; at least eight digits.
 std::string FormatDocumentId(uint64_t seq);
 /// The inverse; InvalidArgument for anything that is not a document id.
@@ -63,6 +79,10 @@ nlohmann::json ToJson(const Receipt& r);
 /// {"number", "created_at", "created_by", "reason", "fields", "warnings"},
 /// fields and warnings in the form of invoice/fields_json.h.
 nlohmann::json ToJson(const Version& v);
+/// {"sha256", "size", "media_type", "disposed_at", "requested_by",
+///  "approved_by", "reason", "details"}
+nlohmann::json ToJson(const Tombstone& t);
+base::Result<Tombstone> TombstoneFromJson(const nlohmann::json& j);
 base::Result<Document> DocumentFromJson(const nlohmann::json& j);
 base::Result<Receipt> ReceiptFromJson(const nlohmann::json& j);
 base::Result<Version> VersionFromJson(const nlohmann::json& j);

@@ -193,6 +193,10 @@ json ToJson(const SearchResult& r) {
                          {"file_name", i.file_name},
                          {"received_date", i.received_date},
                          {"needs_metadata", i.needs_metadata}});
+    if (i.disposed) {
+      items.back()["disposed"] = true;
+      items.back()["state_label"] = "廃棄済み";
+    }
   }
   return json{{"count", r.count},
               {"items", std::move(items)},
