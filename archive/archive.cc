@@ -377,15 +377,20 @@ Result<LogProof> Archive::ProveDocument(std::string_view id) const {
 Result<SearchResult> Archive::Search(const SearchQuery& query) const {
   SearchResult result;
   RETURN_IF_ERROR(rep_->ledger->Read([&](const storage::ReadTxn& txn) -> Status {
-    ASSIGN_OR_RETURN(result, rep_->catalog->Search(txn, query));
-    for (SearchItem& item : result.items) {
-      ASSIGN_OR_RETURN(const uint64_t seq, ParseDocumentId(item.id));
-      ASSIGN_OR_RETURN(const std::optional<std::string_view> t,
-                       rep_->catalog->TombstoneRecord(txn, seq));
-      item.disposed = t.has_value();
-    }
+    ASSIGN_OR_RETURN(result, Search(txn, query));
     return Status::OK();
   }));
+  return result;
+}
+
+Result<SearchResult> Archive::Search(const storage::ReadTxn& txn, const SearchQuery& query) const {
+  ASSIGN_OR_RETURN(SearchResult result, rep_->catalog->Search(txn, query));
+  for (SearchItem& item : result.items) {
+    ASSIGN_OR_RETURN(const uint64_t seq, ParseDocumentId(item.id));
+    ASSIGN_OR_RETURN(const std::optional<std::string_view> t,
+                     rep_->catalog->TombstoneRecord(txn, seq));
+    item.disposed = t.has_value();
+  }
   return result;
 }
 

@@ -204,6 +204,9 @@ class Archive {
   base::Result<DocumentView> Get(const storage::ReadTxn& txn, std::string_view id) const;
   /// Searches the documents (archive/search.h); one consistent snapshot.
   base::Result<SearchResult> Search(const SearchQuery& query) const;
+  /// The same, inside the caller's transaction (a module above deciding on
+  /// what a query covers as this transaction sees it: retention's holds).
+  base::Result<SearchResult> Search(const storage::ReadTxn& txn, const SearchQuery& query) const;
   /// The original bytes, unchanged. Corruption if they no longer match the
   /// recorded digest; FailedPrecondition (廃棄済み, with when and who) for
   /// a disposed document.
