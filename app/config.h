@@ -12,6 +12,7 @@
 
 #include "base/file_system.h"
 #include "base/result.h"
+#include "retention/schedule.h"
 #include "workflow/route.h"
 
 namespace app {
@@ -54,6 +55,9 @@ struct Config {
   /// [routes]: the approval routes (専決規程) by amount and expense type;
   /// the defaults of workflow::RouteConfig when absent.
   workflow::RouteConfig routes;
+  /// [retention]: years kept per document class and which class each
+  /// document type is; retention::Schedule's defaults when absent.
+  retention::Schedule retention;
 };
 
 /// The kura.toml that `kura init` writes: every setting with its default.

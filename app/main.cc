@@ -10,6 +10,7 @@
 
 #include "app/commands.h"
 #include "app/internal/cli_japanese.h"
+#include "app/internal/retention_cli.h"
 
 #ifndef KURA_VERSION
 #define KURA_VERSION "dev"
@@ -347,6 +348,7 @@ int main(int argc, char** argv) {
   AddOrganisationCommands(&cli, ctx, a);
   AddTokenCommands(&cli, ctx, a);
   AddServeCommand(&cli, ctx, a);
+  app::internal::AddRetentionCommands(&cli, ctx, &a.rc);
   app::internal::GroupSubcommands(&cli);
   try {
     cli.parse(argc, argv);
