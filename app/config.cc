@@ -101,9 +101,10 @@ substitutes = { "課長" = ["部長"], "部長" = ["副市長"] }
 # class's years after the end of the fiscal year (April–March) of its
 # transaction date (取引年月日; the receipt date when unknown), e.g. an
 # invoice of FY2026 kept 10 years until 2037-03-31. `kura retention extend`
-# may keep one longer; nothing makes it shorter. A class here may be given
-# more years later; giving fewer shortens nothing already extended but
-# does shorten the schedule, so lower a class only by the 規程's amendment.
+# may keep one longer; nothing makes it shorter. Years here may be raised
+# and classes added later (recorded in the log when kura next writes), never
+# lowered: a kura.toml that gives a class, or a document type's class, fewer
+# years than were once recorded is refused by every `kura retention` command.
 # The class of a document type not listed below:
 default_class = "payment_evidence"
 

@@ -42,6 +42,10 @@ inline constexpr std::string_view kDocumentDisposed = "document.disposed";
 // retention/: schedules, legal holds and disposal (retention/retention.h).
 // Each carries actor (login) and time; the last of a write carries its
 // write set over the rt_* tables.
+/// from, to: the schedule's promises ("class:<c>", "type:<t>", "default" →
+/// years) as kura.toml raised or added them; none may ever go down
+/// (retention::Retention::Open refuses such a kura.toml).
+inline constexpr std::string_view kRetentionScheduleRecorded = "retention.schedule.recorded";
 /// id, from, to, reason: a document's retain-until moved later.
 inline constexpr std::string_view kRetentionExtended = "retention.extended";
 /// hold {id, kind, reason, documents | query, ...}.

@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <cstdio>
+#include <map>
 
 #include "archive/document.h"
 #include "base/json.h"
@@ -270,6 +271,63 @@ Result<DocumentRetention> Retention::Rep::Evaluate(const storage::ReadTxn& txn,
   return d;
 }
 
+// ---- The recorded schedule ----
+
+// What a schedule promises, key by key: each class's years, the years of
+// each document type's class and of the default class. None may go down.
+std::map<std::string, int> Promises(const Schedule& s) {
+  std::map<std::string, int> out;
+  for (const auto& [cls, years] : s.years) out["class:" + cls] = years;
+  for (const auto& [type, cls] : s.document_types) out["type:" + type] = s.years.at(cls);
+  out["default"] = s.years.at(s.default_class);
+  return out;
+}
+
+// The schedule in force must keep every promise recorded before
+// (FailedPrecondition, Japanese, otherwise); a writer records what it adds
+// or raises (event "retention.schedule.recorded").
+Status CheckAndRecordSchedule(Retention::Rep* rep) {
+  const std::map<std::string, int> now = Promises(rep->schedule);
+  std::map<std::string, int> recorded;
+  RETURN_IF_ERROR(rep->archive->ledger().Read([&](const storage::ReadTxn& txn) -> Status {
+    ASSIGN_OR_RETURN(const std::optional<json> j, GetJson(txn, rep->meta, "schedule"));
+    if (j && j->is_object()) {
+      for (const auto& [k, v] : j->items()) {
+        if (v.is_number_integer()) recorded[k] = v.get<int>();
+      }
+    }
+    return Status::OK();
+  }));
+  bool raised = false;
+  for (const auto& [key, years] : recorded) {
+    auto it = now.find(key);
+    if (it == now.end() || it->second < years) {
+      return Status::FailedPrecondition(
+          "kura.toml の [retention] が記録済みの保存期間を短縮しています（" +
+          base::DisplayName(key, 60) + ": 記録 " + std::to_string(years) + " 年、設定 " +
+          (it == now.end() ? std::string("なし") : std::to_string(it->second) + " 年") +
+          "）。保存期間は短縮できません。kura.toml を記録どおり以上に戻してください");
+    }
+    raised = raised || it->second > years;
+  }
+  const bool added = now.size() > recorded.size();
+  if ((!raised && !added) || rep->archive->ledger().read_only()) return Status::OK();
+  json to = json::object(), from = json::object();
+  for (const auto& [k, v] : now) to[k] = v;
+  for (const auto& [k, v] : recorded) from[k] = v;
+  const base::Time t = rep->clock->Now();
+  return rep->archive->ledger().Write([&](storage::WriteTxn& txn,
+                                          const ledger::AppendEvent& append) -> Status {
+    RETURN_IF_ERROR(txn.Put(*rep->meta, "schedule", base::DumpJson(to)));
+    return append(json{{"type", ledger::event::kRetentionScheduleRecorded},
+                       {"from", from},
+                       {"to", to},
+                       {"actor", "system:kura.toml"},
+                       {"time", base::FormatRfc3339(t)}})
+        .status();
+  });
+}
+
 // ---- Retention ----
 
 Retention::Retention(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
@@ -296,6 +354,7 @@ Result<std::unique_ptr<Retention>> Retention::Open(archive::Archive* archive,
       return t.status();
     }
   }
+  RETURN_IF_ERROR(CheckAndRecordSchedule(rep.get()));
   return std::unique_ptr<Retention>(new Retention(std::move(rep)));
 }
 

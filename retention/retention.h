@@ -22,7 +22,8 @@
 //   rt_extensions  document id → {id, until, reason, actor, at, previous}
 //   rt_holds       hold id "H00000001" → Hold
 //   rt_disposals   request id "R00000001" → DisposalRequest
-//   rt_meta        "seq/hold", "seq/request" → last number used
+//   rt_meta        "seq/hold", "seq/request" → last number used;
+//                  "schedule" → the schedule's promises (see Open)
 // Events: ledger/event_types.h, "retention.*".
 //
 // Permissions: workflow/access.h (MayManageRetention: compliance officers;
@@ -125,7 +126,11 @@ class Retention {
   /// Opens the retention tables in archive's ledger (creating them unless
   /// read-only; a read-only open before any writer created them reads as
   /// empty). archive and clock must outlive it. InvalidArgument for a bad
-  /// schedule.
+  /// schedule. The schedule may never shorten what one opened before
+  /// promised (a class's years, the years of a document type's class, the
+  /// default class's): FailedPrecondition (Japanese) if it does; a writer
+  /// records a schedule that adds or raises any (event
+  /// "retention.schedule.recorded").
   static base::Result<std::unique_ptr<Retention>> Open(archive::Archive* archive,
                                                        const base::Clock* clock,
                                                        Schedule schedule = {});

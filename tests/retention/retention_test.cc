@@ -387,6 +387,31 @@ TEST_F(RetentionTest, AnEditedTombstoneIsReportedByVerify) {
   EXPECT_EQ(Failures(), std::vector<std::string>{id + ":record_mismatch"});
 }
 
+TEST_F(RetentionTest, TheScheduleCannotBeShortenedByConfiguration) {
+  const std::string id = Receive("2020-06-01");
+  Schedule longer;
+  longer.years["payment_evidence"] = 12;
+  auto raised = Retention::Open(archive_.get(), &clock_, longer);
+  ASSERT_OK(raised);
+  EXPECT_EQ((*raised)->Show(id, kansa_)->retain_until, D("2033-03-31"));
+  auto recorded = EventsOfType("retention.schedule.recorded");
+  ASSERT_EQ(recorded.size(), 2u);  // the first open's, then the raise
+  EXPECT_EQ(recorded[1]["from"]["class:payment_evidence"], 10);
+  EXPECT_EQ(recorded[1]["to"]["class:payment_evidence"], 12);
+  // Back to 10 years, or invoices moved to a shorter class: refused.
+  auto back = Retention::Open(archive_.get(), &clock_, Schedule{});
+  EXPECT_EQ(back.status().code(), Code::kFailedPrecondition);
+  EXPECT_NE(back.status().message().find("短縮できません"), std::string::npos);
+  Schedule moved = longer;
+  moved.document_types["invoice"] = "other";
+  EXPECT_EQ(Retention::Open(archive_.get(), &clock_, moved).status().code(),
+            Code::kFailedPrecondition);
+  // Reopening with what was recorded writes nothing more.
+  ASSERT_OK(Retention::Open(archive_.get(), &clock_, longer));
+  EXPECT_EQ(EventsOfType("retention.schedule.recorded").size(), 2u);
+  EXPECT_TRUE(Failures().empty());
+}
+
 TEST_F(RetentionTest, AuditorsReadClerksDoNot) {
   const std::string id = Receive("2026-06-01");
   EXPECT_OK(retention_->Show(id, kansa_));
