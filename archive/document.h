@@ -1,7 +1,9 @@
 // The catalog's records of a received document. A Document is the received
 // object (its bytes, by SHA-256); each time the same bytes arrive a Receipt
 // is added; each metadata correction adds a Version, and old versions stay
-// readable (電子帳簿保存法: corrections leave a history). Nothing is deleted.
+// readable (電子帳簿保存法: corrections leave a history). Nothing is deleted:
+// a document disposed of after its retention period keeps every record and
+// gains a Tombstone; only the bytes go.
 //
 // Thread safety: values.
 #ifndef ARCHIVE_DOCUMENT_H_

@@ -217,9 +217,7 @@ Result<DisposalRequest> Retention::ApproveDisposal(std::string_view request_id,
                           {"date_source", before.date_source},
                           {"retain_until", before.retain_until.ToString()},
                           {"requested_at", base::FormatRfc3339(r.requested_at)}};
-  ASSIGN_OR_RETURN(const archive::Tombstone t,
-                   rep_->archive->Dispose(r.document, disposal, hook, bytes_removed));
-  (void)t;
+  RETURN_IF_ERROR(rep_->archive->Dispose(r.document, disposal, hook, bytes_removed).status());
   return done;
 }
 
