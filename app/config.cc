@@ -96,6 +96,28 @@ substitutes = { "課長" = ["部長"], "部長" = ["副市長"] }
 # tiers = [{ max_amount = 1300000, titles = ["課長"] }]
 # above = ["課長", "部長"]
 
+[retention]
+# 保存期間 (the city's 文書管理規程 decides): a document is kept for its
+# class's years after the end of the fiscal year (April–March) of its
+# transaction date (取引年月日; the receipt date when unknown), e.g. an
+# invoice of FY2026 kept 10 years until 2037-03-31. `kura retention extend`
+# may keep one longer; nothing makes it shorter. Years here may be raised
+# and classes added later (recorded in the log when kura next writes), never
+# lowered: a kura.toml that gives a class, or a document type's class, fewer
+# years than were once recorded is refused by every `kura retention` command.
+# The class of a document type not listed below:
+default_class = "payment_evidence"
+
+[retention.classes]
+# class = years
+payment_evidence = 10   # 支出証拠書類
+other = 5               # その他
+
+[retention.document_types]
+# document type (invoice, credit_note, unknown) = class
+invoice = "payment_evidence"
+credit_note = "payment_evidence"
+
 # The city as its bank knows it, for payment runs (kura payments run): the
 # 委託者コード the bank assigned (up to 10 digits), the name in kana, and the
 # account paid from (bank:branch:type:number; bank and branch names in kana
@@ -270,8 +292,6 @@ Status ReadRoutes(const toml::table& t, workflow::RouteConfig* routes) {
   return workflow::Validate(*routes);
 }
 
-// Every setting of the parsed file t into *config; the error names the
-// key ("[ingest] max_file_mb") and says what to write instead.
 // [payments]: all of remitter_code, remitter_name and account, or none.
 Status ReadPayments(const toml::table& t, std::optional<workflow::zengin::Remitter>* out) {
   const toml::table* p = t["payments"].as_table();
@@ -313,6 +333,55 @@ Status ReadPayments(const toml::table& t, std::optional<workflow::zengin::Remitt
   return Status::OK();
 }
 
+// [retention]: merged over retention::Schedule's defaults.
+Status ReadRetention(const toml::table& t, retention::Schedule* schedule) {
+  const toml::table* r = t["retention"].as_table();
+  if (r == nullptr) {
+    if (t.contains("retention")) {
+      return Status::InvalidArgument("retention は [retention] の表（テーブル）で指定してください");
+    }
+    return Status::OK();
+  }
+  if (const toml::node* d = r->get("default_class")) {
+    const auto v = d->value<std::string>();
+    if (!v) return Status::InvalidArgument("[retention] default_class は分類の名前（文字列）で指定してください");
+    schedule->default_class = *v;
+  }
+  if (const toml::node* c = r->get("classes")) {
+    const toml::table* classes = c->as_table();
+    if (classes == nullptr) {
+      return Status::InvalidArgument("[retention.classes] は 分類 = 年数 の表で指定してください");
+    }
+    for (const auto& [name, years] : *classes) {
+      const auto v = years.value<int64_t>();
+      if (!v || *v < 1 || *v > 100) {
+        return Status::InvalidArgument("[retention.classes] " + base::DisplayName(name.str(), 40) +
+                                       " は 1 から 100 までの年数（整数）で指定してください");
+      }
+      schedule->years[std::string(name.str())] = static_cast<int>(*v);
+    }
+  }
+  if (const toml::node* d = r->get("document_types")) {
+    const toml::table* types = d->as_table();
+    if (types == nullptr) {
+      return Status::InvalidArgument(
+          "[retention.document_types] は 書類の種類 = \"分類\" の表で指定してください");
+    }
+    for (const auto& [type, cls] : *types) {
+      const auto v = cls.value<std::string>();
+      if (!v) {
+        return Status::InvalidArgument("[retention.document_types] " +
+                                       base::DisplayName(type.str(), 40) +
+                                       " は分類の名前（文字列）で指定してください");
+      }
+      schedule->document_types[std::string(type.str())] = *v;
+    }
+  }
+  return schedule->Validate();
+}
+
+// Every setting of the parsed file t into *config; the error names the
+// key ("[ingest] max_file_mb") and says what to write instead.
 Status ReadSettings(const toml::table& t, Config* settings) {
   Config& config = *settings;
   if (const auto node = t["server"]["listen"]) {
@@ -379,7 +448,7 @@ Status ReadSettings(const toml::table& t, Config* settings) {
   } catch (const std::exception& e) {
     return Status::InvalidArgument(std::string("[routes] の値を読めません（") + e.what() + "）");
   }
-  return Status::OK();
+  return ReadRetention(t, &config.retention);
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 
 #include "base/file_system.h"
 #include "base/result.h"
+#include "retention/schedule.h"
 #include "workflow/route.h"
 #include "workflow/zengin.h"
 
@@ -59,6 +60,9 @@ struct Config {
   /// [payments]: the city as its bank knows it (委託者コード, name in kana,
   /// the account paid from), for `kura payments run`; none when absent.
   std::optional<workflow::zengin::Remitter> remitter;
+  /// [retention]: years kept per document class and which class each
+  /// document type is; retention::Schedule's defaults when absent.
+  retention::Schedule retention;
 };
 
 /// The kura.toml that `kura init` writes: every setting with its default.

@@ -11,6 +11,7 @@
 #include "app/commands.h"
 #include "app/evidence_commands.h"
 #include "app/internal/cli_japanese.h"
+#include "app/internal/retention_cli.h"
 
 #ifndef KURA_VERSION
 #define KURA_VERSION "dev"
@@ -430,6 +431,7 @@ int main(int argc, char** argv) {
   AddTokenCommands(&cli, ctx, a);
   AddServeCommand(&cli, ctx, a);
   AddExportCommands(&cli, ctx, a);
+  app::internal::AddRetentionCommands(&cli, ctx, &a.rc);
   app::internal::GroupSubcommands(&cli);
   try {
     cli.parse(argc, argv);

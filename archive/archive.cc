@@ -3,6 +3,8 @@
 #include <cassert>
 
 #include "archive/internal/archive_rep.h"
+#include "base/hex.h"
+#include "base/text.h"
 #include "base/utf8.h"
 #include "invoice/field_patch.h"
 #include "ledger/event_types.h"
@@ -37,6 +39,11 @@ json ToJson(const DocumentView& v) {
            {"versions", versions},
            {"receipts", receipts}};
   out["current"] = versions.empty() ? json(nullptr) : versions.back();
+  if (v.disposed) {
+    out["state"] = "disposed";
+    out["state_label"] = "廃棄済み";
+    out["disposed"] = ToJson(*v.disposed);
+  }
   return out;
 }
 
@@ -143,7 +150,9 @@ Result<std::unique_ptr<Archive>> Archive::Open(const ArchiveOptions& options, ba
     RETURN_IF_ERROR(RecoverObjects(rep.get()));
     RETURN_IF_ERROR(BackfillSearchIndex(rep.get()));
   }
-  return std::unique_ptr<Archive>(new Archive(std::move(rep)));
+  auto archive = std::unique_ptr<Archive>(new Archive(std::move(rep)));
+  if (!options.read_only) RETURN_IF_ERROR(archive->RemoveDisposedOriginals().status());
+  return archive;
 }
 
 ledger::Ledger& Archive::ledger() { return *rep_->ledger; }
@@ -169,6 +178,7 @@ Result<DocumentView> Archive::Get(const storage::ReadTxn& txn, std::string_view 
   ASSIGN_OR_RETURN(view.document, rep_->catalog->GetDocument(txn, seq));
   ASSIGN_OR_RETURN(view.receipts, rep_->catalog->GetReceipts(txn, seq));
   ASSIGN_OR_RETURN(view.versions, rep_->catalog->GetVersions(txn, seq));
+  ASSIGN_OR_RETURN(view.disposed, rep_->catalog->GetTombstone(txn, seq));
   return view;
 }
 
@@ -183,10 +193,20 @@ Result<DocumentView> Archive::GetReceived(const storage::ReadTxn& txn, std::stri
 Result<std::string> Archive::ReadOriginal(std::string_view id) const {
   ASSIGN_OR_RETURN(const uint64_t seq, ParseDocumentId(id));
   Document doc;
+  std::optional<Tombstone> disposed;
   RETURN_IF_ERROR(rep_->ledger->Read([&](const storage::ReadTxn& txn) -> Status {
     ASSIGN_OR_RETURN(doc, rep_->catalog->GetDocument(txn, seq));
+    ASSIGN_OR_RETURN(disposed, rep_->catalog->GetTombstone(txn, seq));
     return Status::OK();
   }));
+  if (disposed) {
+    return Status::FailedPrecondition(
+        FormatDocumentId(seq) + " は保存期間の満了により廃棄済みです（廃棄日時 " +
+        base::FormatRfc3339(disposed->disposed_at) + "、申請 " +
+        base::DisplayName(disposed->requested_by, 64) + "、承認 " +
+        base::DisplayName(disposed->approved_by, 64) +
+        "）。原本はありません。記録は kura show で確認できます");
+  }
   const auto changed = [&] {
     return Status::Corruption(
         FormatDocumentId(seq) +
@@ -251,6 +271,78 @@ Result<Version> Archive::Correct(std::string_view id, const invoice::FieldPatch&
   return version;
 }
 
+Result<Tombstone> Archive::Dispose(std::string_view id, const Tombstone& disposal,
+                                   const DisposalHook& in_same_write, bool* bytes_removed) {
+  if (bytes_removed) *bytes_removed = false;
+  if (rep_->options.read_only) {
+    return Status::FailedPrecondition("読み取り専用で開いているため廃棄できません");
+  }
+  if (disposal.reason.empty()) return Status::InvalidArgument("廃棄の理由を入力してください");
+  if (disposal.requested_by.empty() || disposal.approved_by.empty()) {
+    return Status::InvalidArgument("廃棄の申請者と承認者が必要です");
+  }
+  if (!in_same_write) return Status::InvalidArgument("廃棄を決めるモジュールの確認がありません");
+  ASSIGN_OR_RETURN(const uint64_t seq, ParseDocumentId(id));
+  const base::Time now = rep_->clock->Now();
+  Tombstone t;
+  RETURN_IF_ERROR(rep_->Write([&](storage::WriteTxn& txn, const ledger::AppendEvent& append) {
+    ASSIGN_OR_RETURN(const DocumentView view, Get(txn, FormatDocumentId(seq)));
+    if (view.disposed) {
+      return Status::FailedPrecondition(FormatDocumentId(seq) + " は既に廃棄済みです");
+    }
+    t = disposal;
+    t.sha256 = view.document.sha256;
+    t.size = view.document.size;
+    t.media_type = view.document.media_type;
+    t.disposed_at = now;
+    t.requested_by = base::ToValidUtf8(disposal.requested_by);
+    t.approved_by = base::ToValidUtf8(disposal.approved_by);
+    t.reason = base::ToValidUtf8(disposal.reason);
+    RETURN_IF_ERROR(rep_->catalog->PutTombstone(txn, seq, t));
+    RETURN_IF_ERROR(rep_->catalog->SetUnremoved(txn, seq, t.sha256, true));
+    RETURN_IF_ERROR(append(json{{"type", ledger::event::kDocumentDisposed},
+                                {"id", FormatDocumentId(seq)},
+                                {"sha256", t.sha256},
+                                {"tombstone", ToJson(t)}})
+                        .status());
+    return in_same_write(txn, append, view);
+  }));
+  // After the commit: the tombstone stands whatever happens to the bytes.
+  auto removed = RemoveDisposedOriginals();
+  if (bytes_removed) *bytes_removed = removed.ok();
+  return t;
+}
+
+Result<uint64_t> Archive::RemoveDisposedOriginals() {
+  std::vector<std::pair<uint64_t, std::string>> todo;
+  RETURN_IF_ERROR(rep_->ledger->Read([&](const storage::ReadTxn& txn) -> Status {
+    ASSIGN_OR_RETURN(todo, rep_->catalog->Unremoved(txn));
+    return Status::OK();
+  }));
+  if (todo.empty()) return uint64_t{0};
+  uint64_t removed = 0;
+  for (const auto& [seq, sha] : todo) {
+    if (!base::IsLowerHex(sha, 64)) continue;
+    const std::string path = rep_->blobs->PathFor(sha);
+    const Status s = rep_->fs->RemoveFile(path);
+    if (!s.ok() && !s.IsNotFound()) {
+      return s.WithContext(FormatDocumentId(seq) + " の原本を削除できません");
+    }
+    removed += s.ok();
+    // The removal must be durable before the entry goes: a power cut must
+    // not bring back bytes that nothing would remove again.
+    RETURN_IF_ERROR(rep_->fs->SyncDir(path.substr(0, path.rfind('/'))));
+  }
+  // The index is derived: taking the entries out needs no event.
+  RETURN_IF_ERROR(rep_->Write([&](storage::WriteTxn& txn, const ledger::AppendEvent&) -> Status {
+    for (const auto& [seq, sha] : todo) {
+      RETURN_IF_ERROR(rep_->catalog->SetUnremoved(txn, seq, sha, false));
+    }
+    return Status::OK();
+  }));
+  return removed;
+}
+
 Result<std::string> Archive::TimestampResponse(std::string_view id) const {
   ASSIGN_OR_RETURN(const uint64_t seq, ParseDocumentId(id));
   std::string der;
@@ -298,9 +390,20 @@ Result<LogProof> Archive::ProveDocument(std::string_view id) const {
 Result<SearchResult> Archive::Search(const SearchQuery& query) const {
   SearchResult result;
   RETURN_IF_ERROR(rep_->ledger->Read([&](const storage::ReadTxn& txn) -> Status {
-    ASSIGN_OR_RETURN(result, rep_->catalog->Search(txn, query));
+    ASSIGN_OR_RETURN(result, Search(txn, query));
     return Status::OK();
   }));
+  return result;
+}
+
+Result<SearchResult> Archive::Search(const storage::ReadTxn& txn, const SearchQuery& query) const {
+  ASSIGN_OR_RETURN(SearchResult result, rep_->catalog->Search(txn, query));
+  for (SearchItem& item : result.items) {
+    ASSIGN_OR_RETURN(const uint64_t seq, ParseDocumentId(item.id));
+    ASSIGN_OR_RETURN(const std::optional<std::string_view> t,
+                     rep_->catalog->TombstoneRecord(txn, seq));
+    item.disposed = t.has_value();
+  }
   return result;
 }
 

@@ -11,7 +11,8 @@
 // Ingest answers (or, if the TSA cannot be reached, is archived anyway and
 // marked "timestamp pending" until RetryPendingTimestamps gets one).
 // Nothing is acknowledged (returned) before it is durable. There is no
-// delete.
+// delete: the one way bytes leave is Dispose (after the retention period,
+// decided and approved by retention/), which leaves a tombstone forever.
 //
 // Thread safety: an Archive is safe for concurrent use. Any number of
 // processes may open a data directory, for writing too (`kura serve` and
@@ -94,8 +95,12 @@ struct DocumentView {
   Document document;
   std::vector<Receipt> receipts;
   std::vector<Version> versions;
+  /// Set once the document was disposed of (its bytes are gone).
+  std::optional<Tombstone> disposed;
 };
 /// {"id", "record": {...}, "current": {version}, "versions": [...], "receipts": [...]}
+/// and, for a disposed document, "state": "disposed", "state_label": "廃棄済み",
+/// "disposed": {tombstone}.
 nlohmann::json ToJson(const DocumentView& v);
 
 using ledger::ToJson;
@@ -202,8 +207,12 @@ class Archive {
   base::Result<DocumentView> GetReceived(const storage::ReadTxn& txn, std::string_view id) const;
   /// Searches the documents (archive/search.h); one consistent snapshot.
   base::Result<SearchResult> Search(const SearchQuery& query) const;
+  /// The same, inside the caller's transaction (a module above deciding on
+  /// what a query covers as this transaction sees it: retention's holds).
+  base::Result<SearchResult> Search(const storage::ReadTxn& txn, const SearchQuery& query) const;
   /// The original bytes, unchanged. Corruption if they no longer match the
-  /// recorded digest.
+  /// recorded digest; FailedPrecondition (廃棄済み, with when and who) for
+  /// a disposed document.
   base::Result<std::string> ReadOriginal(std::string_view id) const;
   /// The stored original with this SHA-256 (Document::sha256) as a stream,
   /// for copying large files without holding them (the evidence export).
@@ -253,6 +262,29 @@ class Archive {
                                 const std::string& actor, const std::string& reason,
                                 uint32_t expected_version = 0,
                                 const CorrectionHook& in_same_write = nullptr);
+
+  /// Disposes of document id: in one write of the ledger, records its
+  /// tombstone (the document's sha256, size and media type, disposed_at =
+  /// the clock's now, and disposal's requested_by, approved_by, reason and
+  /// details) in the catalog with a "document.disposed" event, then runs
+  /// in_same_write (REQUIRED: the module that decided it — retention/ —
+  /// checks its holds, the expiry and the four-eyes rule there, records its
+  /// own tables and appends its event after the archive's; its error undoes
+  /// everything). Only after the commit are the original's bytes removed;
+  /// if that fails or the process dies first, the tombstone stands, Verify
+  /// tolerates the leftover bytes and the next writer's Open (or
+  /// RemoveDisposedOriginals) removes them. *bytes_removed says whether they
+  /// are gone now. FailedPrecondition: read-only, or already disposed;
+  /// NotFound: unknown document; InvalidArgument: no reason, or requester
+  /// and approver missing.
+  using DisposalHook = std::function<base::Status(storage::WriteTxn&, const ledger::AppendEvent&,
+                                                  const DocumentView& document)>;
+  base::Result<Tombstone> Dispose(std::string_view id, const Tombstone& disposal,
+                                  const DisposalHook& in_same_write, bool* bytes_removed = nullptr);
+  /// Removes the bytes of every disposed document that are still there (a
+  /// crash between a disposal's commit and the removal). Returns how many
+  /// were removed. A writer's Open calls it.
+  base::Result<uint64_t> RemoveDisposedOriginals();
 
   /// Checks everything: the ledger's part (checkpoints, the Merkle tree
   /// rebuilt from the stored events, the modules' tables against their

@@ -109,6 +109,14 @@ Result<Catalog> Catalog::Open(ledger::Ledger* ledger) {
     return Status::FailedPrecondition("台帳の形式 " + found + " はこの kura が読める形式 " + want +
                                       " ではありません。対応する版の kura を使ってください");
   }
+  auto disposed = ledger->OpenReplayedTable("disposed");
+  auto unremoved = ledger->OpenDerivedTable("idx_unremoved");
+  if (disposed.ok() && unremoved.ok()) {
+    c.disposed_ = std::move(*disposed);
+    c.unremoved_ = std::move(*unremoved);
+  } else if (!ledger->read_only()) {
+    return disposed.ok() ? unremoved.status() : disposed.status();
+  }
   auto pending = ledger->OpenDerivedTable("idx_pending");
   if (pending.ok()) {
     c.pending_.emplace(std::move(*pending));
@@ -363,6 +371,73 @@ Status Catalog::ScanDocuments(const storage::ReadTxn& txn, uint64_t from,
 
 Result<uint64_t> Catalog::DocumentCount(const storage::ReadTxn& txn) const {
   return txn.Count(documents_);
+}
+
+Result<std::optional<std::string_view>> Catalog::TombstoneRecord(const storage::ReadTxn& txn,
+                                                                uint64_t seq) const {
+  if (!disposed_) return std::optional<std::string_view>();
+  auto v = txn.Get(*disposed_, SeqKey(seq));
+  if (!v.ok()) {
+    if (v.status().IsNotFound()) return std::optional<std::string_view>();
+    return v.status();
+  }
+  return std::optional<std::string_view>(*v);
+}
+
+Result<std::optional<Tombstone>> Catalog::GetTombstone(const storage::ReadTxn& txn,
+                                                       uint64_t seq) const {
+  ASSIGN_OR_RETURN(const std::optional<std::string_view> raw, TombstoneRecord(txn, seq));
+  if (!raw) return std::optional<Tombstone>();
+  ASSIGN_OR_RETURN(Tombstone t, Decode<Tombstone>(*raw, &TombstoneFromJson));
+  return std::optional<Tombstone>(std::move(t));
+}
+
+Status Catalog::PutTombstone(storage::WriteTxn& txn, uint64_t seq, const Tombstone& t) const {
+  if (!disposed_) return Status::FailedPrecondition("読み取り専用で開いているため廃棄できません");
+  return txn.Put(*disposed_, SeqKey(seq), base::DumpJson(ToJson(t)));
+}
+
+Result<std::vector<std::pair<uint64_t, std::string>>> Catalog::Unremoved(
+    const storage::ReadTxn& txn) const {
+  std::vector<std::pair<uint64_t, std::string>> out;
+  if (!unremoved_) return out;
+  ASSIGN_OR_RETURN(storage::Cursor c, txn.NewCursor(*unremoved_));
+  for (bool ok = c.First(); ok; ok = c.Next()) {
+    uint64_t seq = 0;
+    KeyDecoder key(c.key());
+    if (!key.U64(&seq)) return Status::Corruption("idx_unremoved の鍵が壊れています");
+    out.emplace_back(seq, std::string(c.value()));
+  }
+  RETURN_IF_ERROR(c.status());
+  return out;
+}
+
+Status Catalog::SetUnremoved(storage::WriteTxn& txn, uint64_t seq, const std::string& sha256,
+                             bool unremoved) const {
+  if (!unremoved_) return Status::FailedPrecondition("読み取り専用で開いているため廃棄できません");
+  if (unremoved) return txn.Put(*unremoved_, SeqKey(seq), sha256);
+  const Status s = txn.Delete(*unremoved_, SeqKey(seq));
+  return s.IsNotFound() ? Status::OK() : s;
+}
+
+Result<uint64_t> Catalog::TombstoneCount(const storage::ReadTxn& txn) const {
+  if (!disposed_) return uint64_t{0};
+  return txn.Count(*disposed_);
+}
+
+Status Catalog::ScanTombstones(
+    const storage::ReadTxn& txn,
+    const std::function<Status(uint64_t seq, const Tombstone&)>& fn) const {
+  if (!disposed_) return Status::OK();
+  ASSIGN_OR_RETURN(storage::Cursor c, txn.NewCursor(*disposed_));
+  for (bool ok = c.First(); ok; ok = c.Next()) {
+    uint64_t seq = 0;
+    KeyDecoder key(c.key());
+    if (!key.U64(&seq)) return Status::Corruption("disposed の鍵が壊れています");
+    ASSIGN_OR_RETURN(const Tombstone t, Decode<Tombstone>(c.value(), &TombstoneFromJson));
+    RETURN_IF_ERROR(fn(seq, t));
+  }
+  return c.status();
 }
 
 Result<uint64_t> Catalog::Sha256IndexCount(const storage::ReadTxn& txn) const {

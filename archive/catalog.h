@@ -7,6 +7,10 @@
 //   versions    seq, version no.   → Version (JSON)
 //   by_sha256   64 hex digits      → seq
 //   meta        name               → value ("format", "next_seq")
+//   disposed    seq                → Tombstone (JSON): the document's bytes
+//                                    were removed (Archive::Dispose)
+//   idx_unremoved  seq → sha256 hex  (derived) disposed documents whose
+//                                    bytes may still be on disk
 //
 // and the search indexes of archive/search_index.h, updated in the same
 // transaction as the records.
@@ -71,6 +75,28 @@ class Catalog {
   base::Result<signing::Digest> AddVersion(storage::WriteTxn& txn, Document* doc,
                                            const Version& version) const;
 
+  /// The tombstone of a disposed document; nullopt while it is kept.
+  base::Result<std::optional<Tombstone>> GetTombstone(const storage::ReadTxn& txn,
+                                                      uint64_t seq) const;
+  /// Its stored bytes (canonical JSON, valid while txn is open), for
+  /// Archive::Verify; nullopt while kept.
+  base::Result<std::optional<std::string_view>> TombstoneRecord(const storage::ReadTxn& txn,
+                                                                uint64_t seq) const;
+  /// Records the tombstone of document seq. REQUIRES: a write of the archive.
+  base::Status PutTombstone(storage::WriteTxn& txn, uint64_t seq, const Tombstone& t) const;
+  base::Result<uint64_t> TombstoneCount(const storage::ReadTxn& txn) const;
+  /// The disposed documents whose bytes may still be on disk (seq → sha256
+  /// hex), kept beside the tombstones; Archive::Dispose takes a document
+  /// out once its bytes are gone. Empty when opened read-only before a
+  /// writer created it.
+  base::Result<std::vector<std::pair<uint64_t, std::string>>> Unremoved(
+      const storage::ReadTxn& txn) const;
+  base::Status SetUnremoved(storage::WriteTxn& txn, uint64_t seq, const std::string& sha256,
+                            bool unremoved) const;
+  /// Calls fn for every tombstone in seq order until fn fails.
+  base::Status ScanTombstones(
+      const storage::ReadTxn& txn,
+      const std::function<base::Status(uint64_t seq, const Tombstone&)>& fn) const;
   /// Calls fn for documents with seq >= from, in seq order, until fn fails
   /// or returns false in *more. Corruption if a record's seq is not its key.
   base::Status ScanDocuments(
@@ -124,6 +150,9 @@ class Catalog {
   std::shared_ptr<Caches> caches_ = std::make_shared<Caches>();
   std::optional<SearchIndex> search_;
   std::optional<storage::DatedIndex> pending_;
+  /// Absent when opened read-only before a writer created it (no document
+  /// was disposed then).
+  std::optional<storage::Table> disposed_, unremoved_;
 };
 
 }  // namespace archive

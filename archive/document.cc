@@ -57,6 +57,30 @@ json ToJson(const Version& v) {
               {"warnings", invoice::WarningsToJson(v.warnings)}};
 }
 
+json ToJson(const Tombstone& t) {
+  return json{{"sha256", t.sha256},
+              {"size", t.size},
+              {"media_type", t.media_type},
+              {"disposed_at", base::FormatRfc3339(t.disposed_at)},
+              {"requested_by", t.requested_by},
+              {"approved_by", t.approved_by},
+              {"reason", t.reason},
+              {"details", t.details}};
+}
+
+Result<Tombstone> TombstoneFromJson(const json& j) {
+  Tombstone t;
+  RETURN_IF_ERROR(base::JsonField(j, "sha256", &t.sha256));
+  RETURN_IF_ERROR(base::JsonField(j, "size", &t.size));
+  RETURN_IF_ERROR(base::JsonField(j, "media_type", &t.media_type));
+  RETURN_IF_ERROR(base::JsonTimeField(j, "disposed_at", &t.disposed_at));
+  RETURN_IF_ERROR(base::JsonField(j, "requested_by", &t.requested_by));
+  RETURN_IF_ERROR(base::JsonField(j, "approved_by", &t.approved_by));
+  RETURN_IF_ERROR(base::JsonField(j, "reason", &t.reason));
+  RETURN_IF_ERROR(base::JsonField(j, "details", &t.details));
+  return t;
+}
+
 Result<Document> DocumentFromJson(const json& j) {
   Document d;
   RETURN_IF_ERROR(base::JsonField(j, "seq", &d.seq));

@@ -1,7 +1,9 @@
 // The catalog's records of a received document. A Document is the received
 // object (its bytes, by SHA-256); each time the same bytes arrive a Receipt
 // is added; each metadata correction adds a Version, and old versions stay
-// readable (電子帳簿保存法: corrections leave a history). Nothing is deleted.
+// readable (電子帳簿保存法: corrections leave a history). Nothing is deleted:
+// a document disposed of after its retention period keeps every record and
+// gains a Tombstone; only the bytes go.
 //
 // Thread safety: values.
 #ifndef ARCHIVE_DOCUMENT_H_
@@ -53,6 +55,22 @@ struct Document {
   uint64_t received_event = 0;  ///< index of its document.received event
 };
 
+/// What stays of a disposed document forever (issue 14): the original's
+/// bytes are removed after its retention period, with two people's
+/// approval, and this record — in the catalog's `disposed` table and in the
+/// "document.disposed" event — says what it was and who decided.
+struct Tombstone {
+  std::string sha256;  ///< of the removed bytes
+  uint64_t size = 0;
+  std::string media_type;
+  base::Time disposed_at;
+  std::string requested_by, approved_by;  ///< two different logins
+  std::string reason;
+  /// What the deciding module adds (retention/: class, transaction date,
+  /// retain_until, request id); an object.
+  nlohmann::json details = nlohmann::json::object();
+};
+
 /// "D00000042" for seq 42; at least eight digits.
 std::string FormatDocumentId(uint64_t seq);
 /// The inverse; InvalidArgument for anything that is not a document id.
@@ -63,6 +81,10 @@ nlohmann::json ToJson(const Receipt& r);
 /// {"number", "created_at", "created_by", "reason", "fields", "warnings"},
 /// fields and warnings in the form of invoice/fields_json.h.
 nlohmann::json ToJson(const Version& v);
+/// {"sha256", "size", "media_type", "disposed_at", "requested_by",
+///  "approved_by", "reason", "details"}
+nlohmann::json ToJson(const Tombstone& t);
+base::Result<Tombstone> TombstoneFromJson(const nlohmann::json& j);
 base::Result<Document> DocumentFromJson(const nlohmann::json& j);
 base::Result<Receipt> ReceiptFromJson(const nlohmann::json& j);
 base::Result<Version> VersionFromJson(const nlohmann::json& j);

@@ -175,6 +175,10 @@ json ToJson(const SearchItem& i) {
   j["file_name"] = i.file_name;
   j["received_date"] = i.received_date;
   j["needs_metadata"] = i.needs_metadata;
+  if (i.disposed) {
+    j["disposed"] = true;
+    j["state_label"] = "廃棄済み";
+  }
   return j;
 }
 

@@ -111,6 +111,8 @@ struct SearchItem {
   std::string file_name;
   std::string received_date;  ///< first receipt, Japan date
   bool needs_metadata = false;
+  /// The document was disposed of (Archive::Search fills it in).
+  bool disposed = false;
 };
 
 struct SearchResult {
@@ -125,7 +127,8 @@ struct SearchResult {
 /// {"count": N, "items": [{"id", "issue_date", "total", "currency",
 ///  "counterparty", "registration_number", "department", "type", "format",
 ///  "invoice_number", "file_name", "received_date", "needs_metadata",
-///  "version", "current"}], "next": CURSOR|null}
+///  "version", "current"} plus "disposed": true, "state_label": "廃棄済み"
+///  for a disposed document], "next": CURSOR|null}
 nlohmann::json ToJson(const SearchItem& i);
 nlohmann::json ToJson(const SearchResult& r);
 

@@ -33,6 +33,31 @@ inline constexpr std::string_view kDocumentTimestampRetry = "document.timestamp_
 /// from, documents: documents of an older kura put into the search index.
 inline constexpr std::string_view kDocumentIndexBackfilled = "document.index_backfilled";
 
+/// id, sha256, tombstone {sha256, size, media_type, disposed_at,
+/// requested_by, approved_by, reason, details}: the original's bytes were
+/// removed after its retention period (retention/ decides, in the same
+/// write, with its own "retention.disposal.approved" event after this one).
+inline constexpr std::string_view kDocumentDisposed = "document.disposed";
+
+// retention/: schedules, legal holds and disposal (retention/retention.h).
+// Each carries actor (login) and time; the last of a write carries its
+// write set over the rt_* tables.
+/// from, to: the schedule's promises ("class:<c>", "type:<t>", "default" →
+/// years) as kura.toml raised or added them; none may ever go down
+/// (retention::Retention::Open refuses such a kura.toml).
+inline constexpr std::string_view kRetentionScheduleRecorded = "retention.schedule.recorded";
+/// id, from, to, reason: a document's retain-until moved later.
+inline constexpr std::string_view kRetentionExtended = "retention.extended";
+/// hold {id, kind, reason, documents | query, ...}.
+inline constexpr std::string_view kRetentionHoldPlaced = "retention.hold.placed";
+/// hold, reason: a legal hold released.
+inline constexpr std::string_view kRetentionHoldReleased = "retention.hold.released";
+/// request {id, document, reason, retain_until, class, ...}.
+inline constexpr std::string_view kRetentionDisposalRequested = "retention.disposal.requested";
+/// request, document: approved by a second compliance officer; follows
+/// the document.disposed event of the same write.
+inline constexpr std::string_view kRetentionDisposalApproved = "retention.disposal.approved";
+
 // workflow/: organisation, vendor master, commitments and payment orders.
 // Each carries actor (login) and time.
 inline constexpr std::string_view kDepartmentCreated = "workflow.department.created";

@@ -32,6 +32,7 @@
 
 #include "base/status.h"
 #include "base/time.h"
+#include "retention/schedule.h"
 #include "web/login_throttle.h"
 #include "web/session.h"
 
@@ -62,6 +63,8 @@ struct ApiOptions {
   /// Add "Secure" to the session cookie (web::Server sets it when it serves
   /// HTTPS itself).
   bool secure_cookie = false;
+  /// The retention schedule (kura.toml [retention]) of /api/v1/retention.
+  retention::Schedule retention;
 };
 
 /// The HTTP status for a Status: InvalidArgument 400, PermissionDenied 403,

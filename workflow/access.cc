@@ -97,4 +97,18 @@ Status MayViewFigures(const User& user) {
       "効果の見える化は、課長・部長・副市長などの決裁者、会計室と管理者が見られます");
 }
 
+Status MayManageRetention(const User& user) {
+  if (!user.active || !user.HasRole(Role::kCompliance)) {
+    return Status::PermissionDenied("保存期間・法的保存・廃棄は文書管理担当者だけが行えます");
+  }
+  return Status::OK();
+}
+
+Status MayReadRetention(const User& user) {
+  if (!user.active || (!user.HasRole(Role::kCompliance) && !user.HasRole(Role::kAuditor))) {
+    return Status::PermissionDenied("保存期間・法的保存の記録は文書管理担当者と監査だけが見られます");
+  }
+  return Status::OK();
+}
+
 }  // namespace workflow

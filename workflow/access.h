@@ -104,6 +104,19 @@ std::string ReadScope(const User& user, const RouteConfig& routes);
 /// compliance officers: PermissionDenied. What they cover is ReadScope's.
 base::Status MayViewFigures(const User& user);
 
+/// OK if user may decide on retention (retention/): extend a document's
+/// retain-until, place and release legal holds, request and approve
+/// disposal — compliance officers (文書管理) only, active. PermissionDenied
+/// ("保存期間・法的保存・廃棄は文書管理担当者だけが行えます") otherwise.
+/// (That a disposal needs two different compliance officers is
+/// retention::Retention's rule.)
+base::Status MayManageRetention(const User& user);
+
+/// OK if user may read retention records (schedules, holds, due documents,
+/// disposal requests): compliance officers and auditors (監査).
+/// PermissionDenied otherwise.
+base::Status MayReadRetention(const User& user);
+
 }  // namespace workflow
 
 #endif  // WORKFLOW_ACCESS_H_

@@ -180,6 +180,31 @@ substitutes = { "課長" = ["部長", "次長"], "部長" = ["副市長"] }
   EXPECT_NE(self.status().message().find("[routes]"), std::string::npos);
 }
 
+TEST(ConfigTest, RetentionScheduleIsReadOverItsDefaults) {
+  auto defaults = ParseConfig(DefaultConfigText(), "kura.toml");
+  ASSERT_OK(defaults);
+  EXPECT_EQ(defaults->retention.years, retention::Schedule{}.years);
+  EXPECT_EQ(defaults->retention.document_types, retention::Schedule{}.document_types);
+  EXPECT_EQ(defaults->retention.default_class, "payment_evidence");
+  auto c = ParseConfig(
+      "[retention]\ndefault_class = \"other\"\n[retention.classes]\nother = 7\ncontracts = 30\n"
+      "[retention.document_types]\ncredit_note = \"contracts\"\n",
+      "kura.toml");
+  ASSERT_OK(c);
+  EXPECT_EQ(c->retention.years.at("other"), 7);
+  EXPECT_EQ(c->retention.years.at("contracts"), 30);
+  EXPECT_EQ(c->retention.years.at("payment_evidence"), 10);
+  EXPECT_EQ(c->retention.document_types.at("credit_note"), "contracts");
+  EXPECT_EQ(c->retention.default_class, "other");
+  for (const char* bad : {"[retention.classes]\nother = 0\n", "[retention.classes]\nother = \"5\"\n",
+                          "[retention.document_types]\ninvoice = \"nowhere\"\n",
+                          "[retention]\ndefault_class = 3\n", "retention = 5\n"}) {
+    auto r = ParseConfig(bad, "kura.toml");
+    EXPECT_EQ(r.status().code(), base::Status::Code::kInvalidArgument) << bad;
+    EXPECT_NE(r.status().message().find("retention"), std::string::npos) << r.status().message();
+  }
+}
+
 TEST(ConfigTest, ErrorsNameTheKeyOrLine) {
   auto bad_type = ParseConfig("[ingest]\nmax_file_mb = \"lots\"\n", "kura.toml");
   ASSERT_FALSE(bad_type.ok());

@@ -38,6 +38,7 @@
 #include "archive/archive.h"
 #include "corpus/corpus.h"
 #include "ledger/data_dir.h"
+#include "retention/retention.h"
 #include "tests/fakes/test_util.h"
 #include "web/server.h"
 #include "workflow/api_token.h"
@@ -149,6 +150,27 @@ const Row kRows[] = {
    "U DD DD DD DD DD DD AA UU"},
   {"POST", "/api/v1/api-tokens/([^/]+)/revoke", "/api/v1/api-tokens/{token}/revoke", "",
    "U DD DD DD DD DD DD AA UU"},
+  // Retention (保存期間・法的保存・廃棄): compliance officers change, of every
+  // department; they and auditors read. ({hold} is an active hold, {request}
+  // a disposal request of an expired document by another compliance
+  // officer, hokan2; a request of {doc}, which is within its period, is
+  // refused with 422 to hokan.)
+  {"GET", "/api/v1/retention/documents/([^/]+)", "/api/v1/retention/documents/{doc}", "",
+   "U DD DD DD DD AA AA DD UU"},
+  {"POST", "/api/v1/retention/documents/([^/]+)/extend", "/api/v1/retention/documents/{doc}/extend",
+   R"({"until":"2099-03-31","reason":"訴訟の見込み"})", "U DD DD DD DD DD AA DD UU"},
+  {"GET", "/api/v1/retention/due", "/api/v1/retention/due", "", "U DD DD DD DD AA AA DD UU"},
+  {"GET", "/api/v1/retention/holds", "/api/v1/retention/holds", "", "U DD DD DD DD AA AA DD UU"},
+  {"POST", "/api/v1/retention/holds", "/api/v1/retention/holds",
+   R"({"kind":"audit","reason":"定期監査","documents":["{doc}"]})", "U DD DD DD DD DD AA DD UU"},
+  {"POST", "/api/v1/retention/holds/([^/]+)/release", "/api/v1/retention/holds/{hold}/release",
+   R"({"reason":"監査終了"})", "U DD DD DD DD DD AA DD UU"},
+  {"GET", "/api/v1/retention/disposals", "/api/v1/retention/disposals", "",
+   "U DD DD DD DD AA AA DD UU"},
+  {"POST", "/api/v1/retention/disposals", "/api/v1/retention/disposals",
+   R"({"document":"{doc}","reason":"保存期間満了"})", "U DD DD DD DD DD AA DD UU"},
+  {"POST", "/api/v1/retention/disposals/([^/]+)/approve",
+   "/api/v1/retention/disposals/{request}/approve", "", "U DD DD DD DD DD AA DD UU"},
 };
 // clang-format on
 
@@ -189,6 +211,7 @@ class AuthorizationTest : public ::testing::Test {
     AddUser("kaikei", "kaikei", {Role::kAccountant});
     AddUser("kansa", "somu", {Role::kAuditor});
     AddUser("hokan", "somu", {Role::kCompliance});
+    AddUser("hokan2", "doboku", {Role::kCompliance});  // requests what hokan approves
     AddUser("admin", "hisho", {Role::kAdmin});
 
     auto token = wf_->CreateApiToken("テスト連携", "somu", User("admin"));
@@ -317,6 +340,30 @@ class AuthorizationTest : public ::testing::Test {
     (*r)["{newdoc}"] = "";
   }
 
+  // An active legal hold and a disposal request (by hokan2) of an expired
+  // document of dept, for the retention rows.
+  void AddRetentionRecords(const std::string& dept, std::map<std::string, std::string>* r) {
+    if (!retention_) {
+      auto opened = retention::Retention::Open(archive_.get(), &clock_);
+      ASSERT_OK(opened);
+      retention_ = std::move(*opened);
+    }
+    auto hold = retention_->PlaceHold({"litigation", "事件", {(*r)["{doc}"]}, {}}, User("hokan"));
+    ASSERT_OK(hold);
+    (*r)["{hold}"] = hold->id;
+    corpus::Options options;
+    options.seed = 12;
+    options.from = base::Date(2014, 5, 1);  // FY2014: kept until 2025-03-31
+    options.to = base::Date(2014, 5, 15);
+    options.target_xml_bytes = 0;
+    if (!old_generator_) old_generator_ = std::make_unique<corpus::Generator>(options);
+    const corpus::Invoice inv = old_generator_->Next();
+    const std::string old = Receive(dept, "旧-" + inv.id + ".xml", corpus::RenderJpPint(inv));
+    auto request = retention_->RequestDisposal(old, "保存期間満了", User("hokan2"));
+    ASSERT_OK(request);
+    (*r)["{request}"] = request->id;
+  }
+
   // The answer of one request, as a letter (A, D, U) or a description.
   std::string Try(const Row& row, const std::string& login, const std::string& dept) {
     std::string path = row.path, body = row.body;
@@ -326,6 +373,9 @@ class AuthorizationTest : public ::testing::Test {
     }
     auto records = Records(dept, login.empty() || login == "token" ? "kato" : login, fresh);
     if (path.find("{order}") != std::string::npos) AddSubmittedOrder(dept, &records);
+    if (path.find("{hold}") != std::string::npos || path.find("{request}") != std::string::npos) {
+      AddRetentionRecords(dept, &records);
+    }
     for (const auto& [k, v] : records) {
       Replace(&path, k, v);
       Replace(&body, k, v);
@@ -363,7 +413,8 @@ class AuthorizationTest : public ::testing::Test {
   std::thread thread_;
   int port_ = 0;
   std::unique_ptr<httplib::Client> client_;
-  std::unique_ptr<corpus::Generator> generator_;
+  std::unique_ptr<corpus::Generator> generator_, old_generator_;
+  std::unique_ptr<retention::Retention> retention_;
   std::map<std::string, std::map<std::string, std::string>> shared_;
   int uploads_ = 0;
   std::string token_secret_;

@@ -23,6 +23,14 @@ ApiContext::ApiContext(ApiOptions o, archive::Archive* a, workflow::Workflow* w,
       sessions(c, options.sessions),
       throttle(c, options.login_throttle) {}
 
+base::Result<retention::Retention*> ApiContext::Retention() {
+  std::lock_guard<std::mutex> l(retention_mu_);
+  if (!retention_) {
+    ASSIGN_OR_RETURN(retention_, retention::Retention::Open(archive, clock, options.retention));
+  }
+  return retention_.get();
+}
+
 std::string ApiContext::SessionCookie(const std::string& value, int64_t max_age) const {
   std::string c = std::string(kCookieName) + "=" + value +
                   "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age);

@@ -15,6 +15,8 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
+#include <mutex>
 #include <string>
 
 #include "base/status.h"
@@ -23,6 +25,7 @@
 #include "web/api.h"
 #include "web/login_throttle.h"
 #include "web/internal/route_table.h"
+#include "retention/retention.h"
 #include "web/session.h"
 #include "workflow/organization.h"
 
@@ -52,6 +55,14 @@ struct ApiContext {
   const base::Clock* const clock;
   SessionStore sessions;
   LoginThrottle throttle;
+
+  /// The retention module (api_retention.cc), opened on first use: its Open
+  /// checks the schedule against the recorded one and may record it.
+  base::Result<retention::Retention*> Retention();
+
+ private:
+  std::mutex retention_mu_;
+  std::unique_ptr<retention::Retention> retention_;  // guarded by retention_mu_
 };
 
 /// The logged-in caller of a request: the session and the user as the
@@ -133,6 +144,7 @@ void AddOrderRoutes(const ApiRoutes& routes);
 void AddTokenRoutes(const ApiRoutes& routes);
 void AddUserRoutes(const ApiRoutes& routes);
 void AddFigureRoutes(const ApiRoutes& routes);
+void AddRetentionRoutes(const ApiRoutes& routes);
 
 }  // namespace web::internal
 
