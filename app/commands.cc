@@ -25,10 +25,6 @@ using nlohmann::json;
 
 namespace {
 
-constexpr int kExitOk = 0;
-constexpr int kExitFailed = 1;
-constexpr int kExitUsage = 2;
-
 // A short Japanese phrase for people (base/status_text.h), before the
 // precise detail (app/error_text.h).
 void PrintError(const Context& ctx, const Status& s) { app::PrintError(ctx.err, s); }

@@ -30,6 +30,12 @@ struct Context {
   FILE* err = stderr;
 };
 
+/// Exit codes of every command: done; failed (the data, the network, a
+/// refusal); used wrongly (a bad argument, no data directory).
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailed = 1;
+inline constexpr int kExitUsage = 2;
+
 int CmdInit(const Context& ctx);
 
 struct IngestArgs {

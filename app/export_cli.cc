@@ -17,10 +17,6 @@ using nlohmann::json;
 
 namespace {
 
-constexpr int kExitOk = 0;
-constexpr int kExitFailed = 1;
-constexpr int kExitUsage = 2;
-
 std::string QueryText(const ExportArgs& args) {
   std::string out;
   for (const auto& [name, value] : args.params) {

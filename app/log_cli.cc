@@ -19,10 +19,6 @@ using nlohmann::json;
 
 namespace {
 
-constexpr int kExitOk = 0;
-constexpr int kExitFailed = 1;
-constexpr int kExitUsage = 2;
-
 void Print(const Context& ctx, const json& j, int indent) {
   std::fprintf(ctx.out, "%s\n",
                j.dump(indent, ' ', false, json::error_handler_t::replace).c_str());

@@ -53,19 +53,19 @@ int WithWorkflow(const Context& ctx, const std::function<base::Status(workflow::
   auto opened = OpenArchiveFor(ctx, /*read_only=*/false);
   if (!opened.ok()) {
     PrintError(ctx.err, opened.status());
-    return 2;
+    return kExitUsage;
   }
   auto wf = OpenWorkflowFor(ctx, *opened);
   if (!wf.ok()) {
     PrintError(ctx.err, wf.status());
-    return 2;
+    return kExitUsage;
   }
   const base::Status s = body(wf->get());
   if (!s.ok()) {
     PrintError(ctx.err, s);
-    return s.IsInvalidArgument() ? 2 : 1;
+    return s.IsInvalidArgument() ? kExitUsage : kExitFailed;
   }
-  return 0;
+  return kExitOk;
 }
 
 void PrintJsonLine(const Context& ctx, const nlohmann::json& j) {

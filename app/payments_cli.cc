@@ -32,12 +32,12 @@ int CmdPaymentsRun(const Context& ctx, const PaymentsRunArgs& args) {
     PrintError(ctx.err, base::Status::InvalidArgument(
                             "--date は振込指定日を YYYY-MM-DD で指定してください: " +
                             ForDisplay(args.date, 40)));
-    return 2;
+    return kExitUsage;
   }
   if (args.out.empty() || args.csv.empty()) {
     PrintError(ctx.err, base::Status::InvalidArgument(
                             "--out（全銀ファイル）と --csv（財務会計へのCSV）を指定してください"));
-    return 2;
+    return kExitUsage;
   }
   return WithWorkflow(ctx, [&](workflow::Workflow* wf) -> base::Status {
     workflow::User as;

@@ -241,12 +241,18 @@ test('a vendor with a wrong 登録番号 is refused, a right one is registered a
   assert.equal((await apiGet(admin, kura.url, '/api/v1/vendors')).items.length, vendors.items.length);
   await checkPage(admin, 'admin-vendor-refused');
 
+  // The account holder is what the bank file carries: kana, not kanji.
   await admin.getByLabel('登録番号').fill('T8040001079502');
+  await admin.getByLabel('口座名義（カナ）').fill('株式会社みどり文具');
+  await admin.getByRole('button', {name: '登録する'}).click();
+  await admin.getByRole('alert').getByText(/口座名義は銀行に届けたカナで入力してください/).waitFor();
+  assert.equal(await admin.getByLabel('口座名義（カナ）').getAttribute('aria-invalid'), 'true');
+  await admin.getByLabel('口座名義（カナ）').fill('カ）ミドリブング');
   await admin.getByRole('button', {name: '登録する'}).click();
   await admin.getByText(/債権者 V\d+（株式会社みどり文具）を登録しました。/).waitFor();
   const created = (await apiGet(admin, kura.url, '/api/v1/vendors')).items.find(v => v.name === '株式会社みどり文具');
-  assert.deepEqual([created.registration_number, created.bank_account, created.address],
-    ['T8040001079502', '0005:123:1:1234567', '埼玉県草加市高砂2丁目7番1号']);
+  assert.deepEqual([created.registration_number, created.bank_account, created.address, created.account_holder],
+    ['T8040001079502', '0005:123:1:1234567', '埼玉県草加市高砂2丁目7番1号', 'カ）ミドリブング']);
   const marked = admin.locator('table.vendors-table tbody tr.highlight');
   assert.match(await marked.innerText(), new RegExp(`${created.id}\\s+株式会社みどり文具\\s+T8040001079502`));
   await checkPage(admin, 'admin-vendor-added');

@@ -83,6 +83,7 @@ function entered(inputs, box) {
     registration_number: inputs.reg.value.trim(),
     bank_account: account,
     address: inputs.address.value.trim(),
+    account_holder: inputs.holder.value.trim(),
   };
 }
 
@@ -91,6 +92,7 @@ function entered(inputs, box) {
 function markRefused(inputs, message) {
   const target = message.startsWith('登録番号') ? inputs.reg
     : message.startsWith('振込先口座') ? inputs.bank.first
+      : message.startsWith('口座名義') ? inputs.holder
       : message.startsWith('債権者名') ? inputs.name
         : message.startsWith('債権者番号') ? inputs.id : null;
   if (!target || !target.isConnected) return;
@@ -110,6 +112,7 @@ function formInputs(v) {
       placeholder: 'T1234567890123', class: 'mono'}),
     address: textInput('v-address', {value: v.address || '', maxlength: 200}),
     bank: bankFields(v.bank_account || ''),
+    holder: textInput('v-holder', {value: v.account_holder || '', maxlength: 60}),
   };
 }
 
@@ -123,7 +126,9 @@ function formBody(inputs, isNew) {
         field('登録番号', inputs.reg, {optional: true,
           hint: '適格請求書発行事業者の登録番号（T + 13桁）。検査用数字をサーバーが確かめます。'}),
         field('住所', inputs.address, {optional: true})),
-      h('div', {}, inputs.bank.node)),
+      h('div', {}, inputs.bank.node,
+        field('口座名義（カナ）', inputs.holder, {optional: true,
+          hint: '銀行に届けた名義をカナで（例: ヤマダシヨウジ（カ）。総合振込ファイルの受取人名になります。'}))),
   ];
 }
 
@@ -181,7 +186,7 @@ function editForm(ctx, v) {
     const body = entered(inputs, box);
     if (!body) return;
     const change = {};
-    for (const k of ['name', 'registration_number', 'bank_account', 'address']) {
+    for (const k of ['name', 'registration_number', 'bank_account', 'address', 'account_holder']) {
       if (body[k] !== (v[k] || '')) change[k] = body[k];
     }
     if (Object.keys(change).length === 0) return showProblem(box, '変更された項目はありません。');
