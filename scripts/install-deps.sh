@@ -11,25 +11,29 @@ packages=(
   libpodofo-dev libxml2-dev libbotan-2-dev liblmdb-dev libcpp-httplib-dev
   libspdlog-dev libgtest-dev libgmock-dev nlohmann-json3-dev libcli11-dev
   libtomlplusplus-dev libicu-dev libarchive-dev libssl-dev libbenchmark-dev libpq-dev
+  # OCR of scanned invoices (issue 15): libtesseract with Leptonica, and the
+  # Japanese and English trained data it reads with
+  libtesseract-dev libleptonica-dev tesseract-ocr-jpn tesseract-ocr-eng
   # tools the tests drive: openssl (ts -verify, s_client), curl (HTTPS),
   # pdftotext, a Japanese font
   openssl curl poppler-utils fonts-ipaexfont
 )
 # --test: also what the browser tests drive (tests/e2e: Debian's chromium,
 # and Node.js with npm for playwright-core and axe-core, unless a node is
-# already installed).
+# already installed), ImageMagick for the generated scans of the OCR tests,
+# and SoftHSM2 for the PKCS#11 key tests.
 # --bench: also the peers and tools the benchmarks use (bench/search_bench
 # starts its own PostgreSQL 15 server in a temporary directory; bench/http_bench
-# drives the server with wrk).
+# drives the server with wrk; bench/ocr_bench runs the tesseract command).
 for arg in "$@"; do
   case "$arg" in
     --test)
-      packages+=(chromium chromium-driver)
+      packages+=(chromium chromium-driver imagemagick softhsm2)
       if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
         packages+=(nodejs npm)
       fi
       ;;
-    --bench) packages+=(postgresql-15 wrk) ;;
+    --bench) packages+=(postgresql-15 wrk tesseract-ocr) ;;
     *) echo "install-deps: unknown option $arg (use --test or --bench)" >&2; exit 2 ;;
   esac
 done
