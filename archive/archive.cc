@@ -80,6 +80,7 @@ ledger::LedgerOptions LedgerOptionsFor(const ArchiveOptions& options) {
   l.data_dir = options.data_dir;
   l.read_only = options.read_only;
   l.env = options.env;
+  l.group_commit = options.group_commit;
   l.timestamp = options.timestamp;
   l.checkpoints = options.checkpoints;
   return l;

@@ -53,6 +53,7 @@ struct ArchiveOptions {
   /// [ingest] max_file_mb).
   uint64_t max_file_bytes = uint64_t{100} << 20;
   storage::EnvOptions env;
+  bool group_commit = true;  ///< ledger::LedgerOptions::group_commit
   ledger::TimestampOptions timestamp;
   ledger::CheckpointOptions checkpoints;
 };

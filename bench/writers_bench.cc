@@ -2,7 +2,7 @@
 // ingest in the same run.
 //
 //   build/bench/writers_bench [--files N] [--writers W] [--rounds R] [--size BYTES] [--dir DIR]
-//                             [--only cli|batched|writers]
+//                             [--only cli|batched|writers] [--compare]
 //
 // The same N invoice-like files (default 1,500 × 20 KB) are archived three
 // ways, each into a fresh data directory with full durability and a
@@ -13,6 +13,8 @@
 //   batched:  archive::Archive::Ingest in batches of 256 (the same, in-process)
 //   writers:  W threads (default 16), each archiving one document at a time,
 //             like web uploads; the writer queue groups them.
+//   writers, no group commit (--compare): the same with every commit
+//             flushing its own meta page, as before group commit.
 // and prints documents/s for each and the writers' rate as a fraction of
 // the CLI's (issue 11: >= 0.70), with the groups the queue formed.
 #include <atomic>
@@ -54,10 +56,11 @@ std::string MakeFile(base::Random* rnd, size_t size, int n) {
 }
 
 std::unique_ptr<archive::Archive> OpenFresh(base::FileSystem* fs, const base::Clock* clock,
-                                            const std::string& data) {
+                                            const std::string& data, bool group_commit = true) {
   if (!ledger::InitDataDir(fs, ledger::DataDirLayout{data}, "").ok()) Die("init " + data);
   archive::ArchiveOptions options;
   options.data_dir = data;
+  options.group_commit = group_commit;
   auto a = archive::Archive::Open(options, fs, clock);
   if (!a.ok()) Die(a.status().ToString());
   return std::move(*a);
@@ -83,8 +86,9 @@ double Batched(base::FileSystem* fs, const base::Clock* clock, const std::string
 }
 
 double Writers(base::FileSystem* fs, const base::Clock* clock, const std::string& data,
-               const std::vector<std::string>& files, int writers, ledger::WriteStats* stats) {
-  auto arc = OpenFresh(fs, clock, data);
+               const std::vector<std::string>& files, int writers, ledger::WriteStats* stats,
+               bool group_commit = true) {
+  auto arc = OpenFresh(fs, clock, data, group_commit);
   std::atomic<size_t> next{0};
   bench::Stopwatch w;
   std::vector<std::thread> threads;
@@ -110,7 +114,12 @@ int main(int argc, char** argv) {
   int count = 1500, writers = 16, rounds = 3;
   size_t size = 20 * 1024;
   std::string dir, only;
+  bool compare = false;
+  for (int i = 1; i < argc; ++i) {
+    if (!std::strcmp(argv[i], "--compare")) compare = true;
+  }
   for (int i = 1; i + 1 < argc; i += 2) {
+    if (!std::strcmp(argv[i], "--compare")) --i;  // a flag without a value
     if (!std::strcmp(argv[i], "--only")) only = argv[i + 1];
     if (!std::strcmp(argv[i], "--files")) count = std::atoi(argv[i + 1]);
     if (!std::strcmp(argv[i], "--writers")) writers = std::atoi(argv[i + 1]);
@@ -140,7 +149,7 @@ int main(int argc, char** argv) {
   // The CLI: the real program over the files on disk.
   const std::string kura =
       std::filesystem::canonical("/proc/self/exe").parent_path().string() + "/../kura";
-  double cli = 1e9, batched = 1e9, concurrent = 1e9;
+  double cli = 1e9, batched = 1e9, concurrent = 1e9, flushed = 1e9;
   ledger::WriteStats stats;
   for (int round = 0; round < rounds; ++round) {
     const std::string r = "/r" + std::to_string(round);
@@ -170,8 +179,16 @@ int main(int argc, char** argv) {
       concurrent = w;
       stats = st;
     }
-    std::printf("  round %d: cli %.0f, batched %.0f, writers %.0f docs/s\n", round + 1, count / c,
+    double f = 1;
+    if (compare) {
+      ledger::WriteStats unused;
+      f = Writers(fs.get(), &clock, dir + r + "flushed", files, writers, &unused, false);
+      flushed = std::min(flushed, f);
+    }
+    std::printf("  round %d: cli %.0f, batched %.0f, writers %.0f docs/s", round + 1, count / c,
                 count / b, count / w);
+    if (compare) std::printf(", writers without group commit %.0f", count / f);
+    std::printf("\n");
     std::fflush(stdout);
   }
 
@@ -184,6 +201,14 @@ int main(int argc, char** argv) {
               rate(concurrent), static_cast<unsigned long long>(stats.writes),
               static_cast<unsigned long long>(stats.groups),
               static_cast<double>(stats.writes) / std::max<uint64_t>(1, stats.groups));
+  std::printf("  %-44s %9llu carried by the next commit, %llu flushed alone\n",
+              "  groups made durable:", static_cast<unsigned long long>(stats.carried),
+              static_cast<unsigned long long>(stats.flushes));
+  if (compare) {
+    std::printf("  %-44s %9.0f docs/s  (ratio to cli %.2f)\n",
+                "kura: the same writers without group commit", rate(flushed),
+                rate(flushed) / rate(cli));
+  }
   const double ratio = rate(concurrent) / rate(cli);
   std::printf("  ratio writers / cli: %.2f   target >= 0.70: %s\n", ratio,
               ratio >= 0.70 ? "met" : "NOT met");

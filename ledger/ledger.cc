@@ -59,6 +59,9 @@ Status OpenSigning(Ledger::Rep* rep) {
 Status OpenTables(Ledger::Rep* rep) {
   storage::EnvOptions env_options = rep->options.env;
   env_options.read_only = rep->options.read_only;
+  // Group commit: the writer queue acknowledges a commit once a later one,
+  // or a flush of its own, has made it durable (writer_queue.cc).
+  env_options.defer_meta_sync = rep->options.group_commit && !rep->options.read_only;
   ASSIGN_OR_RETURN(rep->env, storage::Env::Open(rep->layout.catalog(), env_options));
   ASSIGN_OR_RETURN(EventLog log, EventLog::Open(rep->env.get()));
   rep->log = std::make_unique<EventLog>(std::move(log));

@@ -56,22 +56,63 @@ Status Ledger::Write(const WriteFn& fn, const WriteOptions& options) {
   }
   l.unlock();
   t_leading = true;
-  rep_->RunGroup(group);
+  const uint64_t txnid = rep_->RunGroup(group);
   t_leading = false;
   l.lock();
   ++rep_->groups_done;
   rep_->writes_done += group.size();
   rep_->last_group_size = group.size();
   rep_->last_group_time = std::chrono::steady_clock::now() - started;
-  for (QueuedWriter* q : group) {
-    rep_->writers.pop_front();
-    if (q != &w) {
+  for (size_t i = 0; i < group.size(); ++i) rep_->writers.pop_front();
+  rep_->Settle(l, std::move(group), txnid);
+  if (!rep_->writers.empty()) rep_->writers.front()->cv.notify_one();
+  while (!w.done) w.cv.wait(l);
+  return w.status;
+}
+
+void Ledger::Rep::Settle(std::unique_lock<std::mutex>& l, std::vector<QueuedWriter*> group,
+                         uint64_t txnid) {
+  if (txnid != 0) {
+    pending.push_back(PendingGroup{std::move(group), txnid});
+  } else {
+    pending.push_front(PendingGroup{std::move(group), 0});  // nothing to flush
+  }
+  // A commit with a larger id flushed the data file after the meta pages of
+  // all smaller ones were written (LMDB: fdatasync, then the meta page).
+  const uint64_t latest = env->LastCommitted();
+  const size_t before = pending.size();
+  Acknowledge(l, latest == 0 ? 0 : latest - 1, Status::OK());
+  carried += before - pending.size() - (txnid == 0 ? 1 : 0);
+  if (pending.empty() || !writers.empty()) return;
+  // Nobody is queued whose commit would carry the meta page to disk: flush
+  // it now. Writers arriving meanwhile lead their own group.
+  const uint64_t last = env->LastCommitted();
+  l.unlock();
+  const Result<uint64_t> synced = env->Sync();
+  l.lock();
+  ++flushes;
+  if (synced.ok()) {
+    Acknowledge(l, *synced, Status::OK());
+  } else {
+    Acknowledge(l, last, synced.status().WithContext("書き込みを確定できません"));
+  }
+}
+
+void Ledger::Rep::Acknowledge(std::unique_lock<std::mutex>& l, uint64_t through,
+                              const Status& status) {
+  (void)l;
+  while (!pending.empty() && pending.front().txnid <= through) {
+    for (QueuedWriter* q : pending.front().writers) {
+      if (!status.ok() && q->status.ok()) q->status = status;
+      // The intents of durable originals go; those of failed writers stay
+      // for Recover (their objects are named by no record).
+      storage::BlobStore::Batch* b = q->options.blobs;
+      if (q->status.ok() && b != nullptr && b->store() != nullptr) b->store()->Finish(*b);
       q->done = true;
       q->cv.notify_one();
     }
+    pending.pop_front();
   }
-  if (!rep_->writers.empty()) rep_->writers.front()->cv.notify_one();
-  return w.status;
 }
 
 void Ledger::Rep::Gather(std::unique_lock<std::mutex>& l) {
@@ -88,10 +129,11 @@ void Ledger::Rep::Gather(std::unique_lock<std::mutex>& l) {
 
 WriteStats Ledger::write_stats() const {
   std::lock_guard<std::mutex> l(rep_->queue_mu);
-  return WriteStats{rep_->writes_done, rep_->groups_done, rep_->writers.size()};
+  return WriteStats{rep_->writes_done, rep_->groups_done, rep_->writers.size(), rep_->carried,
+                    rep_->flushes};
 }
 
-void Ledger::Rep::RunGroup(const std::vector<QueuedWriter*>& group) {
+uint64_t Ledger::Rep::RunGroup(const std::vector<QueuedWriter*>& group) {
   // 1. The originals of every writer, durable in one round of syncs.
   std::vector<storage::BlobStore::Batch*> batches;
   for (QueuedWriter* w : group) {
@@ -103,7 +145,8 @@ void Ledger::Rep::RunGroup(const std::vector<QueuedWriter*>& group) {
   // 2. One transaction; each writer nested in it, failing on its own. The
   // callback may run again (map growth), so it starts afresh each time.
   uint64_t log_size = 0;
-  const Status commit = env->Write([&](storage::WriteTxn& txn) -> Status {
+  uint64_t txnid = 0;
+  const Status commit = env->WriteDeferred([&](storage::WriteTxn& txn) -> Status {
     for (QueuedWriter* w : group) {
       const bool has_blobs = w->options.blobs != nullptr && !w->options.blobs->empty();
       if (has_blobs && !blobs.ok()) {
@@ -114,19 +157,13 @@ void Ledger::Rep::RunGroup(const std::vector<QueuedWriter*>& group) {
     }
     ASSIGN_OR_RETURN(log_size, log->Size(txn));
     return Status::OK();
-  });
+  }, &txnid);
   for (QueuedWriter* w : group) {
     if (!commit.ok() && w->status.ok()) w->status = commit;
   }
 
-  // 3. The intents of committed originals go; those of failed writers stay
-  // for Recover (their objects are named by no record).
-  for (QueuedWriter* w : group) {
-    if (w->status.ok() && w->options.blobs != nullptr && w->options.blobs->store() != nullptr) {
-      w->options.blobs->store()->Finish(*w->options.blobs);
-    }
-  }
   if (commit.ok()) Committed(log_size);
+  return commit.ok() ? txnid : 0;
 }
 
 Status Ledger::Rep::RunWriter(storage::WriteTxn& txn, QueuedWriter& w) {

@@ -241,6 +241,25 @@ struct Env::Rep {
     return Status::OK();
   }
 
+  // After a commit with id id: with defer_meta_sync, either flushes its meta
+  // page (a plain Write) or hands the id to the caller (WriteDeferred).
+  // Nothing to flush when the commit wrote nothing: then no meta page with
+  // id is ever written, and the latest is older.
+  Status Committed(uint64_t id, bool defer, uint64_t* txnid) {
+    if (!options.defer_meta_sync) return Status::OK();
+    MDB_envinfo info;
+    ::mdb_env_info(env, &info);
+    if (info.me_last_txnid < id) return Status::OK();
+    if (defer) {
+      *txnid = id;
+      return Status::OK();
+    }
+    const int rc = ::mdb_env_sync(env, 1);
+    return rc == MDB_SUCCESS
+               ? Status::OK()
+               : LmdbError(rc, "データベース（catalog）のディスクへの書き出し");
+  }
+
   // Begins a transaction, adopting a map grown by another process.
   Status Begin(unsigned flags, MDB_txn** txn, std::shared_lock<std::shared_mutex>* lock) {
     for (int attempt = 0;; ++attempt) {
@@ -273,6 +292,7 @@ Result<std::unique_ptr<Env>> Env::Open(const std::string& dir, const EnvOptions&
   // thread pools may run one read transaction per request safely.
   unsigned flags = MDB_NOTLS;
   if (options.read_only) flags |= MDB_RDONLY;
+  if (options.defer_meta_sync && !options.read_only) flags |= MDB_NOMETASYNC;
   rc = ::mdb_env_open(rep->env, dir.c_str(), flags, 0640);
   if (rc != MDB_SUCCESS) return LmdbError(rc, dir);
   // Several kura processes may share the environment; free the reader
@@ -304,6 +324,7 @@ Result<Table> Env::OpenTable(const std::string& name) {
     return LmdbError(rc, "テーブル " + name + " を開く処理");
   }
   rc = ::mdb_txn_commit(txn);
+  if (rc == MDB_SUCCESS && !ro && rep_->options.defer_meta_sync) rc = ::mdb_env_sync(rep_->env, 1);
   if (rc != MDB_SUCCESS) return LmdbError(rc, "テーブル " + name + " を開く処理");
   return Table{dbi, name};
 }
@@ -322,6 +343,31 @@ Result<std::vector<std::string>> Env::TableNames() const {
 }
 
 Status Env::Write(const std::function<Status(WriteTxn&)>& fn) {
+  uint64_t txnid = 0;
+  return Commit(fn, /*defer=*/false, &txnid);
+}
+
+Status Env::WriteDeferred(const std::function<Status(WriteTxn&)>& fn, uint64_t* txnid) {
+  return Commit(fn, /*defer=*/true, txnid);
+}
+
+uint64_t Env::LastCommitted() const {
+  MDB_envinfo info;
+  ::mdb_env_info(rep_->env, &info);
+  return info.me_last_txnid;
+}
+
+Result<uint64_t> Env::Sync() {
+  // Every commit whose meta page is written by now is flushed by the
+  // fdatasync below.
+  const uint64_t through = LastCommitted();
+  const int rc = ::mdb_env_sync(rep_->env, 1);
+  if (rc != MDB_SUCCESS) return LmdbError(rc, "データベース（catalog）のディスクへの書き出し");
+  return through;
+}
+
+Status Env::Commit(const std::function<Status(WriteTxn&)>& fn, bool defer, uint64_t* txnid) {
+  *txnid = 0;
   if (rep_->options.read_only) {
     return Status::FailedPrecondition(
         "データベース（catalog）は読み取り専用で開かれているため書き込めません");
@@ -357,8 +403,9 @@ Status Env::Write(const std::function<Status(WriteTxn&)>& fn) {
       guard.txn = nullptr;
       if (status.ok() && !map_full) {
         // LMDB frees the transaction whether or not the commit succeeds.
+        const uint64_t id = ::mdb_txn_id(raw);
         const int rc = ::mdb_txn_commit(raw);
-        if (rc == MDB_SUCCESS) return Status::OK();
+        if (rc == MDB_SUCCESS) return rep_->Committed(id, defer, txnid);
         if (rc != MDB_MAP_FULL) return LmdbError(rc, "データベース（catalog）への書き込みの確定");
         map_full = true;
       } else {

@@ -11,6 +11,15 @@
 // ReadWriteTransaction; monero's database::try_write). Commits are durable:
 // LMDB fsyncs the data and meta pages before Write returns OK.
 //
+// Group commit (EnvOptions::defer_meta_sync): LMDB opens with MDB_NOMETASYNC,
+// so a commit flushes its data pages (fdatasync) and then only writes the
+// meta page that makes it current. Write still flushes that meta page before
+// it returns; WriteDeferred does not, and tells the caller the commit's
+// transaction id instead. The commit is durable once LastCommitted() is
+// greater than that id — a later commit by any process flushed the data file
+// after the meta page was written — or after Sync(). A crash before then
+// loses the commit as a whole, never half of it (lmdb.h, MDB_NOMETASYNC).
+//
 // Thread safety: an Env is safe for concurrent use. Writers are serialised;
 // readers run concurrently with each other and with the writer. Transactions
 // and cursors belong to the callback's thread and must not leave it (LMDB
@@ -39,6 +48,8 @@ struct EnvOptions {
   uint64_t max_map_size = uint64_t{1} << 40;        ///< 1 TiB
   unsigned max_tables = 64;
   bool read_only = false;
+  /// Opens with MDB_NOMETASYNC for WriteDeferred (see the file comment).
+  bool defer_meta_sync = false;
 };
 
 /// A named table (an LMDB sub-database). Cheap to copy; valid for the life of
@@ -168,6 +179,18 @@ class Env {
   /// read-only Env, and for a Write or OpenTable from inside fn (which
   /// would otherwise wait forever for LMDB's writer lock).
   base::Status Write(const std::function<base::Status(WriteTxn&)>& fn);
+  /// As Write, but with EnvOptions::defer_meta_sync the meta page is left
+  /// for a later commit or Sync to flush: *txnid is the committed
+  /// transaction's id, durable once LastCommitted() > *txnid, or 0 when the
+  /// commit wrote nothing (or the Env syncs every commit itself).
+  base::Status WriteDeferred(const std::function<base::Status(WriteTxn&)>& fn,
+                             uint64_t* txnid);
+  /// The id of the latest transaction committed by any process sharing the
+  /// environment.
+  uint64_t LastCommitted() const;
+  /// Flushes the data file. Returns the id through which every commit is
+  /// durable.
+  base::Result<uint64_t> Sync();
   /// Runs fn in a read transaction and returns its status.
   base::Status Read(const std::function<base::Status(const ReadTxn&)>& fn) const;
 
@@ -178,6 +201,8 @@ class Env {
  private:
   struct Rep;
   Env(std::string dir, std::unique_ptr<Rep> rep);
+  base::Status Commit(const std::function<base::Status(WriteTxn&)>& fn, bool defer,
+                      uint64_t* txnid);
   std::string dir_;
   std::unique_ptr<Rep> rep_;
 };

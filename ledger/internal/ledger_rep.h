@@ -60,6 +60,15 @@ struct Ledger::Rep {
   size_t last_group_size = 0;         // GUARDED_BY(queue_mu)
   std::chrono::steady_clock::duration last_group_time{};  // GUARDED_BY(queue_mu)
   std::condition_variable gather_cv;  // a writer joined the queue
+  // Committed groups whose meta page is not flushed yet, oldest first: their
+  // writers wait until a later commit or a Sync makes them durable.
+  struct PendingGroup {
+    std::vector<QueuedWriter*> writers;
+    uint64_t txnid = 0;
+  };
+  std::deque<PendingGroup> pending;  // GUARDED_BY(queue_mu)
+  uint64_t carried = 0;              // GUARDED_BY(queue_mu)
+  uint64_t flushes = 0;              // GUARDED_BY(queue_mu)
 
   // The checkpoint publisher.
   std::mutex publish_mu;  // one publication at a time in this process
@@ -75,7 +84,16 @@ struct Ledger::Rep {
   /// group. REQUIRES: l holds queue_mu.
   void Gather(std::unique_lock<std::mutex>& l);
   /// Runs a group of queued writers as one commit (writer_queue.cc).
-  void RunGroup(const std::vector<QueuedWriter*>& group);
+  /// Returns the commit's transaction id if it waits for a flush, else 0.
+  uint64_t RunGroup(const std::vector<QueuedWriter*>& group);
+  /// Hands the writers of a finished group their results, or parks them in
+  /// pending until their commit is durable. REQUIRES: l holds queue_mu.
+  void Settle(std::unique_lock<std::mutex>& l, std::vector<QueuedWriter*> group,
+              uint64_t txnid);
+  /// Wakes the pending writers whose commits are durable through id, or
+  /// all of them with status when a flush failed. REQUIRES: l holds queue_mu.
+  void Acknowledge(std::unique_lock<std::mutex>& l, uint64_t through,
+                   const base::Status& status);
   /// Runs one writer's fn in the nested transaction txn.
   base::Status RunWriter(storage::WriteTxn& txn, QueuedWriter& w);
   /// After a commit that added events: wakes the publisher if due.

@@ -147,6 +147,10 @@ TEST_F(LedgerTest, QueuedWritersShareOneCommitAndFailAlone) {
   const WriteStats stats = ledger_->write_stats();
   EXPECT_EQ(stats.writes, 1u + kWriters);
   EXPECT_EQ(stats.groups, 2u);  // the leader alone, then all the others at once
+  // The second group's commit carried the first to disk; the queue flushed
+  // only once, for the second, with nobody behind it.
+  EXPECT_EQ(stats.carried, 1u);
+  EXPECT_EQ(stats.flushes, 1u);
   for (int i = 0; i < kWriters; ++i) {
     EXPECT_EQ(results[i].ok(), i != 7) << i << ": " << results[i].ToString();
   }
@@ -158,6 +162,19 @@ TEST_F(LedgerTest, QueuedWritersShareOneCommitAndFailAlone) {
   }));
   const VerifyReport r = Verify();
   EXPECT_TRUE(r.failed.empty()) << ToJson(r).dump();
+}
+
+// A writer with nobody behind it does not return before its commit is on
+// disk: the queue flushes for it (nothing later would carry its meta page).
+TEST_F(LedgerTest, AWriterAloneReturnsAfterItsOwnFlush) {
+  for (int i = 0; i < 5; ++i) ASSERT_OK(Put("k" + std::to_string(i), "v"));
+  const WriteStats stats = ledger_->write_stats();
+  EXPECT_EQ(stats.groups, 5u);
+  EXPECT_EQ(stats.flushes, 5u);
+  EXPECT_EQ(stats.carried, 0u);
+  // A writer that changed nothing has nothing to flush.
+  ASSERT_OK(ledger_->Write([](storage::WriteTxn&, const AppendEvent&) { return Status::OK(); }));
+  EXPECT_EQ(ledger_->write_stats().flushes, 5u);
 }
 
 TEST_F(LedgerTest, ACheckpointIsPublishedAfterNEvents) {

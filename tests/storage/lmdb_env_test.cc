@@ -42,6 +42,55 @@ TEST_F(EnvTest, CommittedWriteSurvivesReopen) {
   }));
 }
 
+// Group commit: a deferred commit names its transaction id, which counts
+// as durable once a later commit (or a Sync) flushed the data file; a
+// commit that wrote nothing has nothing to wait for.
+TEST_F(EnvTest, DeferredCommitsNameTheTransactionALaterCommitMakesDurable) {
+  EnvOptions options;
+  options.defer_meta_sync = true;
+  auto env = OpenEnv(options);
+  auto t = env->OpenTable("docs");
+  ASSERT_OK(t);
+  uint64_t first = 0;
+  ASSERT_OK(env->WriteDeferred([&](WriteTxn& txn) { return txn.Put(*t, "a", "1"); }, &first));
+  EXPECT_GT(first, 0u);
+  EXPECT_EQ(env->LastCommitted(), first);  // visible, not yet carried by a later commit
+
+  uint64_t empty = 7;
+  ASSERT_OK(env->WriteDeferred([&](WriteTxn&) { return Status::OK(); }, &empty));
+  EXPECT_EQ(empty, 0u);
+  EXPECT_EQ(env->LastCommitted(), first);
+
+  uint64_t second = 0;
+  ASSERT_OK(env->WriteDeferred([&](WriteTxn& txn) { return txn.Put(*t, "b", "2"); }, &second));
+  EXPECT_GT(second, first);
+  EXPECT_GT(env->LastCommitted(), first);  // the first is durable now
+
+  auto synced = env->Sync();
+  ASSERT_OK(synced);
+  EXPECT_EQ(*synced, second);
+
+  // A plain Write flushes its own meta page: nothing is left to wait for.
+  uint64_t none = 0;
+  ASSERT_OK(env->Write([&](WriteTxn& txn) { return txn.Put(*t, "c", "3"); }));
+  EXPECT_GT(env->LastCommitted(), second);
+  ASSERT_OK(env->WriteDeferred([&](WriteTxn&) { return Status::OK(); }, &none));
+  EXPECT_EQ(none, 0u);
+
+  // Without defer_meta_sync every commit is durable when it returns.
+  env.reset();
+  env = OpenEnv();
+  t = env->OpenTable("docs");
+  ASSERT_OK(t);
+  uint64_t plain = 9;
+  ASSERT_OK(env->WriteDeferred([&](WriteTxn& txn) { return txn.Put(*t, "d", "4"); }, &plain));
+  EXPECT_EQ(plain, 0u);
+  ASSERT_OK(env->Read([&](const ReadTxn& txn) -> Status {
+    for (const char* k : {"a", "b", "c", "d"}) EXPECT_OK(txn.Get(*t, k)) << k;
+    return Status::OK();
+  }));
+}
+
 TEST_F(EnvTest, CallbackErrorAbortsEverything) {
   auto env = OpenEnv();
   auto t = env->OpenTable("docs");
