@@ -97,7 +97,7 @@ void Visibility(Table& t) {
       {"kura search --date-from 2026-04-01 --date-to 2027-03-31 --format csv",
        "kura export --date-from 2026-04-01 --date-to 2027-03-31 --out 証跡.zip",
        "kura verify-export 証跡.zip"},
-      {"検索画面（CSV 出力）", "GET /api/v1/documents?format=csv"},
+      {"検索画面（CSV 出力）", "GET /api/v1/documents?output=csv"},
       {"SearchCsvTest.HasBomHeaderAndQuotesFields", "ApiTest.SearchReturnsPagesAsJsonAndEveryHitAsCsv",
        "ExportTest.BagChecksWithSha256sumOpensslAndItsOwnVerifier",
        "ExportTest.AChangedByteInAnyFileIsNamed"}});
@@ -140,7 +140,7 @@ void Keeping(Table& t) {
       {"kura keys fingerprints", "kura export --out 証跡", "kura verify-export 証跡 --verifier-key 控えの検証鍵"},
       {"GET /api/v1/compliance/report"},
       {"FingerprintsTest.InitPrintsWhatOpensslPrintsForTheCaCertificate",
-       "FingerprintsTest.RootsAreTheSelfSignedOrUnissuedCertificates",
+       "FingerprintsUnitTest.RootsAreTheSelfSignedOrUnissuedCertificates",
        "ExportTest.BagChecksWithSha256sumOpensslAndItsOwnVerifier",
        "LogProofTest.ConsistencyProofsVerifyWithAnRfc9162Verifier",
        "TsaIdentityTest.ValidityCoversElevenYears"}});
@@ -150,13 +150,13 @@ void ScansAndLinks(Table& t) {
   t.push_back(Requirement{
       "scan.storage", "スキャナ保存", "紙の請求書をスキャンして保存する場合の要件",
       "電子帳簿保存法第4条第3項、同法施行規則第2条第6項", "一部対応",
-      "スキャンしたファイルは取込みフォルダ（kura watch --source scan）またはアップロードで受領し、"
+      "スキャンしたファイルは取込みフォルダ（kura watch --source scan）または API で受領し、"
       "受領時にタイムスタンプを付す（入力期間内に取り込むのは市の運用）。項目（取引年月日・金額・"
       "取引先）は担当者が入力し、訂正の履歴が残り、入力後は電子取引と同じく検索できる。"
       "解像度（200dpi 以上）・階調（24 ビットカラー）・大きさ情報の確認は kura では行わず、"
       "スキャナの設定と市の規程で担保する。",
       {"kura watch DIR --source scan", "kura search --text ファイル名の一部", "kura correct ID --set issue_date=2026-04-01 --reason 入力"},
-      {"項目入力画面（#/invoices/ID/entry）", "受信箱（入力待ち）"},
+      {"項目入力画面（#/invoices/ID/entry）", "請求書の詳細画面（「項目入力が必要」）"},
       {"IntakeTest.SettledFileIsArchivedAndMovedToDoneWithALog",
        "PlainPdfTest.PdfWithoutInvoiceDataNeedsMetadata",
        "ApiTest.ClerkEntersTheSearchKeysOfAScannedInvoice",
