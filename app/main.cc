@@ -63,7 +63,9 @@ void AddArchiveCommands(CLI::App* cli, const app::Context& ctx, Args& a) {
       cli->add_subcommand("init", "データディレクトリを作成する（作成済みなら何もしない）");
   init->callback([&] {
     a.rc = app::CmdInit(ctx);
-    if (a.rc == app::kExitOk) a.rc = app::internal::PrintPinnedKeys(ctx);
+    // The values to pin; the directory stands even if they cannot be read
+    // (the reason is printed, and `kura keys fingerprints` tries again).
+    if (a.rc == app::kExitOk) (void)app::internal::PrintPinnedKeys(ctx);
   });
 
   auto* ingest =
