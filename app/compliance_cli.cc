@@ -1,3 +1,4 @@
+// `kura keys fingerprints` and `kura compliance report` (app/internal/compliance_cli.h).
 #include "app/internal/compliance_cli.h"
 
 #include <cstdio>
