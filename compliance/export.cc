@@ -447,6 +447,10 @@ Result<ExportSummary> ExportBag(const archive::Archive& archive, const base::Clo
   s.documents = docs.size();
   ASSIGN_OR_RETURN(const auto proved, ProveAll(archive.ledger(), docs, &s.unproved_events));
   s.tree_size = proved.first;
+  // The values to pin, for bag-info.txt and the report: read before any
+  // file is written, so that a trust anchor that cannot be read stops the
+  // export at once.
+  ASSIGN_OR_RETURN(const PinnedKeys keys, ReadPinnedKeys(archive.ledger()));
 
   const bool zip = internal::IsZipPath(o.out);
   std::unique_ptr<BagSink> sink;
@@ -468,7 +472,6 @@ Result<ExportSummary> ExportBag(const archive::Archive& archive, const base::Clo
   progress("finish", docs.size(), docs.size());
   const base::Time now = clock.Now();
   progress("report", docs.size(), docs.size());
-  ASSIGN_OR_RETURN(const PinnedKeys keys, ReadPinnedKeys(archive.ledger()));
   ASSIGN_OR_RETURN(const std::string pdf,
                    internal::RenderReport(Report(o, docs, base::FormatJst(now), s, checkpoints, keys),
                                           o.font_file));
