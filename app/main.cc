@@ -11,6 +11,7 @@
 #include "app/commands.h"
 #include "app/evidence_commands.h"
 #include "app/internal/cli_japanese.h"
+#include "app/internal/compliance_cli.h"
 #include "app/internal/retention_cli.h"
 
 #ifndef KURA_VERSION
@@ -60,7 +61,12 @@ struct Args {
 void AddArchiveCommands(CLI::App* cli, const app::Context& ctx, Args& a) {
   auto* init =
       cli->add_subcommand("init", "データディレクトリを作成する（作成済みなら何もしない）");
-  init->callback([&] { a.rc = app::CmdInit(ctx); });
+  init->callback([&] {
+    a.rc = app::CmdInit(ctx);
+    // The values to pin; the directory stands even if they cannot be read
+    // (the reason is printed, and `kura keys fingerprints` tries again).
+    if (a.rc == app::kExitOk) (void)app::internal::PrintPinnedKeys(ctx);
+  });
 
   auto* ingest =
       cli->add_subcommand("ingest", "ファイルを受領して保存する（結果はファイルごとに JSON 1 行）");
@@ -432,6 +438,7 @@ int main(int argc, char** argv) {
   AddServeCommand(&cli, ctx, a);
   AddExportCommands(&cli, ctx, a);
   app::internal::AddRetentionCommands(&cli, ctx, &a.rc);
+  app::internal::AddComplianceCommands(&cli, ctx, &a.rc);
   app::internal::GroupSubcommands(&cli);
   try {
     cli.parse(argc, argv);

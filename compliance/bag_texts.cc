@@ -39,6 +39,11 @@ kura がなくても、sha256sum・openssl・python3（標準ライブラリー�
     for t in data/checkpoints/*.tsr; do
       openssl ts -verify -data "${t%.tsr}.note" -in "$t" -CAfile data/timestamps/tsa-chain.pem; done
 
+   tsa-chain.pem のルート証明書（root CA）は、市が別の経路で公表した SHA-256
+   フィンガープリント（kura init・kura keys fingerprints が表示し、bag-info.txt の
+   Kura-TSA-Root-SHA256 にもある値）と照合してください。各証明書の名前と値を表示します:
+    awk '/BEGIN CERT/{c=""} {c=c $0 "\n"} /END CERT/{o="openssl x509 -noout -subject -fingerprint -sha256"; printf "%s", c | o; close(o)}' data/timestamps/tsa-chain.pem
+
    注意: openssl ts -verify は現在時刻で証明書の有効期間を確かめます。証明書の期限が
    切れた後は -attime <トークンの時刻の UNIX 秒> を付けてください。
 
@@ -82,6 +87,9 @@ commands from the bag's top folder (where bagit.txt is).
    SHA-256(0x00 || SHA-256(original)) (the 32-byte digest, not hex); verify_proofs.py prints
    the root to pass to `openssl ts -verify -digest`. The checkpoints have tokens over their
    note files too (loop above). After the TSA certificate expires add `-attime`.
+   Compare the root CA of tsa-chain.pem with the SHA-256 fingerprint the city published out
+   of band (the awk line above prints each certificate's subject and fingerprint; kura init
+   and `kura keys fingerprints` print it, bag-info.txt repeats it as Kura-TSA-Root-SHA256).
 
 3. Merkle proofs: `python3 verify_proofs.py`. data/proofs/<id>.json proves every event of the
    document (receipt, corrections, payment-order steps) in the checkpoint it names; leaf =

@@ -17,6 +17,7 @@
 
 #include "base/hex.h"
 #include "compliance/document_events.h"
+#include "compliance/fingerprints.h"
 #include "compliance/internal/bag_io.h"
 #include "compliance/internal/bag_parts.h"
 #include "signing/merkle.h"
@@ -327,13 +328,14 @@ Status WriteProofFile(BagWriter& bag, const DocRecord& d, uint64_t tree_size,
 
 internal::ReportData Report(const ExportOptions& o, const std::vector<DocRecord>& docs,
                             const std::string& now, const ExportSummary& s, uint64_t checkpoints,
-                            const std::string& vkey) {
+                            const PinnedKeys& keys) {
   internal::ReportData r;
   r.organization = o.organization;
   r.bagging_time = now;
   r.query = o.query_text.empty() ? "（条件なし: すべての文書）" : o.query_text;
   r.checkpoint = std::to_string(s.tree_size);
-  r.verifier_key = vkey;
+  r.verifier_key = keys.verifier_key;
+  for (const auto& root : keys.tsa_roots) r.tsa_root_fingerprints.push_back(root.sha256);
   r.documents = docs.size();
   r.missing = s.missing_originals;
   r.checkpoints = checkpoints;
@@ -352,14 +354,23 @@ internal::ReportData Report(const ExportOptions& o, const std::vector<DocRecord>
   return r;
 }
 
-std::string BagInfoHead(const ExportOptions& o, const base::Time now, const ExportSummary& s) {
+// The values to pin (compliance/fingerprints.h), as bag-info.txt tags.
+std::string PinnedKeyTags(const PinnedKeys& keys) {
+  std::string out = "Kura-Log-Verifier-Key: " + keys.verifier_key + "\n";
+  for (const auto& root : keys.tsa_roots) out += "Kura-TSA-Root-SHA256: " + root.sha256 + "\n";
+  return out;
+}
+
+std::string BagInfoHead(const ExportOptions& o, const base::Time now, const ExportSummary& s,
+                        const PinnedKeys& keys) {
   const std::string t = base::FormatRfc3339(now);
   return "Source-Organization: " + o.organization +
          "\nBagging-Date: " + base::FormatJst(now).substr(0, 10) +
          "\nBag-Software-Agent: kura (https://github.com/kura)\nExternal-Description: "
          "kura evidence export / 証跡出力 (" + std::to_string(s.documents) +
          " documents; log checkpoint " + std::to_string(s.tree_size) + ")\nExternal-Identifier: kura-export-" +
-         t + "\nKura-Query: " + (o.query_text.empty() ? "(all)" : o.query_text) + "\n";
+         t + "\nKura-Query: " + (o.query_text.empty() ? "(all)" : o.query_text) + "\n" +
+         PinnedKeyTags(keys);
 }
 
 using Progress = std::function<void(std::string_view, uint64_t, uint64_t)>;
@@ -436,6 +447,10 @@ Result<ExportSummary> ExportBag(const archive::Archive& archive, const base::Clo
   s.documents = docs.size();
   ASSIGN_OR_RETURN(const auto proved, ProveAll(archive.ledger(), docs, &s.unproved_events));
   s.tree_size = proved.first;
+  // The values to pin, for bag-info.txt and the report: read before any
+  // file is written, so that a trust anchor that cannot be read stops the
+  // export at once.
+  ASSIGN_OR_RETURN(const PinnedKeys keys, ReadPinnedKeys(archive.ledger()));
 
   const bool zip = internal::IsZipPath(o.out);
   std::unique_ptr<BagSink> sink;
@@ -458,8 +473,7 @@ Result<ExportSummary> ExportBag(const archive::Archive& archive, const base::Clo
   const base::Time now = clock.Now();
   progress("report", docs.size(), docs.size());
   ASSIGN_OR_RETURN(const std::string pdf,
-                   internal::RenderReport(Report(o, docs, base::FormatJst(now), s, checkpoints,
-                                                 archive.ledger().VerifierKey()),
+                   internal::RenderReport(Report(o, docs, base::FormatJst(now), s, checkpoints, keys),
                                           o.font_file));
   RETURN_IF_ERROR(bag.Put("data/report.pdf", pdf));
   RETURN_IF_ERROR(bag.Put("VERIFY.txt", internal::VerifyTxt()));
@@ -467,7 +481,7 @@ Result<ExportSummary> ExportBag(const archive::Archive& archive, const base::Clo
   s.payload_files = bag.payload_files();
   s.payload_bytes = bag.payload_bytes();
   progress("sync", docs.size(), docs.size());
-  RETURN_IF_ERROR(bag.Close(BagInfoHead(o, now, s)));
+  RETURN_IF_ERROR(bag.Close(BagInfoHead(o, now, s, keys)));
   return s;
 }
 

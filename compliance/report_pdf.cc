@@ -8,6 +8,8 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include <podofo/podofo.h>
 #include <sys/stat.h>
@@ -85,7 +87,7 @@ std::string Count(uint64_t n) { return std::to_string(n); }
 void Summary(Canvas& c, const ReportData& d) {
   c.Text(kLeft, c.Next(10), 18, "証跡出力 報告書（電子取引データ・請求書）");
   c.Next(14);
-  const std::pair<std::string, std::string> rows[] = {
+  std::vector<std::pair<std::string, std::string>> rows = {
       {"作成者（Source-Organization）", d.organization},
       {"作成日時", d.bagging_time},
       {"検索条件", d.query},
@@ -97,6 +99,9 @@ void Summary(Canvas& c, const ReportData& d) {
       {"チェックポイント", Count(d.checkpoints) + " 件、証明の基準: 木の大きさ " + d.checkpoint},
       {"ログの検証鍵", d.verifier_key},
   };
+  for (const std::string& f : d.tsa_root_fingerprints) {
+    rows.emplace_back("TSA ルート証明書 SHA-256", f);
+  }
   for (const auto& [label, value] : rows) {
     const double y = c.Next(15);
     c.Text(kLeft, y, 9, label);
@@ -105,6 +110,9 @@ void Summary(Canvas& c, const ReportData& d) {
   c.Next(8);
   c.TextFit(kLeft, c.Next(12), 8, kRight - kLeft,
             "検証方法は VERIFY.txt を参照（sha256sum・openssl・python3 で kura なしに確認できます）。");
+  c.TextFit(kLeft, c.Next(12), 8, kRight - kLeft,
+            "ログの検証鍵と TSA ルート証明書のフィンガープリントは、市が別の経路（紙・ウェブサイト）で"
+            "公開した控えと照合してください。");
 }
 
 void Header(Canvas& c) {

@@ -26,6 +26,9 @@ struct ReportRow {
 struct ReportData {
   std::string organization, bagging_time, query, checkpoint, verifier_key;
   std::string received_from, received_to;  ///< the period the documents were received in
+  /// SHA-256 fingerprints ("AB:CD:…") of the TSA roots, to compare with the
+  /// values the city published out of band (compliance/fingerprints.h).
+  std::vector<std::string> tsa_root_fingerprints;
   uint64_t documents = 0, missing = 0, events = 0, checkpoints = 0, original_bytes = 0;
   std::vector<ReportRow> rows;
 };

@@ -1,7 +1,8 @@
 // `kura retention ...` run the way compliance officers would (issue 14):
 // a document of FY2014 is due, a hold stops its disposal request, the
 // requester cannot approve, another officer does, and then `kura get`,
-// `kura show`, `kura search` and `kura verify` see it as disposed.
+// `kura show`, `kura search` and `kura verify` see it as disposed, and
+// `kura compliance report` counts the hold and the disposal.
 #include <string>
 
 #include <gtest/gtest.h>
@@ -78,6 +79,9 @@ TEST_F(RetentionCliTest, TwoOfficersDisposeOfAnExpiredDocumentAndVerifyAcceptsIt
                  kSatoPassword);
   ASSERT_EQ(hold.exit_code, 0) << hold.err;
   EXPECT_EQ(json::parse(hold.out)["id"], "H00000001");
+  auto report = Kura("compliance report");  // the text for people counts the hold
+  ASSERT_EQ(report.exit_code, 0) << report.err;
+  EXPECT_NE(report.out.find("法的保存: 1 件が有効"), std::string::npos) << report.out;
   auto held = As("retention dispose request D00000001 --reason 満了 --as sato", kSatoPassword);
   EXPECT_EQ(held.exit_code, 1);
   EXPECT_NE(held.err.find("法的保存"), std::string::npos) << held.err;
@@ -113,6 +117,17 @@ TEST_F(RetentionCliTest, TwoOfficersDisposeOfAnExpiredDocumentAndVerifyAcceptsIt
   EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
   EXPECT_TRUE(Kura("retention due").out.empty());
   EXPECT_NE(Kura("retention dispose list --all").out.find("\"disposed\""), std::string::npos);
+
+  // `kura compliance report` counts the tombstone and the stamps.
+  auto json_report = Kura("compliance report --format json");
+  ASSERT_EQ(json_report.exit_code, 0) << json_report.err;
+  const json state = json::parse(json_report.out)["state"];
+  EXPECT_EQ(state["documents"], 1);
+  EXPECT_EQ(state["disposed"], 1);
+  EXPECT_EQ(state["timestamped"], 1);
+  EXPECT_EQ(state["holds_active"], 0);
+  EXPECT_EQ(state["disposal_requests_open"], 0);
+  EXPECT_TRUE(state["last_checkpoint"].is_object());
 }
 
 TEST_F(RetentionCliTest, ScheduleComesFromKuraToml) {

@@ -171,6 +171,8 @@ const Row kRows[] = {
    R"({"document":"{doc}","reason":"保存期間満了"})", "U DD DD DD DD DD AA DD UU"},
   {"POST", "/api/v1/retention/disposals/([^/]+)/approve",
    "/api/v1/retention/disposals/{request}/approve", "", "U DD DD DD DD DD AA DD UU"},
+  // The 電子帳簿保存法 report: those who may read retention records.
+  {"GET", "/api/v1/compliance/report", "/api/v1/compliance/report", "", "U DD DD DD DD AA AA DD UU"},
 };
 // clang-format on
 

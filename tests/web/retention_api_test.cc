@@ -2,7 +2,9 @@
 // compliance officer extends a document (shortening refused in Japanese,
 // 422), places a hold by query that blocks disposal, releases it; the
 // requester cannot approve (403), another officer does, and the document's
-// record and original say 廃棄済み.
+// record and original say 廃棄済み. The compliance report (GET
+// /api/v1/compliance/report) counts the archive's documents, stamps and holds.
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <thread>
@@ -192,6 +194,52 @@ TEST_F(RetentionApiTest, TwoOfficersDisposeAndTheRecordSaysSo) {
   auto report = archive_->Verify();
   ASSERT_OK(report);
   EXPECT_TRUE(report->failed.empty());
+}
+
+// GET /api/v1/compliance/report counts what the archive holds now (the
+// same numbers `kura compliance report` prints) and lists the requirements.
+TEST_F(RetentionApiTest, ComplianceReportCountsTheArchiveAndNamesEveryRequirement) {
+  Receive("2026-05-01", "A-1");
+  Receive("2026-05-02", "A-2");
+  const std::string third = Receive("2026-05-03", "A-3");
+  ASSERT_OK(archive_->ledger().PublishCheckpoint());
+  const uint64_t published = *archive_->ledger().EventCount();
+  const auto sato = LogIn("sato");
+  ASSERT_EQ(Post(sato, "/api/v1/retention/holds",
+                 {{"kind", "audit"}, {"reason", "定期監査"}, {"documents", {third}}})
+                .status,
+            201);
+
+  auto report = Get(LogIn("kansa"), "/api/v1/compliance/report");
+  ASSERT_EQ(report.status, 200) << report.body.dump();
+  const json& state = report.body["state"];
+  EXPECT_EQ(state["documents"], 3);
+  EXPECT_EQ(state["timestamped"], 3);
+  EXPECT_EQ(state["timestamp_pending"], 0);
+  EXPECT_EQ(state["timestamped_share"], "100.0%");
+  EXPECT_EQ(state["holds_active"], 1);
+  EXPECT_EQ(state["disposed"], 0);
+  EXPECT_GE(state["checkpoints"].get<int>(), 1);
+  ASSERT_TRUE(state["last_checkpoint"].is_object());
+  EXPECT_GE(state["last_checkpoint"]["size"].get<uint64_t>(), published);
+  EXPECT_EQ(state["events"], *archive_->ledger().EventCount());
+  EXPECT_EQ(state["events_after_last_checkpoint"],
+            state["events"].get<uint64_t>() - state["last_checkpoint"]["size"].get<uint64_t>());
+  EXPECT_EQ(report.body["keys"]["verifier_key"], archive_->ledger().VerifierKey());
+  ASSERT_EQ(report.body["keys"]["tsa_roots"].size(), 1u);
+  std::vector<std::string> ids;
+  for (const json& r : report.body["requirements"]) ids.push_back(r["id"]);
+  for (const char* id : {"authenticity.timestamp", "authenticity.corrections",
+                         "visibility.search_items", "visibility.ranges", "visibility.overview",
+                         "retention.period", "scan.storage", "linkage.payment_orders"}) {
+    EXPECT_NE(std::find(ids.begin(), ids.end(), id), ids.end()) << id;
+  }
+
+  auto text = client_->Get("/api/v1/compliance/report?format=text", LogIn("kansa"));
+  ASSERT_TRUE(text);
+  EXPECT_EQ(text->status, 200);
+  EXPECT_NE(text->body.find("文書数: 3 件"), std::string::npos) << text->body;
+  EXPECT_EQ(Get(LogIn("kato"), "/api/v1/compliance/report").status, 403);
 }
 
 }  // namespace
