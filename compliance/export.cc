@@ -364,6 +364,26 @@ std::string BagInfoHead(const ExportOptions& o, const base::Time now, const Expo
 
 using Progress = std::function<void(std::string_view, uint64_t, uint64_t)>;
 
+bool Cancelled(const std::atomic<bool>* cancel) {
+  return cancel != nullptr && cancel->load(std::memory_order_relaxed);
+}
+
+Status CheckCancel(const ExportOptions& o) {
+  return Cancelled(o.cancel) ? Status::Aborted("証跡出力を中止しました") : Status::OK();
+}
+
+// ResourceExhausted if the originals come to more than o.max_original_bytes.
+Status CheckSize(const ExportOptions& o, const std::vector<DocRecord>& docs) {
+  if (o.max_original_bytes == 0) return Status::OK();
+  uint64_t total = 0;
+  for (const DocRecord& d : docs) total += d.view.document.size;
+  if (total <= o.max_original_bytes) return Status::OK();
+  const auto mb = [](uint64_t b) { return std::to_string((b + (1 << 20) - 1) >> 20); };
+  return Status::ResourceExhausted("原本の合計が " + mb(total) + " MB あり、一度に出力できる " +
+                                   mb(o.max_original_bytes) +
+                                   " MB を超えています。期間などの条件を絞って分けて出力してください");
+}
+
 // One document's files: its original, token, history and proof.
 Status WriteDocument(BagWriter& bag, const archive::Archive& archive, DocRecord& d,
                      const ExportSummary& s, const std::string& root_hex, uint64_t* bytes) {
@@ -378,7 +398,8 @@ Status WriteDocument(BagWriter& bag, const archive::Archive& archive, DocRecord&
 // sink into the same folder, and bag takes over their manifest entries.
 Status WriteDocuments(const archive::Archive& archive, std::vector<DocRecord>& docs,
                       unsigned workers, const std::string& out, BagWriter& bag, ExportSummary& s,
-                      const std::string& root_hex, const Progress& progress) {
+                      const std::string& root_hex, const Progress& progress,
+                      const std::atomic<bool>* cancel) {
   std::vector<std::unique_ptr<BagSink>> sinks;
   std::vector<std::unique_ptr<BagWriter>> writers;
   for (unsigned w = 1; w < workers; ++w) {
@@ -393,6 +414,11 @@ Status WriteDocuments(const archive::Archive& archive, std::vector<DocRecord>& d
   const auto work = [&](unsigned w) {
     BagWriter& mine = w == 0 ? bag : *writers[w - 1];
     for (size_t i = next++; i < docs.size() && !failed; i = next++) {
+      if (Cancelled(cancel)) {
+        status[w] = Status::Aborted("証跡出力を中止しました");
+        failed = true;
+        break;
+      }
       status[w] = WriteDocument(mine, archive, docs[i], s, root_hex, &bytes[w]);
       if (!status[w].ok()) failed = true;
       if (w == 0 && i % 100 == 99) {
@@ -429,6 +455,8 @@ Result<ExportSummary> ExportBag(const archive::Archive& archive, const base::Clo
     ids.insert(d.item.id);
     ASSIGN_OR_RETURN(d.view, archive.Get(d.item.id));
   }
+  RETURN_IF_ERROR(CheckSize(o, docs));
+  RETURN_IF_ERROR(CheckCancel(o));
   ASSIGN_OR_RETURN(auto events, CollectDocumentEvents(archive.ledger(), ids));
   for (DocRecord& d : docs) d.events = std::move(events[d.item.id]);
 
@@ -451,12 +479,15 @@ Result<ExportSummary> ExportBag(const archive::Archive& archive, const base::Clo
                    WriteCheckpoints(bag, archive.ledger(), &s.tree_size, &root_hex));
   // A folder is written by two workers (hashing and creating files on both
   // cores); a ZIP is one stream.
-  RETURN_IF_ERROR(WriteDocuments(archive, docs, zip ? 1 : 2, o.out, bag, s, root_hex, progress));
+  RETURN_IF_ERROR(CheckCancel(o));
+  RETURN_IF_ERROR(
+      WriteDocuments(archive, docs, zip ? 1 : 2, o.out, bag, s, root_hex, progress, o.cancel));
   RETURN_IF_ERROR(WriteMetadata(bag, docs));
   RETURN_IF_ERROR(bag.Put("data/timestamps/tsa-chain.pem", archive.ledger().TrustedTsaPem()));
   progress("finish", docs.size(), docs.size());
   const base::Time now = clock.Now();
   progress("report", docs.size(), docs.size());
+  RETURN_IF_ERROR(CheckCancel(o));
   ASSIGN_OR_RETURN(const std::string pdf,
                    internal::RenderReport(Report(o, docs, base::FormatJst(now), s, checkpoints,
                                                  archive.ledger().VerifierKey()),
