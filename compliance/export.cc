@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include <botan/hash.h>
 #include <botan/hex.h>
+#include <openssl/evp.h>
 #include <nlohmann/json.hpp>
 
 #include "base/hex.h"
@@ -33,10 +33,31 @@ namespace {
 
 std::string Dump(const json& j) { return j.dump(2, ' ', false) + "\n"; }
 
+// SHA-512 by OpenSSL's assembler (about 1.6 times Botan 2's speed here;
+// Botan's SHA-512 was 14 % of an export's profile).
+class Sha512 {
+ public:
+  Sha512() : ctx_(::EVP_MD_CTX_new()) { Clear(); }
+  ~Sha512() { ::EVP_MD_CTX_free(ctx_); }
+  Sha512(const Sha512&) = delete;
+  Sha512& operator=(const Sha512&) = delete;
+  void Clear() { ::EVP_DigestInit_ex(ctx_, ::EVP_sha512(), nullptr); }
+  void Update(std::string_view data) { ::EVP_DigestUpdate(ctx_, data.data(), data.size()); }
+  std::string FinalHex() {
+    uint8_t digest[64];
+    unsigned int n = 0;
+    ::EVP_DigestFinal_ex(ctx_, digest, &n);
+    return Botan::hex_encode(digest, n, false);
+  }
+
+ private:
+  EVP_MD_CTX* ctx_;
+};
+
 // Hashes every file as it goes into the sink and keeps the manifests.
 class BagWriter {
  public:
-  explicit BagWriter(BagSink* sink) : sink_(sink), sha512_(Botan::HashFunction::create_or_throw("SHA-512")) {}
+  explicit BagWriter(BagSink* sink) : sink_(sink) {}
 
   Status Put(const std::string& path, std::string_view data) {
     RETURN_IF_ERROR(Begin(path, data.size()));
@@ -46,20 +67,20 @@ class BagWriter {
   Status Begin(const std::string& path, uint64_t size) {
     path_ = path;
     sha256_ = signing::Sha256Hasher();
-    sha512_->clear();
+    sha512_.Clear();
     bytes_ = 0;
     return sink_->Begin(path, size);
   }
   Status Write(std::string_view data) {
     sha256_.Update(data);
-    sha512_->update(reinterpret_cast<const uint8_t*>(data.data()), data.size());
+    sha512_.Update(data);
     bytes_ += data.size();
     return sink_->Write(data);
   }
   // Returns the file's SHA-256 (hex).
   Result<std::string> EndWithDigest() {
     RETURN_IF_ERROR(sink_->End());
-    Entry e{path_, sha256_.Finish().Hex(), Botan::hex_encode(sha512_->final(), false)};
+    Entry e{path_, sha256_.Finish().Hex(), sha512_.FinalHex()};
     const bool payload = path_.rfind("data/", 0) == 0;
     if (payload) {
       payload_bytes_ += bytes_;
@@ -110,7 +131,7 @@ class BagWriter {
   };
   BagSink* sink_;
   signing::Sha256Hasher sha256_;
-  std::unique_ptr<Botan::HashFunction> sha512_;
+  Sha512 sha512_;
   std::string path_;
   uint64_t bytes_ = 0, payload_bytes_ = 0;
   std::vector<Entry> payload_, tags_;
@@ -162,6 +183,12 @@ Result<std::vector<DocRecord>> FindDocuments(const archive::Archive& archive,
 }
 
 // Copies the original (one read: hashed while written) and checks it.
+// Reads ask for what the catalog says is left (at most 1 MiB), never a
+// fixed 1 MiB: SequentialFile::Read sizes its string to the request, so a
+// 1 MiB request for a 20 KB invoice zero-filled a megabyte twice per
+// document (the export's largest user-space cost after hashing). The last
+// read asks for one byte more, so that bytes beyond the recorded size
+// still reach the hash and are caught.
 Status CopyOriginal(BagWriter& bag, const archive::Archive& archive, DocRecord& d,
                     uint64_t* bytes) {
   const archive::Document& doc = d.view.document;
@@ -173,12 +200,15 @@ Status CopyOriginal(BagWriter& bag, const archive::Archive& archive, DocRecord& 
   d.original = "data/originals/" + d.item.id + "/" + name;
   RETURN_IF_ERROR(bag.Begin(d.original, doc.size));
   std::string chunk;
+  uint64_t copied = 0;
   for (;;) {
-    RETURN_IF_ERROR((*in)->Read(1 << 20, &chunk));
+    const uint64_t left = doc.size > copied ? doc.size - copied : 0;
+    RETURN_IF_ERROR((*in)->Read(static_cast<size_t>(std::min<uint64_t>(left + 1, 1 << 20)), &chunk));
     if (chunk.empty()) break;
     RETURN_IF_ERROR(bag.Write(chunk));
-    *bytes += chunk.size();
+    copied += chunk.size();
   }
+  *bytes += copied;
   ASSIGN_OR_RETURN(const std::string sha256, bag.EndWithDigest());
   if (sha256 != doc.sha256) {
     return Status::Corruption(d.item.id +
