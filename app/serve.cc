@@ -177,6 +177,7 @@ int CmdServe(const Context& ctx, const ServeArgs& args) {
   listen->version = KURA_VERSION;
   listen->api.max_upload_bytes = config.max_file_mb << 20;
   listen->api.retention = config.retention;
+  listen->api.exports.dir = base::JoinPath(ctx.data_dir, "exports");
   listen->api.sessions.idle = std::chrono::minutes(config.session_idle_minutes);
   listen->trusted_proxies = config.trusted_proxies;
   if (!ReadTlsFiles(ctx, config, &*listen)) return 2;

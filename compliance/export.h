@@ -27,6 +27,7 @@
 #ifndef COMPLIANCE_EXPORT_H_
 #define COMPLIANCE_EXPORT_H_
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -54,6 +55,13 @@ struct ExportOptions {
   /// Called now and then with (documents done, documents to do) and a stage
   /// ("search", "originals", "finish", "report", "sync").
   std::function<void(std::string_view stage, uint64_t done, uint64_t total)> progress;
+  /// If set, read between documents and stages: once true, the export
+  /// stops and returns Aborted ("証跡出力を中止しました"); a ZIP's partial
+  /// file is removed, a folder is left as far as it got.
+  const std::atomic<bool>* cancel = nullptr;
+  /// If not 0: more bytes of originals than this are refused with
+  /// ResourceExhausted before anything is written.
+  uint64_t max_original_bytes = 0;
 };
 
 struct ExportSummary {
@@ -70,7 +78,8 @@ struct ExportSummary {
 /// output (FailedPrecondition: not empty / exists; IOError), Corruption
 /// if an original does not match its recorded SHA-256 (nothing of a
 /// changed original is exported as evidence), FailedPrecondition if the
-/// log has no checkpoint yet.
+/// log has no checkpoint yet, Aborted if options.cancel was set,
+/// ResourceExhausted over options.max_original_bytes.
 base::Result<ExportSummary> ExportBag(const archive::Archive& archive, const base::Clock& clock,
                                       const ExportOptions& options);
 

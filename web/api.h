@@ -32,6 +32,7 @@
 
 #include "base/status.h"
 #include "base/time.h"
+#include "compliance/export_jobs.h"
 #include "retention/schedule.h"
 #include "web/login_throttle.h"
 #include "web/session.h"
@@ -65,6 +66,10 @@ struct ApiOptions {
   bool secure_cookie = false;
   /// The retention schedule (kura.toml [retention]) of /api/v1/retention.
   retention::Schedule retention;
+  /// Evidence exports from the screens (/api/v1/exports): where the ZIP
+  /// files go (the data directory's exports/; empty: refused with 503) and
+  /// their bounds.
+  compliance::ExportJobsOptions exports;
 };
 
 /// The HTTP status for a Status: InvalidArgument 400, PermissionDenied 403,

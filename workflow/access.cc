@@ -111,4 +111,11 @@ Status MayReadRetention(const User& user) {
   return Status::OK();
 }
 
+Status MayExportEvidence(const User& user) {
+  if (!user.active || !user.HasRole(Role::kCompliance)) {
+    return Status::PermissionDenied("証跡出力は文書管理担当者だけが行えます");
+  }
+  return Status::OK();
+}
+
 }  // namespace workflow

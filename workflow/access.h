@@ -117,6 +117,16 @@ base::Status MayManageRetention(const User& user);
 /// PermissionDenied otherwise.
 base::Status MayReadRetention(const User& user);
 
+/// OK if user may make an evidence export (証跡出力, a BagIt package of
+/// every document a search finds, compliance/export_jobs.h): compliance
+/// officers only, active — the role that exists to hand evidence to a tax
+/// officer, 監査委員 or a court. Auditors read every document, original and
+/// history on the screens, but an export is a package of the whole archive
+/// made to leave the city's hands and costs the server minutes of disk
+/// and CPU, so it stays with the one role whose job it is.
+/// PermissionDenied ("証跡出力は文書管理担当者だけが行えます") otherwise.
+base::Status MayExportEvidence(const User& user);
+
 }  // namespace workflow
 
 #endif  // WORKFLOW_ACCESS_H_

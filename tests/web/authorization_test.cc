@@ -173,6 +173,20 @@ const Row kRows[] = {
    "/api/v1/retention/disposals/{request}/approve", "", "U DD DD DD DD DD AA DD UU"},
   // The 電子帳簿保存法 report: those who may read retention records.
   {"GET", "/api/v1/compliance/report", "/api/v1/compliance/report", "", "U DD DD DD DD AA AA DD UU"},
+  // 証跡出力 (evidence export from the screens): compliance officers only
+  // (workflow::MayExportEvidence), of every department; auditors read
+  // every document but do not pack the archive for outside hands. Each
+  // job is its starter's ({export} is one of hokan's: 409/422 while it
+  // runs, a ZIP when done).
+  {"GET", "/api/v1/exports", "/api/v1/exports", "", "U DD DD DD DD DD AA DD UU"},
+  {"POST", "/api/v1/exports", "/api/v1/exports", R"({"query":{"department":"{dept}"}})",
+   "U DD DD DD DD DD AA DD UU"},
+  {"GET", "/api/v1/exports/([0-9a-f]+)", "/api/v1/exports/{export}", "",
+   "U DD DD DD DD DD AA DD UU"},
+  {"DELETE", "/api/v1/exports/([0-9a-f]+)", "/api/v1/exports/{export}", "",
+   "U DD DD DD DD DD AA DD UU"},
+  {"GET", "/api/v1/exports/([0-9a-f]+)/download", "/api/v1/exports/{export}/download", "",
+   "U DD DD DD DD DD AA DD UU"},
 };
 // clang-format on
 
@@ -223,6 +237,7 @@ class AuthorizationTest : public ::testing::Test {
     ServerOptions so;
     so.host = "127.0.0.1";
     so.port = 0;
+    so.api.exports.dir = dir_.Join("exports");
     server_ = std::make_unique<Server>(so, archive_.get(), wf_.get(), &clock_);
     auto port = server_->Bind();
     ASSERT_OK(port);
@@ -366,6 +381,20 @@ class AuthorizationTest : public ::testing::Test {
     (*r)["{request}"] = request->id;
   }
 
+  // An export job of hokan's: the one listed first, or a new one of dept.
+  std::string ExportOf(const std::string& dept) {
+    const httplib::Headers hokan = LogIn("hokan");
+    auto list = client_->Get("/api/v1/exports", hokan);
+    EXPECT_TRUE(list && list->status == 200);
+    if (!list) return "";
+    const json items = json::parse(list->body)["items"];
+    if (!items.empty()) return items[0]["id"];
+    auto started = client_->Post("/api/v1/exports", hokan,
+                                 json{{"query", {{"department", dept}}}}.dump(), "application/json");
+    EXPECT_TRUE(started && started->status == 202) << (started ? started->body : "no answer");
+    return started && started->status == 202 ? json::parse(started->body).value("id", "") : "";
+  }
+
   // The answer of one request, as a letter (A, D, U) or a description.
   std::string Try(const Row& row, const std::string& login, const std::string& dept) {
     std::string path = row.path, body = row.body;
@@ -378,6 +407,7 @@ class AuthorizationTest : public ::testing::Test {
     if (path.find("{hold}") != std::string::npos || path.find("{request}") != std::string::npos) {
       AddRetentionRecords(dept, &records);
     }
+    if (path.find("{export}") != std::string::npos) records["{export}"] = ExportOf(dept);
     for (const auto& [k, v] : records) {
       Replace(&path, k, v);
       Replace(&body, k, v);

@@ -31,6 +31,19 @@ base::Result<retention::Retention*> ApiContext::Retention() {
   return retention_.get();
 }
 
+base::Result<compliance::ExportJobs*> ApiContext::Exports() {
+  std::lock_guard<std::mutex> l(exports_mu_);
+  if (options.exports.dir.empty()) {
+    return base::Status::Unavailable("このサーバーでは証跡出力の保存先が設定されていません");
+  }
+  if (!exports_) {
+    exports_fs_ = base::NewPosixFileSystem();
+    exports_ = std::make_unique<compliance::ExportJobs>(archive, exports_fs_.get(), clock,
+                                                        options.exports);
+  }
+  return exports_.get();
+}
+
 std::string ApiContext::SessionCookie(const std::string& value, int64_t max_age) const {
   std::string c = std::string(kCookieName) + "=" + value +
                   "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age);

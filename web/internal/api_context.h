@@ -25,6 +25,7 @@
 #include "web/api.h"
 #include "web/login_throttle.h"
 #include "web/internal/route_table.h"
+#include "compliance/export_jobs.h"
 #include "retention/retention.h"
 #include "web/session.h"
 #include "workflow/organization.h"
@@ -59,10 +60,16 @@ struct ApiContext {
   /// The retention module (api_retention.cc), opened on first use: its Open
   /// checks the schedule against the recorded one and may record it.
   base::Result<retention::Retention*> Retention();
+  /// The evidence export jobs (api_exports.cc), made on first use;
+  /// Unavailable if options.exports.dir is not set.
+  base::Result<compliance::ExportJobs*> Exports();
 
  private:
   std::mutex retention_mu_;
   std::unique_ptr<retention::Retention> retention_;  // guarded by retention_mu_
+  std::mutex exports_mu_;
+  std::unique_ptr<base::FileSystem> exports_fs_;      // guarded by exports_mu_
+  std::unique_ptr<compliance::ExportJobs> exports_;  // guarded by exports_mu_; before exports_fs_ goes
 };
 
 /// The logged-in caller of a request: the session and the user as the
@@ -146,6 +153,7 @@ void AddUserRoutes(const ApiRoutes& routes);
 void AddFigureRoutes(const ApiRoutes& routes);
 void AddRetentionRoutes(const ApiRoutes& routes);
 void AddComplianceRoutes(const ApiRoutes& routes);
+void AddExportRoutes(const ApiRoutes& routes);
 
 }  // namespace web::internal
 

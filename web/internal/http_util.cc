@@ -199,7 +199,8 @@ std::string BaseName(const std::string& name) {
   return base.empty() ? "upload" : base;
 }
 
-std::string ContentDisposition(std::string_view kind, const std::string& file_name) {
+std::string ContentDisposition(std::string_view kind, const std::string& file_name,
+                               const std::string& ascii_fallback) {
   std::string ascii, encoded;
   static constexpr char kHex[] = "0123456789ABCDEF";
   for (unsigned char c : file_name) {
@@ -214,6 +215,7 @@ std::string ContentDisposition(std::string_view kind, const std::string& file_na
       encoded += kHex[c & 15];
     }
   }
+  if (!ascii_fallback.empty()) ascii = ascii_fallback;
   return std::string(kind) + "; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
 }
 

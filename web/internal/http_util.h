@@ -74,8 +74,10 @@ std::string CookieValue(const httplib::Request& req, std::string_view name);
 /// path); "upload" if nothing is left.
 std::string BaseName(const std::string& name);
 /// A Content-Disposition value of kind ("inline" or "attachment") with an
-/// ASCII fallback and the UTF-8 file name (RFC 6266).
-std::string ContentDisposition(std::string_view kind, const std::string& file_name);
+/// ASCII fallback (ascii_fallback if given, else the name with '_' for
+/// other characters) and the UTF-8 file name (RFC 6266).
+std::string ContentDisposition(std::string_view kind, const std::string& file_name,
+                               const std::string& ascii_fallback = "");
 
 }  // namespace web::internal
 

@@ -19,6 +19,7 @@ const ROUTES = [
   {path: /^\/orders\/([A-Za-z0-9_-]+)$/, load: () => import('./pages/orders_view.js')},
   {path: /^\/commitments$/, load: () => import('./pages/commitments.js')},
   {path: /^\/search$/, load: () => import('./pages/search.js')},
+  {path: /^\/export$/, load: () => import('./pages/export.js')},
   {path: /^\/figures$/, load: () => import('./pages/figures.js')},
   {path: /^\/admin$/, load: () => import('./pages/admin_users.js')},
   {path: /^\/admin\/new-user$/, load: () => import('./pages/admin_user_new.js')},
@@ -36,6 +37,8 @@ const MENU = [
   {href: '#/commitments', label: '支出負担行為',
     show: u => ['clerk', 'approver', 'accountant', 'admin'].some(r => u.roles.includes(r))},
   {href: '#/search', label: '検索', show: () => true},
+  // The rule of workflow::MayExportEvidence (export.js mayExport).
+  {href: '#/export', label: '証跡出力', show: u => u.roles.includes('compliance')},
   // The rule of workflow::MayViewFigures (figures.js mayViewFigures).
   {href: '#/figures', label: '効果の見える化',
     show: u => (u.roles.includes('approver') && !!u.title) || ['accountant', 'admin'].some(r => u.roles.includes(r))},

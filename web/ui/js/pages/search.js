@@ -16,7 +16,7 @@ import {FORMATS, KIND_NAMES, kindOf, originalUrl} from './invoice_common.js';
 const PAGE_SIZE = 50;
 
 // The conditions, by their API names.
-const CONDITIONS = ['date_from', 'date_to', 'amount_min', 'amount_max', 'counterparty',
+export const CONDITIONS = ['date_from', 'date_to', 'amount_min', 'amount_max', 'counterparty',
   'registration_number', 'department', 'type', 'format', 'state'];
 
 const STATES = [
@@ -46,7 +46,7 @@ function seesAll(user) {
 }
 
 // The search in the address: conditions, sort, page.
-function searchFrom(q) {
+export function searchFrom(q) {
   const s = {};
   for (const name of CONDITIONS) s[name] = q.get(name) || '';
   s.sort = SORTS[q.get('sort')] ? q.get('sort') : 'date';
@@ -55,14 +55,15 @@ function searchFrom(q) {
   return s;
 }
 
-function conditionsOf(s) {
+export function conditionsOf(s) {
   const c = {};
   for (const name of CONDITIONS) c[name] = s[name];
   return c;
 }
 
-function addressOf(s) {
-  return '/search' + query({...conditionsOf(s), sort: s.sort === 'date' ? '' : s.sort,
+// base: the page the form leads to (証跡出力 uses the same form).
+function addressOf(s, base = '/search') {
+  return base + query({...conditionsOf(s), sort: s.sort === 'date' ? '' : s.sort,
     desc: s.desc ? '1' : '', page: s.page > 1 ? s.page : ''});
 }
 
@@ -107,7 +108,9 @@ function range(legend, help, from, to, helpId) {
     h('p', {class: 'hint', id: helpId}, help));
 }
 
-function searchForm(ctx, s, departments) {
+// The conditions' form; submitting goes to base with them (the 証跡出力
+// page, #/export, shows the same form).
+export function searchForm(ctx, s, departments, base = '/search') {
   const el = {
     date_from: input('s-date-from', s.date_from, {type: 'date'}),
     date_to: input('s-date-to', s.date_to, {type: 'date'}),
@@ -142,7 +145,7 @@ function searchForm(ctx, s, departments) {
       field('s-state', '状態', el.state)),
     h('div', {class: 'filter-buttons search-buttons'},
       h('button', {type: 'submit', class: 'btn btn-primary'}, '検索する'),
-      h('a', {href: '#/search', class: 'btn'}, '条件をクリア')));
+      h('a', {href: '#' + base, class: 'btn'}, '条件をクリア')));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     const next = {...s, page: 1};
@@ -152,7 +155,7 @@ function searchForm(ctx, s, departments) {
       next[name] = name.startsWith('amount_') ? amountInput(v)
         : name === 'registration_number' ? v.toUpperCase().replace(/[\s-]/g, '') : v;
     }
-    ctx.go(addressOf(next));
+    ctx.go(addressOf(next, base));
   });
   return form;
 }
@@ -221,10 +224,13 @@ function pager(s, total, shown, where) {
       s.page < pages ? link(s.page + 1, '次のページ →', 'next') : off('次のページ →')) : null);
 }
 
-function csvBox(s, total) {
+function csvBox(s, total, user) {
   return h('div', {class: 'csv-box'},
     h('a', {class: 'btn', href: csvUrl(s), download: 'kura-search.csv', id: 'csv-download'},
       `CSVダウンロード（${count(total)} 件）`),
+    // 証跡出力 (workflow::MayExportEvidence): the same conditions on its page.
+    user.roles.includes('compliance')
+      ? [' ', h('a', {class: 'btn', href: '#' + addressOf({...s, page: 1}, '/export')}, 'この条件で証跡出力')] : null,
     h('p', {class: 'hint'}, '同じ条件の検索結果を、すべての件数分 CSV（Excel で開けます）で保存します。20万件を超えるときは条件を絞ってください。'));
 }
 
@@ -260,7 +266,7 @@ export async function render(ctx) {
     return;
   }
   replace(results,
-    h('div', {class: 'results-head'}, pager(s, answer.count, answer.items.length, '上'), csvBox(s, answer.count)),
+    h('div', {class: 'results-head'}, pager(s, answer.count, answer.items.length, '上'), csvBox(s, answer.count, ctx.user)),
     resultsTable(s, answer.items, departments),
     answer.items.length > 10 ? pager(s, answer.count, answer.items.length, '下') : null);
 }
