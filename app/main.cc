@@ -1,5 +1,6 @@
 // kura: the command-line program. Parses the command line (CLI11), builds
 // the real clock and file system, and hands over to app/commands.
+#include <clocale>
 #include <cstdlib>
 
 #include <CLI/CLI.hpp>
@@ -405,6 +406,11 @@ void AddServeCommand(CLI::App* cli, const app::Context& ctx, Args& a) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // File names are UTF-8 everywhere kura meets them (received files, the
+  // originals in an evidence ZIP); libarchive converts entry names through
+  // LC_CTYPE, which in the default "C" locale cannot hold Japanese. Only
+  // LC_CTYPE: numbers and messages stay as they are.
+  std::setlocale(LC_CTYPE, "C.UTF-8");
   // Logs go to stderr, one human-readable line per event; stdout carries
   // the commands' JSON.
   auto logger = spdlog::stderr_color_mt("kura");

@@ -164,6 +164,25 @@ TEST_F(ExportTest, ZipBagVerifiesAndUnpacksToTheSameChecks) {
   EXPECT_NE(Kura("verify-export bad.zip").exit_code, 0);
 }
 
+// Originals keep the names they were received under, Japanese ones too:
+// the ZIP's UTF-8 names are read whatever the caller's locale (libarchive
+// converts names through LC_CTYPE, which kura sets to C.UTF-8 itself).
+TEST_F(ExportTest, AZipWithJapaneseFileNamesVerifiesUnderTheCLocale) {
+  ASSERT_NO_FATAL_FAILURE(InitWithInvoices(1));
+  std::string out;
+  ASSERT_EQ(Sh("mkdir ja && for f in inv/*; do cp \"$f\" ja/請求書_令和8年12月.pdf; break; done && "
+               "printf 'scan' >> ja/請求書_令和8年12月.pdf",
+               &out),
+            0)
+      << out;
+  ASSERT_EQ(Kura("ingest --department somu ja/請求書_令和8年12月.pdf").exit_code, 0);
+  ASSERT_EQ(Kura("export --department somu --out bag.zip").exit_code, 0);
+  ASSERT_EQ(Sh(std::string("LC_ALL=C LANG=C ") + KURA_PROGRAM + " verify-export bag.zip", &out), 0)
+      << out;
+  EXPECT_NE(out.find("\"documents\":2"), std::string::npos) << out;
+  ASSERT_EQ(Sh("python3 -m zipfile -l bag.zip | grep -c 請求書_令和8年12月.pdf", &out), 0) << out;
+}
+
 TEST_F(ExportTest, BatchTokensVerifyThroughTheBagsRoot) {
   ASSERT_NO_FATAL_FAILURE(InitWithInvoices(3, /*batch_timestamps=*/true));
   ASSERT_EQ(Kura("export --out bag").exit_code, 0);
