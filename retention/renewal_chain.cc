@@ -133,7 +133,7 @@ namespace {
 
 std::string LinkName(const ChainLink& l) {
   return l.renewal_id.empty() ? std::string("文書のタイムスタンプ")
-                              : "更新タイムスタンプ " + l.renewal_id;
+                              : "更新タイムスタンプ " + l.renewal_id + " ";
 }
 
 // The last link failed at `at`: expired (FailedPrecondition) or invalid.
