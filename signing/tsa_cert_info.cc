@@ -28,6 +28,7 @@ base::Result<CertificateValidity> ValidityOf(X509* cert) {
     v.subject = internal::BioContents(bio.get());
   }
   v.serial_hex = internal::IntegerToHex(::X509_get0_serialNumber(cert));
+  ASSIGN_OR_RETURN(v.pem, internal::CertificateToPem(cert));
   return v;
 }
 

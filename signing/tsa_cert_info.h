@@ -19,6 +19,7 @@ struct CertificateValidity {
   base::Time not_after;
   std::string subject;     ///< RFC 2253
   std::string serial_hex;  ///< lower-case hex
+  std::string pem;         ///< the certificate itself
 };
 
 /// The validity of the first certificate in pem. InvalidArgument if pem
