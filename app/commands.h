@@ -69,6 +69,9 @@ int CmdCorrect(const Context& ctx, const CorrectArgs& args);
 struct VerifyArgs {
   bool quiet = false;
   std::string from, to;  ///< YYYY-MM-DD, optional: the period to check
+  /// YYYY-MM-DD, optional: also verify every document's time-stamp renewal
+  /// chain as if today were that date (retention/renewal.h).
+  std::string at;
 };
 int CmdVerify(const Context& ctx, const VerifyArgs& args);
 

@@ -118,6 +118,15 @@ other = 5               # その他
 invoice = "payment_evidence"
 credit_note = "payment_evidence"
 
+[renewal]
+# Time-stamp renewal (kura retention renew, RFC 4998 in spirit): one new
+# token over the Merkle tree of the tokens still to cover, due once a TSA
+# certificate that signed them ends within margin_days (the built-in TSA
+# rolls its certificate first), or margin_days before SHA-256's end of
+# life if one is set here ("YYYY-MM-DD").
+margin_days = 365
+# sha256_end_of_life = "2040-01-01"
+
 # The city as its bank knows it, for payment runs (kura payments run): the
 # 委託者コード the bank assigned (up to 10 digits), the name in kana, and the
 # account paid from (bank:branch:type:number; bank and branch names in kana
@@ -333,6 +342,23 @@ Status ReadPayments(const toml::table& t, std::optional<workflow::zengin::Remitt
   return Status::OK();
 }
 
+// [renewal]: margin_days and sha256_end_of_life.
+Status ReadRenewal(const toml::table& t, retention::RenewalPolicy* policy) {
+  int64_t days = policy->margin.count();
+  RETURN_IF_ERROR(ReadInt<int64_t>(t, "renewal", "margin_days", 0, 3650, &days));
+  policy->margin = std::chrono::days(days);
+  if (const auto node = t["renewal"]["sha256_end_of_life"]) {
+    const auto v = node.value<std::string>();
+    auto d = v ? base::Date::Parse(*v) : base::Result<base::Date>(Status::InvalidArgument(""));
+    if (!d.ok()) {
+      return Status::InvalidArgument(
+          "[renewal] sha256_end_of_life は日付（\"YYYY-MM-DD\"）で指定してください");
+    }
+    policy->sha256_end_of_life = *d;
+  }
+  return Status::OK();
+}
+
 // [retention]: merged over retention::Schedule's defaults.
 Status ReadRetention(const toml::table& t, retention::Schedule* schedule) {
   const toml::table* r = t["retention"].as_table();
@@ -448,6 +474,7 @@ Status ReadSettings(const toml::table& t, Config* settings) {
   } catch (const std::exception& e) {
     return Status::InvalidArgument(std::string("[routes] の値を読めません（") + e.what() + "）");
   }
+  RETURN_IF_ERROR(ReadRenewal(t, &config.renewal));
   return ReadRetention(t, &config.retention);
 }
 

@@ -13,6 +13,7 @@
 
 #include "base/file_system.h"
 #include "base/result.h"
+#include "retention/renewal.h"
 #include "retention/schedule.h"
 #include "workflow/route.h"
 #include "workflow/zengin.h"
@@ -63,6 +64,9 @@ struct Config {
   /// [retention]: years kept per document class and which class each
   /// document type is; retention::Schedule's defaults when absent.
   retention::Schedule retention;
+  /// [renewal]: when `kura retention renew` renews the time-stamps
+  /// (margin_days before a TSA certificate ends, sha256_end_of_life).
+  retention::RenewalPolicy renewal;
 };
 
 /// The kura.toml that `kura init` writes: every setting with its default.

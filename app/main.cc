@@ -13,6 +13,7 @@
 #include "app/evidence_commands.h"
 #include "app/internal/cli_japanese.h"
 #include "app/internal/compliance_cli.h"
+#include "app/internal/renewal_cli.h"
 #include "app/internal/retention_cli.h"
 
 #ifndef KURA_VERSION
@@ -188,6 +189,9 @@ void AddDocumentCommands(CLI::App* cli, const app::Context& ctx, Args& a) {
                      "この日以降に受領した文書を検証する（YYYY-MM-DD、一括検証）");
   verify->add_option("--to", a.verify_args.to,
                      "この日までに受領した文書を検証する（YYYY-MM-DD、その日を含む）");
+  verify->add_option("--at", a.verify_args.at,
+                     "この日（YYYY-MM-DD、日本時間 0 時）を今日として、タイムスタンプとその更新の"
+                     "連鎖を検証する");
   verify->callback([&] { a.rc = app::CmdVerify(ctx, a.verify_args); });
 
   auto* token = cli->add_subcommand(
@@ -445,6 +449,7 @@ int main(int argc, char** argv) {
   AddExportCommands(&cli, ctx, a);
   app::internal::AddRetentionCommands(&cli, ctx, &a.rc);
   app::internal::AddComplianceCommands(&cli, ctx, &a.rc);
+  app::internal::AddRenewalCommands(&cli, ctx, &a.rc);
   app::internal::GroupSubcommands(&cli);
   try {
     cli.parse(argc, argv);

@@ -154,6 +154,16 @@ struct TimestampStatus {
 /// times are null.
 nlohmann::json ToJson(const TimestampStatus& t);
 
+/// A document's time-stamp token as stored, and the digest its imprint
+/// covers: the document's SHA-256, or in batch mode the root its batch
+/// path leads to (for the renewal of tokens, retention/renewal.h).
+struct StoredToken {
+  std::string id;
+  std::string der;  ///< the TimeStampResp exactly as issued
+  base::Time gen_time;
+  signing::Digest covered;
+};
+
 /// Reads a received file's fields and warnings (version 1 of its document).
 /// Must not throw, touch the network or the file system, and must be safe
 /// to call from several threads at once (ingest reads a batch in parallel).
@@ -312,6 +322,12 @@ class Archive {
   /// The receipt event's inclusion proof in the latest checkpoint;
   /// FailedPrecondition while no checkpoint covers it yet.
   base::Result<LogProof> ProveDocument(std::string_view id) const;
+
+  /// Document seq's token in the caller's transaction; nullopt while its
+  /// time-stamp is pending (or it has none). NotFound for an unknown
+  /// document; Corruption for a batch path that leads nowhere.
+  base::Result<std::optional<StoredToken>> StoredTokenOf(const storage::ReadTxn& txn,
+                                                         uint64_t seq) const;
 
   /// Asks the TSA again for documents whose time-stamp is pending and due
   /// (backoff doubles per failure, from 1 minute to 1 day). Returns how many

@@ -101,6 +101,30 @@ Result<TimestampStatus> Archive::CheckTimestamp(std::string_view id) const {
   return out;
 }
 
+Result<std::optional<StoredToken>> Archive::StoredTokenOf(const storage::ReadTxn& txn,
+                                                          uint64_t seq) const {
+  ASSIGN_OR_RETURN(const Document doc, rep_->catalog->GetDocument(txn, seq));
+  auto t = rep_->tokens->GetToken(txn, seq);
+  if (!t.ok()) {
+    if (t.status().IsNotFound()) return std::optional<StoredToken>();
+    return t.status();
+  }
+  StoredToken out;
+  out.id = FormatDocumentId(seq);
+  out.gen_time = t->gen_time;
+  ASSIGN_OR_RETURN(out.der, rep_->tokens->GetResponse(txn, t->tsr_sha256));
+  ASSIGN_OR_RETURN(out.covered, Digest::FromHex(doc.sha256));
+  if (t->batch) {
+    auto root = signing::RootFromInclusionProof(
+        t->batch_index, t->batch_size, signing::HashLeaf(out.covered.AsStringView()), t->batch_path);
+    if (!root.ok()) {
+      return Status::Corruption(out.id + ": バッチのタイムスタンプの包含証明が壊れています");
+    }
+    out.covered = *root;
+  }
+  return std::optional<StoredToken>(std::move(out));
+}
+
 Result<uint64_t> Archive::PendingTimestampCount() const {
   uint64_t n = 0;
   RETURN_IF_ERROR(rep_->ledger->Read([&](const storage::ReadTxn& txn) -> Status {

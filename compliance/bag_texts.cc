@@ -47,6 +47,17 @@ kura がなくても、sha256sum・openssl・python3（標準ライブラリー�
    注意: openssl ts -verify は現在時刻で証明書の有効期間を確かめます。証明書の期限が
    切れた後は -attime <トークンの時刻の UNIX 秒> を付けてください。
 
+   タイムスタンプの更新（RFC 4998 の考え方）: 証明書の期限前に kura は、まだ更新されていない
+   トークンのハッシュ木の根に新しいトークンを 1 つ取得します。更新された文書には
+   data/timestamps/renewals/<文書ID>.chain.json（連鎖: 元のトークン → 木の中の経路 →
+   更新トークン data/timestamps/renewals/T<番号>.tsr → …）があります。葉の規則:
+   SHA-256(0x00 || SHA-256(前のトークンの DER))、節は SHA-256(0x01 || 左 || 右)（RFC 9162）。
+   python3 verify_proofs.py が経路を確かめ、各更新トークンの openssl コマンドを表示します:
+    openssl ts -verify -digest <covered> -in data/timestamps/renewals/T<番号>.tsr \
+      -CAfile data/timestamps/tsa-certificates.pem [-attime <次の更新の時刻の UNIX 秒>]
+   各リンクは次のリンクの時刻で、最後のリンクは今日の日付で有効であれば連鎖全体が有効です。
+   tsa-certificates.pem には、以前の（期限切れを含む）タイムスタンプ局の証明書もすべて入っています。
+
 3. 文書の履歴がすべてイベントログにあり、ログが書き換えられていないこと（Merkle 証明）
 
     python3 verify_proofs.py
@@ -90,6 +101,15 @@ commands from the bag's top folder (where bagit.txt is).
    Compare the root CA of tsa-chain.pem with the SHA-256 fingerprint the city published out
    of band (the awk line above prints each certificate's subject and fingerprint; kura init
    and `kura keys fingerprints` print it, bag-info.txt repeats it as Kura-TSA-Root-SHA256).
+   Renewal (RFC 4998 in spirit): before a TSA certificate ends, kura takes one new token
+   over the RFC 9162 root of the tokens not yet renewed. A renewed document has
+   data/timestamps/renewals/<id>.chain.json: its token → path in the renewal's tree → the
+   renewal token data/timestamps/renewals/T<n>.tsr → …; leaf = SHA-256(0x00 || SHA-256(previous
+   token's DER)). verify_proofs.py checks each path and prints `openssl ts -verify -digest
+   <covered> -in <renewal token> -CAfile data/timestamps/tsa-certificates.pem` for each link
+   (add `-attime` with the next link's time). The chain holds if each link is valid at the
+   next link's time and the last one today. tsa-certificates.pem holds every TSA
+   certificate that signed a token in the bag, retired ones included.
 
 3. Merkle proofs: `python3 verify_proofs.py`. data/proofs/<id>.json proves every event of the
    document (receipt, corrections, payment-order steps) in the checkpoint it names; leaf =

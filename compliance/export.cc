@@ -20,6 +20,7 @@
 #include "compliance/fingerprints.h"
 #include "compliance/internal/bag_io.h"
 #include "compliance/internal/bag_parts.h"
+#include "compliance/internal/renewal_files.h"
 #include "signing/merkle.h"
 #include "signing/sha256.h"
 
@@ -229,6 +230,16 @@ Status WriteTimestamp(BagWriter& bag, const archive::Archive& archive, DocRecord
   if (d.token.value("kind", "") == "batch") d.token["leaf_rule"] = kBatchLeafRule;
   RETURN_IF_ERROR(bag.Put("data/timestamps/" + d.item.id + ".tsr", der));
   return bag.Put("data/timestamps/" + d.item.id + ".json", Dump(d.token));
+}
+
+// The renewal chains and tokens (compliance/internal/renewal_files.h).
+Status WriteRenewals(BagWriter& bag, const archive::Archive& archive, const base::Clock& clock,
+                     const std::vector<DocRecord>& docs) {
+  std::vector<std::string> ids;
+  for (const DocRecord& d : docs) ids.push_back(d.item.id);
+  ASSIGN_OR_RETURN(const auto files, internal::RenewalFiles(archive, clock, ids));
+  for (const auto& [path, data] : files) RETURN_IF_ERROR(bag.Put(path, data));
+  return Status::OK();
 }
 
 Status WriteHistory(BagWriter& bag, const DocRecord& d) {
@@ -529,6 +540,7 @@ Result<ExportSummary> ExportBag(const archive::Archive& archive, const base::Clo
       WriteDocuments(archive, docs, zip ? 1 : 2, o.out, bag, s, root_hex, progress, o.cancel));
   RETURN_IF_ERROR(WriteMetadata(bag, docs));
   RETURN_IF_ERROR(bag.Put("data/timestamps/tsa-chain.pem", archive.ledger().TrustedTsaPem()));
+  RETURN_IF_ERROR(WriteRenewals(bag, archive, clock, docs));
   progress("finish", docs.size(), docs.size());
   const base::Time now = clock.Now();
   progress("report", docs.size(), docs.size());

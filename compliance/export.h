@@ -8,6 +8,8 @@
 //   data/metadata.csv (UTF-8 BOM), data/metadata.json   電帳法 search fields
 //                                     and extracted fields, one row per document
 //   data/timestamps/<id>.tsr, <id>.json, tsa-chain.pem   RFC 3161 tokens
+//   data/timestamps/renewals/<id>.chain.json, T<n>.tsr,   time-stamp renewal
+//     tsa-certificates.pem (every TSA certificate)        (internal/renewal_files.h)
 //   data/proofs/<id>.json             inclusion of every event of the
 //                                     document in the latest checkpoint
 //   data/checkpoints/<size>.note, <size>.tsr, consistency-<a>-<b>.json,

@@ -11,6 +11,10 @@ shows that checkpoint b extends checkpoint a. For batch time-stamps
 (data/timestamps/<id>.json, "kind": "batch"): the document's leaf
 SHA-256(0x00 || SHA-256(original)) and its path give the root the token
 signs; the script prints that root for `openssl ts -verify -digest`.
+For time-stamp renewals (data/timestamps/renewals/<id>.chain.json): each
+link's leaf SHA-256(0x00 || SHA-256(previous token's DER)) and its path give
+the root the renewal token signs ("covered"); the script prints the openssl
+command for each renewal token.
 The algorithms are RFC 9162 sections 2.1.3.2 and 2.1.4.2, step by step.
 Prints one line per problem ("NG file: why") and exits 1 if there is any;
 0 otherwise. 包含証明・一貫性証明を RFC 9162 の手順どおりに確かめます。
@@ -157,12 +161,45 @@ def check_batches(bag, problems):
         print(f"{os.path.relpath(path, bag)}: openssl ts -verify -digest {root.hex()}")
 
 
+def check_renewals(bag, problems):
+    count = 0
+    pattern = os.path.join(bag, "data", "timestamps", "renewals", "*.chain.json")
+    for path in sorted(glob.glob(pattern)):
+        name = os.path.relpath(path, bag)
+        with open(path, "rb") as f:
+            chain = json.loads(f.read().decode("utf-8"))
+        links = chain["links"]
+        for i in range(1, len(links)):
+            link = links[i]
+            try:
+                with open(os.path.join(bag, links[i - 1]["token"]), "rb") as f:
+                    previous = f.read()
+                with open(os.path.join(bag, link["token"]), "rb") as f:
+                    token = f.read()
+                if sha256(token).hex() != link["token_sha256"]:
+                    raise ValueError(f"{link['token']} is not the renewal token of link {i}")
+                root = root_from_inclusion(link["index"], link["tree_size"],
+                                           leaf_hash(sha256(previous)),
+                                           [bytes.fromhex(h) for h in link["path"]])
+            except (OSError, ValueError, KeyError) as err:
+                problems.append(f"{name}: link {i}: {err}")
+                continue
+            if root.hex() != link["covered"]:
+                problems.append(f"{name}: link {i}: path does not lead to the renewal's root")
+                continue
+            count += 1
+            print(f"{name}: openssl ts -verify -digest {root.hex()} -in {link['token']}"
+                  " -CAfile data/timestamps/tsa-certificates.pem")
+    return count
+
+
 def main():
     bag = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(os.path.abspath(__file__))
     problems = []
     events = check_proofs(bag, problems)
     consistency = check_consistency(bag, problems)
     check_batches(bag, problems)
+    check_renewals(bag, problems)
     for p in problems:
         print("NG " + p)
     print(f"{events} inclusion proofs, {consistency} consistency proofs: "

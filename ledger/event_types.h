@@ -57,6 +57,10 @@ inline constexpr std::string_view kRetentionDisposalRequested = "retention.dispo
 /// request, document: approved by a second compliance officer; follows
 /// the document.disposed event of the same write.
 inline constexpr std::string_view kRetentionDisposalApproved = "retention.disposal.approved";
+/// renewal {id, reason, tree_size, root, token_sha256, gen_time, serial,
+/// tsa, previous, documents}: one new token over the Merkle tree of the
+/// tokens that needed covering (retention/renewal.h).
+inline constexpr std::string_view kRetentionTimestampsRenewed = "retention.timestamps.renewed";
 
 // workflow/: organisation, vendor master, commitments and payment orders.
 // Each carries actor (login) and time.

@@ -117,11 +117,19 @@ base::Status CheckOptions(const TsaIdentityOptions& o) {
 // Issues the TSA key and certificate under (ca_key, ca_cert) into *id.
 base::Status IssueTsa(EVP_PKEY* ca_key, X509* ca_cert,
                       const TsaIdentityOptions& o, TsaIdentity* id) {
-  const base::Time not_after = AddYears(o.not_before, o.tsa_validity_years);
+  base::Time not_after = AddYears(o.not_before, o.tsa_validity_years);
   time_t end = ToTimeT(not_after);
   if (::X509_cmp_time(::X509_get0_notAfter(ca_cert), &end) != 1) {
-    return base::Status::InvalidArgument(
-        "タイムスタンプ局の証明書: ルート CA の有効期限がタイムスタンプ局の証明書より先に切れます");
+    struct tm ca_end {};
+    if (!o.clamp_to_ca || ::ASN1_TIME_to_tm(::X509_get0_notAfter(ca_cert), &ca_end) != 1) {
+      return base::Status::InvalidArgument(
+          "タイムスタンプ局の証明書: ルート CA の有効期限がタイムスタンプ局の証明書より先に切れます");
+    }
+    not_after = base::Time(std::chrono::seconds(::timegm(&ca_end)));
+    if (not_after <= o.not_before) {
+      return base::Status::InvalidArgument(
+          "タイムスタンプ局の証明書: ルート CA の有効期限が切れています");
+    }
   }
   ASSIGN_OR_RETURN(OsslPtr<EVP_PKEY> key, NewP256Key());
   ASSIGN_OR_RETURN(OsslPtr<X509_NAME> name,

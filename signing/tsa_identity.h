@@ -35,6 +35,10 @@ struct TsaIdentityOptions {
   int tsa_validity_years = 11;
   /// Validity of the root CA in calendar years (must cover the TSA's).
   int ca_validity_years = 20;
+  /// RenewTsaIdentity only: end the new TSA certificate with the root's
+  /// notAfter when tsa_validity_years would outlive it (a roll late in
+  /// the root's life), instead of refusing.
+  bool clamp_to_ca = false;
 };
 
 struct TsaIdentity {
