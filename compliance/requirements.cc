@@ -132,18 +132,24 @@ void Keeping(Table& t) {
        "RetentionCliTest.TwoOfficersDisposeOfAnExpiredDocumentAndVerifyAcceptsIt"}});
   t.push_back(Requirement{
       "retention.verifiable", "保存期間", "保存期間を通じて、改ざんのないことを検証できる",
-      "電子帳簿保存法施行規則第4条第1項第2号（タイムスタンプの検証可能性）", "一部対応",
+      "電子帳簿保存法施行規則第4条第1項第2号（タイムスタンプの検証可能性）", "対応",
       "ログの検証鍵と TSA ルート証明書の SHA-256 フィンガープリントを kura init が表示し、"
       "市が紙やウェブサイトで公開して控える（ピン留め）。証跡パッケージはこの控えと照合して"
-      "kura なしで検証できる。組み込み TSA の証明書は 11 年、ルートは 20 年有効。"
-      "証明書の期限前にタイムスタンプを更新する機能（RFC 4998 の考え方）は未実装。",
-      {"kura keys fingerprints", "kura export --out 証跡", "kura verify-export 証跡 --verifier-key 控えの検証鍵"},
+      "kura なしで検証できる。組み込み TSA の証明書は 11 年、ルートは 20 年有効で、期限の前に"
+      "組み込み TSA は証明書を更新し、kura retention renew が、まだ更新されていないトークンの"
+      "Merkle 木の根に新しいタイムスタンプを 1 つ取得する（RFC 4998 の考え方）。各文書の証拠は"
+      "連鎖となり、kura verify --at で将来の日付の時点でも検証できる。",
+      {"kura keys fingerprints", "kura retention renew", "kura verify --at 2038-01-01",
+       "kura export --out 証跡", "kura verify-export 証跡 --verifier-key 控えの検証鍵"},
       {"GET /api/v1/compliance/report"},
       {"FingerprintsTest.InitPrintsWhatOpensslPrintsForTheCaCertificate",
        "FingerprintsUnitTest.RootsAreTheSelfSignedOrUnissuedCertificates",
        "ExportTest.BagChecksWithSha256sumOpensslAndItsOwnVerifier",
        "LogProofTest.ConsistencyProofsVerifyWithAnRfc9162Verifier",
-       "TsaIdentityTest.ValidityCoversElevenYears"}});
+       "TsaIdentityTest.ValidityCoversElevenYears",
+       "RenewalTest.RenewalChainVerifiesAfterTheFirstCertificateExpired",
+       "RenewalTest.WithoutARenewalVerifyAtALaterDateFailsAndNamesTheDocument",
+       "TsaRollTest.NotBeforeTheMarginThenANewCertificateAndOldTokensStillVerify"}});
 }
 
 void ScansAndLinks(Table& t) {
