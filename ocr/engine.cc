@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <exception>
 
+#include "ocr/propose.h"
+
 namespace ocr {
 
 Box Union(const Box& a, const Box& b) {
@@ -96,6 +98,84 @@ base::Result<PageText> Engine::Read(const ScanPage& page, int page_number) {
     api.Clear();
     return base::Status::Internal(std::string("OCR に失敗しました（") + e.what() + "）");
   }
+}
+
+namespace {
+
+// The region with a margin of half its height, in grey, enlarged `scale`
+// times (bilinear).
+std::vector<uint8_t> CropGrey(const ScanPage& page, const Box& box, int scale, int* w, int* h) {
+  const int margin = box.height / 2 + 2;
+  const int x0 = std::max(0, box.x - margin), y0 = std::max(0, box.y - margin);
+  const int x1 = std::min(page.width, box.x + box.width + margin);
+  const int y1 = std::min(page.height, box.y + box.height + margin);
+  *w = (x1 - x0) * scale;
+  *h = (y1 - y0) * scale;
+  std::vector<uint8_t> out(static_cast<size_t>(*w) * *h);
+  auto grey = [&](int x, int y) -> int {
+    const uint8_t* p = &page.pixels[(static_cast<size_t>(y) * page.width + x) * page.channels];
+    return page.channels == 3 ? (299 * p[0] + 587 * p[1] + 114 * p[2]) / 1000 : p[0];
+  };
+  for (int y = 0; y < *h; ++y) {
+    const int sy = y0 + y / scale, sy1 = std::min(sy + 1, y1 - 1), fy = y % scale;
+    for (int x = 0; x < *w; ++x) {
+      const int sx = x0 + x / scale, sx1 = std::min(sx + 1, x1 - 1), fx = x % scale;
+      const int top = grey(sx, sy) * (scale - fx) + grey(sx1, sy) * fx;
+      const int bottom = grey(sx, sy1) * (scale - fx) + grey(sx1, sy1) * fx;
+      out[static_cast<size_t>(y) * *w + x] =
+          static_cast<uint8_t>((top * (scale - fy) + bottom * fy) / (scale * scale));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+base::Result<std::string> Engine::ReadRegion(const ScanPage& page, const Box& box, int scale) {
+  if (page.pixels.empty() || box.width <= 0 || box.height <= 0 || box.x < 0 || box.y < 0 ||
+      box.x + box.width > page.width || box.y + box.height > page.height || scale < 1 ||
+      scale > 4) {
+    return base::Status::InvalidArgument("読み直す範囲がページの外です");
+  }
+  int w = 0, h = 0;
+  const std::vector<uint8_t> crop = CropGrey(page, box, scale, &w, &h);
+  tesseract::TessBaseAPI& api = impl_->api;
+  try {
+    api.SetPageSegMode(tesseract::PSM_SINGLE_LINE);
+    api.SetImage(crop.data(), w, h, 1, w);
+    api.SetSourceResolution((page.dpi() > 0 ? page.dpi() : 300) * scale);
+    std::unique_ptr<char[]> text(api.GetUTF8Text());
+    api.Clear();
+    api.SetPageSegMode(tesseract::PSM_AUTO);
+    return text == nullptr ? std::string() : std::string(text.get());
+  } catch (const std::exception& e) {
+    api.Clear();
+    api.SetPageSegMode(tesseract::PSM_AUTO);
+    return base::Status::Internal(std::string("OCR に失敗しました（") + e.what() + "）");
+  }
+}
+
+base::Result<Proposal> ReadInvoice(Engine& engine, const std::vector<ScanPage>& pages,
+                                   const std::vector<KnownVendor>& vendors) {
+  std::vector<PageText> texts;
+  for (size_t i = 0; i < pages.size(); ++i) {
+    ASSIGN_OR_RETURN(PageText text, engine.Read(pages[i], static_cast<int>(i + 1)));
+    texts.push_back(std::move(text));
+  }
+  Proposal p = Propose(texts, vendors);
+  if (p.issue_date && p.issue_date->box.page >= 1 &&
+      p.issue_date->box.page <= static_cast<int>(pages.size())) {
+    auto again = engine.ReadRegion(pages[static_cast<size_t>(p.issue_date->box.page - 1)],
+                                   p.issue_date->box);
+    if (again.ok()) {
+      std::string compact;
+      for (char c : internal::Nfkc(*again)) {
+        if (c != ' ' && c != '\n') compact.push_back(c);
+      }
+      if (auto date = internal::ParseDate(compact)) p.issue_date->value = *date;
+    }
+  }
+  return p;
 }
 
 }  // namespace ocr

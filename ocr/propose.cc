@@ -74,7 +74,14 @@ std::optional<std::string> ParseDate(const std::string& s) {
   return std::nullopt;
 }
 
-std::optional<std::string> ParseAmount(const std::string& s) {
+std::optional<std::string> ParseAmount(const std::string& text) {
+  // ",." or ".," is one separator read twice.
+  std::string s;
+  for (char c : text) {
+    const bool sep = c == ',' || c == '.';
+    if (sep && !s.empty() && (s.back() == ',' || s.back() == '.')) continue;
+    s.push_back(c);
+  }
   std::vector<std::string> groups(1);
   std::vector<char> seps;
   for (char c : s) {

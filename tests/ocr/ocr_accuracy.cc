@@ -110,16 +110,12 @@ void Work(std::vector<Job>* jobs, std::atomic<size_t>* next,
       job.error = pages.status().ToString();
       continue;
     }
-    std::vector<ocr::PageText> texts;
-    for (size_t p = 0; p < pages->size(); ++p) {
-      auto text = (*engine)->Read((*pages)[p], static_cast<int>(p + 1));
-      if (!text.ok()) {
-        job.error = text.status().ToString();
-        break;
-      }
-      texts.push_back(std::move(*text));
+    auto proposal = ocr::ReadInvoice(**engine, *pages, *vendors);
+    if (!proposal.ok()) {
+      job.error = proposal.status().ToString();
+      continue;
     }
-    job.found = Found(ocr::Propose(texts, *vendors));
+    job.found = Found(*proposal);
   }
 }
 
@@ -141,6 +137,15 @@ int Dump(const std::string& path) {
 
 int main(int argc, char** argv) {
   if (argc == 3 && std::string(argv[1]) == "--dump") return Dump(argv[2]);
+  if (argc == 3 && std::string(argv[1]) == "--propose") {
+    auto engine = ocr::Engine::Open();
+    auto pages = ocr::ReadScan(ReadFile(argv[2]));
+    if (!engine.ok() || !pages.ok()) return 2;
+    auto p = ocr::ReadInvoice(**engine, *pages, {});
+    if (!p.ok()) return 2;
+    std::printf("%s\n", ocr::ProposalValuesJson(*p).dump().c_str());
+    return 0;
+  }
   int count = 10, threads = 2;
   bool floors = false, verbose = false;
   std::string dir;
