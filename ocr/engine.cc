@@ -165,15 +165,31 @@ base::Result<Proposal> ReadInvoice(Engine& engine, const std::vector<ScanPage>& 
   Proposal p = Propose(texts, vendors);
   if (p.issue_date && p.issue_date->box.page >= 1 &&
       p.issue_date->box.page <= static_cast<int>(pages.size())) {
-    auto again = engine.ReadRegion(pages[static_cast<size_t>(p.issue_date->box.page - 1)],
-                                   p.issue_date->box);
-    if (again.ok()) {
+    // Tesseract drops digits far more often than it invents them: of the
+    // first reading and two enlarged ones, keep the date with the most
+    // digits in month and day (ties: the first enlarged reading).
+    const ScanPage& page = pages[static_cast<size_t>(p.issue_date->box.page - 1)];
+    auto digits = [](const std::string& iso) {
+      return std::to_string(std::stoi(iso.substr(5, 2))).size() +
+             std::to_string(std::stoi(iso.substr(8, 2))).size();
+    };
+    std::string best = p.issue_date->value;
+    size_t best_digits = 0;
+    for (int scale : {2, 3}) {
+      auto again = engine.ReadRegion(page, p.issue_date->box, scale);
+      if (!again.ok()) continue;
       std::string compact;
       for (char c : internal::Nfkc(*again)) {
         if (c != ' ' && c != '\n') compact.push_back(c);
       }
-      if (auto date = internal::ParseDate(compact)) p.issue_date->value = *date;
+      auto date = internal::ParseDate(compact);
+      if (date && digits(*date) > best_digits) {
+        best = *date;
+        best_digits = digits(*date);
+      }
     }
+    if (digits(p.issue_date->value) > best_digits) best = p.issue_date->value;
+    p.issue_date->value = best;
   }
   return p;
 }

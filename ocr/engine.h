@@ -86,8 +86,8 @@ class Engine {
 };
 
 /// Reads every page of a scan and proposes the fields, re-reading the
-/// issue date's region enlarged (Engine::ReadRegion) and keeping that
-/// reading when it parses. REQUIRES: pages decoded with keep_pixels.
+/// issue date's region enlarged two and three times (Engine::ReadRegion)
+/// and keeping the reading with the most digits in month and day. REQUIRES: pages decoded with keep_pixels.
 /// Errors: those of Engine::Read.
 base::Result<Proposal> ReadInvoice(Engine& engine, const std::vector<ScanPage>& pages,
                                    const std::vector<KnownVendor>& vendors);

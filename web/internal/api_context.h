@@ -25,6 +25,7 @@
 #include "web/api.h"
 #include "web/login_throttle.h"
 #include "web/internal/route_table.h"
+#include "archive/ocr_store.h"
 #include "retention/retention.h"
 #include "web/session.h"
 #include "workflow/organization.h"
@@ -59,10 +60,14 @@ struct ApiContext {
   /// The retention module (api_retention.cc), opened on first use: its Open
   /// checks the schedule against the recorded one and may record it.
   base::Result<retention::Retention*> Retention();
+  /// The OCR proposals (api_ocr.cc), opened on first use.
+  base::Result<archive::OcrStore*> OcrProposals();
 
  private:
   std::mutex retention_mu_;
   std::unique_ptr<retention::Retention> retention_;  // guarded by retention_mu_
+  std::mutex ocr_mu_;
+  std::unique_ptr<archive::OcrStore> ocr_;  // guarded by ocr_mu_
 };
 
 /// The logged-in caller of a request: the session and the user as the
@@ -145,6 +150,7 @@ void AddTokenRoutes(const ApiRoutes& routes);
 void AddUserRoutes(const ApiRoutes& routes);
 void AddFigureRoutes(const ApiRoutes& routes);
 void AddRetentionRoutes(const ApiRoutes& routes);
+void AddOcrRoutes(const ApiRoutes& routes);
 
 }  // namespace web::internal
 
