@@ -29,7 +29,7 @@ for pdf in "$dir"/pdf/*.pdf; do
     case $q in
       300-colour)
         pdftoppm -r 300 -singlefile -png "$pdf" "$tmp/p"
-        $im "$tmp/p.png" -background white -rotate 0.4 -alpha off \
+        $im "$tmp/p.png" -background white -rotate 0.4 -alpha off -type TrueColor \
           -units PixelsPerInch -density 300 -quality 85 "$tmp/p.jpg"
         img2pdf -o "$out.pdf" "$tmp/p.jpg"
         ;;
@@ -53,7 +53,7 @@ for pdf in "$dir"/pdf/*.pdf; do
         ;;
       200-colour-noise)
         pdftoppm -r 200 -singlefile -png "$pdf" "$tmp/p"
-        $im "$tmp/p.png" -background white -rotate 0.5 -alpha off -attenuate 0.4 \
+        $im "$tmp/p.png" -background white -rotate 0.5 -alpha off -type TrueColor -attenuate 0.4 \
           +noise Gaussian -units PixelsPerInch -density 200 -quality 60 "$tmp/p.jpg"
         img2pdf -o "$out.pdf" "$tmp/p.jpg"
         ;;
