@@ -12,6 +12,7 @@
 #include "app/ingest_department.h"
 #include "app/open_archive.h"
 #include "archive/archive.h"
+#include "archive/ocr_store.h"
 #include "archive/correction.h"
 #include "archive/search.h"
 #include "base/date.h"
@@ -142,7 +143,12 @@ int CmdShow(const Context& ctx, const std::string& id) {
     PrintError(ctx, view.status());
     return kExitFailed;
   }
-  std::fprintf(ctx.out, "%s\n", archive::ToJson(*view).dump(2, ' ', false).c_str());
+  nlohmann::json shown = archive::ToJson(*view);
+  // OCR proposals (kura ocr), when the document has them.
+  if (auto store = archive::OcrStore::Open(a->archive.get()); store.ok()) {
+    if (auto ocr = (*store)->Get(id); ocr.ok()) shown["ocr"] = *ocr;
+  }
+  std::fprintf(ctx.out, "%s\n", shown.dump(2, ' ', false).c_str());
   return kExitOk;
 }
 

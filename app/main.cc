@@ -14,6 +14,7 @@
 #include "app/internal/cli_japanese.h"
 #include "app/internal/compliance_cli.h"
 #include "app/internal/renewal_cli.h"
+#include "app/internal/ocr_cli.h"
 #include "app/internal/retention_cli.h"
 
 #ifndef KURA_VERSION
@@ -450,6 +451,7 @@ int main(int argc, char** argv) {
   app::internal::AddRetentionCommands(&cli, ctx, &a.rc);
   app::internal::AddComplianceCommands(&cli, ctx, &a.rc);
   app::internal::AddRenewalCommands(&cli, ctx, &a.rc);
+  app::internal::AddOcrCommands(&cli, ctx, &a.rc);
   app::internal::GroupSubcommands(&cli);
   try {
     cli.parse(argc, argv);

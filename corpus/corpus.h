@@ -197,6 +197,12 @@ struct PdfOptions {
   /// A TrueType font with Japanese glyphs; embedded as a subset.
   std::string font_file =
       "/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf";
+  /// 1: the standard layout (title centred, dates in 西暦, the amount
+  /// billed in a box at the top). 2: a second vendor's layout for the OCR
+  /// tests: title 御請求書 on the left, vendor block top left, 発行日 in
+  /// 和暦 (令和), due date with slashes, 請求書番号, 適格請求書発行事業者登録番号
+  /// and the 合計金額 only at the bottom.
+  int layout = 1;
 };
 
 /// An A4 PDF 請求書 in Japanese: number, dates, buyer, vendor with address

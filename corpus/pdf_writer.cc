@@ -178,6 +178,59 @@ void FirstPageHeader(Canvas& c, const Invoice& inv) {
   c.TextRight(kLeft + 290, 611, 16, Yen(inv.payable_amount) + "-");
 }
 
+// "令和7年4月1日" (令和元年 for 2019).
+std::string WarekiDate(base::Date d) {
+  const int reiwa = d.year() - 2018;
+  return "令和" + (reiwa == 1 ? std::string("元") : std::to_string(reiwa)) + "年" +
+         std::to_string(d.month()) + "月" + std::to_string(d.day()) + "日";
+}
+
+std::string SlashDate(base::Date d) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d/%02d/%02d", d.year(), d.month(), d.day());
+  return buf;
+}
+
+// Layout 2: title and vendor on the left, buyer and dates on the right.
+void FirstPageHeader2(Canvas& c, const Invoice& inv) {
+  const Vendor& v = inv.vendor;
+  c.Text(kLeft, 780, 20, "御請求書");
+  c.TextRight(kRight, 786, 9, "発行日 " + WarekiDate(inv.issue_date));
+  c.TextRight(kRight, 772, 9, "請求書番号 " + inv.id);
+  c.TextRight(kRight, 758, 9, "お支払期日 " + SlashDate(inv.due_date));
+
+  c.TextFit(kLeft, 740, 11, 260, v.name_on_invoice);
+  c.TextFit(kLeft, 726, 8.5, 260, "〒" + v.postal_code.substr(0, 3) + "-" +
+                                      (v.postal_code.size() > 3 ? v.postal_code.substr(3) : "") +
+                                      " " + v.address);
+  c.Text(kLeft, 712, 8.5, "適格請求書発行事業者登録番号 " + v.registration_number);
+
+  c.Text(340, 700, 13, inv.buyer + " 御中");
+  c.Line(340, 695, kRight, 695, 0.8, 0.0);
+  if (!inv.department_name.empty()) c.Text(340, 681, 9, inv.department_name + " ご担当者様");
+  c.Text(kLeft, 640, 10, "毎度ありがとうございます。下記のとおりご請求いたします。");
+}
+
+// Layout 2's summary: the rates first, the 合計金額 last and largest.
+void Summary2(Canvas& c, const Invoice& inv, double y) {
+  constexpr double kLabel = 270;
+  c.Line(kLeft, y + 11, kRight, y + 11, 0.8, 0.0);
+  y -= 4;
+  for (const TaxSubtotal& t : inv.tax_subtotals) {
+    const std::string rate = std::to_string(t.rate) + "%";
+    c.Text(kLabel, y, 9, (t.reduced ? "軽減税率" : "") + rate + "対象 " + Yen(t.taxable));
+    c.TextRight(kColAmountRight, y, 9, "消費税 " + Yen(t.tax));
+    y -= kRowHeight;
+  }
+  y -= 6;
+  c.StrokeRect(kLabel - 6, y - 7, kRight - kLabel + 6, kRowHeight + 8, 1.0);
+  c.Text(kLabel, y, 12, "合計金額");
+  c.TextRight(kColAmountRight, y, 12, Yen(inv.tax_inclusive_amount) + "-");
+  y -= 2 * kRowHeight;
+  const Vendor& v = inv.vendor;
+  c.Text(kLeft, y, 9, "お振込先 " + v.bank_name + " " + v.branch_name);
+}
+
 // Per-rate totals, the grand total, the reduced-rate note and the bank.
 void Summary(Canvas& c, const Invoice& inv, double y) {
   constexpr double kLabel = 250, kTaxable = 405, kTaxLabel = 415;
@@ -219,9 +272,13 @@ void Summary(Canvas& c, const Invoice& inv, double y) {
              (current ? "当座" : "普通") + " " + number + " " + v.account_name);
 }
 
-void Draw(Canvas& c, const Invoice& inv) {
+void Draw(Canvas& c, const Invoice& inv, int layout) {
   c.NewPage();
-  FirstPageHeader(c, inv);
+  if (layout == 2) {
+    FirstPageHeader2(c, inv);
+  } else {
+    FirstPageHeader(c, inv);
+  }
   double y = 575;
   TableHeader(c, y);
   y -= kRowHeight + 2;
@@ -251,7 +308,11 @@ void Draw(Canvas& c, const Invoice& inv) {
     c.Text(kLeft, 790, 10, "請求書（続き）  請求番号: " + inv.id);
     y = 760;
   }
-  Summary(c, inv, y - 6);
+  if (layout == 2) {
+    Summary2(c, inv, y - 6);
+  } else {
+    Summary(c, inv, y - 6);
+  }
   c.Finish();
 }
 
@@ -301,7 +362,7 @@ base::Result<std::string> RenderPdf(const Invoice& inv,
     }
     encoding.release();  // owned by the font now
     Canvas canvas(&doc, font);
-    Draw(canvas, inv);
+    Draw(canvas, inv, options.layout);
 
     pdf::PdfInfo* info = doc.GetInfo();
     info->SetTitle(Utf8(inv.id));

@@ -39,6 +39,11 @@ inline constexpr std::string_view kDocumentIndexBackfilled = "document.index_bac
 /// write, with its own "retention.disposal.approved" event after this one).
 inline constexpr std::string_view kDocumentDisposed = "document.disposed";
 
+// archive/ocr_store.h: OCR proposals of a scanned document (data, not a
+// version). id, proposal (the fields as `kura ocr` prints them), actor,
+// time; the write set covers ar_ocr.
+inline constexpr std::string_view kOcrProposed = "ocr.proposed";
+
 // retention/: schedules, legal holds and disposal (retention/retention.h).
 // Each carries actor (login) and time; the last of a write carries its
 // write set over the rt_* tables.

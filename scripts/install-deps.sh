@@ -20,7 +20,8 @@ packages=(
 )
 # --test: also what the browser tests drive (tests/e2e: Debian's chromium,
 # and Node.js with npm for playwright-core and axe-core, unless a node is
-# already installed), ImageMagick for the generated scans of the OCR tests,
+# already installed), ImageMagick and img2pdf for the generated scans of the
+# OCR tests (img2pdf wraps JPEG, PNG and G4 TIFF pages into image-only PDFs),
 # and SoftHSM2 for the PKCS#11 key tests.
 # --bench: also the peers and tools the benchmarks use (bench/search_bench
 # starts its own PostgreSQL 15 server in a temporary directory; bench/http_bench
@@ -28,7 +29,7 @@ packages=(
 for arg in "$@"; do
   case "$arg" in
     --test)
-      packages+=(chromium chromium-driver imagemagick softhsm2)
+      packages+=(chromium chromium-driver imagemagick img2pdf softhsm2)
       if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
         packages+=(nodejs npm)
       fi

@@ -104,6 +104,9 @@ const Row kRows[] = {
   {"GET", "/api/v1/documents/([^/]+)", "/api/v1/documents/{doc}", "", "U AD AD AA AA AA AA AA UU"},
   {"GET", "/api/v1/documents/([^/]+)/original", "/api/v1/documents/{doc}/original", "",
    "U AD AD AA AA AA AA AA UU"},
+  // OCR proposals: whoever reads the document ({doc} has none yet: 404).
+  {"GET", "/api/v1/documents/([^/]+)/ocr", "/api/v1/documents/{doc}/ocr", "",
+   "U AD AD AA AA AA AA AA UU"},
   {"POST", "/api/v1/documents/([^/]+)/corrections", "/api/v1/documents/{doc}/corrections",
    R"({"reason":"請求書の記載を確認","changes":{"counterparty":"訂正後の取引先"}})",
    "U AD DD DD AA DD DD AA UU"},

@@ -44,6 +44,14 @@ base::Result<compliance::ExportJobs*> ApiContext::Exports() {
   return exports_.get();
 }
 
+base::Result<archive::OcrStore*> ApiContext::OcrProposals() {
+  std::lock_guard<std::mutex> l(ocr_mu_);
+  if (!ocr_) {
+    ASSIGN_OR_RETURN(ocr_, archive::OcrStore::Open(archive));
+  }
+  return ocr_.get();
+}
+
 std::string ApiContext::SessionCookie(const std::string& value, int64_t max_age) const {
   std::string c = std::string(kCookieName) + "=" + value +
                   "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age);

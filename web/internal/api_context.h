@@ -26,6 +26,7 @@
 #include "web/login_throttle.h"
 #include "web/internal/route_table.h"
 #include "compliance/export_jobs.h"
+#include "archive/ocr_store.h"
 #include "retention/retention.h"
 #include "web/session.h"
 #include "workflow/organization.h"
@@ -63,6 +64,8 @@ struct ApiContext {
   /// The evidence export jobs (api_exports.cc), made on first use;
   /// Unavailable if options.exports.dir is not set.
   base::Result<compliance::ExportJobs*> Exports();
+  /// The OCR proposals (api_ocr.cc), opened on first use.
+  base::Result<archive::OcrStore*> OcrProposals();
 
  private:
   std::mutex retention_mu_;
@@ -70,6 +73,8 @@ struct ApiContext {
   std::mutex exports_mu_;
   std::unique_ptr<base::FileSystem> exports_fs_;      // guarded by exports_mu_
   std::unique_ptr<compliance::ExportJobs> exports_;  // guarded by exports_mu_; before exports_fs_ goes
+  std::mutex ocr_mu_;
+  std::unique_ptr<archive::OcrStore> ocr_;  // guarded by ocr_mu_
 };
 
 /// The logged-in caller of a request: the session and the user as the
@@ -154,6 +159,7 @@ void AddFigureRoutes(const ApiRoutes& routes);
 void AddRetentionRoutes(const ApiRoutes& routes);
 void AddComplianceRoutes(const ApiRoutes& routes);
 void AddExportRoutes(const ApiRoutes& routes);
+void AddOcrRoutes(const ApiRoutes& routes);
 
 }  // namespace web::internal
 

@@ -1,0 +1,73 @@
+#include "app/ocr_run.h"
+
+#include <algorithm>
+
+namespace app {
+
+using nlohmann::json;
+
+std::vector<ocr::KnownVendor> KnownVendorsOf(const std::vector<workflow::Vendor>& vendors) {
+  std::vector<ocr::KnownVendor> out;
+  out.reserve(vendors.size());
+  for (const workflow::Vendor& v : vendors) out.push_back({v.id, v.name, v.registration_number});
+  return out;
+}
+
+json ScanSummary(const std::vector<ocr::ScanPage>& pages) {
+  int dpi = 0;
+  ocr::Colour colour = ocr::Colour::kRgb;
+  auto rank = [](ocr::Colour c) { return c == ocr::Colour::kRgb ? 2 : c == ocr::Colour::kGrey ? 1 : 0; };
+  for (const ocr::ScanPage& p : pages) {
+    dpi = dpi == 0 ? p.dpi() : std::min(dpi, p.dpi());
+    if (rank(p.colour) < rank(colour)) colour = p.colour;
+  }
+  json warnings = json::array();
+  if (dpi == 0) {
+    warnings.push_back("解像度が記録されていません");
+  } else if (dpi < 200) {
+    warnings.push_back("解像度が 200dpi 未満です（" + std::to_string(dpi) + "dpi）");
+  }
+  if (colour != ocr::Colour::kRgb) {
+    warnings.push_back(std::string("カラー（RGB 各 256 階調）ではありません（") +
+                       (colour == ocr::Colour::kGrey ? "グレースケール" : "白黒") + "）");
+  }
+  return json{{"dpi", dpi},
+              {"colour", std::string(ocr::ColourName(colour))},
+              {"pages", pages.size()},
+              {"warnings", warnings}};
+}
+
+base::Result<json> RunOcr(archive::Archive* archive, archive::OcrStore* store, ocr::Engine* engine,
+                          const std::vector<ocr::KnownVendor>& vendors, std::string_view id,
+                          const std::string& actor, base::Time now) {
+  ASSIGN_OR_RETURN(const std::string bytes, archive->ReadOriginal(id));
+  if (ocr::DetectScanFormat(bytes) == ocr::ScanFormat::kUnknown) {
+    return base::Status::InvalidArgument(std::string(id) + " はスキャン（PDF・JPEG・PNG・TIFF）ではありません");
+  }
+  auto pages = ocr::ReadScan(bytes);
+  if (!pages.ok()) return pages.status().WithContext(std::string(id));
+  ASSIGN_OR_RETURN(const ocr::Proposal proposal, ocr::ReadInvoice(*engine, *pages, vendors));
+  json record{{"proposal", ocr::ProposalValuesJson(proposal)},
+              {"confidence", ocr::ProposalConfidenceJson(proposal)},
+              {"regions", ocr::ProposalRegionsJson(proposal)},
+              {"scan", ScanSummary(*pages)},
+              {"engine", "tesseract jpn+eng"}};
+  if (!proposal.counterparty_vendor_id.empty()) {
+    record["counterparty_vendor"] = proposal.counterparty_vendor_id;
+  }
+  RETURN_IF_ERROR(store->Put(id, record, actor, now));
+  return store->Get(id);
+}
+
+json OcrLine(const json& record) {
+  const json scan = record.value("scan", json::object());
+  return json{{"id", record.value("id", "")},
+              {"proposal", record.value("proposal", json::object())},
+              {"confidence", record.value("confidence", json::object())},
+              {"scan",
+               {{"dpi", scan.value("dpi", 0)},
+                {"colour", scan.value("colour", "")},
+                {"warnings", scan.value("warnings", json::array())}}}};
+}
+
+}  // namespace app
