@@ -16,6 +16,8 @@
 #include "archive/search.h"
 #include "base/date.h"
 #include "ledger/data_dir.h"
+#include "workflow/duplicates.h"
+#include "workflow/input_deadline.h"
 
 namespace app {
 
@@ -141,7 +143,24 @@ int CmdShow(const Context& ctx, const std::string& id) {
     PrintError(ctx, view.status());
     return kExitFailed;
   }
-  std::fprintf(ctx.out, "%s\n", archive::ToJson(*view).dump(2, ' ', false).c_str());
+  nlohmann::json j = archive::ToJson(*view);
+  // スキャナ保存 (issue 15): a scan's input deadline, and the same invoice
+  // received by another channel — by the rules the API applies.
+  const auto deadline = workflow::InputDeadlineOf(*view, a->config.input_deadline,
+                                                  base::Date::InJapan(ctx.clock->Now()));
+  j["input_deadline"] = deadline ? workflow::ToJson(*deadline) : nlohmann::json(nullptr);
+  std::vector<workflow::DuplicateMatch> duplicates;
+  const base::Status read =
+      a->archive->ledger().Read([&](const storage::ReadTxn& txn) -> base::Status {
+        ASSIGN_OR_RETURN(duplicates, workflow::FindCrossChannelDuplicates(*a->archive, txn, *view));
+        return base::Status::OK();
+      });
+  if (!read.ok()) {
+    PrintError(ctx, read);
+    return kExitFailed;
+  }
+  j["duplicates"] = workflow::ToJson(duplicates);
+  std::fprintf(ctx.out, "%s\n", j.dump(2, ' ', false).c_str());
   return kExitOk;
 }
 

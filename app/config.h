@@ -11,9 +11,12 @@
 #include <string>
 #include <vector>
 
+#include "archive/scan.h"
+#include "base/business_days.h"
 #include "base/file_system.h"
 #include "base/result.h"
 #include "retention/schedule.h"
+#include "workflow/input_deadline.h"
 #include "workflow/route.h"
 #include "workflow/zengin.h"
 
@@ -63,6 +66,11 @@ struct Config {
   /// [retention]: years kept per document class and which class each
   /// document type is; retention::Schedule's defaults when absent.
   retention::Schedule retention;
+  /// [scan]: スキャナ保存 — the checks of a scan's images, the image size
+  /// cap, and the input deadline with the city's holidays.
+  archive::ScanPolicy scan;
+  workflow::InputDeadlineRule input_deadline{
+      .city_holidays = base::BusinessCalendar::YearEndClosures(2025, 2035)};
 };
 
 /// The kura.toml that `kura init` writes: every setting with its default.
