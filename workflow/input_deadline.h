@@ -18,7 +18,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "archive/document.h"
+#include "archive/archive.h"
 #include "base/business_days.h"
 #include "base/date.h"
 #include "base/time.h"
@@ -55,8 +55,8 @@ InputStatus ClassifyInput(base::Date due, base::Date today, const InputDeadlineR
 
 /// A scan's input deadline as the screens show it.
 struct InputDeadlineView {
-  base::Date received;
-  base::Date due;
+  base::Date received{1970, 1, 1};
+  base::Date due{1970, 1, 1};
   InputStatus status = InputStatus::kOnTime;
   /// The version that supplied the keys, when entered, and whether it was
   /// in time.
