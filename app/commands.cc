@@ -18,6 +18,8 @@
 #include "base/date.h"
 #include "ledger/data_dir.h"
 #include "retention/renewal.h"
+#include "workflow/duplicates.h"
+#include "workflow/input_deadline.h"
 
 namespace app {
 
@@ -143,12 +145,28 @@ int CmdShow(const Context& ctx, const std::string& id) {
     PrintError(ctx, view.status());
     return kExitFailed;
   }
-  nlohmann::json shown = archive::ToJson(*view);
+  nlohmann::json j = archive::ToJson(*view);
   // OCR proposals (kura ocr), when the document has them.
   if (auto store = archive::OcrStore::Open(a->archive.get()); store.ok()) {
-    if (auto ocr = (*store)->Get(id); ocr.ok()) shown["ocr"] = *ocr;
+    if (auto ocr = (*store)->Get(id); ocr.ok()) j["ocr"] = *ocr;
   }
-  std::fprintf(ctx.out, "%s\n", shown.dump(2, ' ', false).c_str());
+  // スキャナ保存 (issue 15): a scan's input deadline, and the same invoice
+  // received by another channel — by the rules the API applies.
+  const auto deadline = workflow::InputDeadlineOf(*view, a->config.input_deadline,
+                                                  base::Date::InJapan(ctx.clock->Now()));
+  j["input_deadline"] = deadline ? workflow::ToJson(*deadline) : nlohmann::json(nullptr);
+  std::vector<workflow::DuplicateMatch> duplicates;
+  const base::Status read =
+      a->archive->ledger().Read([&](const storage::ReadTxn& txn) -> base::Status {
+        ASSIGN_OR_RETURN(duplicates, workflow::FindCrossChannelDuplicates(*a->archive, txn, *view));
+        return base::Status::OK();
+      });
+  if (!read.ok()) {
+    PrintError(ctx, read);
+    return kExitFailed;
+  }
+  j["duplicates"] = workflow::ToJson(duplicates);
+  std::fprintf(ctx.out, "%s\n", j.dump(2, ' ', false).c_str());
   return kExitOk;
 }
 

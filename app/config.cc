@@ -127,6 +127,28 @@ credit_note = "payment_evidence"
 margin_days = 365
 # sha256_end_of_life = "2040-01-01"
 
+[scan]
+# スキャナ保存: paper received and scanned (JPEG, PNG, TIFF or an image-only
+# PDF). Each scan is checked at receipt — a warning, never a refusal — for
+# resolution (min_dpi) and colour: 24-bit RGB, or 8-bit grey for the
+# document classes of [retention.classes] listed as 一般書類 here.
+min_dpi = 200
+grey_classes = ["other"]
+# JPEG, PNG and TIFF files larger than this are refused (MiB).
+max_image_mb = 50
+# The input deadline of a scan's keys (取引年月日, 金額, 取引先): "prompt" =
+# おおむね7営業日 after receipt; "cycle" = 業務処理サイクル方式, cycle_months
+# and then input_business_days. The inbox lists the scans due within
+# due_soon_business_days (入力期限間近) and past due (入力期限超過).
+input_rule = "prompt"
+input_business_days = 7
+cycle_months = 2
+due_soon_business_days = 2
+# Business days skip weekends, Japan's national holidays (built in for
+# 2026–2030), 年末年始 (12/29–1/3, year_end_closure) and these days.
+year_end_closure = true
+holidays = []
+
 # The city as its bank knows it, for payment runs (kura payments run): the
 # 委託者コード the bank assigned (up to 10 digits), the name in kana, and the
 # account paid from (bank:branch:type:number; bank and branch names in kana
@@ -406,6 +428,72 @@ Status ReadRetention(const toml::table& t, retention::Schedule* schedule) {
   return schedule->Validate();
 }
 
+// [scan]: the スキャナ保存 checks and the input deadline.
+Status ReadScan(const toml::table& t, Config* config) {
+  RETURN_IF_ERROR(ReadInt<int>(t, "scan", "min_dpi", 1, 2400, &config->scan.min_dpi));
+  uint64_t image_mb = config->scan.max_image_bytes >> 20;
+  RETURN_IF_ERROR(ReadInt<uint64_t>(t, "scan", "max_image_mb", 1, 1024, &image_mb));
+  config->scan.max_image_bytes = image_mb << 20;
+  workflow::InputDeadlineRule& rule = config->input_deadline;
+  RETURN_IF_ERROR(ReadInt<int>(t, "scan", "input_business_days", 1, 60, &rule.business_days));
+  RETURN_IF_ERROR(ReadInt<int>(t, "scan", "cycle_months", 1, 12, &rule.cycle_months));
+  RETURN_IF_ERROR(
+      ReadInt<int>(t, "scan", "due_soon_business_days", 0, 30, &rule.due_soon_business_days));
+  if (const auto node = t["scan"]["input_rule"]) {
+    const auto v = node.value<std::string>();
+    if (!v || (*v != "prompt" && *v != "cycle")) {
+      return Status::InvalidArgument(
+          "[scan] input_rule は \"prompt\"（おおむね7営業日）か "
+          "\"cycle\"（業務処理サイクル方式）で指定してください");
+    }
+    rule.business_cycle = *v == "cycle";
+  }
+  if (const auto node = t["scan"]["grey_classes"]) {
+    const toml::array* classes = node.as_array();
+    if (classes == nullptr) {
+      return Status::InvalidArgument(
+          "[scan] grey_classes は一般書類とする分類のリストで指定してください（例: [\"other\"]）");
+    }
+    config->scan.grey_classes.clear();
+    for (const toml::node& n : *classes) {
+      const auto v = n.value<std::string>();
+      if (!v || v->empty()) {
+        return Status::InvalidArgument(
+            "[scan] grey_classes の分類は空でない文字列で指定してください");
+      }
+      config->scan.grey_classes.push_back(*v);
+    }
+  }
+  bool year_end = true;
+  if (const auto node = t["scan"]["year_end_closure"]) {
+    const auto v = node.value<bool>();
+    if (!v) {
+      return Status::InvalidArgument("[scan] year_end_closure は true か false で指定してください");
+    }
+    year_end = *v;
+  }
+  rule.city_holidays.clear();
+  if (year_end) rule.city_holidays = base::BusinessCalendar::YearEndClosures(2025, 2035);
+  if (const auto node = t["scan"]["holidays"]) {
+    const toml::array* days = node.as_array();
+    if (days == nullptr) {
+      return Status::InvalidArgument(
+          "[scan] holidays は日付のリストで指定してください（例: [\"2026-08-14\"]）");
+    }
+    for (const toml::node& n : *days) {
+      const auto v = n.value<std::string>();
+      auto d = v ? base::Date::Parse(*v) : Result<base::Date>(Status::InvalidArgument(""));
+      if (!d.ok()) {
+        return Status::InvalidArgument(
+            "[scan] holidays の日付は \"YYYY-MM-DD\" の文字列で指定してください");
+      }
+      rule.city_holidays.push_back(*d);
+    }
+  }
+  config->scan.default_class = config->retention.default_class;
+  return Status::OK();
+}
+
 // Every setting of the parsed file t into *config; the error names the
 // key ("[ingest] max_file_mb") and says what to write instead.
 Status ReadSettings(const toml::table& t, Config* settings) {
@@ -475,7 +563,8 @@ Status ReadSettings(const toml::table& t, Config* settings) {
     return Status::InvalidArgument(std::string("[routes] の値を読めません（") + e.what() + "）");
   }
   RETURN_IF_ERROR(ReadRenewal(t, &config.renewal));
-  return ReadRetention(t, &config.retention);
+  RETURN_IF_ERROR(ReadRetention(t, &config.retention));
+  return ReadScan(t, &config);
 }
 
 }  // namespace

@@ -11,10 +11,13 @@
 #include <string>
 #include <vector>
 
+#include "archive/scan.h"
+#include "base/business_days.h"
 #include "base/file_system.h"
 #include "base/result.h"
 #include "retention/renewal.h"
 #include "retention/schedule.h"
+#include "workflow/input_deadline.h"
 #include "workflow/route.h"
 #include "workflow/zengin.h"
 
@@ -67,6 +70,11 @@ struct Config {
   /// [renewal]: when `kura retention renew` renews the time-stamps
   /// (margin_days before a TSA certificate ends, sha256_end_of_life).
   retention::RenewalPolicy renewal;
+  /// [scan]: スキャナ保存 — the checks of a scan's images, the image size
+  /// cap, and the input deadline with the city's holidays.
+  archive::ScanPolicy scan;
+  workflow::InputDeadlineRule input_deadline{
+      .city_holidays = base::BusinessCalendar::YearEndClosures(2025, 2035)};
 };
 
 /// The kura.toml that `kura init` writes: every setting with its default.

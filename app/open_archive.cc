@@ -5,9 +5,36 @@
 #include "app/error_text.h"
 
 #include "ledger/data_dir.h"
+#include "ocr/scan.h"
 #include "web/http_tsa_transport.h"
 
 namespace app {
+namespace {
+
+// A PDF page whose image covers less than this (the image's pixels over the
+// page's size) carries a picture — a logo — not a scanned page.
+constexpr int kMinPdfScanDpi = 50;
+
+// The archive's scan inspector over ocr::ReadScan: the pages' facts only
+// (no pixels kept). A PDF is a scan when every page is one image covering
+// the page; ReadScan refuses a page without an image.
+base::Result<std::vector<archive::ScanPage>> InspectScan(std::string_view bytes,
+                                                         std::string_view media_type) {
+  ocr::ScanOptions options;
+  options.keep_pixels = false;
+  ASSIGN_OR_RETURN(const std::vector<ocr::ScanPage> pages, ocr::ReadScan(bytes, options));
+  std::vector<archive::ScanPage> out;
+  for (const ocr::ScanPage& p : pages) {
+    if (media_type == "application/pdf" && p.dpi() < kMinPdfScanDpi) {
+      return base::Status::InvalidArgument(
+          "PDF のページ全体が画像ではありません（スキャンではありません）");
+    }
+    out.push_back({p.dpi(), std::string(ocr::ColourName(p.colour)), p.bits_per_sample});
+  }
+  return out;
+}
+
+}  // namespace
 
 base::Result<OpenedArchive> OpenArchiveFor(const Context& ctx, bool read_only) {
   const ledger::DataDirLayout layout{ctx.data_dir};
@@ -18,6 +45,7 @@ base::Result<OpenedArchive> OpenArchiveFor(const Context& ctx, bool read_only) {
   options.data_dir = ctx.data_dir;
   options.read_only = read_only;
   options.max_file_bytes = out.config.max_file_mb << 20;
+  options.scan = out.config.scan;
   options.timestamp.batch = out.config.tsa_batch;
   options.checkpoints.every_events = out.config.checkpoint_every_events;
   options.checkpoints.every = std::chrono::seconds(out.config.checkpoint_every_seconds);
@@ -38,6 +66,7 @@ base::Result<OpenedArchive> OpenArchiveFor(const Context& ctx, bool read_only) {
     options.timestamp.transport = out.transport.get();
   }
   ASSIGN_OR_RETURN(out.archive, archive::Archive::Open(options, ctx.fs, ctx.clock));
+  out.archive->SetScanInspector(&InspectScan);
   return out;
 }
 
@@ -46,6 +75,7 @@ base::Result<std::unique_ptr<workflow::Workflow>> OpenWorkflowFor(const Context&
   workflow::WorkflowOptions options;
   options.routes = opened.config.routes;
   options.remitter = opened.config.remitter;
+  options.input_deadline = opened.config.input_deadline;
   return workflow::Workflow::Open(opened.archive.get(), ctx.clock, options);
 }
 

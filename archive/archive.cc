@@ -164,6 +164,12 @@ void Archive::SetFieldReader(FieldReader reader) {
   rep_->reader = std::move(reader);
 }
 
+void Archive::SetScanInspector(ScanInspector inspector) {
+  rep_->scan_inspector = std::move(inspector);
+}
+
+const ScanPolicy& Archive::scan_policy() const { return rep_->options.scan; }
+
 Result<DocumentView> Archive::Get(std::string_view id) const {
   DocumentView view;
   RETURN_IF_ERROR(rep_->ledger->Read([&](const storage::ReadTxn& txn) -> Status {
@@ -258,6 +264,7 @@ Result<Version> Archive::Correct(std::string_view id, const invoice::FieldPatch&
     version.fields = current.fields;
     invoice::ApplyPatch(patch, &version.fields);
     version.warnings = current.warnings;
+    version.scan = current.scan;
     ASSIGN_OR_RETURN(const signing::Digest row, rep_->catalog->AddVersion(txn, &doc, version));
     RETURN_IF_ERROR(append(json{{"type", ledger::event::kDocumentCorrected},
                                 {"id", FormatDocumentId(seq)},

@@ -31,6 +31,7 @@
 #include <nlohmann/json.hpp>
 
 #include "archive/document.h"
+#include "archive/scan.h"
 #include "archive/search.h"
 #include "archive/spool.h"
 #include "base/date.h"
@@ -52,6 +53,8 @@ struct ArchiveOptions {
   /// Larger files are refused with ResourceExhausted (kura.toml
   /// [ingest] max_file_mb).
   uint64_t max_file_bytes = uint64_t{100} << 20;
+  /// スキャナ保存 requirements and the image size cap (kura.toml [scan]).
+  ScanPolicy scan;
   storage::EnvOptions env;
   bool group_commit = true;  ///< ledger::LedgerOptions::group_commit
   ledger::TimestampOptions timestamp;
@@ -69,6 +72,9 @@ struct IncomingFile {
   /// (Archive::NewSpool), closed. Ingest reads it mapped read-only and
   /// takes the file over into the store by a rename, never copying it.
   std::shared_ptr<SpooledFile> spooled;
+  /// For a scan: its document class (retention's classes; "" = the scan
+  /// policy's default), which decides the colour requirement.
+  std::string document_class;
 };
 
 struct IngestOutcome {
@@ -189,6 +195,11 @@ class Archive {
   /// Replaces the field reader (default: invoice::ReadInvoice).
   /// REQUIRES: reader is not empty.
   void SetFieldReader(FieldReader reader);
+  /// Sets the decoder of scans' images (archive/scan.h); without one, a
+  /// JPEG/PNG/TIFF is still archived as a scan, its images unchecked, and
+  /// a PDF is never taken for one. Call before the first Ingest.
+  void SetScanInspector(ScanInspector inspector);
+  const ScanPolicy& scan_policy() const;
 
   /// Archives a batch of files as one write of the ledger (grouped with
   /// concurrent writers into one commit). The result has one entry per

@@ -288,6 +288,10 @@ Result<signing::Digest> Catalog::InsertDocument(storage::WriteTxn& txn, const Do
   if (pending_) {
     RETURN_IF_ERROR(pending_->Insert(txn, "", receipt.department, ReceiptDay(receipt),
                                      FormatDocumentId(doc.seq)));
+    if (AwaitsKeys(version.fields)) {
+      RETURN_IF_ERROR(pending_->Insert(txn, kAwaitingKeysGroup, receipt.department,
+                                       ReceiptDay(receipt), FormatDocumentId(doc.seq)));
+    }
   }
   return SearchRowDigest(row);
 }
@@ -307,13 +311,23 @@ Status Catalog::RebuildPending(
     const std::function<Result<bool>(std::string_view id)>& taken_up) const {
   if (!pending_) return Status::FailedPrecondition("未処理一覧の索引が開かれていません");
   RETURN_IF_ERROR(pending_->Clear(txn));
-  std::vector<uint64_t> waiting;
+  std::vector<uint64_t> waiting, awaiting_keys;
   RETURN_IF_ERROR(ScanDocuments(txn, 1, [&](const Document& doc, bool*) -> Status {
     ASSIGN_OR_RETURN(const bool done, taken_up(FormatDocumentId(doc.seq)));
     if (!done) waiting.push_back(doc.seq);
+    ASSIGN_OR_RETURN(const Version current, GetVersion(txn, doc.seq, doc.current_version));
+    if (AwaitsKeys(current.fields)) awaiting_keys.push_back(doc.seq);
     return Status::OK();
   }));
   for (uint64_t seq : waiting) RETURN_IF_ERROR(SetPending(txn, seq, true));
+  for (uint64_t seq : awaiting_keys) {
+    ASSIGN_OR_RETURN(const std::vector<Receipt> receipts, GetReceipts(txn, seq));
+    if (receipts.empty()) {
+      return Status::Corruption("受領記録がありません: " + FormatDocumentId(seq));
+    }
+    RETURN_IF_ERROR(pending_->Insert(txn, kAwaitingKeysGroup, receipts.front().department,
+                                     ReceiptDay(receipts.front()), FormatDocumentId(seq)));
+  }
   return Status::OK();
 }
 
@@ -345,6 +359,14 @@ Result<signing::Digest> Catalog::AddVersion(storage::WriteTxn& txn, Document* do
   const SearchRow old_row = SearchRowFor(*doc, receipt, previous);
   const SearchRow row = SearchRowFor(*doc, receipt, version);
   RETURN_IF_ERROR(search_->Put(txn, row, &old_row));
+  if (pending_ && AwaitsKeys(previous.fields) != AwaitsKeys(version.fields)) {
+    const std::string id = FormatDocumentId(doc->seq);
+    RETURN_IF_ERROR(
+        AwaitsKeys(version.fields)
+            ? pending_->Insert(txn, kAwaitingKeysGroup, receipt.department, ReceiptDay(receipt), id)
+            : pending_->Erase(txn, kAwaitingKeysGroup, receipt.department, ReceiptDay(receipt),
+                              id));
+  }
   return SearchRowDigest(row);
 }
 

@@ -51,10 +51,14 @@ json ToJson(const Receipt& r) {
 }
 
 json ToJson(const Version& v) {
-  return json{{"number", v.number},         {"created_at", base::FormatRfc3339(v.created_at)},
-              {"created_by", v.created_by}, {"reason", v.reason},
-              {"fields", invoice::FieldsToJson(v.fields)},
-              {"warnings", invoice::WarningsToJson(v.warnings)}};
+  json j{{"number", v.number},
+         {"created_at", base::FormatRfc3339(v.created_at)},
+         {"created_by", v.created_by},
+         {"reason", v.reason},
+         {"fields", invoice::FieldsToJson(v.fields)},
+         {"warnings", invoice::WarningsToJson(v.warnings)}};
+  if (v.scan) j["scan"] = ToJson(*v.scan);
+  return j;
 }
 
 json ToJson(const Tombstone& t) {
@@ -115,6 +119,9 @@ Result<Version> VersionFromJson(const json& j) {
   RETURN_IF_ERROR(base::JsonField(j, "warnings", &warnings));
   ASSIGN_OR_RETURN(v.fields, invoice::FieldsFromJson(fields));
   ASSIGN_OR_RETURN(v.warnings, invoice::WarningsFromJson(warnings));
+  if (const auto scan = j.find("scan"); scan != j.end()) {
+    ASSIGN_OR_RETURN(v.scan, ScanFactsFromJson(*scan));
+  }
   return v;
 }
 

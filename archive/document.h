@@ -10,11 +10,13 @@
 #define ARCHIVE_DOCUMENT_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "archive/scan.h"
 #include "base/json.h"
 #include "base/result.h"
 #include "base/time.h"
@@ -43,6 +45,9 @@ struct Version {
   invoice::InvoiceFields fields;
   /// The reader's warnings at receipt; corrections keep them.
   std::vector<invoice::Warning> warnings;
+  /// A scan's images as checked at receipt (archive/scan.h); corrections
+  /// keep them. None for any other document (and no "scan" member in JSON).
+  std::optional<ScanFacts> scan;
 };
 
 struct Document {

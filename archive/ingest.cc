@@ -10,10 +10,12 @@
 #include <set>
 
 #include "archive/internal/archive_rep.h"
+#include "archive/scan.h"
 #include "archive/sniff.h"
 #include "base/parallel.h"
 #include "base/text.h"
 #include "base/utf8.h"
+#include "invoice/warning_codes.h"
 #include "ledger/event_types.h"
 #include "signing/merkle.h"
 
@@ -109,6 +111,40 @@ Result<std::string_view> IngestBatch::BytesOf(size_t i,
   return bytes;
 }
 
+// Whether the file is a scan, and if so its facts: the fields become format
+// "scan" waiting for a person's keys, and the checks of its images join the
+// warnings. A JPEG/PNG/TIFF is always a scan; a PDF only when the inspector
+// decodes it as image pages (a PDF with text is not one).
+std::optional<ScanFacts> InspectScan(const Archive::Rep& rep, std::string_view bytes,
+                                     std::string_view document_class, IngestOutcome* out) {
+  namespace code = invoice::warning_code;
+  const bool image = IsImageMediaType(out->media_type);
+  const bool bare_pdf = out->media_type == "application/pdf" && out->fields.format == "pdf" &&
+                        out->fields.needs_metadata;
+  if (!image && !(bare_pdf && rep.scan_inspector)) return std::nullopt;
+  std::optional<Result<std::vector<ScanPage>>> pages;
+  if (rep.scan_inspector) pages = rep.scan_inspector(bytes, out->media_type);
+  if (!image && (!pages->ok() || (*pages)->empty())) return std::nullopt;
+  ScanFacts facts = SummarizeScan(pages && pages->ok() ? **pages : std::vector<ScanPage>{},
+                                  rep.options.scan, document_class);
+  std::erase_if(out->warnings, [](const invoice::Warning& w) {
+    return w.code == code::kUnrecognizedFormat || w.code == code::kPdfNeedsMetadata;
+  });
+  out->warnings.push_back({std::string(code::kScanNeedsMetadata),
+                           "スキャンした書類です。取引年月日・金額・取引先を入力してください"});
+  if (pages && !pages->ok()) {
+    out->warnings.push_back({std::string(code::kScanUnreadable),
+                             "画像を読み取れないため、解像度と色を確認できません（" +
+                                 pages->status().message() + "）"});
+  }
+  for (invoice::Warning& w : CheckScan(facts, rep.options.scan))
+    out->warnings.push_back(std::move(w));
+  out->fields.format = "scan";
+  out->fields.needs_metadata = true;
+  if (facts.pages > 0) out->fields.page_count = facts.pages;
+  return facts;
+}
+
 void IngestBatch::Prepare(size_t i) {
   const IncomingFile& f = files_[i];
   const uint64_t size = f.spooled ? f.spooled->size() : f.bytes.size();
@@ -133,10 +169,17 @@ void IngestBatch::Prepare(size_t i) {
   p.outcome.sha256 = f.spooled ? f.spooled->sha256() : signing::Sha256(*bytes).Hex();
   p.outcome.size = size;
   p.outcome.media_type = SniffMediaType(*bytes);
+  if (IsImageMediaType(p.outcome.media_type) && size > rep_->options.scan.max_image_bytes) {
+    refused_[i] = Status::ResourceExhausted(
+        base::DisplayName(f.file_name) + ": スキャン画像が上限（" +
+        std::to_string(rep_->options.scan.max_image_bytes >> 20) + " MiB）を超えています");
+    return;
+  }
   p.outcome.received_at = rep_->clock->Now();
   invoice::ReadResult read = rep_->reader(*bytes);
   p.outcome.fields = std::move(read.fields);
   p.outcome.warnings = std::move(read.warnings);
+  p.version.scan = InspectScan(*rep_, *bytes, f.document_class, &p.outcome);
   p.receipt.received_at = p.outcome.received_at;
   p.receipt.receiver = base::ToValidUtf8(f.receiver);
   p.receipt.department = base::ToValidUtf8(f.department);

@@ -68,6 +68,21 @@ inline constexpr std::string_view kMissingBuyerName = "missing_buyer_name";
 /// embedded invoice XML.
 inline constexpr std::string_view kPdfXmlMismatch = "pdf_xml_mismatch";
 
+// --- Scans (スキャナ保存, issue 15): recorded at receipt by the archive. ---
+/// A scanned paper document (JPEG, PNG, TIFF or an image-only PDF): its
+/// keys (取引年月日, 金額, 取引先) must be entered by a person.
+inline constexpr std::string_view kScanNeedsMetadata = "scan_needs_metadata";
+/// A page scanned below the required resolution (200 dpi).
+inline constexpr std::string_view kScanResolutionLow = "scan_resolution_low";
+/// Colour below the requirement: 24-bit RGB (8 bits per colour), or 8-bit
+/// grey for a document class configured as 一般書類.
+inline constexpr std::string_view kScanColourInsufficient = "scan_colour_insufficient";
+/// The scan's images could not be decoded: resolution and colour unchecked.
+inline constexpr std::string_view kScanUnreadable = "scan_unreadable";
+/// The same invoice arrived through another channel (a paper scan of an
+/// electronic invoice, or the reverse); shown, never a refusal.
+inline constexpr std::string_view kCrossChannelDuplicate = "cross_channel_duplicate";
+
 }  // namespace invoice::warning_code
 
 #endif  // INVOICE_WARNING_CODES_H_

@@ -44,7 +44,9 @@ json ToJson(const DocumentStanding& s) {
           {"may_correct", s.may_correct},
           {"correct_refusal", s.correct_refusal},
           {"may_draft_order", s.may_draft},
-          {"draft_refusal", s.draft_refusal}};
+          {"draft_refusal", s.draft_refusal},
+          {"input_deadline", s.input_deadline ? ToJson(*s.input_deadline) : json(nullptr)},
+          {"duplicates", ToJson(s.duplicates)}};
 }
 
 namespace {
@@ -226,8 +228,34 @@ void DecideActions(const User& me, const archive::DocumentView& document, Docume
                   "支出命令を起票できます")
             : invoice.status();
   }
+  // Paying twice outweighs every other reason not to draft.
+  for (const DuplicateMatch& d : s->duplicates) {
+    if (!d.order_id.empty() && !s->order) {
+      draft = Status::FailedPrecondition("同じ請求書が別の経路でも届いており、" + d.id +
+                                         " に支出命令 " + d.order_id +
+                                         " があります。二重払いになるため起票できません");
+    }
+  }
   s->may_draft = draft.ok();
   s->draft_refusal = draft.ok() ? "" : draft.message();
+}
+
+// The duplicates of document with their live orders.
+Result<std::vector<DuplicateMatch>> DuplicatesWithOrders(const storage::ReadTxn& txn,
+                                                         const archive::Archive& archive,
+                                                         const internal::Tables& t,
+                                                         const OrderLoader& load,
+                                                         const archive::DocumentView& document) {
+  ASSIGN_OR_RETURN(std::vector<DuplicateMatch> found,
+                   FindCrossChannelDuplicates(archive, txn, document));
+  for (DuplicateMatch& d : found) {
+    ASSIGN_OR_RETURN(const std::optional<PaymentOrder> o, LiveOrder(txn, t, load, d.id));
+    if (o) {
+      d.order_id = o->id;
+      d.order_state = std::string(StateName(o->state));
+    }
+  }
+  return found;
 }
 
 }  // namespace
@@ -245,6 +273,10 @@ Result<DocumentStanding> Workflow::GetDocumentStanding(std::string_view document
     RETURN_IF_ERROR(MayRead(me, ReceivingDepartment(document), rep_->options.routes));
     ASSIGN_OR_RETURN(s.order, LiveOrder(txn, rep_->tables, load, document_id));
     if (s.order) s.state = std::string(StateName(s.order->state));
+    s.input_deadline = InputDeadlineOf(document, rep_->options.input_deadline,
+                                       base::Date::InJapan(rep_->clock->Now()));
+    ASSIGN_OR_RETURN(s.duplicates,
+                     DuplicatesWithOrders(txn, *rep_->archive, rep_->tables, load, document));
     DecideActions(me, document, &s);
     return Status::OK();
   }));

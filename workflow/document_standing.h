@@ -20,6 +20,8 @@
 #include "archive/archive.h"
 #include "base/result.h"
 #include "base/time.h"
+#include "workflow/duplicates.h"
+#include "workflow/input_deadline.h"
 #include "workflow/payment_order.h"
 
 namespace workflow {
@@ -47,9 +49,16 @@ struct DocumentStanding {
   /// draft_refusal says why not when the viewer is such a clerk.
   bool may_draft = false;
   std::string draft_refusal;
+  /// A scan's input deadline (スキャナ保存); none for other documents.
+  std::optional<InputDeadlineView> input_deadline;
+  /// The same invoice received by another channel (workflow/duplicates.h),
+  /// each with its live order. A document whose duplicate has a live order
+  /// may not be drafted (二重払いの防止).
+  std::vector<DuplicateMatch> duplicates;
 };
 /// {"state", "order": {"id", "state", "version", "drafter"} | null,
-///  "may_correct", "correct_refusal", "may_draft_order", "draft_refusal"}
+///  "may_correct", "correct_refusal", "may_draft_order", "draft_refusal",
+///  "input_deadline": {...} | null, "duplicates": [...]}
 nlohmann::json ToJson(const DocumentStanding& s);
 
 /// One entry of a document's history.

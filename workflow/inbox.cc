@@ -41,13 +41,17 @@ std::string_view InboxListName(InboxList list) {
     case InboxList::kWaitingForMe: return "waiting_for_me";
     case InboxList::kDueSoon: return "due_soon";
     case InboxList::kOverdue: return "overdue";
+    case InboxList::kInputDueSoon:
+      return "input_due_soon";
+    case InboxList::kInputOverdue:
+      return "input_overdue";
   }
   return "unprocessed";
 }
 
 Result<InboxList> ParseInboxList(std::string_view name) {
   for (InboxList l : {InboxList::kUnprocessed, InboxList::kWaitingForMe, InboxList::kDueSoon,
-                      InboxList::kOverdue}) {
+                      InboxList::kOverdue, InboxList::kInputDueSoon, InboxList::kInputOverdue}) {
     if (InboxListName(l) == name) return l;
   }
   return Status::InvalidArgument(
@@ -80,16 +84,22 @@ json ToJson(const Inbox& inbox) {
           {"waiting_for_me", ItemsJson(inbox.waiting_for_me.items)},
           {"due_soon", ItemsJson(inbox.due_soon.items)},
           {"overdue", ItemsJson(inbox.overdue.items)},
+          {"input_due_soon", ItemsJson(inbox.input_due_soon.items)},
+          {"input_overdue", ItemsJson(inbox.input_overdue.items)},
           {"counts",
            {{"unprocessed", inbox.unprocessed.count},
             {"waiting_for_me", inbox.waiting_for_me.count},
             {"due_soon", inbox.due_soon.count},
-            {"overdue", inbox.overdue.count}}},
+            {"overdue", inbox.overdue.count},
+            {"input_due_soon", inbox.input_due_soon.count},
+            {"input_overdue", inbox.input_overdue.count}}},
           {"next",
            {{"unprocessed", NextJson(inbox.unprocessed)},
             {"waiting_for_me", NextJson(inbox.waiting_for_me)},
             {"due_soon", NextJson(inbox.due_soon)},
-            {"overdue", NextJson(inbox.overdue)}}}};
+            {"overdue", NextJson(inbox.overdue)},
+            {"input_due_soon", NextJson(inbox.input_due_soon)},
+            {"input_overdue", NextJson(inbox.input_overdue)}}}};
 }
 
 }  // namespace workflow

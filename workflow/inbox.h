@@ -44,9 +44,19 @@ struct InboxItem {
   std::string return_reason;
 };
 
-/// The four lists of the home screen.
-enum class InboxList { kUnprocessed, kWaitingForMe, kDueSoon, kOverdue };
-/// "unprocessed", "waiting_for_me", "due_soon", "overdue".
+/// The lists of the home screen: the four of the payment clock, and the
+/// scans whose keys are due soon or overdue (スキャナ保存's input deadline,
+/// workflow/input_deadline.h).
+enum class InboxList {
+  kUnprocessed,
+  kWaitingForMe,
+  kDueSoon,
+  kOverdue,
+  kInputDueSoon,
+  kInputOverdue
+};
+/// "unprocessed", "waiting_for_me", "due_soon", "overdue", "input_due_soon",
+/// "input_overdue".
 std::string_view InboxListName(InboxList list);
 /// The inverse; InvalidArgument for anything else.
 base::Result<InboxList> ParseInboxList(std::string_view name);
@@ -66,10 +76,13 @@ struct Inbox {
   InboxPage waiting_for_me;  ///< orders I may submit, approve, accept or pay
   InboxPage due_soon;        ///< documents and orders, due within 7 days
   InboxPage overdue;         ///< documents and orders past due
+  InboxPage input_due_soon;  ///< scans whose keys are due soon (入力期限間近)
+  InboxPage input_overdue;   ///< scans whose keys are overdue (入力期限超過)
 };
 
 /// A page position: due day (days since 1970-01-01; items without a due
-/// date after every day) and id, as "<day>.<id>".
+/// date after every day; for the input lists the first receipt day, whose
+/// order is the deadline's) and id, as "<day>.<id>".
 std::string FormatInboxCursor(int64_t day, std::string_view id);
 /// The inverse; InvalidArgument for a malformed cursor.
 base::Result<std::pair<int64_t, std::string>> ParseInboxCursor(std::string_view cursor);
@@ -79,8 +92,9 @@ base::Result<std::pair<int64_t, std::string>> ParseInboxCursor(std::string_view 
 /// "due","deadline","actions"} and, for a returned draft, "return_reason".
 nlohmann::json ToJson(const InboxPage& page);
 /// {"unprocessed": [...], "waiting_for_me": [...], "due_soon": [...],
-///  "overdue": [...], "counts": {"unprocessed", ...}, "next": {"unprocessed":
-///  "…" or null, ...}}: the first pages, their counts and where each goes on.
+///  "overdue": [...], "input_due_soon": [...], "input_overdue": [...], "counts": {"unprocessed",
+///  ...}, "next": {"unprocessed": "…" or null, ...}}: the first pages, their counts and where each
+///  goes on.
 nlohmann::json ToJson(const Inbox& inbox);
 
 }  // namespace workflow

@@ -59,12 +59,13 @@
 #include "workflow/document_standing.h"
 #include "workflow/figures.h"
 #include "workflow/inbox.h"
+#include "workflow/input_deadline.h"
 #include "workflow/organization.h"
-#include "workflow/payments.h"
 #include "workflow/payment_order.h"
+#include "workflow/payments.h"
 #include "workflow/route.h"
-#include "workflow/zengin.h"
 #include "workflow/state_machine.h"
+#include "workflow/zengin.h"
 
 namespace workflow {
 
@@ -137,6 +138,8 @@ struct WorkflowOptions {
   RouteConfig routes;
   PasswordParams password;
   int due_soon_days = 7;
+  /// The input deadline of scans (kura.toml [scan]).
+  InputDeadlineRule input_deadline;
   /// The city as its bank knows it, for payment runs (kura.toml [payments]);
   /// none: no payment run can be prepared.
   std::optional<zengin::Remitter> remitter;

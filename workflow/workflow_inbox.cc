@@ -38,6 +38,7 @@ struct Source {
   int64_t to = DatedIndex::kMaxDay;
   int64_t shift = 0;
   bool documents = false;
+  bool input = false;  // the scans awaiting keys: days are receipt days
 };
 
 struct Found {
@@ -45,6 +46,7 @@ struct Found {
   std::string id;
   std::string scope;
   bool document = false;
+  bool input = false;
   bool operator<(const Found& o) const { return due != o.due ? due < o.due : id < o.id; }
 };
 
@@ -57,9 +59,16 @@ class InboxReader {
  public:
   InboxReader(const storage::ReadTxn& txn, const internal::Tables& tables,
               const archive::Archive& archive, const RouteConfig& routes, const User& me,
-              Date today, int due_soon_days, LoadFn load)
-      : txn_(txn), tables_(tables), archive_(archive), routes_(routes), me_(me), today_(today),
-        soon_(due_soon_days), load_(std::move(load)) {}
+              Date today, int due_soon_days, const InputDeadlineRule& input, LoadFn load)
+      : txn_(txn),
+        tables_(tables),
+        archive_(archive),
+        routes_(routes),
+        me_(me),
+        today_(today),
+        soon_(due_soon_days),
+        input_(input),
+        load_(std::move(load)) {}
 
   Result<InboxPage> Read(InboxList list, const std::optional<std::pair<int64_t, std::string>>& after,
                          size_t limit) const {
@@ -78,7 +87,8 @@ class InboxReader {
       ASSIGN_OR_RETURN(const DatedIndex::Page p,
                        s.index->List(txn_, s.group, s.scope, s.from, s.to, from, limit));
       more = more || p.next.has_value();
-      for (const auto& e : p.entries) found.push_back({e.day + s.shift, e.id, e.scope, s.documents});
+      for (const auto& e : p.entries)
+        found.push_back({e.day + s.shift, e.id, e.scope, s.documents, s.input});
     }
     std::sort(found.begin(), found.end());
     found.erase(std::unique(found.begin(), found.end(),
@@ -89,7 +99,9 @@ class InboxReader {
       more = true;
     }
     for (const Found& f : found) {
-      ASSIGN_OR_RETURN(InboxItem item, f.document ? DocumentItem(f) : OrderItem(f));
+      ASSIGN_OR_RETURN(InboxItem item, f.input      ? InputItem(f)
+                                       : f.document ? DocumentItem(f)
+                                                    : OrderItem(f));
       page.items.push_back(std::move(item));
     }
     if (more && !found.empty()) page.next = FormatInboxCursor(found.back().due, found.back().id);
@@ -134,8 +146,44 @@ class InboxReader {
                        kDocumentDays, true});
         out.push_back({orders, "due", scope, DatedIndex::kMinDay, t - 1, 0, false});
         break;
+      case InboxList::kInputDueSoon:
+      case InboxList::kInputOverdue: {
+        const base::BusinessCalendar calendar(input_.city_holidays);
+        const ReceiptDays days =
+            list == InboxList::kInputOverdue
+                ? ReceiptDaysDueBetween(std::nullopt, today_.AddDays(-1), input_)
+                : ReceiptDaysDueBetween(
+                      today_, calendar.AddBusinessDays(today_, input_.due_soon_business_days),
+                      input_);
+        const int64_t from = list == InboxList::kInputOverdue ? DatedIndex::kMinDay : days.from;
+        if (from <= days.to) {
+          out.push_back({pending, std::string(archive::kAwaitingKeysGroup), scope, from, days.to, 0,
+                         true, true});
+        }
+        break;
+      }
     }
     return out;
+  }
+
+  // A scan whose keys are awaited: due is its input deadline.
+  Result<InboxItem> InputItem(const Found& f) const {
+    ASSIGN_OR_RETURN(const archive::DocumentView view, archive_.Get(txn_, f.id));
+    const invoice::InvoiceFields& fields = view.versions.back().fields;
+    InboxItem item;
+    item.kind = "document";
+    item.id = f.id;
+    item.department = f.scope;
+    item.counterparty = fields.counterparty;
+    item.amount = fields.total.value_or("");
+    item.state = "awaiting_keys";
+    if (const auto deadline = InputDeadlineOf(view, input_, today_)) {
+      item.due = deadline->due;
+      item.deadline = deadline->status == InputStatus::kOverdue   ? DeadlineStatus::kOverdue
+                      : deadline->status == InputStatus::kDueSoon ? DeadlineStatus::kDueSoon
+                                                                  : DeadlineStatus::kOnTime;
+    }
+    return item;
   }
 
   Result<InboxItem> DocumentItem(const Found& f) const {
@@ -181,6 +229,7 @@ class InboxReader {
   const User& me_;
   const Date today_;
   const int soon_;
+  const InputDeadlineRule& input_;
   const LoadFn load_;
 };
 
@@ -193,7 +242,7 @@ Result<Inbox> Workflow::GetInbox(const User& user, size_t page_size) const {
   RETURN_IF_ERROR(rep_->ledger->Read([&](const storage::ReadTxn& txn) -> Status {
     ASSIGN_OR_RETURN(const User me, rep_->CurrentUser(txn, user));
     const InboxReader reader(txn, rep_->tables, *rep_->archive, rep_->options.routes, me, today,
-                             rep_->options.due_soon_days,
+                             rep_->options.due_soon_days, rep_->options.input_deadline,
                              [this](const storage::ReadTxn& t, std::string_view id) {
                                return rep_->LoadRefreshedOrder(t, id);
                              });
@@ -201,6 +250,8 @@ Result<Inbox> Workflow::GetInbox(const User& user, size_t page_size) const {
     ASSIGN_OR_RETURN(inbox.waiting_for_me, reader.Read(InboxList::kWaitingForMe, {}, page_size));
     ASSIGN_OR_RETURN(inbox.due_soon, reader.Read(InboxList::kDueSoon, {}, page_size));
     ASSIGN_OR_RETURN(inbox.overdue, reader.Read(InboxList::kOverdue, {}, page_size));
+    ASSIGN_OR_RETURN(inbox.input_due_soon, reader.Read(InboxList::kInputDueSoon, {}, page_size));
+    ASSIGN_OR_RETURN(inbox.input_overdue, reader.Read(InboxList::kInputOverdue, {}, page_size));
     return Status::OK();
   }));
   return inbox;
@@ -220,7 +271,7 @@ Result<InboxPage> Workflow::GetInboxList(const User& user, InboxList list, std::
   RETURN_IF_ERROR(rep_->ledger->Read([&](const storage::ReadTxn& txn) -> Status {
     ASSIGN_OR_RETURN(const User me, rep_->CurrentUser(txn, user));
     const InboxReader reader(txn, rep_->tables, *rep_->archive, rep_->options.routes, me, today,
-                             rep_->options.due_soon_days,
+                             rep_->options.due_soon_days, rep_->options.input_deadline,
                              [this](const storage::ReadTxn& t, std::string_view id) {
                                return rep_->LoadRefreshedOrder(t, id);
                              });

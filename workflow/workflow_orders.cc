@@ -9,6 +9,7 @@
 #include "base/json.h"
 #include "ledger/event_types.h"
 #include "workflow/access.h"
+#include "workflow/duplicates.h"
 #include "workflow/internal/json_util.h"
 #include "workflow/internal/store.h"
 #include "workflow/internal/work_lists.h"
@@ -92,6 +93,25 @@ Status CheckCanDraft(const storage::ReadTxn& txn, const internal::Tables& t, con
   if (auto existing = txn.Get(t.doc_orders, doc_id); existing.ok()) {
     return Status::Aborted("この請求書にはすでに支出命令 " + std::string(*existing) +
                            " があります");
+  }
+  return Status::OK();
+}
+
+// An invoice that arrived by another channel too (workflow/duplicates.h)
+// and already has an order there is not drafted again: it would be paid
+// twice.
+Status CheckNotOrderedElsewhere(const storage::ReadTxn& txn, const internal::Tables& t,
+                                const archive::Archive& archive,
+                                const archive::DocumentView& document) {
+  ASSIGN_OR_RETURN(const std::vector<DuplicateMatch> duplicates,
+                   FindCrossChannelDuplicates(archive, txn, document));
+  for (const DuplicateMatch& d : duplicates) {
+    if (auto other = txn.Get(t.doc_orders, d.id); other.ok()) {
+      return Status::Aborted("同じ請求書が別の経路でも届いており、" + d.id + " に支出命令 " +
+                             std::string(*other) + " があります。二重払いになるため起票できません");
+    } else if (!other.status().IsNotFound()) {
+      return other.status();
+    }
   }
   return Status::OK();
 }
@@ -309,6 +329,7 @@ Result<OrderView> Workflow::Draft(std::string_view document_id, std::string_view
     // before the draft (and drafted from) or after it (and follows it).
     ASSIGN_OR_RETURN(const archive::DocumentView document, rep_->LoadDocument(txn, doc_id));
     RETURN_IF_ERROR(CheckCanDraft(txn, t, me, commitment, doc_id, ReceivingDepartment(document)));
+    RETURN_IF_ERROR(CheckNotOrderedElsewhere(txn, t, *rep_->archive, document));
     ASSIGN_OR_RETURN(const InvoiceData invoice, internal::InvoiceFrom(document));
     auto vendor = rep_->LoadVendor(txn, commitment.vendor_id);
     if (!vendor.ok()) {

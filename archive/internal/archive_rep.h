@@ -28,6 +28,7 @@ struct Archive::Rep {
   std::unique_ptr<TokenStore> tokens;
   std::unique_ptr<storage::BlobStore> blobs;
   FieldReader reader;
+  ScanInspector scan_inspector;  // may be empty
 
   /// ledger->Write for the archive's own events.
   base::Status Write(const ledger::WriteFn& fn, storage::BlobStore::Batch* blobs = nullptr);

@@ -59,8 +59,10 @@ inline bool ReadTuple(std::string_view bytes, Tuple* t) {
 // Tuple::type and Tuple::format are indexes into these (0 for any other
 // name).
 inline constexpr std::string_view kTypes[] = {"unknown", "invoice", "credit_note"};
+// "scan" (issue 15) came last so that the stored codes of the others hold.
 inline constexpr std::string_view kFormats[] = {
-    "unknown", "jp-pint", "peppol-bis", "xrechnung", "ubl", "cii", "factur-x", "zugferd", "pdf"};
+    "unknown", "jp-pint", "peppol-bis", "xrechnung", "ubl", "cii", "factur-x", "zugferd", "pdf",
+    "scan"};
 // The index of s in names, or -1.
 template <size_t N>
 int CodeOf(const std::string_view (&names)[N], std::string_view s) {

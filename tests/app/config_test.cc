@@ -252,5 +252,31 @@ TEST(ConfigTest, PaymentsSectionNamesTheCityAsItsBankKnowsIt) {
   }
 }
 
+// [scan] (issue 15): the スキャナ保存 checks and the input deadline.
+TEST(ConfigTest, ScanSettingsAndTheirDefaults) {
+  auto d = ParseConfig(DefaultConfigText(), "kura.toml");
+  ASSERT_OK(d);
+  EXPECT_EQ(d->scan.min_dpi, 200);
+  EXPECT_EQ(d->scan.grey_classes, std::vector<std::string>{"other"});
+  EXPECT_EQ(d->scan.max_image_bytes, uint64_t{50} << 20);
+  EXPECT_FALSE(d->input_deadline.business_cycle);
+  EXPECT_EQ(d->input_deadline.business_days, 7);
+  const base::BusinessCalendar cal(d->input_deadline.city_holidays);
+  EXPECT_FALSE(cal.IsBusinessDay(base::Date(2026, 12, 29)));  // 年末年始
+  auto c = ParseConfig(
+      "[scan]\nmin_dpi = 300\ngrey_classes = [\"other\", \"quotes\"]\ninput_rule = \"cycle\"\n"
+      "year_end_closure = false\nholidays = [\"2026-08-14\"]\n",
+      "t");
+  ASSERT_OK(c);
+  EXPECT_EQ(c->scan.min_dpi, 300);
+  EXPECT_EQ(c->scan.grey_classes.size(), 2u);
+  EXPECT_TRUE(c->input_deadline.business_cycle);
+  EXPECT_EQ(c->input_deadline.city_holidays, std::vector<base::Date>{base::Date(2026, 8, 14)});
+  auto bad = ParseConfig("[scan]\ninput_rule = \"weekly\"\n", "kura.toml");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("業務処理サイクル"), std::string::npos);
+  EXPECT_FALSE(ParseConfig("[scan]\nholidays = [\"8/14\"]\n", "t").ok());
+}
+
 }  // namespace
 }  // namespace app

@@ -809,5 +809,67 @@ TEST(HttpStatusTest, StatusesMapToHttp) {
   EXPECT_EQ(ErrorCodeFor(Status::Aborted("x")), "conflict");
 }
 
+// A scan uploaded from the browser (issue 15): archived as a scan with its
+// スキャナ保存 warnings, its input deadline on the document and in the inbox
+// (入力期限超過), and — once its keys are entered — flagged as the same
+// invoice as the electronic one, on both documents.
+TEST_F(ApiTest, AScanShowsItsChecksItsInputDeadlineAndItsElectronicTwin) {
+  archive_->SetScanInspector(
+      [](std::string_view, std::string_view) -> base::Result<std::vector<archive::ScanPage>> {
+        return std::vector<archive::ScanPage>{{150, "rgb", 8}};
+      });
+  const Login clerk = LogIn("kato");
+  const std::string jpeg = std::string("\xFF\xD8\xFF\xE0", 4) + "scanned paper";
+  auto [up_status, up] = Call(Upload(clerk, jpeg, "scan.jpg"));
+  ASSERT_EQ(up_status, 201) << up.dump();
+  const std::string scan = up["id"];
+  auto [doc_status, doc] = Call(Get(clerk, "/api/v1/documents/" + scan));
+  ASSERT_EQ(doc_status, 200) << doc.dump();
+  EXPECT_EQ(doc["current"]["fields"]["format"], "scan");
+  EXPECT_EQ(doc["current"]["scan"]["min_dpi"], 150);
+  bool low = false;
+  for (const json& w : doc["current"]["warnings"]) low = low || w["code"] == "scan_resolution_low";
+  EXPECT_TRUE(low) << doc.dump();
+  // Received Wed 5/20: 7 business days later is Fri 5/29.
+  EXPECT_EQ(doc["input_deadline"]["due"], "2026-05-29");
+  EXPECT_EQ(doc["input_deadline"]["status"], "on_time");
+  EXPECT_EQ(doc["duplicates"], json::array());
+
+  clock_.Set(*base::ParseRfc3339("2026-06-01T01:00:00Z"));
+  const Login again = LogIn("kato");  // the first session ended with the days
+  auto [inbox_status, inbox] = Call(Get(again, "/api/v1/inbox"));
+  ASSERT_EQ(inbox_status, 200);
+  EXPECT_EQ(inbox["counts"]["input_overdue"], 1) << inbox.dump();
+  auto [list_status, list] = Call(Get(again, "/api/v1/inbox/input_overdue"));
+  ASSERT_EQ(list_status, 200);
+  ASSERT_EQ(list["items"].size(), 1u);
+  EXPECT_EQ(list["items"][0]["id"], scan);
+  EXPECT_EQ(list["items"][0]["due"], "2026-05-29");
+
+  // The same invoice arrives electronically; the clerk enters the scan's keys.
+  const Prepared p = PrepareInvoice(0);
+  auto [xml_status, xml] = Call(Upload(again, p.xml, p.file_name));
+  ASSERT_EQ(xml_status, 201) << xml.dump();
+  const json& f = xml["fields"];
+  auto [c_status, c] = Call(Post(again, "/api/v1/documents/" + scan + "/corrections",
+                                 json{{"changes",
+                                       {{"issue_date", f["issue_date"]},
+                                        {"total", f["total"]},
+                                        {"counterparty", f["counterparty"]}}},
+                                      {"reason", "紙の請求書から入力"}}));
+  ASSERT_EQ(c_status, 200) << c.dump();
+  EXPECT_EQ(Call(Get(again, "/api/v1/inbox")).second["counts"]["input_overdue"], 0);
+  auto [x_status, on_xml] = Call(Get(again, "/api/v1/documents/" + xml["id"].get<std::string>()));
+  ASSERT_EQ(x_status, 200);
+  ASSERT_EQ(on_xml["duplicates"].size(), 1u) << on_xml.dump();
+  EXPECT_EQ(on_xml["duplicates"][0]["id"], scan);
+  EXPECT_EQ(on_xml["duplicates"][0]["rule"], "vendor_date_total");
+  auto [s_status, on_scan] = Call(Get(again, "/api/v1/documents/" + scan));
+  ASSERT_EQ(s_status, 200);
+  ASSERT_EQ(on_scan["duplicates"].size(), 1u);
+  EXPECT_EQ(on_scan["duplicates"][0]["id"], xml["id"]);
+  EXPECT_EQ(on_scan["input_deadline"]["status"], "entered");
+}
+
 }  // namespace
 }  // namespace web

@@ -8,8 +8,8 @@ import {KINDS, itemsTable} from './inbox_common.js';
 
 function card(kind, n) {
   const k = KINDS[kind];
-  const tone = kind === 'overdue' && n > 0 ? ' card-bad'
-    : kind === 'due_soon' && n > 0 ? ' card-warn'
+  const tone = (kind === 'overdue' || kind === 'input_overdue') && n > 0 ? ' card-bad'
+    : (kind === 'due_soon' || kind === 'input_due_soon') && n > 0 ? ' card-warn'
       : kind === 'waiting_for_me' && n > 0 ? ' card-act' : '';
   return h('li', {class: 'card' + tone},
     h('a', {href: '#/inbox/' + kind, 'aria-describedby': 'help-' + kind},
@@ -44,5 +44,9 @@ export async function render(ctx) {
     c.overdue > 0 ? h('section', {'aria-labelledby': 'overdue-title'},
       h('h2', {id: 'overdue-title'}, '期限を過ぎているもの'),
       itemsTable(inbox.overdue.slice(0, SHOWN), null, departments),
-      moreLink('overdue', c.overdue)) : null);
+      moreLink('overdue', c.overdue)) : null,
+    c.input_overdue > 0 ? h('section', {'aria-labelledby': 'input-overdue-title'},
+      h('h2', {id: 'input-overdue-title'}, '入力期限を過ぎているスキャン'),
+      itemsTable(inbox.input_overdue.slice(0, SHOWN), null, departments),
+      moreLink('input_overdue', c.input_overdue)) : null);
 }

@@ -9,6 +9,9 @@ export const KINDS = {
   waiting_for_me: {label: '承認待ち', scope: '自分', help: 'あなたが承認・審査・支払などの操作をする番の支出命令'},
   due_soon: {label: '期限間近', scope: '課', help: '支払期限（支払遅延防止法）まで7日以内'},
   overdue: {label: '期限超過', scope: '課', help: '支払期限を過ぎても支払われていないもの'},
+  // スキャナ保存: the keys of a scan are entered おおむね7営業日 after receipt.
+  input_due_soon: {label: '入力期限間近', scope: '課', help: 'スキャンした書類で、項目入力の期限（受領からおおむね7営業日）が近いもの'},
+  input_overdue: {label: '入力期限超過', scope: '課', help: 'スキャンした書類で、項目入力の期限を過ぎてもまだ入力されていないもの'},
 };
 
 const ACTIONS = {
@@ -40,12 +43,12 @@ function nextStep(item) {
 export function itemsTable(items, caption, departments = new Map()) {
   return table(caption, [
     {label: '番号', cell: i => h('a', {href: itemHref(i)}, i.id)},
-    {label: '状態', cell: i => [stateName(i.state),
+    {label: '状態', cell: i => [i.state === 'awaiting_keys' ? '項目入力待ち' : stateName(i.state),
       i.return_reason ? h('div', {class: 'return-reason'}, '差戻し理由: ', i.return_reason) : null]},
     {label: '課', cell: i => departments.get(i.department) || i.department},
     {label: '取引先', cell: i => i.counterparty || '（未入力）'},
     {label: '金額', class: 'num', cell: i => yen(i.amount)},
-    {label: '支払期限', cell: deadlineCell},
+    {label: '期限', cell: deadlineCell},
     {label: '次の操作', cell: nextStep},
   ], items);
 }

@@ -71,7 +71,7 @@ export function actorName(actor) {
 
 /** 種別 of a list item or record: 'xml', 'pdf', 'scan' or 'other'. */
 export function kindOf(mediaType = '', source = '', format = '') {
-  if (source === 'scan' || mediaType.startsWith('image/')) return 'scan';
+  if (source === 'scan' || format === 'scan' || mediaType.startsWith('image/')) return 'scan';
   if (mediaType.includes('xml') || ['jp-pint', 'peppol-bis', 'xrechnung', 'ubl', 'cii'].includes(format)) {
     return 'xml';
   }

@@ -7,7 +7,7 @@
 
 import {departmentNames} from '../api.js';
 import {h, replace} from '../dom.js';
-import {stateName, time} from '../format.js';
+import {date, stateName, time} from '../format.js';
 import {
   FIELD_LABELS, amountText, KIND_NAMES, actorName, eventName, fieldText, kindOf, loadDocument, showOriginal,
   sourceName, warningsBox,
@@ -139,6 +139,25 @@ function historySection(history) {
         h('td', {}, eventDetail(e)))))));
 }
 
+// The same invoice received by another channel (a paper scan of an
+// electronic invoice, or the reverse): never pay it twice.
+function duplicatesBox(duplicates) {
+  if (!duplicates || duplicates.length === 0) return null;
+  return h('div', {class: 'notice notice-warn duplicate-notice', role: 'alert', 'aria-label': '二重受領の疑い'},
+    h('p', {class: 'notice-title'}, '二重受領の疑い（二重払いに注意）'),
+    h('ul', {}, duplicates.map(d => h('li', {},
+      d.message, ' ', h('a', {href: '#/invoices/' + encodeURIComponent(d.id)}, d.id),
+      d.order_id ? `（支出命令 ${d.order_id} あり）` : ''))));
+}
+
+// A scan's input deadline (スキャナ保存): 入力期限間近 / 入力期限超過 / 入力済み.
+function inputDeadlineBadge(d) {
+  if (!d) return null;
+  const cls = d.status === 'overdue' ? 'badge badge-bad' : d.status === 'due_soon' ? 'badge badge-warn' : 'badge';
+  const text = d.status === 'entered' ? `${d.label}${d.entered_late ? '（期限後）' : ''}` : `${d.label}（${date(d.due)} まで）`;
+  return h('span', {class: cls + ' input-deadline'}, text);
+}
+
 export async function render(ctx) {
   const id = ctx.params[0];
   document.title = `請求書 ${id} — kura`;
@@ -155,9 +174,11 @@ export async function render(ctx) {
     h('p', {class: 'status-line'},
       h('span', {class: doc.state === 'received' ? 'badge badge-warn' : 'badge'}, stateName(doc.state)), ' ',
       fields.needs_metadata ? h('span', {class: 'badge badge-bad'}, '項目入力が必要') : null, ' ',
+      inputDeadlineBadge(doc.input_deadline), ' ',
       h('span', {class: 'badge'}, KIND_NAMES[kind]), ' ',
       `${departments.get(receipt.department) || receipt.department || ''}・受領 ${time(receipt.received_at)}`),
     actions(doc),
+    duplicatesBox(doc.duplicates),
     warningsBox(doc.current ? doc.current.warnings : [],
       doc.current && doc.current.number > 1 && !fields.needs_metadata),
     h('div', {class: 'detail-grid'},
