@@ -117,6 +117,13 @@ base::Status MayManageRetention(const User& user);
 /// PermissionDenied otherwise.
 base::Status MayReadRetention(const User& user);
 
+/// OK if user may run payments (prepare, record, confirm, cancel a payment
+/// run): the accounting office (会計室). PermissionDenied otherwise.
+base::Status MayRunPayments(const User& user);
+/// OK if user may read payment runs and their files: the accounting office
+/// and auditors (監査). PermissionDenied otherwise.
+base::Status MayReadPaymentRuns(const User& user);
+
 }  // namespace workflow
 
 #endif  // WORKFLOW_ACCESS_H_
