@@ -171,6 +171,23 @@ const Row kRows[] = {
    R"({"document":"{doc}","reason":"保存期間満了"})", "U DD DD DD DD DD AA DD UU"},
   {"POST", "/api/v1/retention/disposals/([^/]+)/approve",
    "/api/v1/retention/disposals/{request}/approve", "", "U DD DD DD DD DD AA DD UU"},
+  // Payment runs (支払処理): the accounting office runs them; auditors read
+  // them and their files. ({run} is a recorded run of one accepted order.)
+  {"GET", "/api/v1/payment-runs", "/api/v1/payment-runs", "", "U DD DD DD AA AA DD DD UU"},
+  {"POST", "/api/v1/payment-runs", "/api/v1/payment-runs", R"({"date":"2026-05-29"})",
+   "U DD DD DD AA DD DD DD UU"},
+  {"GET", "/api/v1/payment-runs/preview", "/api/v1/payment-runs/preview?date=2026-05-29", "",
+   "U DD DD DD AA DD DD DD UU"},
+  {"GET", "/api/v1/payment-runs/(R[0-9]+-[0-9]+)", "/api/v1/payment-runs/{run}", "",
+   "U DD DD DD AA AA DD DD UU"},
+  {"GET", "/api/v1/payment-runs/(R[0-9]+-[0-9]+)/zengin", "/api/v1/payment-runs/{run}/zengin", "",
+   "U DD DD DD AA AA DD DD UU"},
+  {"GET", "/api/v1/payment-runs/(R[0-9]+-[0-9]+)/csv", "/api/v1/payment-runs/{run}/csv", "",
+   "U DD DD DD AA AA DD DD UU"},
+  {"POST", "/api/v1/payment-runs/(R[0-9]+-[0-9]+)/confirm", "/api/v1/payment-runs/{run}/confirm",
+   "{}", "U DD DD DD AA DD DD DD UU"},
+  {"POST", "/api/v1/payment-runs/(R[0-9]+-[0-9]+)/cancel", "/api/v1/payment-runs/{run}/cancel",
+   R"({"reason":"振込指定日の誤り"})", "U DD DD DD AA DD DD DD UU"},
 };
 // clang-format on
 
@@ -194,6 +211,12 @@ class AuthorizationTest : public ::testing::Test {
     archive_ = std::move(*a);
     workflow::WorkflowOptions wo;
     wo.password = workflow::PasswordParams{64, 1, 1};  // cheap for tests
+    // Payment runs: the city's account, and every amount approved by 課長
+    // alone (so that the rows' orders reach the accounting office).
+    wo.remitter = workflow::zengin::Remitter{
+        "1234567890", "クラマエシ",
+        workflow::zengin::Account{"0005", "", "001", "", '1', "1234567"}};
+    wo.routes.rule = {{}, {"課長"}};
     auto w = workflow::Workflow::Open(archive_.get(), &clock_, wo);
     ASSERT_OK(w);
     wf_ = std::move(*w);
@@ -340,6 +363,36 @@ class AuthorizationTest : public ::testing::Test {
     (*r)["{newdoc}"] = "";
   }
 
+  // A recorded payment run of one accepted order of 総務課 (whichever dept:
+  // a run is the whole city's).
+  void AddPaymentRun(std::map<std::string, std::string>* r) {
+    const corpus::Invoice inv = NextInvoice();
+    auto vendor = wf_->GetVendor(VendorId(inv));
+    ASSERT_OK(vendor);
+    workflow::Vendor v = *vendor;
+    v.account_holder = "テストシヨウジ";
+    ASSERT_OK(wf_->PutVendor(v, User("admin")));
+    std::map<std::string, std::string> own{
+        {"{newdoc}", Receive("somu", "支払-" + inv.id + ".xml", corpus::RenderJpPint(inv))},
+        {"{commitment}", Commitment("somu", v.id)}};
+    AddSubmittedOrder("somu", &own);
+    auto view = wf_->GetOrder(own["{order}"], User("kacho"));
+    ASSERT_OK(view);
+    auto approved = wf_->Act(view->order.id, {workflow::Action::kApprove, view->order.version},
+                             User("kacho"));
+    ASSERT_OK(approved);
+    workflow::ActionRequest accept{workflow::Action::kAccept, approved->order.version};
+    for (std::string_view item : workflow::kChecklistItems) {
+      accept.checklist.push_back({std::string(item), true, ""});
+    }
+    ASSERT_OK(wf_->Act(view->order.id, accept, User("kaikei")));
+    auto run = wf_->PreparePaymentRun(User("kaikei"), base::Date(2026, 5, 29));
+    ASSERT_OK(run);
+    auto recorded = wf_->RecordPaymentRun(*run, User("kaikei"));
+    ASSERT_OK(recorded);
+    (*r)["{run}"] = recorded->id;
+  }
+
   // An active legal hold and a disposal request (by hokan2) of an expired
   // document of dept, for the retention rows.
   void AddRetentionRecords(const std::string& dept, std::map<std::string, std::string>* r) {
@@ -373,6 +426,7 @@ class AuthorizationTest : public ::testing::Test {
     }
     auto records = Records(dept, login.empty() || login == "token" ? "kato" : login, fresh);
     if (path.find("{order}") != std::string::npos) AddSubmittedOrder(dept, &records);
+    if (path.find("{run}") != std::string::npos) AddPaymentRun(&records);
     if (path.find("{hold}") != std::string::npos || path.find("{request}") != std::string::npos) {
       AddRetentionRecords(dept, &records);
     }

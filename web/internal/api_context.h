@@ -145,6 +145,7 @@ void AddTokenRoutes(const ApiRoutes& routes);
 void AddUserRoutes(const ApiRoutes& routes);
 void AddFigureRoutes(const ApiRoutes& routes);
 void AddRetentionRoutes(const ApiRoutes& routes);
+void AddPaymentRoutes(const ApiRoutes& routes);
 
 }  // namespace web::internal
 
