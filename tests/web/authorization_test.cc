@@ -474,6 +474,34 @@ class AuthorizationTest : public ::testing::Test {
   std::string token_secret_;
 };
 
+// The payment run's files come back as the bytes recorded (the 全銀 file:
+// 120-byte records with CRLF, Shift_JIS; the CSV with its BOM); a confirmed
+// run is not cancelled (409), and the order shows its run until then.
+TEST_F(AuthorizationTest, APaymentRunsFilesAndLifeOverHttp) {
+  std::map<std::string, std::string> r;
+  AddPaymentRun(&r);
+  const std::string run = "/api/v1/payment-runs/" + r["{run}"];
+  const httplib::Headers kaikei = LogIn("kaikei");
+  auto zengin = client_->Get((run + "/zengin").c_str(), kaikei);
+  ASSERT_TRUE(zengin);
+  EXPECT_EQ(zengin->status, 200);
+  EXPECT_EQ(zengin->get_header_value("Content-Type"), "application/octet-stream");
+  ASSERT_EQ(zengin->body.size(), 4u * 122);
+  for (size_t i = 0; i < 4; ++i) EXPECT_EQ(zengin->body.substr(i * 122 + 120, 2), "\r\n");
+  EXPECT_EQ(zengin->body[0], '1');
+  auto csv = client_->Get((run + "/csv").c_str(), kaikei);
+  ASSERT_TRUE(csv);
+  EXPECT_EQ(csv->body.rfind("\xEF\xBB\xBF", 0), 0u);
+  auto confirmed = client_->Post((run + "/confirm").c_str(), kaikei, "{}", "application/json");
+  ASSERT_TRUE(confirmed);
+  EXPECT_EQ(confirmed->status, 200) << confirmed->body;
+  EXPECT_EQ(json::parse(confirmed->body)["state"], "confirmed");
+  auto cancel = client_->Post((run + "/cancel").c_str(), kaikei, R"({"reason":"誤り"})",
+                              "application/json");
+  ASSERT_TRUE(cancel);
+  EXPECT_EQ(cancel->status, 409);
+}
+
 TEST_F(AuthorizationTest, EveryRouteHasARowAndEveryRowARoute) {
   std::set<std::pair<std::string, std::string>> rows, routes;
   for (const Row& row : kRows) {

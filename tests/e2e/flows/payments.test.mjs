@@ -84,7 +84,7 @@ test('会計室 previews, creates, downloads and confirms a payment run; the ord
 
   await kaikei.goto(`${kura.url}/#/payments`);
   await kaikei.getByRole('heading', {name: '支払処理', level: 1}).waitFor();
-  await kaikei.getByLabel('振込指定日').fill('2026-12-25');
+  await kaikei.getByRole('textbox', {name: '振込指定日'}).fill('2026-12-25');
   await kaikei.getByRole('button', {name: '支払う支出命令を確認する'}).click();
   await kaikei.getByRole('heading', {name: '支払う支出命令（確認）'}).waitFor();
   const preview = await apiGet(kaikei, kura.url, '/api/v1/payment-runs/preview?date=2026-12-25');
