@@ -15,6 +15,7 @@
 #include "app/internal/compliance_cli.h"
 #include "app/internal/renewal_cli.h"
 #include "app/internal/ocr_cli.h"
+#include "app/internal/payments_cli.h"
 #include "app/internal/retention_cli.h"
 
 #ifndef KURA_VERSION
@@ -362,6 +363,7 @@ void AddOrganisationCommands(CLI::App* cli, const app::Context& ctx, Args& a) {
   run->add_option("--csv", a.payments_args.csv, "財務会計へのCSVの書き出し先")->required();
   run->add_flag("--dry-run", a.payments_args.dry_run, "書き出さず、記録もせずに対象と除外を表示する");
   run->callback([&] { a.rc = app::CmdPaymentsRun(ctx, a.payments_args); });
+  app::internal::AddPaymentRunCommands(payments, ctx, &a.rc);
 }
 
 // `kura export` and `kura verify-export` (app/export_cli.cc).

@@ -15,6 +15,7 @@
 #include "app/error_text.h"
 #include "app/open_archive.h"
 #include "archive/archive.h"
+#include "base/file_system.h"
 #include "ledger/data_dir.h"
 #include "web/server.h"
 #include "workflow/workflow.h"
@@ -70,11 +71,27 @@ int OpenArchiveAndWorkflow(const Context& ctx, Opened* out) {
 // it (so that the built-in TSA's certificate is valid from before the
 // first receipt) and the archive and workflow opened on it and closed
 // again before serving begins on the real clock.
+// The demo city's bank details, so that 会計室 can try 支払処理: appended
+// to the fresh demo data directory's kura.toml (a real city writes its own).
+Status AddDemoRemitter(const Context& ctx) {
+  const std::string path = ledger::DataDirLayout{ctx.data_dir}.config();
+  ASSIGN_OR_RETURN(std::string toml, ctx.fs->ReadFile(path, 1 << 20));
+  toml +=
+      "\n# The demo city's account (kura serve --demo).\n[payments]\n"
+      "remitter_code = \"1234567890\"\nremitter_name = \"クラマエシ\"\n"
+      "account = \"0005:001:1:1234567\"\n";
+  return base::WriteFileDurably(ctx.fs, path, toml);
+}
+
 int SeedDemoHistoryOnce(const Context& ctx) {
   base::FakeClock clock(ctx.clock->Now() - std::chrono::hours(24 * 70));
   Context past = ctx;
   past.clock = &clock;
   if (const int rc = CmdInit(past); rc != 0) return rc;
+  if (const Status s = AddDemoRemitter(ctx); !s.ok()) {
+    spdlog::error("デモの振込元を設定できませんでした: {}", ErrorText(s));
+    return 1;
+  }
   clock.Set(ctx.clock->Now());
   Opened opened;
   if (const int rc = OpenArchiveAndWorkflow(past, &opened); rc != 0) return rc;

@@ -118,4 +118,18 @@ Status MayExportEvidence(const User& user) {
   return Status::OK();
 }
 
+Status MayRunPayments(const User& user) {
+  if (!user.active || !user.HasRole(Role::kAccountant)) {
+    return Status::PermissionDenied("支払処理は会計室だけが行えます");
+  }
+  return Status::OK();
+}
+
+Status MayReadPaymentRuns(const User& user) {
+  if (!user.active || (!user.HasRole(Role::kAccountant) && !user.HasRole(Role::kAuditor))) {
+    return Status::PermissionDenied("支払処理の記録は会計室と監査だけが見られます");
+  }
+  return Status::OK();
+}
+
 }  // namespace workflow

@@ -126,6 +126,12 @@ base::Status MayReadRetention(const User& user);
 /// and CPU, so it stays with the one role whose job it is.
 /// PermissionDenied ("証跡出力は文書管理担当者だけが行えます") otherwise.
 base::Status MayExportEvidence(const User& user);
+/// OK if user may run payments (prepare, record, confirm, cancel a payment
+/// run): the accounting office (会計室). PermissionDenied otherwise.
+base::Status MayRunPayments(const User& user);
+/// OK if user may read payment runs and their files: the accounting office
+/// and auditors (監査). PermissionDenied otherwise.
+base::Status MayReadPaymentRuns(const User& user);
 
 }  // namespace workflow
 

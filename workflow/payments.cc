@@ -6,7 +6,6 @@
 #include <string>
 
 #include "base/text.h"
-#include "signing/sha256.h"
 #include "workflow/access.h"
 #include "workflow/internal/store.h"
 #include "workflow/internal/workflow_rep.h"
@@ -73,19 +72,23 @@ std::string PaymentCsvHeader() {
          "口座番号,口座名義,金額\r\n";
 }
 
+json ToJson(const PaymentRunLine& l) {
+  return {{"order_id", l.order_id},         {"department", l.department},
+          {"vendor_id", l.vendor_id},       {"vendor_name", l.vendor_name},
+          {"bank_account", l.bank_account}, {"account_holder", l.account_holder},
+          {"amount", l.amount.ToString()}};
+}
+
 json ToJson(const PaymentRun& run) {
   json lines = json::array(), refused = json::array();
-  for (const PaymentRunLine& l : run.lines) {
-    lines.push_back({{"order_id", l.order_id},
-                     {"department", l.department},
-                     {"vendor_id", l.vendor_id},
-                     {"vendor_name", l.vendor_name},
-                     {"bank_account", l.bank_account},
-                     {"account_holder", l.account_holder},
-                     {"amount", l.amount.ToString()}});
-  }
+  for (const PaymentRunLine& l : run.lines) lines.push_back(ToJson(l));
   for (const PaymentRunRefusal& r : run.refused) {
-    refused.push_back({{"order_id", r.order_id}, {"vendor_id", r.vendor_id}, {"reason", r.reason}});
+    json duplicates = json::array();
+    for (const DuplicatePayment& d : r.duplicates) duplicates.push_back(ToJson(d));
+    refused.push_back({{"order_id", r.order_id},
+                       {"vendor_id", r.vendor_id},
+                       {"reason", r.reason},
+                       {"duplicates", std::move(duplicates)}});
   }
   return {{"date", run.date.ToString()},
           {"count", run.lines.size()},
@@ -95,11 +98,6 @@ json ToJson(const PaymentRun& run) {
 }
 
 Result<PaymentRun> Workflow::PreparePaymentRun(const User& actor, Date date) const {
-  if (!rep_->options.remitter) {
-    return Status::FailedPrecondition(
-        "振込元が設定されていません。kura.toml の [payments] に委託者コード・委託者名・振込元口座を"
-        "設定してください");
-  }
   PaymentRun run;
   run.date = date;
   const Date today = Date::InJapan(rep_->clock->Now());
@@ -107,13 +105,20 @@ Result<PaymentRun> Workflow::PreparePaymentRun(const User& actor, Date date) con
     run.lines.clear();
     run.refused.clear();
     ASSIGN_OR_RETURN(const User me, rep_->CurrentUser(txn, actor));
-    if (!me.HasRole(Role::kAccountant)) {
-      return Status::PermissionDenied("支払処理は会計室だけが行えます");
+    RETURN_IF_ERROR(MayRunPayments(me));
+    if (!rep_->options.remitter) {
+      return Status::FailedPrecondition(
+          "振込元が設定されていません。kura.toml の [payments] に委託者コード・委託者名・振込元口座を"
+          "設定してください");
     }
     return internal::ForEach(txn, rep_->tables.open_orders, [&](std::string_view id,
                                                                 std::string_view) -> Status {
       ASSIGN_OR_RETURN(const PaymentOrder o, rep_->LoadRefreshedOrder(txn, id));
       if (o.state != OrderState::kAccepted) return Status::OK();
+      // In a recorded run already: paid by that run or free again once it
+      // is cancelled.
+      ASSIGN_OR_RETURN(const std::string in_run, rep_->RunOf(txn, o.id));
+      if (!in_run.empty()) return Status::OK();
       const auto refuse = [&](std::string reason) {
         run.refused.push_back({o.id, o.vendor_id, std::move(reason)});
         return Status::OK();
@@ -128,6 +133,14 @@ Result<PaymentRun> Workflow::PreparePaymentRun(const User& actor, Date date) con
         return refuse("口座名義: " + kana.status().message());
       }
       if (Yen(o.amount) == 0) return refuse("金額が 1 円以上の整数ではありません");
+      ASSIGN_OR_RETURN(const InvoiceIdentity identity, rep_->IdentityOf(txn, o));
+      ASSIGN_OR_RETURN(std::vector<DuplicatePayment> duplicates,
+                       rep_->FindDuplicatePayments(txn, identity));
+      if (!duplicates.empty()) {
+        RETURN_IF_ERROR(refuse(DuplicateMessage(duplicates)));
+        run.refused.back().duplicates = std::move(duplicates);
+        return Status::OK();
+      }
       run.lines.push_back(
           {o.id, o.department, v.id, v.name, o.bank_account, v.account_holder, o.amount});
       return Status::OK();
@@ -145,32 +158,6 @@ Result<PaymentRun> Workflow::PreparePaymentRun(const User& actor, Date date) con
     ASSIGN_OR_RETURN(run.zengin, zengin::EncodeTransfers(*rep_->options.remitter, date, transfers));
   }
   return run;
-}
-
-Status Workflow::RecordPaymentRun(const PaymentRun& run, const User& actor) {
-  if (run.lines.empty()) return Status::InvalidArgument("支払う支出命令が 1 件もありません");
-  const std::string sha256 = signing::Sha256(run.zengin).Hex();
-  return rep_->ledger->Write([&](storage::WriteTxn& txn, const ledger::AppendEvent& append) {
-    ASSIGN_OR_RETURN(const User me, rep_->CurrentUser(txn, actor));
-    if (!me.HasRole(Role::kAccountant)) {
-      return Status::PermissionDenied("支払処理は会計室だけが行えます");
-    }
-    json orders = json::array();
-    for (const PaymentRunLine& l : run.lines) {
-      ASSIGN_OR_RETURN(const PaymentOrder o, rep_->LoadOrder(txn, l.order_id));
-      if (o.state != OrderState::kAccepted) {
-        return Status::Aborted("支出命令 " + o.id + " は支払待ちではなくなりました（" +
-                               StateLabel(o.state) + "）。支払処理をやり直してください");
-      }
-      orders.push_back({{"order_id", l.order_id}, {"amount", l.amount.ToString()}});
-    }
-    json event = rep_->Event("workflow.payment_run.recorded", me);
-    event["date"] = run.date.ToString();
-    event["total"] = run.total;
-    event["orders"] = std::move(orders);
-    event["zengin_sha256"] = sha256;
-    return append(event).status();
-  });
 }
 
 }  // namespace workflow

@@ -57,6 +57,7 @@
 #include "workflow/api_token.h"
 #include "workflow/commitment.h"
 #include "workflow/document_standing.h"
+#include "workflow/double_payment.h"
 #include "workflow/figures.h"
 #include "workflow/inbox.h"
 #include "workflow/input_deadline.h"
@@ -75,9 +76,16 @@ struct OrderView {
   Commitment commitment;  ///< with its current balance
   DeadlineStatus deadline = DeadlineStatus::kOnTime;
   std::vector<Action> actions;  ///< what the viewer may do (AvailableActions)
+  /// Other orders for what looks like the same invoice (double_payment.h);
+  /// GetOrder fills it for an order that is not withdrawn.
+  std::vector<DuplicatePayment> duplicates;
+  /// The recorded (not yet confirmed or cancelled) payment run the order
+  /// is in, else "" (GetOrder).
+  std::string payment_run;
 };
 /// ToJson(order) plus {"commitment": {...}, "deadline": "due_soon",
-/// "available_actions": ["approve", "return"]}.
+/// "available_actions": ["approve", "return"], "duplicates": [...],
+/// "payment_run": "R2026-0001" | null}.
 nlohmann::json ToJson(const OrderView& view);
 
 /// A commitment an order for an invoice may be drafted from, with the
@@ -102,6 +110,9 @@ struct DraftCandidates {
   /// The receiving department's commitments of those vendors, newest
   /// fiscal year first, then by id.
   std::vector<DraftCandidate> items;
+  /// Orders of other invoices that look like this one (double_payment.h)
+  /// for any of `vendors`: a draft would be refused.
+  std::vector<DuplicatePayment> duplicates;
 };
 /// {"document_id","department","order_id" (or null),"blocked_reason" (or
 /// null),"vendors":[...],"items":[{commitment members..., "match":[...]}]}.
@@ -303,7 +314,34 @@ class Workflow {
   /// Records a prepared run as one "workflow.payment_run.recorded" event
   /// (date, orders and amounts, total, SHA-256 of the 全銀 file): what was
   /// handed to the bank. Aborted if an order is no longer accepted.
-  base::Status RecordPaymentRun(const PaymentRun& run, const User& actor);
+  /// Stores the run (a new id, "R" + fiscal year + "-" + 4 digits), its two
+  /// files and which orders it holds, and returns it. Aborted if an order is
+  /// no longer accepted or is in another recorded run; FailedPrecondition
+  /// if an order now looks like another order's invoice
+  /// (double_payment.h). InvalidArgument for a run without lines.
+  base::Result<PaymentRunRecord> RecordPaymentRun(const PaymentRun& run, const User& actor);
+  /// The bank accepted the run's file: every order of the run is paid (the
+  /// pay action's rules, one "workflow.order.paid" event each with
+  /// "payment_run"), then "workflow.payment_run.confirmed" — all in one
+  /// write. Accounting office only (PermissionDenied); NotFound for an
+  /// unknown run; Aborted for a run already confirmed or cancelled; an
+  /// order the pay action refuses fails the whole confirmation with its
+  /// message (nothing is written).
+  base::Result<PaymentRunRecord> ConfirmPaymentRun(std::string_view id, const User& actor);
+  /// Cancels a recorded run before confirmation (the file was not sent or
+  /// the bank refused it): its orders may go into another run. reason is
+  /// required (InvalidArgument). Aborted once confirmed or cancelled.
+  /// Event "workflow.payment_run.cancelled".
+  base::Result<PaymentRunRecord> CancelPaymentRun(std::string_view id, std::string_view reason,
+                                                  const User& actor);
+  /// Every run, newest first (the accounting office and auditors:
+  /// MayReadPaymentRuns; PermissionDenied otherwise).
+  base::Result<std::vector<PaymentRunRecord>> ListPaymentRuns(const User& viewer) const;
+  base::Result<PaymentRunRecord> GetPaymentRun(std::string_view id, const User& viewer) const;
+  /// The stored bytes of a run's file: kind "zengin" (Shift_JIS) or "csv"
+  /// (UTF-8 with BOM). NotFound for an unknown run or kind.
+  base::Result<std::string> PaymentRunFile(std::string_view id, std::string_view kind,
+                                           const User& viewer) const;
 
   // --- Inbox --------------------------------------------------------------
 

@@ -70,6 +70,8 @@ Result<std::vector<DraftCandidate>> CandidatesOf(const storage::ReadTxn& txn,
 json ToJson(const DraftCandidates& c) {
   json vendors = json::array();
   for (const Vendor& v : c.vendors) vendors.push_back(ToJson(v));
+  json duplicates = json::array();
+  for (const DuplicatePayment& d : c.duplicates) duplicates.push_back(ToJson(d));
   json items = json::array();
   for (const DraftCandidate& d : c.items) {
     json item = ToJson(d.commitment);
@@ -81,7 +83,8 @@ json ToJson(const DraftCandidates& c) {
           {"order_id", c.order_id.empty() ? json(nullptr) : json(c.order_id)},
           {"blocked_reason", c.blocked_reason.empty() ? json(nullptr) : json(c.blocked_reason)},
           {"vendors", vendors},
-          {"items", items}};
+          {"items", items},
+          {"duplicates", duplicates}};
 }
 
 Result<DraftCandidates> Workflow::DraftCandidatesFor(std::string_view document_id,
@@ -110,6 +113,16 @@ Result<DraftCandidates> Workflow::DraftCandidatesFor(std::string_view document_i
     out.vendors.clear();
     for (Vendor& v : vendors) {
       if (SameVendor(fields, v)) out.vendors.push_back(std::move(v));
+    }
+    out.duplicates.clear();
+    if (invoice.ok() && out.order_id.empty()) {
+      // What a draft for each of the vendors would be refused for.
+      for (const Vendor& v : out.vendors) {
+        ASSIGN_OR_RETURN(std::vector<DuplicatePayment> found,
+                         rep_->FindDuplicatePayments(
+                             txn, Rep::IdentityOfInvoice(*invoice, v.id, out.document_id)));
+        for (DuplicatePayment& d : found) out.duplicates.push_back(std::move(d));
+      }
     }
     out.items.clear();
     if (out.department.empty()) return Status::OK();  // nobody drafts from it

@@ -309,6 +309,10 @@ json ToJson(const OrderView& view) {
   json actions = json::array();
   for (Action a : view.actions) actions.push_back(std::string(ActionName(a)));
   j["available_actions"] = actions;
+  json duplicates = json::array();
+  for (const DuplicatePayment& d : view.duplicates) duplicates.push_back(ToJson(d));
+  j["duplicates"] = duplicates;
+  j["payment_run"] = view.payment_run.empty() ? json(nullptr) : json(view.payment_run);
   return j;
 }
 
@@ -338,6 +342,11 @@ Result<OrderView> Workflow::Draft(std::string_view document_id, std::string_view
       }
       return vendor.status();
     }
+    // 二重払い防止: not for an invoice another order pays already.
+    ASSIGN_OR_RETURN(const std::vector<DuplicatePayment> duplicates,
+                     rep_->FindDuplicatePayments(
+                         txn, rep_->IdentityOfInvoice(invoice, commitment.vendor_id, doc_id)));
+    if (!duplicates.empty()) return Status::FailedPrecondition(DuplicateMessage(duplicates));
     ASSIGN_OR_RETURN(const uint64_t seq,
                      internal::NextSeq(txn, t, "order", commitment.fiscal_year));
     PaymentOrder o = NewOrder(FormatId('P', commitment.fiscal_year, seq), doc_id, invoice,
@@ -372,46 +381,13 @@ Result<OrderView> Workflow::Act(std::string_view order_id, const ActionRequest& 
   User me_out;
   RETURN_IF_ERROR(rep_->ledger->Write([&](storage::WriteTxn& txn,
                                           const ledger::AppendEvent& append) {
-    const internal::Tables& t = rep_->tables;
     ASSIGN_OR_RETURN(const User me, rep_->CurrentUser(txn, actor));
-    ASSIGN_OR_RETURN(PaymentOrder o, rep_->LoadOrder(txn, order_id));
-    RETURN_IF_ERROR(rep_->RefreshMatch(txn, &o));  // decide on the current match
-    ASSIGN_OR_RETURN(Commitment commitment, rep_->LoadCommitment(txn, o.commitment_id));
-    ASSIGN_OR_RETURN(const Decimal available, commitment.Remaining().Add(o.amount));
-    ASSIGN_OR_RETURN(const Transition* transition,
-                     Decide(GuardContext{o, req, me, rep_->options.routes, today, available}));
-    if (req.action == Action::kResume && !req.document_id.empty()) {
-      if (auto other = txn.Get(t.doc_orders, req.document_id); other.ok()) {
-        return Status::Aborted("この書類はすでに支出命令 " + std::string(*other) +
-                               " に結び付いています");
-      }
-    }
-    const std::string step_title =
-        o.state == OrderState::kPendingApproval && o.step < o.route.size() ? o.route[o.step].title
-                                                                           : "";
-    const PaymentOrder before = o;
-    Apply(*transition, req, me, apply, &o);
-    if (req.action == Action::kConfirmBankAccount) {
-      // The vendor master takes the confirmed account (its own event, as
-      // PutVendor records it); the match then shows it as ○.
-      ASSIGN_OR_RETURN(Vendor vendor, rep_->LoadVendor(txn, o.vendor_id));
-      vendor.bank_account = o.bank_account;
-      RETURN_IF_ERROR(rep_->PutVendorRecord(txn, append, me, now, vendor,
-                                            {{"order", o.id}, {"reason", req.comment}}));
-      RETURN_IF_ERROR(rep_->RefreshMatch(txn, &o));
-    }
-
-    RETURN_IF_ERROR(ApplyEffects(txn, t, *rep_->archive, *transition, req, o, &commitment));
-    RETURN_IF_ERROR(internal::PutRecord(txn, t.orders, o.id, ToJson(o)));
-    RETURN_IF_ERROR(IndexOrder(txn, t, &before, &o));
-    RETURN_IF_ERROR(internal::PutRecord(txn, t.commitments, commitment.id, ToJson(commitment)));
-
-    const std::string type =
-        std::string(ledger::event::kOrderPrefix) + std::string(EventVerb(req.action));
-    RETURN_IF_ERROR(
-        append(ActionEvent(rep_->Event(type, me, now), req, *transition, step_title, o)).status());
-    order_out = std::move(o);
-    commitment_out = std::move(commitment);
+    // An order in a recorded payment run is the run's until it is
+    // confirmed or cancelled (payments.h).
+    RETURN_IF_ERROR(rep_->CheckNotInRun(txn, order_id));
+    if (req.action == Action::kPay) RETURN_IF_ERROR(rep_->CheckNoDuplicate(txn, order_id));
+    RETURN_IF_ERROR(rep_->ActInWrite(txn, append, me, apply, order_id, req, json::object(),
+                                     &order_out, &commitment_out));
     me_out = me;
     return Status::OK();
   }));
@@ -419,19 +395,78 @@ Result<OrderView> Workflow::Act(std::string_view order_id, const ActionRequest& 
                   today, rep_->options.due_soon_days);
 }
 
+Status Workflow::Rep::ActInWrite(storage::WriteTxn& txn, const ledger::AppendEvent& append,
+                                 const User& me, const ApplyContext& apply,
+                                 std::string_view order_id, const ActionRequest& req,
+                                 const json& extra, PaymentOrder* order_out,
+                                 Commitment* commitment_out) const {
+  const internal::Tables& t = tables;
+  const base::Time now = apply.now;
+  ASSIGN_OR_RETURN(PaymentOrder o, LoadOrder(txn, order_id));
+  RETURN_IF_ERROR(RefreshMatch(txn, &o));  // decide on the current match
+  ASSIGN_OR_RETURN(Commitment commitment, LoadCommitment(txn, o.commitment_id));
+  ASSIGN_OR_RETURN(const Decimal available, commitment.Remaining().Add(o.amount));
+  ASSIGN_OR_RETURN(const Transition* transition,
+                   Decide(GuardContext{o, req, me, options.routes, apply.today, available}));
+  if (req.action == Action::kResume && !req.document_id.empty()) {
+    if (auto other = txn.Get(t.doc_orders, req.document_id); other.ok()) {
+      return Status::Aborted("この書類はすでに支出命令 " + std::string(*other) +
+                             " に結び付いています");
+    }
+  }
+  const std::string step_title =
+      o.state == OrderState::kPendingApproval && o.step < o.route.size() ? o.route[o.step].title
+                                                                         : "";
+  const PaymentOrder before = o;
+  Apply(*transition, req, me, apply, &o);
+  if (req.action == Action::kConfirmBankAccount) {
+    // The vendor master takes the confirmed account (its own event, as
+    // PutVendor records it); the match then shows it as ○.
+    ASSIGN_OR_RETURN(Vendor vendor, LoadVendor(txn, o.vendor_id));
+    vendor.bank_account = o.bank_account;
+    RETURN_IF_ERROR(PutVendorRecord(txn, append, me, now, vendor,
+                                    {{"order", o.id}, {"reason", req.comment}}));
+    RETURN_IF_ERROR(RefreshMatch(txn, &o));
+  }
+
+  RETURN_IF_ERROR(ApplyEffects(txn, t, *archive, *transition, req, o, &commitment));
+  RETURN_IF_ERROR(internal::PutRecord(txn, t.orders, o.id, ToJson(o)));
+  RETURN_IF_ERROR(IndexOrder(txn, t, &before, &o));
+  RETURN_IF_ERROR(internal::PutRecord(txn, t.commitments, commitment.id, ToJson(commitment)));
+
+  const std::string type =
+      std::string(ledger::event::kOrderPrefix) + std::string(EventVerb(req.action));
+  json event = ActionEvent(Event(type, me, now), req, *transition, step_title, o);
+  for (const auto& [k, v] : extra.items()) event[k] = v;
+  RETURN_IF_ERROR(append(event).status());
+  *order_out = std::move(o);
+  *commitment_out = std::move(commitment);
+  return Status::OK();
+}
+
 Result<OrderView> Workflow::GetOrder(std::string_view order_id, const User& viewer) const {
   PaymentOrder order;
   Commitment commitment;
   User me;
+  std::vector<DuplicatePayment> duplicates;
+  std::string payment_run;
   RETURN_IF_ERROR(rep_->ledger->Read([&](const storage::ReadTxn& txn) {
     ASSIGN_OR_RETURN(me, rep_->CurrentUser(txn, viewer));
     ASSIGN_OR_RETURN(order, rep_->LoadOrder(txn, order_id));
     RETURN_IF_ERROR(rep_->RefreshMatch(txn, &order));
     ASSIGN_OR_RETURN(commitment, rep_->LoadCommitment(txn, order.commitment_id));
+    if (order.state != OrderState::kWithdrawn) {
+      ASSIGN_OR_RETURN(const InvoiceIdentity id, rep_->IdentityOf(txn, order));
+      ASSIGN_OR_RETURN(duplicates, rep_->FindDuplicatePayments(txn, id));
+    }
+    ASSIGN_OR_RETURN(payment_run, rep_->RunOf(txn, order.id));
     return Status::OK();
   }));
-  return MakeView(std::move(order), std::move(commitment), me, rep_->options.routes,
-                  Date::InJapan(rep_->clock->Now()), rep_->options.due_soon_days);
+  OrderView view = MakeView(std::move(order), std::move(commitment), me, rep_->options.routes,
+                            Date::InJapan(rep_->clock->Now()), rep_->options.due_soon_days);
+  view.duplicates = std::move(duplicates);
+  view.payment_run = std::move(payment_run);
+  return view;
 }
 
 }  // namespace workflow

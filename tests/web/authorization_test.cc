@@ -190,6 +190,23 @@ const Row kRows[] = {
    "U DD DD DD DD DD AA DD UU"},
   {"GET", "/api/v1/exports/([0-9a-f]+)/download", "/api/v1/exports/{export}/download", "",
    "U DD DD DD DD DD AA DD UU"},
+  // Payment runs (支払処理): the accounting office runs them; auditors read
+  // them and their files. ({run} is a recorded run of one accepted order.)
+  {"GET", "/api/v1/payment-runs", "/api/v1/payment-runs", "", "U DD DD DD AA AA DD DD UU"},
+  {"POST", "/api/v1/payment-runs", "/api/v1/payment-runs", R"({"date":"2026-05-29"})",
+   "U DD DD DD AA DD DD DD UU"},
+  {"GET", "/api/v1/payment-runs/preview", "/api/v1/payment-runs/preview?date=2026-05-29", "",
+   "U DD DD DD AA DD DD DD UU"},
+  {"GET", "/api/v1/payment-runs/(R[0-9]+-[0-9]+)", "/api/v1/payment-runs/{run}", "",
+   "U DD DD DD AA AA DD DD UU"},
+  {"GET", "/api/v1/payment-runs/(R[0-9]+-[0-9]+)/zengin", "/api/v1/payment-runs/{run}/zengin", "",
+   "U DD DD DD AA AA DD DD UU"},
+  {"GET", "/api/v1/payment-runs/(R[0-9]+-[0-9]+)/csv", "/api/v1/payment-runs/{run}/csv", "",
+   "U DD DD DD AA AA DD DD UU"},
+  {"POST", "/api/v1/payment-runs/(R[0-9]+-[0-9]+)/confirm", "/api/v1/payment-runs/{run}/confirm",
+   "{}", "U DD DD DD AA DD DD DD UU"},
+  {"POST", "/api/v1/payment-runs/(R[0-9]+-[0-9]+)/cancel", "/api/v1/payment-runs/{run}/cancel",
+   R"({"reason":"振込指定日の誤り"})", "U DD DD DD AA DD DD DD UU"},
 };
 // clang-format on
 
@@ -213,6 +230,12 @@ class AuthorizationTest : public ::testing::Test {
     archive_ = std::move(*a);
     workflow::WorkflowOptions wo;
     wo.password = workflow::PasswordParams{64, 1, 1};  // cheap for tests
+    // Payment runs: the city's account, and every amount approved by 課長
+    // alone (so that the rows' orders reach the accounting office).
+    wo.remitter = workflow::zengin::Remitter{
+        "1234567890", "クラマエシ",
+        workflow::zengin::Account{"0005", "", "001", "", '1', "1234567"}};
+    wo.routes.rule = {{}, {"課長"}};
     auto w = workflow::Workflow::Open(archive_.get(), &clock_, wo);
     ASSERT_OK(w);
     wf_ = std::move(*w);
@@ -360,6 +383,36 @@ class AuthorizationTest : public ::testing::Test {
     (*r)["{newdoc}"] = "";
   }
 
+  // A recorded payment run of one accepted order of 総務課 (whichever dept:
+  // a run is the whole city's).
+  void AddPaymentRun(std::map<std::string, std::string>* r) {
+    const corpus::Invoice inv = NextInvoice();
+    auto vendor = wf_->GetVendor(VendorId(inv));
+    ASSERT_OK(vendor);
+    workflow::Vendor v = *vendor;
+    v.account_holder = "テストシヨウジ";
+    ASSERT_OK(wf_->PutVendor(v, User("admin")));
+    std::map<std::string, std::string> own{
+        {"{newdoc}", Receive("somu", "支払-" + inv.id + ".xml", corpus::RenderJpPint(inv))},
+        {"{commitment}", Commitment("somu", v.id)}};
+    AddSubmittedOrder("somu", &own);
+    auto view = wf_->GetOrder(own["{order}"], User("kacho"));
+    ASSERT_OK(view);
+    auto approved = wf_->Act(view->order.id, {workflow::Action::kApprove, view->order.version},
+                             User("kacho"));
+    ASSERT_OK(approved);
+    workflow::ActionRequest accept{workflow::Action::kAccept, approved->order.version};
+    for (std::string_view item : workflow::kChecklistItems) {
+      accept.checklist.push_back({std::string(item), true, ""});
+    }
+    ASSERT_OK(wf_->Act(view->order.id, accept, User("kaikei")));
+    auto run = wf_->PreparePaymentRun(User("kaikei"), base::Date(2026, 5, 29));
+    ASSERT_OK(run);
+    auto recorded = wf_->RecordPaymentRun(*run, User("kaikei"));
+    ASSERT_OK(recorded);
+    (*r)["{run}"] = recorded->id;
+  }
+
   // An active legal hold and a disposal request (by hokan2) of an expired
   // document of dept, for the retention rows.
   void AddRetentionRecords(const std::string& dept, std::map<std::string, std::string>* r) {
@@ -407,6 +460,7 @@ class AuthorizationTest : public ::testing::Test {
     }
     auto records = Records(dept, login.empty() || login == "token" ? "kato" : login, fresh);
     if (path.find("{order}") != std::string::npos) AddSubmittedOrder(dept, &records);
+    if (path.find("{run}") != std::string::npos) AddPaymentRun(&records);
     if (path.find("{hold}") != std::string::npos || path.find("{request}") != std::string::npos) {
       AddRetentionRecords(dept, &records);
     }
@@ -454,6 +508,34 @@ class AuthorizationTest : public ::testing::Test {
   int uploads_ = 0;
   std::string token_secret_;
 };
+
+// The payment run's files come back as the bytes recorded (the 全銀 file:
+// 120-byte records with CRLF, Shift_JIS; the CSV with its BOM); a confirmed
+// run is not cancelled (409), and the order shows its run until then.
+TEST_F(AuthorizationTest, APaymentRunsFilesAndLifeOverHttp) {
+  std::map<std::string, std::string> r;
+  AddPaymentRun(&r);
+  const std::string run = "/api/v1/payment-runs/" + r["{run}"];
+  const httplib::Headers kaikei = LogIn("kaikei");
+  auto zengin = client_->Get((run + "/zengin").c_str(), kaikei);
+  ASSERT_TRUE(zengin);
+  EXPECT_EQ(zengin->status, 200);
+  EXPECT_EQ(zengin->get_header_value("Content-Type"), "application/octet-stream");
+  ASSERT_EQ(zengin->body.size(), 4u * 122);
+  for (size_t i = 0; i < 4; ++i) EXPECT_EQ(zengin->body.substr(i * 122 + 120, 2), "\r\n");
+  EXPECT_EQ(zengin->body[0], '1');
+  auto csv = client_->Get((run + "/csv").c_str(), kaikei);
+  ASSERT_TRUE(csv);
+  EXPECT_EQ(csv->body.rfind("\xEF\xBB\xBF", 0), 0u);
+  auto confirmed = client_->Post((run + "/confirm").c_str(), kaikei, "{}", "application/json");
+  ASSERT_TRUE(confirmed);
+  EXPECT_EQ(confirmed->status, 200) << confirmed->body;
+  EXPECT_EQ(json::parse(confirmed->body)["state"], "confirmed");
+  auto cancel = client_->Post((run + "/cancel").c_str(), kaikei, R"({"reason":"誤り"})",
+                              "application/json");
+  ASSERT_TRUE(cancel);
+  EXPECT_EQ(cancel->status, 409);
+}
 
 TEST_F(AuthorizationTest, EveryRouteHasARowAndEveryRowARoute) {
   std::set<std::pair<std::string, std::string>> rows, routes;

@@ -79,12 +79,17 @@ class OrderFixture : public ::testing::Test {
     EXPECT_OK(results[0]);
     return results[0].ok() ? results[0]->id : "";
   }
+  // An invoice of kVendor for 11,000 yen. Its issue date in April 2026
+  // follows the number's last character, so that invoices of different
+  // numbers are not taken for one another by the double-payment guard
+  // (same vendor, date and total).
   invoice::InvoiceFields Xml(const std::string& number) {
     invoice::InvoiceFields f;
     f.format = "jp-pint";
     f.document_type = "invoice";
     f.invoice_number = number;
-    f.issue_date = "2026-04-01";
+    const int day = number.empty() ? 1 : 1 + static_cast<unsigned char>(number.back()) % 28;
+    f.issue_date = std::string("2026-04-") + (day < 10 ? "0" : "") + std::to_string(day);
     f.currency = "JPY";
     f.total = "11000";
     f.counterparty = "㈱山田商事";

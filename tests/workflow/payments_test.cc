@@ -80,13 +80,14 @@ TEST_F(PaymentsTest, OnlyTheAccountingOfficeRunsPaymentsAndTheRunIsOneEvent) {
   }
   auto run = wf_->PreparePaymentRun(U("kaikei"), Date(2026, 4, 24));
   ASSERT_OK(run);
-  EXPECT_EQ(wf_->RecordPaymentRun(*run, U("kato")).code(), Code::kPermissionDenied);
+  EXPECT_EQ(wf_->RecordPaymentRun(*run, U("kato")).status().code(), Code::kPermissionDenied);
   uint64_t before = 0;
   ASSERT_OK(archive_->ledger().ForEachEvent(0, [&](uint64_t, std::string_view) {
     ++before;
     return base::Status::OK();
   }));
-  ASSERT_OK(wf_->RecordPaymentRun(*run, U("kaikei")));
+  auto recorded = wf_->RecordPaymentRun(*run, U("kaikei"));
+  ASSERT_OK(recorded);
   std::vector<json> events;
   ASSERT_OK(archive_->ledger().ForEachEvent(before, [&](uint64_t, std::string_view e) {
     events.push_back(json::parse(e));
@@ -98,15 +99,8 @@ TEST_F(PaymentsTest, OnlyTheAccountingOfficeRunsPaymentsAndTheRunIsOneEvent) {
   EXPECT_EQ(events[0]["total"], 44000);
   EXPECT_EQ(events[0]["orders"].size(), 3u);
   EXPECT_EQ(events[0]["zengin_sha256"], signing::Sha256(run->zengin).Hex());
+  EXPECT_EQ(events[0]["run"], recorded->id);
 
-  // Paid meanwhile: the run must be prepared again.
-  auto order = wf_->GetOrder(first_, U("kaikei"));
-  ASSERT_OK(order);
-  Act(*order, Action::kPay, "kaikei");
-  EXPECT_EQ(wf_->RecordPaymentRun(*run, U("kaikei")).code(), Code::kAborted);
-  auto again = wf_->PreparePaymentRun(U("kaikei"), Date(2026, 4, 24));
-  ASSERT_OK(again);
-  EXPECT_EQ(again->lines.size(), 2u);
 }
 
 TEST_F(PaymentsTest, TheAccountHolderMustBeBankKana) {
@@ -115,6 +109,140 @@ TEST_F(PaymentsTest, TheAccountHolderMustBeBankKana) {
   EXPECT_EQ(wf_->PutVendor(v, U("admin")).code(), Code::kInvalidArgument);
   v.account_holder = "ﾔﾏﾀﾞｼﾖｳｼﾞ(ｶ";
   EXPECT_OK(wf_->PutVendor(v, U("admin")));
+}
+
+// Events appended since event number `from`.
+std::vector<json> EventsSince(archive::Archive& a, uint64_t from) {
+  std::vector<json> events;
+  EXPECT_OK(a.ledger().ForEachEvent(from, [&](uint64_t, std::string_view e) {
+    events.push_back(json::parse(e));
+    return base::Status::OK();
+  }));
+  return events;
+}
+
+uint64_t EventCount(archive::Archive& a) { return EventsSince(a, 0).size(); }
+
+TEST_F(PaymentsTest, ARecordedRunKeepsItsOrdersOutOfLaterRunsAndActions) {
+  clock_.Set(Jst("2026-04-10"));
+  AcceptThree();
+  auto run = wf_->PreparePaymentRun(U("kaikei"), Date(2026, 4, 24));
+  ASSERT_OK(run);
+  auto recorded = wf_->RecordPaymentRun(*run, U("kaikei"));
+  ASSERT_OK(recorded);
+  EXPECT_EQ(recorded->id, "R2026-0001");
+  EXPECT_EQ(recorded->state, kRunRecorded);
+  // Recording the same run again: its orders are taken.
+  EXPECT_EQ(wf_->RecordPaymentRun(*run, U("kaikei")).status().code(), Code::kAborted);
+  auto later = wf_->PreparePaymentRun(U("kaikei"), Date(2026, 4, 25));
+  ASSERT_OK(later);
+  EXPECT_TRUE(later->lines.empty());
+  EXPECT_TRUE(later->refused.empty());
+  // Nor is an order of the run paid on its own.
+  auto order = wf_->GetOrder(first_, U("kaikei"));
+  ASSERT_OK(order);
+  EXPECT_EQ(order->payment_run, "R2026-0001");
+  auto paid = wf_->Act(first_, ActionRequest{Action::kPay, order->order.version}, U("kaikei"));
+  EXPECT_EQ(paid.status().code(), Code::kAborted);
+  EXPECT_NE(paid.status().message().find("R2026-0001"), std::string::npos);
+}
+
+TEST_F(PaymentsTest, ConfirmingPaysEveryOrderWithOneEventEachAndCannotBeUndone) {
+  clock_.Set(Jst("2026-04-10"));
+  AcceptThree();
+  auto run = wf_->PreparePaymentRun(U("kaikei"), Date(2026, 4, 24));
+  ASSERT_OK(run);
+  auto recorded = wf_->RecordPaymentRun(*run, U("kaikei"));
+  ASSERT_OK(recorded);
+  EXPECT_EQ(wf_->ConfirmPaymentRun(recorded->id, U("kato")).status().code(),
+            Code::kPermissionDenied);
+  const uint64_t before = EventCount(*archive_);
+  auto confirmed = wf_->ConfirmPaymentRun(recorded->id, U("kaikei"));
+  ASSERT_OK(confirmed);
+  EXPECT_EQ(confirmed->state, kRunConfirmed);
+  EXPECT_EQ(confirmed->closed_by, "kaikei");
+  const std::vector<json> events = EventsSince(*archive_, before);
+  ASSERT_EQ(events.size(), 4u);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(events[i]["type"], "workflow.order.paid");
+    EXPECT_EQ(events[i]["payment_run"], "R2026-0001");
+    EXPECT_EQ(events[i]["to"], "paid");
+  }
+  EXPECT_EQ(events[3]["type"], "workflow.payment_run.confirmed");
+  for (const std::string& id : {first_, second_, third_}) {
+    auto o = wf_->GetOrder(id, U("kaikei"));
+    ASSERT_OK(o);
+    EXPECT_EQ(o->order.state, OrderState::kPaid) << id;
+    EXPECT_EQ(o->payment_run, "");
+  }
+  EXPECT_EQ(wf_->ConfirmPaymentRun(recorded->id, U("kaikei")).status().code(), Code::kAborted);
+  auto cancel = wf_->CancelPaymentRun(recorded->id, "誤り", U("kaikei"));
+  EXPECT_EQ(cancel.status().code(), Code::kAborted);
+  EXPECT_NE(cancel.status().message().find("確定後は取り消せません"), std::string::npos);
+}
+
+TEST_F(PaymentsTest, AnOrderThatCannotBePaidStopsTheWholeConfirmation) {
+  clock_.Set(Jst("2026-04-10"));
+  AcceptThree();
+  auto run = wf_->PreparePaymentRun(U("kaikei"), Date(2026, 4, 24));
+  ASSERT_OK(run);
+  auto recorded = wf_->RecordPaymentRun(*run, U("kaikei"));
+  ASSERT_OK(recorded);
+  // The vendor master's account changes after the file was made: the
+  // orders' bank account is a × again, which pay refuses.
+  Vendor v = kVendor;
+  v.account_holder = "ヤマダシヨウジ（カ";
+  v.bank_account = "0005:123:1:7654321";
+  ASSERT_OK(wf_->PutVendor(v, U("admin")));
+  const uint64_t before = EventCount(*archive_);
+  auto confirmed = wf_->ConfirmPaymentRun(recorded->id, U("kaikei"));
+  EXPECT_EQ(confirmed.status().code(), Code::kFailedPrecondition);
+  EXPECT_NE(confirmed.status().message().find("R2026-0001"), std::string::npos);
+  EXPECT_EQ(EventCount(*archive_), before);  // nothing written
+  auto o = wf_->GetOrder(first_, U("kaikei"));
+  ASSERT_OK(o);
+  EXPECT_EQ(o->order.state, OrderState::kAccepted);
+}
+
+TEST_F(PaymentsTest, ACancelledRunGivesItsOrdersBack) {
+  clock_.Set(Jst("2026-04-10"));
+  AcceptThree();
+  auto run = wf_->PreparePaymentRun(U("kaikei"), Date(2026, 4, 24));
+  ASSERT_OK(run);
+  auto recorded = wf_->RecordPaymentRun(*run, U("kaikei"));
+  ASSERT_OK(recorded);
+  EXPECT_EQ(wf_->CancelPaymentRun(recorded->id, " ", U("kaikei")).status().code(),
+            Code::kInvalidArgument);
+  auto cancelled = wf_->CancelPaymentRun(recorded->id, "振込指定日の誤り", U("kaikei"));
+  ASSERT_OK(cancelled);
+  EXPECT_EQ(cancelled->state, kRunCancelled);
+  EXPECT_EQ(cancelled->cancel_reason, "振込指定日の誤り");
+  EXPECT_EQ(wf_->ConfirmPaymentRun(recorded->id, U("kaikei")).status().code(), Code::kAborted);
+  auto again = wf_->PreparePaymentRun(U("kaikei"), Date(2026, 4, 27));
+  ASSERT_OK(again);
+  EXPECT_EQ(again->lines.size(), 3u);
+  auto second = wf_->RecordPaymentRun(*again, U("kaikei"));
+  ASSERT_OK(second);
+  EXPECT_EQ(second->id, "R2026-0002");
+
+  // The list, newest first, and the files as recorded; auditors read them.
+  clock_.Set(Jst("2026-04-11"));
+  auto runs = wf_->ListPaymentRuns(U("kansa"));
+  ASSERT_OK(runs);
+  ASSERT_EQ(runs->size(), 2u);
+  EXPECT_EQ((*runs)[0].id, "R2026-0002");
+  EXPECT_EQ((*runs)[1].state, kRunCancelled);
+  EXPECT_EQ(wf_->ListPaymentRuns(U("kato")).status().code(), Code::kPermissionDenied);
+  auto zengin = wf_->PaymentRunFile("R2026-0002", "zengin", U("kansa"));
+  ASSERT_OK(zengin);
+  EXPECT_EQ(*zengin, again->zengin);
+  EXPECT_EQ(signing::Sha256(*zengin).Hex(), second->zengin_sha256);
+  auto csv = wf_->PaymentRunFile("R2026-0002", "csv", U("kaikei"));
+  ASSERT_OK(csv);
+  EXPECT_EQ(*csv, again->csv);
+  EXPECT_EQ(wf_->PaymentRunFile("R2026-0002", "pdf", U("kaikei")).status().code(),
+            Code::kNotFound);
+  EXPECT_EQ(wf_->GetPaymentRun("R2026-0099", U("kaikei")).status().code(), Code::kNotFound);
 }
 
 // kura.toml without [payments]: the workflow has no remitter.

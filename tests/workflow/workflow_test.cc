@@ -77,6 +77,12 @@ class WorkflowTest : public ::testing::Test {
     EXPECT_OK(results[0]);
     return results[0].ok() ? results[0]->id : "";
   }
+  // Another invoice of the same vendor and total must differ in its issue
+  // date, or the double-payment guard takes it for the first one.
+  static invoice::InvoiceFields IssuedOn(invoice::InvoiceFields f, const std::string& date) {
+    f.issue_date = date;
+    return f;
+  }
   invoice::InvoiceFields Invoice(int64_t total, const std::string& number = "INV-1") {
     const int64_t taxable = total * 10 / 11;
     invoice::InvoiceFields f;
@@ -380,7 +386,8 @@ TEST_F(WorkflowTest, BalanceIsReservedByLiveOrdersAndReleasedByWithdrawal) {
   const Commitment c = NewCommitment(1'000'000);
   auto first = wf_->Draft(Receive(Invoice(600'000, "A")), c.id, U("kato"));
   ASSERT_OK(first);
-  auto second = wf_->Draft(Receive(Invoice(600'000, "B")), c.id, U("kato"));
+  auto second =
+      wf_->Draft(Receive(IssuedOn(Invoice(600'000, "B"), "2026-05-11")), c.id, U("kato"));
   ASSERT_OK(second);
   const auto amount_match = [](const OrderView& v) {
     for (const FieldMatch& m : v.order.match) {
@@ -428,8 +435,8 @@ TEST_F(WorkflowTest, InboxShowsUnprocessedInvoicesAndDeadlines) {
   const Commitment works = NewCommitment(10'000'000, "works");
   // Received 5/12 (JST): due 6/11 for goods, 6/21 for works.
   const std::string doc1 = Receive(Invoice(100'000, "1"));
-  const std::string doc2 = Receive(Invoice(100'000, "2"));
-  const std::string doc3 = Receive(Invoice(100'000, "3"));
+  const std::string doc2 = Receive(IssuedOn(Invoice(100'000, "2"), "2026-05-08"));
+  const std::string doc3 = Receive(IssuedOn(Invoice(100'000, "3"), "2026-05-09"));
   Receive(Invoice(100'000, "4"), "doboku");  // in kaikei's overdue list below, never in kato's
   auto inbox = wf_->GetInbox(U("kato"));
   ASSERT_OK(inbox);

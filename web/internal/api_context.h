@@ -160,6 +160,7 @@ void AddRetentionRoutes(const ApiRoutes& routes);
 void AddComplianceRoutes(const ApiRoutes& routes);
 void AddExportRoutes(const ApiRoutes& routes);
 void AddOcrRoutes(const ApiRoutes& routes);
+void AddPaymentRoutes(const ApiRoutes& routes);
 
 }  // namespace web::internal
 

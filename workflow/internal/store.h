@@ -9,6 +9,10 @@
 //   wf_doc_orders   document id   order id (documents that have a live order)
 //   wf_open_orders  order id      "" (orders neither paid nor withdrawn)
 //   wf_api_tokens   hex SHA-256 of the secret   ApiToken (api_token.h)
+//   wf_payment_runs run id       PaymentRunRecord (payments.h)
+//   wf_payment_files run id + "/zengin" | "/csv"   the run's file bytes
+//   wf_run_orders   order id      run id (orders in a recorded run, until
+//                                 it is confirmed or cancelled)
 //   wf_meta         "seq/<kind>/<fiscal year>"  last number used (decimal)
 //   idx_orders      the work lists (derived; work_lists.h)
 //   idx_workflow    "work_lists" → the version of the work lists built (derived)
@@ -35,6 +39,7 @@ namespace workflow::internal {
 struct Tables {
   storage::Table departments, users, vendors, commitments, orders, doc_orders, open_orders, meta;
   storage::Table api_tokens;
+  storage::Table payment_runs, payment_files, run_orders;
   /// Derived; absent when opened read-only before a writer created them.
   std::optional<storage::DatedIndex> work_lists;
   std::optional<storage::Table> derived_meta;

@@ -18,6 +18,10 @@
 
 namespace workflow {
 
+namespace internal {
+struct InvoiceData;
+}  // namespace internal
+
 struct Workflow::Rep {
   archive::Archive* archive = nullptr;  // the invoices
   ledger::Ledger* ledger = nullptr;     // the one write path (the archive's)
@@ -57,6 +61,34 @@ struct Workflow::Rep {
   /// LoadOrder, then RefreshMatch.
   base::Result<PaymentOrder> LoadRefreshedOrder(const storage::ReadTxn& txn,
                                                 std::string_view id) const;
+  /// Performs req on the order order_id inside the caller's write, as
+  /// Workflow::Act decides and records it (current match, Decide, Apply,
+  /// the commitment and indexes, the order's event with the members of
+  /// `extra` added). *order_out and *commitment_out: as written.
+  base::Status ActInWrite(storage::WriteTxn& txn, const ledger::AppendEvent& append,
+                          const User& me, const ApplyContext& apply, std::string_view order_id,
+                          const ActionRequest& req, const nlohmann::json& extra,
+                          PaymentOrder* order_out, Commitment* commitment_out) const;
+  /// The recorded payment run order_id is in, or "" (wf_run_orders).
+  base::Result<std::string> RunOf(const storage::ReadTxn& txn, std::string_view order_id) const;
+  /// Aborted naming the run if order_id is in a recorded payment run.
+  base::Status CheckNotInRun(const storage::ReadTxn& txn, std::string_view order_id) const;
+  /// FailedPrecondition (DuplicateMessage) if the order looks like another
+  /// order's invoice (double_payment.h).
+  base::Status CheckNoDuplicate(const storage::ReadTxn& txn, std::string_view order_id) const;
+  /// The registration number the order's invoice states now ("" if none).
+  base::Result<std::string> RegistrationOf(const storage::ReadTxn& txn,
+                                           const PaymentOrder& o) const;
+  /// The identity of an order's invoice (double_payment.h).
+  base::Result<InvoiceIdentity> IdentityOf(const storage::ReadTxn& txn,
+                                           const PaymentOrder& o) const;
+  /// The other orders that are not withdrawn and look like the invoice id.
+  base::Result<std::vector<DuplicatePayment>> FindDuplicatePayments(
+      const storage::ReadTxn& txn, const InvoiceIdentity& id) const;
+  /// The identity of the invoice a new order for vendor_id would pay.
+  static InvoiceIdentity IdentityOfInvoice(const internal::InvoiceData& invoice,
+                                           const std::string& vendor_id,
+                                           const std::string& document_id);
   /// Puts v into the vendor master and appends the event PutVendor
   /// records (vendor; from: the previous record or null; to), with the
   /// members of `extra` added.

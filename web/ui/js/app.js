@@ -28,6 +28,8 @@ const ROUTES = [
   {path: /^\/admin\/vendors$/, load: () => import('./pages/admin_vendors.js')},
   {path: /^\/admin\/new-vendor$/, load: () => import('./pages/admin_vendor.js')},
   {path: /^\/admin\/vendors\/([A-Za-z0-9_-]+)$/, load: () => import('./pages/admin_vendor.js')},
+  {path: /^\/payments$/, load: () => import('./pages/payments.js')},
+  {path: /^\/payments\/(R[0-9]+-[0-9]+)$/, load: () => import('./pages/payments.js')},
 ];
 
 // The menu: only pages that exist, only for those who may use them.
@@ -43,6 +45,7 @@ const MENU = [
   {href: '#/figures', label: '効果の見える化',
     show: u => (u.roles.includes('approver') && !!u.title) || ['accountant', 'admin'].some(r => u.roles.includes(r))},
   {href: '#/admin', label: '管理', show: u => u.roles.includes('admin')},
+  {href: '#/payments', label: '支払処理', show: u => ['accountant', 'auditor'].some(r => u.roles.includes(r))},
   {href: '#/admin/vendors', label: '債権者マスタ',
     show: u => u.roles.includes('accountant') && !u.roles.includes('admin')},
 ];

@@ -4,6 +4,7 @@
 // a draft from it would show; drafting (POST /api/v1/payment-orders) leads
 // to the order's page, where the × are acknowledged and the order submitted.
 
+import {duplicateList} from './payments.js';
 import {api, departmentNames} from '../api.js';
 import {h, replace} from '../dom.js';
 import {yen, date} from '../format.js';
@@ -155,6 +156,10 @@ export async function render(ctx) {
   } else if (candidates.blocked_reason) {
     body = h('div', {class: 'error-box', role: 'alert'}, h('p', {}, candidates.blocked_reason),
       h('p', {}, h('a', {href: '#/invoices/' + id + '/entry'}, '項目入力へ')));
+  } else if (candidates.duplicates && candidates.duplicates.length) {
+    body = h('div', {class: 'error-box duplicate-box', role: 'alert'},
+      h('p', {}, h('strong', {}, '二重払いのおそれ: '), 'この請求書と同じと見られる請求書に、すでに支出命令があります。起票できません。'),
+      duplicateList(candidates.duplicates));
   } else if (candidates.items.length === 0) {
     body = noCandidates(ctx, candidates, departments);
   } else {

@@ -4,6 +4,7 @@
 // /api/v1/payment-orders/{id}/actions with the version shown; a stale
 // version (409) offers 再読み込み.
 
+import {duplicateList} from './payments.js';
 import {api, departmentNames} from '../api.js';
 import {h, replace} from '../dom.js';
 import {yen, date, time, stateName, deadlineName} from '../format.js';
@@ -143,6 +144,12 @@ export async function render(ctx) {
     h('h1', {}, '支出命令 ', order.id, ' ', h('span', {class: 'badge badge-state h1-badge'}, stateName(order.state))),
     returned ? h('div', {class: 'error-box return-box', role: 'note'},
       h('strong', {}, '差戻し理由: '), order.last_return_reason) : null,
+    order.duplicates && order.duplicates.length ? h('div', {class: 'error-box duplicate-box', role: 'alert'},
+      h('p', {}, h('strong', {}, '二重払いのおそれ: '), '同じ請求書と見られる支出命令があります。どちらかを取り下げるまで、この支出命令は支払えません。'),
+      duplicateList(order.duplicates)) : null,
+    order.payment_run ? h('p', {class: 'notice notice-info'}, 'この支出命令は支払処理 ',
+      h('a', {href: '#/payments/' + encodeURIComponent(order.payment_run)}, order.payment_run),
+      '（未確定）に入っています。確定すると支払済になります。') : null,
     header(order, departments),
     // What is judged first (the ○/× table), then what this person may do.
     forms.submit || h('section', {'aria-labelledby': 'match-title'},
