@@ -22,6 +22,9 @@ Result<Tables> OpenTables(ledger::Ledger* ledger) {
   ASSIGN_OR_RETURN(t.open_orders, ledger->OpenTable("wf_open_orders"));
   ASSIGN_OR_RETURN(t.meta, ledger->OpenTable("wf_meta"));
   ASSIGN_OR_RETURN(t.api_tokens, ledger->OpenTable("wf_api_tokens"));
+  ASSIGN_OR_RETURN(t.legacy_imports, ledger->OpenTable("wf_legacy_imports"));
+  ASSIGN_OR_RETURN(t.legacy_rows, ledger->OpenTable("wf_legacy_rows"));
+  ASSIGN_OR_RETURN(t.legacy_merges, ledger->OpenTable("wf_legacy_merges"));
   auto work_lists = ledger->OpenDerivedTable("idx_orders");
   auto derived_meta = ledger->OpenDerivedTable("idx_workflow");
   if (work_lists.ok() && derived_meta.ok()) {
