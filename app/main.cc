@@ -12,6 +12,7 @@
 #include "app/evidence_commands.h"
 #include "app/internal/cli_japanese.h"
 #include "app/internal/retention_cli.h"
+#include "app/internal/vendors_cli.h"
 
 #ifndef KURA_VERSION
 #define KURA_VERSION "dev"
@@ -432,6 +433,7 @@ int main(int argc, char** argv) {
   AddServeCommand(&cli, ctx, a);
   AddExportCommands(&cli, ctx, a);
   app::internal::AddRetentionCommands(&cli, ctx, &a.rc);
+  app::internal::AddVendorsCommands(&cli, ctx, &a.rc);
   app::internal::GroupSubcommands(&cli);
   try {
     cli.parse(argc, argv);
