@@ -17,6 +17,7 @@
 #include "app/internal/ocr_cli.h"
 #include "app/internal/payments_cli.h"
 #include "app/internal/retention_cli.h"
+#include "app/internal/vendors_cli.h"
 
 #ifndef KURA_VERSION
 #define KURA_VERSION "dev"
@@ -455,6 +456,7 @@ int main(int argc, char** argv) {
   app::internal::AddComplianceCommands(&cli, ctx, &a.rc);
   app::internal::AddRenewalCommands(&cli, ctx, &a.rc);
   app::internal::AddOcrCommands(&cli, ctx, &a.rc);
+  app::internal::AddVendorsCommands(&cli, ctx, &a.rc);
   app::internal::GroupSubcommands(&cli);
   try {
     cli.parse(argc, argv);

@@ -91,6 +91,15 @@ inline constexpr std::string_view kUserUnlocked = "workflow.user.unlocked";
 inline constexpr std::string_view kLoginThrottled = "workflow.login.throttled";
 inline constexpr std::string_view kVendorCreated = "workflow.vendor.created";
 inline constexpr std::string_view kVendorUpdated = "workflow.vendor.updated";
+/// Legacy creditor numbers (workflow/legacy_creditors.h): import {id,
+/// file, sha256, encoding, rows, chunks, skipped: [{line, number,
+/// message}]}; the rows themselves are in wf_legacy_rows (write set).
+inline constexpr std::string_view kLegacyCreditorsImported = "workflow.legacy_creditors.imported";
+/// survivor, numbers: legacy numbers now resolve to survivor.
+inline constexpr std::string_view kVendorMerged = "workflow.vendor.merged";
+/// merges [{number, survivor}]: those merges undone (the records stay,
+/// marked undone).
+inline constexpr std::string_view kVendorUnmerged = "workflow.vendor.unmerged";
 inline constexpr std::string_view kCommitmentCreated = "workflow.commitment.created";
 inline constexpr std::string_view kOrderDrafted = "workflow.order.drafted";
 /// An action on a payment order: "workflow.order." + one of submitted,

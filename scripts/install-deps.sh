@@ -14,6 +14,8 @@ packages=(
   # OCR of scanned invoices (issue 15): libtesseract with Leptonica, and the
   # Japanese and English trained data it reads with
   libtesseract-dev libleptonica-dev tesseract-ocr-jpn tesseract-ocr-eng
+  # the legacy creditor export (issue 16): an RFC 4180 CSV parser
+  libcsv-dev
   # tools the tests drive: openssl (ts -verify, s_client), curl (HTTPS),
   # pdftotext, a Japanese font
   openssl curl poppler-utils fonts-ipaexfont

@@ -38,6 +38,13 @@ Status MayManageVendors(const User& user) {
   return Status::OK();
 }
 
+Status MayReviewCreditors(const User& user) {
+  if (!MayManageVendors(user).ok() && !user.HasRole(Role::kAuditor)) {
+    return Status::PermissionDenied("旧債権者番号の統合は会計室・管理者・監査だけが見られます");
+  }
+  return Status::OK();
+}
+
 std::string ReceivingDepartment(const archive::DocumentView& document) {
   return document.receipts.empty() ? std::string() : document.receipts.front().department;
 }

@@ -49,6 +49,12 @@ base::Status MayManageUsers(const User& user);
 /// logged in reads it.
 base::Status MayManageVendors(const User& user);
 
+/// OK if user may read the legacy creditor numbers, their proposed
+/// clusters and merges (the consolidation, workflow.h): those who manage
+/// vendors (MayManageVendors) and auditors (監査). PermissionDenied
+/// ("旧債権者番号の統合は会計室・管理者・監査だけが見られます") otherwise.
+base::Status MayReviewCreditors(const User& user);
+
 /// The department a document belongs to for the decisions below: that of
 /// its first receipt (receipts never change), or "" if it was received for
 /// no department.

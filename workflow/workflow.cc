@@ -104,8 +104,11 @@ Result<PaymentOrder> Workflow::Rep::LoadRefreshedOrder(const storage::ReadTxn& t
 }
 
 Result<Vendor> Workflow::Rep::LoadVendor(const storage::ReadTxn& txn, std::string_view id) const {
-  return LoadCached<Vendor>(txn, tables.vendors, id, "債権者がありません: " + internal::Shown(id),
-                            caches->vendors, &VendorFromJson);
+  // A merged legacy number stands for its survivor (workflow_legacy.cc).
+  ASSIGN_OR_RETURN(const std::string resolved, ResolveVendorId(txn, id));
+  return LoadCached<Vendor>(txn, tables.vendors, resolved,
+                            "債権者がありません: " + internal::Shown(id), caches->vendors,
+                            &VendorFromJson);
 }
 
 Workflow::Workflow(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
@@ -308,6 +311,7 @@ Result<Commitment> Workflow::CreateCommitment(const Commitment& commitment, cons
     if (!txn.Get(rep_->tables.departments, c.department).ok()) {
       return Status::InvalidArgument("課が登録されていません: " + internal::Shown(c.department));
     }
+    ASSIGN_OR_RETURN(c.vendor_id, rep_->ResolveVendorId(txn, c.vendor_id));
     if (!txn.Get(rep_->tables.vendors, c.vendor_id).ok()) {
       return Status::InvalidArgument("債権者が登録されていません: " + internal::Shown(c.vendor_id));
     }

@@ -61,11 +61,13 @@
 #include "workflow/figures.h"
 #include "workflow/inbox.h"
 #include "workflow/input_deadline.h"
+#include "workflow/legacy_creditors.h"
 #include "workflow/organization.h"
 #include "workflow/payment_order.h"
 #include "workflow/payments.h"
 #include "workflow/route.h"
 #include "workflow/state_machine.h"
+#include "workflow/vendor_clusters.h"
 #include "workflow/zengin.h"
 
 namespace workflow {
@@ -255,6 +257,52 @@ class Workflow {
                                     const User& actor);
   base::Result<Vendor> GetVendor(std::string_view id) const;
   base::Result<std::vector<Vendor>> ListVendors() const;
+
+  // --- Legacy creditor numbers (workflow_legacy.cc) ------------------------
+  // The old finance system's numbers (legacy_creditors.h), their clusters
+  // (vendor_clusters.h) and the merges the accounting office decides.
+  // Import, merge and unmerge: MayManageVendors (会計室, admin); reading
+  // the numbers, clusters and merges: MayReviewCreditors (also 監査).
+
+  /// Stores the rows of a parsed export (ParseLegacyCreditors, before this
+  /// call) as import "L" + six digits, in chunks of 1,000 rows, with one
+  /// "workflow.legacy_creditors.imported" event (file name, SHA-256 of the
+  /// bytes, encoding, rows, the rows left out with their lines). A number
+  /// imported again takes the later row. InvalidArgument if parse has no
+  /// rows. Returns the import id.
+  base::Result<std::string> ImportLegacyCreditors(const LegacyParse& parse,
+                                                  std::string_view file_name,
+                                                  std::string_view sha256_hex, const User& actor);
+  /// Every legacy number (the latest row of each), by number.
+  base::Result<std::vector<LegacyCreditor>> ListLegacyCreditors(const User& viewer) const;
+  /// The clusters still to decide (FindVendorClusters over the legacy
+  /// numbers, the vendor master and the active merges, read in one
+  /// snapshot; the clustering runs after the read).
+  base::Result<std::vector<VendorCluster>> FindDuplicateCreditors(const User& viewer) const;
+
+  /// A merge of a legacy number into its survivor.
+  struct CreditorMerge {
+    std::string number, survivor, merged_by, merged_at;
+  };
+  /// The active merges, by number.
+  base::Result<std::vector<CreditorMerge>> ListCreditorMerges(const User& viewer) const;
+  /// Records that numbers are the vendor survivor: one
+  /// "workflow.vendor.merged" event; from then on GetVendor, commitments
+  /// and orders resolve each number to survivor (ResolveCreditor).
+  /// survivor: a vendor-master id or an imported legacy number that is not
+  /// itself merged (FailedPrecondition naming where it went). Each number:
+  /// an imported legacy number (NotFound otherwise), not the survivor
+  /// (InvalidArgument), not a survivor of others (FailedPrecondition),
+  /// not merged into another survivor (Aborted: undo that first). Numbers
+  /// already merged into survivor are left as they are.
+  base::Status MergeCreditors(std::string_view survivor, const std::vector<std::string>& numbers,
+                              const User& actor);
+  /// Undoes the active merges of numbers: one "workflow.vendor.unmerged"
+  /// event; the merge records stay, marked undone. NotFound for a number
+  /// that is not merged now.
+  base::Status UnmergeCreditors(const std::vector<std::string>& numbers, const User& actor);
+  /// The survivor a number is merged into, or the number itself.
+  base::Result<std::string> ResolveCreditor(std::string_view number) const;
 
   // --- Commitments --------------------------------------------------------
 

@@ -25,6 +25,9 @@ Result<Tables> OpenTables(ledger::Ledger* ledger) {
   ASSIGN_OR_RETURN(t.payment_runs, ledger->OpenTable("wf_payment_runs"));
   ASSIGN_OR_RETURN(t.payment_files, ledger->OpenTable("wf_payment_files"));
   ASSIGN_OR_RETURN(t.run_orders, ledger->OpenTable("wf_run_orders"));
+  ASSIGN_OR_RETURN(t.legacy_imports, ledger->OpenTable("wf_legacy_imports"));
+  ASSIGN_OR_RETURN(t.legacy_rows, ledger->OpenTable("wf_legacy_rows"));
+  ASSIGN_OR_RETURN(t.legacy_merges, ledger->OpenTable("wf_legacy_merges"));
   auto work_lists = ledger->OpenDerivedTable("idx_orders");
   auto derived_meta = ledger->OpenDerivedTable("idx_workflow");
   if (work_lists.ok() && derived_meta.ok()) {

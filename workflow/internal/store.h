@@ -14,6 +14,10 @@
 //   wf_run_orders   order id      run id (orders in a recorded run, until
 //                                 it is confirmed or cancelled)
 //   wf_meta         "seq/<kind>/<fiscal year>"  last number used (decimal)
+//   wf_legacy_imports  import id ("L000001")      the import (file, sha256, rows)
+//   wf_legacy_rows     "<import id>/<chunk 6 digits>"  up to 1,000 LegacyCreditor
+//                      arrays (a later import's row supersedes a number's earlier one)
+//   wf_legacy_merges   legacy number             its merge (survivor, by, at; undone_by/at)
 //   idx_orders      the work lists (derived; work_lists.h)
 //   idx_workflow    "work_lists" → the version of the work lists built (derived)
 //
@@ -40,6 +44,7 @@ struct Tables {
   storage::Table departments, users, vendors, commitments, orders, doc_orders, open_orders, meta;
   storage::Table api_tokens;
   storage::Table payment_runs, payment_files, run_orders;
+  storage::Table legacy_imports, legacy_rows, legacy_merges;  // workflow_legacy.cc
   /// Derived; absent when opened read-only before a writer created them.
   std::optional<storage::DatedIndex> work_lists;
   std::optional<storage::Table> derived_meta;

@@ -49,6 +49,10 @@ struct Workflow::Rep {
   base::Result<Commitment> LoadCommitment(const storage::ReadTxn& txn, std::string_view id) const;
   base::Result<PaymentOrder> LoadOrder(const storage::ReadTxn& txn, std::string_view id) const;
   base::Result<Vendor> LoadVendor(const storage::ReadTxn& txn, std::string_view id) const;
+  /// id itself if it is in the vendor master or not merged; else the
+  /// survivor its active merge names (workflow_legacy.cc).
+  base::Result<std::string> ResolveVendorId(const storage::ReadTxn& txn,
+                                            std::string_view id) const;
   /// The archived document as txn sees it; NotFound("書類がありません: id").
   base::Result<archive::DocumentView> LoadDocument(const storage::ReadTxn& txn,
                                                    std::string_view id) const;
