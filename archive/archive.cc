@@ -82,6 +82,7 @@ ledger::LedgerOptions LedgerOptionsFor(const ArchiveOptions& options) {
   l.env = options.env;
   l.timestamp = options.timestamp;
   l.checkpoints = options.checkpoints;
+  l.key_token = options.key_token;
   return l;
 }
 

@@ -55,6 +55,7 @@ struct ArchiveOptions {
   storage::EnvOptions env;
   ledger::TimestampOptions timestamp;
   ledger::CheckpointOptions checkpoints;
+  ledger::TokenKeyOptions key_token;  ///< kura.toml [keys] (ledger/token_keys.h)
 };
 
 /// A file as it arrived, with who received it and how.

@@ -64,6 +64,7 @@
 #include "base/result.h"
 #include "base/time.h"
 #include "ledger/data_dir.h"
+#include "ledger/token_keys.h"
 #include "ledger/verify.h"
 #include "signing/sha256.h"
 #include "signing/timestamper.h"
@@ -110,6 +111,9 @@ struct LedgerOptions {
   storage::EnvOptions env;
   TimestampOptions timestamp;
   CheckpointOptions checkpoints;
+  /// kura.toml [keys]: the TSA and log keys in a PKCS#11 token
+  /// (ledger/token_keys.h); disabled: files in keys/. Writers only.
+  TokenKeyOptions key_token;
 };
 
 /// How a Write adds events to the log. The events are appended in order
