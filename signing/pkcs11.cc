@@ -140,6 +140,7 @@ struct Pkcs11Token::Impl {
   CK_SESSION_HANDLE session = CK_INVALID_HANDLE;
   std::string description;
   std::mutex mu;  // one operation at a time on the session
+  std::map<std::string, CK_OBJECT_HANDLE> signing_keys;  // guarded by mu
 
   CK_FUNCTION_LIST* f() const { return module->f; }
 
@@ -221,13 +222,26 @@ struct Pkcs11Token::Impl {
     return Status::OK();
   }
 
-  Result<std::string> Sign(TokenKeyType type, const std::string& label, std::string_view data) {
+  // The private key's handle, looked up once per label. mu held.
+  Result<CK_OBJECT_HANDLE> SigningKey(const std::string& label) {
+    if (const auto it = signing_keys.find(label); it != signing_keys.end()) return it->second;
     ASSIGN_OR_RETURN(const CK_OBJECT_HANDLE key, Find(CKO_PRIVATE_KEY, label));
     if (key == CK_INVALID_HANDLE) {
       return Status::NotFound(description + " に秘密鍵「" + label + "」がありません");
     }
+    signing_keys[label] = key;
+    return key;
+  }
+
+  Result<std::string> Sign(TokenKeyType type, const std::string& label, std::string_view data) {
+    ASSIGN_OR_RETURN(CK_OBJECT_HANDLE key, SigningKey(label));
     CK_MECHANISM mech = {type == TokenKeyType::kEcdsaP256 ? CKM_ECDSA : CKM_EDDSA, nullptr, 0};
     CK_RV rv = f()->C_SignInit(session, &mech, key);
+    if (rv == CKR_KEY_HANDLE_INVALID || rv == CKR_OBJECT_HANDLE_INVALID) {
+      signing_keys.erase(label);  // the object changed behind us: look it up again
+      ASSIGN_OR_RETURN(key, SigningKey(label));
+      rv = f()->C_SignInit(session, &mech, key);
+    }
     if (rv != CKR_OK) return Fail("鍵「" + label + "」で署名を始められません", rv);
     std::string sig(128, '\0');
     CK_ULONG size = sig.size();
