@@ -69,6 +69,20 @@ timeout_seconds = 10
 every_events = 256
 every_seconds = 10
 
+# The private keys of the built-in TSA (its root CA and its signing key) and
+# of the log (checkpoints) in a PKCS#11 token (an HSM; SoftHSM2 for trials)
+# instead of files in keys/. Set this BEFORE the first `kura init` of the
+# data directory: the keys are generated inside the token, and keys/ keeps
+# only ca.crt, tsa.crt, log.vkey and pkcs11.txt. The PIN is never written
+# here: pin_env names an environment variable, pin_file a file holding it.
+# [keys]
+# pkcs11_module = "/usr/lib/softhsm/libsofthsm2.so"
+# token_label = "kura"
+# pin_env = "KURA_PKCS11_PIN"
+# ca_key_label = "kura-ca"
+# tsa_key_label = "kura-tsa"
+# log_key_label = "kura-log"
+
 [routes]
 # 専決規程: who approves a payment order (支出命令), by amount in yen. Each
 # tier covers amounts up to and including max_amount (ascending); `above`
@@ -494,6 +508,49 @@ Status ReadScan(const toml::table& t, Config* config) {
   return Status::OK();
 }
 
+// [keys]: a PKCS#11 token for the private keys (app/config.h KeysConfig).
+Status ReadKeys(const toml::table& t, KeysConfig* keys) {
+  const toml::table* k = t["keys"].as_table();
+  if (k == nullptr) return Status::OK();
+  if (k->contains("pin")) {
+    return Status::InvalidArgument(
+        "[keys] pin: PIN を kura.toml に書かないでください。pin_env（環境変数の名前）か "
+        "pin_file（PIN を書いたファイル）で渡してください");
+  }
+  for (auto [key, out] : {std::pair{"pkcs11_module", &keys->pkcs11_module},
+                          {"token_label", &keys->token_label}, {"pin_env", &keys->pin_env},
+                          {"pin_file", &keys->pin_file}, {"ca_key_label", &keys->ca_key_label},
+                          {"tsa_key_label", &keys->tsa_key_label},
+                          {"log_key_label", &keys->log_key_label}}) {
+    if (const toml::node* node = k->get(key)) {
+      const auto v = node->value<std::string>();
+      if (!v) return Status::InvalidArgument(std::string("[keys] ") + key + " は文字列で指定してください");
+      *out = *v;
+    }
+  }
+  if (keys->pkcs11_module.empty()) {
+    return Status::InvalidArgument(
+        "[keys] pkcs11_module に PKCS#11 モジュールのパスを指定してください（例: "
+        "\"/usr/lib/softhsm/libsofthsm2.so\"）。鍵をファイルにするときは [keys] を書きません");
+  }
+  if (keys->token_label.empty()) {
+    return Status::InvalidArgument("[keys] token_label にトークンのラベルを指定してください");
+  }
+  if (keys->pin_env.empty() == keys->pin_file.empty()) {
+    return Status::InvalidArgument(
+        "[keys] PIN の渡し方は pin_env（環境変数の名前）か pin_file（ファイル）のどちらか一方を"
+        "指定してください");
+  }
+  const std::string& ca = keys->ca_key_label;
+  const std::string& tsa = keys->tsa_key_label;
+  const std::string& log = keys->log_key_label;
+  if (ca.empty() || tsa.empty() || log.empty() || ca == tsa || ca == log || tsa == log) {
+    return Status::InvalidArgument(
+        "[keys] ca_key_label, tsa_key_label, log_key_label は空でない別々のラベルにしてください");
+  }
+  return Status::OK();
+}
+
 // Every setting of the parsed file t into *config; the error names the
 // key ("[ingest] max_file_mb") and says what to write instead.
 Status ReadSettings(const toml::table& t, Config* settings) {
@@ -563,6 +620,7 @@ Status ReadSettings(const toml::table& t, Config* settings) {
     return Status::InvalidArgument(std::string("[routes] の値を読めません（") + e.what() + "）");
   }
   RETURN_IF_ERROR(ReadRenewal(t, &config.renewal));
+  RETURN_IF_ERROR(ReadKeys(t, &config.keys));
   RETURN_IF_ERROR(ReadRetention(t, &config.retention));
   return ReadScan(t, &config);
 }

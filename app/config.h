@@ -23,6 +23,20 @@
 
 namespace app {
 
+/// [keys]: the built-in TSA's and the log's private keys in a PKCS#11
+/// token instead of files in keys/ (ledger/token_keys.h). Off when
+/// pkcs11_module is empty. The PIN is never in kura.toml: pin_env names an
+/// environment variable, pin_file a file (relative: to the data dir).
+struct KeysConfig {
+  std::string pkcs11_module;
+  std::string token_label;
+  std::string pin_env;
+  std::string pin_file;
+  std::string ca_key_label = "kura-ca";
+  std::string tsa_key_label = "kura-tsa";
+  std::string log_key_label = "kura-log";
+};
+
 struct Config {
   std::string listen = "127.0.0.1:8080";  ///< [server] listen
   uint64_t max_file_mb = 100;             ///< [ingest] max_file_mb
@@ -75,6 +89,8 @@ struct Config {
   archive::ScanPolicy scan;
   workflow::InputDeadlineRule input_deadline{
       .city_holidays = base::BusinessCalendar::YearEndClosures(2025, 2035)};
+  /// [keys]: keys in a PKCS#11 token; none when absent.
+  KeysConfig keys;
 };
 
 /// The kura.toml that `kura init` writes: every setting with its default.

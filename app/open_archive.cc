@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "app/error_text.h"
+#include "app/key_token.h"
 
 #include "ledger/data_dir.h"
 #include "ocr/scan.h"
@@ -64,6 +65,10 @@ base::Result<OpenedArchive> OpenArchiveFor(const Context& ctx, bool read_only) {
     options.timestamp.url = out.config.tsa_url;
     options.timestamp.trusted_pem = *pem;
     options.timestamp.transport = out.transport.get();
+  }
+  if (!read_only) {  // readers (verify, search) need no PIN
+    ASSIGN_OR_RETURN(options.key_token,
+                     KeyTokenOptionsFor(ctx.fs, ctx.data_dir, out.config.keys));
   }
   ASSIGN_OR_RETURN(out.archive, archive::Archive::Open(options, ctx.fs, ctx.clock));
   out.archive->SetScanInspector(&InspectScan);

@@ -83,6 +83,7 @@ ledger::LedgerOptions LedgerOptionsFor(const ArchiveOptions& options) {
   l.group_commit = options.group_commit;
   l.timestamp = options.timestamp;
   l.checkpoints = options.checkpoints;
+  l.key_token = options.key_token;
   return l;
 }
 

@@ -59,6 +59,7 @@ struct ArchiveOptions {
   bool group_commit = true;  ///< ledger::LedgerOptions::group_commit
   ledger::TimestampOptions timestamp;
   ledger::CheckpointOptions checkpoints;
+  ledger::TokenKeyOptions key_token;  ///< kura.toml [keys] (ledger/token_keys.h)
 };
 
 /// A file as it arrived, with who received it and how.

@@ -8,6 +8,10 @@
 //   keys/log.key             checkpoint signing key, PKCS#8
 //   keys/log.vkey            its verifier key "<origin>+<hash>+<key>" (public)
 //
+// With kura.toml [keys] the private keys are in a PKCS#11 token instead and
+// keys/ holds only the public files (ledger/token_keys.h); LoadKeys is then
+// called without private keys.
+//
 // The log's origin (its name in checkpoints) is "kura/" plus the first 16 hex
 // digits of the SHA-256 of its public key, so two data directories never
 // share one.

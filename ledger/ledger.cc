@@ -22,8 +22,14 @@ constexpr const char* kOwnTables[] = {"events", "merkle_nodes", "log_state", "ch
 
 // Keys are created by the first writer to open a directory without them;
 // LOCK keeps two processes starting at once from creating two sets.
-Status EnsureKeysOnce(base::FileSystem* fs, const DataDirLayout& layout, base::Time now) {
-  if (LoadKeys(fs, layout, /*with_private=*/true).ok()) return Status::OK();
+// With a token the private keys are in it, not in keys/.
+Status EnsureKeysOnce(base::FileSystem* fs, const DataDirLayout& layout, base::Time now,
+                      const std::shared_ptr<signing::Pkcs11Token>& token,
+                      const TokenKeyOptions& token_options) {
+  if (LoadKeys(fs, layout, /*with_private=*/token == nullptr).ok() &&
+      (token == nullptr || fs->Stat(base::JoinPath(layout.keys(), "pkcs11.txt")).ok())) {
+    return Status::OK();
+  }
   Result<std::unique_ptr<base::FileLock>> lock = fs->LockFile(layout.lock());
   for (int attempt = 0;
        attempt < 100 && !lock.ok() && lock.status().code() == Status::Code::kFailedPrecondition;
@@ -34,18 +40,28 @@ Status EnsureKeysOnce(base::FileSystem* fs, const DataDirLayout& layout, base::T
   if (!lock.ok()) {
     return lock.status().WithContext("別の kura のプロセスが " + layout.root + " の鍵を作成中です");
   }
+  if (token != nullptr) return EnsureTokenKeys(fs, layout, now, token, token_options);
   return EnsureKeys(fs, layout, now);
 }
 
-Status OpenSigning(Ledger::Rep* rep) {
+Status OpenSigning(Ledger::Rep* rep, const std::shared_ptr<signing::Pkcs11Token>& token) {
   ASSIGN_OR_RETURN(signing::NoteVerifier verifier,
                    signing::NoteVerifier::FromVerifierKey(rep->keys.log_vkey));
   rep->verifier = std::make_unique<signing::NoteVerifier>(std::move(verifier));
   if (rep->options.read_only) return Status::OK();
-  ASSIGN_OR_RETURN(signing::NoteSigner signer,
-                   signing::NoteSigner::FromPkcs8Pem(rep->keys.origin, rep->keys.log_key_pem));
-  rep->signer = std::make_unique<signing::NoteSigner>(std::move(signer));
   const TimestampOptions& t = rep->options.timestamp;
+  if (token != nullptr) {
+    ASSIGN_OR_RETURN(rep->signer, OpenTokenNoteSigner(token, rep->options.key_token, rep->keys));
+    if (t.url.empty()) {
+      ASSIGN_OR_RETURN(rep->stamper,
+                       OpenTokenTimestamper(token, rep->options.key_token, rep->keys));
+      return Status::OK();
+    }
+  } else {
+    ASSIGN_OR_RETURN(signing::NoteSigner signer,
+                     signing::NoteSigner::FromPkcs8Pem(rep->keys.origin, rep->keys.log_key_pem));
+    rep->signer = std::make_unique<signing::NoteSigner>(std::move(signer));
+  }
   if (t.url.empty()) {
     ASSIGN_OR_RETURN(rep->stamper,
                      signing::NewBuiltinTimestamper(rep->keys.tsa_key_pem, rep->keys.tsa_cert_pem,
@@ -97,10 +113,22 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const LedgerOptions& options, base:
           "外部のタイムスタンプ局を使うには通信手段 (transport) "
           "が必要です（プログラムの誤りです）");
     }
-    RETURN_IF_ERROR(EnsureKeysOnce(fs, rep->layout, clock->Now()));
   }
-  ASSIGN_OR_RETURN(rep->keys, LoadKeys(fs, rep->layout, /*with_private=*/!options.read_only));
-  RETURN_IF_ERROR(OpenSigning(rep.get()));
+  // The token is opened (and logged in to) by writers only: kura verify
+  // and other readers need no PIN.
+  std::shared_ptr<signing::Pkcs11Token> token;
+  if (!options.read_only && options.key_token.enabled()) {
+    ASSIGN_OR_RETURN(token, OpenKeyToken(options.key_token));
+    rep->options.key_token.pin.clear();  // the session is logged in; keep no copy
+  } else if (!options.read_only) {
+    RETURN_IF_ERROR(CheckFileKeyMode(fs, rep->layout));
+  }
+  if (!options.read_only) {
+    RETURN_IF_ERROR(EnsureKeysOnce(fs, rep->layout, clock->Now(), token, options.key_token));
+  }
+  ASSIGN_OR_RETURN(rep->keys, LoadKeys(fs, rep->layout,
+                                       /*with_private=*/!options.read_only && token == nullptr));
+  RETURN_IF_ERROR(OpenSigning(rep.get(), token));
   RETURN_IF_ERROR(OpenTables(rep.get()));
   auto ledger = std::unique_ptr<Ledger>(new Ledger(std::move(rep)));
   if (!options.read_only && options.checkpoints.background) {

@@ -64,6 +64,7 @@
 #include "base/result.h"
 #include "base/time.h"
 #include "ledger/data_dir.h"
+#include "ledger/token_keys.h"
 #include "ledger/verify.h"
 #include "signing/sha256.h"
 #include "signing/timestamper.h"
@@ -114,6 +115,9 @@ struct LedgerOptions {
   /// queue's own flush made its commit durable (writer_queue.cc). Off, every
   /// commit flushes its meta page itself (for comparison in bench/).
   bool group_commit = true;
+  /// kura.toml [keys]: the TSA and log keys in a PKCS#11 token
+  /// (ledger/token_keys.h); disabled: files in keys/. Writers only.
+  TokenKeyOptions key_token;
 };
 
 /// How a Write adds events to the log. The events are appended in order

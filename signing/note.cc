@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <utility>
 
 #include <botan/data_src.h>
@@ -13,6 +14,7 @@
 
 #include "base/text.h"
 #include "signing/internal/text_util.h"
+#include "signing/pkcs11.h"
 #include "signing/sha256.h"
 
 namespace signing {
@@ -184,10 +186,15 @@ bool NoteVerifier::VerifySignature(std::string_view message,
 
 // --- NoteSigner -----------------------------------------------------------
 
+// The key is in memory (key) or in a PKCS#11 token (token, label).
 struct NoteSigner::Impl {
   explicit Impl(const Botan::secure_vector<uint8_t>& seed_or_key)
-      : key(seed_or_key) {}
-  Botan::Ed25519_PrivateKey key;
+      : key(std::in_place, seed_or_key) {}
+  Impl(std::shared_ptr<Pkcs11Token> t, std::string l)
+      : token(std::move(t)), label(std::move(l)) {}
+  std::optional<Botan::Ed25519_PrivateKey> key;
+  std::shared_ptr<Pkcs11Token> token;
+  std::string label;
 };
 
 NoteSigner::NoteSigner(std::unique_ptr<Impl> impl, NoteVerifier verifier)
@@ -214,7 +221,7 @@ base::Result<NoteSigner> NoteSigner::FromPkcs8Pem(std::string_view name,
     return base::Status::InvalidArgument(
         std::string("署名付きノート: PKCS#8 PEM 形式の秘密鍵として読めません（") + e.what() + "）");
   }
-  const std::vector<uint8_t>& pub = impl->key.get_public_key();
+  const std::vector<uint8_t>& pub = impl->key->get_public_key();
   ASSIGN_OR_RETURN(
       NoteVerifier verifier,
       NoteVerifier::FromPublicKey(
@@ -250,7 +257,7 @@ base::Result<NoteSigner> NoteSigner::FromSignerKey(std::string_view skey) {
     return base::Status::InvalidArgument(
         std::string("署名付きノート: Ed25519 のシードが正しくありません（") + e.what() + "）");
   }
-  const std::vector<uint8_t>& pub = impl->key.get_public_key();
+  const std::vector<uint8_t>& pub = impl->key->get_public_key();
   ASSIGN_OR_RETURN(
       NoteVerifier verifier,
       NoteVerifier::FromPublicKey(
@@ -263,11 +270,20 @@ base::Result<NoteSigner> NoteSigner::FromSignerKey(std::string_view skey) {
   return NoteSigner(std::move(impl), std::move(verifier));
 }
 
+base::Result<NoteSigner> NoteSigner::FromToken(std::string_view name,
+                                               std::shared_ptr<Pkcs11Token> token,
+                                               const std::string& key_label) {
+  ASSIGN_OR_RETURN(const std::string pub, token->PublicKey(TokenKeyType::kEd25519, key_label));
+  ASSIGN_OR_RETURN(NoteVerifier verifier, NoteVerifier::FromPublicKey(name, pub));
+  return NoteSigner(std::make_unique<Impl>(std::move(token), key_label), std::move(verifier));
+}
+
 base::Result<std::string> NoteSigner::SignRaw(std::string_view message) const {
+  if (impl_->token) return impl_->token->Sign(TokenKeyType::kEd25519, impl_->label, message);
   try {
     // Ed25519 is deterministic: the RNG is part of Botan's interface only.
     Botan::System_RNG rng;
-    Botan::PK_Signer signer(impl_->key, rng, "Pure");
+    Botan::PK_Signer signer(*impl_->key, rng, "Pure");
     const std::vector<uint8_t> sig = signer.sign_message(
         reinterpret_cast<const uint8_t*>(message.data()), message.size(), rng);
     return std::string(sig.begin(), sig.end());

@@ -33,6 +33,8 @@
 
 namespace signing {
 
+class Pkcs11Token;
+
 /// A fresh Ed25519 private key as unencrypted PKCS#8 PEM ("BEGIN PRIVATE
 /// KEY", RFC 8410). Internal if the system RNG fails.
 base::Result<std::string> GenerateEd25519KeyPem();
@@ -79,6 +81,12 @@ class NoteSigner {
   /// From the sumdb/note signer-key form
   /// "PRIVATE+KEY+<name>+<hex key ID>+<base64(0x01 ‖ 32-byte seed)>".
   static base::Result<NoteSigner> FromSignerKey(std::string_view skey);
+  /// The Ed25519 key labelled key_label in a PKCS#11 token (signing/pkcs11.h):
+  /// every signature is made by the token (CKM_EDDSA), which the signer
+  /// keeps open. NotFound if the token has no such key.
+  static base::Result<NoteSigner> FromToken(std::string_view name,
+                                            std::shared_ptr<Pkcs11Token> token,
+                                            const std::string& key_label);
 
   NoteSigner(NoteSigner&&) noexcept;
   NoteSigner& operator=(NoteSigner&&) noexcept;

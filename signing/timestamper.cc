@@ -66,6 +66,15 @@ Result<std::unique_ptr<Timestamper>> NewBuiltinTimestamper(const std::string& ke
   return std::unique_ptr<Timestamper>(new BuiltinTimestamper(std::move(tsa), chain_pem));
 }
 
+Result<std::unique_ptr<Timestamper>> NewTokenTimestamper(std::shared_ptr<Pkcs11Token> token,
+                                                         const std::string& key_label,
+                                                         const std::string& cert_pem,
+                                                         const std::string& chain_pem) {
+  ASSIGN_OR_RETURN(std::unique_ptr<Tsa> tsa,
+                   Tsa::CreateWithToken(std::move(token), key_label, cert_pem));
+  return std::unique_ptr<Timestamper>(new BuiltinTimestamper(std::move(tsa), chain_pem));
+}
+
 std::unique_ptr<Timestamper> NewExternalTimestamper(TsaTransport* transport, const std::string& url,
                                                     const std::string& trusted_pem) {
   return std::make_unique<ExternalTimestamper>(transport, url, trusted_pem);

@@ -17,6 +17,8 @@
 
 namespace signing {
 
+class Pkcs11Token;
+
 struct Stamp {
   std::string response_der;  ///< the TimeStampResp as issued
   base::Time gen_time;
@@ -37,6 +39,12 @@ class Timestamper {
 base::Result<std::unique_ptr<Timestamper>> NewBuiltinTimestamper(const std::string& key_pem,
                                                                  const std::string& cert_pem,
                                                                  const std::string& chain_pem);
+
+/// The built-in TSA with its key in a PKCS#11 token (Tsa::CreateWithToken).
+base::Result<std::unique_ptr<Timestamper>> NewTokenTimestamper(std::shared_ptr<Pkcs11Token> token,
+                                                               const std::string& key_label,
+                                                               const std::string& cert_pem,
+                                                               const std::string& chain_pem);
 
 /// An external TSA at url, reached through transport (which must outlive
 /// the Timestamper), trusted through trusted_pem.

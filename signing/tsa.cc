@@ -10,6 +10,7 @@
 
 #include "base/text.h"
 #include "signing/internal/openssl_util.h"
+#include "signing/internal/token_evp_key.h"
 #include "signing/internal/ts_util.h"
 
 namespace signing {
@@ -111,6 +112,23 @@ base::Result<std::unique_ptr<Tsa>> Tsa::Create(std::string_view key_pem,
                                                const TsaOptions& options) {
   auto impl = std::make_unique<Impl>();
   ASSIGN_OR_RETURN(impl->key, internal::PrivateKeyFromPem(key_pem));
+  return Finish(std::move(impl), cert_pem, options);
+}
+
+base::Result<std::unique_ptr<Tsa>> Tsa::CreateWithToken(std::shared_ptr<Pkcs11Token> token,
+                                                        const std::string& key_label,
+                                                        std::string_view cert_pem,
+                                                        const TsaOptions& options) {
+  auto impl = std::make_unique<Impl>();
+  ASSIGN_OR_RETURN(impl->key, internal::TokenP256Key(std::move(token), key_label));
+  return Finish(std::move(impl), cert_pem, options);
+}
+
+// The checks and settings Create() and CreateWithToken() share, for a key
+// already in impl.
+base::Result<std::unique_ptr<Tsa>> Tsa::Finish(std::unique_ptr<Impl> impl,
+                                               std::string_view cert_pem,
+                                               const TsaOptions& options) {
   ASSIGN_OR_RETURN(impl->cert, internal::CertificateFromPem(cert_pem));
   ::ERR_clear_error();
   if (::X509_check_private_key(impl->cert.get(), impl->key.get()) != 1) {

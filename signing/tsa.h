@@ -35,6 +35,8 @@
 
 namespace signing {
 
+class Pkcs11Token;
+
 /// kura's arc is the UUID OID 2.25.<UUID 0982b512-3d09-46bf-9609-e839a6d2106a
 /// as an integer> (ITU-T X.667: anyone may mint such an OID without
 /// registration). Under it, .1 is signing/ and .1.1 the policy of the
@@ -58,6 +60,14 @@ class Tsa {
   static base::Result<std::unique_ptr<Tsa>> Create(
       std::string_view key_pem, std::string_view cert_pem,
       const TsaOptions& options = {});
+  /// As Create(), but the private key is the ECDSA P-256 key labelled
+  /// key_label in a PKCS#11 token (signing/pkcs11.h): every token is signed
+  /// there. The Tsa keeps the token open. NotFound if the token has no such
+  /// key; InvalidArgument as for Create() (the certificate must be for the
+  /// token's key).
+  static base::Result<std::unique_ptr<Tsa>> CreateWithToken(
+      std::shared_ptr<Pkcs11Token> token, const std::string& key_label,
+      std::string_view cert_pem, const TsaOptions& options = {});
   ~Tsa();
   Tsa(const Tsa&) = delete;
   Tsa& operator=(const Tsa&) = delete;
@@ -84,6 +94,9 @@ class Tsa {
  private:
   struct Impl;
   explicit Tsa(std::unique_ptr<Impl> impl);
+  static base::Result<std::unique_ptr<Tsa>> Finish(std::unique_ptr<Impl> impl,
+                                                   std::string_view cert_pem,
+                                                   const TsaOptions& options);
   std::unique_ptr<Impl> impl_;
 };
 

@@ -9,6 +9,7 @@
 #include <openssl/x509v3.h>
 
 #include "signing/internal/openssl_util.h"
+#include "signing/internal/token_identity_util.h"
 #include "signing/internal/ts_util.h"
 
 namespace signing {
@@ -115,8 +116,11 @@ base::Status CheckOptions(const TsaIdentityOptions& o) {
 }
 
 // Issues the TSA key and certificate under (ca_key, ca_cert) into *id.
+// With token_key the certificate is for that key (held in a PKCS#11
+// token) and id->tsa_key_pem stays empty; else a fresh software key.
 base::Status IssueTsa(EVP_PKEY* ca_key, X509* ca_cert,
-                      const TsaIdentityOptions& o, TsaIdentity* id) {
+                      const TsaIdentityOptions& o, TsaIdentity* id,
+                      EVP_PKEY* token_key = nullptr) {
   base::Time not_after = AddYears(o.not_before, o.tsa_validity_years);
   time_t end = ToTimeT(not_after);
   if (::X509_cmp_time(::X509_get0_notAfter(ca_cert), &end) != 1) {
@@ -131,7 +135,13 @@ base::Status IssueTsa(EVP_PKEY* ca_key, X509* ca_cert,
           "タイムスタンプ局の証明書: ルート CA の有効期限が切れています");
     }
   }
-  ASSIGN_OR_RETURN(OsslPtr<EVP_PKEY> key, NewP256Key());
+  OsslPtr<EVP_PKEY> key;
+  if (token_key != nullptr) {
+    ::EVP_PKEY_up_ref(token_key);
+    key.reset(token_key);
+  } else {
+    ASSIGN_OR_RETURN(key, NewP256Key());
+  }
   ASSIGN_OR_RETURN(OsslPtr<X509_NAME> name,
                    MakeName(o.organization, o.tsa_common_name));
   ASSIGN_OR_RETURN(
@@ -143,7 +153,9 @@ base::Status IssueTsa(EVP_PKEY* ca_key, X509* ca_cert,
                        {NID_ext_key_usage, "critical,timeStamping"},
                        {NID_subject_key_identifier, "hash"},
                        {NID_authority_key_identifier, "keyid:always"}}));
-  ASSIGN_OR_RETURN(id->tsa_key_pem, internal::PrivateKeyToPem(key.get()));
+  if (token_key == nullptr) {
+    ASSIGN_OR_RETURN(id->tsa_key_pem, internal::PrivateKeyToPem(key.get()));
+  }
   ASSIGN_OR_RETURN(id->tsa_cert_pem, internal::CertificateToPem(cert.get()));
   return base::Status::OK();
 }
@@ -154,20 +166,27 @@ base::Result<TsaIdentity> GenerateTsaIdentity(
     const TsaIdentityOptions& options) {
   RETURN_IF_ERROR(CheckOptions(options));
   ASSIGN_OR_RETURN(OsslPtr<EVP_PKEY> ca_key, NewP256Key());
+  ASSIGN_OR_RETURN(TsaIdentity id, internal::IssueTsaIdentity(ca_key.get(), nullptr, options));
+  ASSIGN_OR_RETURN(id.ca_key_pem, internal::PrivateKeyToPem(ca_key.get()));
+  return id;
+}
+
+base::Result<TsaIdentity> internal::IssueTsaIdentity(EVP_PKEY* ca_key, EVP_PKEY* tsa_key,
+                                                     const TsaIdentityOptions& options) {
+  RETURN_IF_ERROR(CheckOptions(options));
   ASSIGN_OR_RETURN(OsslPtr<X509_NAME> ca_name,
                    MakeName(options.organization, options.ca_common_name));
   ASSIGN_OR_RETURN(
       OsslPtr<X509> ca_cert,
-      MakeCertificate(ca_name.get(), ca_key.get(), nullptr, ca_key.get(),
+      MakeCertificate(ca_name.get(), ca_key, nullptr, ca_key,
                       options.not_before,
                       AddYears(options.not_before, options.ca_validity_years),
                       {{NID_basic_constraints, "critical,CA:TRUE,pathlen:0"},
                        {NID_key_usage, "critical,keyCertSign,cRLSign"},
                        {NID_subject_key_identifier, "hash"}}));
   TsaIdentity id;
-  ASSIGN_OR_RETURN(id.ca_key_pem, internal::PrivateKeyToPem(ca_key.get()));
   ASSIGN_OR_RETURN(id.ca_cert_pem, internal::CertificateToPem(ca_cert.get()));
-  RETURN_IF_ERROR(IssueTsa(ca_key.get(), ca_cert.get(), options, &id));
+  RETURN_IF_ERROR(IssueTsa(ca_key, ca_cert.get(), options, &id, tsa_key));
   return id;
 }
 

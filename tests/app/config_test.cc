@@ -278,5 +278,33 @@ TEST(ConfigTest, ScanSettingsAndTheirDefaults) {
   EXPECT_FALSE(ParseConfig("[scan]\nholidays = [\"8/14\"]\n", "t").ok());
 }
 
+TEST(ConfigTest, KeysSectionNamesATokenAndWhereThePinIs) {
+  auto none = ParseConfig(DefaultConfigText(), "kura.toml");
+  ASSERT_OK(none);
+  EXPECT_EQ(none->keys.pkcs11_module, "");  // files in keys/
+  auto c = ParseConfig(
+      "[keys]\npkcs11_module = \"/usr/lib/softhsm/libsofthsm2.so\"\ntoken_label = \"kura\"\n"
+      "pin_file = \"pin.txt\"\nlog_key_label = \"log-2026\"\n",
+      "t");
+  ASSERT_OK(c);
+  EXPECT_EQ(c->keys.token_label, "kura");
+  EXPECT_EQ(c->keys.pin_file, "pin.txt");
+  EXPECT_EQ(c->keys.tsa_key_label, "kura-tsa");
+  EXPECT_EQ(c->keys.log_key_label, "log-2026");
+  const std::string base =
+      "[keys]\npkcs11_module = \"/m.so\"\ntoken_label = \"kura\"\n";
+  for (const std::string& bad : {
+           base,                                                      // no PIN source
+           base + "pin_env = \"P\"\npin_file = \"f\"\n",            // both
+           base + "pin = \"1234\"\npin_env = \"P\"\n",              // the PIN itself
+           base + "pin_env = \"P\"\ntsa_key_label = \"kura-log\"\n",  // two keys, one label
+           std::string("[keys]\ntoken_label = \"kura\"\npin_env = \"P\"\n"),  // no module
+       }) {
+    auto r = ParseConfig(bad, "kura.toml");
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_NE(r.status().message().find("[keys]"), std::string::npos) << r.status().message();
+  }
+}
+
 }  // namespace
 }  // namespace app
