@@ -176,7 +176,7 @@ TEST_F(ScanInputTest, SameVendorDateAndTotalIsADuplicateAndIsNeverDraftedTwice) 
   const std::string xml = Receive(Xml("E-200"));
   const std::string scan = Receive(Paper(1));
   // No numbers on the paper: the vendor's name (normalised), date and total.
-  EnterKeys(scan, Keys("2026-04-01", "11000", "山田商事（株）"));
+  EnterKeys(scan, Keys(*Xml("E-200").issue_date, "11000", "山田商事（株）"));
   auto on_scan = wf_->GetDocumentStanding(scan, U("kato"));
   ASSERT_OK(on_scan);
   ASSERT_EQ(on_scan->duplicates.size(), 1u);
@@ -198,15 +198,17 @@ TEST_F(ScanInputTest, SameVendorDateAndTotalIsADuplicateAndIsNeverDraftedTwice) 
 
 TEST_F(ScanInputTest, ALookAlikeIsNotADuplicate) {
   const std::string xml = Receive(Xml("E-300"));
+  const std::string date = *Xml("E-300").issue_date;
+  ASSERT_NE(date, "2026-05-01");
   // Same vendor and total, another date (next month's invoice on paper).
   const std::string next_month = Receive(Paper(1));
   EnterKeys(next_month, Keys("2026-05-01", "11000", "山田商事株式会社"));
   // Same date and total, another vendor.
   const std::string other_vendor = Receive(Paper(2));
-  EnterKeys(other_vendor, Keys("2026-04-01", "11000", "川田商事株式会社"));
+  EnterKeys(other_vendor, Keys(date, "11000", "川田商事株式会社"));
   // Same registration number, another invoice number and total.
   const std::string other_number = Receive(Paper(3));
-  invoice::FieldPatch keys = Keys("2026-04-01", "22000", "山田商事株式会社");
+  invoice::FieldPatch keys = Keys(date, "22000", "山田商事株式会社");
   keys.registration_number.Set(kVendor.registration_number);
   keys.invoice_number.Set("E-301");
   EnterKeys(other_number, keys);
