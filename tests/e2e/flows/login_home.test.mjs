@@ -69,7 +69,7 @@ test('logout and an ended session both return to the login with a message', asyn
   await login(page, kura.url, 'somu.kacho');
   await page.getByRole('heading', {name: 'ホーム', level: 1}).waitFor();
   await page.context().clearCookies();  // as if the server had restarted
-  await page.getByRole('link', {name: /期限超過/}).click();
+  await page.getByRole('link', {name: /^期限超過/}).click();
   await page.waitForURL(/#\/login\?next=/);
   await page.getByText(/セッションが終了しました/).waitFor();
   await checkPage(page, 'login-session-ended');

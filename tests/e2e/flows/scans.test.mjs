@@ -32,6 +32,8 @@ function haveConvert() {
 function scanJpeg(dpi, grey) {
   const w = Math.round(8.27 * dpi), hgt = Math.round(11.69 * dpi);
   return execFileSync('convert', ['-size', `${w}x${hgt}`, 'xc:white', '-fill', 'black',
+    // A font file of install-deps (ImageMagick's default Helvetica needs Ghostscript's fonts).
+    '-font', '/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf',
     '-pointsize', String(Math.round(dpi / 6)), '-annotate', '+100+200', 'INVOICE 2026-11-24',
     ...(grey ? ['-colorspace', 'Gray'] : ['-fill', 'red', '-draw', 'rectangle 50,50 120,120']),
     '-units', 'PixelsPerInch', '-density', String(dpi), '-quality', '85', 'jpg:-']);
@@ -69,9 +71,10 @@ test('an uploaded scan shows as a scan with its input deadline and checks', {ski
   // 150 dpi in grey: two warnings for an invoice (重要書類), never a refusal.
   const poor = await upload(page, 'scan-150dpi-grey.jpg', scanJpeg(150, true));
   await page.goto(`${kura.url}/#/invoices/${poor}`);
-  const notice = page.locator('.notice-warn').first();
-  await notice.waitFor();
-  const text = await notice.innerText();
+  // Every warning of the scan is shown (the input request first, then the checks).
+  const notices = page.locator('.notice-warn');
+  await page.getByText(/150 dpi/).first().waitFor();
+  const text = (await notices.allInnerTexts()).join('\n');
   assert.match(text, /150 dpi/);
   assert.match(text, /重要書類の要件はカラー/);
   await checkPage(page, 'invoice-scan-warnings');
