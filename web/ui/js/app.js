@@ -170,8 +170,13 @@ async function route() {
   const mine = ++renderCount;
   const page = await match.r.load();
   if (mine !== renderCount) return;  // another navigation started meanwhile
+  // Each page renders into a slot of its own: a page still waiting for the
+  // server when the person moves on (the back button) then fills a slot no
+  // longer shown, instead of replacing the page they went to.
+  const slot = h('div', {class: 'page-slot'});
+  replace(main, slot);
   try {
-    await page.render({main, params: match.m.slice(1), query, user: state.user, go, flash,
+    await page.render({main: slot, params: match.m.slice(1), query, user: state.user, go, flash,
                        loggedIn});
   } catch (err) {
     if (mine !== renderCount) return;
