@@ -41,6 +41,13 @@ PIX* Page(int w, int h, int d, int dpi, int x = 20, int y = 30) {
   return pix;
 }
 
+// pix as 32-bit RGB; frees pix.
+PIX* To32(PIX* pix) {
+  PIX* rgb = ::pixConvertTo32(pix);
+  ::pixDestroy(&pix);
+  return rgb;
+}
+
 uint8_t GreyAt(const ocr::ScanPage& p, int x, int y) {
   return p.pixels[(static_cast<size_t>(y) * p.width + x) * p.channels];
 }
@@ -111,7 +118,7 @@ TEST(ScanTest, GreyPngKeepsResolutionAndPixels) {
 }
 
 TEST(ScanTest, RgbJpegIsRgbAt200Dpi) {
-  PIX* rgb = ::pixConvertTo32(Page(160, 120, 8, 200));
+  PIX* rgb = To32(Page(160, 120, 8, 200));
   ::pixSetResolution(rgb, 200, 200);
   const std::string jpeg = Encode(rgb, IFF_JFIF_JPEG);
   EXPECT_EQ(ocr::DetectScanFormat(jpeg), ocr::ScanFormat::kJpeg);
@@ -152,7 +159,7 @@ TEST(ScanTest, MultipageG4TiffGivesEveryPageAsBlackAndWhite) {
 }
 
 TEST(ScanTest, PdfWithDctImageTakesDpiFromMediaBox) {
-  PIX* rgb = ::pixConvertTo32(Page(200, 400, 8, 0));
+  PIX* rgb = To32(Page(200, 400, 8, 0));
   const std::string jpeg = Encode(rgb, IFF_JFIF_JPEG);
   const std::string pdf = ImagePdf(
       {{"/Width 200 /Height 400 /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /DCTDecode",
@@ -237,7 +244,7 @@ TEST(ScanTest, PixelLimitsAreEnforced) {
 TEST(ScanTest, TruncatedAndGarbageBytesNeverCrash) {
   std::vector<std::string> seeds = {
       Encode(Page(120, 80, 8, 300), IFF_PNG),
-      Encode(::pixConvertTo32(Page(120, 80, 8, 300)), IFF_JFIF_JPEG),
+      Encode(To32(Page(120, 80, 8, 300)), IFF_JFIF_JPEG),
       Encode(Page(120, 80, 1, 300), IFF_TIFF_G4),
       Encode(Page(120, 80, 8, 300), IFF_TIFF_ZIP),
   };
