@@ -9,7 +9,7 @@ import {after, before, test} from 'node:test';
 import assert from 'node:assert/strict';
 import {execFileSync} from 'node:child_process';
 import {join} from 'node:path';
-import {KURA_BIN, apiGet, checkPage, launchBrowser, login, newPage, startKura} from '../lib/kura.mjs';
+import {KURA_BIN, OUT, apiGet, checkPage, launchBrowser, login, newPage, startKura} from '../lib/kura.mjs';
 
 let kura;
 let browser;
@@ -32,17 +32,19 @@ function have(command) {
 }
 const tools = have('convert') && have('img2pdf');
 
-// An A4 invoice at 200 dpi from 東和ビルメンテナンス株式会社 (V00002 of the
-// demo's vendor master), in colour; format: png, jpg or tif.
-function scan(format) {
+// An A4 invoice at 200 dpi in colour (format: png, jpg or tif) from
+// 東和ビルメンテナンス株式会社 (V00002 of the demo's vendor master), or with
+// known false from a vendor not in the master and without a registration
+// number (OCR then proposes the counterparty with a low confidence).
+function scan(format, known = true) {
   const args = ['-size', '1654x2339', 'xc:white', '-fill', 'black',
     '-font', '/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf',
     '-pointsize', '64', '-annotate', '+680+220', '請求書',
     '-pointsize', '34', '-annotate', '+140+380', '総務課 御中',
     '-annotate', '+1000+380', '請求日 2026年11月10日',
     '-annotate', '+1000+440', '請求書番号 INV-2026-1110',
-    '-annotate', '+1000+560', '東和ビルメンテナンス株式会社',
-    '-annotate', '+1000+620', '登録番号 T1010801590328',
+    '-annotate', '+1000+560', known ? '東和ビルメンテナンス株式会社' : '株式会社さくら文具',
+    '-annotate', '+1000+620', known ? '登録番号 T1010801590328' : 'TEL 03-1234-5678',
     '-pointsize', '44', '-annotate', '+140+800', '合計金額 ¥33,000',
     '-pointsize', '34', '-annotate', '+140+1000', '10%対象 30,000円 消費税 3,000円',
     '-fill', '#c03030', '-draw', 'rectangle 1400,120 1500,220',
@@ -156,6 +158,15 @@ test('a scan with an OCR proposal is confirmed in 項目入力 into a new versio
   assert.equal(await page.locator('.ocr-region.active').count(), 1);
   assert.equal(await page.locator('.ocr-region.active').getAttribute('data-fields'), 'total');
   await checkPage(page, 'entry-ocr-proposal');
+  // Lower in the form, the field and its region are both in view.
+  await page.locator('#e-invoice_number').focus();
+  const inView = async (locator) => {
+    const b = await locator.boundingBox();
+    return b && b.y >= 0 && b.y + b.height <= 768;
+  };
+  assert.ok(await inView(page.locator('#e-invoice_number')));
+  assert.ok(await inView(page.locator('.ocr-region.active')));
+  await page.screenshot({path: join(OUT, 'entry-ocr-focus.png')});  // the screen as the clerk sees it
 
   await page.getByRole('button', {name: '確認して保存する'}).click();
   await page.getByRole('heading', {name: `請求書 ${id}`, level: 1}).waitFor();
@@ -168,6 +179,12 @@ test('a scan with an OCR proposal is confirmed in 項目入力 into a new versio
   assert.deepEqual((await apiGet(page, kura.url, `/api/v1/documents/${id}/ocr`)).proposal, ocr.proposal);
   await page.locator('.scan-image').waitFor();
   await checkPage(page, 'entry-ocr-saved-detail');
+  // Opened again, the keys are entered: no reason is put in for the next correction.
+  await page.getByRole('link', {name: '項目入力・訂正'}).click();
+  await page.locator('.ocr-region').first().waitFor();
+  assert.match(await page.locator('.ocr-status').innerText(), /入力済みです（第 2 版）/);
+  assert.equal(await page.locator('#e-reason').inputValue(), '');
+  assert.equal(await page.locator('#e-total').inputValue(), ocr.proposal.total);
   await page.context().close();
 });
 
@@ -175,7 +192,7 @@ test('a PDF scan shows its regions over the drawn page; a TIFF offers its downlo
   const page = await newPage(browser);
   await login(page, kura.url, 'somu.tanto');
   await page.getByRole('heading', {name: 'ホーム', level: 1}).waitFor();
-  const pdf = execFileSync('img2pdf', ['-'], {input: scan('jpg'), maxBuffer: 64 << 20});
+  const pdf = execFileSync('img2pdf', ['-'], {input: scan('jpg', false), maxBuffer: 64 << 20});
   const id = await upload(page, 'scan-toyo.pdf', 'application/pdf', pdf);
   runOcr(id);
   const ocr = await apiGet(page, kura.url, `/api/v1/documents/${id}/ocr`);
@@ -184,6 +201,13 @@ test('a PDF scan shows its regions over the drawn page; a TIFF offers its downlo
   await page.locator('canvas.pdf-page').waitFor();
   await page.locator('.ocr-region').first().waitFor();
   assertRegionsPlaced(await regionsOnPage(page), ocr);
+  // A counterparty read without the vendor master is low: marked for checking.
+  assert.equal(ocr.counterparty_vendor, null);
+  assert.ok(ocr.confidence.counterparty < 0.7, JSON.stringify(ocr));
+  assert.equal(await page.locator('#e-counterparty').inputValue(), ocr.proposal.counterparty);
+  const party = page.locator('.field.needs-check[data-field="counterparty"]');
+  assert.match(await party.innerText(), /確度 低.*要確認/s);
+  assert.equal(await page.locator('.vendor-match').innerText(), '');
   // Enlarged, the regions follow the page.
   await page.getByRole('button', {name: '＋ 拡大'}).click();
   await page.locator('.pdf-zoom-level', {hasText: '125%'}).waitFor();

@@ -50,8 +50,11 @@ export function confidenceWord(c) {
   return {word: '低', low: true};
 }
 
-/** The notice above the form: where OCR stands for this scan. */
-export function ocrStatusBox(p, reload) {
+/**
+ * The notice above the form: where OCR stands for this scan. confirmedIn is
+ * the version in which a person entered the keys (0 while they are missing).
+ */
+export function ocrStatusBox(p, reload, confirmedIn = 0) {
   const again = h('button', {type: 'button', class: 'btn btn-small', onclick: reload}, '再読み込み');
   if (p.state === 'reading') {
     return h('div', {class: 'notice notice-info ocr-status', role: 'status'},
@@ -69,6 +72,11 @@ export function ocrStatusBox(p, reload) {
     return h('div', {class: 'notice notice-info ocr-status', role: 'status'},
       h('p', {class: 'notice-title'}, 'OCR 未読取'),
       h('p', {}, 'この原本はまだ OCR で読み取っていません。原本を見ながら入力してください。'));
+  }
+  if (confirmedIn > 0) {
+    return h('div', {class: 'notice notice-settled ocr-status', role: 'status'},
+      h('p', {class: 'notice-title'}, `項目は入力済みです（第 ${confirmedIn} 版）`),
+      h('p', {}, '色枠は OCR で読み取った場所です。いまの内容と違う読み取り結果は、各項目の上に参考として示しています。'));
   }
   return h('div', {class: 'notice notice-info ocr-status', role: 'status'},
     h('p', {class: 'notice-title'}, 'OCR の読み取り結果を入れてあります',
@@ -153,9 +161,30 @@ export function regionDecorator(ocr, onPick) {
   };
 }
 
-/** Highlights (or not) the regions of one field; on focus, scrolls the first into view. */
+// Scrolls the original's own scroll areas (the sticky panel, a zoomed
+// page) so that box shows, leaving the window where it is: the field the
+// person is typing in stays in view.
+function revealInPanel(box) {
+  const margin = 32;
+  const panel = box.closest('.original-panel');
+  if (panel) {
+    const p = panel.getBoundingClientRect();
+    const b = box.getBoundingClientRect();
+    if (b.top < p.top + margin) panel.scrollTop -= p.top + margin - b.top;
+    else if (b.bottom > p.bottom - margin) panel.scrollTop += b.bottom - p.bottom + margin;
+  }
+  const pages = box.closest('.pdf-pages, .scan-pages');
+  if (pages) {
+    const p = pages.getBoundingClientRect();
+    const b = box.getBoundingClientRect();
+    if (b.left < p.left + margin) pages.scrollLeft -= p.left + margin - b.left;
+    else if (b.right > p.right - margin) pages.scrollLeft += b.right - p.right + margin;
+  }
+}
+
+/** Highlights (or not) the regions of one field; on focus, shows the first in the panel. */
 export function highlightRegions(root, field, on, scroll = false) {
   const boxes = root.querySelectorAll(`.ocr-region[data-fields~="${field}"]`);
   boxes.forEach(b => b.classList.toggle('active', on));
-  if (on && scroll && boxes[0]) boxes[0].scrollIntoView({block: 'nearest', inline: 'nearest'});
+  if (on && scroll && boxes[0]) revealInPanel(boxes[0]);
 }

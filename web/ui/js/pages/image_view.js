@@ -36,7 +36,7 @@ export async function renderImage(area, url, {label = '原本', pages = 1, decor
   const holder = h('div', {class: 'scan-pages'},
     h('figure', {class: 'scan-figure'}, frame,
       h('figcaption', {}, pages > 1 ? `1 / ${pages} ページ（2 ページ目以降はダウンロードして確認してください）`
-        : `${img.naturalWidth} × ${img.naturalHeight} 画素`)));
+        : '1 / 1 ページ')));
   const level = h('span', {class: 'pdf-zoom-level', 'aria-live': 'polite'}, '100%');
   let zoom = 1;
   const zoomTo = (z) => {

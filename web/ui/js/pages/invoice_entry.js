@@ -164,11 +164,14 @@ function entryForm(ctx, doc, proposal, vendors) {
   const reason = h('textarea', {id: 'e-reason', name: 'reason', rows: 2, required: true,
     'aria-describedby': 'e-reason-hint', 'aria-required': 'true'});
   const error = h('div', {class: 'form-error', role: 'alert', id: 'entry-error'});
-  const submit = h('button', {type: 'submit', class: 'btn btn-primary'}, proposal ? '確認して保存する' : '保存する');
-  if (proposal) reason.value = 'OCR読取結果を確認';
+  // Confirming what OCR read is the first entry of a scan's keys; a later
+  // correction names its own reason.
+  const confirming = Boolean(proposal) && Boolean(fields.needs_metadata);
+  const submit = h('button', {type: 'submit', class: 'btn btn-primary'}, confirming ? '確認して保存する' : '保存する');
+  if (confirming) reason.value = 'OCR読取結果を確認';
   const form = h('form', {class: 'entry-form', novalidate: true, 'aria-labelledby': 'entry-title'},
     h('h2', {id: 'entry-title'}, '請求書の項目'),
-    h('p', {class: 'hint'}, proposal
+    h('p', {class: 'hint'}, confirming
       ? 'OCR で読み取った値が入っています。原本と見比べて、違うところを直してから保存してください。変えた項目だけが新しい版として記録され、元の内容も残ります。'
       : '原本を見ながら入力してください。変えた項目だけが新しい版として記録され、元の内容も残ります。'),
     h('fieldset', {class: 'keys'}, h('legend', {}, '検索キー（電子帳簿保存法）'),
@@ -180,7 +183,7 @@ function entryForm(ctx, doc, proposal, vendors) {
     h('div', {class: 'field'},
       h('label', {for: 'e-reason'}, '訂正理由', h('span', {class: 'required'}, '必須')),
       reason,
-      h('p', {class: 'hint', id: 'e-reason-hint'}, proposal
+      h('p', {class: 'hint', id: 'e-reason-hint'}, confirming
         ? '読み取り結果を直したときは、例: 「OCR読取結果を確認（金額を訂正）」'
         : '例: 紙の請求書から入力／読み取った金額の誤りを訂正')),
     error,
@@ -252,7 +255,8 @@ export async function render(ctx) {
       ['issue_date', 'total', 'counterparty'].map(name => `${FIELD_LABELS[name].replace(/（.*）/, '')} ${
         fields[name] ? fieldText(name, fields[name], fields.currency) : '未入力'}`).join('・')),
     warningsBox(doc.current.warnings, doc.current.number > 1 && !fields.needs_metadata),
-    ocr ? ocrStatusBox(ocr, () => ctx.go(`/invoices/${encodeURIComponent(doc.id)}/entry`)) : null,
+    ocr ? ocrStatusBox(ocr, () => ctx.go(`/invoices/${encodeURIComponent(doc.id)}/entry`),
+      fields.needs_metadata ? 0 : doc.current.number) : null,
     h('div', {class: 'entry-grid'},
       h('section', {class: 'panel original-panel', 'aria-labelledby': 'orig-title'},
         h('h2', {id: 'orig-title'}, '原本', proposal ? h('span', {class: 'sub'}, '（色枠: OCR で読み取った場所）') : null),
