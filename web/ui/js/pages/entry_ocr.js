@@ -42,6 +42,23 @@ function ocrState(ocr) {
   return 'waiting';
 }
 
+/**
+ * While the page shows a scan not read yet (or being read), asks every
+ * `every` ms whether OCR has finished; calls onDone() once it has. Stops
+ * when alive() turns false (the person left the page) or after an hour.
+ */
+export function watchProposal(id, alive, onDone, every = 3000) {
+  const until = Date.now() + 3600 * 1000;
+  const tick = async () => {
+    if (!alive() || Date.now() > until) return;
+    const ocr = await api.get(`/api/v1/documents/${encodeURIComponent(id)}/ocr`).catch(() => null);
+    if (!alive()) return;
+    if (ocrState(ocr) === 'done') onDone();
+    else setTimeout(tick, every);
+  };
+  setTimeout(tick, every);
+}
+
 /** 確度 in words: 高 (0.9 and above), 中 (0.7 and above), 低 (to be checked). */
 export function confidenceWord(c) {
   if (typeof c !== 'number') return {word: '不明', low: true};

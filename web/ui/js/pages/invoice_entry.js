@@ -14,6 +14,7 @@ import {h, replace} from '../dom.js';
 import {FIELD_LABELS, amountText, fieldText, kindOf, loadDocument, showOriginal, warningsBox} from './invoice_common.js';
 import {
   PROPOSED, confidenceWord, highlightRegions, loadProposal, matchVendor, ocrStatusBox, regionDecorator,
+  watchProposal,
 } from './entry_ocr.js';
 
 // The fields of POST /api/v1/documents/{id}/corrections, as form inputs.
@@ -228,6 +229,19 @@ function entryForm(ctx, doc, proposal, vendors) {
   return form;
 }
 
+// OCR finishing while the page is open: said so, with a button to show
+// the values read (what the person typed meanwhile is not replaced unasked).
+function watchUntilRead(ctx, id) {
+  const status = ctx.main.querySelector('.ocr-status');
+  watchProposal(id, () => status.isConnected, () => {
+    const show = h('button', {type: 'button', class: 'btn btn-primary btn-small'}, '読み取り結果を入れて表示する');
+    show.addEventListener('click', () => ctx.go(`/invoices/${encodeURIComponent(id)}/entry`));
+    status.className = 'notice notice-success ocr-status';
+    replace(status, h('p', {class: 'notice-title'}, 'OCR の読み取りが終わりました'),
+      h('p', {}, '読み取った値を入れて表示し直します（ここまでに入力した内容は消えます）。 ', show));
+  });
+}
+
 export async function render(ctx) {
   const id = ctx.params[0];
   document.title = `項目入力 ${id} — kura`;
@@ -262,6 +276,7 @@ export async function render(ctx) {
         h('h2', {id: 'orig-title'}, '原本', proposal ? h('span', {class: 'sub'}, '（色枠: OCR で読み取った場所）') : null),
         original),
       h('div', {class: 'panel'}, entryForm(ctx, doc, proposal, ocr ? ocr.vendors : null))));
+  if (ocr && (ocr.state === 'waiting' || ocr.state === 'reading')) watchUntilRead(ctx, doc.id);
   const pick = field => document.getElementById('e-' + field)?.focus();
   await showOriginal(original, doc, {decorate: proposal ? regionDecorator(proposal.ocr, pick) : null});
 }
