@@ -3,12 +3,18 @@
 // document (workflow CheckRead: clerks and 課長 their department, the rest
 // all). The body is `kura ocr`'s line plus "regions" (where each field was
 // read, for the 項目入力 screen), "done": true, "engine", "by" and "at";
-// before OCR ran, {"id", "done": false}.
+// before OCR ran, {"id", "done": false}. Beside the stored record, the
+// response adds "pages" (each page's pixel size, which the regions are in,
+// decoded from the original: the screen places the regions over the page it
+// draws) and "counterparty_vendor" (the vendor master's id that confirmed
+// the counterparty, or null).
 #include <string>
+#include <vector>
 
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "ocr/scan.h"
 #include "web/internal/api_context.h"
 #include "web/internal/http_util.h"
 #include "workflow/access.h"
@@ -18,6 +24,23 @@ namespace web::internal {
 namespace {
 
 using nlohmann::json;
+
+// [{"page": 1, "width": 1654, "height": 2339}, …] of the scan's original;
+// [] if it cannot be read (the screen then sizes the regions by the image).
+json PageSizes(ApiContext& ctx, const std::string& id) {
+  json out = json::array();
+  auto bytes = ctx.archive->ReadOriginal(id);
+  if (!bytes.ok()) return out;
+  ocr::ScanOptions options;
+  options.keep_pixels = false;
+  auto pages = ocr::ReadScan(*bytes, options);
+  if (!pages.ok()) return out;
+  int number = 0;
+  for (const ocr::ScanPage& p : *pages) {
+    out.push_back({{"page", ++number}, {"width", p.width}, {"height", p.height}});
+  }
+  return out;
+}
 
 void Proposals(ApiContext& ctx, const httplib::Request& req, httplib::Response& res,
                const Caller& c) {
@@ -34,18 +57,21 @@ void Proposals(ApiContext& ctx, const httplib::Request& req, httplib::Response& 
   }
   if (!record.ok()) return SendStatus(req, res, record.status());
   const json scan = record->value("scan", json::object());
-  SendJson(res, 200,
-           json{{"id", record->value("id", id)},
-                {"proposal", record->value("proposal", json::object())},
-                {"confidence", record->value("confidence", json::object())},
-                {"scan",
-                 {{"dpi", scan.value("dpi", 0)},
-                  {"colour", scan.value("colour", "")},
-                  {"warnings", scan.value("warnings", json::array())}}},
-                {"regions", record->value("regions", json::object())},
-                {"engine", record->value("engine", "")},
-                {"by", record->value("by", "")},
-                {"at", record->value("at", "")}});
+  json body{{"id", record->value("id", id)},
+            {"done", true},
+            {"proposal", record->value("proposal", json::object())},
+            {"confidence", record->value("confidence", json::object())},
+            {"scan",
+             {{"dpi", scan.value("dpi", 0)},
+              {"colour", scan.value("colour", "")},
+              {"warnings", scan.value("warnings", json::array())}}},
+            {"regions", record->value("regions", json::object())},
+            {"engine", record->value("engine", "")},
+            {"by", record->value("by", "")},
+            {"at", record->value("at", "")}};
+  body["pages"] = PageSizes(ctx, id);
+  body["counterparty_vendor"] = record->value("counterparty_vendor", json(nullptr));
+  SendJson(res, 200, body);
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "archive/archive.h"
+#include "archive/ocr_store.h"
 #include "corpus/corpus.h"
 #include "ledger/data_dir.h"
 #include "tests/fakes/test_util.h"
@@ -869,6 +870,50 @@ TEST_F(ApiTest, AScanShowsItsChecksItsInputDeadlineAndItsElectronicTwin) {
   ASSERT_EQ(on_scan["duplicates"].size(), 1u);
   EXPECT_EQ(on_scan["duplicates"][0]["id"], xml["id"]);
   EXPECT_EQ(on_scan["input_deadline"]["status"], "entered");
+}
+
+
+// The OCR proposal of a scan for the 項目入力 screen: before OCR only
+// {"done": false}; after, the stored record with "done", the pixel size of
+// each page the regions are in (decoded from the original) and the vendor
+// master's entry that confirmed the counterparty.
+TEST_F(ApiTest, OcrProposalsCarryThePageSizesTheirRegionsAreIn) {
+  archive_->SetScanInspector(
+      [](std::string_view, std::string_view) -> base::Result<std::vector<archive::ScanPage>> {
+        return std::vector<archive::ScanPage>{{200, "rgb", 8}};
+      });
+  // A real 24 × 16 PNG (RGB): the page the regions are placed on.
+  const std::string png(
+      "\x89\x50\x4e\x47\x0d\x0a\x1a\x0a\x00\x00\x00\x0d\x49\x48\x44\x52\x00\x00\x00\x18\x00\x00"
+      "\x00\x10\x08\x02\x00\x00\x00\x83\x46\x28\xc2\x00\x00\x00\x33\x49\x44\x41\x54\x38\xcb\x63"
+      "\xfc\xff\xff\x3f\x03\x35\x00\x13\x55\x4c\x61\x60\x60\x60\x81\xd2\x8c\x8c\x58\x24\x49\x71"
+      "\x2c\xd5\x5c\x34\x6a\x10\x1d\x0d\x82\x45\x3f\xc5\xc9\x72\xf0\x79\x6d\xd4\x20\xc2\x00\x00"
+      "\xa1\x94\x07\x1f\x27\x0a\x45\x8f\x00\x00\x00\x00\x49\x45\x4e\x44\xae\x42\x60\x82",
+      108);
+  const Login clerk = LogIn("kato");
+  auto [up_status, up] = Call(Upload(clerk, png, "scan.png"));
+  ASSERT_EQ(up_status, 201) << up.dump();
+  const std::string id = up["id"];
+  auto [before_status, before] = Call(Get(clerk, "/api/v1/documents/" + id + "/ocr"));
+  ASSERT_EQ(before_status, 200);
+  EXPECT_EQ(before, (json{{"id", id}, {"done", false}}));
+
+  auto store = archive::OcrStore::Open(archive_.get());
+  ASSERT_OK(store);
+  const json record{{"proposal", {{"total", "33000"}, {"counterparty", "株式会社テスト"}}},
+                    {"confidence", {{"total", 0.9}, {"counterparty", 0.95}}},
+                    {"regions", {{"total", {{"page", 1}, {"x", 3}, {"y", 4}, {"w", 10}, {"h", 5}}}}},
+                    {"scan", {{"dpi", 200}, {"colour", "rgb"}, {"pages", 1}, {"warnings", json::array()}}},
+                    {"engine", "tesseract jpn+eng"},
+                    {"counterparty_vendor", "V00007"}};
+  ASSERT_OK((*store)->Put(id, record, "cli:test", clock_.Now()));
+  auto [status, body] = Call(Get(clerk, "/api/v1/documents/" + id + "/ocr"));
+  ASSERT_EQ(status, 200) << body.dump();
+  EXPECT_EQ(body["done"], true);
+  EXPECT_EQ(body["proposal"]["total"], "33000");
+  EXPECT_EQ(body["regions"]["total"]["x"], 3);
+  EXPECT_EQ(body["pages"], (json::array({{{"page", 1}, {"width", 24}, {"height", 16}}})));
+  EXPECT_EQ(body["counterparty_vendor"], "V00007");
 }
 
 }  // namespace

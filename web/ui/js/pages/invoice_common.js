@@ -1,7 +1,7 @@
 // What the invoice pages share: Japanese names of fields, formats, sources
 // and history entries; the kind of an original (XML, PDF, scan); the
 // original shown in the page (XML as a readable invoice, PDF pages drawn by
-// pdf.js) with the download of its exact bytes.
+// pdf.js, a scanned image as an image) with the download of its exact bytes.
 
 import {api} from '../api.js';
 import {h, replace} from '../dom.js';
@@ -39,6 +39,7 @@ export const FORMATS = {
   'factur-x': 'Factur-X（PDF＋XML）',
   zugferd: 'ZUGFeRD（PDF＋XML）',
   pdf: 'PDF',
+  scan: 'スキャン（紙の請求書）',
   unknown: '不明',
 };
 
@@ -188,10 +189,12 @@ export async function loadDocument(id, main) {
 
 /**
  * Fills `area` with the original as received: an XML invoice rendered
- * from its bytes with the raw text one click away, a PDF's pages, or a
- * note for anything else. Always with the download of the exact bytes.
+ * from its bytes with the raw text one click away, a PDF's pages, a
+ * scanned image, or a note for anything else. Always with the download of
+ * the exact bytes. decorate(frame, page, size?) is called for each page of
+ * a PDF or an image drawn (size: the image's pixels, for an image).
  */
-export async function showOriginal(area, doc) {
+export async function showOriginal(area, doc, {decorate = null} = {}) {
   const record = doc.record;
   const download = downloadLink(doc, doc.receipts);
   const kind = kindOf(record.media_type, (doc.receipts[0] || {}).source, doc.current?.fields?.format);
@@ -209,7 +212,19 @@ export async function showOriginal(area, doc) {
       const {renderPdf} = await import('./pdf_view.js');
       const pages = h('div', {class: 'pdf-pages'});
       replace(area, pages, h('p', {class: 'original-actions'}, download));
-      await renderPdf(pages, originalUrl(doc.id), doc.current?.fields?.page_count);
+      await renderPdf(pages, originalUrl(doc.id), doc.current?.fields?.page_count, decorate);
+      return;
+    }
+    const {isImageType, renderImage} = await import('./image_view.js');
+    if (isImageType(record.media_type)) {
+      const pages = h('div', {class: 'scan-view'});
+      replace(area, pages, h('p', {class: 'original-actions'}, download));
+      const shown = await renderImage(pages, originalUrl(doc.id), {label: `請求書 ${doc.id} の原本`,
+        pages: doc.current?.scan?.pages || doc.current?.fields?.page_count || 1, decorate});
+      if (!shown) {
+        replace(area, h('p', {class: 'original-note'}, 'この形式は表示できません（',
+          record.media_type.replace(/^image\//, '').toUpperCase(), ' 画像）。ダウンロードして開いてください。'), h('p', {class: 'original-actions'}, download));
+      }
       return;
     }
     replace(area, h('p', {}, `この形式（${record.media_type || '不明'}）は画面に表示できません。`,

@@ -4,7 +4,9 @@
 // No eval (the CSP forbids it), its worker and image decoders served from
 // /ui/vendor/, no
 // scripts or forms of the PDF run; the text of the pages is not copied into
-// the page. At most MAX_PAGES pages are drawn; the rest are named.
+// the page. At most MAX_PAGES pages are drawn; the rest are named. Each
+// canvas sits in a .page-frame of its size, which a caller's decorate(frame,
+// number) may fill with boxes placed in percent (the OCR regions of 項目入力).
 
 import {h, replace} from '../dom.js';
 
@@ -27,7 +29,7 @@ function loadPdfjs() {
   return pdfjsPromise;
 }
 
-async function drawPage(pdf, number, width, count) {
+async function drawPage(pdf, number, width, count, decorate) {
   const page = await pdf.getPage(number);
   const natural = page.getViewport({scale: 1});
   const scale = Math.max(0.3, Math.min(6, width / natural.width));
@@ -39,7 +41,8 @@ async function drawPage(pdf, number, width, count) {
   canvas.height = Math.floor(viewport.height * ratio);
   canvas.style.width = `${Math.floor(viewport.width)}px`;
   canvas.style.height = `${Math.floor(viewport.height)}px`;
-  const figure = h('figure', {class: 'pdf-figure'}, canvas,
+  const frame = h('div', {class: 'page-frame'}, canvas);
+  const figure = h('figure', {class: 'pdf-figure'}, frame,
     h('figcaption', {}, `${number} / ${count} ページ`));
   const context = canvas.getContext('2d');
   await page.render({
@@ -47,15 +50,17 @@ async function drawPage(pdf, number, width, count) {
     transform: ratio === 1 ? null : [ratio, 0, 0, ratio, 0, 0],
   }).promise;
   page.cleanup();
+  if (decorate) decorate(frame, number);
   return figure;
 }
 
 /**
  * Draws the PDF at url into area (replacing its content). expectedPages
- * (the archive's page count) is shown if pdf.js cannot open the file.
+ * (the archive's page count) is shown if pdf.js cannot open the file;
+ * decorate(frame, number), if given, is called for each page drawn.
  * Throws an Error with a Japanese message when the PDF cannot be shown.
  */
-export async function renderPdf(area, url, expectedPages) {
+export async function renderPdf(area, url, expectedPages, decorate = null) {
   replace(area, h('p', {class: 'loading'}, 'PDF を表示しています…'));
   let lib;
   try {
@@ -86,7 +91,9 @@ export async function renderPdf(area, url, expectedPages) {
   let drawing = Promise.resolve();
   const draw = async () => {
     const figures = [];
-    for (let n = 1; n <= Math.min(count, MAX_PAGES); ++n) figures.push(await drawPage(pdf, n, fit * zoom, count));
+    for (let n = 1; n <= Math.min(count, MAX_PAGES); ++n) {
+      figures.push(await drawPage(pdf, n, fit * zoom, count, decorate));
+    }
     replace(pages, figures, count > MAX_PAGES ? h('p', {class: 'hint'},
       `${MAX_PAGES + 1} ページ目以降（残り ${count - MAX_PAGES} ページ）は、ダウンロードして確認してください。`) : null);
     level.textContent = `${Math.round(zoom * 100)}%`;
