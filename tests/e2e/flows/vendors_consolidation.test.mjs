@@ -133,3 +133,20 @@ test('a clerk has no menu entry and the API refuses them', async () => {
   await clerk.getByRole('alert').waitFor();
   await clerk.context().close();
 });
+
+test('an auditor reads the clusters and the merges but has nothing to press', async () => {
+  const kansa = await loggedIn('kansa');
+  await kansa.getByRole('link', {name: '旧債権者番号の統合'}).click();
+  await kansa.getByText('閲覧のみです').waitFor();
+  const clusters = await apiGet(kansa, kura.url, '/api/v1/legacy-creditors/clusters?limit=10');
+  assert.ok(clusters.total > 0);
+  await kansa.locator('section.cluster').first().waitFor();
+  assert.equal(await kansa.locator('section.cluster').count(), Math.min(10, clusters.total));
+  assert.equal(await kansa.getByRole('button', {name: '統合する'}).count(), 0);
+  assert.equal(await kansa.getByRole('radio').count(), 0);
+  await checkPage(kansa, 'consolidation-auditor');
+  await kansa.getByRole('link', {name: '統合済み'}).click();
+  await kansa.getByRole('table', {name: '統合済みの旧債権者番号'}).or(kansa.getByText('まだ統合した番号はありません。')).waitFor();
+  assert.equal(await kansa.getByRole('button', {name: /取り消す/}).count(), 0);
+  await kansa.context().close();
+});

@@ -46,12 +46,12 @@ function none() {
   return h('span', {class: 'muted'}, '—');
 }
 
-function tabs(current) {
+function tabs(current, user) {
   const items = [
     {key: 'clusters', label: '統合の候補'},
     {key: 'merges', label: '統合済み'},
-    {key: 'import', label: '旧債権者一覧の取り込み'},
-  ];
+    mayManageVendors(user) ? {key: 'import', label: '旧債権者一覧の取り込み'} : null,
+  ].filter(Boolean);
   return h('nav', {class: 'admin-tabs', 'aria-label': '旧債権者番号の統合の項目'},
     h('ul', {}, items.map(t => h('li', {},
       h('a', {href: '#' + BASE + query({tab: t.key === 'clusters' ? '' : t.key}),
@@ -378,7 +378,7 @@ export async function render(ctx) {
     h('h1', {}, '旧債権者番号の統合'),
     h('p', {class: 'lead'}, '旧財務会計システムでは課ごとに債権者番号を作っていたため、一つの債権者に番号がいくつもあります。同じ債権者と思われる番号を理由つきで示すので、確かめて一つの番号（統合先）にまとめてください。'),
     mayManageVendors(ctx.user) ? null : h('p', {class: 'notice notice-info'}, '閲覧のみです。統合と取り込みは会計室または管理者が行います。'),
-    tabs(tab), out);
+    tabs(tab, ctx.user), out);
   try {
     if (tab === 'merges') await renderMerges(ctx, page, out);
     else if (tab === 'import') renderImport(ctx, out);
