@@ -37,7 +37,8 @@ constexpr size_t kMaxRefusedListed = 200;
 std::pair<int64_t, int64_t> Page(const httplib::Request& req) {
   auto number = [&](const char* key, int64_t fallback) {
     const std::string v = req.get_param_value(key);
-    if (v.empty() || v.size() > 9 || !std::all_of(v.begin(), v.end(), ::isdigit)) return fallback;
+    const bool digits = std::all_of(v.begin(), v.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+    if (v.empty() || v.size() > 9 || !digits) return fallback;
     return static_cast<int64_t>(std::stoll(v));
   };
   const int64_t limit = std::clamp<int64_t>(number("limit", kDefaultLimit), 1, kMaxLimit);
