@@ -11,6 +11,7 @@
 
 #include "app/commands.h"
 #include "app/demo_history.h"
+#include "app/demo_legacy.h"
 #include "app/error_text.h"
 #include "archive/archive.h"
 #include "archive/search.h"
@@ -300,7 +301,7 @@ Status SeedDemo(const Context& ctx, archive::Archive* arc, workflow::Workflow* w
     spdlog::info("デモ組織を作成しました: ユーザー {} 人、債権者 {} 件、支出負担行為 {} 件",
                  added_users, added_vendors, added_commitments);
   }
-  return Status::OK();
+  return SeedDemoLegacyCreditors(wf);
 }
 
 void PrintDemoLogins(const Context& ctx, const std::string& url) {

@@ -58,6 +58,9 @@ struct ApiOptions {
   uint64_t max_upload_bytes = uint64_t{100} << 20;
   /// An upload with more `file` parts than this is refused whole (400).
   size_t max_upload_files = 100;
+  /// A legacy creditor export uploaded to /api/v1/legacy-creditors/imports
+  /// larger than this is refused with 413 (130,000 rows are about 25 MiB).
+  uint64_t max_legacy_creditors_bytes = uint64_t{48} << 20;
   SessionOptions sessions;
   /// How failed logins are slowed down (web/login_throttle.h).
   LoginThrottleOptions login_throttle;

@@ -100,8 +100,12 @@ Server::Server(ServerOptions options, archive::Archive* archive, workflow::Workf
   // Uploads may be as large as a received file may be, plus the multipart
   // framing; every other request is small JSON.
   const uint64_t upload = rep_->options.api.max_upload_bytes + (1 << 20);
-  limits.body_limit = [upload](std::string_view method, std::string_view path) -> uint64_t {
-    return method == "POST" && path == "/api/v1/documents" ? upload : uint64_t{1} << 20;
+  const uint64_t legacy = rep_->options.api.max_legacy_creditors_bytes + (1 << 20);
+  limits.body_limit = [upload, legacy](std::string_view method,
+                                       std::string_view path) -> uint64_t {
+    if (method == "POST" && path == "/api/v1/documents") return upload;
+    if (method == "POST" && path == "/api/v1/legacy-creditors/imports") return legacy;
+    return uint64_t{1} << 20;
   };
   rep_->http = std::make_unique<internal::GuardedServer>(std::move(limits));
   auto& http = *rep_->http;

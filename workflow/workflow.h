@@ -283,6 +283,7 @@ class Workflow {
   /// A merge of a legacy number into its survivor.
   struct CreditorMerge {
     std::string number, survivor, merged_by, merged_at;
+    std::string reason;  ///< why, as the person gave it ("" from the CLI)
   };
   /// The active merges, by number.
   base::Result<std::vector<CreditorMerge>> ListCreditorMerges(const User& viewer) const;
@@ -294,13 +295,15 @@ class Workflow {
   /// an imported legacy number (NotFound otherwise), not the survivor
   /// (InvalidArgument), not a survivor of others (FailedPrecondition),
   /// not merged into another survivor (Aborted: undo that first). Numbers
-  /// already merged into survivor are left as they are.
+  /// already merged into survivor are left as they are. reason (optional,
+  /// the screen asks for it) is kept in the merge record and the event.
   base::Status MergeCreditors(std::string_view survivor, const std::vector<std::string>& numbers,
-                              const User& actor);
+                              const User& actor, std::string_view reason = {});
   /// Undoes the active merges of numbers: one "workflow.vendor.unmerged"
-  /// event; the merge records stay, marked undone. NotFound for a number
-  /// that is not merged now.
-  base::Status UnmergeCreditors(const std::vector<std::string>& numbers, const User& actor);
+  /// event (with reason, optional); the merge records stay, marked undone.
+  /// NotFound for a number that is not merged now.
+  base::Status UnmergeCreditors(const std::vector<std::string>& numbers, const User& actor,
+                                std::string_view reason = {});
   /// The survivor a number is merged into, or the number itself.
   base::Result<std::string> ResolveCreditor(std::string_view number) const;
 

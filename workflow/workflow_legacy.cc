@@ -25,6 +25,15 @@ using nlohmann::json;
 namespace {
 
 constexpr size_t kChunkRows = 1000;
+// A merge's or undo's reason: about 1,000 characters of Japanese.
+constexpr size_t kMaxReasonBytes = 3000;
+
+Status CheckReason(const std::string& reason) {
+  if (reason.size() > kMaxReasonBytes) {
+    return Status::InvalidArgument("理由が長すぎます（1,000 字程度まで）");
+  }
+  return Status::OK();
+}
 
 std::string Numbered(const char* prefix, uint64_t n, int width) {
   char buf[32];
@@ -198,7 +207,7 @@ Result<std::vector<Workflow::CreditorMerge>> Workflow::ListCreditorMerges(
     RETURN_IF_ERROR(LoadMerges(txn, rep_->tables, &merges));
     for (const auto& [number, m] : merges) {
       out.push_back({number, m.value("survivor", ""), m.value("merged_by", ""),
-                     m.value("merged_at", "")});
+                     m.value("merged_at", ""), m.value("reason", "")});
     }
     return Status::OK();
   }));
@@ -240,8 +249,11 @@ Status CheckMergeable(const storage::ReadTxn& txn, const internal::Tables& t,
 }  // namespace
 
 Status Workflow::MergeCreditors(std::string_view survivor_in,
-                                const std::vector<std::string>& numbers_in, const User& actor) {
+                                const std::vector<std::string>& numbers_in, const User& actor,
+                                std::string_view reason_in) {
   const std::string survivor = internal::Clean(survivor_in);
+  const std::string reason = internal::Clean(reason_in);
+  RETURN_IF_ERROR(CheckReason(reason));
   std::set<std::string> numbers;
   for (const std::string& n : numbers_in) numbers.insert(internal::Clean(n));
   if (survivor.empty() || numbers.empty()) {
@@ -272,22 +284,25 @@ Status Workflow::MergeCreditors(std::string_view survivor_in,
       bool already = false;
       RETURN_IF_ERROR(CheckMergeable(txn, rep_->tables, merges, survivor, n, &already));
       if (already) continue;
-      RETURN_IF_ERROR(internal::PutRecord(txn, rep_->tables.legacy_merges, n,
-                                          {{"number", n},
-                                           {"survivor", survivor},
-                                           {"merged_by", me.login},
-                                           {"merged_at", now}}));
+      json record = {{"number", n}, {"survivor", survivor}, {"merged_by", me.login},
+                     {"merged_at", now}};
+      if (!reason.empty()) record["reason"] = reason;
+      RETURN_IF_ERROR(internal::PutRecord(txn, rep_->tables.legacy_merges, n, record));
       merged.push_back(n);
     }
     if (merged.empty()) return Status::OK();  // no change, no write
     json e = rep_->Event(ledger::event::kVendorMerged, me);
     e["survivor"] = survivor;
     e["numbers"] = merged;
+    if (!reason.empty()) e["reason"] = reason;
     return append(e).status();
   });
 }
 
-Status Workflow::UnmergeCreditors(const std::vector<std::string>& numbers_in, const User& actor) {
+Status Workflow::UnmergeCreditors(const std::vector<std::string>& numbers_in, const User& actor,
+                                  std::string_view reason_in) {
+  const std::string reason = internal::Clean(reason_in);
+  RETURN_IF_ERROR(CheckReason(reason));
   std::set<std::string> numbers;
   for (const std::string& n : numbers_in) numbers.insert(internal::Clean(n));
   if (numbers.empty()) return Status::InvalidArgument("統合を取り消す番号を指定してください");
@@ -302,10 +317,12 @@ Status Workflow::UnmergeCreditors(const std::vector<std::string>& numbers_in, co
       undone.push_back({{"number", n}, {"survivor", m.at("survivor")}});
       m["undone_by"] = me.login;
       m["undone_at"] = now;
+      if (!reason.empty()) m["undo_reason"] = reason;
       RETURN_IF_ERROR(internal::PutRecord(txn, rep_->tables.legacy_merges, n, m));
     }
     json e = rep_->Event(ledger::event::kVendorUnmerged, me);
     e["merges"] = undone;
+    if (!reason.empty()) e["reason"] = reason;
     return append(e).status();
   });
 }

@@ -207,6 +207,20 @@ const Row kRows[] = {
    "{}", "U DD DD DD AA DD DD DD UU"},
   {"POST", "/api/v1/payment-runs/(R[0-9]+-[0-9]+)/cancel", "/api/v1/payment-runs/{run}/cancel",
    R"({"reason":"振込指定日の誤り"})", "U DD DD DD AA DD DD DD UU"},
+  // Legacy creditor numbers (旧債権者番号の統合): the accounting office and
+  // administrators merge, undo and import; auditors read too. (Legacy rows
+  // S-1, M-{login}, U-{login}-{dept} are imported, each U-… merged into S-1.)
+  {"GET", "/api/v1/legacy-creditors/clusters", "/api/v1/legacy-creditors/clusters", "",
+   "U DD DD DD AA AA DD AA UU"},
+  {"GET", "/api/v1/legacy-creditors/merges", "/api/v1/legacy-creditors/merges", "",
+   "U DD DD DD AA AA DD AA UU"},
+  {"POST", "/api/v1/legacy-creditors/merges", "/api/v1/legacy-creditors/merges",
+   R"({"survivor":"S-1","numbers":["M-{login}"],"reason":"同じ登録番号"})",
+   "U DD DD DD AA DD DD AA UU"},
+  {"POST", "/api/v1/legacy-creditors/unmerges", "/api/v1/legacy-creditors/unmerges",
+   R"({"numbers":["U-{login}-{dept}"],"reason":"別の債権者"})", "U DD DD DD AA DD DD AA UU"},
+  {"POST", "/api/v1/legacy-creditors/imports", "/api/v1/legacy-creditors/imports",
+   "legacy-upload", "U DD DD DD AA DD DD AA UU"},
 };
 // clang-format on
 
@@ -437,6 +451,27 @@ class AuthorizationTest : public ::testing::Test {
     (*r)["{request}"] = request->id;
   }
 
+  // The legacy rows the legacy-creditors rows name (once): S-1, M-{login}
+  // and U-{login}-{dept} of every caller, each U-… merged into S-1.
+  void AddLegacyCreditors() {
+    if (legacy_added_) return;
+    legacy_added_ = true;
+    std::string csv = "債権者番号,債権者名\r\nS-1,統合先商店\r\n";
+    std::vector<std::string> merged;
+    for (const char* login : kLogins) {
+      csv += std::string("M-") + login + ",商店\r\n";
+      for (const char* dept : {"somu", "doboku"}) {
+        merged.push_back(std::string("U-") + login + "-" + dept);
+        csv += merged.back() + ",商店\r\n";
+      }
+    }
+    auto parse = workflow::ParseLegacyCreditors(csv, workflow::LegacyEncoding::kUtf8);
+    ASSERT_OK(parse);
+    ASSERT_TRUE(parse->errors.empty());
+    ASSERT_OK(wf_->ImportLegacyCreditors(*parse, "legacy.csv", "00", User("admin")));
+    ASSERT_OK(wf_->MergeCreditors("S-1", merged, User("admin"), "準備"));
+  }
+
   // An export job of hokan's: the one listed first, or a new one of dept.
   std::string ExportOf(const std::string& dept) {
     const httplib::Headers hokan = LogIn("hokan");
@@ -465,6 +500,7 @@ class AuthorizationTest : public ::testing::Test {
       AddRetentionRecords(dept, &records);
     }
     if (path.find("{export}") != std::string::npos) records["{export}"] = ExportOf(dept);
+    if (path.find("legacy-creditors") != std::string::npos) AddLegacyCreditors();
     for (const auto& [k, v] : records) {
       Replace(&path, k, v);
       Replace(&body, k, v);
@@ -473,7 +509,11 @@ class AuthorizationTest : public ::testing::Test {
     if (!login.empty()) headers = LogIn(login);
     httplib::Result res{nullptr, httplib::Error::Unknown};
     const std::string method = row.method;
-    if (body == "upload") {
+    if (body == "legacy-upload") {
+      const std::string csv = "債権者番号,債権者名\r\nN-" + std::to_string(++uploads_) + ",新規商店\r\n";
+      httplib::MultipartFormDataItems items{{"file", csv, "債権者一覧.csv", "text/csv"}};
+      res = client_->Post(path.c_str(), headers, items);
+    } else if (body == "upload") {
       const std::string bytes = "<x>" + std::to_string(++uploads_) + "</x>";
       httplib::MultipartFormDataItems items{{"file", bytes, "受領.xml", "application/xml"},
                                             {"department", dept, "", ""}};
@@ -506,6 +546,7 @@ class AuthorizationTest : public ::testing::Test {
   std::unique_ptr<retention::Retention> retention_;
   std::map<std::string, std::map<std::string, std::string>> shared_;
   int uploads_ = 0;
+  bool legacy_added_ = false;
   std::string token_secret_;
 };
 

@@ -161,6 +161,7 @@ void AddComplianceRoutes(const ApiRoutes& routes);
 void AddExportRoutes(const ApiRoutes& routes);
 void AddOcrRoutes(const ApiRoutes& routes);
 void AddPaymentRoutes(const ApiRoutes& routes);
+void AddLegacyCreditorRoutes(const ApiRoutes& routes);
 
 }  // namespace web::internal
 

@@ -30,6 +30,7 @@ const ROUTES = [
   {path: /^\/admin\/vendors\/([A-Za-z0-9_-]+)$/, load: () => import('./pages/admin_vendor.js')},
   {path: /^\/payments$/, load: () => import('./pages/payments.js')},
   {path: /^\/payments\/(R[0-9]+-[0-9]+)$/, load: () => import('./pages/payments.js')},
+  {path: /^\/vendors\/consolidation$/, load: () => import('./pages/vendors_consolidation.js')},
 ];
 
 // The menu: only pages that exist, only for those who may use them.
@@ -48,6 +49,9 @@ const MENU = [
   {href: '#/payments', label: '支払処理', show: u => ['accountant', 'auditor'].some(r => u.roles.includes(r))},
   {href: '#/admin/vendors', label: '債権者マスタ',
     show: u => u.roles.includes('accountant') && !u.roles.includes('admin')},
+  // The rule of workflow::MayReviewCreditors (vendors_consolidation.js mayReview).
+  {href: '#/vendors/consolidation', label: '旧債権者番号の統合',
+    show: u => ['accountant', 'admin', 'auditor'].some(r => u.roles.includes(r))},
 ];
 
 const state = {user: null, flash: null};
