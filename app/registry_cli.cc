@@ -131,7 +131,7 @@ std::map<std::string, std::string> VendorNames(workflow::Workflow* wf) {
   return names;
 }
 
-Result<json> CheckOne(const Context& ctx, const std::string& id, const OpenedArchive& opened,
+base::Result<json> CheckOne(const Context& ctx, const std::string& id, const OpenedArchive& opened,
                       workflow::Workflow* wf, const workflow::NtaRegistry* registry,
                       const std::map<std::string, std::string>& names) {
   if (!id.empty() && id[0] == 'V') {
@@ -172,10 +172,10 @@ int Check(const Context& ctx, const Args& a) {
       continue;
     }
     PrintJsonLine(ctx, *j);
-    if (!(*j)["ok"].get<bool>()) {
-      for (const auto& reason : (*j)["reasons"]) {
+    if (!j->value("ok", false)) {
+      for (const json& reason : j->at("reasons")) {
         std::fprintf(ctx.err, "kura: 警告: %s: %s\n", id.c_str(),
-                     reason.get<std::string>().c_str());
+                     reason.is_string() ? reason.get_ref<const std::string&>().c_str() : "");
       }
     }
   }

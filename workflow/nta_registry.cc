@@ -123,6 +123,7 @@ struct NtaRegistry::Rep {
   mutable std::shared_ptr<storage::Env> env;
   mutable storage::Table rows, meta;
   mutable RegistrySnapshot snapshot;
+  mutable uint64_t snapshot_txn = 0;  // LastCommitted() when snapshot was read
   int lock_fd = -1;
 
   // Re-reads registry/current and reopens if it names another snapshot.
@@ -140,13 +141,23 @@ struct NtaRegistry::Rep {
                      storage::Env::Open(dir + "/" + now, storage::EnvOptions{}));
     ASSIGN_OR_RETURN(rows, opened->OpenTable("rows"));
     ASSIGN_OR_RETURN(meta, opened->OpenTable("meta"));
-    RETURN_IF_ERROR(opened->Read([&](const storage::ReadTxn& txn) {
+    env = std::move(opened);
+    snapshot_txn = 0;
+    return ReadSnapshotLocked();
+  }
+
+  // Re-reads the snapshot record if a write (a 差分, perhaps by another
+  // process) committed since it was read. REQUIRES: mu held, env set.
+  Status ReadSnapshotLocked() const {
+    const uint64_t last = env->LastCommitted();
+    if (last == snapshot_txn) return Status::OK();
+    RETURN_IF_ERROR(env->Read([&](const storage::ReadTxn& txn) {
       ASSIGN_OR_RETURN(const std::string_view bytes, txn.Get(meta, kSnapshotKey));
       ASSIGN_OR_RETURN(const json j, base::ParseJson(bytes));
       snapshot = SnapshotFromJson(j);
       return Status::OK();
     }));
-    env = std::move(opened);
+    snapshot_txn = last;
     return Status::OK();
   }
 };
@@ -157,9 +168,6 @@ NtaRegistry::~NtaRegistry() {
 }
 
 Result<std::unique_ptr<NtaRegistry>> NtaRegistry::Open(const std::string& dir) {
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) return FsError(dir + " を作れません", ec);
   auto rep = std::make_unique<Rep>();
   rep->dir = dir;
   RETURN_IF_ERROR(rep->Refresh());
@@ -169,6 +177,7 @@ Result<std::unique_ptr<NtaRegistry>> NtaRegistry::Open(const std::string& dir) {
 RegistrySnapshot NtaRegistry::snapshot() const {
   (void)rep_->Refresh();
   std::lock_guard<std::mutex> lock(rep_->mu);
+  if (rep_->env) (void)rep_->ReadSnapshotLocked();
   return rep_->snapshot;
 }
 
@@ -197,6 +206,9 @@ Result<std::optional<RegistryEntry>> NtaRegistry::Lookup(std::string_view number
 }
 
 Status NtaRegistry::LockForImport() {
+  std::error_code ec;
+  fs::create_directories(rep_->dir, ec);
+  if (ec) return FsError(rep_->dir + " を作れません", ec);
   const std::string path = rep_->dir + "/LOCK";
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0640);
   if (fd < 0) return Status::FromErrno(path, errno);
@@ -312,14 +324,7 @@ Result<RegistrySnapshot> NtaRegistry::ApplyDiff(RegistryRows rows, RegistrySnaps
     ASSIGN_OR_RETURN(s.rows, txn.Count(rep_->rows));
     return txn.Put(rep_->meta, kSnapshotKey, base::DumpJson(ToJson(s)));
   }));
-  {
-    std::lock_guard<std::mutex> lock(rep_->mu);
-    rep_->target.clear();  // re-read the snapshot record
-    rep_->env.reset();
-  }
-  env.reset();
-  RETURN_IF_ERROR(rep_->Refresh());
-  return this->snapshot();
+  return this->snapshot();  // the record is re-read: a write committed
 }
 
 // ---- The check ----

@@ -124,8 +124,9 @@ nlohmann::json ToJson(const RegistrySnapshot& s);
 
 class NtaRegistry {
  public:
-  /// dir: the data directory's registry/ (created if missing). A registry
-  /// with nothing imported has snapshot().seq == 0.
+  /// dir: the data directory's registry/ (created by the first import,
+  /// not here: reading changes nothing). A registry with nothing imported
+  /// has snapshot().seq == 0.
   static base::Result<std::unique_ptr<NtaRegistry>> Open(const std::string& dir);
   ~NtaRegistry();
 
