@@ -335,15 +335,15 @@ void CheckDates(const RegistryEntry& e, RegistryCheck* c, std::string_view today
   const std::string& d = c->date;
   if (e.registered > d) {
     c->status = "not_yet_registered";
-    c->reasons.push_back("請求書の日付 " + d + " には登録されていません（登録年月日 " +
+    c->reasons.push_back(d + " の時点では登録されていません（登録年月日 " +
                          e.registered + "）");
   } else if (!e.cancelled.empty() && e.cancelled <= d) {
     c->status = "cancelled";
-    c->reasons.push_back("請求書の日付 " + d + " までに登録が取り消されています（取消年月日 " +
+    c->reasons.push_back(d + " までに登録が取り消されています（取消年月日 " +
                          e.cancelled + "）");
   } else if (!e.expired.empty() && e.expired <= d) {
     c->status = "expired";
-    c->reasons.push_back("請求書の日付 " + d + " までに登録が失効しています（失効年月日 " +
+    c->reasons.push_back(d + " までに登録が失効しています（失効年月日 " +
                          e.expired + "）");
   } else {
     c->status = "valid";
