@@ -18,6 +18,7 @@
 #include "app/internal/payments_cli.h"
 #include "app/internal/retention_cli.h"
 #include "app/internal/vendors_cli.h"
+#include "app/internal/registry_cli.h"
 
 #ifndef KURA_VERSION
 #define KURA_VERSION "dev"
@@ -457,6 +458,7 @@ int main(int argc, char** argv) {
   app::internal::AddRenewalCommands(&cli, ctx, &a.rc);
   app::internal::AddOcrCommands(&cli, ctx, &a.rc);
   app::internal::AddVendorsCommands(&cli, ctx, &a.rc);
+  app::internal::AddRegistryCommands(&cli, ctx, &a.rc);
   app::internal::GroupSubcommands(&cli);
   try {
     cli.parse(argc, argv);

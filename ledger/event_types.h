@@ -95,6 +95,10 @@ inline constexpr std::string_view kVendorUpdated = "workflow.vendor.updated";
 /// file, sha256, encoding, rows, chunks, skipped: [{line, number,
 /// message}]}; the rows themselves are in wf_legacy_rows (write set).
 inline constexpr std::string_view kLegacyCreditorsImported = "workflow.legacy_creditors.imported";
+/// import {id, seq, kind ("full" | "diff"), diff_date, files [{name,
+/// sha256, rows, errors}], rows, errors}: a snapshot of the 国税庁 公表サイト
+/// registry (workflow/nta_registry.h, outside the catalog) was imported.
+inline constexpr std::string_view kRegistryImported = "workflow.registry.imported";
 /// survivor, numbers: legacy numbers now resolve to survivor.
 inline constexpr std::string_view kVendorMerged = "workflow.vendor.merged";
 /// merges [{number, survivor}]: those merges undone (the records stay,

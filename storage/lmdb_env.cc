@@ -138,6 +138,17 @@ Status WriteTxn::Insert(const Table& table, std::string_view key, std::string_vi
   return Status::OK();
 }
 
+Status WriteTxn::Append(const Table& table, std::string_view key, std::string_view value) {
+  MDB_val k = Val(key), v = Val(value);
+  const int rc = ::mdb_put(txn_, table.dbi, &k, &v, MDB_APPEND);
+  if (rc == MDB_KEYEXIST) {
+    return Status::InvalidArgument("テーブル " + table.name + " への追記: キーが順に並んでいません");
+  }
+  RETURN_IF_ERROR(Checked(rc, "テーブル " + table.name + " への追記"));
+  Notify(table, key, value);
+  return Status::OK();
+}
+
 Status WriteTxn::Delete(const Table& table, std::string_view key) {
   MDB_val k = Val(key);
   const int rc = ::mdb_del(txn_, table.dbi, &k, nullptr);

@@ -95,6 +95,10 @@ class WriteTxn final : public ReadTxn {
   base::Status Put(const Table& table, std::string_view key, std::string_view value);
   /// Stores value under key; AlreadyExists if the key is present.
   base::Status Insert(const Table& table, std::string_view key, std::string_view value);
+  /// Stores value under key, which must sort after every key already in
+  /// the table (LMDB's MDB_APPEND: pages are filled, no search): a bulk
+  /// load of sorted data. InvalidArgument if key does not sort last.
+  base::Status Append(const Table& table, std::string_view key, std::string_view value);
   /// Removes key; NotFound if absent.
   base::Status Delete(const Table& table, std::string_view key);
 

@@ -264,6 +264,11 @@ class Workflow {
   // Import, merge and unmerge: MayManageVendors (会計室, admin); reading
   // the numbers, clusters and merges: MayReviewCreditors (also 監査).
 
+  /// Records an import of the 国税庁 registry (nta_registry.h) as one
+  /// "workflow.registry.imported" event carrying import (no table of the
+  /// catalog changes: the registry lives in its own environment). Who may:
+  /// MayManageVendors.
+  base::Status RecordRegistryImport(const nlohmann::json& import, const User& actor);
   /// Stores the rows of a parsed export (ParseLegacyCreditors, before this
   /// call) as import "L" + six digits, in chunks of 1,000 rows, with one
   /// "workflow.legacy_creditors.imported" event (file name, SHA-256 of the

@@ -130,6 +130,15 @@ function matchNotes(order, user) {
     '会計室が確認するまで、審査完了・支払はできません。');
 }
 
+// The 国税庁 registry check of the invoice (issue 16): × with the reasons
+// and the source attribution the 公共データ利用規約 asks for.
+function registryNote(r) {
+  if (!r || r.ok || r.status === 'no_registry') return null;
+  return h('div', {class: 'error-box registry-box', role: 'note'},
+    h('p', {}, h('strong', {}, '× 適格請求書発行事業者の公表データ: '), (r.reasons || []).join('／')),
+    h('p', {}, r.attribution, '（', r.snapshot.id, '）'));
+}
+
 export async function render(ctx) {
   const id = ctx.params[0];
   document.title = `支出命令 ${id} — kura`;
@@ -150,6 +159,7 @@ export async function render(ctx) {
     order.payment_run ? h('p', {class: 'notice notice-info'}, 'この支出命令は支払処理 ',
       h('a', {href: '#/payments/' + encodeURIComponent(order.payment_run)}, order.payment_run),
       '（未確定）に入っています。確定すると支払済になります。') : null,
+    registryNote(order.registry),
     header(order, departments),
     // What is judged first (the ○/× table), then what this person may do.
     forms.submit || h('section', {'aria-labelledby': 'match-title'},
