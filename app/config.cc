@@ -150,6 +150,10 @@ min_dpi = 200
 grey_classes = ["other"]
 # JPEG, PNG and TIFF files larger than this are refused (MiB).
 max_image_mb = 50
+# OCR proposals (Tesseract) for new scans, read in the background of kura
+# serve and kura watch; a page that takes longer than this fails (recorded,
+# not retried). 0 turns the background reading off (kura ocr ID still reads).
+ocr_page_seconds = 120
 # The input deadline of a scan's keys (取引年月日, 金額, 取引先): "prompt" =
 # おおむね7営業日 after receipt; "cycle" = 業務処理サイクル方式, cycle_months
 # and then input_business_days. The inbox lists the scans due within
@@ -448,6 +452,7 @@ Status ReadScan(const toml::table& t, Config* config) {
   uint64_t image_mb = config->scan.max_image_bytes >> 20;
   RETURN_IF_ERROR(ReadInt<uint64_t>(t, "scan", "max_image_mb", 1, 1024, &image_mb));
   config->scan.max_image_bytes = image_mb << 20;
+  RETURN_IF_ERROR(ReadInt<int>(t, "scan", "ocr_page_seconds", 0, 3600, &config->ocr_page_seconds));
   workflow::InputDeadlineRule& rule = config->input_deadline;
   RETURN_IF_ERROR(ReadInt<int>(t, "scan", "input_business_days", 1, 60, &rule.business_days));
   RETURN_IF_ERROR(ReadInt<int>(t, "scan", "cycle_months", 1, 12, &rule.cycle_months));

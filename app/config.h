@@ -87,6 +87,9 @@ struct Config {
   /// [scan]: スキャナ保存 — the checks of a scan's images, the image size
   /// cap, and the input deadline with the city's holidays.
   archive::ScanPolicy scan;
+  /// [scan] ocr_page_seconds: the background OCR's time cap per page; 0:
+  /// no background OCR (archive/ocr_worker.h).
+  int ocr_page_seconds = 120;
   workflow::InputDeadlineRule input_deadline{
       .city_holidays = base::BusinessCalendar::YearEndClosures(2025, 2035)};
   /// [keys]: keys in a PKCS#11 token; none when absent.

@@ -2,6 +2,10 @@
 
 #include <algorithm>
 
+#include <spdlog/spdlog.h>
+
+#include "app/error_text.h"
+
 namespace app {
 
 using nlohmann::json;
@@ -37,10 +41,8 @@ json ScanSummary(const std::vector<ocr::ScanPage>& pages) {
               {"warnings", warnings}};
 }
 
-base::Result<json> RunOcr(archive::Archive* archive, archive::OcrStore* store, ocr::Engine* engine,
-                          const std::vector<ocr::KnownVendor>& vendors, std::string_view id,
-                          const std::string& actor, base::Time now) {
-  ASSIGN_OR_RETURN(const std::string bytes, archive->ReadOriginal(id));
+base::Result<json> ReadOcrRecord(ocr::Engine* engine, const std::vector<ocr::KnownVendor>& vendors,
+                                 std::string_view id, std::string_view bytes) {
   if (ocr::DetectScanFormat(bytes) == ocr::ScanFormat::kUnknown) {
     return base::Status::InvalidArgument(std::string(id) + " はスキャン（PDF・JPEG・PNG・TIFF）ではありません");
   }
@@ -55,8 +57,63 @@ base::Result<json> RunOcr(archive::Archive* archive, archive::OcrStore* store, o
   if (!proposal.counterparty_vendor_id.empty()) {
     record["counterparty_vendor"] = proposal.counterparty_vendor_id;
   }
-  RETURN_IF_ERROR(store->Put(id, record, actor, now));
+  return record;
+}
+
+base::Result<json> RunOcr(archive::Archive* archive, archive::OcrStore* store, ocr::Engine* engine,
+                          const std::vector<ocr::KnownVendor>& vendors, std::string_view id,
+                          const std::string& actor, base::Time now) {
+  ASSIGN_OR_RETURN(const std::string bytes, archive->ReadOriginal(id));
+  ASSIGN_OR_RETURN(json record, ReadOcrRecord(engine, vendors, id, bytes));
+  RETURN_IF_ERROR(store->Put(id, std::move(record), actor, now));
   return store->Get(id);
+}
+
+archive::OcrReader MakeOcrReader(std::function<std::vector<ocr::KnownVendor>()> vendors,
+                                 ocr::EngineOptions options) {
+  // Shared by the reader's copies; used on the worker's thread only.
+  auto engine = std::make_shared<std::unique_ptr<ocr::Engine>>();
+  return [engine, vendors = std::move(vendors), options](
+             std::string_view id, std::string_view bytes,
+             const std::atomic<bool>* cancelled) mutable -> base::Result<json> {
+    if (*engine == nullptr) {
+      options.cancel = cancelled;
+      ASSIGN_OR_RETURN(*engine, ocr::Engine::Open(options));
+    }
+    return ReadOcrRecord(engine->get(), vendors(), id, bytes);
+  };
+}
+
+std::unique_ptr<BackgroundOcr> StartBackgroundOcr(archive::Archive* archive,
+                                                  workflow::Workflow* workflow,
+                                                  const base::Clock* clock, int page_seconds) {
+  if (page_seconds <= 0) return nullptr;
+  auto out = std::make_unique<BackgroundOcr>();
+  auto store = archive::OcrStore::Open(archive);
+  if (!store.ok()) {
+    spdlog::warn("OCR を開始できません: {}", ErrorText(store.status()));
+    return nullptr;
+  }
+  out->store = std::move(*store);
+  auto vendors = [workflow] {
+    auto list = workflow->ListVendors();
+    return list.ok() ? KnownVendorsOf(*list) : std::vector<ocr::KnownVendor>{};
+  };
+  archive::OcrWorkerOptions options;
+  options.on_read = [](std::string_view id, const base::Status& s) {
+    if (s.ok()) {
+      spdlog::info("{}: OCR の候補を記録しました", id);
+    } else {
+      spdlog::warn("{}: OCR できませんでした: {}", id.empty() ? "OCR" : id, ErrorText(s));
+    }
+  };
+  ocr::EngineOptions engine;
+  engine.page_time_limit_ms = page_seconds * 1000;
+  out->worker = std::make_unique<archive::OcrWorker>(
+      archive, out->store.get(), MakeOcrReader(std::move(vendors), engine), clock,
+      std::move(options));
+  out->worker->Start();
+  return out;
 }
 
 json OcrLine(const json& record) {

@@ -5,6 +5,8 @@
 #ifndef APP_OCR_RUN_H_
 #define APP_OCR_RUN_H_
 
+#include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,12 +15,14 @@
 
 #include "archive/archive.h"
 #include "archive/ocr_store.h"
+#include "archive/ocr_worker.h"
 #include "base/result.h"
 #include "base/time.h"
 #include "ocr/engine.h"
 #include "ocr/propose.h"
 #include "ocr/scan.h"
 #include "workflow/organization.h"
+#include "workflow/workflow.h"
 
 namespace app {
 
@@ -39,6 +43,31 @@ base::Result<nlohmann::json> RunOcr(archive::Archive* archive, archive::OcrStore
                                     ocr::Engine* engine,
                                     const std::vector<ocr::KnownVendor>& vendors,
                                     std::string_view id, const std::string& actor, base::Time now);
+
+/// The record RunOcr stores, from a scan's original bytes (decoding,
+/// Tesseract, the proposals): InvalidArgument when the bytes are not a scan.
+base::Result<nlohmann::json> ReadOcrRecord(ocr::Engine* engine,
+                                           const std::vector<ocr::KnownVendor>& vendors,
+                                           std::string_view id, std::string_view bytes);
+
+/// The background worker's reader (archive/ocr_worker.h): ReadOcrRecord with
+/// an engine opened on first use, on the worker's thread, with `options`
+/// (set page_time_limit_ms; cancel is the worker's); `vendors` is asked at
+/// each read.
+archive::OcrReader MakeOcrReader(std::function<std::vector<ocr::KnownVendor>()> vendors,
+                                 ocr::EngineOptions options);
+
+/// The background OCR of `kura serve` and `kura watch`: the store and its
+/// started worker over workflow's vendor master (nullptr, after logging why,
+/// when kura.toml's [scan] ocr_page_seconds is 0 or the store cannot be
+/// opened). Destroy before the archive and workflow.
+struct BackgroundOcr {
+  std::unique_ptr<archive::OcrStore> store;
+  std::unique_ptr<archive::OcrWorker> worker;  // after store: stops first
+};
+std::unique_ptr<BackgroundOcr> StartBackgroundOcr(archive::Archive* archive,
+                                                  workflow::Workflow* workflow,
+                                                  const base::Clock* clock, int page_seconds);
 
 /// The line `kura ocr` prints for a stored record, in issue 15's shape:
 /// {"id", "proposal", "confidence", "scan": {"dpi", "colour", "warnings"}}.

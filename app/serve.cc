@@ -13,6 +13,7 @@
 #include "app/commands.h"
 #include "app/config.h"
 #include "app/error_text.h"
+#include "app/ocr_run.h"
 #include "app/open_archive.h"
 #include "archive/archive.h"
 #include "base/file_system.h"
@@ -199,6 +200,11 @@ int CmdServe(const Context& ctx, const ServeArgs& args) {
   listen->trusted_proxies = config.trusted_proxies;
   if (!ReadTlsFiles(ctx, config, &*listen)) return 2;
   const bool tls = !config.tls_cert.empty();
+  // OCR of new uploads and of the scans not read yet, in the background;
+  // stopped (after the server) before the archive closes.
+  const std::unique_ptr<BackgroundOcr> ocr =
+      StartBackgroundOcr(arc, opened.workflow.get(), ctx.clock, config.ocr_page_seconds);
+  if (ocr != nullptr) listen->api.ocr_worker = ocr->worker.get();
   web::Server server(*listen, arc, opened.workflow.get(), ctx.clock);
   auto port = server.Bind();
   if (!port.ok()) {

@@ -9,6 +9,7 @@
 #include "app/error_text.h"
 #include "app/ingest_department.h"
 #include "app/intake.h"
+#include "app/ocr_run.h"
 #include "app/open_archive.h"
 #include "archive/archive.h"
 #include "ledger/data_dir.h"
@@ -46,6 +47,20 @@ int CmdWatch(const Context& ctx, const WatchArgs& args) {
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  // OCR of the scans archived here (and of those not read yet) in the
+  // background: a poll never waits for it. Stopped before the archive.
+  std::unique_ptr<workflow::Workflow> workflow;
+  std::unique_ptr<BackgroundOcr> ocr;
+  if (opened->config.ocr_page_seconds > 0) {
+    auto wf = OpenWorkflowFor(ctx, *opened);
+    if (wf.ok()) {
+      workflow = std::move(*wf);
+      ocr = StartBackgroundOcr(opened->archive.get(), workflow.get(), ctx.clock,
+                               opened->config.ocr_page_seconds);
+    } else {
+      spdlog::warn("OCR を開始できません: {}", ErrorText(wf.status()));
+    }
+  }
   spdlog::info("{} を監視しています (課: {}, 受領方法: {})。停止は Ctrl+C", ForDisplay(args.dir),
                io.department, ForDisplay(args.source, 64));
   for (;;) {
@@ -57,6 +72,7 @@ int CmdWatch(const Context& ctx, const WatchArgs& args) {
     for (const auto& e : *events) {
       nlohmann::json j{{"file", e.file_name}, {"moved_to", e.moved_to}};
       if (e.archived) {
+        if (ocr != nullptr && !e.duplicate) ocr->worker->Enqueue(e.id);
         j["id"] = e.id;
         j["status"] = e.duplicate ? "duplicate" : "archived";
         spdlog::info("{}: {} ({})", ForDisplay(e.file_name, 255),

@@ -5,9 +5,13 @@
 //
 // Table (recorded: each change is in its event's write set and replayed by
 // `kura verify`):
-//   ar_ocr  document id → {"id", "proposal", "confidence", "regions",
-//           "scan": {"dpi", "colour", "pages", "warnings"}, "engine", "by", "at"}
-// Event: ledger/event_types.h kOcrProposed ("ocr.proposed").
+//   ar_ocr         document id → {"id", "proposal", "confidence", "regions",
+//                  "scan": {"dpi", "colour", "pages", "warnings"}, "engine", "by", "at"}
+//   ar_ocr_failed  document id → {"id", "error", "by", "at"}: OCR that failed
+//                  (the background worker does not try it again; `kura ocr`
+//                  may, and a stored proposal removes the failure)
+// Events: ledger/event_types.h kOcrProposed ("ocr.proposed"), kOcrFailed
+// ("ocr.failed").
 //
 // The record is JSON made by the caller (ocr::Proposal*Json in app/ and
 // web/); the store checks only that it is an object naming the document.
@@ -45,11 +49,23 @@ class OcrStore {
   /// The stored record. NotFound if OCR has not run for the document.
   base::Result<nlohmann::json> Get(std::string_view id) const;
 
+  /// Records that OCR of document `id` failed (error: the Japanese reason),
+  /// with its event, replacing an earlier failure. Errors as Put.
+  base::Status PutFailure(std::string_view id, const std::string& error, const std::string& actor,
+                          base::Time at);
+  /// The recorded failure {"id", "error", "by", "at"}; NotFound if none
+  /// (never failed, or a proposal was stored since).
+  base::Result<nlohmann::json> GetFailure(std::string_view id) const;
+
  private:
-  OcrStore(Archive* archive, std::optional<storage::Table> table)
-      : archive_(archive), table_(std::move(table)) {}
+  OcrStore(Archive* archive, std::optional<storage::Table> table,
+           std::optional<storage::Table> failed)
+      : archive_(archive), table_(std::move(table)), failed_(std::move(failed)) {}
+  base::Result<nlohmann::json> GetFrom(const std::optional<storage::Table>& table,
+                                       std::string_view id) const;
   Archive* archive_;
   std::optional<storage::Table> table_;
+  std::optional<storage::Table> failed_;
 };
 
 }  // namespace archive

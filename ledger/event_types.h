@@ -43,6 +43,9 @@ inline constexpr std::string_view kDocumentDisposed = "document.disposed";
 // version). id, proposal (the fields as `kura ocr` prints them), actor,
 // time; the write set covers ar_ocr.
 inline constexpr std::string_view kOcrProposed = "ocr.proposed";
+/// id, error (Japanese), actor, time: OCR of a scan failed (the background
+/// worker records it once and does not try again); write set: ar_ocr_failed.
+inline constexpr std::string_view kOcrFailed = "ocr.failed";
 
 // retention/: schedules, legal holds and disposal (retention/retention.h).
 // Each carries actor (login) and time; the last of a write carries its

@@ -1,6 +1,7 @@
 #include "ocr/engine.h"
 
 #include <tesseract/baseapi.h>
+#include <tesseract/ocrclass.h>
 #include <tesseract/resultiterator.h>
 
 #include <algorithm>
@@ -21,6 +22,8 @@ Box Union(const Box& a, const Box& b) {
 
 struct Engine::Impl {
   tesseract::TessBaseAPI api;
+  int page_time_limit_ms = 0;
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -30,6 +33,8 @@ Engine::~Engine() {
 
 base::Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   auto impl = std::make_unique<Impl>();
+  impl->page_time_limit_ms = options.page_time_limit_ms;
+  impl->cancel = options.cancel;
   // Tesseract writes its debug and warning output to this file.
   impl->api.SetVariable("debug_file", "/dev/null");
   if (impl->api.Init(options.data_path.c_str(), options.languages.c_str(),
@@ -52,6 +57,11 @@ Box BoxOf(const tesseract::ResultIterator& it, tesseract::PageIteratorLevel leve
   return Box{page, left, top, right - left, bottom - top};
 }
 
+// Tesseract's cancel callback: the flag of EngineOptions::cancel.
+bool Cancelled(void* flag, int /*words*/) {
+  return flag != nullptr && static_cast<const std::atomic<bool>*>(flag)->load();
+}
+
 std::string TextOf(const tesseract::ResultIterator& it, tesseract::PageIteratorLevel level) {
   std::unique_ptr<char[]> text(it.GetUTF8Text(level));
   return text == nullptr ? std::string() : std::string(text.get());
@@ -68,10 +78,23 @@ base::Result<PageText> Engine::Read(const ScanPage& page, int page_number) {
     api.SetImage(page.pixels.data(), page.width, page.height, page.channels,
                  page.width * page.channels);
     api.SetSourceResolution(page.dpi() > 0 ? page.dpi() : 300);
-    if (api.Recognize(nullptr) != 0) {
+    tesseract::ETEXT_DESC monitor;
+    monitor.set_deadline_msecs(impl_->page_time_limit_ms);
+    monitor.cancel = &Cancelled;
+    monitor.cancel_this = const_cast<std::atomic<bool>*>(impl_->cancel);
+    if (api.Recognize(&monitor) != 0 || monitor.deadline_exceeded() ||
+        Cancelled(monitor.cancel_this, 0)) {
       api.Clear();
-      return base::Status::Internal("OCR に失敗しました（" + std::to_string(page_number) +
-                                    " ページ目）");
+      const std::string page_text = std::to_string(page_number) + " ページ目";
+      if (Cancelled(monitor.cancel_this, 0)) {
+        return base::Status::Aborted("OCR を中断しました（" + page_text + "）");
+      }
+      if (monitor.deadline_exceeded()) {
+        return base::Status::ResourceExhausted(
+            "OCR が 1 ページの時間の上限（" + std::to_string(impl_->page_time_limit_ms / 1000) +
+            " 秒）を超えました（" + page_text + "）");
+      }
+      return base::Status::Internal("OCR に失敗しました（" + page_text + "）");
     }
     PageText out;
     out.page = page_number;

@@ -8,6 +8,7 @@
 #ifndef OCR_ENGINE_H_
 #define OCR_ENGINE_H_
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -57,6 +58,13 @@ struct EngineOptions {
   /// Tesseract's tessdata folder (holding jpn.traineddata, eng.traineddata).
   std::string data_path = "/usr/share/tesseract-ocr/5/tessdata";
   std::string languages = "jpn+eng";
+  /// The longest one page's recognition may take (0: no limit); Read then
+  /// fails with ResourceExhausted. Tesseract checks it between words, so
+  /// layout analysis before the first word is not bounded by it.
+  int page_time_limit_ms = 0;
+  /// When set and true, Read stops at the next word with Aborted (a server
+  /// shutting down). Must outlive the Engine.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 class Engine {
@@ -70,7 +78,8 @@ class Engine {
 
   /// Reads one page. REQUIRES: page.pixels is not empty (ReadScan with
   /// keep_pixels). `page_number` (from 1) goes into the boxes. Internal if
-  /// Tesseract fails on the page.
+  /// Tesseract fails on the page; ResourceExhausted past
+  /// EngineOptions::page_time_limit_ms; Aborted when EngineOptions::cancel.
   base::Result<PageText> Read(const ScanPage& page, int page_number);
 
   /// Reads one region of the page again as a single line, enlarged `scale`

@@ -42,6 +42,7 @@ class Server;
 }
 namespace archive {
 class Archive;
+class OcrWorker;
 }
 namespace workflow {
 class Workflow;
@@ -73,6 +74,10 @@ struct ApiOptions {
   /// files go (the data directory's exports/; empty: refused with 503) and
   /// their bounds.
   compliance::ExportJobsOptions exports;
+  /// The background OCR (archive/ocr_worker.h; kura serve starts it): each
+  /// uploaded scan is handed to it once archived, and GET …/ocr says where
+  /// its reading stands. Null: no background OCR. Must outlive the Api.
+  archive::OcrWorker* ocr_worker = nullptr;
 };
 
 /// The HTTP status for a Status: InvalidArgument 400, PermissionDenied 403,

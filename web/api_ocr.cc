@@ -2,18 +2,21 @@
 // what `kura ocr` stored (archive/ocr_store.h), for whoever may read the
 // document (workflow CheckRead: clerks and 課長 their department, the rest
 // all). The body is `kura ocr`'s line plus "regions" (where each field was
-// read, for the 項目入力 screen), "done": true, "engine", "by" and "at";
-// before OCR ran, {"id", "done": false}. Beside the stored record, the
-// response adds "pages" (each page's pixel size, which the regions are in,
-// decoded from the original: the screen places the regions over the page it
-// draws) and "counterparty_vendor" (the vendor master's id that confirmed
-// the counterparty, or null).
+// read, for the 項目入力 screen), "done": true, "status": "done", "engine",
+// "by" and "at"; before, {"id", "done": false, "status"}: "waiting" (not
+// read yet), "reading" (the background worker is reading it now), "failed"
+// (with "error" and "at": recorded once, not retried) or "not_scan". Beside
+// the stored record, a finished body adds "pages" (each page's pixel size,
+// which the regions are in, decoded from the original: the screen places the
+// regions over the page it draws) and "counterparty_vendor" (the vendor
+// master's id that confirmed the counterparty, or null).
 #include <string>
 #include <vector>
 
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "archive/ocr_worker.h"
 #include "ocr/scan.h"
 #include "web/internal/api_context.h"
 #include "web/internal/http_util.h"
@@ -42,6 +45,27 @@ json PageSizes(ApiContext& ctx, const std::string& id) {
   return out;
 }
 
+// The body before a proposal is stored: where the reading stands.
+void SendNotDone(ApiContext& ctx, const httplib::Request& req, httplib::Response& res,
+                 const archive::OcrStore& store, const std::string& id,
+                 const archive::DocumentView& view) {
+  json body{{"id", id}, {"done", false}, {"status", "waiting"}};
+  auto failure = store.GetFailure(id);
+  if (failure.ok()) {
+    body["status"] = "failed";
+    body["error"] = failure->value("error", "");
+    body["at"] = failure->value("at", "");
+  } else if (!failure.status().IsNotFound()) {
+    return SendStatus(req, res, failure.status());
+  } else if (ctx.options.ocr_worker != nullptr &&
+             ctx.options.ocr_worker->StateOf(id) == archive::OcrState::kReading) {
+    body["status"] = "reading";
+  } else if (view.versions.empty() || view.versions.back().fields.format != "scan") {
+    body["status"] = "not_scan";
+  }
+  SendJson(res, 200, body);
+}
+
 void Proposals(ApiContext& ctx, const httplib::Request& req, httplib::Response& res,
                const Caller& c) {
   const std::string id = req.matches[1].str();
@@ -53,12 +77,13 @@ void Proposals(ApiContext& ctx, const httplib::Request& req, httplib::Response& 
   if (!store.ok()) return SendStatus(req, res, store.status());
   auto record = (*store)->Get(id);
   if (!record.ok() && record.status().IsNotFound()) {
-    return SendJson(res, 200, json{{"id", id}, {"done", false}});
+    return SendNotDone(ctx, req, res, **store, id, *view);
   }
   if (!record.ok()) return SendStatus(req, res, record.status());
   const json scan = record->value("scan", json::object());
   json body{{"id", record->value("id", id)},
             {"done", true},
+            {"status", "done"},
             {"proposal", record->value("proposal", json::object())},
             {"confidence", record->value("confidence", json::object())},
             {"scan",

@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "archive/archive.h"
+#include "archive/ocr_worker.h"
 #include "web/internal/api_context.h"
 #include "web/internal/http_util.h"
 #include "workflow/access.h"
@@ -250,6 +251,15 @@ void UploadDocuments(ApiContext& ctx, const httplib::Request& req, httplib::Resp
   }
   std::vector<base::Result<archive::IngestOutcome>> ingested;
   if (!files.empty()) ingested = ctx.archive->Ingest(std::move(files));
+  // Committed: new scans go to the background OCR, which the response never
+  // waits for (a full queue leaves them to its backlog pass).
+  if (ctx.options.ocr_worker != nullptr) {
+    for (const auto& outcome : ingested) {
+      if (outcome.ok() && !outcome->duplicate && outcome->fields.format == "scan") {
+        ctx.options.ocr_worker->Enqueue(outcome->id);
+      }
+    }
+  }
   SendUploadResults(req, res, upload.parts(), ingested);
 }
 

@@ -5,7 +5,15 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
 #include "archive/archive.h"
+#include "archive/ocr_store.h"
+#include "archive/ocr_worker.h"
 #include "invoice/warning_codes.h"
 #include "ledger/data_dir.h"
 #include "tests/fakes/test_util.h"
@@ -213,6 +221,194 @@ TEST(ScanChecksTest, ColourRulesPerDocumentClass) {
   const auto low = SummarizeScan({{199, "rgb", 8}}, policy, "");
   ASSERT_EQ(CheckScan(low, policy).size(), 1u);
   EXPECT_EQ(CheckScan(low, policy)[0].code, code::kScanResolutionLow);
+}
+
+// OCR in the background (archive/ocr_worker.h) with a reader that stands in
+// for Tesseract: it can be held open until the test releases it, so that
+// what must not wait for OCR is shown not to, without timing.
+class FakeOcr {
+ public:
+  OcrReader Reader() {
+    return [this](std::string_view id, std::string_view bytes,
+                  const std::atomic<bool>* cancelled) -> base::Result<nlohmann::json> {
+      std::unique_lock<std::mutex> lock(mu_);
+      ++calls_;
+      reading_ = std::string(id);
+      changed_.notify_all();
+      // Held until released or the worker stops (10 s at most: a test that
+      // waits for the reading then fails instead of hanging).
+      const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+      while (hold_ && !cancelled->load() && std::chrono::steady_clock::now() < until) {
+        changed_.wait_for(lock, std::chrono::milliseconds(5));
+      }
+      reading_.clear();
+      if (cancelled->load()) return Status::Aborted("cancelled");
+      if (bytes.find("unreadable") != std::string_view::npos) {
+        return Status::Corruption("画像を読み取れません");
+      }
+      return nlohmann::json{{"proposal", {{"total", "11000"}}}, {"engine", "fake"}};
+    };
+  }
+  void Hold() {
+    std::lock_guard<std::mutex> lock(mu_);
+    hold_ = true;
+  }
+  void Release() {
+    std::lock_guard<std::mutex> lock(mu_);
+    hold_ = false;
+    changed_.notify_all();
+  }
+  bool released() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return !hold_;
+  }
+  // Waits until document id is being read (false after 10 s).
+  bool WaitReading(const std::string& id) {
+    std::unique_lock<std::mutex> lock(mu_);
+    return changed_.wait_for(lock, std::chrono::seconds(10), [&] { return reading_ == id; });
+  }
+  int calls() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return calls_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable changed_;
+  bool hold_ = false;
+  int calls_ = 0;
+  std::string reading_;
+};
+
+class OcrWorkerTest : public ScanIntakeTest {
+ protected:
+  void SetUp() override {
+    ScanIntakeTest::SetUp();
+    auto store = OcrStore::Open(archive_.get());
+    ASSERT_OK(store);
+    store_ = std::move(*store);
+  }
+  std::unique_ptr<OcrWorker> NewWorker() {
+    return std::make_unique<OcrWorker>(archive_.get(), store_.get(), ocr_.Reader(), &clock_);
+  }
+
+  FakeOcr ocr_;
+  std::unique_ptr<OcrStore> store_;
+};
+
+TEST_F(OcrWorkerTest, IngestAndEnqueueAnswerBeforeOcrAndTheProposalAppearsAfter) {
+  ocr_.Hold();
+  auto worker = NewWorker();
+  worker->Start();
+  const IngestOutcome first = One("first.png", kPngGrey);
+  ASSERT_TRUE(worker->Enqueue(first.id));
+  ASSERT_TRUE(ocr_.WaitReading(first.id));
+  // The reading is held open: the next scan's ingest and hand-over still
+  // answer, and nothing is stored for the first one yet.
+  const IngestOutcome second = One("second.jpg", kJpeg300);
+  EXPECT_TRUE(worker->Enqueue(second.id));
+  EXPECT_FALSE(ocr_.released());
+  EXPECT_EQ(worker->StateOf(first.id), OcrState::kReading);
+  EXPECT_EQ(worker->StateOf(second.id), OcrState::kWaiting);
+  EXPECT_TRUE(store_->Get(first.id).status().IsNotFound());
+  ocr_.Release();
+  worker->WaitIdle();
+  for (const std::string& id : {first.id, second.id}) {
+    EXPECT_EQ(worker->StateOf(id), OcrState::kDone) << id;
+    auto record = store_->Get(id);
+    ASSERT_OK(record);
+    EXPECT_EQ((*record)["proposal"]["total"], "11000");
+    EXPECT_EQ((*record)["by"], "ocr:background");
+  }
+  EXPECT_EQ(worker->stats().read, 2u);
+}
+
+TEST_F(OcrWorkerTest, BacklogPassReadsTheScansIngestedBeforeItStarted) {
+  const IngestOutcome a = One("a.png", kPngGrey);
+  const IngestOutcome b = One("b.jpg", kJpeg300);
+  const IngestOutcome xml = One("note.txt", "not a scan at all");
+  ASSERT_OK(store_->Put(b.id, nlohmann::json{{"proposal", nlohmann::json::object()}}, "cli:test",
+                        clock_.Now()));
+  auto worker = NewWorker();
+  worker->Start();
+  worker->WaitIdle();
+  EXPECT_EQ(ocr_.calls(), 1);  // a only: b was read before, the text is no scan
+  EXPECT_EQ(worker->StateOf(a.id), OcrState::kDone);
+  EXPECT_EQ((*store_->Get(b.id))["by"], "cli:test");
+  EXPECT_TRUE(store_->Get(xml.id).status().IsNotFound());
+}
+
+TEST_F(OcrWorkerTest, StopWithAReadingAndAQueuedScanIsCleanAndTheNextStartReadsThem) {
+  const IngestOutcome a = One("a.png", kPngGrey);
+  const IngestOutcome b = One("b.jpg", kJpeg300);
+  ocr_.Hold();
+  OcrWorkerOptions no_backlog;
+  no_backlog.backlog = false;
+  auto worker =
+      std::make_unique<OcrWorker>(archive_.get(), store_.get(), ocr_.Reader(), &clock_, no_backlog);
+  worker->Start();
+  ASSERT_TRUE(worker->Enqueue(a.id));
+  ASSERT_TRUE(worker->Enqueue(b.id));
+  ASSERT_TRUE(ocr_.WaitReading(a.id));
+  worker->Stop();  // cancels a's reading (the reader sees the flag), drops b
+  EXPECT_FALSE(ocr_.released());
+  EXPECT_FALSE(worker->Enqueue(b.id));
+  for (const std::string& id : {a.id, b.id}) {
+    EXPECT_EQ(worker->StateOf(id), OcrState::kWaiting) << id;  // nothing recorded
+  }
+  EXPECT_EQ(ocr_.calls(), 1);
+  worker.reset();
+  ocr_.Release();
+  auto again = NewWorker();
+  again->Start();
+  again->WaitIdle();
+  EXPECT_EQ(again->StateOf(a.id), OcrState::kDone);
+  EXPECT_EQ(again->StateOf(b.id), OcrState::kDone);
+}
+
+TEST_F(OcrWorkerTest, AFailureIsRecordedOnceAndNeverRetriedByTheWorker) {
+  const IngestOutcome bad = One("bad.png", kPngGrey + "|unreadable");
+  auto worker = NewWorker();
+  worker->Start();
+  worker->WaitIdle();
+  EXPECT_EQ(worker->StateOf(bad.id), OcrState::kFailed);
+  auto failure = store_->GetFailure(bad.id);
+  ASSERT_OK(failure);
+  EXPECT_EQ((*failure)["error"], "画像を読み取れません");
+  EXPECT_EQ(worker->stats().failed, 1u);
+  // Handed over again, or found by the next start's backlog: not read again.
+  EXPECT_TRUE(worker->Enqueue(bad.id));
+  worker->WaitIdle();
+  worker.reset();
+  auto again = NewWorker();
+  again->Start();
+  again->WaitIdle();
+  EXPECT_EQ(ocr_.calls(), 1);
+  // A proposal stored later (kura ocr --again) ends the failure.
+  ASSERT_OK(store_->Put(bad.id, nlohmann::json::object(), "cli:test", clock_.Now()));
+  EXPECT_TRUE(store_->GetFailure(bad.id).status().IsNotFound());
+  EXPECT_EQ(again->StateOf(bad.id), OcrState::kDone);
+}
+
+TEST_F(OcrWorkerTest, AFullQueueDropsAndTheBacklogPassStillReadsTheScan) {
+  OcrWorkerOptions small;
+  small.backlog = false;
+  small.max_queue = 1;
+  ocr_.Hold();
+  OcrWorker worker(archive_.get(), store_.get(), ocr_.Reader(), &clock_, small);
+  worker.Start();
+  const IngestOutcome a = One("a.png", kPngGrey);
+  const IngestOutcome b = One("b.jpg", kJpeg300);
+  const IngestOutcome c = One("c.png", kPngGrey + "|c");
+  ASSERT_TRUE(worker.Enqueue(a.id));
+  ASSERT_TRUE(ocr_.WaitReading(a.id));
+  EXPECT_TRUE(worker.Enqueue(b.id));
+  EXPECT_FALSE(worker.Enqueue(c.id));  // full
+  ocr_.Release();
+  worker.WaitIdle();
+  EXPECT_EQ(worker.stats().dropped, 1u);
+  EXPECT_EQ(worker.StateOf(c.id), OcrState::kDone);
+  EXPECT_EQ(ocr_.calls(), 3);
 }
 
 }  // namespace

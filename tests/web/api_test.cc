@@ -874,7 +874,7 @@ TEST_F(ApiTest, AScanShowsItsChecksItsInputDeadlineAndItsElectronicTwin) {
 
 
 // The OCR proposal of a scan for the 項目入力 screen: before OCR only
-// {"done": false}; after, the stored record with "done", the pixel size of
+// {"done": false, "status": "waiting"}; after, the stored record with "done", the pixel size of
 // each page the regions are in (decoded from the original) and the vendor
 // master's entry that confirmed the counterparty.
 TEST_F(ApiTest, OcrProposalsCarryThePageSizesTheirRegionsAreIn) {
@@ -896,7 +896,7 @@ TEST_F(ApiTest, OcrProposalsCarryThePageSizesTheirRegionsAreIn) {
   const std::string id = up["id"];
   auto [before_status, before] = Call(Get(clerk, "/api/v1/documents/" + id + "/ocr"));
   ASSERT_EQ(before_status, 200);
-  EXPECT_EQ(before, (json{{"id", id}, {"done", false}}));
+  EXPECT_EQ(before, (json{{"id", id}, {"done", false}, {"status", "waiting"}}));
 
   auto store = archive::OcrStore::Open(archive_.get());
   ASSERT_OK(store);

@@ -8,10 +8,12 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -26,6 +28,8 @@
 #include <unistd.h>
 
 #include "archive/archive.h"
+#include "archive/ocr_store.h"
+#include "archive/ocr_worker.h"
 #include "base/random.h"
 #include "ledger/data_dir.h"
 #include "signing/sha256.h"
@@ -229,6 +233,50 @@ int StatusOf(const std::string& response) {
   return std::stoi(response.substr(9, 3));
 }
 
+// A reader for the background OCR that stands in for Tesseract and holds
+// each reading open until released (10 s at most, then it notes the
+// timeout), so that an answer given before OCR ends is shown without timing.
+class HeldOcr {
+ public:
+  archive::OcrReader Reader() {
+    return [this](std::string_view id, std::string_view bytes,
+                  const std::atomic<bool>* cancelled) -> base::Result<json> {
+      std::unique_lock<std::mutex> lock(mu_);
+      reading_ = std::string(id);
+      changed_.notify_all();
+      if (!changed_.wait_for(lock, std::chrono::seconds(10),
+                             [&] { return released_ || cancelled->load(); })) {
+        timed_out_ = true;
+      }
+      reading_.clear();
+      if (bytes.find("unreadable") != std::string_view::npos) {
+        return base::Status::Corruption("画像を読み取れません");
+      }
+      return json{{"proposal", {{"total", "11000"}}}, {"engine", "fake"}};
+    };
+  }
+  bool WaitReading(const std::string& id) {
+    std::unique_lock<std::mutex> lock(mu_);
+    return changed_.wait_for(lock, std::chrono::seconds(10), [&] { return reading_ == id; });
+  }
+  void Release() {
+    std::lock_guard<std::mutex> lock(mu_);
+    released_ = true;
+    changed_.notify_all();
+  }
+  bool timed_out() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return timed_out_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable changed_;
+  bool released_ = false;
+  bool timed_out_ = false;
+  std::string reading_;
+};
+
 class UploadTest : public ::testing::Test {
  protected:
   // A server whose uploads may be max_file_bytes large (the archive's limit
@@ -257,6 +305,15 @@ class UploadTest : public ::testing::Test {
     so.port = 0;
     so.api.max_upload_bytes = max_file_bytes;
     so.api.max_upload_files = max_files;
+    if (with_ocr_) {
+      auto store = archive::OcrStore::Open(archive_.get());
+      ASSERT_OK(store);
+      ocr_store_ = std::move(*store);
+      ocr_worker_ = std::make_unique<archive::OcrWorker>(archive_.get(), ocr_store_.get(),
+                                                         held_ocr_.Reader(), &clock_);
+      ocr_worker_->Start();
+      so.api.ocr_worker = ocr_worker_.get();
+    }
     server_ = std::make_unique<Server>(so, archive_.get(), wf_.get(), &clock_);
     auto port = server_->Bind();
     ASSERT_OK(port);
@@ -344,6 +401,10 @@ class UploadTest : public ::testing::Test {
   base::FakeClock clock_{*base::ParseRfc3339("2026-06-01T01:00:00Z")};
   std::unique_ptr<archive::Archive> archive_;
   std::unique_ptr<workflow::Workflow> wf_;
+  bool with_ocr_ = false;  // Start() runs a background OCR worker over held_ocr_
+  HeldOcr held_ocr_;
+  std::unique_ptr<archive::OcrStore> ocr_store_;
+  std::unique_ptr<archive::OcrWorker> ocr_worker_;
   std::unique_ptr<Server> server_;
   std::thread thread_;
   std::unique_ptr<httplib::Client> client_;
@@ -358,6 +419,49 @@ TEST_F(UploadTest, AHundredMebibyteFileWithALengthIsStreamedNotHeldInMemory) {
 TEST_F(UploadTest, AHundredMebibyteChunkedFileIsStreamedNotHeldInMemory) {
   Start();
   UploadLarge(100 * kMiB, /*chunked=*/true);
+}
+
+// Issue 15: OCR reads a scan in the background, never holding up the
+// upload's answer; GET …/ocr says where it stands.
+TEST_F(UploadTest, AScanIsAnsweredBeforeItsOcrWhichTheOcrEndpointThenFollows) {
+  with_ocr_ = true;
+  Start();
+  const httplib::Headers clerk = LogIn("kato");
+  const std::string png = std::string("\x89PNG\r\n\x1A\n", 8) + "a scanned invoice";
+  auto res = client_->Post("/api/v1/documents", clerk,
+                           httplib::MultipartFormDataItems{{"file", png, "scan.png", "image/png"}});
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 201) << res->body;
+  const std::string id = json::parse(res->body)["id"];
+  ASSERT_TRUE(held_ocr_.WaitReading(id));
+  EXPECT_FALSE(held_ocr_.timed_out());  // answered while its OCR was held open
+  auto get = [&](const std::string& doc) {
+    auto r = client_->Get("/api/v1/documents/" + doc + "/ocr", clerk);
+    EXPECT_TRUE(r && r->status == 200);
+    return r ? json::parse(r->body) : json();
+  };
+  EXPECT_EQ(get(id), json({{"id", id}, {"done", false}, {"status", "reading"}}));
+  held_ocr_.Release();
+  ocr_worker_->WaitIdle();
+  const json done = get(id);
+  EXPECT_EQ(done["done"], true);
+  EXPECT_EQ(done["status"], "done");
+  EXPECT_EQ(done["proposal"]["total"], "11000");
+  EXPECT_EQ(done["engine"], "fake");
+  // A scan that cannot be read: the failure, once; an XML invoice: no scan.
+  auto bad = client_->Post(
+      "/api/v1/documents", clerk,
+      httplib::MultipartFormDataItems{{"file", png + " unreadable", "bad.png", "image/png"},
+                                      {"file", "<Invoice>one</Invoice>", "one.xml", "application/xml"}});
+  ASSERT_TRUE(bad);
+  ASSERT_EQ(bad->status, 201) << bad->body;
+  const json results = json::parse(bad->body)["results"];
+  ocr_worker_->WaitIdle();
+  const json failed = get(results[0]["id"]);
+  EXPECT_EQ(failed["status"], "failed");
+  EXPECT_EQ(failed["done"], false);
+  EXPECT_EQ(failed["error"], "画像を読み取れません");
+  EXPECT_EQ(get(results[1]["id"])["status"], "not_scan");
 }
 
 TEST_F(UploadTest, EachFilePartGetsItsResultAndAnOverLimitPartIsRefusedAlone) {

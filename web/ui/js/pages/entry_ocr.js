@@ -34,8 +34,8 @@ export async function loadProposal(id) {
 function ocrState(ocr) {
   if (!ocr) return 'waiting';
   const status = String(ocr.status || '');
-  if (/^(reading|running|in_progress|processing)$/.test(status)) return 'reading';
-  if (/^(failed|error)$/.test(status)) return 'failed';
+  if (status === 'reading') return 'reading';
+  if (status === 'failed') return 'failed';
   if (ocr.done === true || status === 'done' || (ocr.proposal && Object.keys(ocr.proposal).length)) {
     return ocr.proposal ? 'done' : 'waiting';
   }
