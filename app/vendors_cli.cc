@@ -22,7 +22,7 @@ using nlohmann::json;
 constexpr uint64_t kMaxExportBytes = uint64_t{1} << 30;
 
 struct Args {
-  std::string file, encoding = "auto", format = "csv", as, survivor;
+  std::string file, encoding = "auto", format = "csv", as, survivor, reason;
   std::vector<std::string> numbers;
   bool skip_invalid = false;
 };
@@ -104,10 +104,11 @@ void AddDecisions(CLI::App* v, const Context& ctx, int* rc, std::shared_ptr<Args
   auto* merge = v->add_subcommand("merge", "旧債権者番号を統合先（債権者マスタの番号など）にまとめる");
   merge->add_option("SURVIVOR", a->survivor, "統合先の番号")->required();
   merge->add_option("NUMBER", a->numbers, "統合する旧債権者番号")->required();
+  merge->add_option("--reason", a->reason, "統合の理由（同じ取引先と判断した根拠。必須）")->required();
   merge->add_option("--as", a->as, "統合する会計室・管理者のログインID");
   merge->callback([&ctx, rc, a] {
     *rc = WithWorkflow(ctx, [&](workflow::Workflow* wf) -> Status {
-      RETURN_IF_ERROR(wf->MergeCreditors(a->survivor, a->numbers, Actor(ctx, *a)));
+      RETURN_IF_ERROR(wf->MergeCreditors(a->survivor, a->numbers, Actor(ctx, *a), a->reason));
       PrintJsonLine(ctx, {{"survivor", a->survivor}, {"numbers", a->numbers}});
       return Status::OK();
     });

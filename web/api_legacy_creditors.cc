@@ -171,9 +171,6 @@ void Merge(ApiContext& ctx, const httplib::Request& req, httplib::Response& res,
   const std::string survivor = StringMember(*body, "survivor");
   const std::string reason = StringMember(*body, "reason");
   if (const Status s = workflow::MayManageVendors(c.user); !s.ok()) return SendStatus(req, res, s);
-  if (reason.find_first_not_of(" \t\r\n") == std::string::npos) {
-    return SendStatus(req, res, Status::InvalidArgument("統合の理由を入力してください"));
-  }
   if (const Status s = ctx.workflow->MergeCreditors(survivor, *numbers, c.user, reason); !s.ok()) {
     return SendStatus(req, res, s);
   }

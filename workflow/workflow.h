@@ -300,10 +300,12 @@ class Workflow {
   /// an imported legacy number (NotFound otherwise), not the survivor
   /// (InvalidArgument), not a survivor of others (FailedPrecondition),
   /// not merged into another survivor (Aborted: undo that first). Numbers
-  /// already merged into survivor are left as they are. reason (optional,
-  /// the screen asks for it) is kept in the merge record and the event.
+  /// already merged into survivor are left as they are. reason (why the
+  /// numbers are one vendor; required, InvalidArgument when blank — from
+  /// the CLI, the API and the screen alike) is kept in the merge record and
+  /// the event.
   base::Status MergeCreditors(std::string_view survivor, const std::vector<std::string>& numbers,
-                              const User& actor, std::string_view reason = {});
+                              const User& actor, std::string_view reason);
   /// Undoes the active merges of numbers: one "workflow.vendor.unmerged"
   /// event (with reason, optional); the merge records stay, marked undone.
   /// NotFound for a number that is not merged now.

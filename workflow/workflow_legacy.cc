@@ -254,6 +254,9 @@ Status Workflow::MergeCreditors(std::string_view survivor_in,
   const std::string survivor = internal::Clean(survivor_in);
   const std::string reason = internal::Clean(reason_in);
   RETURN_IF_ERROR(CheckReason(reason));
+  if (reason.find_first_not_of(" \t\r\n") == std::string::npos) {
+    return Status::InvalidArgument("統合の理由（同じ取引先と判断した根拠）を入力してください");
+  }
   std::set<std::string> numbers;
   for (const std::string& n : numbers_in) numbers.insert(internal::Clean(n));
   if (survivor.empty() || numbers.empty()) {

@@ -118,7 +118,7 @@ TEST_F(LegacyWorkflowTest, MergeResolvesAndUnmergeUndoesWithoutDeleting) {
   Import();
   ASSERT_OK(wf_->PutVendor(Vendor{"V00001", "株式会社大隅商事", "T7010705000725", "", "", ""},
                            U("kaikei")));
-  ASSERT_OK(wf_->MergeCreditors("V00001", {"1001", "1002", "1003"}, U("kaikei")));
+  ASSERT_OK(wf_->MergeCreditors("V00001", {"1001", "1002", "1003"}, U("kaikei"), "同じ登録番号"));
   EXPECT_EQ(*wf_->ResolveCreditor("1002"), "V00001");
   auto v = wf_->GetVendor("1002");
   ASSERT_OK(v);
@@ -138,7 +138,7 @@ TEST_F(LegacyWorkflowTest, MergeResolvesAndUnmergeUndoesWithoutDeleting) {
   EXPECT_TRUE(wf_->FindDuplicateCreditors(U("kaikei"))->empty());
   // Merging again changes nothing and writes nothing.
   const size_t merged_events = Events(ledger::event::kVendorMerged).size();
-  ASSERT_OK(wf_->MergeCreditors("V00001", {"1002"}, U("kaikei")));
+  ASSERT_OK(wf_->MergeCreditors("V00001", {"1002"}, U("kaikei"), "同じ登録番号"));
   EXPECT_EQ(Events(ledger::event::kVendorMerged).size(), merged_events);
 
   ASSERT_OK(wf_->UnmergeCreditors({"1002"}, U("kaikei")));
@@ -156,15 +156,24 @@ TEST_F(LegacyWorkflowTest, MergeResolvesAndUnmergeUndoesWithoutDeleting) {
 
 TEST_F(LegacyWorkflowTest, MergeRefusesWhatWouldTangleTheMapping) {
   Import();
-  EXPECT_EQ(wf_->MergeCreditors("1001", {"9999"}, U("kaikei")).code(), Code::kNotFound);
-  EXPECT_EQ(wf_->MergeCreditors("9999", {"1001"}, U("kaikei")).code(), Code::kNotFound);
-  EXPECT_EQ(wf_->MergeCreditors("1001", {"1001"}, U("kaikei")).code(), Code::kInvalidArgument);
-  ASSERT_OK(wf_->MergeCreditors("1001", {"1002"}, U("kaikei")));
+  // Why the numbers are one vendor is part of the record, from every door.
+  EXPECT_EQ(wf_->MergeCreditors("1001", {"1002"}, U("kaikei"), " \n").code(),
+            Code::kInvalidArgument);
+  EXPECT_EQ(wf_->MergeCreditors("1001", {"9999"}, U("kaikei"), "同じ登録番号").code(),
+            Code::kNotFound);
+  EXPECT_EQ(wf_->MergeCreditors("9999", {"1001"}, U("kaikei"), "同じ登録番号").code(),
+            Code::kNotFound);
+  EXPECT_EQ(wf_->MergeCreditors("1001", {"1001"}, U("kaikei"), "同じ登録番号").code(),
+            Code::kInvalidArgument);
+  ASSERT_OK(wf_->MergeCreditors("1001", {"1002"}, U("kaikei"), "同じ登録番号"));
   // Into another survivor: undo first.
-  EXPECT_EQ(wf_->MergeCreditors("1003", {"1002"}, U("kaikei")).code(), Code::kAborted);
+  EXPECT_EQ(wf_->MergeCreditors("1003", {"1002"}, U("kaikei"), "同じ登録番号").code(),
+            Code::kAborted);
   // A merged number is no survivor, and a survivor is not merged away.
-  EXPECT_EQ(wf_->MergeCreditors("1002", {"1003"}, U("kaikei")).code(), Code::kFailedPrecondition);
-  EXPECT_EQ(wf_->MergeCreditors("1003", {"1001"}, U("kaikei")).code(), Code::kFailedPrecondition);
+  EXPECT_EQ(wf_->MergeCreditors("1002", {"1003"}, U("kaikei"), "同じ登録番号").code(),
+            Code::kFailedPrecondition);
+  EXPECT_EQ(wf_->MergeCreditors("1003", {"1001"}, U("kaikei"), "同じ登録番号").code(),
+            Code::kFailedPrecondition);
 }
 
 TEST_F(LegacyWorkflowTest, OnlyTheAccountingOfficeAndAdminsChangeAuditorsRead) {
@@ -174,7 +183,8 @@ TEST_F(LegacyWorkflowTest, OnlyTheAccountingOfficeAndAdminsChangeAuditorsRead) {
             Code::kPermissionDenied);
   EXPECT_EQ(wf_->ImportLegacyCreditors(*parsed, "x.csv", "", U("kansa")).status().code(),
             Code::kPermissionDenied);
-  EXPECT_EQ(wf_->MergeCreditors("1001", {"1002"}, U("kansa")).code(), Code::kPermissionDenied);
+  EXPECT_EQ(wf_->MergeCreditors("1001", {"1002"}, U("kansa"), "同じ登録番号").code(),
+            Code::kPermissionDenied);
   EXPECT_EQ(wf_->UnmergeCreditors({"1002"}, U("kato")).code(), Code::kPermissionDenied);
   EXPECT_EQ(wf_->FindDuplicateCreditors(U("kato")).status().code(), Code::kPermissionDenied);
   EXPECT_OK(wf_->FindDuplicateCreditors(U("kansa")));
