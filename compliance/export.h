@@ -64,6 +64,10 @@ struct ExportOptions {
   /// If not 0: more bytes of originals than this are refused with
   /// ResourceExhausted before anything is written.
   uint64_t max_original_bytes = 0;
+  /// A ZIP stores every file as it is instead of deflating the text ones
+  /// (originals that are compressed already, PDF and images, and tokens
+  /// are always stored).
+  bool zip_store_all = false;
 };
 
 struct ExportSummary {
