@@ -58,7 +58,9 @@ class DirSink : public BagSink {
     const std::string parent = fs::path(current_).parent_path().string();
     if (!made_.contains(parent)) {
       std::error_code ec;
-      fs::create_directories(parent, ec);
+      // Most parents (data/originals/<id>) are one new folder under one
+      // that exists: one mkdir, no walk up the path.
+      if (::mkdir(parent.c_str(), 0755) != 0 && errno != EEXIST) fs::create_directories(parent, ec);
       // Another writer may have made it at the same moment.
       if (ec && fs::is_directory(parent)) ec.clear();
       if (ec) return Status::IOError("フォルダを作れません: " + parent + "（" + ec.message() + "）");
@@ -125,6 +127,15 @@ class ZipSink : public BagSink {
     if (data.empty()) return Status::OK();
     return archive_write_data(a_, data.data(), data.size()) < 0 ? Error() : Status::OK();
   }
+  void SetStored(bool stored) override {
+    if (stored == stored_) return;
+    stored_ = stored;
+    if (stored) {
+      archive_write_zip_set_compression_store(a_);
+    } else {
+      archive_write_zip_set_compression_deflate(a_);
+    }
+  }
   Status End() override {
     return archive_write_finish_entry(a_) == ARCHIVE_OK ? Status::OK() : Error();
   }
@@ -146,6 +157,7 @@ class ZipSink : public BagSink {
   std::string path_, temp_, current_;
   struct archive* a_;
   bool finished_ = false;
+  bool stored_ = false;
 };
 
 Status ReadDir(const std::string& root, const BagFileFn& fn) {

@@ -4,9 +4,12 @@
 #include <algorithm>
 #include <functional>
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <map>
 #include <thread>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -23,6 +26,7 @@
 #include "compliance/internal/renewal_files.h"
 #include "signing/merkle.h"
 #include "signing/sha256.h"
+#include "signing/tsa_cert_info.h"
 
 namespace compliance {
 
@@ -56,10 +60,27 @@ class Sha512 {
   EVP_MD_CTX* ctx_;
 };
 
+// A file of the bag prepared in memory, with its digests, by either core;
+// then written by whichever thread owns the sink.
+struct PreparedFile {
+  std::string path, bytes, sha256, sha512;  ///< digests in hex
+  bool stored = false;  ///< compressed already: a ZIP stores it as it is
+};
+
 // Hashes every file as it goes into the sink and keeps the manifests.
 class BagWriter {
  public:
-  explicit BagWriter(BagSink* sink) : sink_(sink) {}
+  BagWriter(BagSink* sink, bool store_all) : sink_(sink), store_all_(store_all) {}
+
+  // A file hashed already (by a worker).
+  Status PutPrepared(const PreparedFile& f) {
+    sink_->SetStored(store_all_ || f.stored);
+    RETURN_IF_ERROR(sink_->Begin(f.path, f.bytes.size()));
+    RETURN_IF_ERROR(sink_->Write(f.bytes));
+    RETURN_IF_ERROR(sink_->End());
+    Record(Entry{f.path, f.sha256, f.sha512}, f.bytes.size());
+    return Status::OK();
+  }
 
   Status Put(const std::string& path, std::string_view data) {
     RETURN_IF_ERROR(Begin(path, data.size()));
@@ -71,6 +92,7 @@ class BagWriter {
     sha256_ = signing::Sha256Hasher();
     sha512_.Clear();
     bytes_ = 0;
+    sink_->SetStored(store_all_);
     return sink_->Begin(path, size);
   }
   Status Write(std::string_view data) {
@@ -83,13 +105,7 @@ class BagWriter {
   Result<std::string> EndWithDigest() {
     RETURN_IF_ERROR(sink_->End());
     Entry e{path_, sha256_.Finish().Hex(), sha512_.FinalHex()};
-    const bool payload = path_.rfind("data/", 0) == 0;
-    if (payload) {
-      payload_bytes_ += bytes_;
-      payload_.push_back(e);
-    } else {
-      tags_.push_back(e);
-    }
+    Record(e, bytes_);
     return e.sha256;
   }
   Status End() { return EndWithDigest().status(); }
@@ -131,7 +147,16 @@ class BagWriter {
   struct Entry {
     std::string path, sha256, sha512;
   };
+  void Record(const Entry& e, uint64_t bytes) {
+    if (e.path.rfind("data/", 0) == 0) {
+      payload_bytes_ += bytes;
+      payload_.push_back(e);
+    } else {
+      tags_.push_back(e);
+    }
+  }
   BagSink* sink_;
+  bool store_all_;
   signing::Sha256Hasher sha256_;
   Sha512 sha512_;
   std::string path_;
@@ -158,8 +183,9 @@ struct DocRecord {
   archive::DocumentView view;
   std::string original;  ///< path in the bag; empty if the bytes are absent
   json token;            ///< the token record; null if none
+  std::string token_signer;  ///< PEM of the certificate that signed it
   std::vector<EventRef> events;
-  json proofs = json::array();
+  std::vector<std::string> proofs;  ///< each event's proof, as a JSON object
 };
 
 Result<std::vector<DocRecord>> FindDocuments(const archive::Archive& archive,
@@ -184,74 +210,137 @@ Result<std::vector<DocRecord>> FindDocuments(const archive::Archive& archive,
   return docs;
 }
 
-// Copies the original (one read: hashed while written) and checks it.
-// Reads ask for what the catalog says is left (at most 1 MiB), never a
-// fixed 1 MiB: SequentialFile::Read sizes its string to the request, so a
-// 1 MiB request for a 20 KB invoice zero-filled a megabyte twice per
-// document (the export's largest user-space cost after hashing). The last
-// read asks for one byte more, so that bytes beyond the recorded size
-// still reach the hash and are caught.
-Status CopyOriginal(BagWriter& bag, const archive::Archive& archive, DocRecord& d,
-                    uint64_t* bytes) {
+std::string Sha512Hex(std::string_view data) {
+  uint8_t digest[64];
+  unsigned int n = 0;
+  ::EVP_Digest(data.data(), data.size(), digest, &n, ::EVP_sha512(), nullptr);
+  return Botan::hex_encode(digest, n, false);
+}
+
+void AddFile(std::vector<PreparedFile>& out, std::string path, std::string bytes,
+             bool stored = false) {
+  PreparedFile f{std::move(path), std::move(bytes), "", "", stored};
+  f.sha256 = signing::Sha256(f.bytes).Hex();
+  f.sha512 = Sha512Hex(f.bytes);
+  out.push_back(std::move(f));
+}
+
+// Media types whose bytes are compressed already (deflating them again
+// costs a core and saves nothing).
+bool CompressedAlready(const std::string& media_type) {
+  return media_type == "application/pdf" || media_type.rfind("image/", 0) == 0 ||
+         media_type == "application/zip";
+}
+
+// Reads the original once (what the catalog says it holds plus one byte,
+// so that bytes beyond the recorded size still reach the hash; never a
+// fixed 1 MiB, which zero-filled a megabyte per 20 KB invoice), hashes
+// what will be copied and checks it against the catalog.
+Status PrepareOriginal(const archive::Archive& archive, DocRecord& d,
+                       std::vector<PreparedFile>& out, uint64_t* bytes) {
   const archive::Document& doc = d.view.document;
   auto in = archive.OpenOriginal(doc.sha256);
   if (!in.ok() && in.status().IsNotFound()) return Status::OK();  // disposed of, or lost
   RETURN_IF_ERROR(in.status());
-  const std::string name =
-      d.view.receipts.empty() ? std::string("original") : SafeName(d.view.receipts[0].file_name);
-  d.original = "data/originals/" + d.item.id + "/" + name;
-  RETURN_IF_ERROR(bag.Begin(d.original, doc.size));
-  std::string chunk;
-  uint64_t copied = 0;
+  std::string data, chunk;
+  data.reserve(static_cast<size_t>(doc.size));
   for (;;) {
-    const uint64_t left = doc.size > copied ? doc.size - copied : 0;
+    const uint64_t left = doc.size > data.size() ? doc.size - data.size() : 0;
     RETURN_IF_ERROR((*in)->Read(static_cast<size_t>(std::min<uint64_t>(left + 1, 1 << 20)), &chunk));
     if (chunk.empty()) break;
-    RETURN_IF_ERROR(bag.Write(chunk));
-    copied += chunk.size();
+    data += chunk;
   }
-  *bytes += copied;
-  ASSIGN_OR_RETURN(const std::string sha256, bag.EndWithDigest());
-  if (sha256 != doc.sha256) {
+  const std::string name =
+      d.view.receipts.empty() ? std::string("original") : SafeName(d.view.receipts[0].file_name);
+  *bytes += data.size();
+  AddFile(out, "data/originals/" + d.item.id + "/" + name, std::move(data),
+          CompressedAlready(doc.media_type));
+  if (out.back().sha256 != doc.sha256) {
     return Status::Corruption(d.item.id +
                               ": 保存されている原本が記録された SHA-256 と一致しません"
                               "（改ざんまたは破損のおそれがあります。kura verify で確認してください）");
   }
+  d.original = out.back().path;
   return Status::OK();
 }
 
-Status WriteTimestamp(BagWriter& bag, const archive::Archive& archive, DocRecord& d) {
+Status PrepareTimestamp(const archive::Archive& archive, DocRecord& d,
+                        std::vector<PreparedFile>& out) {
   auto record = archive.TimestampRecord(d.item.id);
   if (!record.ok() && record.status().IsNotFound()) return Status::OK();  // pending
   RETURN_IF_ERROR(record.status());
-  ASSIGN_OR_RETURN(const std::string der, archive.TimestampResponse(d.item.id));
+  ASSIGN_OR_RETURN(std::string der, archive.TimestampResponse(d.item.id));
   d.token = *record;
   d.token["document_sha256"] = d.view.document.sha256;
   if (d.token.value("kind", "") == "batch") d.token["leaf_rule"] = kBatchLeafRule;
-  RETURN_IF_ERROR(bag.Put("data/timestamps/" + d.item.id + ".tsr", der));
-  return bag.Put("data/timestamps/" + d.item.id + ".json", Dump(d.token));
+  // For tsa-certificates.pem (internal/renewal_files.h), parsed here on
+  // both cores rather than once more for every document at the end.
+  if (auto signer = signing::TokenSignerValidity(der); signer.ok()) d.token_signer = signer->pem;
+  AddFile(out, "data/timestamps/" + d.item.id + ".tsr", std::move(der), /*stored=*/true);
+  AddFile(out, "data/timestamps/" + d.item.id + ".json", Dump(d.token));
+  return Status::OK();
+}
+
+// A JSON string of s (valid UTF-8: only '"', '\\' and control characters
+// need escaping).
+void AppendJsonString(std::string& out, std::string_view s) {
+  out.push_back('"');
+  size_t run = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(s.substr(run, i - run));
+    run = i + 1;
+    if (c == '"' || c == '\\') {
+      out.push_back('\\');
+      out.push_back(static_cast<char>(c));
+    } else {
+      static constexpr char kHex[] = "0123456789abcdef";
+      out += "\\u00";
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 15]);
+    }
+  }
+  out.append(s.substr(run));
+  out.push_back('"');
+}
+
+// The document's record, then its events: each event's canonical bytes
+// spliced in as they are in the log (valid JSON already), not parsed and
+// re-serialised.
+std::string HistoryJson(const DocRecord& d) {
+  json h = archive::ToJson(d.view);
+  h["original"] = d.original.empty() ? json(nullptr) : json(d.original);
+  std::string out = h.dump(2, ' ', false);
+  out.pop_back();  // the closing brace
+  while (!out.empty() && out.back() == '\n') out.pop_back();
+  out += ",\n  \"events\": [";
+  for (size_t i = 0; i < d.events.size(); ++i) {
+    const EventRef& e = d.events[i];
+    out += i == 0 ? "\n    {\"index\": " : ",\n    {\"index\": ";
+    out += std::to_string(e.index);
+    out += ", \"type\": ";
+    AppendJsonString(out, e.type);
+    out += ", \"event\": ";
+    out += e.bytes;
+    out += "}";
+  }
+  out += d.events.empty() ? "]\n}\n" : "\n  ]\n}\n";
+  return out;
 }
 
 // The renewal chains and tokens (compliance/internal/renewal_files.h).
 Status WriteRenewals(BagWriter& bag, const archive::Archive& archive, const base::Clock& clock,
                      const std::vector<DocRecord>& docs) {
   std::vector<std::string> ids;
-  for (const DocRecord& d : docs) ids.push_back(d.item.id);
-  ASSIGN_OR_RETURN(const auto files, internal::RenewalFiles(archive, clock, ids));
+  std::set<std::string> signers;
+  for (const DocRecord& d : docs) {
+    ids.push_back(d.item.id);
+    if (!d.token_signer.empty()) signers.insert(d.token_signer);
+  }
+  ASSIGN_OR_RETURN(const auto files, internal::RenewalFiles(archive, clock, ids, signers));
   for (const auto& [path, data] : files) RETURN_IF_ERROR(bag.Put(path, data));
   return Status::OK();
-}
-
-Status WriteHistory(BagWriter& bag, const DocRecord& d) {
-  json events = json::array();
-  for (const EventRef& e : d.events) {
-    events.push_back(
-        json{{"index", e.index}, {"type", e.type}, {"event", json::parse(e.bytes, nullptr, false)}});
-  }
-  json h = archive::ToJson(d.view);
-  h["events"] = std::move(events);
-  h["original"] = d.original.empty() ? json(nullptr) : json(d.original);
-  return bag.Put("data/history/" + d.item.id + ".json", Dump(h));
 }
 
 // Proves every event of every document in one snapshot (one checkpoint).
@@ -271,10 +360,15 @@ Result<std::pair<uint64_t, std::string>> ProveAll(const ledger::Ledger& ledger,
       [&](const ledger::EventProof& p) -> Status {
         tree_size = p.tree_size;
         note = p.checkpoint;
-        json path = json::array();
-        for (const auto& h : p.proof) path.push_back(h.Hex());
-        json j{{"index", p.index},        {"event", p.event},
-               {"leaf_hash", p.leaf_hash.Hex()}, {"inclusion_proof", path}};
+        // Rendered once as text (the event as a JSON string), spliced into
+        // each owner's proof file.
+        std::string j = "{\"index\": " + std::to_string(p.index) + ", \"event\": ";
+        AppendJsonString(j, p.event);
+        j += ",\n      \"leaf_hash\": \"" + p.leaf_hash.Hex() + "\",\n      \"inclusion_proof\": [";
+        for (size_t k = 0; k < p.proof.size(); ++k) {
+          j += (k == 0 ? "\"" : ", \"") + p.proof[k].Hex() + "\"";
+        }
+        j += "]}";
         for (const size_t i : owners[p.index]) docs[i].proofs.push_back(j);
         return Status::OK();
       },
@@ -356,15 +450,20 @@ Status WriteMetadata(BagWriter& bag, const std::vector<DocRecord>& docs) {
   return bag.Put("data/metadata.json", Dump(all));
 }
 
-Status WriteProofFile(BagWriter& bag, const DocRecord& d, uint64_t tree_size,
-                      const std::string& root_hex) {
-  const json j{{"document", d.item.id},
-               {"leaf_rule", kEventLeafRule},
-               {"tree_size", tree_size},
-               {"root", root_hex},
-               {"checkpoint", std::to_string(tree_size) + ".note"},
-               {"events", d.proofs}};
-  return bag.Put("data/proofs/" + d.item.id + ".json", Dump(j));
+std::string ProofJson(const DocRecord& d, uint64_t tree_size, const std::string& root_hex) {
+  std::string out = "{\n  \"checkpoint\": \"" + std::to_string(tree_size) +
+                    ".note\",\n  \"document\": ";
+  AppendJsonString(out, d.item.id);
+  out += ",\n  \"events\": [";
+  for (size_t i = 0; i < d.proofs.size(); ++i) {
+    out += i == 0 ? "\n    " : ",\n    ";
+    out += d.proofs[i];
+  }
+  out += d.proofs.empty() ? "],\n  \"leaf_rule\": " : "\n  ],\n  \"leaf_rule\": ";
+  AppendJsonString(out, kEventLeafRule);
+  out += ",\n  \"root\": \"" + root_hex + "\",\n  \"tree_size\": " + std::to_string(tree_size) +
+         "\n}\n";
+  return out;
 }
 
 internal::ReportData Report(const ExportOptions& o, const std::vector<DocRecord>& docs,
@@ -436,60 +535,179 @@ Status CheckSize(const ExportOptions& o, const std::vector<DocRecord>& docs) {
                                    " MB を超えています。期間などの条件を絞って分けて出力してください");
 }
 
-// One document's files: its original, token, history and proof.
-Status WriteDocument(BagWriter& bag, const archive::Archive& archive, DocRecord& d,
-                     const ExportSummary& s, const std::string& root_hex, uint64_t* bytes) {
-  RETURN_IF_ERROR(CopyOriginal(bag, archive, d, bytes));
-  RETURN_IF_ERROR(WriteTimestamp(bag, archive, d));
-  RETURN_IF_ERROR(WriteHistory(bag, d));
-  return WriteProofFile(bag, d, s.tree_size, root_hex);
+Status WriteMetadataAndRenewals(BagWriter& bag, const archive::Archive& archive,
+                                const base::Clock& clock, const std::vector<DocRecord>& docs) {
+  RETURN_IF_ERROR(WriteMetadata(bag, docs));
+  RETURN_IF_ERROR(bag.Put("data/timestamps/tsa-chain.pem", archive.ledger().TrustedTsaPem()));
+  return WriteRenewals(bag, archive, clock, docs);
 }
 
-// The documents' files by `workers` workers (the calling thread is worker
-// 0, and the only one that reports progress); each extra worker has its own
-// sink into the same folder, and bag takes over their manifest entries.
-Status WriteDocuments(const archive::Archive& archive, std::vector<DocRecord>& docs,
-                      unsigned workers, const std::string& out, BagWriter& bag, ExportSummary& s,
-                      const std::string& root_hex, const Progress& progress,
-                      const std::atomic<bool>* cancel) {
+// One document's files: its original, token, history and proof.
+Status PrepareDocument(const archive::Archive& archive, DocRecord& d, const ExportSummary& s,
+                       const std::string& root_hex, std::vector<PreparedFile>& out,
+                       uint64_t* bytes) {
+  RETURN_IF_ERROR(PrepareOriginal(archive, d, out, bytes));
+  RETURN_IF_ERROR(PrepareTimestamp(archive, d, out));
+  AddFile(out, "data/history/" + d.item.id + ".json", HistoryJson(d));
+  AddFile(out, "data/proofs/" + d.item.id + ".json", ProofJson(d, s.tree_size, root_hex));
+  return Status::OK();
+}
+
+struct DocumentsJob {
+  const archive::Archive& archive;
+  std::vector<DocRecord>& docs;
+  const ExportSummary& summary;
+  const std::string& root_hex;
+  const Progress& progress;
+  const std::atomic<bool>* cancel;
+};
+
+Status PrepareOne(const DocumentsJob& job, size_t i, std::vector<PreparedFile>& out,
+                  uint64_t* bytes) {
+  if (Cancelled(job.cancel)) return Status::Aborted("証跡出力を中止しました");
+  return PrepareDocument(job.archive, job.docs[i], job.summary, job.root_hex, out, bytes);
+}
+
+// A folder: two workers, each preparing a document and writing its files
+// through a sink of its own (the calling thread is worker 0, and the only
+// one that reports progress); bag takes over their manifest entries.
+Status WriteFolderDocuments(const DocumentsJob& job, const std::string& out, BagWriter& bag,
+                            uint64_t* original_bytes) {
+  constexpr unsigned kWorkers = 2;
   std::vector<std::unique_ptr<BagSink>> sinks;
   std::vector<std::unique_ptr<BagWriter>> writers;
-  for (unsigned w = 1; w < workers; ++w) {
+  for (unsigned w = 1; w < kWorkers; ++w) {
     ASSIGN_OR_RETURN(auto extra, internal::OpenDirSink(out));
     sinks.push_back(std::move(extra));
-    writers.push_back(std::make_unique<BagWriter>(sinks.back().get()));
+    writers.push_back(std::make_unique<BagWriter>(sinks.back().get(), false));
   }
+  const size_t n = job.docs.size();
   std::atomic<size_t> next{0};
   std::atomic<bool> failed{false};
-  std::vector<Status> status(workers);
-  std::vector<uint64_t> bytes(workers, 0);
+  std::vector<Status> status(kWorkers);
+  std::vector<uint64_t> bytes(kWorkers, 0);
   const auto work = [&](unsigned w) {
     BagWriter& mine = w == 0 ? bag : *writers[w - 1];
-    for (size_t i = next++; i < docs.size() && !failed; i = next++) {
-      if (Cancelled(cancel)) {
-        status[w] = Status::Aborted("証跡出力を中止しました");
-        failed = true;
-        break;
-      }
-      status[w] = WriteDocument(mine, archive, docs[i], s, root_hex, &bytes[w]);
+    std::vector<PreparedFile> files;
+    for (size_t i = next++; i < n && !failed; i = next++) {
+      files.clear();
+      status[w] = PrepareOne(job, i, files, &bytes[w]);
+      for (size_t k = 0; k < files.size() && status[w].ok(); ++k) status[w] = mine.PutPrepared(files[k]);
       if (!status[w].ok()) failed = true;
-      if (w == 0 && i % 100 == 99) {
-        progress("originals", std::min(next.load(), docs.size()), docs.size());
-      }
+      if (w == 0 && i % 100 == 99) job.progress("originals", std::min(next.load(), n), n);
     }
   };
-  progress("originals", 0, docs.size());
   std::vector<std::thread> threads;
-  for (unsigned w = 1; w < workers; ++w) threads.emplace_back(work, w);
+  for (unsigned w = 1; w < kWorkers; ++w) threads.emplace_back(work, w);
   work(0);
   for (std::thread& t : threads) t.join();
-  for (unsigned w = 0; w < workers; ++w) {
+  for (unsigned w = 0; w < kWorkers; ++w) {
     RETURN_IF_ERROR(status[w]);
-    s.original_bytes += bytes[w];
+    *original_bytes += bytes[w];
   }
   for (auto& w : writers) bag.Absorb(*w);
-  for (const DocRecord& d : docs) s.missing_originals += d.original.empty();
-  progress("originals", docs.size(), docs.size());
+  return Status::OK();
+}
+
+// A ZIP is one stream: documents are prepared (read, hashed, their JSON
+// built) by two workers, and written in order by the calling thread, at
+// most kWindow documents (and about kWindowBytes of originals) ahead.
+class ZipPipeline {
+ public:
+  explicit ZipPipeline(const DocumentsJob& job) : job_(job), slots_(job.docs.size()) {}
+
+  Status Run(BagWriter& bag, uint64_t* original_bytes) {
+    std::thread a([this] { Work(0); });
+    std::thread b([this] { Work(1); });
+    Status s = WriteAll(bag);
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    a.join();
+    b.join();
+    *original_bytes += bytes_[0] + bytes_[1];
+    return s;
+  }
+
+ private:
+  static constexpr size_t kWindow = 64;
+  static constexpr uint64_t kWindowBytes = uint64_t{256} << 20;
+  struct Slot {
+    bool ready = false;
+    Status status;
+    std::vector<PreparedFile> files;
+  };
+
+  bool MayClaim() const {
+    if (next_ >= slots_.size()) return true;  // nothing left: let the worker leave
+    if (next_ == written_) return true;       // the writer waits for this one
+    return next_ < written_ + kWindow && in_flight_ < kWindowBytes;
+  }
+  void Work(int w) {
+    for (;;) {
+      size_t i;
+      {
+        std::unique_lock<std::mutex> l(mu_);
+        cv_.wait(l, [this] { return stop_ || MayClaim(); });
+        if (stop_ || next_ >= slots_.size()) return;
+        i = next_++;
+        in_flight_ += job_.docs[i].view.document.size;
+      }
+      std::vector<PreparedFile> files;
+      Status s = PrepareOne(job_, i, files, &bytes_[w]);
+      {
+        std::lock_guard<std::mutex> l(mu_);
+        slots_[i].status = std::move(s);
+        slots_[i].files = std::move(files);
+        slots_[i].ready = true;
+      }
+      cv_.notify_all();
+    }
+  }
+  Status WriteAll(BagWriter& bag) {
+    const size_t n = slots_.size();
+    for (size_t i = 0; i < n; ++i) {
+      Slot slot;
+      {
+        std::unique_lock<std::mutex> l(mu_);
+        cv_.wait(l, [&] { return slots_[i].ready; });
+        slot = std::move(slots_[i]);
+      }
+      RETURN_IF_ERROR(slot.status);
+      for (const PreparedFile& f : slot.files) RETURN_IF_ERROR(bag.PutPrepared(f));
+      {
+        std::lock_guard<std::mutex> l(mu_);
+        ++written_;
+        in_flight_ -= job_.docs[i].view.document.size;
+      }
+      cv_.notify_all();
+      if (i % 100 == 99) job_.progress("originals", i + 1, n);
+    }
+    return Status::OK();
+  }
+
+  const DocumentsJob& job_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<Slot> slots_;
+  size_t next_ = 0, written_ = 0;
+  uint64_t in_flight_ = 0;
+  bool stop_ = false;
+  uint64_t bytes_[2] = {0, 0};
+};
+
+Status WriteDocuments(const DocumentsJob& job, bool zip, const std::string& out, BagWriter& bag,
+                      ExportSummary& s) {
+  job.progress("originals", 0, job.docs.size());
+  if (zip) {
+    RETURN_IF_ERROR(ZipPipeline(job).Run(bag, &s.original_bytes));
+  } else {
+    RETURN_IF_ERROR(WriteFolderDocuments(job, out, bag, &s.original_bytes));
+  }
+  for (const DocRecord& d : job.docs) s.missing_originals += d.original.empty();
+  job.progress("originals", job.docs.size(), job.docs.size());
   return Status::OK();
 }
 
@@ -528,27 +746,33 @@ Result<ExportSummary> ExportBag(const archive::Archive& archive, const base::Clo
   } else {
     ASSIGN_OR_RETURN(sink, internal::NewDirSink(o.out));
   }
-  BagWriter bag(sink.get());
+  BagWriter bag(sink.get(), zip && o.zip_store_all);
   RETURN_IF_ERROR(bag.Put("bagit.txt", internal::BagitTxt()));
   std::string root_hex;
   ASSIGN_OR_RETURN(const uint64_t checkpoints,
                    WriteCheckpoints(bag, archive.ledger(), &s.tree_size, &root_hex));
-  // A folder is written by two workers (hashing and creating files on both
-  // cores); a ZIP is one stream.
+  // Both cores prepare the documents; a folder's are written by the two
+  // workers themselves, a ZIP's by this thread (one stream).
   RETURN_IF_ERROR(CheckCancel(o));
-  RETURN_IF_ERROR(
-      WriteDocuments(archive, docs, zip ? 1 : 2, o.out, bag, s, root_hex, progress, o.cancel));
-  RETURN_IF_ERROR(WriteMetadata(bag, docs));
-  RETURN_IF_ERROR(bag.Put("data/timestamps/tsa-chain.pem", archive.ledger().TrustedTsaPem()));
-  RETURN_IF_ERROR(WriteRenewals(bag, archive, clock, docs));
-  progress("finish", docs.size(), docs.size());
+  const Progress progress_fn = progress;
+  RETURN_IF_ERROR(WriteDocuments(DocumentsJob{archive, docs, s, root_hex, progress_fn, o.cancel},
+                                 zip, o.out, bag, s));
   const base::Time now = clock.Now();
+  // report.pdf is rendered on the other core while this one writes the
+  // metadata and the renewal evidence.
+  std::optional<Result<std::string>> pdf;
+  std::thread report([&] {
+    pdf.emplace(internal::RenderReport(
+        Report(o, docs, base::FormatJst(now), s, checkpoints, keys), o.font_file));
+  });
+  const Status rest = WriteMetadataAndRenewals(bag, archive, clock, docs);
+  report.join();
+  RETURN_IF_ERROR(rest);
+  progress("finish", docs.size(), docs.size());
   progress("report", docs.size(), docs.size());
   RETURN_IF_ERROR(CheckCancel(o));
-  ASSIGN_OR_RETURN(const std::string pdf,
-                   internal::RenderReport(Report(o, docs, base::FormatJst(now), s, checkpoints, keys),
-                                          o.font_file));
-  RETURN_IF_ERROR(bag.Put("data/report.pdf", pdf));
+  RETURN_IF_ERROR(pdf->status());
+  RETURN_IF_ERROR(bag.Put("data/report.pdf", **pdf));
   RETURN_IF_ERROR(bag.Put("VERIFY.txt", internal::VerifyTxt()));
   RETURN_IF_ERROR(bag.Put("verify_proofs.py", internal::VerifyProofsPy()));
   s.payload_files = bag.payload_files();

@@ -17,8 +17,9 @@
 //   data/history/<id>.json            receipts, versions, workflow steps
 //   data/report.pdf                   a readable summary (Japanese)
 //
-// Each original is read once: hashed (SHA-256, SHA-512) while it is copied,
-// and its SHA-256 compared with the catalog's. A document whose original is
+// Each original is read once: hashed (SHA-256, SHA-512) as the bytes that
+// are copied, and its SHA-256 compared with the catalog's. Two workers
+// prepare the documents; a ZIP is written in order by the calling thread. A document whose original is
 // absent (not stored any more) is exported without it and marked so in
 // metadata and report. Nothing is durable before the end, when the whole
 // bag is synced at once.
@@ -64,6 +65,10 @@ struct ExportOptions {
   /// If not 0: more bytes of originals than this are refused with
   /// ResourceExhausted before anything is written.
   uint64_t max_original_bytes = 0;
+  /// A ZIP stores every file as it is instead of deflating the text ones
+  /// (originals that are compressed already, PDF and images, and tokens
+  /// are always stored).
+  bool zip_store_all = false;
 };
 
 struct ExportSummary {

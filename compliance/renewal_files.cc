@@ -17,7 +17,7 @@ using nlohmann::json;
 
 Result<std::vector<std::pair<std::string, std::string>>> RenewalFiles(
     const archive::Archive& archive, const base::Clock& clock,
-    const std::vector<std::string>& ids) {
+    const std::vector<std::string>& ids, const std::set<std::string>& token_signers) {
   // Renewal::Open only opens rt_renewals (which a writer has created
   // already, or the open creates empty); it changes nothing else.
   auto* writable = const_cast<archive::Archive*>(&archive);  // NOLINT
@@ -25,13 +25,16 @@ Result<std::vector<std::pair<std::string, std::string>>> RenewalFiles(
                    retention::Renewal::Open(writable, &clock));
   std::vector<std::pair<std::string, std::string>> files;
   std::map<std::string, std::string> tokens;  // renewal id → DER
-  std::set<std::string> certificates;         // PEM of each signer
-  for (const std::string& id : ids) {
+  std::set<std::string> certificates = token_signers;  // PEM of each signer
+  // Without any renewal every chain is its document's token alone (link 0):
+  // nothing to read per document.
+  ASSIGN_OR_RETURN(const std::vector<retention::RenewalRecord> renewals, renewal->List());
+  for (const std::string& id : renewals.empty() ? std::vector<std::string>() : ids) {
     auto chain = renewal->ChainOf(id);
     if (!chain.ok() && chain.status().code() == Status::Code::kFailedPrecondition) continue;
     RETURN_IF_ERROR(chain.status());
-    for (const retention::ChainLink& l : chain->links) {
-      auto signer = signing::TokenSignerValidity(l.token_der);
+    for (size_t i = 1; i < chain->links.size(); ++i) {
+      auto signer = signing::TokenSignerValidity(chain->links[i].token_der);
       if (signer.ok()) certificates.insert(signer->pem);
     }
     if (chain->links.size() < 2) continue;

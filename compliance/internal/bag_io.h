@@ -27,6 +27,10 @@ class BagSink {
   virtual base::Status Write(std::string_view data) = 0;
   virtual base::Status End() = 0;
   virtual base::Status Finish() = 0;
+  /// Whether the next files go in as they are (a ZIP stores them instead
+  /// of deflating: originals that are compressed already, or everything
+  /// when deflating would cost more than it saves); a folder ignores it.
+  virtual void SetStored(bool /*stored*/) {}
   base::Status Put(const std::string& path, std::string_view data);
 };
 

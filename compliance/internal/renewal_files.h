@@ -11,6 +11,7 @@
 #ifndef COMPLIANCE_INTERNAL_RENEWAL_FILES_H_
 #define COMPLIANCE_INTERNAL_RENEWAL_FILES_H_
 
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -21,9 +22,12 @@
 namespace compliance::internal {
 
 /// (path in the bag, bytes) for the documents ids, in a stable order.
+/// token_signers: the PEM certificates that signed the documents' own
+/// tokens (link 0 of each chain), found by the exporter while it copied
+/// them (on both cores), so that they are not parsed a second time here.
 base::Result<std::vector<std::pair<std::string, std::string>>> RenewalFiles(
     const archive::Archive& archive, const base::Clock& clock,
-    const std::vector<std::string>& ids);
+    const std::vector<std::string>& ids, const std::set<std::string>& token_signers);
 
 }  // namespace compliance::internal
 
