@@ -183,42 +183,20 @@ int Check(const Context& ctx, const Args& a) {
 }
 
 // Every archived invoice whose registration was valid on its date and
-// lapsed (取消/失効) after it, on or before today.
+// lapsed (取消/失効) after it, on or before today
+// (Workflow::LapsedRegistrations).
 int Lapsed(const Context& ctx) {
   auto opened = OpenArchiveFor(ctx, /*read_only=*/false);
   if (!opened.ok()) return PrintError(ctx.err, opened.status()), kExitUsage;
+  auto wf = OpenWorkflowFor(ctx, *opened);
+  if (!wf.ok()) return PrintError(ctx.err, wf.status()), kExitUsage;
   auto registry = workflow::NtaRegistry::Open(RegistryDir(ctx));
   if (!registry.ok()) return PrintError(ctx.err, registry.status()), kExitFailed;
-  const std::string today = Today(ctx);
-  json items = json::array();
-  archive::SearchQuery q;
-  q.limit = 1000;
-  while (true) {
-    auto page = opened->archive->Search(q);
-    if (!page.ok()) return PrintError(ctx.err, page.status()), kExitFailed;
-    for (const archive::SearchItem& item : page->items) {
-      if (item.registration_number.empty() || !item.issue_date) continue;
-      const workflow::RegistryCheck c = workflow::CheckRegistration(
-          registry->get(), item.registration_number, *item.issue_date, "", today);
-      if (c.status != "valid" || c.lapsed_on.empty()) continue;
-      items.push_back({{"id", item.id},
-                       {"issue_date", *item.issue_date},
-                       {"counterparty", item.counterparty},
-                       {"registration_number", item.registration_number},
-                       {"lapsed_on", c.lapsed_on},
-                       {"cancelled_on", c.entry->cancelled},
-                       {"expired_on", c.entry->expired},
-                       {"registered_name", c.entry->name}});
-    }
-    if (!page->next) break;
-    q.after = *page->next;
-  }
+  auto list = (*wf)->LapsedRegistrations(registry->get(), workflow::Workflow::SystemUser(ctx.user));
+  if (!list.ok()) return PrintError(ctx.err, list.status()), kExitFailed;
   std::fprintf(ctx.err, "kura: 請求書の日付より後に登録が取消・失効した請求書が %zu 件あります\n",
-               items.size());
-  PrintJsonLine(ctx, {{"count", items.size()},
-                      {"items", std::move(items)},
-                      {"snapshot", workflow::ToJson((*registry)->snapshot())},
-                      {"attribution", std::string(workflow::kRegistryAttribution)}});
+               list->items.size());
+  PrintJsonLine(ctx, workflow::ToJson(*list));
   return kExitOk;
 }
 

@@ -96,6 +96,7 @@ void Api::Register(internal::RouteTable* routes, httplib::Server* server) {
   internal::AddOcrRoutes(r);
   internal::AddPaymentRoutes(r);
   internal::AddLegacyCreditorRoutes(r);
+  internal::AddRegistryRoutes(r);
   // Statuses httplib sets itself (404 for an unknown path, 413 for a body
   // over the limit, 400 for a malformed request) get the same JSON shape.
   server->set_error_handler([](const httplib::Request& req, httplib::Response& res) {

@@ -91,23 +91,6 @@ base::Result<workflow::OrderView> ReadableOrder(ApiContext& ctx, const std::stri
   return view;
 }
 
-// The 国税庁 registry of the data directory (workflow/nta_registry.h),
-// opened on first use (again if another data directory asks); it follows
-// imports by itself. nullptr if it cannot be opened.
-std::shared_ptr<const workflow::NtaRegistry> Registry(ApiContext& ctx) {
-  static std::mutex mu;
-  static std::string opened_dir;
-  static std::shared_ptr<const workflow::NtaRegistry> registry;
-  const std::string dir = base::JoinPath(ctx.archive->ledger().layout().root, "registry");
-  std::lock_guard<std::mutex> lock(mu);
-  if (!registry || opened_dir != dir) {
-    auto r = workflow::NtaRegistry::Open(dir);
-    registry = r.ok() ? std::shared_ptr<const workflow::NtaRegistry>(std::move(*r)) : nullptr;
-    opened_dir = dir;
-  }
-  return registry;
-}
-
 // The order's invoice checked against the registry as of its issue date,
 // with the vendor master's name (docs/API.md "NTA registry offline").
 json RegistryCheckOf(ApiContext& ctx, const workflow::OrderView& view) {
@@ -117,8 +100,8 @@ json RegistryCheckOf(ApiContext& ctx, const workflow::OrderView& view) {
   auto vendor = ctx.workflow->GetVendor(view.order.vendor_id);
   const std::string name = vendor.ok() ? vendor->name : view.order.counterparty;
   return workflow::ToJson(workflow::CheckRegistration(
-      Registry(ctx).get(), f.registration_number.value_or(""), f.issue_date.value_or(""), name,
-      base::Date::InJapan(ctx.clock->Now()).ToString()));
+      DataDirRegistry(ctx).get(), f.registration_number.value_or(""), f.issue_date.value_or(""),
+      name, base::Date::InJapan(ctx.clock->Now()).ToString()));
 }
 
 void GetOrder(ApiContext& ctx, const httplib::Request& req, httplib::Response& res,

@@ -418,4 +418,23 @@ json ToJson(const RegistryCheck& c) {
   return j;
 }
 
+json ToJson(const LapsedList& list) {
+  json items = json::array();
+  for (const LapsedRegistration& r : list.items) {
+    items.push_back({{"id", r.document_id},
+                     {"issue_date", r.issue_date},
+                     {"counterparty", r.counterparty},
+                     {"registration_number", r.registration_number},
+                     {"lapsed_on", r.lapsed_on},
+                     {"kind", r.kind},
+                     {"cancelled_on", r.cancelled_on},
+                     {"expired_on", r.expired_on},
+                     {"registered_name", r.registered_name}});
+  }
+  return {{"count", list.items.size()},
+          {"items", std::move(items)},
+          {"snapshot", ToJson(list.snapshot)},
+          {"attribution", std::string(kRegistryAttribution)}};
+}
+
 }  // namespace workflow

@@ -186,6 +186,28 @@ RegistryCheck CheckRegistration(const NtaRegistry* registry, std::string_view nu
 ///  "lapsed_on","reasons","snapshot":{...},"attribution"}
 nlohmann::json ToJson(const RegistryCheck& c);
 
+/// An archived invoice whose registration was valid on its date and
+/// lapsed (取消/失効) after it, on or before today: listed for the
+/// accounting office (Workflow::LapsedRegistrations).
+struct LapsedRegistration {
+  std::string document_id;          ///< "D00000042"
+  std::string counterparty;         ///< as written on the invoice
+  std::string registration_number;  ///< "T" + 13 digits
+  std::string issue_date;           ///< the invoice's date
+  std::string lapsed_on;            ///< the 取消 or 失効 date
+  std::string kind;                 ///< "cancelled" (取消) | "expired" (失効)
+  std::string cancelled_on, expired_on, registered_name;
+};
+/// The list with the snapshot it was checked against.
+struct LapsedList {
+  std::vector<LapsedRegistration> items;
+  RegistrySnapshot snapshot;
+};
+/// {"count","items":[{"id","issue_date","counterparty","registration_number",
+///  "lapsed_on","kind","cancelled_on","expired_on","registered_name"}],
+///  "snapshot":{...},"attribution"}
+nlohmann::json ToJson(const LapsedList& list);
+
 }  // namespace workflow
 
 #endif  // WORKFLOW_NTA_REGISTRY_H_

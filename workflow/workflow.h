@@ -62,6 +62,7 @@
 #include "workflow/inbox.h"
 #include "workflow/input_deadline.h"
 #include "workflow/legacy_creditors.h"
+#include "workflow/nta_registry.h"
 #include "workflow/organization.h"
 #include "workflow/payment_order.h"
 #include "workflow/payments.h"
@@ -269,6 +270,16 @@ class Workflow {
   /// catalog changes: the registry lives in its own environment). Who may:
   /// MayManageVendors.
   base::Status RecordRegistryImport(const nlohmann::json& import, const User& actor);
+  /// The registry's current snapshot (seq 0: nothing imported; registry
+  /// may be nullptr). Who may: MayReviewCreditors (会計室, admin, 監査).
+  base::Result<RegistrySnapshot> RegistryStatus(const NtaRegistry* registry,
+                                                const User& viewer) const;
+  /// Every archived invoice whose registration was valid on its date and
+  /// lapsed (取消/失効) after it, on or before today (Japan), in document
+  /// order, checked against registry (nullptr or nothing imported: an
+  /// empty list). Who may: as RegistryStatus.
+  base::Result<LapsedList> LapsedRegistrations(const NtaRegistry* registry,
+                                               const User& viewer) const;
   /// Stores the rows of a parsed export (ParseLegacyCreditors, before this
   /// call) as import "L" + six digits, in chunks of 1,000 rows, with one
   /// "workflow.legacy_creditors.imported" event (file name, SHA-256 of the

@@ -221,6 +221,10 @@ const Row kRows[] = {
    R"({"numbers":["U-{login}-{dept}"],"reason":"別の債権者"})", "U DD DD DD AA DD DD AA UU"},
   {"POST", "/api/v1/legacy-creditors/imports", "/api/v1/legacy-creditors/imports",
    "legacy-upload", "U DD DD DD AA DD DD AA UU"},
+  // The 国税庁 registry (登録番号の確認): the accounting office,
+  // administrators and auditors read the snapshot and the lapsed list.
+  {"GET", "/api/v1/registry", "/api/v1/registry", "", "U DD DD DD AA AA DD AA UU"},
+  {"GET", "/api/v1/registry/lapsed", "/api/v1/registry/lapsed", "", "U DD DD DD AA AA DD AA UU"},
 };
 // clang-format on
 

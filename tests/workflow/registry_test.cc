@@ -3,7 +3,8 @@
 // snapshot; registrations checked as of an invoice date (valid, not yet
 // registered, cancelled before, lapsed after, name mismatch); a 差分 that
 // changes and deletes rows; a malformed record reported with its line;
-// an import recorded as one event.
+// an import recorded as one event; the invoices whose registration lapsed
+// after their date listed for the accounting office, not for a clerk.
 #include <memory>
 #include <string>
 
@@ -12,6 +13,7 @@
 #include "ledger/data_dir.h"
 #include "ledger/event_types.h"
 #include "tests/fakes/test_util.h"
+#include "tests/workflow/order_fixture.h"
 #include "workflow/nta_registry.h"
 #include "workflow/workflow.h"
 
@@ -201,6 +203,63 @@ TEST(RegistryWorkflowTest, AnImportIsOneEvent) {
   auto report = (*a)->Verify();
   ASSERT_OK(report);
   EXPECT_TRUE(report->failed.empty()) << archive::ToJson(*report).dump();
+}
+
+// Two invoices of April 2026: kVendor's registration expired on 2026-05-31
+// (after the invoice), the other's is valid. Listed once today is past the
+// lapse; a clerk is refused.
+class LapsedTest : public OrderFixture {};
+
+TEST_F(LapsedTest, AnInvoiceWhoseRegistrationLapsedAfterItsDateIsListed) {
+  const std::string lapsed = Receive(Xml("A-1"));
+  invoice::InvoiceFields other = Xml("B-2");
+  other.registration_number = "T1000000000001";
+  other.counterparty = "株式会社大隅商事";
+  Receive(other);
+  auto registry = NtaRegistry::Open(options_.data_dir + "/registry");
+  ASSERT_OK(registry);
+  // Nothing imported: an empty list, no snapshot.
+  auto none = wf_->LapsedRegistrations(registry->get(), U("kaikei"));
+  ASSERT_OK(none);
+  EXPECT_TRUE(none->items.empty());
+  EXPECT_EQ(none->snapshot.seq, 0u);
+
+  RegistryRows rows;
+  std::vector<RegistryRowError> errors;
+  RegistryFileInfo info;
+  ASSERT_OK(ReadRegistryFile(
+      "nta.csv",
+      Row(1, "T1000000000001", "01", "2", "2023-10-01", "", "", "株式会社大隅商事") +
+          Row(2, kVendor.registration_number, "03", "2", "2023-10-01", "", "2026-05-31",
+              "山田商事株式会社"),
+      &rows, &errors, &info));
+  ASSERT_OK((*registry)->InstallFull(std::move(rows), RegistrySnapshot{1, "R000001"},
+                                     [] { return base::Status::OK(); }));
+  clock_.Set(Jst("2026-05-30"));
+  auto before = wf_->LapsedRegistrations(registry->get(), U("kaikei"));
+  ASSERT_OK(before);
+  EXPECT_TRUE(before->items.empty());
+
+  clock_.Set(Jst("2026-06-01"));
+  for (const char* who : {"kaikei", "kansa", "admin"}) {
+    auto list = wf_->LapsedRegistrations(registry->get(), U(who));
+    ASSERT_OK(list) << who;
+    ASSERT_EQ(list->items.size(), 1u) << who;
+    const LapsedRegistration& r = list->items[0];
+    EXPECT_EQ(r.document_id, lapsed);
+    EXPECT_EQ(r.registration_number, kVendor.registration_number);
+    EXPECT_EQ(r.lapsed_on, "2026-05-31");
+    EXPECT_EQ(r.kind, "expired");
+    EXPECT_EQ(r.counterparty, "㈱山田商事");
+    EXPECT_EQ(list->snapshot.id, "R000001");
+  }
+  EXPECT_EQ(wf_->LapsedRegistrations(registry->get(), U("kato")).status().code(),
+            base::Status::Code::kPermissionDenied);
+  EXPECT_EQ(wf_->RegistryStatus(registry->get(), U("kato")).status().code(),
+            base::Status::Code::kPermissionDenied);
+  auto status = wf_->RegistryStatus(registry->get(), U("kansa"));
+  ASSERT_OK(status);
+  EXPECT_EQ(status->rows, 2u);
 }
 
 }  // namespace

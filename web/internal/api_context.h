@@ -29,6 +29,7 @@
 #include "archive/ocr_store.h"
 #include "retention/retention.h"
 #include "web/session.h"
+#include "workflow/nta_registry.h"
 #include "workflow/organization.h"
 
 namespace httplib {
@@ -162,6 +163,13 @@ void AddExportRoutes(const ApiRoutes& routes);
 void AddOcrRoutes(const ApiRoutes& routes);
 void AddPaymentRoutes(const ApiRoutes& routes);
 void AddLegacyCreditorRoutes(const ApiRoutes& routes);
+void AddRegistryRoutes(const ApiRoutes& routes);
+
+/// The 国税庁 registry of ctx's data directory (workflow/nta_registry.h,
+/// api_registry.cc), opened once (again if another data directory asks)
+/// and shared: it follows imports by itself. nullptr if it cannot be
+/// opened.
+std::shared_ptr<const workflow::NtaRegistry> DataDirRegistry(ApiContext& ctx);
 
 }  // namespace web::internal
 

@@ -31,6 +31,7 @@ const ROUTES = [
   {path: /^\/payments$/, load: () => import('./pages/payments.js')},
   {path: /^\/payments\/(R[0-9]+-[0-9]+)$/, load: () => import('./pages/payments.js')},
   {path: /^\/vendors\/consolidation$/, load: () => import('./pages/vendors_consolidation.js')},
+  {path: /^\/registry$/, load: () => import('./pages/registry.js')},
 ];
 
 // The menu: only pages that exist, only for those who may use them.
@@ -51,6 +52,9 @@ const MENU = [
     show: u => u.roles.includes('accountant') && !u.roles.includes('admin')},
   // The rule of workflow::MayReviewCreditors (vendors_consolidation.js mayReview).
   {href: '#/vendors/consolidation', label: '旧債権者番号の統合',
+    show: u => ['accountant', 'admin', 'auditor'].some(r => u.roles.includes(r))},
+  // The rule of workflow::LapsedRegistrations (registry.js mayReadRegistry).
+  {href: '#/registry', label: '登録番号の確認',
     show: u => ['accountant', 'admin', 'auditor'].some(r => u.roles.includes(r))},
 ];
 
