@@ -3,7 +3,9 @@
 // library, one at a time. Nothing may be lost or mixed up, and the result
 // must verify clean (LMDB serialises the writers; the tree frontier, the
 // document numbers and the objects' temp files must not assume one writer).
+#include <chrono>
 #include <set>
+#include <thread>
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>
@@ -57,12 +59,30 @@ TEST(MultiProcessTest, AKuraIngestChildAndTheLibraryWriteAtOnceAndLoseNothing) {
     ::execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }
+  int status = 0;
+  bool child_ended = false;
+  const auto child_running = [&] {
+    if (!child_ended && ::waitpid(pid, &status, WNOHANG) == pid) child_ended = true;
+    return !child_ended;
+  };
+  // Waits until document seq exists (written by the child), the child has
+  // ended, or a minute passed: the two writers then take turns whatever the
+  // machine's load, instead of one finishing before the other starts (a
+  // sanitizer build's `kura` can take seconds to start).
+  const auto wait_for_child = [&](const archive::Archive& a, uint64_t seq) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(1);
+    while (!a.Get(archive::FormatDocumentId(seq)).ok() && child_running() &&
+           std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  };
   {
     base::SystemClock clock;
     archive::ArchiveOptions options;
     options.data_dir = data;
     auto arc = archive::Archive::Open(options, fs.get(), &clock);
     ASSERT_OK(arc);
+    wait_for_child(**arc, 1);
     for (int i = 0; i < kOwnFiles; ++i) {
       std::vector<archive::IncomingFile> one;
       one.push_back(
@@ -70,10 +90,12 @@ TEST(MultiProcessTest, AKuraIngestChildAndTheLibraryWriteAtOnceAndLoseNothing) {
       expected.insert(signing::Sha256(one[0].bytes).Hex());
       auto r = (*arc)->Ingest(std::move(one));
       ASSERT_OK(r[0]);
+      auto seq = archive::ParseDocumentId(r[0]->id);
+      ASSERT_OK(seq);
+      wait_for_child(**arc, *seq + 1);
     }
   }
-  int status = 0;
-  ::waitpid(pid, &status, 0);
+  if (!child_ended) ::waitpid(pid, &status, 0);
   ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
       << kura_test::ReadFileOrDie(dir.Join("child.err"));
 
