@@ -201,9 +201,10 @@ int main(int argc, char** argv) {
               rate(concurrent), static_cast<unsigned long long>(stats.writes),
               static_cast<unsigned long long>(stats.groups),
               static_cast<double>(stats.writes) / std::max<uint64_t>(1, stats.groups));
-  std::printf("  %-44s %9llu carried by the next commit, %llu flushed alone\n",
+  std::printf("  %-44s %9llu carried by the next commit, %llu flushed alone, %llu run again nested\n",
               "  groups made durable:", static_cast<unsigned long long>(stats.carried),
-              static_cast<unsigned long long>(stats.flushes));
+              static_cast<unsigned long long>(stats.flushes),
+              static_cast<unsigned long long>(stats.reruns));
   if (compare) {
     std::printf("  %-44s %9.0f docs/s  (ratio to cli %.2f)\n",
                 "kura: the same writers without group commit", rate(flushed),

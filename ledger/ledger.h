@@ -11,9 +11,10 @@
 // another thread's CLI batch) are grouped as leveldb's DBImpl::Write groups
 // them: the first waiting writer leads, takes the writers queued behind it,
 // makes all their staged originals durable with one round of syncfs
-// (storage::BlobStore::Publish), runs each writer's function in a nested
-// transaction of ONE LMDB write transaction (a writer that fails is undone
-// alone), commits once and hands every writer its own result. The others
+// (storage::BlobStore::Publish), runs each writer's function in ONE LMDB
+// write transaction (if one fails, the group runs again with each writer in
+// a nested transaction, so that the one that fails is undone alone),
+// commits once and hands every writer its own result. The others
 // wait and return. Writers in other processes are serialised by LMDB's
 // writer lock; nothing the ledger keeps in memory assumes it is the only
 // writer (the tree frontier, sizes and checkpoints are read in each
@@ -191,6 +192,9 @@ struct WriteStats {
   /// flushes the queue made because no later group was there to do it.
   uint64_t carried = 0;
   uint64_t flushes = 0;
+  /// Groups run a second time, each writer nested, because one writer
+  /// failed inside the group's shared transaction.
+  uint64_t reruns = 0;
 };
 
 class Ledger {

@@ -5,6 +5,7 @@
 #define LEDGER_INTERNAL_LEDGER_REP_H_
 
 #include <chrono>
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <memory>
@@ -69,6 +70,9 @@ struct Ledger::Rep {
   std::deque<PendingGroup> pending;  // GUARDED_BY(queue_mu)
   uint64_t carried = 0;              // GUARDED_BY(queue_mu)
   uint64_t flushes = 0;              // GUARDED_BY(queue_mu)
+  // Groups run again nested because a writer failed in the shared
+  // transaction (RunGroup; counted by the leader outside queue_mu).
+  std::atomic<uint64_t> reruns{0};
 
   // The checkpoint publisher.
   std::mutex publish_mu;  // one publication at a time in this process
@@ -95,6 +99,10 @@ struct Ledger::Rep {
   void Acknowledge(std::unique_lock<std::mutex>& l, uint64_t through,
                    const base::Status& status);
   /// Runs one writer's fn in the nested transaction txn.
+  /// The group's one transaction: each writer straight in it, or (nested)
+  /// each in a nested transaction of its own.
+  base::Status RunTxn(const std::vector<QueuedWriter*>& group, const base::Status& blobs,
+                      bool nested, uint64_t* log_size, uint64_t* txnid);
   base::Status RunWriter(storage::WriteTxn& txn, QueuedWriter& w);
   /// After a commit that added events: wakes the publisher if due.
   void Committed(uint64_t log_size);
