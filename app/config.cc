@@ -139,6 +139,9 @@ credit_note = "payment_evidence"
 # rolls its certificate first), or margin_days before SHA-256's end of
 # life if one is set here ("YYYY-MM-DD").
 margin_days = 365
+# kura serve checks at start and then every check_hours whether the roll or
+# the renewal is due, and makes it (0: only `kura retention renew` does).
+check_hours = 24
 # sha256_end_of_life = "2040-01-01"
 
 [scan]
@@ -625,6 +628,8 @@ Status ReadSettings(const toml::table& t, Config* settings) {
     return Status::InvalidArgument(std::string("[routes] の値を読めません（") + e.what() + "）");
   }
   RETURN_IF_ERROR(ReadRenewal(t, &config.renewal));
+  RETURN_IF_ERROR(ReadInt<int64_t>(t, "renewal", "check_hours", 0, 24 * 366,
+                                   &config.renewal_check_hours));
   RETURN_IF_ERROR(ReadKeys(t, &config.keys));
   RETURN_IF_ERROR(ReadRetention(t, &config.retention));
   return ReadScan(t, &config);

@@ -84,6 +84,9 @@ struct Config {
   /// [renewal]: when `kura retention renew` renews the time-stamps
   /// (margin_days before a TSA certificate ends, sha256_end_of_life).
   retention::RenewalPolicy renewal;
+  /// [renewal] check_hours: how often `kura serve` checks whether a roll
+  /// or a renewal is due and makes it (app/renewal_timer.h); 0: never.
+  int64_t renewal_check_hours = 24;
   /// [scan]: スキャナ保存 — the checks of a scan's images, the image size
   /// cap, and the input deadline with the city's holidays.
   archive::ScanPolicy scan;

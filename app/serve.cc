@@ -15,6 +15,7 @@
 #include "app/error_text.h"
 #include "app/ocr_run.h"
 #include "app/open_archive.h"
+#include "app/renewal_timer.h"
 #include "archive/archive.h"
 #include "base/file_system.h"
 #include "ledger/data_dir.h"
@@ -228,6 +229,8 @@ int CmdServe(const Context& ctx, const ServeArgs& args) {
   Status s;
   {
     Retrier retrier(arc);
+    // The TSA certificate's roll and the time-stamps' renewal when due.
+    const RenewalTimer renewal(ctx, config, arc, std::chrono::hours(config.renewal_check_hours));
     std::thread waiter([&] {
       int sig = 0;
       sigwait(&signals, &sig);

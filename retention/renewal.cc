@@ -258,7 +258,8 @@ Result<std::unique_ptr<Renewal>> Renewal::Open(archive::Archive* archive, const 
 
 Result<std::vector<RenewalRecord>> Renewal::List() const { return rep_->ReadAll(); }
 
-Result<RenewalOutcome> Renewal::Renew(bool force, bool dry_run, const std::string& actor) {
+Result<RenewalOutcome> Renewal::Renew(bool force, bool dry_run, const std::string& actor,
+                                      signing::Timestamper* stamper) {
   ASSIGN_OR_RETURN(std::vector<RenewalRecord> all, rep_->ReadAll());
   Coverage coverage(std::move(all));
   RenewalOutcome out;
@@ -295,11 +296,12 @@ Result<RenewalOutcome> Renewal::Renew(bool force, bool dry_run, const std::strin
   }
   r.root = internal::RenewalTree(std::move(leaf_hashes)).Root();
   // The TSA outside any transaction.
-  ASSIGN_OR_RETURN(const signing::Stamp stamp, l.stamper()->StampDigest(r.root, r.at));
+  signing::Timestamper* tsa = stamper != nullptr ? stamper : l.stamper();
+  ASSIGN_OR_RETURN(const signing::Stamp stamp, tsa->StampDigest(r.root, r.at));
   r.token_der = stamp.response_der;
   r.gen_time = stamp.gen_time;
   r.serial_hex = stamp.serial_hex;
-  r.tsa = l.stamper()->name();
+  r.tsa = tsa->name();
   RETURN_IF_ERROR(rep_->Store(r, out.previous));
   out.renewed = true;
   out.message += "（" + r.id + "、トークン " + std::to_string(r.leaves.size()) + " 件を包含）";

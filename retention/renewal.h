@@ -49,6 +49,7 @@
 #include "base/time.h"
 #include "ledger/verify.h"
 #include "signing/sha256.h"
+#include "signing/timestamper.h"
 #include "signing/tsa_verify.h"
 
 namespace retention {
@@ -143,7 +144,11 @@ class Renewal {
   /// write, which refuses (Aborted) if another renewal was made meanwhile.
   /// FailedPrecondition when read-only or nothing is stamped yet;
   /// Unavailable when the TSA cannot be reached.
-  base::Result<RenewalOutcome> Renew(bool force, bool dry_run, const std::string& actor);
+  /// stamper, if given, takes the token instead of the ledger's own (a
+  /// server whose built-in TSA certificate rolled after it opened the
+  /// archive: app/renewal_timer.h).
+  base::Result<RenewalOutcome> Renew(bool force, bool dry_run, const std::string& actor,
+                                     signing::Timestamper* stamper = nullptr);
 
   /// Every renewal, oldest first.
   base::Result<std::vector<RenewalRecord>> List() const;

@@ -3,11 +3,20 @@
 // requester cannot approve, another officer does, and then `kura get`,
 // `kura show`, `kura search` and `kura verify` see it as disposed, and
 // `kura compliance report` counts the hold and the disposal.
+#include <chrono>
+#include <cstdio>
 #include <string>
+#include <thread>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "app/commands.h"
+#include "app/open_archive.h"
+#include "app/renewal_timer.h"
+#include "base/file_system.h"
+#include "ledger/data_dir.h"
+#include "signing/tsa_cert_info.h"
 #include "tests/fakes/test_util.h"
 
 namespace {
@@ -143,6 +152,80 @@ TEST_F(RetentionCliTest, ScheduleComesFromKuraToml) {
   ASSERT_EQ(show.exit_code, 0) << show.err;
   EXPECT_EQ(json::parse(show.out)["retain_until"], "2035-03-31");
   EXPECT_TRUE(Kura("retention due").out.empty());
+}
+
+}  // namespace
+
+namespace {
+
+base::Time T(const char* rfc3339) { return *base::ParseRfc3339(rfc3339); }
+
+// `kura serve`'s renewal check (app/renewal_timer.h): nothing while the TSA
+// certificate has years left; within the margin of its end, the built-in
+// TSA's certificate rolls and a renewal covers every token, signed with the
+// NEW key even though the archive opened with the old one, so the chain
+// verifies after the old certificate ended; right after, nothing is due;
+// the timer checks at start and then every interval, and stops when
+// destroyed.
+TEST(RenewalTimerTest, RollsAndRenewsWhenDueWithTheNewKey) {
+  kura_test::TempDir dir;
+  auto fs = base::NewPosixFileSystem();
+  // kura init now makes a TSA certificate valid 11 years: to 2037-05-12.
+  base::FakeClock clock(T("2026-05-12T01:00:00Z"));
+  FILE* sink = std::fopen("/dev/null", "w");
+  ASSERT_NE(sink, nullptr);
+  app::Context ctx{fs.get(), &clock, dir.Join("kura-data"), "test", stdin, sink, sink};
+  ASSERT_EQ(app::CmdInit(ctx), 0);
+  auto opened = app::OpenArchiveFor(ctx, /*read_only=*/false);
+  ASSERT_OK(opened);
+  archive::Archive* arc = opened->archive.get();
+  for (const char* body : {"<Invoice>1</Invoice>", "<Invoice>2</Invoice>"}) {
+    ASSERT_OK(arc->Ingest({archive::IncomingFile{"a.xml", "somu", "cli", "test", body}})[0]);
+  }
+
+  auto early = app::RollAndRenewIfDue(ctx, opened->config, arc, "test");
+  ASSERT_OK(early);
+  EXPECT_FALSE(early->rolled);
+  EXPECT_FALSE(early->renewal.due);
+
+  clock.Set(T("2036-09-01T00:00:00Z"));  // within a year of 2037-05-12
+  auto due = app::RollAndRenewIfDue(ctx, opened->config, arc, "test");
+  ASSERT_OK(due);
+  EXPECT_TRUE(due->rolled) << due->roll_message;
+  ASSERT_TRUE(due->renewal.renewed) << due->renewal.message;
+  ASSERT_TRUE(due->renewal.record.has_value());
+  const std::string new_cert = kura_test::ReadFileOrDie(
+      base::JoinPath(ledger::DataDirLayout{ctx.data_dir}.keys(), "tsa.crt"));
+  auto signer = signing::TokenSignerValidity(due->renewal.record->token_der);
+  ASSERT_OK(signer);
+  auto current = signing::PemCertificateValidity(new_cert);
+  ASSERT_OK(current);
+  EXPECT_EQ(signer->serial_hex, current->serial_hex);  // the rolled key signed it
+  EXPECT_GT(signer->not_after, T("2040-01-01T00:00:00Z"));
+
+  auto renewal = retention::Renewal::Open(arc, &clock, opened->config.renewal);
+  ASSERT_OK(renewal);
+  uint64_t checked = 0;
+  auto failed = (*renewal)->VerifyAt(T("2038-01-01T00:00:00Z"), &checked);
+  ASSERT_OK(failed);
+  EXPECT_TRUE(failed->empty());
+  EXPECT_EQ(checked, 2u);
+
+  auto again = app::RollAndRenewIfDue(ctx, opened->config, arc, "test");
+  ASSERT_OK(again);
+  EXPECT_FALSE(again->rolled);
+  EXPECT_FALSE(again->renewal.renewed);
+
+  {
+    const app::RenewalTimer timer(ctx, opened->config, arc, std::chrono::milliseconds(10));
+    for (int i = 0; i < 500 && timer.checks() < 2; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    EXPECT_GE(timer.checks(), 2);
+  }
+  ASSERT_OK((*renewal)->List());
+  EXPECT_EQ((*renewal)->List()->size(), 1u);  // the timer found nothing more due
+  std::fclose(sink);
 }
 
 }  // namespace
