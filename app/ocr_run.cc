@@ -25,6 +25,12 @@ json ScanSummary(const std::vector<ocr::ScanPage>& pages) {
     dpi = dpi == 0 ? p.dpi() : std::min(dpi, p.dpi());
     if (rank(p.colour) < rank(colour)) colour = p.colour;
   }
+  // Each page's pixel size: the frame the regions are placed in, kept so
+  // that the screen's GET /ocr need not decode the original again.
+  json sizes = json::array();
+  for (const ocr::ScanPage& p : pages) {
+    sizes.push_back({{"page", sizes.size() + 1}, {"width", p.width}, {"height", p.height}});
+  }
   json warnings = json::array();
   if (dpi == 0) {
     warnings.push_back("解像度が記録されていません");
@@ -38,6 +44,7 @@ json ScanSummary(const std::vector<ocr::ScanPage>& pages) {
   return json{{"dpi", dpi},
               {"colour", std::string(ocr::ColourName(colour))},
               {"pages", pages.size()},
+              {"page_sizes", sizes},
               {"warnings", warnings}};
 }
 

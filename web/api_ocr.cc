@@ -28,9 +28,14 @@ namespace {
 
 using nlohmann::json;
 
-// [{"page": 1, "width": 1654, "height": 2339}, …] of the scan's original;
-// [] if it cannot be read (the screen then sizes the regions by the image).
-json PageSizes(ApiContext& ctx, const std::string& id) {
+// [{"page": 1, "width": 1654, "height": 2339}, …] of the scan's original:
+// as the record keeps them (app/ocr_run.cc, since 2026-12), or for an
+// older record decoded from the original; [] if it cannot be read (the
+// screen then sizes the regions by the image).
+json PageSizes(ApiContext& ctx, const std::string& id, const json& scan) {
+  if (const auto kept = scan.find("page_sizes"); kept != scan.end() && kept->is_array()) {
+    return *kept;
+  }
   json out = json::array();
   auto bytes = ctx.archive->ReadOriginal(id);
   if (!bytes.ok()) return out;
@@ -94,7 +99,7 @@ void Proposals(ApiContext& ctx, const httplib::Request& req, httplib::Response& 
             {"engine", record->value("engine", "")},
             {"by", record->value("by", "")},
             {"at", record->value("at", "")}};
-  body["pages"] = PageSizes(ctx, id);
+  body["pages"] = PageSizes(ctx, id, scan);
   body["counterparty_vendor"] = record->value("counterparty_vendor", json(nullptr));
   SendJson(res, 200, body);
 }

@@ -914,6 +914,16 @@ TEST_F(ApiTest, OcrProposalsCarryThePageSizesTheirRegionsAreIn) {
   EXPECT_EQ(body["regions"]["total"]["x"], 3);
   EXPECT_EQ(body["pages"], (json::array({{{"page", 1}, {"width", 24}, {"height", 16}}})));
   EXPECT_EQ(body["counterparty_vendor"], "V00007");
+
+  // A record that keeps its pages' sizes (every reading since they are
+  // stored) is answered from them, without decoding the original: sizes
+  // that are not the PNG's show which source was used.
+  json kept = record;
+  kept["scan"]["page_sizes"] = json::array({{{"page", 1}, {"width", 2480}, {"height", 3508}}});
+  ASSERT_OK((*store)->Put(id, kept, "cli:test", clock_.Now()));
+  auto [kept_status, kept_body] = Call(Get(clerk, "/api/v1/documents/" + id + "/ocr"));
+  ASSERT_EQ(kept_status, 200) << kept_body.dump();
+  EXPECT_EQ(kept_body["pages"], kept["scan"]["page_sizes"]);
 }
 
 }  // namespace
