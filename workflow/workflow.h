@@ -259,6 +259,28 @@ class Workflow {
   base::Result<Vendor> GetVendor(std::string_view id) const;
   base::Result<std::vector<Vendor>> ListVendors() const;
 
+  /// A department that uses a vendor: derived from what the city recorded,
+  /// never typed in (VendorDepartments).
+  struct VendorDepartment {
+    std::string code;
+    std::string name;  ///< "総務課"; the code if the department is unknown
+    /// Archived invoices (current versions) the department received that
+    /// state the vendor's registration number.
+    uint64_t invoices = 0;
+    /// Commitments of the department (each payment order is drafted
+    /// against one) naming the vendor or a legacy number merged into it.
+    uint64_t commitments = 0;
+    /// Legacy creditor numbers merged into the vendor (active merges) that
+    /// the old system lists under the department (所管課).
+    std::vector<std::string> legacy_numbers;
+  };
+  /// The departments that use vendor id, by code, read in one snapshot
+  /// (workflow_legacy.cc). NotFound for an id that is not in the master.
+  /// Reads every commitment and merge, the legacy rows of the merged
+  /// numbers, and the archive's registration-number index: a look-up for
+  /// one vendor's page, not for a list.
+  base::Result<std::vector<VendorDepartment>> VendorDepartments(std::string_view id) const;
+
   // --- Legacy creditor numbers (workflow_legacy.cc) ------------------------
   // The old finance system's numbers (legacy_creditors.h), their clusters
   // (vendor_clusters.h) and the merges the accounting office decides.
