@@ -296,6 +296,16 @@ class Workflow {
   /// may be nullptr). Who may: MayReviewCreditors (会計室, admin, 監査).
   base::Result<RegistrySnapshot> RegistryStatus(const NtaRegistry* registry,
                                                 const User& viewer) const;
+  /// The registration number of the archived invoice view (its current
+  /// version) checked against registry as of the invoice's issue date
+  /// (CheckRegistration, today in Japan), the registered name compared with
+  /// the vendor master's entry of that number, else with the name the
+  /// invoice gives. For whoever may read the document: the caller has
+  /// checked that (CheckRead of its receiving department), as the order
+  /// view shows the same check to its readers. nullptr or nothing
+  /// imported: status "no_registry".
+  base::Result<RegistryCheck> CheckDocumentRegistration(const NtaRegistry* registry,
+                                                        const archive::DocumentView& view) const;
   /// Every archived invoice whose registration was valid on its date and
   /// lapsed (取消/失効) after it, on or before today (Japan), in document
   /// order, checked against registry (nullptr or nothing imported: an
