@@ -817,9 +817,32 @@ TEST_F(ApiTest, ADocumentCarriesTheRegistryCheckOfItsNumberAsOfItsDate) {
   EXPECT_EQ(later["registry"]["snapshot"]["id"], "R000002");
   ASSERT_FALSE(later["registry"]["reasons"].empty());
   // The accounting office reads it too (every department's invoices).
-  auto [kaikei_status, kaikei] = Call(Get(LogIn("kaikei"), path));
+  const Login accountant = LogIn("kaikei");
+  auto [kaikei_status, kaikei] = Call(Get(accountant, path));
   ASSERT_EQ(kaikei_status, 200);
   EXPECT_EQ(kaikei["registry"], later["registry"]);
+
+  // Valid on its date, expired the day before today (2026-05-20): valid,
+  // lapsed later, and on the accounting office's paged list.
+  install(3, "2023-10-01", vendor.name, "2026-05-19");
+  auto [lapsed_status, lapsed] = Call(Get(clerk, path));
+  ASSERT_EQ(lapsed_status, 200);
+  EXPECT_EQ(lapsed["registry"]["status"], "valid") << lapsed["registry"].dump();
+  EXPECT_EQ(lapsed["registry"]["ok"], true);
+  EXPECT_EQ(lapsed["registry"]["lapsed_on"], "2026-05-19");
+  auto [list_status, list] = Call(Get(accountant, "/api/v1/registry/lapsed?limit=1"));
+  ASSERT_EQ(list_status, 200) << list.dump();
+  EXPECT_EQ(list["total"], 1);
+  EXPECT_EQ(list["count"], 1);
+  EXPECT_EQ(list["limit"], 1);
+  ASSERT_EQ(list["items"].size(), 1u);
+  EXPECT_EQ(list["items"][0]["id"], up["id"]);
+  auto [past_status, past] = Call(Get(accountant, "/api/v1/registry/lapsed?offset=1&limit=x"));
+  ASSERT_EQ(past_status, 200);
+  EXPECT_EQ(past["total"], 1);
+  EXPECT_EQ(past["offset"], 1);
+  EXPECT_EQ(past["limit"], 50);  // a bad limit falls back to the default
+  EXPECT_TRUE(past["items"].empty());
 }
 
 TEST_F(ApiTest, FiguresAnswerThePeriodsMonthsForManagersOnly) {

@@ -100,6 +100,17 @@ test('会計室 sees no registry yet, then the invoices whose registration lapse
   assert.equal(await kaikei.locator('.registry-attribution').textContent(), ATTRIBUTION);
 
   const lapsed = await apiGet(kaikei, kura.url, '/api/v1/registry/lapsed');
+  // Paged by the server: 50 by default, total beside the page.
+  assert.equal(lapsed.offset, 0);
+  assert.equal(lapsed.limit, 50);
+  assert.equal(lapsed.total, lapsed.count);
+  assert.equal(lapsed.items.length, Math.min(50, lapsed.total));
+  if (lapsed.total > 1) {
+    const second = await apiGet(kaikei, kura.url, '/api/v1/registry/lapsed?offset=1&limit=1');
+    assert.equal(second.total, lapsed.total);
+    assert.deepEqual(second.items.map(i => i.id), [lapsed.items[1].id]);
+  }
+  await kaikei.getByRole('heading', {name: `請求書の日付より後に登録が取消・失効した請求書（${lapsed.total} 件）`}).waitFor();
   assert.deepEqual(lapsed.items.map(i => i.id).sort(), lapse <= today ? ofNumber.map(d => d.id).sort() : []);
   const rows = kaikei.locator('table.list tbody tr');
   assert.equal(await rows.count(), lapsed.items.length);
