@@ -166,8 +166,14 @@ const REGISTRY_BADGES = {
   no_registry: ['公表データ未取込', ''],
 };
 
-function registryBox(r) {
+function registryBox(r, needsMetadata) {
   if (!r) return null;
+  // Keys not entered yet (a scan, a PDF without data): nothing to check.
+  if (needsMetadata && (r.status === 'no_number' || r.status === 'no_date')) {
+    return h('section', {class: 'panel registry-check', 'aria-labelledby': 'reg-title'},
+      h('h2', {id: 'reg-title'}, '適格請求書発行事業者の確認 ', h('span', {class: 'badge'}, '項目入力後に確認')),
+      h('p', {class: 'hint'}, '取引年月日と登録番号を入力すると、その日付で登録が有効だったかを国税庁の公表データで確かめます。'));
+  }
   const [label, cls] = REGISTRY_BADGES[r.status] || [r.status, ''];
   const badges = [h('span', {class: `badge ${cls}`}, label)];
   if (r.name_matches === false) badges.push(' ', h('span', {class: 'badge badge-bad'}, '名称不一致'));
@@ -191,7 +197,7 @@ function registryBox(r) {
     rows.length ? h('dl', {class: 'fields'}, rows.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])) : null,
     r.status === 'no_registry'
       ? h('p', {class: 'hint'}, '会計室が国税庁の公表データを取り込むと、請求書の日付で登録が有効だったかをここに表示します。')
-      : h('p', {class: 'registry-attribution'}, r.attribution, imported.length ? `（${imported[0]}）` : ''));
+      : imported.length ? h('p', {class: 'registry-attribution'}, r.attribution, `（${imported[0]}）`) : null);
 }
 
 // A scan's input deadline (スキャナ保存): 入力期限間近 / 入力期限超過 / 入力済み.
@@ -233,7 +239,7 @@ export async function render(ctx) {
           h('h2', {id: 'fields-title'}, '請求書の内容', h('span', {class: 'sub'},
             doc.current && doc.current.number > 1 ? `（第 ${doc.current.number} 版・人が入力・訂正）` : '（受領時に読み取り）')),
           fieldsList(fields)),
-        registryBox(doc.registry),
+        registryBox(doc.registry, fields.needs_metadata),
         timestampBox(doc.timestamp),
         receiptsSection(doc.receipts, departments))),
     correctionsSection(doc.history || [], fields.currency),
