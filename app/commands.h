@@ -157,6 +157,8 @@ struct VendorAddArgs {
   std::string bank_account;  ///< "bank:branch:type:number"
   std::string account_holder;  ///< 口座名義 (kana)
   std::string address;
+  std::string corporate_number;  ///< 法人番号, 13 digits
+  std::string kana_name;         ///< フリガナ (katakana; hiragana and half width taken)
 };
 /// `kura vendor add`: creates or replaces a vendor master entry.
 int CmdVendorAdd(const Context& ctx, const VendorAddArgs& args);

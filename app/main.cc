@@ -352,6 +352,10 @@ void AddOrganisationCommands(CLI::App* cli, const app::Context& ctx, Args& a) {
   vendor_add->add_option("--address", a.vendor_args.address, "所在地");
   vendor_add->add_option("--account-holder", a.vendor_args.account_holder,
                          "口座名義（銀行に届けたカナ。例: カ）クラマエインサツ）");
+  vendor_add->add_option("--corporate-number", a.vendor_args.corporate_number,
+                         "法人番号（13桁。登録番号もあるときは T を除いた13桁と同じ番号）");
+  vendor_add->add_option("--kana-name", a.vendor_args.kana_name,
+                         "フリガナ（カタカナ。ひらがな・半角カナはカタカナにして登録）");
   vendor_add->callback([&] { a.rc = app::CmdVendorAdd(ctx, a.vendor_args); });
 
   auto* payments = cli->add_subcommand("payments", "支払処理（全銀の総合振込ファイル）");

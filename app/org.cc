@@ -222,9 +222,11 @@ int CmdDepartmentAdd(const Context& ctx, const std::string& code, const std::str
 int CmdVendorAdd(const Context& ctx, const VendorAddArgs& args) {
   return WithWorkflow(ctx, [&](workflow::Workflow* wf) -> base::Status {
     const workflow::Vendor v{args.id, args.name, args.registration_number, args.bank_account,
-                             args.address, args.account_holder};
+                             args.address, args.account_holder, args.corporate_number,
+                             args.kana_name};
     RETURN_IF_ERROR(wf->PutVendor(v, workflow::Workflow::SystemUser(ctx.user)));
-    PrintJsonLine(ctx, workflow::ToJson(v));
+    ASSIGN_OR_RETURN(const workflow::Vendor stored, wf->GetVendor(v.id));
+    PrintJsonLine(ctx, workflow::ToJson(stored));  // as stored: numbers and kana made canonical
     return base::Status::OK();
   });
 }

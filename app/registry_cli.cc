@@ -120,20 +120,8 @@ Status Import(const Context& ctx, const Args& a, workflow::Workflow* wf) {
   return Status::OK();
 }
 
-// The vendor-master name for a registration number, else "".
-std::map<std::string, std::string> VendorNames(workflow::Workflow* wf) {
-  std::map<std::string, std::string> names;
-  auto vendors = wf->ListVendors();
-  if (!vendors.ok()) return names;
-  for (const workflow::Vendor& v : *vendors) {
-    if (!v.registration_number.empty()) names.emplace(v.registration_number, v.name);
-  }
-  return names;
-}
-
 base::Result<json> CheckOne(const Context& ctx, const std::string& id, const OpenedArchive& opened,
-                      workflow::Workflow* wf, const workflow::NtaRegistry* registry,
-                      const std::map<std::string, std::string>& names) {
+                      workflow::Workflow* wf, const workflow::NtaRegistry* registry) {
   if (!id.empty() && id[0] == 'V') {
     ASSIGN_OR_RETURN(const workflow::Vendor v, wf->GetVendor(id));
     json j = workflow::ToJson(workflow::CheckRegistration(registry, v.registration_number,
@@ -144,12 +132,10 @@ base::Result<json> CheckOne(const Context& ctx, const std::string& id, const Ope
   }
   ASSIGN_OR_RETURN(const archive::DocumentView view, opened.archive->Get(id));
   if (view.versions.empty()) return Status::NotFound("書類に版がありません: " + id);
-  const invoice::InvoiceFields& f = view.versions.back().fields;
-  const std::string number = f.registration_number.value_or("");
-  const auto named = names.find(number);
-  const std::string vendor = named != names.end() ? named->second : f.counterparty;
-  json j = workflow::ToJson(workflow::CheckRegistration(registry, number, f.issue_date.value_or(""),
-                                                        vendor, Today(ctx)));
+  // The same check as the invoice's JSON (GET /api/v1/documents/{id}).
+  ASSIGN_OR_RETURN(const workflow::RegistryCheck check,
+                   wf->CheckDocumentRegistration(registry, view));
+  json j = workflow::ToJson(check);
   j["id"] = id;
   j["of"] = "document";
   return j;
@@ -162,10 +148,9 @@ int Check(const Context& ctx, const Args& a) {
   if (!wf.ok()) return PrintError(ctx.err, wf.status()), kExitUsage;
   auto registry = workflow::NtaRegistry::Open(RegistryDir(ctx));
   if (!registry.ok()) return PrintError(ctx.err, registry.status()), kExitFailed;
-  const auto names = VendorNames(wf->get());
   int rc = kExitOk;
   for (const std::string& id : a.ids) {
-    auto j = CheckOne(ctx, id, *opened, wf->get(), registry->get(), names);
+    auto j = CheckOne(ctx, id, *opened, wf->get(), registry->get());
     if (!j.ok()) {
       PrintError(ctx.err, j.status());
       rc = kExitFailed;

@@ -17,6 +17,7 @@
 #include "web/internal/api_context.h"
 #include "web/internal/http_util.h"
 #include "workflow/access.h"
+#include "workflow/nta_registry.h"
 #include "workflow/workflow.h"
 
 namespace web::internal {
@@ -111,6 +112,10 @@ void Document(ApiContext& ctx, const httplib::Request& req, httplib::Response& r
   body.update(workflow::ToJson(*standing));
   body["timestamp"] = archive::ToJson(*timestamp);
   body["history"] = workflow::ToJson(workflow::DocumentHistory(*view, *timestamp, standing->order));
+  // The 国税庁 registry's word on its registration number as of its date.
+  auto registry = ctx.workflow->CheckDocumentRegistration(DataDirRegistry(ctx).get(), *view);
+  if (!registry.ok()) return SendStatus(req, res, registry.status());
+  body["registry"] = workflow::ToJson(*registry);
   SendJson(res, 200, body);
 }
 

@@ -2,7 +2,9 @@
 // one, for administrators) and the vendor master (債権者マスタ: GET the
 // list and one entry for everyone logged in; POST a new entry and POST
 // /api/v1/vendors/{id} a change, for the accounting office and
-// administrators). The workflow decides who may and writes the events.
+// administrators; GET of one entry adds the departments that use it,
+// derived by Workflow::VendorDepartments). The workflow decides who may
+// and writes the events.
 #include <string>
 
 #include <httplib.h>
@@ -57,7 +59,19 @@ void OneVendor(ApiContext& ctx, const httplib::Request& req, httplib::Response& 
                const Caller&) {
   auto v = ctx.workflow->GetVendor(req.matches[1].str());
   if (!v.ok()) return SendStatus(req, res, v.status());
-  SendJson(res, 200, workflow::ToJson(*v));
+  auto used = ctx.workflow->VendorDepartments(v->id);
+  if (!used.ok()) return SendStatus(req, res, used.status());
+  json body = workflow::ToJson(*v);
+  json departments = json::array();
+  for (const auto& d : *used) {
+    departments.push_back({{"code", d.code},
+                           {"name", d.name},
+                           {"invoices", d.invoices},
+                           {"commitments", d.commitments},
+                           {"legacy_numbers", d.legacy_numbers}});
+  }
+  body["departments"] = std::move(departments);
+  SendJson(res, 200, body);
 }
 
 void CreateVendor(ApiContext& ctx, const httplib::Request& req, httplib::Response& res,

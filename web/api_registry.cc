@@ -4,9 +4,12 @@
 // date, for the accounting office. Who may and which invoices are listed are
 // the workflow's decisions (Workflow::RegistryStatus, LapsedRegistrations);
 // the registry is imported by the operator (`kura registry import`).
+#include <algorithm>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
 
 #include <httplib.h>
 #include <nlohmann/json.hpp>
@@ -33,6 +36,24 @@ void Snapshot(ApiContext& ctx, const httplib::Request& req, httplib::Response& r
             {"attribution", std::string(workflow::kRegistryAttribution)}});
 }
 
+constexpr int64_t kLapsedDefaultLimit = 50;
+constexpr int64_t kLapsedMaxLimit = 200;
+
+// ?offset= (0) and ?limit= (50, at most 200); bad values fall back.
+std::pair<int64_t, int64_t> LapsedPage(const httplib::Request& req) {
+  auto number = [&](const char* key, int64_t fallback) {
+    const std::string v = req.get_param_value(key);
+    const bool digits =
+        std::all_of(v.begin(), v.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+    if (v.empty() || v.size() > 9 || !digits) return fallback;
+    return static_cast<int64_t>(std::stoll(v));
+  };
+  return {number("offset", 0),
+          std::clamp<int64_t>(number("limit", kLapsedDefaultLimit), 1, kLapsedMaxLimit)};
+}
+
+// GET /api/v1/registry/lapsed?offset=&limit= → ToJson(LapsedList) with
+// "items" the page asked for, "count" and "total" every such invoice.
 void Lapsed(ApiContext& ctx, const httplib::Request& req, httplib::Response& res,
             const Caller& c) {
   auto registry = DataDirRegistry(ctx);
@@ -40,6 +61,15 @@ void Lapsed(ApiContext& ctx, const httplib::Request& req, httplib::Response& res
   if (!list.ok()) return SendStatus(req, res, list.status());
   json j = workflow::ToJson(*list);
   if (list->snapshot.seq == 0) j["snapshot"] = nullptr;
+  const auto [offset, limit] = LapsedPage(req);
+  const json& all = j["items"];
+  const int64_t total = static_cast<int64_t>(all.size());
+  json page = json::array();
+  for (int64_t i = offset; i < total && i < offset + limit; ++i) page.push_back(all[i]);
+  j["items"] = std::move(page);
+  j["total"] = total;
+  j["offset"] = offset;
+  j["limit"] = limit;
   SendJson(res, 200, j);
 }
 

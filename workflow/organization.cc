@@ -1,8 +1,13 @@
 #include "workflow/organization.h"
 #include "workflow/zengin.h"
 
+#include <unicode/normalizer2.h>
+#include <unicode/translit.h>
+#include <unicode/unistr.h>
+
 #include <algorithm>
 #include <array>
+#include <memory>
 #include <utility>
 
 #include "base/registration_number.h"
@@ -61,6 +66,83 @@ std::string CanonicalNumber(std::string_view raw) {
     return true;
   });
   return out;
+}
+
+// ひらがな → カタカナ. ICU transliterators are not thread-safe: one shared,
+// cloned per call (as zengin.cc does).
+const icu::Transliterator* HiraganaKatakana() {
+  static const icu::Transliterator* t = [] {
+    UErrorCode status = U_ZERO_ERROR;
+    return icu::Transliterator::createInstance("Hiragana-Katakana", UTRANS_FORWARD, status);
+  }();
+  return t;
+}
+
+// A kana name as people type it, as stored: NFKC (half-width ｶﾀｶﾅ to full
+// width, full-width spaces to ASCII), ひらがな to カタカナ, runs of spaces
+// one, none at either end. Text ICU cannot take is returned cleaned only
+// (Validate then names what is wrong).
+std::string CanonicalKana(std::string_view raw) {
+  const std::string cleaned = internal::Clean(raw);
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfkc = icu::Normalizer2::getNFKCInstance(status);
+  const icu::Transliterator* shared = HiraganaKatakana();
+  if (U_FAILURE(status) || shared == nullptr) return cleaned;
+  icu::UnicodeString u = nfkc->normalize(icu::UnicodeString::fromUTF8(cleaned), status);
+  if (U_FAILURE(status)) return cleaned;
+  std::unique_ptr<icu::Transliterator> t(shared->clone());
+  t->transliterate(u);
+  std::string utf8;
+  u.toUTF8String(utf8);
+  std::string out;
+  bool space = false;
+  base::ForEachCodePoint(utf8, [&](char32_t cp) {
+    if (cp == U' ' || cp == U'\t') {
+      space = !out.empty();
+      return true;
+    }
+    if (space) out += ' ';
+    space = false;
+    base::AppendCodePoint(cp, &out);
+    return true;
+  });
+  return out;
+}
+
+// The first character of a canonical kana name that is not full-width
+// katakana (ァ..ヺ, ・, ー, ヽ, ヾ) or a space; "" if none.
+std::string NotKatakana(std::string_view kana) {
+  std::string bad;
+  base::ForEachCodePoint(kana, [&](char32_t cp) {
+    if (cp == U' ' || (cp >= 0x30A1 && cp <= 0x30FA) || (cp >= 0x30FB && cp <= 0x30FE)) {
+      return true;
+    }
+    base::AppendCodePoint(cp, &bad);
+    return false;
+  });
+  return bad;
+}
+
+Status ValidateCorporateNumber(const Vendor& v) {
+  const std::string& corp = v.corporate_number;
+  if (corp.empty()) return Status::OK();
+  if (!Digits(corp, 13)) {
+    return Status::InvalidArgument("法人番号は13桁の数字です（例: 7010705000725）: " +
+                                   internal::Shown(corp));
+  }
+  if (!base::IsValidCorporateNumber(corp)) {
+    return Status::InvalidArgument(
+        "法人番号の検査用数字（先頭の1桁）が合いません。番号を国税庁の法人番号公表サイトで"
+        "確かめてください: " +
+        corp);
+  }
+  const std::string& reg = v.registration_number;
+  if (!reg.empty() && reg.substr(1) != corp) {
+    return Status::InvalidArgument("法人番号 " + corp + " と登録番号 " + reg +
+                                   " が一致しません。法人の登録番号は T と法人番号です。"
+                                   "どちらが正しいか確かめてください（個人事業者には法人番号がありません）");
+  }
+  return Status::OK();
 }
 
 }  // namespace
@@ -137,13 +219,20 @@ Status Validate(const Vendor& v) {
                                      kana.status().message());
     }
   }
+  RETURN_IF_ERROR(ValidateCorporateNumber(v));
+  if (const std::string bad = NotKatakana(v.kana_name); !bad.empty()) {
+    return Status::InvalidArgument("フリガナはカタカナで入力してください（ひらがな・半角カナは"
+                                   "カタカナにして登録します）。「" +
+                                   bad + "」は使えません");
+  }
   return Status::OK();
 }
 
 Vendor CanonicalVendor(const Vendor& v) {
   Vendor out{internal::Clean(v.id), internal::Clean(v.name), CanonicalNumber(v.registration_number),
              CanonicalNumber(v.bank_account), internal::Clean(v.address),
-             internal::Clean(v.account_holder)};
+             internal::Clean(v.account_holder), CanonicalNumber(v.corporate_number),
+             CanonicalKana(v.kana_name)};
   if (!out.registration_number.empty() && out.registration_number[0] == 't') {
     out.registration_number[0] = 'T';
   }
@@ -194,7 +283,9 @@ json ToJson(const Vendor& v) {
           {"registration_number", v.registration_number},
           {"bank_account", v.bank_account},
           {"address", v.address},
-          {"account_holder", v.account_holder}};
+          {"account_holder", v.account_holder},
+          {"corporate_number", v.corporate_number},
+          {"kana_name", v.kana_name}};
 }
 
 Result<Department> DepartmentFromJson(const json& j) {
@@ -241,6 +332,8 @@ Result<Vendor> VendorFromJson(const json& j) {
     v.bank_account = internal::StringOr(j, "bank_account");
     v.address = internal::StringOr(j, "address");
     v.account_holder = internal::StringOr(j, "account_holder");
+    v.corporate_number = internal::StringOr(j, "corporate_number");
+    v.kana_name = internal::StringOr(j, "kana_name");
   }));
   return v;
 }

@@ -90,6 +90,18 @@ struct Vendor {
   /// 口座名義 in kana as the bank knows it (受取人名 of the 全銀 transfer,
   /// e.g. "カ）オオスミシヨウジ"); empty until the accounting office enters it.
   std::string account_holder;
+  /// 法人番号: 13 digits, the first a check digit over the other twelve
+  /// (base/registration_number.h), or empty (an individual has none). For a
+  /// 法人 that is a registered issuer, its registration number is "T" + this
+  /// number: when both are given they must agree (Validate). Neither is
+  /// derived from the other: a 法人番号 does not make a vendor a registered
+  /// issuer, and an individual's T-number is no 法人番号.
+  std::string corporate_number;
+  /// フリガナ of the name in full-width katakana ("ヤマダショウジ"), or
+  /// empty; hiragana and half-width kana are stored as full-width katakana
+  /// (CanonicalVendor). Unlike account_holder it is how the name is read,
+  /// not what the bank holds.
+  std::string kana_name;
 };
 
 /// What Workflow::UpdateVendor changes of a vendor-master entry; members
@@ -101,6 +113,8 @@ struct VendorChange {
   std::optional<std::string> bank_account;
   std::optional<std::string> address;
   std::optional<std::string> account_holder;
+  std::optional<std::string> corporate_number;
+  std::optional<std::string> kana_name;
   /// The entry as the caller read it (ToJson's members): if given and the
   /// stored entry differs, someone changed it meanwhile and the update is
   /// refused (Aborted) rather than silently undoing their change — a bank
@@ -118,7 +132,10 @@ inline constexpr char kBankAccountTypes[] = "1249";  // 普通, 当座, 貯蓄, 
 /// (base/registration_number.h), its bank account empty or
 /// "bank:branch:type:number" — 4-digit 金融機関コード, 3-digit 支店コード,
 /// type one of kBankAccountTypes, 7-digit 口座番号; its account holder
-/// empty or in the 全銀 character set once made half width (zengin.h).
+/// empty or in the 全銀 character set once made half width (zengin.h); its
+/// 法人番号 empty or 13 digits whose check digit holds, and equal to the
+/// registration number's digits when both are given; its kana name empty
+/// or full-width katakana (ー, ・ and spaces allowed).
 base::Status Validate(const Department& d);
 base::Status Validate(const User& u);
 base::Status Validate(const Vendor& v);
@@ -127,7 +144,9 @@ base::Status Validate(const Vendor& v);
 /// registration number and bank account as people type them made
 /// canonical — full-width digits and letters to ASCII (NFKC), spaces and
 /// hyphens removed, a lower-case "t" upper case ("ｔ７０１０-７０５０-００７２５"
-/// → "T7010705000725"). Validate judges the result.
+/// → "T7010705000725"); the 法人番号 likewise; the kana name through ICU
+/// (NFKC: half-width kana to full width; Hiragana-Katakana: ひらがな to
+/// カタカナ; runs of spaces made one). Validate judges the result.
 Vendor CanonicalVendor(const Vendor& v);
 
 /// {"code","name"}
@@ -135,7 +154,9 @@ nlohmann::json ToJson(const Department& d);
 /// {"login","name","department","roles":[...],"title","active",
 /// "must_change_password"}; never a password or its hash.
 nlohmann::json ToJson(const User& u);
-/// {"id","name","registration_number","bank_account","address"}
+/// {"id","name","registration_number","bank_account","address",
+/// "account_holder","corporate_number","kana_name"}: also the stored record
+/// (records written before the last two were added read as "").
 nlohmann::json ToJson(const Vendor& v);
 /// The inverses; Corruption for a malformed record. UserFromJson also
 /// reads the stored record's session_generation and unlocked_at (absent:

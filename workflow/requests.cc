@@ -148,6 +148,8 @@ Result<Vendor> VendorFromRequest(const json& body) {
   RETURN_IF_ERROR(OptionalString(body, "bank_account", &v.bank_account));
   RETURN_IF_ERROR(OptionalString(body, "address", &v.address));
   RETURN_IF_ERROR(OptionalString(body, "account_holder", &v.account_holder));
+  RETURN_IF_ERROR(OptionalString(body, "corporate_number", &v.corporate_number));
+  RETURN_IF_ERROR(OptionalString(body, "kana_name", &v.kana_name));
   return v;
 }
 
@@ -203,7 +205,9 @@ Result<VendorChange> VendorChangeFromRequest(const json& body) {
           {"registration_number", &v.registration_number},
           {"bank_account", &v.bank_account},
           {"address", &v.address},
-          {"account_holder", &v.account_holder}};
+          {"account_holder", &v.account_holder},
+          {"corporate_number", &v.corporate_number},
+          {"kana_name", &v.kana_name}};
       for (const auto& [member, out] : members) {
         RETURN_IF_ERROR(OptionalString(value, member, out));
       }
@@ -215,17 +219,22 @@ Result<VendorChange> VendorChangeFromRequest(const json& body) {
                                         : key == "bank_account"        ? &c.bank_account
                                         : key == "address"             ? &c.address
                                         : key == "account_holder"      ? &c.account_holder
+                                        : key == "corporate_number"    ? &c.corporate_number
+                                        : key == "kana_name"           ? &c.kana_name
                                                                        : nullptr;
     if (field == nullptr) {
       return Bad("変更できない項目です: " + internal::Shown(key) +
-                 "（name, registration_number, bank_account, address, account_holder, expected のいずれか）");
+                 "（name, registration_number, bank_account, address, account_holder, "
+                 "corporate_number, kana_name, expected のいずれか）");
     }
     if (!value.is_string()) return Bad(key + " は文字列で指定してください");
     *field = internal::Clean(value.get<std::string>());
   }
-  if (!c.name && !c.registration_number && !c.bank_account && !c.address) {
+  if (!c.name && !c.registration_number && !c.bank_account && !c.address && !c.account_holder &&
+      !c.corporate_number && !c.kana_name) {
     return Bad(
-        "変更する項目（name, registration_number, bank_account, address）を指定してください");
+        "変更する項目（name, registration_number, bank_account, address, account_holder, "
+        "corporate_number, kana_name）を指定してください");
   }
   return c;
 }

@@ -34,13 +34,15 @@ base::Result<ActionRequest> ActionRequestFromJson(const nlohmann::json& body);
 base::Result<Commitment> CommitmentFromRequest(const nlohmann::json& body);
 
 /// POST /api/v1/vendors, a vendor master entry: {"id","name",
-/// "registration_number","bank_account","address"}; name required, id
+/// "registration_number","bank_account","address","account_holder",
+/// "corporate_number","kana_name"}; name required, id
 /// optional (Workflow::CreateVendor assigns one when it is empty). Shape
 /// only; the workflow validates the values.
 base::Result<Vendor> VendorFromRequest(const nlohmann::json& body);
 
 /// POST /api/v1/vendors/{id}: any of {"name", "registration_number",
-/// "bank_account", "address"} (strings; "" clears all but the name), at
+/// "bank_account", "address", "account_holder", "corporate_number",
+/// "kana_name"} (strings; "" clears all but the name), at
 /// least one, and optionally "expected": the entry as the caller read it
 /// (GET's members; a different "id" there is refused). Any other member is
 /// refused: the id is the path's.

@@ -259,6 +259,28 @@ class Workflow {
   base::Result<Vendor> GetVendor(std::string_view id) const;
   base::Result<std::vector<Vendor>> ListVendors() const;
 
+  /// A department that uses a vendor: derived from what the city recorded,
+  /// never typed in (VendorDepartments).
+  struct VendorDepartment {
+    std::string code;
+    std::string name;  ///< "総務課"; the code if the department is unknown
+    /// Archived invoices (current versions) the department received that
+    /// state the vendor's registration number.
+    uint64_t invoices = 0;
+    /// Commitments of the department (each payment order is drafted
+    /// against one) naming the vendor or a legacy number merged into it.
+    uint64_t commitments = 0;
+    /// Legacy creditor numbers merged into the vendor (active merges) that
+    /// the old system lists under the department (所管課).
+    std::vector<std::string> legacy_numbers;
+  };
+  /// The departments that use vendor id, by code, read in one snapshot
+  /// (workflow_legacy.cc). NotFound for an id that is not in the master.
+  /// Reads every commitment and merge, the legacy rows of the merged
+  /// numbers, and the archive's registration-number index: a look-up for
+  /// one vendor's page, not for a list.
+  base::Result<std::vector<VendorDepartment>> VendorDepartments(std::string_view id) const;
+
   // --- Legacy creditor numbers (workflow_legacy.cc) ------------------------
   // The old finance system's numbers (legacy_creditors.h), their clusters
   // (vendor_clusters.h) and the merges the accounting office decides.
@@ -274,6 +296,16 @@ class Workflow {
   /// may be nullptr). Who may: MayReviewCreditors (会計室, admin, 監査).
   base::Result<RegistrySnapshot> RegistryStatus(const NtaRegistry* registry,
                                                 const User& viewer) const;
+  /// The registration number of the archived invoice view (its current
+  /// version) checked against registry as of the invoice's issue date
+  /// (CheckRegistration, today in Japan), the registered name compared with
+  /// the vendor master's entry of that number, else with the name the
+  /// invoice gives. For whoever may read the document: the caller has
+  /// checked that (CheckRead of its receiving department), as the order
+  /// view shows the same check to its readers. nullptr or nothing
+  /// imported: status "no_registry".
+  base::Result<RegistryCheck> CheckDocumentRegistration(const NtaRegistry* registry,
+                                                        const archive::DocumentView& view) const;
   /// Every archived invoice whose registration was valid on its date and
   /// lapsed (取消/失効) after it, on or before today (Japan), in document
   /// order, checked against registry (nullptr or nothing imported: an

@@ -8,6 +8,7 @@
 #include <set>
 #include <string>
 
+#include "archive/search.h"
 #include "base/json.h"
 #include "ledger/event_types.h"
 #include "workflow/access.h"
@@ -195,6 +196,95 @@ Result<std::vector<VendorCluster>> Workflow::FindDuplicateCreditors(const User& 
     });
   }));
   return FindVendorClusters(input);
+}
+
+namespace {
+
+using DepartmentUse = std::map<std::string, Workflow::VendorDepartment>;
+
+// The departments' commitments naming the vendor id (or a number that
+// merges resolves to it).
+Status CountCommitments(const storage::ReadTxn& txn, const internal::Tables& t,
+                        const std::map<std::string, json>& merges, const std::string& id,
+                        DepartmentUse* out) {
+  return internal::ForEach(txn, t.commitments, [&](std::string_view key, std::string_view bytes) {
+    ASSIGN_OR_RETURN(const json c, internal::ParseRecord(t.commitments, key, bytes));
+    std::string vendor = internal::StringOr(c, "vendor_id");
+    if (auto m = merges.find(vendor); m != merges.end()) vendor = m->second.value("survivor", "");
+    if (vendor == id) ++(*out)[internal::StringOr(c, "department")].commitments;
+    return Status::OK();
+  });
+}
+
+// The departments of the legacy numbers merged into id (所管課 of each).
+Status AddLegacyDepartments(const storage::ReadTxn& txn, const internal::Tables& t,
+                            const std::map<std::string, json>& merges, const std::string& id,
+                            DepartmentUse* out) {
+  std::set<std::string> wanted;
+  for (const auto& [number, m] : merges) {
+    if (m.value("survivor", "") == id) wanted.insert(number);
+  }
+  if (wanted.empty()) return Status::OK();
+  std::map<std::string, LegacyCreditor> latest;  // a number imported again: the later row
+  RETURN_IF_ERROR(internal::ForEach(txn, t.legacy_rows, [&](std::string_view key,
+                                                            std::string_view bytes) {
+    bool candidate = false;
+    for (const std::string& n : wanted) {
+      candidate = candidate || bytes.find("\"" + n + "\"") != bytes.npos;
+    }
+    if (!candidate) return Status::OK();
+    ASSIGN_OR_RETURN(const json chunk, internal::ParseRecord(t.legacy_rows, key, bytes));
+    for (const json& row : chunk) {
+      ASSIGN_OR_RETURN(LegacyCreditor c, LegacyCreditorFromJson(row));
+      if (wanted.count(c.number)) latest[c.number] = std::move(c);
+    }
+    return Status::OK();
+  }));
+  for (const auto& [number, c] : latest) {
+    if (!c.department.empty()) (*out)[c.department].legacy_numbers.push_back(number);
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+Result<std::vector<Workflow::VendorDepartment>> Workflow::VendorDepartments(
+    std::string_view id) const {
+  std::vector<VendorDepartment> result;
+  RETURN_IF_ERROR(rep_->ledger->Read([&](const storage::ReadTxn& txn) {
+    const internal::Tables& t = rep_->tables;
+    ASSIGN_OR_RETURN(const Vendor vendor, rep_->LoadVendor(txn, id));
+    std::map<std::string, json> merges;
+    RETURN_IF_ERROR(LoadMerges(txn, t, &merges));
+    DepartmentUse by_code;
+    RETURN_IF_ERROR(CountCommitments(txn, t, merges, vendor.id, &by_code));
+    RETURN_IF_ERROR(AddLegacyDepartments(txn, t, merges, vendor.id, &by_code));
+    if (!vendor.registration_number.empty()) {
+      archive::SearchQuery q;
+      q.registration_numbers = {vendor.registration_number};
+      q.limit = 1000;
+      for (bool more = true; more;) {
+        ASSIGN_OR_RETURN(const archive::SearchResult page, rep_->archive->Search(txn, q));
+        for (const archive::SearchItem& item : page.items) {
+          if (!item.department.empty()) ++by_code[item.department].invoices;
+        }
+        more = page.next.has_value() && !page.items.empty();
+        if (more) q.after = *page.next;
+        q.count = false;
+      }
+    }
+    result.clear();
+    for (auto& [code, d] : by_code) {
+      if (code.empty()) continue;
+      d.code = code;
+      auto dept = internal::GetRecord(txn, t.departments, code, "");
+      d.name = dept.ok() ? internal::StringOr(*dept, "name") : code;
+      if (d.name.empty()) d.name = code;
+      result.push_back(std::move(d));
+    }
+    return Status::OK();
+  }));
+  return result;
 }
 
 Result<std::vector<Workflow::CreditorMerge>> Workflow::ListCreditorMerges(

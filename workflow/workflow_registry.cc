@@ -4,8 +4,10 @@
 // directory's checks use.
 #include <utility>
 
+#include "base/json.h"
 #include "ledger/event_types.h"
 #include "workflow/access.h"
+#include "workflow/internal/store.h"
 #include "workflow/internal/workflow_rep.h"
 #include "workflow/workflow.h"
 
@@ -55,6 +57,30 @@ base::Result<RegistrySnapshot> Workflow::RegistryStatus(const NtaRegistry* regis
                                                         const User& viewer) const {
   RETURN_IF_ERROR(MayReadRegistry(viewer));
   return registry ? registry->snapshot() : RegistrySnapshot{};
+}
+
+base::Result<RegistryCheck> Workflow::CheckDocumentRegistration(
+    const NtaRegistry* registry, const archive::DocumentView& view) const {
+  if (view.versions.empty()) return base::Status::NotFound("書類の内容がありません");
+  const invoice::InvoiceFields& f = view.versions.back().fields;
+  const std::string number = f.registration_number.value_or("");
+  // The vendor master's name for the number, if it has the number.
+  std::string name;
+  if (!number.empty()) {
+    RETURN_IF_ERROR(rep_->ledger->Read([&](const storage::ReadTxn& txn) {
+      name.clear();
+      return internal::ForEach(txn, rep_->tables.vendors, [&](std::string_view, std::string_view v) {
+        if (!name.empty() || v.find(number) == std::string_view::npos) return base::Status::OK();
+        ASSIGN_OR_RETURN(const nlohmann::json j, base::ParseJson(v));
+        ASSIGN_OR_RETURN(const Vendor vendor, VendorFromJson(j));
+        if (vendor.registration_number == number) name = vendor.name;
+        return base::Status::OK();
+      });
+    }));
+  }
+  if (name.empty()) name = f.counterparty;
+  return CheckRegistration(registry, number, f.issue_date.value_or(""), name,
+                           base::Date::InJapan(rep_->clock->Now()).ToString());
 }
 
 base::Result<LapsedList> Workflow::LapsedRegistrations(const NtaRegistry* registry,

@@ -50,6 +50,8 @@ Vendor Applied(const Vendor& before, const VendorChange& change) {
   if (change.bank_account) after.bank_account = *change.bank_account;
   if (change.address) after.address = *change.address;
   if (change.account_holder) after.account_holder = *change.account_holder;
+  if (change.corporate_number) after.corporate_number = *change.corporate_number;
+  if (change.kana_name) after.kana_name = *change.kana_name;
   return after;
 }
 

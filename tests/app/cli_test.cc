@@ -626,8 +626,17 @@ TEST_F(CliTest, UserAddReadsThePasswordFromStdinAndTheUserLogsIn) {
   EXPECT_EQ(list.out.find("argon2"), std::string::npos);
   const KuraRun vendor = Kura(
       "vendor add --id V00001 --name 山田商事株式会社 --registration-number T7010705000725 "
-      "--bank-account 0005:123:1:1234567 --address 埼玉県草加市栄町3丁目2番8号");
+      "--bank-account 0005:123:1:1234567 --address 埼玉県草加市栄町3丁目2番8号 "
+      "--corporate-number 7010705000725 --kana-name ﾔﾏﾀﾞｼｮｳｼﾞ");
   EXPECT_EQ(vendor.exit_code, 0) << vendor.err;
+  ASSERT_EQ(JsonLines(vendor.out).size(), 1u) << vendor.out;
+  EXPECT_EQ(JsonLines(vendor.out)[0]["kana_name"], "ヤマダショウジ");  // as stored
+  EXPECT_EQ(JsonLines(vendor.out)[0]["corporate_number"], "7010705000725");
+  const KuraRun disagree = Kura(
+      "vendor add --id V00002 --name 山田商事株式会社 --registration-number T7010705000725 "
+      "--corporate-number 4011001098993");
+  EXPECT_NE(disagree.exit_code, 0);
+  EXPECT_NE(disagree.err.find("一致しません"), std::string::npos) << disagree.err;
 
   std::string log;
   const int port = StartServe({}, &log);

@@ -17,6 +17,7 @@
 #include "ledger/data_dir.h"
 #include "tests/fakes/test_util.h"
 #include "web/server.h"
+#include "workflow/nta_registry.h"
 #include "workflow/workflow.h"
 
 namespace web {
@@ -764,6 +765,86 @@ TEST_F(ApiTest, SearchReturnsPagesAsJsonAndEveryHitAsCsv) {
 // 効果の見える化 over HTTP: the JSON of workflow/figures.h for the period
 // asked (every month listed), 400 for a bad parameter, 403 for a clerk; the
 // counts themselves are tests/workflow/figures_test.cc's.
+TEST_F(ApiTest, ADocumentCarriesTheRegistryCheckOfItsNumberAsOfItsDate) {
+  const Login clerk = LogIn("kato");
+  const Prepared p = PrepareInvoice(0);
+  auto [up_status, up] = Call(Upload(clerk, p.xml, p.file_name));
+  ASSERT_EQ(up_status, 201) << up.dump();
+  const std::string path = "/api/v1/documents/" + up["id"].get<std::string>();
+  const workflow::Vendor vendor = *wf_->GetVendor(p.vendor_id);
+  auto [none_status, none] = Call(Get(clerk, path));
+  ASSERT_EQ(none_status, 200);
+  EXPECT_EQ(none["registry"]["status"], "no_registry") << none["registry"].dump();
+  EXPECT_EQ(none["registry"]["number"], vendor.registration_number);
+  const std::string issued = none["registry"]["date"];
+  EXPECT_EQ(issued.substr(0, 8), "2026-05-");
+  EXPECT_EQ(none["registry"]["attribution"], std::string(workflow::kRegistryAttribution));
+
+  // Snapshots in the published layout: the number under another name, then
+  // registered only after the invoice's date.
+  auto registry = workflow::NtaRegistry::Open(dir_.Join("kura-data/registry"));
+  ASSERT_OK(registry);
+  const auto install = [&](uint64_t seq, const std::string& registered, const std::string& name,
+                           const std::string& expired = "") {
+    workflow::RegistryRows rows;
+    std::vector<workflow::RegistryRowError> errors;
+    workflow::RegistryFileInfo info;
+    ASSERT_OK(workflow::ReadRegistryFile(
+        "nta.csv",
+        "1," + vendor.registration_number + ",01,0,2,1,1," + registered +
+            ",2024-01-10,," + expired + ",\"東京都\",13,101,,,,,\"" + name + "\",,,,,\n",
+        &rows, &errors, &info));
+    workflow::RegistrySnapshot s;
+    s.seq = seq;
+    s.id = "R00000" + std::to_string(seq);
+    s.kind = "full";
+    ASSERT_OK((*registry)->InstallFull(std::move(rows), s, [] { return base::Status::OK(); }));
+  };
+  install(1, "2023-10-01", "別の名前株式会社");
+  auto [other_status, other] = Call(Get(clerk, path));
+  ASSERT_EQ(other_status, 200);
+  EXPECT_EQ(other["registry"]["status"], "valid") << other["registry"].dump();
+  EXPECT_EQ(other["registry"]["name_matches"], false);
+  EXPECT_EQ(other["registry"]["vendor_name"], vendor.name);  // the master's, not the invoice's
+  EXPECT_EQ(other["registry"]["ok"], false);
+  EXPECT_EQ(other["registry"]["snapshot"]["id"], "R000001");
+
+  install(2, "2026-06-01", vendor.name);
+  auto [later_status, later] = Call(Get(clerk, path));
+  ASSERT_EQ(later_status, 200);
+  EXPECT_EQ(later["registry"]["status"], "not_yet_registered") << later["registry"].dump();
+  EXPECT_EQ(later["registry"]["registered_on"], "2026-06-01");
+  EXPECT_EQ(later["registry"]["snapshot"]["id"], "R000002");
+  ASSERT_FALSE(later["registry"]["reasons"].empty());
+  // The accounting office reads it too (every department's invoices).
+  const Login accountant = LogIn("kaikei");
+  auto [kaikei_status, kaikei] = Call(Get(accountant, path));
+  ASSERT_EQ(kaikei_status, 200);
+  EXPECT_EQ(kaikei["registry"], later["registry"]);
+
+  // Valid on its date, expired the day before today (2026-05-20): valid,
+  // lapsed later, and on the accounting office's paged list.
+  install(3, "2023-10-01", vendor.name, "2026-05-19");
+  auto [lapsed_status, lapsed] = Call(Get(clerk, path));
+  ASSERT_EQ(lapsed_status, 200);
+  EXPECT_EQ(lapsed["registry"]["status"], "valid") << lapsed["registry"].dump();
+  EXPECT_EQ(lapsed["registry"]["ok"], true);
+  EXPECT_EQ(lapsed["registry"]["lapsed_on"], "2026-05-19");
+  auto [list_status, list] = Call(Get(accountant, "/api/v1/registry/lapsed?limit=1"));
+  ASSERT_EQ(list_status, 200) << list.dump();
+  EXPECT_EQ(list["total"], 1);
+  EXPECT_EQ(list["count"], 1);
+  EXPECT_EQ(list["limit"], 1);
+  ASSERT_EQ(list["items"].size(), 1u);
+  EXPECT_EQ(list["items"][0]["id"], up["id"]);
+  auto [past_status, past] = Call(Get(accountant, "/api/v1/registry/lapsed?offset=1&limit=x"));
+  ASSERT_EQ(past_status, 200);
+  EXPECT_EQ(past["total"], 1);
+  EXPECT_EQ(past["offset"], 1);
+  EXPECT_EQ(past["limit"], 50);  // a bad limit falls back to the default
+  EXPECT_TRUE(past["items"].empty());
+}
+
 TEST_F(ApiTest, FiguresAnswerThePeriodsMonthsForManagersOnly) {
   const Login clerk = LogIn("kato");
   const Prepared p = PrepareInvoice(0);

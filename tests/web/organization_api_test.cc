@@ -167,7 +167,10 @@ TEST_F(OrganizationApiTest, TheAccountingOfficeAddsAVendorWithACheckedRegistrati
   EXPECT_EQ(created.body["id"], "V00001");
   const Answer read = Get(LogIn("kato"), "/api/v1/vendors/V00001");  // everyone reads
   ASSERT_EQ(read.status, 200);
-  EXPECT_EQ(read.body, created.body);
+  json without_departments = read.body;
+  without_departments.erase("departments");  // derived: only on GET of one entry
+  EXPECT_EQ(without_departments, created.body);
+  EXPECT_EQ(read.body["departments"], json::array());  // used by no one yet
   EXPECT_EQ(Get(kaikei, "/api/v1/vendors/V09999").status, 404);
   const auto events = Events("workflow.vendor.created");
   ASSERT_EQ(events.size(), 1u);
@@ -179,6 +182,54 @@ TEST_F(OrganizationApiTest, TheAccountingOfficeAddsAVendorWithACheckedRegistrati
   const Answer clerk = Post(LogIn("kato"), "/api/v1/vendors", {{"name", "勝手な債権者"}});
   EXPECT_EQ(clerk.status, 403);
   EXPECT_EQ(clerk.Message(), "債権者マスタは会計室または管理者だけが変更できます");
+}
+
+TEST_F(OrganizationApiTest, CorporateNumberKanaNameAndTheDepartmentsThatUseAVendor) {
+  const auto kaikei = LogIn("kaikei");
+  json vendor = {{"name", "山田商事株式会社"},
+                 {"registration_number", "T7010705000725"},
+                 {"corporate_number", "4011001098993"},  // another company's
+                 {"kana_name", "やまだしょうじ"}};
+  const Answer disagree = Post(kaikei, "/api/v1/vendors", vendor);
+  EXPECT_EQ(disagree.status, 400);
+  EXPECT_NE(disagree.Message().find("一致しません"), std::string::npos) << disagree.Message();
+  vendor["corporate_number"] = "７０１０７０５０００７２５";
+  const Answer created = Post(kaikei, "/api/v1/vendors", vendor);
+  ASSERT_EQ(created.status, 201) << created.body.dump();
+  EXPECT_EQ(created.body["corporate_number"], "7010705000725");
+  EXPECT_EQ(created.body["kana_name"], "ヤマダショウジ");
+  const std::string path = "/api/v1/vendors/" + created.body["id"].get<std::string>();
+  const Answer kanji = Post(kaikei, path, {{"kana_name", "山田"}});
+  EXPECT_EQ(kanji.status, 400);
+  EXPECT_NE(kanji.Message().find("フリガナ"), std::string::npos) << kanji.Message();
+  const Answer changed = Post(kaikei, path, {{"kana_name", "ﾔﾏﾀﾞｼｮｳｼﾞ ｶﾌﾞｼｷｶﾞｲｼｬ"}});
+  ASSERT_EQ(changed.status, 200) << changed.body.dump();
+  EXPECT_EQ(changed.body["kana_name"], "ヤマダショウジ カブシキガイシャ");
+  const auto events = Events("workflow.vendor.updated");
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0]["from"]["kana_name"], "ヤマダショウジ");
+  EXPECT_EQ(events[0]["to"]["kana_name"], "ヤマダショウジ カブシキガイシャ");
+
+  // 総務課 contracts with it: the department shows on the entry.
+  workflow::Commitment c;
+  c.department = "somu";
+  c.vendor_id = created.body["id"];
+  c.budget_line = "02-01-03-11";
+  c.fiscal_year = 2026;
+  c.description = "コピー用紙";
+  c.amount = base::Decimal::FromInt(100'000);
+  c.contract_from = base::Date(2026, 4, 1);
+  c.contract_to = base::Date(2027, 3, 31);
+  c.expense_type = "goods";
+  ASSERT_OK(wf_->CreateCommitment(c, *wf_->GetUser("kato")));
+  const Answer read = Get(LogIn("kato"), path);
+  ASSERT_EQ(read.status, 200);
+  ASSERT_EQ(read.body["departments"].size(), 1u) << read.body.dump();
+  EXPECT_EQ(read.body["departments"][0]["code"], "somu");
+  EXPECT_EQ(read.body["departments"][0]["name"], "総務課");
+  EXPECT_EQ(read.body["departments"][0]["commitments"], 1);
+  EXPECT_EQ(read.body["departments"][0]["invoices"], 0);
+  EXPECT_EQ(read.body["departments"][0]["legacy_numbers"], json::array());
 }
 
 TEST_F(OrganizationApiTest, ABankAccountChangeOnAStaleCopyIs409AndAFreshOneIsLogged) {

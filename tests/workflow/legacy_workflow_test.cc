@@ -154,6 +154,32 @@ TEST_F(LegacyWorkflowTest, MergeResolvesAndUnmergeUndoesWithoutDeleting) {
   ExpectVerified();
 }
 
+TEST_F(LegacyWorkflowTest, VendorDepartmentsIncludeTheMergedNumbersDepartments) {
+  const char csv[] =
+      "債権者番号,債権者名,登録番号,所管課\n"
+      "1001,株式会社大隅商事,T7010705000725,somu\n"
+      "1002,㈱大隅商事,,doboku\n"
+      "1003,大隅商事（株）,,doboku\n"
+      "2001,北斗建設株式会社,,suido\n";
+  auto parsed = ParseLegacyCreditors(csv, LegacyEncoding::kAuto);
+  ASSERT_OK(parsed);
+  ASSERT_OK(wf_->ImportLegacyCreditors(*parsed, "export.csv", "", U("kaikei")));
+  ASSERT_OK(wf_->PutVendor(Vendor{"V00001", "株式会社大隅商事", "T7010705000725", "", "", ""},
+                           U("kaikei")));
+  ASSERT_OK(wf_->MergeCreditors("V00001", {"1001", "1002", "1003"}, U("kaikei"), "同じ登録番号"));
+  ASSERT_OK(wf_->UnmergeCreditors({"1003"}, U("kaikei")));  // undone: no longer counts
+  auto used = wf_->VendorDepartments("V00001");
+  ASSERT_OK(used);
+  ASSERT_EQ(used->size(), 2u);
+  EXPECT_EQ((*used)[0].code, "doboku");
+  EXPECT_EQ((*used)[0].name, "doboku");  // not (yet) a department of kura
+  EXPECT_EQ((*used)[0].legacy_numbers, std::vector<std::string>{"1002"});
+  EXPECT_EQ((*used)[1].code, "somu");
+  EXPECT_EQ((*used)[1].name, "総務課");
+  EXPECT_EQ((*used)[1].legacy_numbers, std::vector<std::string>{"1001"});
+  EXPECT_EQ((*used)[1].commitments, 0u);
+}
+
 TEST_F(LegacyWorkflowTest, MergeRefusesWhatWouldTangleTheMapping) {
   Import();
   // Why the numbers are one vendor is part of the record, from every door.

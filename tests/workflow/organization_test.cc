@@ -90,6 +90,88 @@ TEST(OrganizationTest, CanonicalVendorTakesNumbersAsPeopleTypeThem) {
             "T7010705000725");
 }
 
+TEST(OrganizationTest, VendorCorporateNumberCarriesItsCheckDigitAndAgreesWithTheTNumber) {
+  Vendor v{"V00001", "山田商事株式会社", "", "", ""};
+  // Published 法人番号 (国税庁 法人番号公表サイト; worked examples of the
+  // check digit 9 - (Σ P_n × Q_n mod 9) in the pages cited by
+  // base/registration_number.h): each valid alone.
+  for (const char* published : {"7010705000725", "4011001098993", "2120901007402"}) {
+    v.corporate_number = published;
+    EXPECT_OK(Validate(v)) << published;
+    // Every other first digit is a wrong check digit.
+    for (char c = '0'; c <= '9'; ++c) {
+      if (c == published[0]) continue;
+      v.corporate_number = std::string(1, c) + (published + 1);
+      const base::Status s = Validate(v);
+      EXPECT_EQ(s.code(), base::Status::Code::kInvalidArgument) << v.corporate_number;
+      EXPECT_NE(s.message().find("法人番号の検査用数字"), std::string::npos) << s.message();
+    }
+  }
+  for (const char* malformed : {"701070500072", "70107050007250", "T7010705000725", "70107O5000725"}) {
+    v.corporate_number = malformed;
+    const base::Status s = Validate(v);
+    EXPECT_EQ(s.code(), base::Status::Code::kInvalidArgument) << malformed;
+    EXPECT_NE(s.message().find("法人番号は13桁の数字"), std::string::npos) << s.message();
+  }
+  // A 法人's T-number is T + its 法人番号: both given, they must agree.
+  v.corporate_number = "7010705000725";
+  v.registration_number = "T7010705000725";
+  EXPECT_OK(Validate(v));
+  v.registration_number = "T4011001098993";  // another company's, valid on its own
+  const base::Status disagree = Validate(v);
+  EXPECT_EQ(disagree.code(), base::Status::Code::kInvalidArgument);
+  EXPECT_NE(disagree.message().find("一致しません"), std::string::npos) << disagree.message();
+  // Either alone is fine, and neither is derived from the other.
+  v.corporate_number = "";
+  EXPECT_OK(Validate(v));
+  EXPECT_EQ(CanonicalVendor(v).corporate_number, "");
+  v = Vendor{"V00001", "山田商事株式会社", "", "", ""};
+  v.corporate_number = "７０１０７０５０００７２５";  // as typed: full width
+  EXPECT_EQ(CanonicalVendor(v).corporate_number, "7010705000725");
+  EXPECT_EQ(CanonicalVendor(v).registration_number, "");
+}
+
+TEST(OrganizationTest, VendorKanaNameIsStoredAsFullWidthKatakana) {
+  Vendor v{"V00001", "山田商事株式会社", "", "", ""};
+  const std::pair<const char*, const char*> typed[] = {
+      {"ヤマダショウジ", "ヤマダショウジ"},            // already canonical
+      {"やまだしょうじ", "ヤマダショウジ"},            // hiragana
+      {"ﾔﾏﾀﾞｼｮｳｼﾞ", "ヤマダショウジ"},                // half-width, voiced marks joined
+      {"  ｶﾌﾞｼｷｶﾞｲｼｬ　 やまだ ", "カブシキガイシャ ヤマダ"},  // spaces trimmed and made one
+      {"エヌ・ティ・ティー", "エヌ・ティ・ティー"},
+  };
+  for (const auto& [in, want] : typed) {
+    v.kana_name = in;
+    const Vendor c = CanonicalVendor(v);
+    EXPECT_EQ(c.kana_name, want) << in;
+    EXPECT_OK(Validate(c)) << in;
+  }
+  for (const char* bad : {"山田ショウジ", "YAMADA", "ヤマダ（カ）"}) {
+    v.kana_name = bad;
+    const base::Status s = Validate(CanonicalVendor(v));
+    EXPECT_EQ(s.code(), base::Status::Code::kInvalidArgument) << bad;
+    EXPECT_NE(s.message().find("フリガナはカタカナ"), std::string::npos) << s.message();
+  }
+}
+
+TEST(OrganizationTest, VendorRecordsWithoutTheNewMembersStillRead) {
+  // A record (and an event's "to") written before 法人番号 and フリガナ.
+  const nlohmann::json old = {{"id", "V00001"}, {"name", "山田商事株式会社"},
+                              {"registration_number", "T7010705000725"},
+                              {"bank_account", ""}, {"address", ""}, {"account_holder", ""}};
+  auto v = VendorFromJson(old);
+  ASSERT_OK(v);
+  EXPECT_EQ(v->corporate_number, "");
+  EXPECT_EQ(v->kana_name, "");
+  EXPECT_OK(Validate(*v));
+  Vendor full = *v;
+  full.corporate_number = "7010705000725";
+  full.kana_name = "ヤマダショウジ";
+  auto back = VendorFromJson(ToJson(full));
+  ASSERT_OK(back);
+  EXPECT_EQ(ToJson(*back), ToJson(full));
+}
+
 TEST(OrganizationTest, Argon2idHashVerifiesOnlyTheRightPassword) {
   auto hash = HashPassword("correct horse", kCheap);
   ASSERT_OK(hash);

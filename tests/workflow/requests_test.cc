@@ -83,6 +83,17 @@ TEST(RequestsTest, VendorChangeNamesWhatChangesAndWhatWasRead) {
   auto cleared = VendorChangeFromRequest(json{{"registration_number", ""}});
   ASSERT_OK(cleared);
   EXPECT_EQ(cleared->registration_number, "");
+  auto kana = VendorChangeFromRequest(
+      json{{"corporate_number", "7010705000725"}, {"kana_name", "やまだ"}});
+  ASSERT_OK(kana);
+  EXPECT_EQ(kana->corporate_number, "7010705000725");
+  EXPECT_EQ(kana->kana_name, "やまだ");  // made katakana by CanonicalVendor, not here
+  ASSERT_OK(VendorChangeFromRequest(json{{"account_holder", "ﾔﾏﾀﾞ"}}));
+  auto created = VendorFromRequest(
+      json{{"name", "山田商事"}, {"corporate_number", "7010705000725"}, {"kana_name", "ヤマダ"}});
+  ASSERT_OK(created);
+  EXPECT_EQ(created->corporate_number, "7010705000725");
+  EXPECT_EQ(created->kana_name, "ヤマダ");
   // The id is the path's; nothing else is changed here; something must be.
   for (const char* body : {R"({"id": "V2", "name": "x"})", R"({"expected": {}})", "{}",
                            R"({"name": 1})", R"({"name": "x", "expected": "V00001"})", "[]"}) {

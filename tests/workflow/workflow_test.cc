@@ -282,6 +282,83 @@ TEST_F(WorkflowTest, UpdateVendorRefusesToUndoAChangeMadeSinceItWasRead) {
   ExpectVerified();
 }
 
+TEST_F(WorkflowTest, VendorCorporateNumberAndKanaNameChangeThroughUpdateVendor) {
+  // An entry as stored before 法人番号 and フリガナ existed, with the event
+  // of that time: it still reads, verifies, and takes the new members.
+  auto table = archive_->ledger().OpenTable("wf_vendors");
+  ASSERT_OK(table);
+  const json old = {{"id", "V00002"}, {"name", "株式会社植松園芸"},
+                    {"registration_number", "T8040001079502"}, {"bank_account", ""},
+                    {"address", "埼玉県越谷市"}, {"account_holder", ""}};
+  ASSERT_OK(archive_->ledger().Write([&](storage::WriteTxn& txn, const ledger::AppendEvent& append) {
+    RETURN_IF_ERROR(txn.Put(*table, "V00002", old.dump()));
+    return append({{"type", "workflow.vendor.created"}, {"actor", "admin"},
+                   {"time", "2026-04-01T00:00:00Z"}, {"vendor", "V00002"}, {"from", nullptr},
+                   {"to", old}})
+        .status();
+  }));
+  ExpectVerified();
+  auto read = wf_->GetVendor("V00002");
+  ASSERT_OK(read);
+  EXPECT_EQ(read->corporate_number, "");
+
+  VendorChange change;
+  change.corporate_number = "８０４０００１０７９５０２";  // full width, as typed
+  change.kana_name = "うえまつえんげい";
+  change.expected = *read;
+  auto updated = wf_->UpdateVendor("V00002", change, U("kaikei"));
+  ASSERT_OK(updated);
+  EXPECT_EQ(updated->corporate_number, "8040001079502");
+  EXPECT_EQ(updated->kana_name, "ウエマツエンゲイ");
+  const json e = Events().back();
+  EXPECT_EQ(e["type"], "workflow.vendor.updated");
+  EXPECT_FALSE(e["from"].contains("corporate_number"));
+  EXPECT_EQ(e["to"]["corporate_number"], "8040001079502");
+  EXPECT_EQ(e["to"]["kana_name"], "ウエマツエンゲイ");
+
+  // The T-number must then stay T + the 法人番号, and the reverse.
+  const size_t events = Events().size();
+  VendorChange other_t;
+  other_t.registration_number = "T7010705000725";
+  auto refused = wf_->UpdateVendor("V00002", other_t, U("kaikei"));
+  EXPECT_EQ(refused.status().code(), Code::kInvalidArgument);
+  EXPECT_NE(refused.status().message().find("一致しません"), std::string::npos);
+  VendorChange other_corp;
+  other_corp.corporate_number = "7010705000725";
+  EXPECT_EQ(wf_->UpdateVendor("V00002", other_corp, U("kaikei")).status().code(),
+            Code::kInvalidArgument);
+  VendorChange kanji;
+  kanji.kana_name = "植松";
+  EXPECT_EQ(wf_->UpdateVendor("V00002", kanji, U("kaikei")).status().code(),
+            Code::kInvalidArgument);
+  EXPECT_EQ(Events().size(), events);
+  ExpectVerified();
+}
+
+TEST_F(WorkflowTest, VendorDepartmentsAreTheInvoicesAndCommitmentsThatNameIt) {
+  auto none = wf_->VendorDepartments("V00001");
+  ASSERT_OK(none);
+  EXPECT_TRUE(none->empty());
+  NewCommitment(1'320'000);
+  NewCommitment(50'000);
+  Receive(Invoice(110'000));
+  Receive(IssuedOn(Invoice(110'000, "INV-2"), "2026-05-11"), "kaikei");
+  invoice::InvoiceFields other = Invoice(55'000, "X-1");
+  other.registration_number = "T4011001098993";  // another vendor's invoice
+  Receive(other, "somu");
+  auto used = wf_->VendorDepartments("V00001");
+  ASSERT_OK(used);
+  ASSERT_EQ(used->size(), 2u);
+  EXPECT_EQ((*used)[0].code, "kaikei");
+  EXPECT_EQ((*used)[0].invoices, 1u);
+  EXPECT_EQ((*used)[0].commitments, 0u);
+  EXPECT_EQ((*used)[1].code, "somu");
+  EXPECT_EQ((*used)[1].name, "総務課");
+  EXPECT_EQ((*used)[1].invoices, 1u);
+  EXPECT_EQ((*used)[1].commitments, 2u);
+  EXPECT_EQ(wf_->VendorDepartments("V09999").status().code(), Code::kNotFound);
+}
+
 TEST_F(WorkflowTest, DraftFillsTheOrderFromTheInvoiceAndMatchesEveryField) {
   const Commitment c = NewCommitment(1'320'000);
   EXPECT_EQ(c.id, "C2026-0001");

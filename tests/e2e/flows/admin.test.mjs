@@ -8,7 +8,9 @@
 // bank-account change is confirmed before it is saved (a page left open
 // while the entry changed gets 再読み込み); a clerk sees no 管理 and gets
 // the 403 message at #/admin, and the accounting office reaches only the
-// vendor master. Every page through checkPage (axe-core, screenshot).
+// vendor master. A vendor's 法人番号 must agree with its 登録番号, its
+// フリガナ typed in hiragana is stored in katakana, and its page lists the
+// departments that use it as GET /api/v1/vendors/{id} derives them. Every page through checkPage (axe-core, screenshot).
 
 import {after, before, test} from 'node:test';
 import assert from 'node:assert/strict';
@@ -297,6 +299,48 @@ test('a vendor with a wrong 登録番号 is refused, a right one is registered a
   await admin.getByText(`${total} 件中 51〜${total} 件目`).waitFor();
   assert.match(await admin.locator('table.vendors-table tbody').innerText(), new RegExp(`${more.id}\\s+株式会社ページ送り商店`));
   await checkPage(admin, 'admin-vendors-page2');
+  await admin.context().close();
+});
+
+test('a vendor 法人番号 must agree with its 登録番号, its フリガナ is stored in katakana, and the departments that use it are shown', async () => {
+  const admin = await loggedIn('admin');
+  // A demo vendor some department contracts with.
+  const commitments = await apiGet(admin, kura.url, '/api/v1/commitments');
+  const vendors = (await apiGet(admin, kura.url, '/api/v1/vendors')).items;
+  const used = vendors.find(v => v.registration_number && commitments.items.some(c => c.vendor_id === v.id));
+  assert.ok(used, 'a demo vendor with a commitment and a registration number');
+  await admin.goto(kura.url + `/#/admin/vendors/${used.id}`);
+  await admin.getByRole('heading', {name: 'この債権者を使っている課'}).waitFor();
+  const entry = await apiGet(admin, kura.url, `/api/v1/vendors/${used.id}`);
+  assert.ok(entry.departments.length > 0, JSON.stringify(entry));
+  const items = await admin.locator('.vendor-dept-list li').allInnerTexts();
+  assert.equal(items.length, entry.departments.length);
+  entry.departments.forEach((d, i) => {
+    assert.ok(items[i].startsWith(`${d.name}（${d.code}）`), items[i]);
+    if (d.commitments) assert.match(items[i], new RegExp(`契約・支出負担行為 ${d.commitments}件`));
+    if (d.invoices) assert.match(items[i], new RegExp(`請求書 ${d.invoices.toLocaleString('ja-JP')}件`));
+  });
+
+  // Another company's 法人番号 (valid on its own) is refused, named.
+  const other = used.registration_number.slice(1) === '4011001098993' ? '7010705000725' : '4011001098993';
+  await admin.getByLabel('法人番号').fill(other);
+  await admin.getByRole('button', {name: '変更を保存'}).click();
+  await admin.getByRole('alert').getByText(/と登録番号 .* が一致しません/).waitFor();
+  assert.equal(await admin.getByLabel('法人番号').getAttribute('aria-invalid'), 'true');
+  await checkPage(admin, 'admin-vendor-corporate-refused');
+
+  // Its own 法人番号 (the T-number's digits) and the reading in hiragana.
+  await admin.getByLabel('法人番号').fill(used.registration_number.slice(1));
+  await admin.getByLabel('フリガナ').fill('かぶしきがいしゃ てすと');
+  await admin.getByRole('button', {name: '変更を保存'}).click();
+  await admin.getByText(`債権者 ${used.id}（${used.name}）を変更しました。`).waitFor();
+  const saved = await apiGet(admin, kura.url, `/api/v1/vendors/${used.id}`);
+  assert.equal(saved.corporate_number, used.registration_number.slice(1));
+  assert.equal(saved.kana_name, 'カブシキガイシャ テスト');
+  await admin.goto(kura.url + `/#/admin/vendors/${used.id}`);
+  await admin.waitForFunction(() => document.getElementById('v-kana')?.value === 'カブシキガイシャ テスト');
+  assert.equal(await admin.getByLabel('法人番号').inputValue(), saved.corporate_number);
+  await checkPage(admin, 'admin-vendor-corporate-kana');
   await admin.context().close();
 });
 

@@ -4,8 +4,11 @@
 // `kura registry import` (a second process on the server's data directory):
 // one demo vendor's registration expired the day after its latest invoice.
 // After a reload the page shows the snapshot and lists exactly that vendor's
-// invoices, as GET /api/v1/registry/lapsed has them. A clerk has no menu
-// entry and gets 403.
+// invoices, as GET /api/v1/registry/lapsed has them; such an invoice's page
+// shows the check of its number as of its date (valid then, lapsed later)
+// and one of a number the registry lacks says so, each with the source
+// attribution, as GET /api/v1/documents/{id} "registry" has it. A clerk has
+// no menu entry and gets 403.
 
 import {after, before, test} from 'node:test';
 import assert from 'node:assert/strict';
@@ -56,6 +59,16 @@ test('会計室 sees no registry yet, then the invoices whose registration lapse
   await kaikei.getByText('kura registry import', {exact: false}).waitFor();
   assert.equal(await kaikei.locator('.registry-attribution').textContent(), ATTRIBUTION);
   await checkPage(kaikei, 'registry-none');
+  // Before any import an invoice says the registry is not imported.
+  const firstDoc = (await apiGet(kaikei, kura.url, '/api/v1/documents?limit=1')).items[0];
+  await kaikei.goto(`${kura.url}/#/invoices/${firstDoc.id}`);
+  const noneBox = kaikei.locator('section.registry-check');
+  await noneBox.getByRole('heading', {name: /適格請求書発行事業者の確認/}).waitFor();
+  assert.equal((await apiGet(kaikei, kura.url, `/api/v1/documents/${firstDoc.id}`)).registry.status,
+    firstDoc.registration_number && firstDoc.issue_date ? 'no_registry'
+      : firstDoc.registration_number ? 'no_date' : 'no_number');
+  await kaikei.goto(`${kura.url}/#/registry`);
+  await kaikei.getByRole('heading', {name: '登録番号の確認', level: 1}).waitFor();
 
   // A demo vendor's number and its latest invoice; the registration expires
   // the day after (on or before today, Japan).
@@ -87,6 +100,17 @@ test('会計室 sees no registry yet, then the invoices whose registration lapse
   assert.equal(await kaikei.locator('.registry-attribution').textContent(), ATTRIBUTION);
 
   const lapsed = await apiGet(kaikei, kura.url, '/api/v1/registry/lapsed');
+  // Paged by the server: 50 by default, total beside the page.
+  assert.equal(lapsed.offset, 0);
+  assert.equal(lapsed.limit, 50);
+  assert.equal(lapsed.total, lapsed.count);
+  assert.equal(lapsed.items.length, Math.min(50, lapsed.total));
+  if (lapsed.total > 1) {
+    const second = await apiGet(kaikei, kura.url, '/api/v1/registry/lapsed?offset=1&limit=1');
+    assert.equal(second.total, lapsed.total);
+    assert.deepEqual(second.items.map(i => i.id), [lapsed.items[1].id]);
+  }
+  await kaikei.getByRole('heading', {name: `請求書の日付より後に登録が取消・失効した請求書（${lapsed.total} 件）`}).waitFor();
   assert.deepEqual(lapsed.items.map(i => i.id).sort(), lapse <= today ? ofNumber.map(d => d.id).sort() : []);
   const rows = kaikei.locator('table.list tbody tr');
   assert.equal(await rows.count(), lapsed.items.length);
@@ -102,9 +126,40 @@ test('会計室 sees no registry yet, then the invoices whose registration lapse
     assert.match(cells[4], /令和/);
   }
   await checkPage(kaikei, 'registry-lapsed');
-  // The link opens the invoice.
+  // The link opens the invoice, which shows the registry's word on its
+  // number as of its date as GET /api/v1/documents/{id} has it.
   await rows.first().getByRole('link').click();
   await kaikei.waitForURL(new RegExp(`#/invoices/${lapsed.items[0].id}$`));
+  const doc = await apiGet(kaikei, kura.url, `/api/v1/documents/${lapsed.items[0].id}`);
+  assert.equal(doc.registry.status, 'valid');
+  assert.equal(doc.registry.number, number);
+  assert.equal(doc.registry.expired_on, lapse);
+  assert.equal(doc.registry.snapshot.id, imported.registry.id);
+  const box = kaikei.locator('section.registry-check');
+  await box.getByRole('heading', {name: /適格請求書発行事業者の確認/}).waitFor();
+  const boxText = await box.innerText();
+  assert.match(boxText, /登録あり（請求書の日付で有効）/);
+  assert.match(boxText, /のちに取消・失効/);
+  assert.match(boxText, new RegExp(number));
+  assert.match(boxText, /失効年月日\s*\d{4}年\d+月\d+日（令和\d+年）/);
+  assert.equal(doc.registry.name_matches === false, /名称不一致/.test(boxText));
+  const attribution = await box.locator('.registry-attribution').textContent();
+  assert.ok(attribution.startsWith(ATTRIBUTION), attribution);
+  assert.match(attribution, new RegExp(`${imported.registry.id}・全件`));
+  await checkPage(kaikei, 'registry-invoice-valid');
+
+  // A number the registry does not hold: not registered, in Japanese.
+  const unknown = dated.find(d => d.registration_number !== number &&
+    (!other || d.registration_number !== other.registration_number));
+  if (unknown) {
+    await kaikei.goto(`${kura.url}/#/invoices/${unknown.id}`);
+    await box.getByRole('heading', {name: /適格請求書発行事業者の確認/}).waitFor();
+    const missing = await apiGet(kaikei, kura.url, `/api/v1/documents/${unknown.id}`);
+    assert.equal(missing.registry.status, 'not_found');
+    assert.match(await box.innerText(), /公表データにない番号/);
+    assert.match(await box.innerText(), new RegExp(`登録番号 ${unknown.registration_number} は公表データにありません`));
+    await checkPage(kaikei, 'registry-invoice-not-found');
+  }
   await kaikei.close();
 });
 

@@ -3,8 +3,10 @@
 // (#/admin/vendors/{id}, POST /api/v1/vendors/{id} with the members that
 // changed and the entry as it was read, so a change made meanwhile — an
 // account the accounting office confirmed — is a 409, not overwritten).
-// The registration number is checked by the server (T + 13 digits, check
-// digit) and its message shown as it is. The bank account is four fields
+// The registration number and the 法人番号 are checked by the server
+// (check digits; a 法人's T-number is T + its 法人番号) and its message
+// shown as it is; the フリガナ is stored as full-width katakana. An entry
+// shows the departments that use it (derived by the server, not typed). The bank account is four fields
 // (金融機関コード, 支店コード, 種別, 口座番号); changing it asks for a
 // confirmation that shows the account before and after.
 
@@ -84,6 +86,8 @@ function entered(inputs, box) {
     bank_account: account,
     address: inputs.address.value.trim(),
     account_holder: inputs.holder.value.trim(),
+    corporate_number: inputs.corp.value.trim(),
+    kana_name: inputs.kana.value.trim(),
   };
 }
 
@@ -91,6 +95,8 @@ function entered(inputs, box) {
 // "債権者名…", "債権者番号…") is marked and focused.
 function markRefused(inputs, message) {
   const target = message.startsWith('登録番号') ? inputs.reg
+    : message.startsWith('法人番号') ? inputs.corp
+    : message.startsWith('フリガナ') ? inputs.kana
     : message.startsWith('振込先口座') ? inputs.bank.first
       : message.startsWith('口座名義') ? inputs.holder
       : message.startsWith('債権者名') ? inputs.name
@@ -111,6 +117,9 @@ function formInputs(v) {
     reg: textInput('v-reg', {value: v.registration_number || '', maxlength: 20, spellcheck: 'false',
       placeholder: 'T1234567890123', class: 'mono'}),
     address: textInput('v-address', {value: v.address || '', maxlength: 200}),
+    corp: textInput('v-corp', {value: v.corporate_number || '', maxlength: 20, inputmode: 'numeric',
+      spellcheck: 'false', placeholder: '1234567890123', class: 'mono'}),
+    kana: textInput('v-kana', {value: v.kana_name || '', maxlength: 200}),
     bank: bankFields(v.bank_account || ''),
     holder: textInput('v-holder', {value: v.account_holder || '', maxlength: 60}),
   };
@@ -123,8 +132,12 @@ function formBody(inputs, isNew) {
         isNew ? field('債権者番号', inputs.id, {optional: true,
           hint: '空欄にすると次の番号（V + 5桁）を自動で付けます。あとから変えられません。'}) : null,
         field('名称', inputs.name, {required: true, hint: '登記上の名称（例: 山田商事株式会社）'}),
+        field('フリガナ', inputs.kana, {optional: true,
+          hint: '名称の読みをカタカナで（例: ヤマダショウジ）。ひらがな・半角カナで入力してもカタカナで登録します。'}),
         field('登録番号', inputs.reg, {optional: true,
           hint: '適格請求書発行事業者の登録番号（T + 13桁）。検査用数字をサーバーが確かめます。'}),
+        field('法人番号', inputs.corp, {optional: true,
+          hint: '13桁。法人の登録番号は T と法人番号なので、両方入力するときは同じ番号にします。個人事業者は空欄。'}),
         field('住所', inputs.address, {optional: true})),
       h('div', {}, inputs.bank.node,
         field('口座名義（カナ）', inputs.holder, {optional: true,
@@ -186,7 +199,8 @@ function editForm(ctx, v) {
     const body = entered(inputs, box);
     if (!body) return;
     const change = {};
-    for (const k of ['name', 'registration_number', 'bank_account', 'address', 'account_holder']) {
+    for (const k of ['name', 'registration_number', 'bank_account', 'address', 'account_holder',
+      'corporate_number', 'kana_name']) {
       if (body[k] !== (v[k] || '')) change[k] = body[k];
     }
     if (Object.keys(change).length === 0) return showProblem(box, '変更された項目はありません。');
@@ -221,6 +235,24 @@ function editForm(ctx, v) {
     h('p', {class: 'actions'}, submit, h('a', {class: 'btn', href: '#/admin/vendors'}, 'やめる')));
 }
 
+// The departments that use the vendor (GET's "departments": derived from
+// invoices received, commitments and merged legacy numbers).
+function departmentsPanel(v) {
+  const used = v.departments || [];
+  const counts = d => [
+    d.invoices ? `請求書 ${d.invoices.toLocaleString('ja-JP')}件` : null,
+    d.commitments ? `契約・支出負担行為 ${d.commitments.toLocaleString('ja-JP')}件` : null,
+    d.legacy_numbers.length ? `旧債権者番号 ${d.legacy_numbers.join('、')}` : null,
+  ].filter(Boolean).join('・');
+  return h('section', {class: 'panel vendor-departments', 'aria-labelledby': 'vendor-depts-title'},
+    h('h2', {id: 'vendor-depts-title'}, 'この債権者を使っている課'),
+    h('p', {class: 'hint'},
+      '受け付けた請求書（登録番号が同じもの）、契約・支出負担行為、統合した旧債権者番号の所管課から自動で集めています。入力する項目ではありません。'),
+    used.length === 0 ? h('p', {class: 'muted'}, 'まだどの課にも使われていません。')
+      : h('ul', {class: 'vendor-dept-list'}, used.map(d =>
+        h('li', {}, h('strong', {}, d.name === d.code ? d.code : `${d.name}（${d.code}）`), ' — ', counts(d)))));
+}
+
 export async function render(ctx) {
   const id = ctx.params[0] ? decodeURIComponent(ctx.params[0]) : '';
   const title = id ? `債権者 ${id}` : '債権者を登録';
@@ -244,5 +276,6 @@ export async function render(ctx) {
   replace(ctx.main, crumbs,
     h('h1', {}, `${v.name} `, h('span', {class: 'count'}, v.id)),
     adminTabs(ctx.user, 'vendors'),
-    editForm(ctx, v));
+    editForm(ctx, v),
+    departmentsPanel(v));
 }

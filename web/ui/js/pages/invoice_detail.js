@@ -2,7 +2,9 @@
 // rendered from its bytes, a PDF's pages) with the download of its exact
 // bytes; the fields read or entered, with Japanese labels; warnings;
 // receipts (who, when, how); the time-stamp checked; corrections with what
-// they changed; the document's history. Buttons only for what the server
+// they changed; the document's history; the 国税庁 registry's word on its
+// registration number as of its date (doc.registry), with the source the
+// 公共データ利用規約 asks to be named. Buttons only for what the server
 // says this person may do (may_draft_order, may_correct).
 
 import {departmentNames} from '../api.js';
@@ -150,6 +152,54 @@ function duplicatesBox(duplicates) {
       d.order_id ? `（支出命令 ${d.order_id} あり）` : ''))));
 }
 
+// The registry check (GET /api/v1/documents/{id} "registry",
+// workflow::CheckRegistration): a badge for its result in Japanese, the
+// registered name and dates, the reasons, and the snapshot it used.
+const REGISTRY_BADGES = {
+  valid: ['登録あり（請求書の日付で有効）', 'badge-good'],
+  not_found: ['公表データにない番号', 'badge-bad'],
+  not_yet_registered: ['請求書の日付ではまだ登録前', 'badge-bad'],
+  cancelled: ['登録取消', 'badge-bad'],
+  expired: ['登録失効', 'badge-bad'],
+  no_number: ['登録番号の記載なし', 'badge-warn'],
+  no_date: ['日付がなく確認できない', 'badge-warn'],
+  no_registry: ['公表データ未取込', ''],
+};
+
+function registryBox(r, needsMetadata) {
+  if (!r) return null;
+  // Keys not entered yet (a scan, a PDF without data): nothing to check.
+  if (needsMetadata && (r.status === 'no_number' || r.status === 'no_date')) {
+    return h('section', {class: 'panel registry-check', 'aria-labelledby': 'reg-title'},
+      h('h2', {id: 'reg-title'}, '適格請求書発行事業者の確認 ', h('span', {class: 'badge'}, '項目入力後に確認')),
+      h('p', {class: 'hint'}, '取引年月日と登録番号を入力すると、その日付で登録が有効だったかを国税庁の公表データで確かめます。'));
+  }
+  const [label, cls] = REGISTRY_BADGES[r.status] || [r.status, ''];
+  const badges = [h('span', {class: `badge ${cls}`}, label)];
+  if (r.name_matches === false) badges.push(' ', h('span', {class: 'badge badge-bad'}, '名称不一致'));
+  if (r.lapsed_on) badges.push(' ', h('span', {class: 'badge badge-warn'}, 'のちに取消・失効'));
+  const rows = [];
+  if (r.number) rows.push(['登録番号', r.number]);
+  if (r.date) rows.push(['確認した日付', date(r.date)]);
+  if (r.registered_name) rows.push(['公表名称', r.registered_name]);
+  if (r.kind) rows.push(['人格区分', r.kind === '1' ? '個人' : '法人（人格のない社団等を含む）']);
+  if (r.registered_on) rows.push(['登録年月日', date(r.registered_on)]);
+  if (r.cancelled_on) rows.push(['取消年月日', date(r.cancelled_on)]);
+  if (r.expired_on) rows.push(['失効年月日', date(r.expired_on)]);
+  if (r.lapsed_on) rows.push(['注意', `請求書の日付の後、${date(r.lapsed_on)} に登録が取消・失効しています（この請求書の日付では有効）。`]);
+  const snap = r.snapshot || {};
+  const imported = snap.seq ? [
+    `${snap.id}・${snap.kind === 'diff' ? `差分 ${date(snap.diff_date)} まで反映` : '全件'}・取込 ${time(snap.imported_at)}`] : [];
+  const problems = r.ok ? [] : (r.reasons || []).filter(Boolean);
+  return h('section', {class: 'panel registry-check', 'aria-labelledby': 'reg-title'},
+    h('h2', {id: 'reg-title'}, '適格請求書発行事業者の確認 ', ...badges),
+    problems.length ? h('ul', {class: 'registry-reasons'}, problems.map(p => h('li', {}, p))) : null,
+    rows.length ? h('dl', {class: 'fields'}, rows.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])) : null,
+    r.status === 'no_registry'
+      ? h('p', {class: 'hint'}, '会計室が国税庁の公表データを取り込むと、請求書の日付で登録が有効だったかをここに表示します。')
+      : imported.length ? h('p', {class: 'registry-attribution'}, r.attribution, `（${imported[0]}）`) : null);
+}
+
 // A scan's input deadline (スキャナ保存): 入力期限間近 / 入力期限超過 / 入力済み.
 function inputDeadlineBadge(d) {
   if (!d) return null;
@@ -189,6 +239,7 @@ export async function render(ctx) {
           h('h2', {id: 'fields-title'}, '請求書の内容', h('span', {class: 'sub'},
             doc.current && doc.current.number > 1 ? `（第 ${doc.current.number} 版・人が入力・訂正）` : '（受領時に読み取り）')),
           fieldsList(fields)),
+        registryBox(doc.registry, fields.needs_metadata),
         timestampBox(doc.timestamp),
         receiptsSection(doc.receipts, departments))),
     correctionsSection(doc.history || [], fields.currency),

@@ -4,8 +4,9 @@
 // the 公共データ利用規約 asks for, a note for the operator when nothing is
 // imported yet (`kura registry import`), and the invoices whose
 // registration was valid on their date and lapsed (取消/失効) after it (GET
-// /api/v1/registry/lapsed), each linked to its invoice. Which invoices are
-// listed is the server's decision (workflow LapsedRegistrations).
+// /api/v1/registry/lapsed, one page of 50 asked of the server with the
+// total), each linked to its invoice. Which invoices are listed is the
+// server's decision (workflow LapsedRegistrations).
 //
 // Query: page.
 
@@ -53,9 +54,11 @@ function pager(total, page) {
     page < pages ? link(page + 1, '次のページ') : h('span', {}));
 }
 
+// One page of the list as the server pages it (offset/limit); total: all.
 function lapsedPart(list, page) {
-  const items = list.items || [];
-  const shown = items.slice((page - 1) * PAGE, page * PAGE);
+  const shown = list.items || [];
+  const total = list.total ?? shown.length;
+  const from = (list.offset || 0) + 1;
   const columns = [
     {label: '請求書', cell: r => h('a', {href: '#/invoices/' + encodeURIComponent(r.id)}, r.id)},
     {label: '取引先', cell: r => h('span', {},
@@ -68,10 +71,12 @@ function lapsedPart(list, page) {
       h('span', {class: 'badge badge-warn'}, KIND[r.kind] || r.kind), ' ', date(r.lapsed_on))},
   ];
   return h('section', {'aria-labelledby': 'registry-lapsed'},
-    h('h2', {id: 'registry-lapsed'}, `請求書の日付より後に登録が取消・失効した請求書（${count(items.length)} 件）`),
+    h('h2', {id: 'registry-lapsed'}, `請求書の日付より後に登録が取消・失効した請求書（${count(total)} 件）`),
     h('p', {}, '請求書の日付には登録がありましたが、その後に取消・失効しています。今後の請求書を受け取るときや、取引先への確認にお使いください。'),
+    total > PAGE && shown.length ? h('p', {class: 'hint registry-range'},
+      `${count(total)} 件中 ${count(from)}〜${count(from + shown.length - 1)} 件目`) : null,
     table(null, columns, shown, '該当する請求書はありません。'),
-    pager(items.length, page));
+    pager(total, page));
 }
 
 export async function render(ctx) {
@@ -85,7 +90,8 @@ export async function render(ctx) {
     out);
   try {
     const [status, lapsed] = await Promise.all([
-      api.get('/api/v1/registry'), api.get('/api/v1/registry/lapsed')]);
+      api.get('/api/v1/registry'),
+      api.get('/api/v1/registry/lapsed' + query({offset: (page - 1) * PAGE, limit: PAGE}))]);
     replace(out,
       snapshotPart(status),
       status.imported ? lapsedPart(lapsed, page) : null,
