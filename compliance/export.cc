@@ -265,7 +265,7 @@ Status PrepareOriginal(const archive::Archive& archive, DocRecord& d,
 }
 
 Status PrepareTimestamp(const archive::Archive& archive, DocRecord& d,
-                        std::vector<PreparedFile>& out) {
+                        signing::TokenSignerCache& signers, std::vector<PreparedFile>& out) {
   auto record = archive.TimestampRecord(d.item.id);
   if (!record.ok() && record.status().IsNotFound()) return Status::OK();  // pending
   RETURN_IF_ERROR(record.status());
@@ -273,9 +273,10 @@ Status PrepareTimestamp(const archive::Archive& archive, DocRecord& d,
   d.token = *record;
   d.token["document_sha256"] = d.view.document.sha256;
   if (d.token.value("kind", "") == "batch") d.token["leaf_rule"] = kBatchLeafRule;
-  // For tsa-certificates.pem (internal/renewal_files.h), parsed here on
-  // both cores rather than once more for every document at the end.
-  if (auto signer = signing::TokenSignerValidity(der); signer.ok()) d.token_signer = signer->pem;
+  // For tsa-certificates.pem (internal/renewal_files.h): decoded once for
+  // each set of certificates the tokens carry (once per TSA certificate),
+  // not once for every token.
+  if (auto signer = signers.Get(der); signer.ok()) d.token_signer = signer->pem;
   AddFile(out, "data/timestamps/" + d.item.id + ".tsr", std::move(der), /*stored=*/true);
   AddFile(out, "data/timestamps/" + d.item.id + ".json", Dump(d.token));
   return Status::OK();
@@ -544,10 +545,10 @@ Status WriteMetadataAndRenewals(BagWriter& bag, const archive::Archive& archive,
 
 // One document's files: its original, token, history and proof.
 Status PrepareDocument(const archive::Archive& archive, DocRecord& d, const ExportSummary& s,
-                       const std::string& root_hex, std::vector<PreparedFile>& out,
-                       uint64_t* bytes) {
+                       const std::string& root_hex, signing::TokenSignerCache& signers,
+                       std::vector<PreparedFile>& out, uint64_t* bytes) {
   RETURN_IF_ERROR(PrepareOriginal(archive, d, out, bytes));
-  RETURN_IF_ERROR(PrepareTimestamp(archive, d, out));
+  RETURN_IF_ERROR(PrepareTimestamp(archive, d, signers, out));
   AddFile(out, "data/history/" + d.item.id + ".json", HistoryJson(d));
   AddFile(out, "data/proofs/" + d.item.id + ".json", ProofJson(d, s.tree_size, root_hex));
   return Status::OK();
@@ -560,12 +561,14 @@ struct DocumentsJob {
   const std::string& root_hex;
   const Progress& progress;
   const std::atomic<bool>* cancel;
+  signing::TokenSignerCache& signers;
 };
 
 Status PrepareOne(const DocumentsJob& job, size_t i, std::vector<PreparedFile>& out,
                   uint64_t* bytes) {
   if (Cancelled(job.cancel)) return Status::Aborted("証跡出力を中止しました");
-  return PrepareDocument(job.archive, job.docs[i], job.summary, job.root_hex, out, bytes);
+  return PrepareDocument(job.archive, job.docs[i], job.summary, job.root_hex, job.signers, out,
+                         bytes);
 }
 
 // A folder: two workers, each preparing a document and writing its files
@@ -755,8 +758,9 @@ Result<ExportSummary> ExportBag(const archive::Archive& archive, const base::Clo
   // workers themselves, a ZIP's by this thread (one stream).
   RETURN_IF_ERROR(CheckCancel(o));
   const Progress progress_fn = progress;
-  RETURN_IF_ERROR(WriteDocuments(DocumentsJob{archive, docs, s, root_hex, progress_fn, o.cancel},
-                                 zip, o.out, bag, s));
+  signing::TokenSignerCache signers;
+  RETURN_IF_ERROR(WriteDocuments(
+      DocumentsJob{archive, docs, s, root_hex, progress_fn, o.cancel, signers}, zip, o.out, bag, s));
   const base::Time now = clock.Now();
   // report.pdf is rendered on the other core while this one writes the
   // metadata and the renewal evidence.
