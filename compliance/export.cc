@@ -65,6 +65,8 @@ class Sha512 {
 struct PreparedFile {
   std::string path, bytes, sha256, sha512;  ///< digests in hex
   bool stored = false;  ///< compressed already: a ZIP stores it as it is
+  /// For a ZIP: packed by the worker (then bytes is emptied).
+  std::optional<internal::PackedFile> packed;
 };
 
 // Hashes every file as it goes into the sink and keeps the manifests.
@@ -74,6 +76,11 @@ class BagWriter {
 
   // A file hashed already (by a worker).
   Status PutPrepared(const PreparedFile& f) {
+    if (f.packed) {
+      RETURN_IF_ERROR(sink_->PutPacked(f.path, *f.packed));
+      Record(Entry{f.path, f.sha256, f.sha512}, f.packed->size);
+      return Status::OK();
+    }
     sink_->SetStored(store_all_ || f.stored);
     RETURN_IF_ERROR(sink_->Begin(f.path, f.bytes.size()));
     RETURN_IF_ERROR(sink_->Write(f.bytes));
@@ -141,6 +148,10 @@ class BagWriter {
     return sink_->Finish();
   }
   uint64_t payload_files() const { return payload_.size(); }
+  // Whether files are packed for the sink (a ZIP) before they reach it,
+  // and whether everything is stored.
+  bool packs() const { return sink_->TakesPacked(); }
+  bool store_all() const { return store_all_; }
   uint64_t payload_bytes() const { return payload_bytes_; }
 
  private:
@@ -613,11 +624,13 @@ Status WriteFolderDocuments(const DocumentsJob& job, const std::string& out, Bag
 }
 
 // A ZIP is one stream: documents are prepared (read, hashed, their JSON
-// built) by two workers, and written in order by the calling thread, at
-// most kWindow documents (and about kWindowBytes of originals) ahead.
+// built, each file deflated and its CRC-32 taken) by two workers, and
+// written in order by the calling thread, at most kWindow documents (and
+// about kWindowBytes of originals) ahead.
 class ZipPipeline {
  public:
-  explicit ZipPipeline(const DocumentsJob& job) : job_(job), slots_(job.docs.size()) {}
+  ZipPipeline(const DocumentsJob& job, bool pack, bool store_all)
+      : job_(job), slots_(job.docs.size()), pack_(pack), store_all_(store_all) {}
 
   Status Run(BagWriter& bag, uint64_t* original_bytes) {
     std::thread a([this] { Work(0); });
@@ -660,6 +673,11 @@ class ZipPipeline {
       }
       std::vector<PreparedFile> files;
       Status s = PrepareOne(job_, i, files, &bytes_[w]);
+      for (PreparedFile& f : files) {
+        if (!s.ok() || !pack_) break;
+        f.packed = internal::PackForZip(f.bytes, store_all_ || f.stored);
+        std::string().swap(f.bytes);
+      }
       {
         std::lock_guard<std::mutex> l(mu_);
         slots_[i].status = std::move(s);
@@ -699,13 +717,14 @@ class ZipPipeline {
   uint64_t in_flight_ = 0;
   bool stop_ = false;
   uint64_t bytes_[2] = {0, 0};
+  const bool pack_, store_all_;
 };
 
 Status WriteDocuments(const DocumentsJob& job, bool zip, const std::string& out, BagWriter& bag,
                       ExportSummary& s) {
   job.progress("originals", 0, job.docs.size());
   if (zip) {
-    RETURN_IF_ERROR(ZipPipeline(job).Run(bag, &s.original_bytes));
+    RETURN_IF_ERROR(ZipPipeline(job, bag.packs(), bag.store_all()).Run(bag, &s.original_bytes));
   } else {
     RETURN_IF_ERROR(WriteFolderDocuments(job, out, bag, &s.original_bytes));
   }
