@@ -197,6 +197,9 @@ struct DocRecord {
   std::string token_signer;  ///< PEM of the certificate that signed it
   std::vector<EventRef> events;
   std::vector<std::string> proofs;  ///< each event's proof, as a JSON object
+  /// Its rows of metadata.csv and metadata.json (as in the array, indented
+  /// one level, without the separating comma), built by the worker.
+  std::string csv_row, json_row;
 };
 
 Result<std::vector<DocRecord>> FindDocuments(const archive::Archive& archive,
@@ -445,21 +448,41 @@ json MetadataRow(const DocRecord& d) {
   return row;
 }
 
+// A document's rows of the metadata files (on a worker).
+void MetadataRows(DocRecord& d) {
+  std::string row = archive::SearchCsvRows({d.item});
+  while (!row.empty() && (row.back() == '\n' || row.back() == '\r')) row.pop_back();
+  const std::string ts = d.token.is_object() ? d.token.value("gen_time", "") : "";
+  d.csv_row = row + "," + d.view.document.sha256 + "," + std::to_string(d.view.document.size) + "," +
+              CsvCell(ts) + "," + CsvCell(d.original.empty() ? "（原本なし）" : d.original) + "\r\n";
+  // The row as Dump of the whole array prints it: one level deeper, so two
+  // more spaces after each line break (a JSON text's strings hold none).
+  const std::string dumped = MetadataRow(d).dump(2, ' ', false);
+  d.json_row.clear();
+  d.json_row.reserve(dumped.size() + dumped.size() / 16);
+  for (const char c : dumped) {
+    d.json_row.push_back(c);
+    if (c == '\n') d.json_row += "  ";
+  }
+}
+
 Status WriteMetadata(BagWriter& bag, const std::vector<DocRecord>& docs) {
   std::string header = archive::SearchCsvHeader();
   while (!header.empty() && (header.back() == '\n' || header.back() == '\r')) header.pop_back();
   std::string csv = header + ",SHA-256,サイズ（バイト）,タイムスタンプ時刻,原本\r\n";
-  json all = json::array();
-  for (const DocRecord& d : docs) {
-    std::string row = archive::SearchCsvRows({d.item});
-    while (!row.empty() && (row.back() == '\n' || row.back() == '\r')) row.pop_back();
-    const std::string ts = d.token.is_object() ? d.token.value("gen_time", "") : "";
-    csv += row + "," + d.view.document.sha256 + "," + std::to_string(d.view.document.size) + "," +
-           CsvCell(ts) + "," + CsvCell(d.original.empty() ? "（原本なし）" : d.original) + "\r\n";
-    all.push_back(MetadataRow(d));
+  size_t json_size = 4;
+  for (const DocRecord& d : docs) json_size += d.json_row.size() + 4;
+  std::string all;
+  all.reserve(json_size);
+  all += docs.empty() ? "[]\n" : "[\n";
+  for (size_t i = 0; i < docs.size(); ++i) {
+    csv += docs[i].csv_row;
+    all += i == 0 ? "  " : ",\n  ";
+    all += docs[i].json_row;
   }
+  if (!docs.empty()) all += "\n]\n";
   RETURN_IF_ERROR(bag.Put("data/metadata.csv", csv));
-  return bag.Put("data/metadata.json", Dump(all));
+  return bag.Put("data/metadata.json", all);
 }
 
 std::string ProofJson(const DocRecord& d, uint64_t tree_size, const std::string& root_hex) {
@@ -562,6 +585,7 @@ Status PrepareDocument(const archive::Archive& archive, DocRecord& d, const Expo
   RETURN_IF_ERROR(PrepareTimestamp(archive, d, signers, out));
   AddFile(out, "data/history/" + d.item.id + ".json", HistoryJson(d));
   AddFile(out, "data/proofs/" + d.item.id + ".json", ProofJson(d, s.tree_size, root_hex));
+  MetadataRows(d);
   return Status::OK();
 }
 

@@ -11,6 +11,8 @@ packages=(
   libpodofo-dev libxml2-dev libbotan-2-dev liblmdb-dev libcpp-httplib-dev
   libspdlog-dev libgtest-dev libgmock-dev nlohmann-json3-dev libcli11-dev
   libtomlplusplus-dev libicu-dev libarchive-dev libssl-dev libbenchmark-dev libpq-dev
+  # the evidence export's ZIP: whole-buffer DEFLATE and CRC-32 (compliance/bag_io.cc)
+  libdeflate-dev
   # the OASIS PKCS#11 header (signing/pkcs11.cc; keys in an HSM, [keys] in kura.toml)
   libp11-kit-dev
   # OCR of scanned invoices (issue 15): libtesseract with Leptonica, and the
