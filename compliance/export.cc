@@ -581,6 +581,7 @@ Status WriteMetadataAndRenewals(BagWriter& bag, const archive::Archive& archive,
 Status PrepareDocument(const archive::Archive& archive, DocRecord& d, const ExportSummary& s,
                        const std::string& root_hex, signing::TokenSignerCache& signers,
                        std::vector<PreparedFile>& out, uint64_t* bytes) {
+  ASSIGN_OR_RETURN(d.view, archive.Get(d.item.id));
   RETURN_IF_ERROR(PrepareOriginal(archive, d, out, bytes));
   RETURN_IF_ERROR(PrepareTimestamp(archive, d, signers, out));
   AddFile(out, "data/history/" + d.item.id + ".json", HistoryJson(d));
@@ -767,10 +768,16 @@ Result<ExportSummary> ExportBag(const archive::Archive& archive, const base::Clo
   progress("search", 0, 0);
   ASSIGN_OR_RETURN(std::vector<DocRecord> docs, FindDocuments(archive, o.query));
   std::set<std::string> ids;
-  for (DocRecord& d : docs) {
-    ids.insert(d.item.id);
-    ASSIGN_OR_RETURN(d.view, archive.Get(d.item.id));
-  }
+  // Here only each document's record and receipts (its size, for the
+  // bounds), in one snapshot; its versions, whose fields are the slow part
+  // to decode, are read by the worker that prepares it.
+  RETURN_IF_ERROR(archive.ledger().Read([&](const storage::ReadTxn& txn) -> Status {
+    for (DocRecord& d : docs) {
+      ids.insert(d.item.id);
+      ASSIGN_OR_RETURN(d.view, archive.GetReceived(txn, d.item.id));
+    }
+    return Status::OK();
+  }));
   RETURN_IF_ERROR(CheckSize(o, docs));
   RETURN_IF_ERROR(CheckCancel(o));
   ASSIGN_OR_RETURN(auto events, CollectDocumentEvents(archive.ledger(), ids));
