@@ -130,7 +130,20 @@ int main(int argc, char** argv) {
   // With --dir, a data directory left by an earlier run is used again (the
   // same N documents); only the outputs are removed.
   const bool reuse = !scratch && std::filesystem::exists(data_dir + "/FORMAT");
-  for (const char* old : {"/cp-a", "/cp-b", "/bag", "/bag.zip", "/bag-stored.zip"}) std::filesystem::remove_all(dir + old);
+  uintmax_t removed = 0;
+  for (const char* old : {"/cp-a", "/cp-b", "/bag", "/bag.zip", "/bag-stored.zip"}) {
+    std::error_code ec;
+    removed += std::filesystem::remove_all(dir + old, ec);
+  }
+  // ext4 without a journal (this machine's root) will not reuse an inode
+  // freed in the last 30 s, and checks each candidate's inode block: just
+  // after the previous run's 50,000-file bag was removed, every file the
+  // next export (or cp) creates walked thousands of them (perf:
+  // recently_deleted under ext4_create, most of a folder export's time).
+  if (removed > 1000) {
+    std::fprintf(stderr, "waiting 31 s: %ju files of the previous run were removed\n", removed);
+    ::sleep(31);
+  }
   if (!reuse && !ledger::InitDataDir(fs.get(), ledger::DataDirLayout{data_dir}, "").ok()) return 1;
   archive::ArchiveOptions options;
   options.data_dir = data_dir;

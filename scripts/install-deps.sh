@@ -21,8 +21,8 @@ packages=(
   # the legacy creditor export (issue 16): an RFC 4180 CSV parser
   libcsv-dev
   # tools the tests drive: openssl (ts -verify, s_client), curl (HTTPS),
-  # pdftotext, a Japanese font
-  openssl curl poppler-utils fonts-ipaexfont
+  # pdftotext, a Japanese font, unzip (unzip -t of the evidence ZIP)
+  openssl curl poppler-utils fonts-ipaexfont unzip
 )
 # --test: also what the browser tests drive (tests/e2e: Debian's chromium,
 # and Node.js with npm for playwright-core and axe-core, unless a node is
