@@ -1,6 +1,7 @@
 // Where a bag's files go and where they come from: a directory or a ZIP
-// file (libarchive, which never appears in a public header). The exporter
-// and the verifier see only these interfaces.
+// file (written here with libdeflate, read with libarchive; neither appears
+// in a public header). The exporter and the verifier see only these
+// interfaces.
 //
 // Thread safety: one thread per object.
 #ifndef COMPLIANCE_INTERNAL_BAG_IO_H_

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "compliance/internal/bag_io.h"
 #include "tests/compliance/kura_cli.h"
 
 namespace {
@@ -165,6 +166,35 @@ TEST_F(ExportTest, ZipBagVerifiesAndUnpacksToTheSameChecks) {
   zip[zip.size() / 3] ^= 0x20;
   kura_test::WriteFileOrDie(dir_.Join("bad.zip"), zip);
   EXPECT_NE(Kura("verify-export bad.zip").exit_code, 0);
+}
+
+// More files than a ZIP's end record can count (65,535): the writer adds
+// the Zip64 end records, and unzip, Python and libarchive read them all.
+TEST_F(ExportTest, AZipOfMoreThan65535FilesHasZip64EndRecords) {
+  auto sink = compliance::internal::NewZipSink(dir_.Join("many.zip"));
+  ASSERT_TRUE(sink.ok()) << sink.status().ToString();
+  constexpr int kFiles = 70000;
+  for (int i = 0; i < kFiles; ++i) {
+    const std::string body = "file " + std::to_string(i) + "\n";
+    ASSERT_TRUE((*sink)->Put("f/" + std::to_string(i), body).ok());
+  }
+  ASSERT_TRUE((*sink)->Finish().ok());
+  std::string out;
+  ASSERT_EQ(Sh("unzip -tq many.zip && python3 -c \"import zipfile; z = zipfile.ZipFile('many.zip'); "
+               "assert z.testzip() is None; n = len(z.namelist()); assert n == 70000, n; "
+               "assert z.read('f/69999') == b'file 69999\\n'\"",
+               &out),
+            0)
+      << out;
+  int seen = 0;
+  ASSERT_TRUE(compliance::internal::ForEachBagFile(
+                  dir_.Join("many.zip"),
+                  [&](const std::string&, uint64_t, const auto&) {
+                    ++seen;
+                    return base::Status::OK();
+                  })
+                  .ok());
+  EXPECT_EQ(seen, kFiles);
 }
 
 // Originals keep the names they were received under, Japanese ones too:
