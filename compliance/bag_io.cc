@@ -181,9 +181,8 @@ class ZipSink : public BagSink {
   }
   void SetStored(bool stored) override { stored_ = stored; }
   Status End() override {
-    const PackedFile f = PackForZip(pending_, stored_);
-    pending_.clear();
-    pending_.shrink_to_fit();
+    const PackedFile f = PackForZip(std::move(pending_), stored_);
+    pending_ = std::string();
     return PutPacked(current_, f);
   }
   bool TakesPacked() const override { return true; }
@@ -403,7 +402,7 @@ Status ReadZip(const std::string& path, const BagFileFn& fn) {
 
 }  // namespace
 
-PackedFile PackForZip(std::string_view bytes, bool store) {
+PackedFile PackForZip(std::string bytes, bool store) {
   thread_local Deflater deflater;
   PackedFile f;
   f.size = bytes.size();
@@ -411,7 +410,7 @@ PackedFile PackForZip(std::string_view bytes, bool store) {
   if (!store && deflater.Deflate(bytes, &f.data)) {
     f.deflated = true;
   } else {
-    f.data.assign(bytes);
+    f.data = std::move(bytes);  // stored: no second copy of a large original
   }
   return f;
 }

@@ -700,8 +700,8 @@ class ZipPipeline {
       Status s = PrepareOne(job_, i, files, &bytes_[w]);
       for (PreparedFile& f : files) {
         if (!s.ok() || !pack_) break;
-        f.packed = internal::PackForZip(f.bytes, store_all_ || f.stored);
-        std::string().swap(f.bytes);
+        f.packed = internal::PackForZip(std::move(f.bytes), store_all_ || f.stored);
+        f.bytes = std::string();
       }
       {
         std::lock_guard<std::mutex> l(mu_);

@@ -26,7 +26,7 @@ struct PackedFile {
   bool deflated = false;
 };
 /// Deflates unless store is set or deflating would not make it smaller.
-PackedFile PackForZip(std::string_view bytes, bool store);
+PackedFile PackForZip(std::string bytes, bool store);
 
 /// Writes the files of a bag, each between Begin and End. Nothing is
 /// durable before Finish, which syncs everything at once (and, for a ZIP,
