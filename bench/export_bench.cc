@@ -1,9 +1,12 @@
 // `kura export` throughput beside `cp -r` of the same originals.
 //
-//   build/bench/export_bench [--docs N] [--kb SIZE] [--dir DIR]
+//   build/bench/export_bench [--docs N] [--kb SIZE] [--dir DIR] [--only folder|zip|stored]
 //
 // (--dir keeps the data directory, and a later run with the same --dir and
-// --docs exports it again without ingesting.)
+// --docs exports it again without ingesting; it then waits 31 s after
+// removing the previous run's outputs, see below. --only runs one export
+// form, without the peer or the ratio, and prints its CPU seconds: for a
+// profiler, not for the figures.)
 // Draws N invoices (default 10,000) from corpus::Generator (seed 1, ~SIZE KB
 // JP PINT XML each, default 20), ingests them into a fresh data directory in batches of
 // 256 (built-in TSA, one token per document) and publishes a checkpoint,
