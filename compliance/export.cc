@@ -65,6 +65,8 @@ class Sha512 {
 struct PreparedFile {
   std::string path, bytes, sha256, sha512;  ///< digests in hex
   bool stored = false;  ///< compressed already: a ZIP stores it as it is
+  /// For a ZIP: packed by the worker (then bytes is emptied).
+  std::optional<internal::PackedFile> packed;
 };
 
 // Hashes every file as it goes into the sink and keeps the manifests.
@@ -74,6 +76,11 @@ class BagWriter {
 
   // A file hashed already (by a worker).
   Status PutPrepared(const PreparedFile& f) {
+    if (f.packed) {
+      RETURN_IF_ERROR(sink_->PutPacked(f.path, *f.packed));
+      Record(Entry{f.path, f.sha256, f.sha512}, f.packed->size);
+      return Status::OK();
+    }
     sink_->SetStored(store_all_ || f.stored);
     RETURN_IF_ERROR(sink_->Begin(f.path, f.bytes.size()));
     RETURN_IF_ERROR(sink_->Write(f.bytes));
@@ -141,6 +148,10 @@ class BagWriter {
     return sink_->Finish();
   }
   uint64_t payload_files() const { return payload_.size(); }
+  // Whether files are packed for the sink (a ZIP) before they reach it,
+  // and whether everything is stored.
+  bool packs() const { return sink_->TakesPacked(); }
+  bool store_all() const { return store_all_; }
   uint64_t payload_bytes() const { return payload_bytes_; }
 
  private:
@@ -186,6 +197,9 @@ struct DocRecord {
   std::string token_signer;  ///< PEM of the certificate that signed it
   std::vector<EventRef> events;
   std::vector<std::string> proofs;  ///< each event's proof, as a JSON object
+  /// Its rows of metadata.csv and metadata.json (as in the array, indented
+  /// one level, without the separating comma), built by the worker.
+  std::string csv_row, json_row;
 };
 
 Result<std::vector<DocRecord>> FindDocuments(const archive::Archive& archive,
@@ -265,7 +279,7 @@ Status PrepareOriginal(const archive::Archive& archive, DocRecord& d,
 }
 
 Status PrepareTimestamp(const archive::Archive& archive, DocRecord& d,
-                        std::vector<PreparedFile>& out) {
+                        signing::TokenSignerCache& signers, std::vector<PreparedFile>& out) {
   auto record = archive.TimestampRecord(d.item.id);
   if (!record.ok() && record.status().IsNotFound()) return Status::OK();  // pending
   RETURN_IF_ERROR(record.status());
@@ -273,9 +287,10 @@ Status PrepareTimestamp(const archive::Archive& archive, DocRecord& d,
   d.token = *record;
   d.token["document_sha256"] = d.view.document.sha256;
   if (d.token.value("kind", "") == "batch") d.token["leaf_rule"] = kBatchLeafRule;
-  // For tsa-certificates.pem (internal/renewal_files.h), parsed here on
-  // both cores rather than once more for every document at the end.
-  if (auto signer = signing::TokenSignerValidity(der); signer.ok()) d.token_signer = signer->pem;
+  // For tsa-certificates.pem (internal/renewal_files.h): decoded once for
+  // each set of certificates the tokens carry (once per TSA certificate),
+  // not once for every token.
+  if (auto signer = signers.Get(der); signer.ok()) d.token_signer = signer->pem;
   AddFile(out, "data/timestamps/" + d.item.id + ".tsr", std::move(der), /*stored=*/true);
   AddFile(out, "data/timestamps/" + d.item.id + ".json", Dump(d.token));
   return Status::OK();
@@ -433,21 +448,41 @@ json MetadataRow(const DocRecord& d) {
   return row;
 }
 
+// A document's rows of the metadata files (on a worker).
+void MetadataRows(DocRecord& d) {
+  std::string row = archive::SearchCsvRows({d.item});
+  while (!row.empty() && (row.back() == '\n' || row.back() == '\r')) row.pop_back();
+  const std::string ts = d.token.is_object() ? d.token.value("gen_time", "") : "";
+  d.csv_row = row + "," + d.view.document.sha256 + "," + std::to_string(d.view.document.size) + "," +
+              CsvCell(ts) + "," + CsvCell(d.original.empty() ? "（原本なし）" : d.original) + "\r\n";
+  // The row as Dump of the whole array prints it: one level deeper, so two
+  // more spaces after each line break (a JSON text's strings hold none).
+  const std::string dumped = MetadataRow(d).dump(2, ' ', false);
+  d.json_row.clear();
+  d.json_row.reserve(dumped.size() + dumped.size() / 16);
+  for (const char c : dumped) {
+    d.json_row.push_back(c);
+    if (c == '\n') d.json_row += "  ";
+  }
+}
+
 Status WriteMetadata(BagWriter& bag, const std::vector<DocRecord>& docs) {
   std::string header = archive::SearchCsvHeader();
   while (!header.empty() && (header.back() == '\n' || header.back() == '\r')) header.pop_back();
   std::string csv = header + ",SHA-256,サイズ（バイト）,タイムスタンプ時刻,原本\r\n";
-  json all = json::array();
-  for (const DocRecord& d : docs) {
-    std::string row = archive::SearchCsvRows({d.item});
-    while (!row.empty() && (row.back() == '\n' || row.back() == '\r')) row.pop_back();
-    const std::string ts = d.token.is_object() ? d.token.value("gen_time", "") : "";
-    csv += row + "," + d.view.document.sha256 + "," + std::to_string(d.view.document.size) + "," +
-           CsvCell(ts) + "," + CsvCell(d.original.empty() ? "（原本なし）" : d.original) + "\r\n";
-    all.push_back(MetadataRow(d));
+  size_t json_size = 4;
+  for (const DocRecord& d : docs) json_size += d.json_row.size() + 4;
+  std::string all;
+  all.reserve(json_size);
+  all += docs.empty() ? "[]\n" : "[\n";
+  for (size_t i = 0; i < docs.size(); ++i) {
+    csv += docs[i].csv_row;
+    all += i == 0 ? "  " : ",\n  ";
+    all += docs[i].json_row;
   }
+  if (!docs.empty()) all += "\n]\n";
   RETURN_IF_ERROR(bag.Put("data/metadata.csv", csv));
-  return bag.Put("data/metadata.json", Dump(all));
+  return bag.Put("data/metadata.json", all);
 }
 
 std::string ProofJson(const DocRecord& d, uint64_t tree_size, const std::string& root_hex) {
@@ -544,12 +579,14 @@ Status WriteMetadataAndRenewals(BagWriter& bag, const archive::Archive& archive,
 
 // One document's files: its original, token, history and proof.
 Status PrepareDocument(const archive::Archive& archive, DocRecord& d, const ExportSummary& s,
-                       const std::string& root_hex, std::vector<PreparedFile>& out,
-                       uint64_t* bytes) {
+                       const std::string& root_hex, signing::TokenSignerCache& signers,
+                       std::vector<PreparedFile>& out, uint64_t* bytes) {
+  ASSIGN_OR_RETURN(d.view, archive.Get(d.item.id));
   RETURN_IF_ERROR(PrepareOriginal(archive, d, out, bytes));
-  RETURN_IF_ERROR(PrepareTimestamp(archive, d, out));
+  RETURN_IF_ERROR(PrepareTimestamp(archive, d, signers, out));
   AddFile(out, "data/history/" + d.item.id + ".json", HistoryJson(d));
   AddFile(out, "data/proofs/" + d.item.id + ".json", ProofJson(d, s.tree_size, root_hex));
+  MetadataRows(d);
   return Status::OK();
 }
 
@@ -560,12 +597,14 @@ struct DocumentsJob {
   const std::string& root_hex;
   const Progress& progress;
   const std::atomic<bool>* cancel;
+  signing::TokenSignerCache& signers;
 };
 
 Status PrepareOne(const DocumentsJob& job, size_t i, std::vector<PreparedFile>& out,
                   uint64_t* bytes) {
   if (Cancelled(job.cancel)) return Status::Aborted("証跡出力を中止しました");
-  return PrepareDocument(job.archive, job.docs[i], job.summary, job.root_hex, out, bytes);
+  return PrepareDocument(job.archive, job.docs[i], job.summary, job.root_hex, job.signers, out,
+                         bytes);
 }
 
 // A folder: two workers, each preparing a document and writing its files
@@ -610,11 +649,13 @@ Status WriteFolderDocuments(const DocumentsJob& job, const std::string& out, Bag
 }
 
 // A ZIP is one stream: documents are prepared (read, hashed, their JSON
-// built) by two workers, and written in order by the calling thread, at
-// most kWindow documents (and about kWindowBytes of originals) ahead.
+// built, each file deflated and its CRC-32 taken) by two workers, and
+// written in order by the calling thread, at most kWindow documents (and
+// about kWindowBytes of originals) ahead.
 class ZipPipeline {
  public:
-  explicit ZipPipeline(const DocumentsJob& job) : job_(job), slots_(job.docs.size()) {}
+  ZipPipeline(const DocumentsJob& job, bool pack, bool store_all)
+      : job_(job), slots_(job.docs.size()), pack_(pack), store_all_(store_all) {}
 
   Status Run(BagWriter& bag, uint64_t* original_bytes) {
     std::thread a([this] { Work(0); });
@@ -657,6 +698,11 @@ class ZipPipeline {
       }
       std::vector<PreparedFile> files;
       Status s = PrepareOne(job_, i, files, &bytes_[w]);
+      for (PreparedFile& f : files) {
+        if (!s.ok() || !pack_) break;
+        f.packed = internal::PackForZip(std::move(f.bytes), store_all_ || f.stored);
+        f.bytes = std::string();
+      }
       {
         std::lock_guard<std::mutex> l(mu_);
         slots_[i].status = std::move(s);
@@ -696,13 +742,14 @@ class ZipPipeline {
   uint64_t in_flight_ = 0;
   bool stop_ = false;
   uint64_t bytes_[2] = {0, 0};
+  const bool pack_, store_all_;
 };
 
 Status WriteDocuments(const DocumentsJob& job, bool zip, const std::string& out, BagWriter& bag,
                       ExportSummary& s) {
   job.progress("originals", 0, job.docs.size());
   if (zip) {
-    RETURN_IF_ERROR(ZipPipeline(job).Run(bag, &s.original_bytes));
+    RETURN_IF_ERROR(ZipPipeline(job, bag.packs(), bag.store_all()).Run(bag, &s.original_bytes));
   } else {
     RETURN_IF_ERROR(WriteFolderDocuments(job, out, bag, &s.original_bytes));
   }
@@ -721,10 +768,16 @@ Result<ExportSummary> ExportBag(const archive::Archive& archive, const base::Clo
   progress("search", 0, 0);
   ASSIGN_OR_RETURN(std::vector<DocRecord> docs, FindDocuments(archive, o.query));
   std::set<std::string> ids;
-  for (DocRecord& d : docs) {
-    ids.insert(d.item.id);
-    ASSIGN_OR_RETURN(d.view, archive.Get(d.item.id));
-  }
+  // Here only each document's record and receipts (its size, for the
+  // bounds), in one snapshot; its versions, whose fields are the slow part
+  // to decode, are read by the worker that prepares it.
+  RETURN_IF_ERROR(archive.ledger().Read([&](const storage::ReadTxn& txn) -> Status {
+    for (DocRecord& d : docs) {
+      ids.insert(d.item.id);
+      ASSIGN_OR_RETURN(d.view, archive.GetReceived(txn, d.item.id));
+    }
+    return Status::OK();
+  }));
   RETURN_IF_ERROR(CheckSize(o, docs));
   RETURN_IF_ERROR(CheckCancel(o));
   ASSIGN_OR_RETURN(auto events, CollectDocumentEvents(archive.ledger(), ids));
@@ -755,8 +808,9 @@ Result<ExportSummary> ExportBag(const archive::Archive& archive, const base::Clo
   // workers themselves, a ZIP's by this thread (one stream).
   RETURN_IF_ERROR(CheckCancel(o));
   const Progress progress_fn = progress;
-  RETURN_IF_ERROR(WriteDocuments(DocumentsJob{archive, docs, s, root_hex, progress_fn, o.cancel},
-                                 zip, o.out, bag, s));
+  signing::TokenSignerCache signers;
+  RETURN_IF_ERROR(WriteDocuments(
+      DocumentsJob{archive, docs, s, root_hex, progress_fn, o.cancel, signers}, zip, o.out, bag, s));
   const base::Time now = clock.Now();
   // report.pdf is rendered on the other core while this one writes the
   // metadata and the renewal evidence.

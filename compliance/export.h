@@ -19,7 +19,9 @@
 //
 // Each original is read once: hashed (SHA-256, SHA-512) as the bytes that
 // are copied, and its SHA-256 compared with the catalog's. Two workers
-// prepare the documents; a ZIP is written in order by the calling thread. A document whose original is
+// prepare the documents (their versions, files, digests and metadata rows;
+// for a ZIP also each file deflated and its CRC-32); a ZIP is written in
+// order by the calling thread. A document whose original is
 // absent (not stored any more) is exported without it and marked so in
 // metadata and report. Nothing is durable before the end, when the whole
 // bag is synced at once.

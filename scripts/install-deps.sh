@@ -11,6 +11,8 @@ packages=(
   libpodofo-dev libxml2-dev libbotan-2-dev liblmdb-dev libcpp-httplib-dev
   libspdlog-dev libgtest-dev libgmock-dev nlohmann-json3-dev libcli11-dev
   libtomlplusplus-dev libicu-dev libarchive-dev libssl-dev libbenchmark-dev libpq-dev
+  # the evidence export's ZIP: whole-buffer DEFLATE and CRC-32 (compliance/bag_io.cc)
+  libdeflate-dev
   # the OASIS PKCS#11 header (signing/pkcs11.cc; keys in an HSM, [keys] in kura.toml)
   libp11-kit-dev
   # OCR of scanned invoices (issue 15): libtesseract with Leptonica, and the
@@ -19,8 +21,8 @@ packages=(
   # the legacy creditor export (issue 16): an RFC 4180 CSV parser
   libcsv-dev
   # tools the tests drive: openssl (ts -verify, s_client), curl (HTTPS),
-  # pdftotext, a Japanese font
-  openssl curl poppler-utils fonts-ipaexfont
+  # pdftotext, a Japanese font, unzip (unzip -t of the evidence ZIP)
+  openssl curl poppler-utils fonts-ipaexfont unzip
 )
 # --test: also what the browser tests drive (tests/e2e: Debian's chromium,
 # and Node.js with npm for playwright-core and axe-core, unless a node is

@@ -1,6 +1,7 @@
 // Where a bag's files go and where they come from: a directory or a ZIP
-// file (libarchive, which never appears in a public header). The exporter
-// and the verifier see only these interfaces.
+// file (written here with libdeflate, read with libarchive; neither appears
+// in a public header). The exporter and the verifier see only these
+// interfaces.
 //
 // Thread safety: one thread per object.
 #ifndef COMPLIANCE_INTERNAL_BAG_IO_H_
@@ -15,6 +16,17 @@
 #include "base/result.h"
 
 namespace compliance::internal {
+
+/// A file packed for a ZIP on any thread (PackForZip): its bytes deflated
+/// (zlib, raw, level 1) or as they are, and the CRC-32 of the original.
+struct PackedFile {
+  std::string data;
+  uint64_t size = 0;  ///< of the file itself
+  uint32_t crc32 = 0;
+  bool deflated = false;
+};
+/// Deflates unless store is set or deflating would not make it smaller.
+PackedFile PackForZip(std::string bytes, bool store);
 
 /// Writes the files of a bag, each between Begin and End. Nothing is
 /// durable before Finish, which syncs everything at once (and, for a ZIP,
@@ -31,6 +43,9 @@ class BagSink {
   /// of deflating: originals that are compressed already, or everything
   /// when deflating would cost more than it saves); a folder ignores it.
   virtual void SetStored(bool /*stored*/) {}
+  /// True if the sink takes files packed already (a ZIP): PutPacked.
+  virtual bool TakesPacked() const { return false; }
+  virtual base::Status PutPacked(const std::string& path, const PackedFile& file);
   base::Status Put(const std::string& path, std::string_view data);
 };
 
@@ -40,7 +55,10 @@ base::Result<std::unique_ptr<BagSink>> NewDirSink(const std::string& dir);
 /// thread); its Finish is the first sink's.
 base::Result<std::unique_ptr<BagSink>> OpenDirSink(const std::string& dir);
 /// Written to a temporary file beside zip_path and renamed over it by
-/// Finish; zip_path must not exist.
+/// Finish; zip_path must not exist. The ZIP (PKWARE APPNOTE 6.3) has each
+/// file's sizes and CRC-32 in its local header (no data descriptors), UTF-8
+/// names, Unix mode 0644, and Zip64 records where a size, an offset or the
+/// number of files needs them.
 base::Result<std::unique_ptr<BagSink>> NewZipSink(const std::string& zip_path);
 
 /// Reads every regular file of a bag: fn(path relative to the bag's root,

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "compliance/internal/bag_io.h"
 #include "tests/compliance/kura_cli.h"
 
 namespace {
@@ -152,6 +153,9 @@ TEST_F(ExportTest, ZipBagVerifiesAndUnpacksToTheSameChecks) {
   EXPECT_EQ(v.exit_code, 0) << v.err;
   EXPECT_EQ(json::parse(v.out)["documents"], 5);
   std::string out;
+  // The ZIP is written by kura's own writer: Info-ZIP's unzip and Python's
+  // zipfile test every file's CRC-32 and sizes.
+  ASSERT_EQ(Sh("unzip -tq bag.zip && python3 -m zipfile -t bag.zip", &out), 0) << out;
   ASSERT_EQ(Sh("mkdir u && cd u && python3 -m zipfile -e ../bag.zip . && sha256sum -c "
                "manifest-sha256.txt && python3 verify_proofs.py",
                &out),
@@ -162,6 +166,35 @@ TEST_F(ExportTest, ZipBagVerifiesAndUnpacksToTheSameChecks) {
   zip[zip.size() / 3] ^= 0x20;
   kura_test::WriteFileOrDie(dir_.Join("bad.zip"), zip);
   EXPECT_NE(Kura("verify-export bad.zip").exit_code, 0);
+}
+
+// More files than a ZIP's end record can count (65,535): the writer adds
+// the Zip64 end records, and unzip, Python and libarchive read them all.
+TEST_F(ExportTest, AZipOfMoreThan65535FilesHasZip64EndRecords) {
+  auto sink = compliance::internal::NewZipSink(dir_.Join("many.zip"));
+  ASSERT_TRUE(sink.ok()) << sink.status().ToString();
+  constexpr int kFiles = 70000;
+  for (int i = 0; i < kFiles; ++i) {
+    const std::string body = "file " + std::to_string(i) + "\n";
+    ASSERT_TRUE((*sink)->Put("f/" + std::to_string(i), body).ok());
+  }
+  ASSERT_TRUE((*sink)->Finish().ok());
+  std::string out;
+  ASSERT_EQ(Sh("unzip -tq many.zip && python3 -c \"import zipfile; z = zipfile.ZipFile('many.zip'); "
+               "assert z.testzip() is None; n = len(z.namelist()); assert n == 70000, n; "
+               "assert z.read('f/69999') == b'file 69999\\n'\"",
+               &out),
+            0)
+      << out;
+  int seen = 0;
+  ASSERT_TRUE(compliance::internal::ForEachBagFile(
+                  dir_.Join("many.zip"),
+                  [&](const std::string&, uint64_t, const auto&) {
+                    ++seen;
+                    return base::Status::OK();
+                  })
+                  .ok());
+  EXPECT_EQ(seen, kFiles);
 }
 
 // Originals keep the names they were received under, Japanese ones too:

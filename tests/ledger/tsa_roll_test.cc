@@ -89,6 +89,25 @@ TEST_F(TsaRollTest, NotBeforeTheMarginThenANewCertificateAndOldTokensStillVerify
   auto signer = signing::TokenSignerValidity(new_token);
   ASSERT_OK(signer);
   EXPECT_EQ(signer->serial_hex, roll->new_serial);
+  // The export's cache keys a token by the certificates and signer ids it
+  // carries: the same for two tokens of one certificate, not across the
+  // roll, and it names the same signers as decoding each token.
+  const std::string another = Stamp("another document", now_ - std::chrono::minutes(30));
+  EXPECT_NE(signing::TokenSignerKey(new_token), "");
+  EXPECT_EQ(signing::TokenSignerKey(new_token), signing::TokenSignerKey(another));
+  EXPECT_NE(signing::TokenSignerKey(new_token), signing::TokenSignerKey(old_token));
+  EXPECT_EQ(signing::TokenSignerKey("not a token"), "");
+  signing::TokenSignerCache cache;
+  for (int round = 0; round < 2; ++round) {
+    for (const std::string* token : {&old_token, &new_token, &another}) {
+      auto cached = cache.Get(*token);
+      ASSERT_OK(cached);
+      EXPECT_EQ(cached->serial_hex,
+                token == &old_token ? roll->old_serial : roll->new_serial);
+      EXPECT_EQ(cached->pem, signing::TokenSignerValidity(*token)->pem);
+    }
+  }
+  EXPECT_FALSE(cache.Get("not a token").ok());
 
   const std::string all = dir_.Join("all.pem");
   kura_test::WriteFileOrDie(all, kura_test::ReadFileOrDie(Key("tsa.crt")) + *retired +
