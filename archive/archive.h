@@ -56,7 +56,7 @@ struct ArchiveOptions {
   /// スキャナ保存 requirements and the image size cap (kura.toml [scan]).
   ScanPolicy scan;
   storage::EnvOptions env;
-  bool group_commit = true;  ///< ledger::LedgerOptions::group_commit
+  bool group_commit = false;  ///< ledger::LedgerOptions::group_commit
   ledger::TimestampOptions timestamp;
   ledger::CheckpointOptions checkpoints;
   ledger::TokenKeyOptions key_token;  ///< kura.toml [keys] (ledger/token_keys.h)

@@ -113,9 +113,11 @@ struct LedgerOptions {
   TimestampOptions timestamp;
   CheckpointOptions checkpoints;
   /// Group commit: a writer is acknowledged once a later commit or the
-  /// queue's own flush made its commit durable (writer_queue.cc). Off, every
-  /// commit flushes its meta page itself (for comparison in bench/).
-  bool group_commit = true;
+  /// queue's own flush made its commit durable (writer_queue.cc). Off (the
+  /// default), every commit flushes its meta page itself: measured faster
+  /// for sixteen concurrent writers in every round (docs/BENCHMARKS.md,
+  /// writers_bench --compare), since a writer then waits for no later group.
+  bool group_commit = false;
   /// kura.toml [keys]: the TSA and log keys in a PKCS#11 token
   /// (ledger/token_keys.h); disabled: files in keys/. Writers only.
   TokenKeyOptions key_token;

@@ -27,6 +27,8 @@ class LedgerTest : public ::testing::Test {
     options_.checkpoints.background = false;  // the tests drive the publisher
     options_.checkpoints.every_events = 4;
     options_.checkpoints.every = std::chrono::seconds(10);
+    // Group commit is off by default; these tests check its bookkeeping.
+    options_.group_commit = true;
     ASSERT_OK(InitDataDir(fs_.get(), DataDirLayout{options_.data_dir}, ""));
     Reopen();
   }
