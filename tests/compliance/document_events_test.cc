@@ -75,5 +75,23 @@ TEST_F(DocumentEventsTest, ReceiptsCorrectionsAndOrderStepsBelongToTheirDocument
   EXPECT_EQ(one->count("D00000001"), 0u);
 }
 
+// A retry's event names its documents as the keys of next_attempt; a
+// nested object elsewhere (here one with its own "id" and
+// "next_attempt") and escaped strings name none.
+TEST_F(DocumentEventsTest, NextAttemptKeysNameTheDocumentsAndNestedMembersDoNot) {
+  Append({{"type", "document.timestamp.retried"},
+          {"note", "a \"quoted\" \u00e9 note"},
+          {"detail", {{"id", "D00000009"}, {"next_attempt", {{"D00000008", 1}}}}},
+          {"next_attempt", {{"D00000003", {{"at", "x"}, {"tries", json::array({1, 2})}}},
+                            {"D00000001", nullptr}}}});
+  auto all = CollectDocumentEvents(*ledger_, {});
+  ASSERT_OK(all);
+  EXPECT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)["D00000001"].size(), 1u);
+  EXPECT_EQ((*all)["D00000003"].size(), 1u);
+  EXPECT_EQ(all->count("D00000008"), 0u);
+  EXPECT_EQ(all->count("D00000009"), 0u);
+}
+
 }  // namespace
 }  // namespace compliance
