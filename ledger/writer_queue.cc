@@ -1,7 +1,7 @@
 // Ledger::Write: the writer queue, after leveldb's DBImpl::Write and
 // BuildBatchGroup (db/db_impl.cc). Each caller queues; the one at the front
 // leads a group of the writers behind it through one round of blob syncs and
-// one LMDB commit, each writer in a nested transaction of its own; the
+// one LMDB commit (each writer nested only if one of them fails); the
 // others sleep until the leader hands them their result.
 #include <algorithm>
 #include <chrono>

@@ -182,22 +182,23 @@ Status BlobStore::Stage(Batch* batch) {
   }
   if (fresh.empty()) return Status::OK();
   batch->number_ = ++batch_counter_;
-  Status s = StageFiles(batch, fresh);
-  if (s.ok()) s = Sync();
-  if (!s.ok()) {
-    // Nothing of the batch is at a final path yet: take it all back.
-    for (const std::string& hex : batch->fresh_) {
-      fs_->RemoveFile(TempPath(*batch, hex)).IgnoreError();
-    }
-    if (batch->log_ != 0) {
-      // Its lines stay in the log; they name no object at a final path.
-      std::lock_guard<std::mutex> l(mu_);
-      --logs_[batch->log_].open_batches;
-    }
-    batch->fresh_.clear();
-    batch->log_ = 0;
-  }
+  const Status s = StageFiles(batch, fresh);
+  if (!s.ok()) Abandon(batch);
   return s;
+}
+
+void BlobStore::Abandon(Batch* batch) {
+  // Nothing of the batch is at a final path yet: take it all back.
+  for (const std::string& hex : batch->fresh_) {
+    fs_->RemoveFile(TempPath(*batch, hex)).IgnoreError();
+  }
+  if (batch->log_ != 0) {
+    // Its lines stay in the log; they name no object at a final path.
+    std::lock_guard<std::mutex> l(mu_);
+    --logs_[batch->log_].open_batches;
+  }
+  batch->fresh_.clear();
+  batch->log_ = 0;
 }
 
 std::string BlobStore::TempPath(const Batch& batch, std::string_view hex) const {
@@ -206,7 +207,7 @@ std::string BlobStore::TempPath(const Batch& batch, std::string_view hex) const 
 }
 
 Status BlobStore::StageFiles(Batch* batch, const std::vector<const Batch::Item*>& fresh) {
-  // Intents first, then the temp files; Stage's shared syncfs makes them
+  // Intents first, then the temp files; Publish's syncfs makes them
   // durable. A line is "<n>.<hex>": the temp file is "<tag>.<n>.<hex>.tmp".
   std::string lines;
   for (const auto* item : fresh) {
@@ -220,8 +221,8 @@ Status BlobStore::StageFiles(Batch* batch, const std::vector<const Batch::Item*>
     const std::string tmp = TempPath(*batch, item->hex);
     batch->fresh_.push_back(item->hex);
     if (!item->path.empty()) {
-      // A file received beforehand: taken over, not copied. The syncfs
-      // after this covers its bytes and the rename alike.
+      // A file received beforehand: taken over, not copied. Publish's
+      // syncfs covers its bytes and the rename alike.
       RETURN_IF_ERROR(fs_->Rename(item->path, tmp));
       RETURN_IF_ERROR(fs_->SetMode(tmp, kObjectMode));
       continue;
@@ -272,24 +273,16 @@ std::vector<std::string> BlobStore::TakeDoneLogs() {
 }
 
 Status BlobStore::Sync() {
-  std::unique_lock<std::mutex> l(mu_);
-  // The sync running now may have started before the caller's writes.
-  const uint64_t needed = syncs_started_ + 1;
-  while (syncs_done_ < needed) {
-    if (sync_running_) {
-      sync_cv_.wait(l);
-      continue;
-    }
-    sync_running_ = true;
-    const uint64_t ticket = ++syncs_started_;
-    l.unlock();
-    const Status s = fs_->SyncFileSystem(root_);
-    l.lock();
-    sync_running_ = false;
-    sync_cv_.notify_all();
-    RETURN_IF_ERROR(s);  // a waiter runs the next one itself
-    syncs_done_ = ticket;
+  uint64_t ticket;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    ticket = ++syncs_started_;
   }
+  RETURN_IF_ERROR(fs_->SyncFileSystem(root_));
+  std::unique_lock<std::mutex> l(mu_);
+  // A sync that completes covers everything done before any sync with a
+  // smaller ticket started.
+  syncs_done_ = std::max(syncs_done_, ticket);
   // Every rename done before the sync started is durable now, and with it
   // the objects the logs of those batches protected.
   const std::vector<std::string> done = TakeDoneLogs();
@@ -303,11 +296,19 @@ Status BlobStore::Publish(const std::vector<Batch*>& batches) {
   bool any = false;
   for (const Batch* b : batches) any = any || !b->fresh_.empty();
   if (!any) return Status::OK();
-  // Into place (already read-only: created with mode 0444; durable since
-  // Stage). The renames are not synced here: until a later sync makes them
-  // durable, the intent stays, and Recover redoes a rename a crash lost
-  // from the durable temp file. Two writers of a group may carry the same
-  // bytes: the second rename replaces an identical file.
+  // First every staged file and intent of the group durable, in one syncfs
+  // (issue 11: one per group instead of one per few writers). If it fails,
+  // nothing is at a final path: the batches are taken back, as a failed
+  // Stage's.
+  if (const Status synced = Sync(); !synced.ok()) {
+    for (Batch* b : batches) Abandon(b);
+    return synced.WithContext("原本を確定できません");
+  }
+  // Into place (already read-only: created with mode 0444). The renames are
+  // not synced here: until a later sync makes them durable, the intent
+  // stays, and Recover redoes a rename a crash lost from the durable temp
+  // file. Two writers of a group may carry the same bytes: the second
+  // rename replaces an identical file.
   for (Batch* b : batches) {
     for (const std::string& hex : b->fresh_) {
       const std::string path = PathFor(hex);

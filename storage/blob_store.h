@@ -7,21 +7,17 @@
 // `kura verify` re-hashes every object against the catalog.
 //
 // Group commit. A Batch collects the blobs of one writer. Stage writes the
-// new ones to temp files in tmp/, lists them in the process's intent log
+// new ones to temp files in tmp/ and lists them in the process's intent log
 // (append-only files "<tag>.<gen>.intents", a new generation every 64 KiB,
-// each removed once all its batches are committed and durable) and makes
-// them durable with a syncfs(2) shared by every writer staging at the same
-// time (one call runs; those that arrive meanwhile wait for the next, which
-// covers all of them: a group commit of its own, beside the ledger's). It
-// runs on the writers' threads, so it overlaps the commit of the group
-// before. Publish takes the staged batches of a whole group of writers
-// (ledger's writer queue) and renames them into place read-only, without a
-// sync: the intent stays until a later sync has made the renames durable
-// (Finish marks it; a later sync removes a finished generation), and if a
-// crash loses the
-// rename of a committed object, Recover redoes it from the temp file, whose
-// bytes were durable before the commit. So the group's serialised part
-// costs only LMDB's commit.
+// each removed once all its batches are committed and durable), on the
+// writer's own thread, without a sync. Publish takes the staged batches of
+// a whole group of writers (ledger's writer queue), makes all of them
+// durable with one syncfs(2), and renames them into place read-only without
+// a further sync: the intent stays until a later sync has made the renames
+// durable (Finish marks it; a later sync removes a finished generation),
+// and if a crash loses the rename of a committed object, Recover redoes it
+// from the temp file, whose bytes were durable before the commit. So a
+// group costs one syncfs and LMDB's commit, however many writers it holds.
 //
 // Bytes that arrive over time (an upload read from the network) go to an
 // incoming file in tmp/ first (IncomingPath), named after the writer's tag,
@@ -29,7 +25,7 @@
 // its temp name instead of writing a copy, so the object is never whole in
 // memory. Its durability is the same as a written temp file's: the intent
 // names the temp file, and the rename and the file's bytes are covered by
-// Stage's syncfs before anything is at a final path.
+// Publish's syncfs before anything is at a final path.
 //
 // Several processes may write to one store at once (`kura serve` and `kura
 // ingest`). Each writing process owns a tag; its temp and intent files are
@@ -50,7 +46,6 @@
 #define STORAGE_BLOB_STORE_H_
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -133,12 +128,14 @@ class BlobStore {
   base::Result<std::string> IncomingPath();
 
   /// Writes the blobs of the batch that are not stored yet to temp files,
-  /// with an intent listing them, durably (a shared syncfs); nothing is at
-  /// a final path yet. On error the batch's files are removed again.
+  /// with an intent listing them, not synced; nothing is at a final path
+  /// yet. On error the batch's files are removed again.
   base::Status Stage(Batch* batch);
-  /// Moves the staged blobs of every batch to their final paths, not
-  /// synced (see the file comment). On error, objects already renamed stay
-  /// until a Recover finds no record naming them.
+  /// Makes the staged blobs of every batch durable (one syncfs for all),
+  /// then moves them to their final paths, not synced (see the file
+  /// comment). If the sync fails, every batch is taken back as after a
+  /// failed Stage; if a rename fails, objects already renamed stay until a
+  /// Recover finds no record naming them.
   base::Status Publish(const std::vector<Batch*>& batches);
   /// Stage and Publish of one batch.
   base::Status Prepare(Batch* batch);
@@ -169,10 +166,12 @@ class BlobStore {
   base::Status RecoverIntent(
       const std::string& path,
       const std::function<base::Result<bool>(std::string_view hex)>& referenced, bool* redone);
-  /// Returns once a syncfs that started after the call has completed,
-  /// running it or waiting for the one another thread runs; then drops the
-  /// intents whose renames it made durable.
+  /// One syncfs of the store's file system; then drops the intents whose
+  /// renames it made durable.
   base::Status Sync();
+  // Removes a batch's temp files and closes its intent (nothing of it is
+  // at a final path).
+  void Abandon(Batch* batch);
 
   base::FileSystem* fs_;
   std::string root_;
@@ -180,8 +179,6 @@ class BlobStore {
   std::unique_ptr<base::FileLock> live_;
   std::atomic<uint64_t> batch_counter_{0};
   std::mutex mu_;
-  std::condition_variable sync_cv_;  // a sync finished
-  bool sync_running_ = false;        // GUARDED_BY(mu_)
   uint64_t syncs_started_ = 0;       // GUARDED_BY(mu_)
   uint64_t syncs_done_ = 0;          // GUARDED_BY(mu_): the last that succeeded
 

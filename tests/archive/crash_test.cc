@@ -25,8 +25,8 @@ namespace archive {
 namespace {
 
 // The real file system, except that the child stops dead at its n-th
-// pause point — a syncfs (Stage's, after writing the temp files and the
-// intent log) or a rename of an object into place (Publish, before the
+// pause point — a syncfs (Publish's, after the batch wrote its temp files
+// and intent log) or a rename of an object into place (Publish, before the
 // commit) — and tells the parent, which then kills it there. So the kill
 // lands where a crash hurts most, every time: objects staged or in place,
 // their catalog records not yet committed.

@@ -168,84 +168,50 @@ TEST_F(BlobStoreTest, TwoWritersOfTheSameBytesBothPublish) {
   EXPECT_EQ(*store_.Read(kHexA, 100), a);
 }
 
-TEST_F(BlobStoreTest, StagedFilesAreDurableAndPublishNeedsNoSync) {
+// Staging costs no sync; Publish makes a whole group durable with one
+// syncfs, before any object is at its final path.
+TEST_F(BlobStoreTest, PublishSyncsAGroupOnceBeforeAnyRename) {
   ASSERT_OK(store_.OpenForWriting());
-  const std::string a = "invoice A", b = "invoice B";
-  BlobStore::Batch first, second;
-  first.Add(kHexA, a);
-  second.Add(kHexB, b);
-  ASSERT_OK(store_.Stage(&first));
-  ASSERT_OK(store_.Stage(&second));
+  const std::string bytes[3] = {"invoice A", "invoice B", "invoice C"};
+  const std::string hexes[3] = {kHexA, kHexB, std::string(64, 'e')};
+  BlobStore::Batch batches[3];
+  const uint64_t before = fs_.sync_count();
+  for (int i = 0; i < 3; ++i) {
+    batches[i].Add(hexes[i], bytes[i]);
+    ASSERT_OK(store_.Stage(&batches[i]));
+  }
+  EXPECT_EQ(fs_.sync_count(), before);  // staging alone syncs nothing
+  bool renamed_before_sync = false;
+  fs_.SetSyncHook([&] {
+    for (const auto& hex : hexes) renamed_before_sync |= fs_.Exists(store_.PathFor(hex));
+  });
+  ASSERT_OK(store_.Publish({&batches[0], &batches[1], &batches[2]}));
+  fs_.SetSyncHook(nullptr);
+  EXPECT_FALSE(renamed_before_sync);
+  EXPECT_EQ(fs_.sync_count(), before + 1);  // one for the group
   const std::vector<std::string> staged = fs_.ListDir("/data/objects/tmp").value();
   for (const auto& name : staged) {
-    if (name.find(".live") == std::string::npos) {
+    if (name.find(".tmp") != std::string::npos) {
       EXPECT_TRUE(fs_.IsDurable("/data/objects/tmp/" + name)) << name;
     }
   }
-  const uint64_t syncs = fs_.sync_count();
-  ASSERT_OK(store_.Publish({&first, &second}));
-  EXPECT_EQ(fs_.sync_count(), syncs);  // the group's part is only renames
-  EXPECT_EQ(*store_.Read(kHexA, 100), a);
-  EXPECT_EQ(*store_.Read(kHexB, 100), b);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(*store_.Read(hexes[i], 100), bytes[i]);
 }
 
-// Writers that stage while a sync runs wait for the next one, and one sync
-// serves all of them.
-TEST_F(BlobStoreTest, WritersStagingMeanwhileShareTheNextSync) {
+// A failed sync leaves nothing at a final path and nothing staged.
+TEST_F(BlobStoreTest, AFailedSyncInPublishTakesTheGroupBack) {
   ASSERT_OK(store_.OpenForWriting());
-  std::mutex mu;
-  std::condition_variable cv;
-  bool release = false;
-  int hooked = 0;
-  fs_.SetSyncHook([&] {
-    std::unique_lock<std::mutex> l(mu);
-    if (hooked++ == 0) cv.wait(l, [&] { return release; });  // hold the first
-  });
-  const std::string bytes[3] = {"invoice 0", "invoice 1", "invoice 2"};
-  std::vector<std::string> hexes;
-  for (int i = 0; i < 3; ++i) hexes.push_back(std::string(63, 'd') + std::to_string(i));
-  BlobStore::Batch batches[3];
-  std::vector<std::thread> threads;
-  std::atomic<int> durable{0};
-  auto stage = [&](int i) {
-    batches[i].Add(hexes[i], bytes[i]);
-    ASSERT_OK(store_.Stage(&batches[i]));
-    // Stage returns only when its own files survive a power cut.
-    bool all = true;
-    const std::vector<std::string> names = fs_.ListDir("/data/objects/tmp").value();
-    for (const auto& name : names) {
-      if (name.find(hexes[i]) != std::string::npos) {
-        all = all && fs_.IsDurable("/data/objects/tmp/" + name);
-      }
-    }
-    if (all) ++durable;
-  };
-  auto has_temp = [&](int i) {
-    const std::vector<std::string> names = fs_.ListDir("/data/objects/tmp").value();
-    for (const auto& name : names) {
-      if (name.find(hexes[i] + ".tmp") != std::string::npos) return true;
-    }
-    return false;
-  };
-  auto first_sync_held = [&] {
-    std::lock_guard<std::mutex> l(mu);
-    return hooked > 0;
-  };
-  threads.emplace_back(stage, 0);
-  while (!first_sync_held()) std::this_thread::yield();
-  threads.emplace_back(stage, 1);
-  threads.emplace_back(stage, 2);
-  // Both write their files and go on to wait for a sync.
-  while (!has_temp(1) || !has_temp(2)) std::this_thread::yield();
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  {
-    std::lock_guard<std::mutex> l(mu);
-    release = true;
+  BlobStore::Batch batch;
+  batch.Add(kHexA, "invoice A");
+  ASSERT_OK(store_.Stage(&batch));
+  fs_.FailNext(kura_test::FakeFileSystem::Op::kSync);
+  EXPECT_FALSE(store_.Publish({&batch}).ok());
+  EXPECT_FALSE(fs_.Exists(store_.PathFor(kHexA)));
+  EXPECT_TRUE(batch.created().empty());
+  const std::vector<std::string> left = fs_.ListDir("/data/objects/tmp").value();
+  for (const auto& name : left) {
+    EXPECT_EQ(name.find(".tmp"), std::string::npos) << name;
   }
-  cv.notify_all();
-  for (auto& t : threads) t.join();
-  EXPECT_EQ(durable.load(), 3);
-  EXPECT_EQ(fs_.sync_count(), 2u);  // the held one, then one for both others
 }
 
 // Published bytes are durable before the commit that names them, whether
@@ -381,14 +347,9 @@ TEST_F(IncomingFileTest, AFileAddedIsRenamedIntoPlaceDurablyWithoutACopy) {
   batch.AddFile(kHexA, path);
   const uint64_t syncs = fs_.sync_count();
   ASSERT_OK(store_.Stage(&batch));
-  EXPECT_EQ(fs_.sync_count(), syncs + 1);  // the one shared syncfs, as for bytes
-  EXPECT_FALSE(fs_.Exists(path));          // taken over: renamed to its temp name
-  for (const auto& name : TmpNames()) {
-    if (name.find(".live") == std::string::npos) {
-      EXPECT_TRUE(fs_.IsDurable("/data/objects/tmp/" + name)) << name;
-    }
-  }
+  EXPECT_FALSE(fs_.Exists(path));  // taken over: renamed to its temp name
   ASSERT_OK(store_.Publish({&batch}));
+  EXPECT_EQ(fs_.sync_count(), syncs + 1);  // the group's one syncfs, as for bytes
   EXPECT_EQ(batch.created(), std::vector<std::string>{kHexA});
   store_.Finish(batch);
   EXPECT_EQ(*store_.Read(kHexA, 100), a);
