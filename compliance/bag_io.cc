@@ -233,6 +233,7 @@ class ZipSink : public BagSink {
  private:
   static constexpr uint16_t kUtf8Flag = 1 << 11;  // APPNOTE 4.4.4 bit 11: names in UTF-8
   static constexpr size_t kBuffer = 1 << 20;
+  static constexpr uint64_t kWriteBehind = uint64_t{16} << 20;
   struct Entry {
     std::string path;
     uint64_t offset = 0, size = 0, packed = 0;
@@ -305,7 +306,11 @@ class ZipSink : public BagSink {
     offset_ += data.size();
     if (buffer_.size() + data.size() > kBuffer) {
       RETURN_IF_ERROR(Flush());
-      if (data.size() >= kBuffer) return WriteAll(fd_, data, temp_);
+      if (data.size() >= kBuffer) {
+        RETURN_IF_ERROR(WriteAll(fd_, data, temp_));
+        WriteBehind();
+        return Status::OK();
+      }
     }
     buffer_.append(data);
     return Status::OK();
@@ -313,12 +318,25 @@ class ZipSink : public BagSink {
   Status Flush() {
     Status s = WriteAll(fd_, buffer_, temp_);
     buffer_.clear();
+    if (s.ok()) WriteBehind();
     return s;
+  }
+  // Starts the disk writes of what has been written so far, every
+  // kWriteBehind bytes (as RocksDB's bytes_per_sync does), so that they
+  // overlap the preparation of the rest instead of all waiting for the
+  // fsync at the end. Only a hint: the fsync in Finish still decides.
+  void WriteBehind() {
+    const uint64_t written = offset_ - buffer_.size();
+    if (written - write_behind_ < kWriteBehind) return;
+    ::sync_file_range(fd_, static_cast<off_t>(write_behind_),
+                      static_cast<off_t>(written - write_behind_), SYNC_FILE_RANGE_WRITE);
+    write_behind_ = written;
   }
 
   std::string path_, temp_, current_, pending_, buffer_;
   int fd_;
   uint64_t offset_ = 0;
+  uint64_t write_behind_ = 0;  // writeback started up to here
   uint16_t dos_date_ = 0, dos_time_ = 0;
   std::vector<Entry> entries_;
   bool stored_ = false;

@@ -22,6 +22,7 @@ std::string VerifyProofsPy();
 /// One document line of the report.
 struct ReportRow {
   std::string id, file_name, issue_date, counterparty, total, sha256, timestamp_time, state;
+  bool operator==(const ReportRow&) const = default;
 };
 struct ReportData {
   std::string organization, bagging_time, query, checkpoint, verifier_key;
@@ -31,6 +32,7 @@ struct ReportData {
   std::vector<std::string> tsa_root_fingerprints;
   uint64_t documents = 0, missing = 0, events = 0, checkpoints = 0, original_bytes = 0;
   std::vector<ReportRow> rows;
+  bool operator==(const ReportData&) const = default;
 };
 /// report.pdf; NotFound if the font is missing.
 base::Result<std::string> RenderReport(const ReportData& data, const std::string& font_file);

@@ -250,6 +250,14 @@ TEST_F(ExportTest, ADocumentWithoutItsOriginalIsMarkedNotFailed) {
   }
   EXPECT_NE(kura_test::ReadFileOrDie(dir_.Join("bag/data/metadata.csv")).find("（原本なし）"),
             std::string::npos);
+  // report.pdf (rendered while the documents were prepared) says the same:
+  // one original missing, every token's time.
+  ASSERT_EQ(Sh("pdftotext -layout bag/data/report.pdf -", &out), 0) << out;
+  EXPECT_NE(out.find("3 件（原本なし 1 件）"), std::string::npos) << out;
+  EXPECT_EQ(out.find("（タイムスタンプなし）"), std::string::npos) << out;
+  const size_t row = out.find("SHA-256 " + sha);
+  ASSERT_NE(row, std::string::npos) << out;
+  EXPECT_NE(out.substr(row, out.find('\n', row) - row).find("原本なし"), std::string::npos) << out;
   EXPECT_EQ(Kura("verify-export bag").exit_code, 0);
 }
 
