@@ -470,8 +470,12 @@ Status WriteMetadata(BagWriter& bag, const std::vector<DocRecord>& docs) {
   std::string header = archive::SearchCsvHeader();
   while (!header.empty() && (header.back() == '\n' || header.back() == '\r')) header.pop_back();
   std::string csv = header + ",SHA-256,サイズ（バイト）,タイムスタンプ時刻,原本\r\n";
-  size_t json_size = 4;
-  for (const DocRecord& d : docs) json_size += d.json_row.size() + 4;
+  size_t json_size = 4, csv_size = csv.size();
+  for (const DocRecord& d : docs) {
+    json_size += d.json_row.size() + 4;
+    csv_size += d.csv_row.size();
+  }
+  csv.reserve(csv_size);
   std::string all;
   all.reserve(json_size);
   all += docs.empty() ? "[]\n" : "[\n";

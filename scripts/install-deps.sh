@@ -24,8 +24,9 @@ packages=(
   # pdftotext, a Japanese font, unzip (unzip -t of the evidence ZIP)
   openssl curl poppler-utils fonts-ipaexfont unzip
 )
-# --test: also what the browser tests drive (tests/e2e: Debian's chromium,
-# and Node.js with npm for playwright-core and axe-core, unless a node is
+# --test: also what the browser tests drive (tests/e2e: Debian's chromium
+# with its translations, chromium-l10n, so that it draws date inputs as a
+# Japanese browser does, 年/月/日; and Node.js with npm for playwright-core and axe-core, unless a node is
 # already installed), ImageMagick and img2pdf for the generated scans of the
 # OCR tests (img2pdf wraps JPEG, PNG and G4 TIFF pages into image-only PDFs),
 # and SoftHSM2 for the PKCS#11 key tests.
@@ -35,7 +36,7 @@ packages=(
 for arg in "$@"; do
   case "$arg" in
     --test)
-      packages+=(chromium chromium-driver imagemagick img2pdf softhsm2)
+      packages+=(chromium chromium-l10n chromium-driver imagemagick img2pdf softhsm2)
       if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
         packages+=(nodejs npm)
       fi

@@ -80,7 +80,11 @@ export async function startKura({demo = true} = {}) {
 export function launchBrowser() {
   return chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--lang=ja-JP'],
+    // Chromium draws date inputs in its own UI language (年/月/日 in
+    // Japanese, as on the clerks' browsers), not in the page's locale; it
+    // takes that from LANGUAGE and needs chromium-l10n for it.
+    env: {...process.env, LANGUAGE: 'ja'},
   });
 }
 
