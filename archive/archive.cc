@@ -198,6 +198,22 @@ Result<DocumentView> Archive::GetReceived(const storage::ReadTxn& txn, std::stri
   return view;
 }
 
+Result<DocumentView> Archive::GetStored(std::string_view id,
+                                       std::vector<std::string>* version_records) const {
+  ASSIGN_OR_RETURN(const uint64_t seq, ParseDocumentId(id));
+  DocumentView view;
+  version_records->clear();
+  RETURN_IF_ERROR(rep_->ledger->Read([&](const storage::ReadTxn& txn) -> Status {
+    ASSIGN_OR_RETURN(view, GetReceived(txn, id));
+    ASSIGN_OR_RETURN(const std::vector<std::string_view> records,
+                     rep_->catalog->VersionRecords(txn, seq));
+    version_records->assign(records.begin(), records.end());  // copied before the txn ends
+    ASSIGN_OR_RETURN(view.disposed, rep_->catalog->GetTombstone(txn, seq));
+    return Status::OK();
+  }));
+  return view;
+}
+
 Result<std::string> Archive::ReadOriginal(std::string_view id) const {
   ASSIGN_OR_RETURN(const uint64_t seq, ParseDocumentId(id));
   Document doc;

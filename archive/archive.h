@@ -228,6 +228,13 @@ class Archive {
   /// The document's record and receipts, with `versions` left empty: what
   /// a list shows beside a search item, without decoding every version.
   base::Result<DocumentView> GetReceived(const storage::ReadTxn& txn, std::string_view id) const;
+  /// As Get, except that the versions are not decoded: `versions` is left
+  /// empty and *version_records gets each version's stored record in
+  /// number order (canonical JSON, the very bytes base::DumpJson(ToJson(v))
+  /// gives: tests/archive/fields_compat_test.cc). For a caller that copies
+  /// the versions out rather than reads them (the evidence export).
+  base::Result<DocumentView> GetStored(std::string_view id,
+                                       std::vector<std::string>* version_records) const;
   /// Searches the documents (archive/search.h); one consistent snapshot.
   base::Result<SearchResult> Search(const SearchQuery& query) const;
   /// The same, inside the caller's transaction (a module above deciding on

@@ -188,30 +188,22 @@ class ZipSink : public BagSink {
   bool TakesPacked() const override { return true; }
   Status PutPacked(const std::string& path, const PackedFile& f) override {
     current_ = path;
-    Entry e{path, offset_, f.size, f.data.size(), f.crc32, f.deflated};
-    const bool zip64 = e.size >= kMax32 || e.packed >= kMax32;
-    std::string h;
-    Put32(h, 0x04034b50);
-    Put16(h, zip64 ? 45 : 20);
-    Put16(h, kUtf8Flag);
-    Put16(h, e.deflated ? 8 : 0);
-    Put16(h, dos_time_);
-    Put16(h, dos_date_);
-    Put32(h, e.crc32);
-    Put32(h, zip64 ? kMax32 : e.packed);
-    Put32(h, zip64 ? kMax32 : e.size);
-    Put16(h, path.size());
-    Put16(h, zip64 ? 20 : 0);
-    h += path;
-    if (zip64) {
-      Put16(h, 0x0001);
-      Put16(h, 16);
-      Put64(h, e.size);
-      Put64(h, e.packed);
+    RETURN_IF_ERROR(PutLocalHeader(Entry{path, offset_, f.size, f.data.size(), f.crc32, f.deflated}));
+    return Append(f.data);
+  }
+  // Stored: the CRC-32 taken piece by piece, the pieces appended as they
+  // are (a 26 MB metadata.json is not copied into one more buffer).
+  Status PutPieces(const std::string& path, const std::vector<std::string_view>& pieces) override {
+    if (!stored_) return BagSink::PutPieces(path, pieces);
+    current_ = path;
+    uint64_t size = 0;
+    uint32_t crc = 0;
+    for (const std::string_view p : pieces) {
+      crc = ::libdeflate_crc32(crc, p.data(), p.size());
+      size += p.size();
     }
-    RETURN_IF_ERROR(Append(h));
-    RETURN_IF_ERROR(Append(f.data));
-    entries_.push_back(std::move(e));
+    RETURN_IF_ERROR(PutLocalHeader(Entry{path, offset_, size, size, crc, false}));
+    for (const std::string_view p : pieces) RETURN_IF_ERROR(Append(p));
     return Status::OK();
   }
   Status Finish() override {
@@ -241,6 +233,33 @@ class ZipSink : public BagSink {
     bool deflated = false;
   };
 
+  // The local header of e (appended; e goes to the central directory).
+  Status PutLocalHeader(Entry e) {
+    const bool zip64 = e.size >= kMax32 || e.packed >= kMax32;
+    const std::string& path = e.path;
+    std::string h;
+    Put32(h, 0x04034b50);
+    Put16(h, zip64 ? 45 : 20);
+    Put16(h, kUtf8Flag);
+    Put16(h, e.deflated ? 8 : 0);
+    Put16(h, dos_time_);
+    Put16(h, dos_date_);
+    Put32(h, e.crc32);
+    Put32(h, zip64 ? kMax32 : e.packed);
+    Put32(h, zip64 ? kMax32 : e.size);
+    Put16(h, path.size());
+    Put16(h, zip64 ? 20 : 0);
+    h += path;
+    if (zip64) {
+      Put16(h, 0x0001);
+      Put16(h, 16);
+      Put64(h, e.size);
+      Put64(h, e.packed);
+    }
+    const Status s = Append(h);
+    entries_.push_back(std::move(e));
+    return s;
+  }
   std::string CentralHeader(const Entry& e) const {
     std::string extra;  // Zip64: only the fields that do not fit, in this order
     if (e.size >= kMax32) Put64(extra, e.size);
@@ -440,6 +459,14 @@ Status BagSink::PutPacked(const std::string& path, const PackedFile& /*file*/) {
 Status BagSink::Put(const std::string& path, std::string_view data) {
   RETURN_IF_ERROR(Begin(path, data.size()));
   RETURN_IF_ERROR(Write(data));
+  return End();
+}
+
+Status BagSink::PutPieces(const std::string& path, const std::vector<std::string_view>& pieces) {
+  uint64_t size = 0;
+  for (const std::string_view p : pieces) size += p.size();
+  RETURN_IF_ERROR(Begin(path, size));
+  for (const std::string_view p : pieces) RETURN_IF_ERROR(Write(p));
   return End();
 }
 

@@ -217,14 +217,15 @@ Result<EventProof> Ledger::ProveEvent(uint64_t index) const {
 
 Status Ledger::ProveEvents(const std::vector<uint64_t>& indices,
                            const std::function<Status(const EventProof&)>& fn,
-                           uint64_t* not_covered) const {
+                           uint64_t* not_covered, uint64_t tree_size) const {
   if (not_covered != nullptr) *not_covered = 0;
   return rep_->env->Read([&](const storage::ReadTxn& txn) -> Status {
-    auto latest = rep_->checkpoints->Latest(txn);
-    if (!latest.ok() && latest.status().IsNotFound()) {
+    auto latest =
+        tree_size == 0 ? rep_->checkpoints->Latest(txn) : rep_->checkpoints->Get(txn, tree_size);
+    if (!latest.ok() && latest.status().IsNotFound() && tree_size == 0) {
       return Status::FailedPrecondition("署名済みのチェックポイントがまだありません");
     }
-    if (!latest.ok()) return latest.status();
+    if (!latest.ok()) return latest.status();  // NotFound names the size asked for
     EventProof p;
     p.tree_size = latest->size;
     p.checkpoint = latest->note;

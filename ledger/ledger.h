@@ -251,12 +251,14 @@ class Ledger {
   /// FailedPrecondition if no checkpoint covers it yet.
   base::Result<EventProof> ProveEvent(uint64_t index) const;
   /// The inclusion proofs of many events in ONE checkpoint: the latest, as
-  /// one read snapshot sees it. fn is called per index in the given order;
-  /// an index the checkpoint does not cover yet is skipped (not_covered
-  /// counts them). FailedPrecondition if there is no checkpoint.
+  /// one read snapshot sees it, or the one of tree_size events if that is
+  /// not 0 (NotFound if no checkpoint has that size). fn is called per
+  /// index in the given order; an index the checkpoint does not cover is
+  /// skipped (not_covered counts them). FailedPrecondition if there is no
+  /// checkpoint.
   base::Status ProveEvents(const std::vector<uint64_t>& indices,
                            const std::function<base::Status(const EventProof&)>& fn,
-                           uint64_t* not_covered = nullptr) const;
+                           uint64_t* not_covered = nullptr, uint64_t tree_size = 0) const;
   /// The consistency proof from the tree of size1 events to that of size2
   /// (size1 <= size2 <= EventCount(); InvalidArgument otherwise), with both
   /// roots.

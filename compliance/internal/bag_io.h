@@ -12,6 +12,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/result.h"
 
@@ -47,6 +48,10 @@ class BagSink {
   virtual bool TakesPacked() const { return false; }
   virtual base::Status PutPacked(const std::string& path, const PackedFile& file);
   base::Status Put(const std::string& path, std::string_view data);
+  /// A file made of pieces, in order, written without joining them into
+  /// one buffer when the sink can (a folder; a ZIP that stores it).
+  virtual base::Status PutPieces(const std::string& path,
+                                 const std::vector<std::string_view>& pieces);
 };
 
 /// dir must not exist, or be empty (FailedPrecondition otherwise).

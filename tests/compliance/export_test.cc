@@ -100,6 +100,36 @@ TEST_F(ExportTest, BagChecksWithSha256sumOpensslAndItsOwnVerifier) {
   EXPECT_EQ(v.exit_code, 0) << v.err;
 }
 
+// The history's versions are copied from the stored records, not decoded
+// and encoded again: they must still be what `kura show` reads, and the
+// metadata's fields those of the current version.
+TEST_F(ExportTest, HistoryHoldsEveryVersionAsKuraShowReadsIt) {
+  ASSERT_NO_FATAL_FAILURE(InitWithInvoices(3));
+  ASSERT_EQ(Kura("correct D00000002 --set total=1000 --reason 金額の誤り").exit_code, 0);
+  const KuraRun shown = Kura("show D00000002");
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  const json view = json::parse(shown.out);
+  const KuraRun r = Kura("export --out bag");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+
+  const json history = json::parse(kura_test::ReadFileOrDie(dir_.Join("bag/data/history/D00000002.json")));
+  ASSERT_EQ(history["versions"].size(), 2u);
+  EXPECT_EQ(history["versions"], view["versions"]);
+  EXPECT_EQ(history["versions"][1]["reason"], "金額の誤り");
+  EXPECT_EQ(history["record"], view["record"]);
+  EXPECT_EQ(history["receipts"], view["receipts"]);
+  EXPECT_FALSE(history.contains("current"));  // the last version, not repeated
+  ASSERT_EQ(history["events"].size(), 2u);    // received, corrected
+  const json meta = json::parse(kura_test::ReadFileOrDie(dir_.Join("bag/data/metadata.json")));
+  for (const json& row : meta) {
+    if (row["id"] == "D00000002") {
+      EXPECT_EQ(row["fields"], view["versions"][1]["fields"]);
+    }
+  }
+  const json other = json::parse(kura_test::ReadFileOrDie(dir_.Join("bag/data/history/D00000001.json")));
+  EXPECT_EQ(other["versions"].size(), 1u);
+}
+
 TEST_F(ExportTest, AChangedByteInAnyFileIsNamed) {
   ASSERT_NO_FATAL_FAILURE(InitWithInvoices(3));
   ASSERT_EQ(Kura("export --out bag").exit_code, 0);

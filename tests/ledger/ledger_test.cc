@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "base/time.h"
+#include "signing/merkle.h"
 #include "tests/fakes/japanese_message.h"
 #include "tests/fakes/test_util.h"
 
@@ -232,6 +233,48 @@ TEST_F(LedgerTest, EventsAfterTheLastCheckpointArePendingNotFailures) {
             "イベント 2 はまだ署名済みのチェックポイントに含まれていません"
             "（次のチェックポイントの公開をお待ちください）");
   EXPECT_OK(ledger_->ProveEvent(0));
+}
+
+// An export proves each document's events in the checkpoint it started
+// with, even after a newer one was published meanwhile.
+TEST_F(LedgerTest, EventsAreProvedInTheCheckpointOfTheSizeAsked) {
+  ASSERT_OK(Put("a", "1"));
+  ASSERT_OK(Put("b", "2"));
+  ASSERT_OK(ledger_->PublishCheckpoint());
+  ASSERT_OK(Put("c", "3"));
+  ASSERT_OK(ledger_->PublishCheckpoint());
+  std::vector<CheckpointRecord> checkpoints;
+  ASSERT_OK(ledger_->ForEachCheckpoint([&](const CheckpointRecord& c) {
+    checkpoints.push_back(c);
+    return Status::OK();
+  }));
+  ASSERT_EQ(checkpoints.size(), 2u);
+  const CheckpointRecord& old = checkpoints[0];
+  ASSERT_EQ(old.size, 2u);
+  std::vector<EventProof> proofs;
+  uint64_t not_covered = 0;
+  ASSERT_OK(ledger_->ProveEvents(
+      {1, 2},
+      [&](const EventProof& p) {
+        proofs.push_back(p);
+        return Status::OK();
+      },
+      &not_covered, old.size));
+  ASSERT_EQ(proofs.size(), 1u);  // event 2 came after the checkpoint of size 2
+  EXPECT_EQ(not_covered, 1u);
+  EXPECT_EQ(proofs[0].tree_size, 2u);
+  EXPECT_EQ(proofs[0].checkpoint, old.note);
+  EXPECT_OK(signing::VerifyInclusion(1, 2, proofs[0].leaf_hash, proofs[0].proof, old.root));
+  // The latest (size 3) when no size is asked; a size without a checkpoint
+  // is named.
+  ASSERT_OK(ledger_->ProveEvents({1}, [&](const EventProof& p) {
+    EXPECT_EQ(p.tree_size, 3u);
+    return Status::OK();
+  }));
+  const Status none = ledger_->ProveEvents({0}, [](const EventProof&) { return Status::OK(); },
+                                           nullptr, 1);
+  EXPECT_TRUE(none.IsNotFound()) << none.ToString();
+  EXPECT_EQ(none.message(), "チェックポイント 1 はありません");
 }
 
 TEST_F(LedgerTest, ARecordEditedBehindTheLedgersBackIsReported) {
