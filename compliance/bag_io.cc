@@ -256,9 +256,9 @@ class ZipSink : public BagSink {
       Put64(h, e.size);
       Put64(h, e.packed);
     }
-    const Status s = Append(h);
+    RETURN_IF_ERROR(Append(h));
     entries_.push_back(std::move(e));
-    return s;
+    return Status::OK();
   }
   std::string CentralHeader(const Entry& e) const {
     std::string extra;  // Zip64: only the fields that do not fit, in this order

@@ -76,7 +76,7 @@ class SignerSet {
  public:
   void Add(const std::string& pem) {
     std::lock_guard<std::mutex> l(mu_);
-    if (!pems_.contains(pem)) pems_.insert(pem);
+    pems_.insert(pem);
   }
   std::set<std::string> Take() {
     std::lock_guard<std::mutex> l(mu_);
@@ -706,7 +706,7 @@ struct DocumentsJob {
 };
 
 // Drops what only the document's own files needed (the view as the worker
-// read it, with its versions; events, proofs, token record), keeping what
+// read it, its versions' records, events, proofs, token record), keeping what
 // the end of the export reads: its metadata rows and the report's fields,
 // with the view read before the workers started (a document's record and
 // first receipt do not change). The memory an export keeps then stays

@@ -9,6 +9,10 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "archive/archive.h"
+#include "base/file_system.h"
+#include "base/time.h"
+#include "compliance/export.h"
 #include "compliance/internal/bag_io.h"
 #include "tests/compliance/kura_cli.h"
 
@@ -128,6 +132,38 @@ TEST_F(ExportTest, HistoryHoldsEveryVersionAsKuraShowReadsIt) {
   }
   const json other = json::parse(kura_test::ReadFileOrDie(dir_.Join("bag/data/history/D00000001.json")));
   EXPECT_EQ(other["versions"].size(), 1u);
+}
+
+// A ZIP that stores everything (ExportOptions::zip_store_all) writes the
+// metadata files and the manifests piece by piece, with the CRC-32 taken
+// over the pieces: it must still be a ZIP that unzip and verify-export
+// accept, with no entry deflated.
+TEST_F(ExportTest, AZipThatStoresEverythingVerifies) {
+  ASSERT_NO_FATAL_FAILURE(InitWithInvoices(3));
+  {
+    auto fs = base::NewPosixFileSystem();
+    base::SystemClock clock;
+    archive::ArchiveOptions options;
+    options.data_dir = dir_.Join("kura-data");
+    auto arc = archive::Archive::Open(options, fs.get(), &clock);
+    ASSERT_TRUE(arc.ok()) << arc.status().ToString();
+    ASSERT_TRUE((*arc)->ledger().PublishCheckpoint().ok());
+    compliance::ExportOptions o;
+    o.out = dir_.Join("stored.zip");
+    o.zip_store_all = true;
+    o.organization = "蔵前市会計室";
+    auto s = compliance::ExportBag(**arc, clock, o);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    EXPECT_EQ(s->documents, 3u);
+  }
+  std::string out;
+  ASSERT_EQ(Sh("unzip -t stored.zip", &out), 0) << out;
+  ASSERT_EQ(Sh("unzip -v stored.zip", &out), 0) << out;
+  EXPECT_NE(out.find("data/metadata.json"), std::string::npos) << out;
+  EXPECT_NE(out.find("manifest-sha512.txt"), std::string::npos) << out;
+  EXPECT_EQ(out.find("Defl"), std::string::npos) << out;
+  const KuraRun v = Kura("verify-export stored.zip");
+  EXPECT_EQ(v.exit_code, 0) << v.err;
 }
 
 TEST_F(ExportTest, AChangedByteInAnyFileIsNamed) {
